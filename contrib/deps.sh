@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs the Debian packages hotline needs to build, test and run, and only those
+# that are missing. Called by `make run` and `make check`; safe to run by hand.
+# Exit 0 when everything is present; 1 when something is missing and we cannot install it.
+set -eu
+
+# build: compiler, make, pkg-config and the libraries' -dev packages
+# test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof)
+# run:   redis-server, tzdata (Asia/Shanghai), ca-certificates for outbound webhooks
+PACKAGES="gcc make pkg-config libc6-dev
+libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
+libcriterion-dev
+redis-server redis-tools tzdata ca-certificates"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$status" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+echo "deps: missing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root, so not installing them. Run:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
+	echo "then run make again." >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Packaged services must not start on install: hotline runs its own private Redis.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	made_policy=1
+fi
+cleanup() { [ "$made_policy" -eq 0 ] || rm -f "$policy"; }
+trap cleanup EXIT
+
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: installed:$missing" >&2

@@ -1,0 +1,13 @@
+/* The daemon's notion of now. One place, so that deadline tests can move it later. */
+#ifndef HL_CLOCK_H
+#define HL_CLOCK_H
+
+#include <stdint.h>
+
+/* Wall-clock Unix time in milliseconds. */
+int64_t hl_clock_now_ms(void);
+
+/* Monotonic milliseconds, for measuring intervals. */
+int64_t hl_clock_mono_ms(void);
+
+#endif

@@ -1,0 +1,233 @@
+/* The daemon's life cycle: start, reload, orderly stop; see daemon.h. */
+#include "daemon.h"
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "http.h"
+#include "keys.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "redis.h"
+#include "version.h"
+#include "world.h"
+
+static void apply_process_settings(const struct hl_config *cfg)
+{
+	hl_log_set_level(cfg->log_level);
+	setenv("TZ", hl_opt_string(&cfg->top, "timezone"), 1);
+	tzset();
+}
+
+static void registered(struct redisReply *reply, void *arg)
+{
+	const char *event = arg;
+
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		hl_log(HL_LOG_WARN, "daemon", "register_failed event=%s error=\"%s\"", event,
+		       reply ? reply->str : "connection lost");
+}
+
+/* Records this daemon's event in the shared registry (lua/daemon_register.lua). */
+static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply_fn fn,
+			  void *arg)
+{
+	const struct hl_config *cfg = d->world->config;
+	const char *prefix = hl_opt_string(&cfg->redis, "prefix");
+	char k_daemons[128], k_ops[128], gen[24], pid[16];
+	const char *argv[8];
+	size_t lens[8];
+
+	hl_key(k_daemons, sizeof(k_daemons), prefix, HL_KEY_DAEMONS);
+	hl_key(k_ops, sizeof(k_ops), prefix, HL_KEY_OPS);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->world->generation);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	argv[0] = k_daemons;
+	argv[1] = k_ops;
+	argv[2] = d->instance;
+	argv[3] = event;
+	argv[4] = gen;
+	argv[5] = pid;
+	argv[6] = hl_config_file(cfg);
+	argv[7] = HL_VERSION;
+	for (int i = 0; i < 8; i++)
+		lens[i] = strlen(argv[i]);
+	return hl_redis_eval(d->redis, HL_SCRIPT_DAEMON_REGISTER, fn, arg, 2, 8, argv, lens);
+}
+
+static void redis_ready(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	if (!d->stopping)
+		register_event(d, "connected", registered, (void *)"connected");
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		hl_log(HL_LOG_INFO, "daemon", "reload_requested signal=SIGHUP");
+		hl_daemon_reload(d);
+	} else {
+		hl_log(HL_LOG_INFO, "daemon", "stop_requested signal=%s",
+		       sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		hl_daemon_stop(d);
+	}
+}
+
+int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *config_path,
+		    char *err, size_t errlen)
+{
+	char host[64] = "localhost";
+
+	memset(d, 0, sizeof(*d));
+	d->base = base;
+	d->config_path = config_path;
+	d->started_ms = hl_clock_now_ms();
+	gethostname(host, sizeof(host) - 1);
+	snprintf(d->instance, sizeof(d->instance), "%s:%ld:%lld", host, (long)getpid(),
+		 (long long)d->started_ms);
+	if (hl_world_build(config_path, base, 1, &d->world, err, errlen) < 0)
+		return -1;
+	apply_process_settings(d->world->config);
+	d->http = hl_http_start(base, d->world->config, err, errlen);
+	if (!d->http || hl_health_register(d) < 0) {
+		if (d->http)
+			snprintf(err, errlen, "out of memory registering endpoints");
+		return -1;
+	}
+	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
+	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
+	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
+	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
+	if (!d->redis || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
+	    event_add(d->sig_int, NULL)) {
+		snprintf(err, errlen, "out of memory starting the daemon");
+		return -1;
+	}
+	hl_plugins_emit(d->world->plugins, HL_EV_STARTED, NULL, NULL, hl_config_file(d->world->config));
+	hl_log(HL_LOG_INFO, "daemon", "started version=%s instance=%s config=%s generation=1",
+	       HL_VERSION, d->instance, config_path);
+	return 0;
+}
+
+/* Settings that only take effect at a restart; a reload says so instead of pretending. */
+static void warn_restart_only(const struct hl_config *old, const struct hl_config *cfg)
+{
+	static const struct {
+		const char *section, *key;
+	} keys[] = {{"http", "listen"}, {"http", "max_body"}, {"http", "timeout"},
+		    {"redis", "socket"}, {"redis", "address"}, {"redis", "prefix"}};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct hl_yaml_node *a, *b;
+		const struct hl_options *so = strcmp(keys[i].section, "http") == 0 ? &old->http
+										   : &old->redis;
+		const struct hl_options *sn = strcmp(keys[i].section, "http") == 0 ? &cfg->http
+										   : &cfg->redis;
+		a = hl_yaml_map_get(so->node, keys[i].key);
+		b = hl_yaml_map_get(sn->node, keys[i].key);
+		if ((!a) != (!b) || (a && b && a->kind == HL_YAML_SCALAR && b->kind == HL_YAML_SCALAR &&
+				     strcmp(a->text, b->text) != 0))
+			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
+						      "takes effect at the next start\"",
+			       keys[i].section, keys[i].key);
+	}
+}
+
+int hl_daemon_reload(struct hl_daemon *d)
+{
+	struct hl_world *fresh, *old = d->world;
+
+	if (d->stopping)
+		return -1;
+	if (hl_world_build(d->config_path, d->base, old->generation + 1, &fresh,
+			   d->last_reload_error, sizeof(d->last_reload_error)) < 0) {
+		d->reloads_failed++;
+		hl_log(HL_LOG_ERROR, "daemon",
+		       "reload_failed generation=%llu action=kept_running error=\"%s\"",
+		       (unsigned long long)old->generation, d->last_reload_error);
+		return -1;
+	}
+	d->last_reload_error[0] = '\0';
+	warn_restart_only(old->config, fresh->config);
+	apply_process_settings(fresh->config);
+	d->world = fresh;
+	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
+	hl_world_unref(old);
+	hl_log(HL_LOG_INFO, "daemon", "reloaded generation=%llu plugins=%zu",
+	       (unsigned long long)fresh->generation, fresh->plugins->n);
+	register_event(d, "reloaded", registered, (void *)"reloaded");
+	return 0;
+}
+
+static void redis_closed(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	hl_log(HL_LOG_INFO, "daemon", "stopped");
+	event_base_loopexit(d->base, NULL);
+}
+
+static void unregistered(struct redisReply *reply, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	registered(reply, (void *)"stopped");
+	hl_redis_stop(d->redis, redis_closed, d);
+}
+
+static void deadline_passed(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	hl_log(HL_LOG_ERROR, "daemon", "stop_timeout action=exit_now");
+	d->exit_code = 1;
+	event_base_loopbreak(d->base);
+}
+
+void hl_daemon_stop(struct hl_daemon *d)
+{
+	int64_t ms = d->world->config->shutdown_timeout_ms;
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	hl_http_stop_accepting(d->http);
+	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
+	d->deadline = evtimer_new(d->base, deadline_passed, d);
+	if (d->deadline)
+		evtimer_add(d->deadline, &tv);
+	/* Commands already sent are answered before the connections close. */
+	if (register_event(d, "stopped", unregistered, d) < 0)
+		hl_redis_stop(d->redis, redis_closed, d);
+}
+
+void hl_daemon_free(struct hl_daemon *d)
+{
+	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
+
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		if (events[i])
+			event_free(events[i]);
+	}
+	hl_http_free(d->http);
+	hl_redis_free(d->redis);
+	hl_world_unref(d->world);
+	d->world = NULL;
+}

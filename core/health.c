@@ -1,0 +1,91 @@
+/* GET /healthz: is the process up, how Redis is, which configuration and plugins run. */
+#include <event2/http.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "http.h"
+#include "plugin_host.h"
+#include "redis.h"
+#include "routes.h"
+#include "version.h"
+#include "world.h"
+
+static struct json_object *link_json(const struct hl_redis *r, enum hl_redis_link_id link)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state",
+			       json_object_new_string(hl_redis_state_name(hl_redis_state(r, link))));
+	json_object_object_add(o, "reconnects",
+			       json_object_new_uint64(hl_redis_reconnects(r, link)));
+	if (*hl_redis_last_error(r, link))
+		json_object_object_add(o, "last_error",
+				       json_object_new_string(hl_redis_last_error(r, link)));
+	return o;
+}
+
+static struct json_object *plugins_json(const struct hl_plugin_set *set)
+{
+	struct json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct hl_self *p = set->plugins[i];
+		struct json_object *o = json_object_new_object();
+		char abi[16];
+
+		snprintf(abi, sizeof(abi), "%u.%u", p->desc->abi_major, p->desc->abi_minor);
+		json_object_object_add(o, "name", json_object_new_string(p->name));
+		json_object_object_add(o, "file", json_object_new_string(p->file));
+		json_object_object_add(o, "abi", json_object_new_string(abi));
+		if (p->desc->version)
+			json_object_object_add(o, "version",
+					       json_object_new_string(p->desc->version));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
+static void healthz(struct evhttp_request *req, void *arg)
+{
+	struct hl_daemon *d = arg;
+	const struct hl_world *w = d->world;
+	struct json_object *body = json_object_new_object();
+	struct json_object *redis = json_object_new_object();
+	struct json_object *config = json_object_new_object();
+	int ready = hl_redis_state(d->redis, HL_REDIS_COMMANDS) == HL_REDIS_READY &&
+		    hl_redis_state(d->redis, HL_REDIS_BLOCKING) == HL_REDIS_READY;
+
+	json_object_object_add(body, "status", json_object_new_string(ready ? "ok" : "degraded"));
+	json_object_object_add(body, "version", json_object_new_string(HL_VERSION));
+	json_object_object_add(body, "instance", json_object_new_string(d->instance));
+	json_object_object_add(body, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(body, "uptime_ms",
+			       json_object_new_int64(hl_clock_now_ms() - d->started_ms));
+
+	json_object_object_add(redis, "target",
+			       json_object_new_string(hl_redis_target(d->redis)));
+	json_object_object_add(redis, "commands", link_json(d->redis, HL_REDIS_COMMANDS));
+	json_object_object_add(redis, "blocking", link_json(d->redis, HL_REDIS_BLOCKING));
+	json_object_object_add(body, "redis", redis);
+
+	json_object_object_add(config, "file", json_object_new_string(hl_config_file(w->config)));
+	json_object_object_add(config, "generation", json_object_new_uint64(w->generation));
+	json_object_object_add(config, "reloads_failed", json_object_new_uint64(d->reloads_failed));
+	if (d->last_reload_error[0])
+		json_object_object_add(config, "last_reload_error",
+				       json_object_new_string(d->last_reload_error));
+	json_object_object_add(config, "departments",
+			       json_object_new_uint64(w->routes->ndepartments));
+	json_object_object_add(body, "config", config);
+	json_object_object_add(body, "plugins", plugins_json(w->plugins));
+	hl_http_reply_json(req, 200, body);
+}
+
+int hl_health_register(struct hl_daemon *d)
+{
+	return hl_http_route(d->http, "/healthz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, healthz, d);
+}

@@ -1,0 +1,204 @@
+/* The evhttp server: listener, routing table, JSON answers; see http.h. */
+#include "http.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "log.h"
+
+struct route {
+	char *path;
+	int methods;
+	hl_http_handler handler;
+	void *arg;
+	struct hl_http *owner;
+};
+
+struct hl_http {
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	uint16_t port;
+	size_t nroutes;
+	struct route *routes[32];
+};
+
+void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
+{
+	struct evbuffer *buf = evbuffer_new();
+	size_t len;
+	const char *text = json_object_to_json_string_length(
+		body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json; charset=utf-8");
+	if (buf) {
+		evbuffer_add(buf, text, len);
+		evbuffer_add(buf, "\n", 1);
+	}
+	evhttp_send_reply(req, code, NULL, buf);
+	if (buf)
+		evbuffer_free(buf);
+	json_object_put(body);
+}
+
+void hl_http_reply_error(struct evhttp_request *req, int code, const char *field,
+			 const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	struct json_object *body = json_object_new_object();
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	json_object_object_add(body, "error", json_object_new_string(message));
+	if (field)
+		json_object_object_add(body, "field", json_object_new_string(field));
+	hl_http_reply_json(req, code, body);
+}
+
+static void allowed_methods(int methods, char *buf, size_t len)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {{EVHTTP_REQ_GET, "GET"},
+		     {EVHTTP_REQ_POST, "POST"},
+		     {EVHTTP_REQ_PUT, "PUT"},
+		     {EVHTTP_REQ_DELETE, "DELETE"},
+		     {EVHTTP_REQ_PATCH, "PATCH"}};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (methods & names[i].bit) {
+			int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 names[i].name);
+			if (n < 0 || (size_t)n >= len - used)
+				break;
+			used += (size_t)n;
+		}
+	}
+}
+
+static void dispatch(struct evhttp_request *req, void *arg)
+{
+	struct route *rt = arg;
+
+	if (!((int)evhttp_request_get_command(req) & rt->methods)) {
+		char allow[64];
+		allowed_methods(rt->methods, allow, sizeof(allow));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+		hl_http_reply_error(req, 405, NULL, "method not allowed on %s; allowed: %s",
+				    rt->path, allow);
+		return;
+	}
+	rt->handler(req, rt->arg);
+}
+
+static void not_found(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	hl_http_reply_error(req, 404, NULL, "no such endpoint: %s", evhttp_request_get_uri(req));
+}
+
+struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
+			      size_t errlen)
+{
+	struct hl_http *h = calloc(1, sizeof(*h));
+	struct hl_address addr;
+	struct timeval timeout = {(time_t)(cfg->http_timeout_ms / 1000),
+				  (suseconds_t)(cfg->http_timeout_ms % 1000) * 1000};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+
+	if (!h || !(h->http = evhttp_new(base))) {
+		free(h);
+		snprintf(err, errlen, "out of memory starting the HTTP server");
+		return NULL;
+	}
+	hl_opt_address(&cfg->http, "listen", &addr);
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)hl_opt_size(&cfg->http, "max_body"));
+	evhttp_set_max_headers_size(h->http, 16384);
+	evhttp_set_timeout_tv(h->http, &timeout);
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+	evhttp_set_gencb(h->http, not_found, NULL);
+	h->bound = evhttp_bind_socket_with_handle(h->http, addr.host, addr.port);
+	if (!h->bound) {
+		snprintf(err, errlen, "%s: cannot listen on %s:%u (in use, or not an address of "
+				      "this machine)",
+			 hl_config_file(cfg), addr.host, addr.port);
+		hl_http_free(h);
+		return NULL;
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(h->bound), (struct sockaddr *)&ss, &sslen) == 0)
+		h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							 : ((struct sockaddr_in *)&ss)->sin_port);
+	hl_log(HL_LOG_INFO, "http", "listening addr=%s%s%s:%u", strchr(addr.host, ':') ? "[" : "",
+	       addr.host, strchr(addr.host, ':') ? "]" : "", h->port);
+	return h;
+}
+
+int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
+		  void *arg)
+{
+	struct route *rt;
+
+	if (h->nroutes == sizeof(h->routes) / sizeof(h->routes[0]))
+		return -1;
+	rt = calloc(1, sizeof(*rt));
+	if (!rt || !(rt->path = strdup(path))) {
+		free(rt);
+		return -1;
+	}
+	rt->methods = methods;
+	rt->handler = handler;
+	rt->arg = arg;
+	rt->owner = h;
+	if (evhttp_set_cb(h->http, path, dispatch, rt) != 0) {
+		free(rt->path);
+		free(rt);
+		return -1;
+	}
+	h->routes[h->nroutes++] = rt;
+	return 0;
+}
+
+uint16_t hl_http_port(const struct hl_http *h)
+{
+	return h->port;
+}
+
+void hl_http_stop_accepting(struct hl_http *h)
+{
+	if (h->bound) {
+		evhttp_del_accept_socket(h->http, h->bound);
+		h->bound = NULL;
+	}
+}
+
+void hl_http_free(struct hl_http *h)
+{
+	if (!h)
+		return;
+	if (h->http)
+		evhttp_free(h->http);
+	for (size_t i = 0; i < h->nroutes; i++) {
+		free(h->routes[i]->path);
+		free(h->routes[i]);
+	}
+	free(h);
+}

@@ -1,0 +1,46 @@
+/*
+ * The HTTP API server (libevent evhttp): binds the configured address, maps paths to
+ * handlers, and answers with JSON. Every error answer has the same shape,
+ *   {"error": "what was wrong", "field": "title"}
+ * with "field" present when one field is to blame. Runs on the event loop.
+ */
+#ifndef HL_HTTP_H
+#define HL_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct evhttp_request;
+struct json_object;
+struct hl_config;
+struct hl_http;
+
+typedef void (*hl_http_handler)(struct evhttp_request *req, void *arg);
+
+/* Binds cfg's http.listen and applies its limits. Returns the server, or NULL with the
+ * reason in err. */
+struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
+			      size_t errlen);
+
+/* Serves `path` (exact match) with handler for the methods in `methods` (EVHTTP_REQ_*
+ * bits); other methods get 405. Returns 0, or -1 when out of memory or already taken. */
+int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
+		  void *arg);
+
+/* The port actually bound (useful when the configuration says port 0). */
+uint16_t hl_http_port(const struct hl_http *h);
+
+/* Stops accepting new connections; requests already received are still answered. */
+void hl_http_stop_accepting(struct hl_http *h);
+
+void hl_http_free(struct hl_http *h);
+
+/* Sends `body` as JSON with status `code`, and releases the caller's reference. */
+void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body);
+
+/* Sends {"error": message, "field": field} with status `code`; field may be NULL. */
+void hl_http_reply_error(struct evhttp_request *req, int code, const char *field,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

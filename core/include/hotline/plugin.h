@@ -1,0 +1,232 @@
+/*
+ * hotline plugin SDK: the whole interface between hotlined and a plugin.
+ *
+ * A plugin is a shared object that includes only this header, links against nothing of
+ * the daemon, and exports one symbol:
+ *
+ *     HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
+ *         HL_PLUGIN_HEADER, .name = "example", .init = ..., .on_event = ..., .fini = ...
+ *     };
+ *
+ * ABI rules
+ *  - struct hl_plugin and struct hl_host both start with abi_major, abi_minor and size.
+ *  - The host loads a plugin when the majors are equal and the plugin's minor is not newer
+ *    than the host's. It never compares version strings.
+ *  - A minor bump only appends: new members at the end of struct hl_host, struct
+ *    hl_plugin, struct hl_event or struct hl_decision, new option types, new event names.
+ *    Anything else (reordering, removing, changing a signature or a meaning) is a major.
+ *  - A plugin that wants a host function added in minor N checks host->abi_minor >= N
+ *    before calling it.
+ *
+ * Calling context
+ *  - Every hook and every host function runs on the daemon's single event-loop thread.
+ *    Hooks must not block: no sleeping, no blocking I/O. Timers come from the host.
+ *  - Host functions may be called from any hook and from timer callbacks, unless their
+ *    comment says otherwise.
+ *
+ * Ownership
+ *  - Strings and structures the host passes to a hook are borrowed: valid until the hook
+ *    returns. Copy what you keep.
+ *  - Strings a plugin puts in its descriptor and option table are static and must live as
+ *    long as the plugin is loaded.
+ *  - State the plugin allocates in init is the plugin's; the host hands it back to every
+ *    hook and to fini, which frees it.
+ */
+#ifndef HOTLINE_PLUGIN_H
+#define HOTLINE_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HL_ABI_MAJOR 1
+#define HL_ABI_MINOR 0
+
+#if defined(__GNUC__)
+#define HL_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define HL_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#else
+#define HL_PLUGIN_EXPORT
+#define HL_PRINTF(fmt_index, first_arg)
+#endif
+
+/* Outcome of a hook, in the manner of nginx's handlers. */
+enum hl_status {
+	HL_ERROR = -1,   /* failed; the reason is in the error buffer or decision->reason */
+	HL_OK = 0,       /* done, and the answer is given */
+	HL_DECLINED = 1, /* not mine: ask the next plugin */
+	HL_AGAIN = 2     /* the answer comes later, through a host callback */
+};
+
+enum hl_log_level { HL_LOG_DEBUG = 0, HL_LOG_INFO, HL_LOG_WARN, HL_LOG_ERROR };
+
+/*
+ * Declarative options. A plugin lists the keys its configuration subtree takes; the host
+ * checks the subtree against the list (unknown keys, missing required ones, wrong types,
+ * each reported as file:line:column) before init runs, and the getters in struct hl_host
+ * return defaults for keys that are absent.
+ */
+enum hl_option_type {
+	HL_OPT_STRING = 1,  /* any scalar */
+	HL_OPT_INT,         /* decimal integer, int64 */
+	HL_OPT_BOOL,        /* true or false */
+	HL_OPT_DURATION,    /* 500ms, 30s, 30m, 2h, 1h30m, 2wh, 5wd: see struct hl_duration */
+	HL_OPT_SIZE,        /* bytes: 65536, 64KiB, 1MiB, 1GiB */
+	HL_OPT_STRING_LIST  /* a sequence of scalars */
+};
+
+struct hl_option {
+	const char *name;          /* key in the YAML mapping; NULL ends the table */
+	enum hl_option_type type;
+	int required;              /* non-zero: the key must be present */
+	const char *default_value; /* text as it would be written in YAML, or NULL */
+	const char *help;          /* one line, shown in error messages */
+};
+
+/*
+ * A duration as the city writes it in policies (DESIGN.md section 7).
+ * HL_DUR_WALL_MS counts wall-clock milliseconds (ms, s, m, h, 24/7).
+ * HL_DUR_WORK_MINUTES counts minutes inside office hours on working days (wh).
+ * HL_DUR_WORK_DAYS counts working days after the day of arrival (wd).
+ */
+enum hl_duration_unit { HL_DUR_WALL_MS = 0, HL_DUR_WORK_MINUTES, HL_DUR_WORK_DAYS };
+
+struct hl_duration {
+	int64_t amount;
+	enum hl_duration_unit unit;
+};
+
+/* Opaque handles. The host owns all of them. */
+struct hl_self;    /* this plugin instance, as the host knows it */
+struct hl_options; /* the plugin's checked configuration subtree */
+struct hl_ticket;  /* a ticket, read through host->ticket_field */
+struct hl_timer;   /* a one-shot timer started through host->timer_start */
+struct hl_route_call; /* an HL_AGAIN routing answer the host waits for */
+
+/* Event names given to on_event. New names may appear in any minor version: a plugin
+ * ignores names it does not know. */
+#define HL_EV_STARTED "started"       /* daemon: configuration in service */
+#define HL_EV_RELOADED "reloaded"     /* daemon: this plugin set replaced an older one */
+#define HL_EV_STOPPING "stopping"     /* daemon: shutting down */
+#define HL_EV_RECEIVED "received"     /* ticket: 受理 */
+#define HL_EV_DISPATCHED "dispatched" /* ticket: 派单 */
+#define HL_EV_ACCEPTED "accepted"     /* ticket: 签收 */
+#define HL_EV_RETURNED "returned"     /* ticket: 退单 requested */
+#define HL_EV_EXTENDED "extended"     /* ticket: 延期 approved */
+#define HL_EV_RESOLVED "resolved"     /* ticket: 办结 */
+#define HL_EV_REOPENED "reopened"     /* ticket: 重办 */
+#define HL_EV_CLOSED "closed"         /* ticket: 归档 */
+#define HL_EV_WARNING "warning"       /* deadline: yellow */
+#define HL_EV_OVERDUE "overdue"       /* deadline: red */
+#define HL_EV_ESCALATED "escalated"   /* deadline: 催办 / 督办 */
+
+struct hl_event {
+	uint32_t size;                  /* sizeof(struct hl_event) of the host that sent it */
+	const char *type;               /* one of HL_EV_*, never NULL */
+	const char *ticket_id;          /* NULL for daemon events */
+	const struct hl_ticket *ticket; /* NULL for daemon events */
+	const char *detail;             /* human-readable context, may be NULL */
+	int64_t at_ms;                  /* when it happened, Unix time in milliseconds */
+};
+
+#define HL_DEPT_CODE_MAX 64
+#define HL_ITEM_MAX 128
+#define HL_REASON_MAX 256
+
+/* A routing answer, filled in by a route hook. The host zeroes it before the call. */
+struct hl_decision {
+	uint32_t size;                       /* set by the host */
+	char department[HL_DEPT_CODE_MAX];   /* the responsible unit's code */
+	char item[HL_ITEM_MAX];              /* the catalogue item matched, may be empty */
+	int32_t score;                       /* the plugin's confidence, for explanations */
+	char reason[HL_REASON_MAX];          /* why, shown in the audit trail */
+};
+
+typedef void (*hl_timer_fn)(void *arg);
+
+/*
+ * The host table: everything a plugin may ask of the daemon. Members are appended only.
+ */
+struct hl_host {
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t size; /* sizeof(struct hl_host) of the running daemon */
+
+	/* One log line, prefixed with the plugin's name. Never log a citizen's phone or ID
+	 * number unmasked. */
+	void (*log)(struct hl_self *self, enum hl_log_level level, const char *fmt, ...)
+		HL_PRINTF(3, 4);
+
+	/* Typed getters over the checked options; a key that is absent yields the default
+	 * from the option table (NULL, 0, false, or a zero duration when there is none).
+	 * Asking for a key the table does not declare, or with the wrong type, is a plugin
+	 * bug: it is logged and yields the same zero value. Returned strings are borrowed and
+	 * live as long as the configuration the plugin was initialised with. */
+	const char *(*opt_string)(const struct hl_options *opts, const char *name);
+	int64_t (*opt_int)(const struct hl_options *opts, const char *name);
+	int (*opt_bool)(const struct hl_options *opts, const char *name);
+	struct hl_duration (*opt_duration)(const struct hl_options *opts, const char *name);
+	uint64_t (*opt_size)(const struct hl_options *opts, const char *name);
+	size_t (*opt_list_count)(const struct hl_options *opts, const char *name);
+	const char *(*opt_list_item)(const struct hl_options *opts, const char *name, size_t i);
+
+	/* A ticket's field by name ("id", "channel", "title", "content", "address",
+	 * "district", "state", "department", ...), or NULL when it has none. Borrowed: valid
+	 * while the ticket pointer is. */
+	const char *(*ticket_field)(const struct hl_ticket *ticket, const char *name);
+
+	/* The daemon's clock, Unix time in milliseconds. Use it rather than time(): tests
+	 * move it. */
+	int64_t (*now_ms)(void);
+
+	/* A one-shot timer that calls fn(arg) on the event loop after after_ms. The host
+	 * owns the timer: it is freed after fn returns, by timer_cancel, or when the plugin
+	 * instance is finished (so fini need not cancel). Returns NULL when out of memory. */
+	struct hl_timer *(*timer_start)(struct hl_self *self, uint64_t after_ms, hl_timer_fn fn,
+					void *arg);
+	/* Cancels a timer that has not fired yet. Not to be called for a timer whose
+	 * callback already ran. */
+	void (*timer_cancel)(struct hl_timer *timer);
+};
+
+/*
+ * The plugin descriptor, exported as the symbol `hl_plugin`.
+ */
+struct hl_plugin {
+	uint16_t abi_major; /* HL_ABI_MAJOR the plugin was built with */
+	uint16_t abi_minor; /* HL_ABI_MINOR the plugin was built with */
+	uint32_t size;      /* sizeof(struct hl_plugin) the plugin was built with */
+
+	const char *name;        /* short identifier, [a-z0-9_-]+ */
+	const char *version;     /* the plugin's own version, informational only */
+	const char *description; /* one line */
+	const struct hl_option *options; /* terminated by a NULL name; NULL: takes none */
+
+	/* All hooks are optional (NULL). */
+
+	/* Called once after the options are checked. On success store the plugin's state in
+	 * *state_r and return HL_OK; on failure write a one-line reason into err and return
+	 * HL_ERROR: the daemon then refuses to start (or a reload keeps the old set). */
+	enum hl_status (*init)(const struct hl_host *host, struct hl_self *self,
+			       const struct hl_options *opts, void **state_r, char *err,
+			       size_t errlen);
+
+	/* Proposes the unit responsible for a ticket. HL_OK: decision filled in.
+	 * HL_DECLINED: not this plugin's matter. HL_ERROR: decision->reason says why; the
+	 * ticket goes to manual dispatch (待人工派单), never lost. HL_AGAIN: the answer comes
+	 * later through the host's routing callback for `call`. */
+	enum hl_status (*route)(void *state, const struct hl_ticket *ticket,
+				struct hl_decision *decision, struct hl_route_call *call);
+
+	/* Told of something that happened (HL_EV_*). Must not block. */
+	void (*on_event)(void *state, const struct hl_event *event);
+
+	/* Called once when the plugin instance is retired: at shutdown, or when a reload
+	 * replaced it and nothing uses it any more. Frees the state. */
+	void (*fini)(void *state);
+};
+
+/* The first three members, filled in for the ABI this header describes. */
+#define HL_PLUGIN_HEADER \
+	.abi_major = HL_ABI_MAJOR, .abi_minor = HL_ABI_MINOR, .size = sizeof(struct hl_plugin)
+
+#endif /* HOTLINE_PLUGIN_H */

@@ -1,0 +1,123 @@
+/* The host table handed to plugins: logging, options, ticket fields, clock, timers. */
+#include "plugin_host.h"
+
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "log.h"
+#include "ticket.h"
+
+struct hl_timer {
+	struct event *ev;
+	struct hl_self *owner;
+	hl_timer_fn fn;
+	void *arg;
+	struct hl_timer *prev, *next;
+};
+
+static void host_log(struct hl_self *self, enum hl_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void host_log(struct hl_self *self, enum hl_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hl_logv(level, self->log_sub, fmt, ap);
+	va_end(ap);
+}
+
+static void timer_unlink_free(struct hl_timer *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		t->owner->timers = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	event_free(t->ev);
+	free(t);
+}
+
+static void timer_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_timer *t = arg;
+	hl_timer_fn fn = t->fn;
+	void *fn_arg = t->arg;
+
+	(void)fd;
+	(void)what;
+	timer_unlink_free(t);
+	fn(fn_arg);
+}
+
+static struct hl_timer *host_timer_start(struct hl_self *self, uint64_t after_ms, hl_timer_fn fn,
+					 void *arg)
+{
+	struct hl_timer *t = calloc(1, sizeof(*t));
+	struct timeval tv = {(time_t)(after_ms / 1000), (suseconds_t)(after_ms % 1000) * 1000};
+
+	if (!t)
+		return NULL;
+	t->ev = evtimer_new(self->base, timer_fired, t);
+	if (!t->ev || evtimer_add(t->ev, &tv) < 0) {
+		if (t->ev)
+			event_free(t->ev);
+		free(t);
+		return NULL;
+	}
+	t->owner = self;
+	t->fn = fn;
+	t->arg = arg;
+	t->next = self->timers;
+	if (t->next)
+		t->next->prev = t;
+	self->timers = t;
+	return t;
+}
+
+static void host_timer_cancel(struct hl_timer *timer)
+{
+	if (timer)
+		timer_unlink_free(timer);
+}
+
+size_t hl_plugin_pending_timers(const struct hl_self *self)
+{
+	size_t n = 0;
+
+	for (const struct hl_timer *t = self->timers; t; t = t->next)
+		n++;
+	return n;
+}
+
+static const struct hl_host host_table = {
+	.abi_major = HL_ABI_MAJOR,
+	.abi_minor = HL_ABI_MINOR,
+	.size = sizeof(struct hl_host),
+	.log = host_log,
+	.opt_string = hl_opt_string,
+	.opt_int = hl_opt_int,
+	.opt_bool = hl_opt_bool,
+	.opt_duration = hl_opt_duration,
+	.opt_size = hl_opt_size,
+	.opt_list_count = hl_opt_list_count,
+	.opt_list_item = hl_opt_list_item,
+	.ticket_field = hl_ticket_field,
+	.now_ms = hl_clock_now_ms,
+	.timer_start = host_timer_start,
+	.timer_cancel = host_timer_cancel,
+};
+
+void hl_plugin_cancel_timers(struct hl_self *self)
+{
+	while (self->timers)
+		timer_unlink_free(self->timers);
+}
+
+const struct hl_host *hl_host_table(void)
+{
+	return &host_table;
+}

@@ -1,0 +1,64 @@
+/*
+ * The plugin host: loads the plugins a configuration names (dlopen, ABI check, option
+ * check, init), gives them the host table, owns their timers, tells them of events, and
+ * retires them (fini, cancel timers, dlclose). plugin_loader.c loads and retires;
+ * plugin_host.c is the host table and the timers.
+ *
+ * A plugin set belongs to one configuration generation (struct hl_world). All functions
+ * run on the event-loop thread.
+ */
+#ifndef HL_PLUGIN_HOST_H
+#define HL_PLUGIN_HOST_H
+
+#include <stddef.h>
+#include <hotline/plugin.h>
+
+#include "options.h"
+
+struct event_base;
+struct hl_config;
+struct hl_timer;
+
+/* One loaded plugin instance; also the `struct hl_self *` handle plugins hold. */
+struct hl_self {
+	char *name;                   /* the instance name from the configuration; owned */
+	char *file;                   /* the .so it came from; owned */
+	void *dl;                     /* dlopen handle */
+	const struct hl_plugin *desc; /* inside the .so */
+	struct hl_options options;    /* borrows the configuration's document */
+	void *state;                  /* the plugin's own, from init */
+	int initialised;              /* init succeeded: fini is owed */
+	struct event_base *base;
+	struct hl_timer *timers;      /* pending timers, cancelled when the instance goes */
+	char log_sub[96];             /* "plugin.<name>" */
+};
+
+struct hl_plugin_set {
+	size_t n;
+	struct hl_self **plugins; /* in configuration order */
+};
+
+/* Loads and initialises every plugin `cfg` names, in order. All or nothing: on failure
+ * the ones already loaded are retired again, and err says which file failed and why,
+ * "file:line:column: plugin 'name' (path): reason". Returns 0 and *set_r (free with
+ * hl_plugins_free), or -1. `cfg` must outlive the set. */
+int hl_plugins_load(const struct hl_config *cfg, struct event_base *base,
+		    struct hl_plugin_set **set_r, char *err, size_t errlen);
+
+/* Retires every plugin in reverse order: fini, pending timers cancelled, dlclose. */
+void hl_plugins_free(struct hl_plugin_set *set);
+
+/* Tells every plugin with an on_event hook. Strings are borrowed for the call. */
+void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const char *ticket_id,
+		     const struct hl_ticket *ticket, const char *detail);
+
+/* The host table handed to plugins. Static; never freed. */
+const struct hl_host *hl_host_table(void);
+
+/* Number of timers an instance still has pending (for tests and health). */
+size_t hl_plugin_pending_timers(const struct hl_self *self);
+
+/* Cancels every timer an instance still has pending; used when it is retired. */
+void hl_plugin_cancel_timers(struct hl_self *self);
+
+#endif

@@ -1,0 +1,183 @@
+/* Loading, checking, initialising and retiring plugins; see plugin_host.h. */
+#include "plugin_host.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "config.h"
+#include "log.h"
+
+/* A hook, or NULL when the plugin's descriptor is too old to have that member. */
+#define HOOK(self, member)                                                                   \
+	(offsetof(struct hl_plugin, member) + sizeof((self)->desc->member) <=                \
+		 (self)->desc->size                                                          \
+	     ? (self)->desc->member                                                          \
+	     : NULL)
+
+/* The descriptor of ABI 1.0 ends with fini; no plugin of major 1 may be smaller. */
+#define MIN_DESCRIPTOR_SIZE (offsetof(struct hl_plugin, fini) + sizeof(void (*)(void *)))
+
+static void retire(struct hl_self *self)
+{
+	if (!self)
+		return;
+	if (self->initialised && HOOK(self, fini))
+		HOOK(self, fini)(self->state);
+	hl_plugin_cancel_timers(self);
+	if (self->dl)
+		dlclose(self->dl);
+	free(self->name);
+	free(self->file);
+	free(self);
+}
+
+static int valid_name(const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Checks the descriptor's ABI and shape; writes the reason into why. */
+static int check_descriptor(const struct hl_plugin *d, char *why, size_t len)
+{
+	if (d->abi_major != HL_ABI_MAJOR) {
+		snprintf(why, len,
+			 "built for plugin ABI %u.%u, this hotlined has ABI %d.%d (major differs); "
+			 "rebuild it against this hotlined's SDK",
+			 d->abi_major, d->abi_minor, HL_ABI_MAJOR, HL_ABI_MINOR);
+		return -1;
+	}
+	if (d->abi_minor > HL_ABI_MINOR) {
+		snprintf(why, len,
+			 "built for plugin ABI %u.%u, newer than this hotlined's ABI %d.%d; "
+			 "upgrade hotlined or rebuild the plugin against its SDK",
+			 d->abi_major, d->abi_minor, HL_ABI_MAJOR, HL_ABI_MINOR);
+		return -1;
+	}
+	if (d->size < MIN_DESCRIPTOR_SIZE) {
+		snprintf(why, len, "descriptor size %u is smaller than ABI %u.0 requires (%zu)",
+			 d->size, d->abi_major, MIN_DESCRIPTOR_SIZE);
+		return -1;
+	}
+	if (!valid_name(d->name)) {
+		snprintf(why, len, "descriptor name is missing or not [a-z0-9_-]+");
+		return -1;
+	}
+	return hl_options_check_schema(d->options, why, len);
+}
+
+/* Loads one plugin. On failure writes "file:line:column: plugin 'x' (path): why". */
+static int load_one(const struct hl_plugin_conf *pc, struct event_base *base,
+		    struct hl_self **self_r, char *err, size_t errlen)
+{
+	struct hl_self *self = calloc(1, sizeof(*self));
+	char why[512];
+	char opt_err[768];
+
+	if (!self || !(self->name = strdup(pc->name)) || !(self->file = strdup(pc->file))) {
+		snprintf(why, sizeof(why), "out of memory");
+		goto fail;
+	}
+	self->base = base;
+	snprintf(self->log_sub, sizeof(self->log_sub), "plugin.%s", self->name);
+	dlerror();
+	self->dl = dlopen(self->file, RTLD_NOW | RTLD_LOCAL);
+	if (!self->dl) {
+		snprintf(why, sizeof(why), "cannot load: %s", dlerror());
+		goto fail;
+	}
+	self->desc = dlsym(self->dl, "hl_plugin");
+	if (!self->desc) {
+		snprintf(why, sizeof(why),
+			 "does not export the descriptor symbol 'hl_plugin' (is it a hotline "
+			 "plugin, built with HL_PLUGIN_EXPORT?)");
+		goto fail;
+	}
+	if (check_descriptor(self->desc, why, sizeof(why)) < 0)
+		goto fail;
+	self->options = (struct hl_options){self->desc->options, pc->options, self->log_sub};
+	if (hl_options_check(self->desc->options, pc->options, pc->at, opt_err, sizeof(opt_err)) <
+	    0) {
+		snprintf(err, errlen, "%s (options of plugin '%s')", opt_err, pc->name);
+		retire(self);
+		return -1;
+	}
+	if (HOOK(self, init)) {
+		char reason[384] = "";
+		enum hl_status st = HOOK(self, init)(hl_host_table(), self, &self->options,
+						      &self->state, reason, sizeof(reason));
+		if (st != HL_OK) {
+			snprintf(why, sizeof(why), "init failed: %s",
+				 reason[0] ? reason : "(the plugin gave no reason)");
+			goto fail;
+		}
+	}
+	self->initialised = 1;
+	hl_log(HL_LOG_INFO, "plugins", "loaded plugin=%s file=%s abi=%u.%u version=%s",
+	       self->name, self->file, self->desc->abi_major, self->desc->abi_minor,
+	       self->desc->version ? self->desc->version : "-");
+	*self_r = self;
+	return 0;
+fail:
+	hl_yaml_error(err, errlen, pc->at, "plugin '%s' (%s): %s", pc->name, pc->file, why);
+	retire(self);
+	return -1;
+}
+
+int hl_plugins_load(const struct hl_config *cfg, struct event_base *base,
+		    struct hl_plugin_set **set_r, char *err, size_t errlen)
+{
+	struct hl_plugin_set *set = calloc(1, sizeof(*set));
+
+	if (!set || !(set->plugins = calloc(cfg->nplugins + 1, sizeof(*set->plugins)))) {
+		free(set);
+		snprintf(err, errlen, "%s: out of memory loading plugins", hl_config_file(cfg));
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->nplugins; i++) {
+		if (load_one(&cfg->plugins[i], base, &set->plugins[i], err, errlen) < 0) {
+			hl_plugins_free(set);
+			return -1;
+		}
+		set->n = i + 1;
+	}
+	*set_r = set;
+	return 0;
+}
+
+void hl_plugins_free(struct hl_plugin_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = set->n; i-- > 0;)
+		retire(set->plugins[i]);
+	free(set->plugins);
+	free(set);
+}
+
+void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const char *ticket_id,
+		     const struct hl_ticket *ticket, const char *detail)
+{
+	struct hl_event ev = {
+		.size = sizeof(ev),
+		.type = type,
+		.ticket_id = ticket_id,
+		.ticket = ticket,
+		.detail = detail,
+		.at_ms = hl_clock_now_ms(),
+	};
+
+	for (size_t i = 0; i < set->n; i++) {
+		struct hl_self *self = set->plugins[i];
+		if (HOOK(self, on_event))
+			HOOK(self, on_event)(self->state, &ev);
+	}
+}

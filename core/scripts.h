@@ -1,0 +1,21 @@
+/*
+ * The Lua scripts that make each state change one atomic step in Redis. Their sources
+ * live in core/lua/ (one .lua file each) and are compiled into the daemon; hl_redis loads them at every
+ * connect and calls them by SHA.
+ */
+#ifndef HL_SCRIPTS_H
+#define HL_SCRIPTS_H
+
+enum hl_script_id {
+	HL_SCRIPT_DAEMON_REGISTER, /* lua/daemon_register.lua */
+	HL_SCRIPT_COUNT
+};
+
+struct hl_script {
+	const char *name;
+	const char *source;
+};
+
+extern const struct hl_script hl_scripts[HL_SCRIPT_COUNT];
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * struct hl_ticket, the read-only view of a ticket that plugins see through
+ * host->ticket_field: a list of name/value pairs, as a ticket hash comes back from Redis.
+ * The view borrows its fields; whoever builds it keeps them alive while it is in use.
+ */
+#ifndef HL_TICKET_H
+#define HL_TICKET_H
+
+#include <stddef.h>
+#include <hotline/plugin.h>
+
+struct hl_ticket_field {
+	const char *name;
+	const char *value;
+};
+
+struct hl_ticket {
+	size_t nfields;
+	const struct hl_ticket_field *fields;
+};
+
+/* The value of a field, or NULL when the ticket has none. Borrowed. */
+const char *hl_ticket_field(const struct hl_ticket *ticket, const char *name);
+
+#endif

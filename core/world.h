@@ -1,0 +1,36 @@
+/*
+ * A world is one generation of everything loaded from disk: the configuration, the
+ * routes and the plugin set built from them. A reload builds a new world beside the
+ * running one and switches only when all of it loaded (nginx's cycle). Work in flight
+ * holds a reference to the world it started with; the last reference retires it
+ * (plugins finished and unloaded, then routes and configuration freed).
+ */
+#ifndef HL_WORLD_H
+#define HL_WORLD_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct event_base;
+
+struct hl_world {
+	unsigned refs;
+	uint64_t generation; /* 1 for the first, +1 per successful reload */
+	struct hl_config *config;
+	struct hl_routes *routes;
+	struct hl_plugin_set *plugins;
+};
+
+/* Loads configuration, routes and plugins. Returns 0 and *world_r holding one
+ * reference, or -1 with the first error ("file:line:column: ..." or the plugin's) in err;
+ * nothing is left loaded on failure. */
+int hl_world_build(const char *config_path, struct event_base *base, uint64_t generation,
+		   struct hl_world **world_r, char *err, size_t errlen);
+
+/* Takes a reference; returns world for convenience. */
+struct hl_world *hl_world_ref(struct hl_world *world);
+
+/* Drops a reference; the last one retires the world. NULL is allowed. */
+void hl_world_unref(struct hl_world *world);
+
+#endif
