@@ -11,18 +11,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const struct hl_option good_options[] = {
+#ifdef VARIANT_BAD_DEFAULT
+static const struct hl_option options[] = {
+	{"window", HL_OPT_DURATION, 0, "ten minutes", "a duration with a broken default"},
+	{NULL, 0, 0, NULL, NULL},
+};
+#else
+static const struct hl_option options[] = {
 	{"greeting", HL_OPT_STRING, 1, NULL, "required text"},
 	{"tick", HL_OPT_DURATION, 0, "1h", "when the timer fires"},
 	{"count", HL_OPT_INT, 0, "3", "a number"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
-static const struct hl_option bad_default_options[] = {
-	{"window", HL_OPT_DURATION, 0, "ten minutes", "a duration with a broken default"},
-	{NULL, 0, 0, NULL, NULL},
-};
+#endif
 
+#ifdef VARIANT_INIT_FAILS
+static enum hl_status test_init(const struct hl_host *host, struct hl_self *self,
+				const struct hl_options *opts, void **state_r, char *err,
+				size_t errlen)
+{
+	(void)host;
+	(void)self;
+	(void)opts;
+	(void)state_r;
+	snprintf(err, errlen, "street gazetteer is empty");
+	return HL_ERROR;
+}
+#else
 struct state {
 	const struct hl_host *host;
 	struct hl_self *self;
@@ -41,14 +57,6 @@ static enum hl_status test_init(const struct hl_host *host, struct hl_self *self
 				const struct hl_options *opts, void **state_r, char *err,
 				size_t errlen)
 {
-#ifdef VARIANT_INIT_FAILS
-	(void)host;
-	(void)self;
-	(void)opts;
-	(void)state_r;
-	snprintf(err, errlen, "street gazetteer is empty");
-	return HL_ERROR;
-#else
 	struct state *st = calloc(1, sizeof(*st));
 	struct hl_duration d = host->opt_duration(opts, "tick");
 
@@ -72,8 +80,8 @@ static enum hl_status test_init(const struct hl_host *host, struct hl_self *self
 		  host->opt_string(opts, "greeting"), (long long)host->opt_int(opts, "count"));
 	*state_r = st;
 	return HL_OK;
-#endif
 }
+#endif
 
 static void test_fini(void *state)
 {
@@ -100,11 +108,7 @@ HL_PLUGIN_EXPORT const struct hl_plugin DESCRIPTOR_NAME = {
 	.size = sizeof(struct hl_plugin),
 	.name = "test",
 	.version = "0.0.1",
-#ifdef VARIANT_BAD_DEFAULT
-	.options = bad_default_options,
-#else
-	.options = good_options,
-#endif
+	.options = options,
 	.init = test_init,
 	.fini = test_fini,
 };

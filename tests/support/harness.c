@@ -1,0 +1,361 @@
+/* Test harness: temp files, a private redis-server, hotlined, HTTP; see harness.h. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+void hlt_tmpdir(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/hotline-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(buf), "mkdtemp: %s", strerror(errno));
+}
+
+void hlt_rmtree(const char *dir)
+{
+	char cmd[512];
+
+	if (strncmp(dir, "/tmp/hotline-test-", 18) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+void hlt_write_file(const char *dir, const char *name, const char *content, char *path_r,
+		    size_t len)
+{
+	FILE *f;
+
+	snprintf(path_r, len, "%s/%s", dir, name);
+	f = fopen(path_r, "w");
+	cr_assert_not_null(f, "cannot write %s", path_r);
+	fputs(content, f);
+	fclose(f);
+}
+
+char *hlt_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+int hlt_wait_for_text(const char *path, const char *needle, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		char *text = hlt_read_file(path);
+		int found = text && strstr(text, needle);
+		free(text);
+		if (found)
+			return 1;
+		sleep_ms(20);
+	}
+	return 0;
+}
+
+/* fork + exec with stdout/stderr to out_path; the child dies with the test. */
+static pid_t spawn(const char *const *argv, const char *out_path)
+{
+	pid_t pid = fork();
+
+	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
+			      0644);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int redis_answers(const char *socket)
+{
+	struct timeval tv = {0, 200000};
+	redisContext *c = redisConnectUnixWithTimeout(socket, tv);
+	int ok = 0;
+
+	if (c && !c->err) {
+		redisReply *reply = redisCommand(c, "PING");
+		ok = reply && reply->type == REDIS_REPLY_STATUS;
+		if (reply)
+			freeReplyObject(reply);
+	}
+	if (c)
+		redisFree(c);
+	return ok;
+}
+
+void hlt_redis_start(struct hlt_redis *r, const char *dir)
+{
+	char log[320];
+	const char *argv[] = {"/usr/bin/redis-server", "--port", "0", "--unixsocket", r->socket,
+			      "--dir", r->dir, "--save", "", "--appendonly", "no",
+			      "--daemonize", "no", NULL};
+
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	snprintf(r->socket, sizeof(r->socket), "%s/redis.sock", dir);
+	snprintf(log, sizeof(log), "%s/redis.log", dir);
+	r->pid = spawn(argv, log);
+	for (int waited = 0; waited < 5000; waited += 20) {
+		if (redis_answers(r->socket))
+			return;
+		sleep_ms(20);
+	}
+	cr_assert_fail("redis-server did not answer on %s within 5 s", r->socket);
+}
+
+void hlt_redis_stop(struct hlt_redis *r, int hard)
+{
+	if (r->pid <= 0)
+		return;
+	if (hard) {
+		kill(r->pid, SIGKILL);
+	} else {
+		char *reply = hlt_redis_cmd(r, "SHUTDOWN NOSAVE");
+		free(reply);
+	}
+	waitpid(r->pid, NULL, 0);
+	r->pid = 0;
+}
+
+static void append_reply(const redisReply *reply, char **out, size_t *len)
+{
+	char buf[64];
+	const char *text = buf;
+	size_t n;
+
+	switch (reply->type) {
+	case REDIS_REPLY_ARRAY:
+		for (size_t i = 0; i < reply->elements; i++)
+			append_reply(reply->element[i], out, len);
+		return;
+	case REDIS_REPLY_INTEGER:
+		snprintf(buf, sizeof(buf), "%lld", reply->integer);
+		break;
+	case REDIS_REPLY_NIL:
+		text = "(nil)";
+		break;
+	default:
+		text = reply->str;
+	}
+	n = strlen(text);
+	*out = realloc(*out, *len + n + 2);
+	memcpy(*out + *len, text, n);
+	(*out)[*len + n] = '\n';
+	*len += n + 1;
+	(*out)[*len] = '\0';
+}
+
+char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...)
+{
+	struct timeval tv = {2, 0};
+	redisContext *c = redisConnectUnixWithTimeout(r->socket, tv);
+	redisReply *reply;
+	char *out = NULL;
+	size_t len = 0;
+	va_list ap;
+
+	if (!c || c->err) {
+		if (c)
+			redisFree(c);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	reply = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	if (reply) {
+		out = calloc(1, 1);
+		append_reply(reply, &out, &len);
+		freeReplyObject(reply);
+	}
+	redisFree(c);
+	return out;
+}
+
+void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hlt_redis *r,
+			  const char *plugins_yaml)
+{
+	char text[4096];
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->dir, sizeof(d->dir), "%s", dir);
+	snprintf(d->log, sizeof(d->log), "%s/hotlined.log", dir);
+	snprintf(text, sizeof(text),
+		 "http:\n"
+		 "  listen: 127.0.0.1:0\n"
+		 "redis:\n"
+		 "  socket: %s\n"
+		 "  reconnect_min: 50ms\n"
+		 "  reconnect_max: 500ms\n"
+		 "log:\n"
+		 "  level: debug\n"
+		 "shutdown_timeout: 5s\n"
+		 "routes: %s/routes\n"
+		 "plugin_dir: %s/plugins\n"
+		 "plugins:\n%s",
+		 r->socket, HL_SOURCE_DIR, HL_BUILD_DIR,
+		 plugins_yaml ? plugins_yaml : "  - name: log\n");
+	hlt_write_file(dir, "hotlined.yaml", text, d->config, sizeof(d->config));
+}
+
+int hlt_daemon_start(struct hlt_daemon *d)
+{
+	const char *argv[] = {HL_BUILD_DIR "/hotlined", "-c", d->config, NULL};
+	const char *marker = "event=listening addr=127.0.0.1:";
+
+	d->pid = spawn(argv, d->log);
+	for (int waited = 0; waited < 5000; waited += 20) {
+		char *text = hlt_read_file(d->log);
+		char *at = text ? strstr(text, marker) : NULL;
+		if (at) {
+			d->port = atoi(at + strlen(marker));
+			free(text);
+			return 0;
+		}
+		free(text);
+		if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return -1;
+		}
+		sleep_ms(20);
+	}
+	return -1;
+}
+
+int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		char *body = NULL;
+		int status = hlt_http(d->port, "GET", "/healthz", NULL, &body);
+		int ok = status == 200 && body && strstr(body, "\"status\":\"ok\"");
+		free(body);
+		if (ok)
+			return 1;
+		sleep_ms(20);
+	}
+	return 0;
+}
+
+int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms)
+{
+	int status;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, sig);
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		sleep_ms(10);
+	}
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
+	return -1;
+}
+
+int hlt_run_hotlined(const char *const *args, const char *out_path)
+{
+	const char *argv[16] = {HL_BUILD_DIR "/hotlined"};
+	int status;
+	size_t n = 1;
+	pid_t pid;
+
+	for (; args[n - 1] && n < 15; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	pid = spawn(argv, out_path);
+	for (int waited = 0; waited < 10000; waited += 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+int hlt_http(int port, const char *method, const char *path, const char *body, char **body_r)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct timeval tv = {5, 0};
+	char req[8192], *resp = NULL;
+	size_t len = 0;
+	int fd, status = -1, n;
+
+	if (body_r)
+		*body_r = NULL;
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto out;
+	n = snprintf(req, sizeof(req),
+		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+		     method, path, body ? strlen(body) : 0, body ? body : "");
+	if (write(fd, req, (size_t)n) != n)
+		goto out;
+	for (;;) {
+		char buf[4096];
+		ssize_t got = read(fd, buf, sizeof(buf));
+		if (got <= 0)
+			break;
+		resp = realloc(resp, len + (size_t)got + 1);
+		memcpy(resp + len, buf, (size_t)got);
+		len += (size_t)got;
+		resp[len] = '\0';
+	}
+	if (resp && sscanf(resp, "HTTP/1.%*d %d", &status) == 1 && body_r) {
+		char *start = strstr(resp, "\r\n\r\n");
+		*body_r = strdup(start ? start + 4 : "");
+	}
+out:
+	free(resp);
+	close(fd);
+	return status;
+}

@@ -1,0 +1,266 @@
+/* Unit tests for the configuration loader: good files read through the typed getters,
+ * and bad files refused with the exact file:line:column and what was expected. Also the
+ * department list under routes/. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "harness.h"
+#include "routes.h"
+
+static char dir[256];
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+}
+
+static void teardown(void)
+{
+	hlt_rmtree(dir);
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+static const char *const minimal = "redis:\n  socket: /tmp/r.sock\nroutes: routes\n";
+
+static struct hl_config *load_ok(const char *text)
+{
+	char path[512], err[1024] = "";
+	struct hl_config *cfg = NULL;
+
+	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
+	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "refused: %s", err);
+	return cfg;
+}
+
+/* Loads text and expects it refused with "<path>:<where>: ..." containing `what`. */
+static void load_bad(const char *text, const char *where, const char *what)
+{
+	char path[512], err[1024] = "", prefix[600];
+	struct hl_config *cfg = NULL;
+
+	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
+	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), -1, "accepted:\n%s", text);
+	snprintf(prefix, sizeof(prefix), "%s:%s: ", path, where);
+	cr_assert(strncmp(err, prefix, strlen(prefix)) == 0, "wanted position %s in: %s", where,
+		  err);
+	cr_assert(strstr(err, what), "wanted '%s' in: %s", what, err);
+}
+
+Test(config, minimal_file_gets_defaults)
+{
+	struct hl_config *cfg = load_ok(minimal);
+	struct hl_address a;
+
+	cr_assert_eq(hl_opt_address(&cfg->http, "listen", &a), 0);
+	cr_expect_str_eq(a.host, "127.0.0.1");
+	cr_expect_eq(a.port, 12345);
+	cr_expect_eq(hl_opt_size(&cfg->http, "max_body"), 64 * 1024);
+	cr_expect_eq(cfg->http_timeout_ms, 30000);
+	cr_expect_str_eq(hl_opt_string(&cfg->redis, "prefix"), "hl:");
+	cr_expect_str_eq(hl_opt_string(&cfg->top, "timezone"), "Asia/Shanghai");
+	cr_expect_eq(cfg->redis_connect_timeout_ms, 2000);
+	cr_expect_eq(cfg->redis_reconnect_min_ms, 100);
+	cr_expect_eq(cfg->redis_reconnect_max_ms, 5000);
+	cr_expect_eq(cfg->log_level, HL_LOG_INFO);
+	cr_expect_str_eq(cfg->redis_socket, "/tmp/r.sock");
+	cr_expect_eq(cfg->nplugins, 0);
+	hl_config_free(cfg);
+}
+
+Test(config, full_file_read_through_getters)
+{
+	struct hl_config *cfg = load_ok("http:\n"
+					"  listen: \"[::1]:8080\"\n"
+					"  max_body: 1MiB\n"
+					"  timeout: 1m30s\n"
+					"redis:\n"
+					"  address: 127.0.0.1:6380\n"
+					"  prefix: \"city:\"\n"
+					"log:\n"
+					"  level: warn\n"
+					"timezone: Asia/Urumqi\n"
+					"routes: /srv/routes\n"
+					"plugin_dir: lib\n"
+					"plugins:\n"
+					"  - name: log\n"
+					"    options: {level: debug}\n"
+					"  - name: webhook\n"
+					"    file: /opt/webhook.so\n");
+	struct hl_address a;
+
+	cr_assert_eq(hl_opt_address(&cfg->http, "listen", &a), 0);
+	cr_expect_str_eq(a.host, "::1");
+	cr_expect_eq(a.port, 8080);
+	cr_expect_eq(hl_opt_size(&cfg->http, "max_body"), 1 << 20);
+	cr_expect_eq(cfg->http_timeout_ms, 90000);
+	cr_expect_null(cfg->redis_socket);
+	cr_assert_eq(hl_opt_address(&cfg->redis, "address", &a), 0);
+	cr_expect_eq(a.port, 6380);
+	cr_expect_str_eq(hl_opt_string(&cfg->redis, "prefix"), "city:");
+	cr_expect_eq(cfg->log_level, HL_LOG_WARN);
+	cr_expect_str_eq(cfg->routes_dir, "/srv/routes");
+	cr_assert_eq(cfg->nplugins, 2);
+	cr_expect_str_eq(cfg->plugins[0].name, "log");
+	char want[600];
+	snprintf(want, sizeof(want), "%s/lib/log.so", dir);
+	cr_expect_str_eq(cfg->plugins[0].file, want);
+	cr_expect_not_null(cfg->plugins[0].options);
+	cr_expect_str_eq(cfg->plugins[1].file, "/opt/webhook.so");
+	cr_expect_null(cfg->plugins[1].options);
+	hl_config_free(cfg);
+}
+
+Test(config, unknown_top_level_key)
+{
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: r\nlisen: 1\n", "4:1",
+		 "unknown key 'lisen' (expected one of: http, redis, log, timezone");
+}
+
+Test(config, unknown_key_in_section)
+{
+	load_bad("http:\n  max_bodi: 1KiB\nredis:\n  socket: /tmp/r.sock\nroutes: r\n", "2:3",
+		 "unknown key 'max_bodi' (expected one of: listen, max_body, timeout)");
+}
+
+Test(config, wrong_value_type)
+{
+	load_bad("http:\n  max_body: lots\nredis:\n  socket: /tmp/r.sock\nroutes: r\n", "2:13",
+		 "key 'max_body': expected a size such as 65536, 64KiB, 1MiB or 1GiB, got 'lots'");
+	load_bad("http:\n  listen: localhost:80\nredis:\n  socket: /tmp/r.sock\nroutes: r\n",
+		 "2:11", "key 'listen': expected an IP address and port");
+	load_bad("http: [1, 2]\nredis:\n  socket: /tmp/r.sock\nroutes: r\n", "1:7",
+		 "key 'http': expected a mapping, got a sequence");
+}
+
+Test(config, bad_duration)
+{
+	load_bad("redis:\n  socket: /tmp/r.sock\n  connect_timeout: 2 seconds\nroutes: r\n",
+		 "3:20", "key 'connect_timeout': expected a duration such as 30m");
+}
+
+Test(config, working_time_refused_for_timeouts)
+{
+	load_bad("http:\n  timeout: 2wd\nredis:\n  socket: /tmp/r.sock\nroutes: r\n", "2:12",
+		 "key 'timeout': expected wall-clock time (ms, s, m, h), not working time");
+}
+
+Test(config, missing_required_key)
+{
+	load_bad("redis:\n  socket: /tmp/r.sock\n", "1:1", "missing required key 'routes'");
+}
+
+Test(config, redis_needs_exactly_one_target)
+{
+	load_bad("redis:\n  prefix: x\nroutes: r\n", "2:3",
+		 "expected exactly one of 'socket' or 'address'");
+	load_bad("redis:\n  socket: /a\n  address: 127.0.0.1:1\nroutes: r\n", "2:3",
+		 "expected exactly one of 'socket' or 'address'");
+}
+
+Test(config, bad_log_level_and_timezone)
+{
+	load_bad("redis:\n  socket: /a\nroutes: r\nlog:\n  level: loud\n", "5:10",
+		 "key 'level': expected debug, info, warn or error, got 'loud'");
+	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: Mars/Olympus\n", "4:11",
+		 "expected a zone name such as Asia/Shanghai");
+}
+
+Test(config, yaml_syntax_error)
+{
+	load_bad("redis:\n  socket: \"/tmp/r.sock\nroutes: r\n", "4:1", "found unexpected end");
+	load_bad("redis: {socket: /a\nroutes: r\n", "2:7", "did not find expected ',' or '}'");
+}
+
+Test(config, duplicate_key)
+{
+	load_bad("redis:\n  socket: /a\nroutes: r\nroutes: s\n", "4:1",
+		 "duplicate key 'routes' (first at line 3, column 1)");
+}
+
+Test(config, aliases_refused)
+{
+	load_bad("redis: &r\n  socket: /a\nroutes: r\nhttp: *r\n", "4:7", "aliases");
+}
+
+Test(config, plugin_entries)
+{
+	load_bad("redis:\n  socket: /a\nroutes: r\nplugins:\n  - name: log\n    option: {}\n",
+		 "6:5", "unknown key 'option' (expected one of: name, file, options)");
+	load_bad("redis:\n  socket: /a\nroutes: r\nplugins:\n  - log\n", "5:5",
+		 "expected a plugin entry");
+	load_bad("redis:\n  socket: /a\nroutes: r\nplugins:\n  - file: x.so\n", "5:5",
+		 "missing required key 'name'");
+	load_bad("redis:\n  socket: /a\nroutes: r\nplugins:\n  - name: log\n  - name: log\n",
+		 "6:11", "plugin 'log' is listed twice (first at line 5)");
+}
+
+Test(config, empty_and_missing_files)
+{
+	char err[1024];
+	struct hl_config *cfg;
+
+	load_bad("", "1:1", "the file is empty");
+	cr_assert_eq(hl_config_load("/nonexistent/hotlined.yaml", &cfg, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "/nonexistent/hotlined.yaml: cannot open"), "%s", err);
+}
+
+Test(config, shipped_configuration_loads)
+{
+	char err[1024] = "";
+	struct hl_config *cfg;
+
+	cr_assert_eq(hl_config_load(HL_SOURCE_DIR "/etc/hotlined.yaml", &cfg, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_expect_eq(cfg->nplugins, 1);
+	hl_config_free(cfg);
+}
+
+Test(routes, shipped_department_list)
+{
+	char err[1024] = "";
+	struct hl_routes *routes;
+	const struct hl_department *d;
+
+	cr_assert_eq(hl_routes_load(HL_SOURCE_DIR "/routes", &routes, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_expect_eq(routes->ndepartments, 35);
+	d = hl_routes_department(routes, "water");
+	cr_assert_not_null(d);
+	cr_expect_str_eq(d->name, "武汉市水务集团有限公司");
+	cr_expect_eq(d->kind, HL_DEPT_ENTERPRISE);
+	d = hl_routes_department(routes, "d.donghu");
+	cr_assert_not_null(d);
+	cr_expect_eq(d->kind, HL_DEPT_DISTRICT);
+	cr_expect_null(hl_routes_department(routes, "nobody"));
+	hl_routes_free(routes);
+}
+
+static void routes_bad(const char *text, const char *where, const char *what)
+{
+	char path[512], err[1024] = "", prefix[600];
+	struct hl_routes *routes;
+
+	hlt_write_file(dir, "departments.yaml", text, path, sizeof(path));
+	cr_assert_eq(hl_routes_load(dir, &routes, err, sizeof(err)), -1, "accepted:\n%s", text);
+	snprintf(prefix, sizeof(prefix), "%s:%s: ", path, where);
+	cr_assert(strncmp(err, prefix, strlen(prefix)) == 0, "wanted %s in: %s", where, err);
+	cr_assert(strstr(err, what), "wanted '%s' in: %s", what, err);
+}
+
+Test(config, bad_department_lists)
+{
+	routes_bad("departments:\n  - code: water\n    name: 水务\n    kind: utility\n", "4:11",
+		   "key 'kind': expected municipal, enterprise or district, got 'utility'");
+	routes_bad("departments:\n  - code: Water\n    name: 水务\n    kind: enterprise\n", "2:11",
+		   "key 'code': expected lower-case letters");
+	routes_bad("departments:\n  - {code: a, name: A, kind: district}\n"
+		   "  - {code: a, name: B, kind: district}\n",
+		   "3:12", "department code 'a' is used twice");
+	routes_bad("departments:\n  - code: a\n    kind: district\n", "2:5",
+		   "missing required key 'name'");
+	routes_bad("departments: []\n", "1:14", "expected at least one department");
+	routes_bad("department:\n  - {code: a}\n", "1:1", "unknown key 'department'");
+}
