@@ -216,7 +216,6 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 {
 	char text[4096];
 
-	memset(d, 0, sizeof(*d));
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
 	snprintf(d->log, sizeof(d->log), "%s/hotlined.log", dir);
 	snprintf(text, sizeof(text),

@@ -45,7 +45,8 @@ struct hlt_daemon {
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML
- * text, may be NULL for the log plugin only). */
+ * text, may be NULL for the log plugin only). Leaves pid and port as they are, so that a
+ * running daemon's file can be rewritten before a SIGHUP. */
 void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hlt_redis *r,
 			  const char *plugins_yaml);
 /* Starts hotlined -c d->config, logging to d->log; returns 0 once it listens (port read

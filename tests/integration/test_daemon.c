@@ -1,0 +1,269 @@
+/* Integration tests: a real redis-server on a private unix socket and a real hotlined,
+ * talked to over HTTP and signals. Every wait is bounded. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	hlt_redis_start(&redis, dir);
+	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
+}
+
+static void teardown(void)
+{
+	if (daemon_.pid > 0)
+		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
+	hlt_redis_stop(&redis, 1);
+	hlt_rmtree(dir);
+}
+
+TestSuite(daemon, .init = setup, .fini = teardown, .timeout = 60);
+
+static void start_ready(void)
+{
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
+		     hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready in 5 s:\n%s",
+		  hlt_read_file(daemon_.log));
+}
+
+static char *healthz(void)
+{
+	char *body = NULL;
+
+	cr_assert_eq(hlt_http(daemon_.port, "GET", "/healthz", NULL, &body), 200);
+	return body;
+}
+
+Test(daemon, healthz_reports_redis_and_plugins)
+{
+	char *body;
+
+	start_ready();
+	body = healthz();
+	cr_expect(strstr(body, "\"status\":\"ok\""), "%s", body);
+	cr_expect(strstr(body, "\"commands\":{\"state\":\"ready\""), "%s", body);
+	cr_expect(strstr(body, "\"blocking\":{\"state\":\"ready\""), "%s", body);
+	cr_expect(strstr(body, "\"plugins\":[{\"name\":\"log\""), "%s", body);
+	cr_expect(strstr(body, "\"abi\":\"1.0\""), "%s", body);
+	cr_expect(strstr(body, "\"generation\":1"), "%s", body);
+	cr_expect(strstr(body, "\"departments\":35"), "%s", body);
+	free(body);
+	/* The daemon registered itself with the Lua script loaded at connect. */
+	char *reg = hlt_redis_cmd(&redis, "HKEYS hl:daemons");
+	cr_assert_not_null(reg);
+	cr_expect(strstr(reg, ":"), "no daemon registered: %s", reg);
+	free(reg);
+	cr_expect(hlt_wait_for_text(daemon_.log, "sub=plugin.log event=started", 1000),
+		  "the log plugin was not told of the start");
+}
+
+Test(daemon, errors_are_json)
+{
+	char *body = NULL;
+
+	start_ready();
+	cr_expect_eq(hlt_http(daemon_.port, "GET", "/nothing-here", NULL, &body), 404);
+	cr_expect(strstr(body, "{\"error\":\"no such endpoint: /nothing-here\"}"), "%s", body);
+	free(body);
+	cr_expect_eq(hlt_http(daemon_.port, "DELETE", "/healthz", NULL, &body), 405);
+	cr_expect(strstr(body, "method not allowed on /healthz; allowed: GET"), "%s", body);
+	free(body);
+}
+
+Test(daemon, sigterm_stops_cleanly)
+{
+	char *ops;
+
+	start_ready();
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "exit status\n%s",
+		     hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "sub=plugin.log event=stopping", 0));
+	cr_expect(hlt_wait_for_text(daemon_.log, "sub=daemon event=stopped", 0));
+	/* It took itself out of the registry before closing Redis. */
+	ops = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect_str_eq(ops, "0\n");
+	free(ops);
+	ops = hlt_redis_cmd(&redis, "XRANGE hl:ops - +");
+	cr_expect(strstr(ops, "event\nstopped\n"), "%s", ops);
+	free(ops);
+}
+
+Test(daemon, sigint_stops_cleanly)
+{
+	start_ready();
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGINT, 5000), 0);
+	cr_expect(hlt_wait_for_text(daemon_.log, "sub=daemon event=stopped", 0));
+}
+
+Test(daemon, sighup_switches_to_a_good_configuration)
+{
+	char *body;
+
+	start_ready();
+	/* Same daemon, new plugin options: the log plugin now logs only reloads, at warn. */
+	hlt_daemon_configure(&daemon_, dir, &redis,
+			     "  - name: log\n    options: {level: warn, events: [reloaded]}\n");
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "level=warn sub=plugin.log event=reloaded", 0),
+		  "the new plugin instance did not run with the new options");
+	body = healthz();
+	cr_expect(strstr(body, "\"generation\":2"), "%s", body);
+	cr_expect(strstr(body, "\"reloads_failed\":0"), "%s", body);
+	free(body);
+	/* The registry shows the generation the daemon runs now. */
+	body = hlt_redis_cmd(&redis, "HVALS hl:daemons");
+	cr_expect(strstr(body, "\"generation\":2"), "%s", body);
+	free(body);
+}
+
+Test(daemon, sighup_with_broken_yaml_keeps_the_old_configuration)
+{
+	char path[512], *body;
+
+	start_ready();
+	hlt_write_file(dir, "hotlined.yaml", "redis:\n  socket: [unclosed\nroutes: r\n", path,
+		       sizeof(path));
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reload_failed generation=1", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "action=kept_running error=\"", 0));
+	char want[600];
+	snprintf(want, sizeof(want), "error=\"%s:3:", path);
+	cr_expect(hlt_wait_for_text(daemon_.log, want, 0), "no file:line:column in\n%s",
+		  hlt_read_file(daemon_.log));
+	body = healthz();
+	cr_expect(strstr(body, "\"status\":\"ok\""), "%s", body);
+	cr_expect(strstr(body, "\"generation\":1"), "%s", body);
+	cr_expect(strstr(body, "\"reloads_failed\":1"), "%s", body);
+	cr_expect(strstr(body, "\"last_reload_error\":\""), "%s", body);
+	free(body);
+}
+
+Test(daemon, sighup_with_failing_plugin_keeps_the_old_configuration)
+{
+	char *body;
+
+	start_ready();
+	hlt_daemon_configure(&daemon_, dir, &redis,
+			     "  - name: log\n  - name: init_fails\n    file: " HL_BUILD_DIR
+			     "/tests/plugins/init_fails.so\n    options: {greeting: hi}\n");
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reload_failed", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "init failed: street gazetteer is empty", 0));
+	body = healthz();
+	cr_expect(strstr(body, "\"generation\":1"), "%s", body);
+	cr_expect(strstr(body, "\"plugins\":[{\"name\":\"log\""), "%s", body);
+	cr_expect(!strstr(body, "init_fails\",\"file"), "%s", body);
+	free(body);
+	/* A good file afterwards switches as usual. */
+	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
+	kill(daemon_.pid, SIGHUP);
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000));
+}
+
+Test(daemon, refuses_to_start_with_a_bad_plugin)
+{
+	hlt_daemon_configure(&daemon_, dir, &redis,
+			     "  - name: abi_major\n    file: " HL_BUILD_DIR
+			     "/tests/plugins/abi_major.so\n");
+	cr_assert_eq(hlt_daemon_start(&daemon_), -1, "hotlined started anyway");
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=start_failed", 0));
+	cr_expect(hlt_wait_for_text(daemon_.log, "abi_major.so): built for plugin ABI 2.0", 0),
+		  "%s", hlt_read_file(daemon_.log));
+}
+
+Test(daemon, config_test_mode)
+{
+	char out[512], path[512];
+	const char *args[] = {"-t", "-c", daemon_.config, NULL};
+
+	snprintf(out, sizeof(out), "%s/t.out", dir);
+	cr_expect_eq(hlt_run_hotlined(args, out), 0, "%s", hlt_read_file(out));
+	cr_expect(hlt_wait_for_text(out, "is ok: 35 departments, 1 plugins", 0), "%s",
+		  hlt_read_file(out));
+
+	hlt_write_file(dir, "hotlined.yaml",
+		       "redis:\n  socket: /x\nroutes: " HL_SOURCE_DIR "/routes\n"
+		       "http:\n  max_body: huge\n",
+		       path, sizeof(path));
+	snprintf(out, sizeof(out), "%s/t2.out", dir);
+	cr_expect_eq(hlt_run_hotlined(args, out), 1);
+	char want[600];
+	snprintf(want, sizeof(want), "%s:5:13: key 'max_body': expected a size", path);
+	cr_expect(hlt_wait_for_text(out, want, 0), "%s", hlt_read_file(out));
+	cr_expect(hlt_wait_for_text(out, "test failed", 0));
+}
+
+Test(daemon, reconnects_after_redis_restarts)
+{
+	char *body;
+
+	start_ready();
+	hlt_redis_stop(&redis, 1);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=disconnected link=commands", 3000));
+	body = healthz();
+	cr_expect(strstr(body, "\"status\":\"degraded\""), "%s", body);
+	free(body);
+	hlt_redis_start(&redis, dir);
+	/* Backoff is capped at 500 ms in the test configuration. */
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 3000), "%s", hlt_read_file(daemon_.log));
+	body = healthz();
+	cr_expect(strstr(body, "\"commands\":{\"state\":\"ready\",\"reconnects\":1"), "%s",
+		  body);
+	free(body);
+	/* Scripts were loaded again on the new server: the registration ran there. */
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=ready link=commands", 0));
+	for (int i = 0; i < 100; i++) {
+		body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+		int registered = body && strcmp(body, "1\n") == 0;
+		free(body);
+		if (registered)
+			break;
+		usleep(20000);
+	}
+	body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect_str_eq(body, "1\n");
+	free(body);
+}
+
+Test(daemon, lost_scripts_are_reloaded)
+{
+	char *body;
+
+	start_ready();
+	body = hlt_redis_cmd(&redis, "SCRIPT FLUSH");
+	free(body);
+	body = hlt_redis_cmd(&redis, "DEL hl:daemons");
+	free(body);
+	/* A reload registers again through the flushed script: NOSCRIPT, resent, loaded. */
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=noscript script=daemon_register", 3000),
+		  "%s", hlt_read_file(daemon_.log));
+	for (int i = 0; i < 100; i++) {
+		body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+		int registered = body && strcmp(body, "1\n") == 0;
+		free(body);
+		if (registered)
+			break;
+		usleep(20000);
+	}
+	body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect_str_eq(body, "1\n");
+	free(body);
+	cr_expect(!hlt_wait_for_text(daemon_.log, "register_failed", 0));
+}
