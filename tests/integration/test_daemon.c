@@ -38,6 +38,20 @@ static void start_ready(void)
 		  hlt_read_file(daemon_.log));
 }
 
+/* Waits until exactly one daemon is registered in hl:daemons. */
+static int registered_within(int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		char *count = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+		int registered = count && strcmp(count, "1\n") == 0;
+		free(count);
+		if (registered)
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
 static char *healthz(void)
 {
 	char *body = NULL;
@@ -228,17 +242,7 @@ Test(daemon, reconnects_after_redis_restarts)
 	free(body);
 	/* Scripts were loaded again on the new server: the registration ran there. */
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=ready link=commands", 0));
-	for (int i = 0; i < 100; i++) {
-		body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
-		int registered = body && strcmp(body, "1\n") == 0;
-		free(body);
-		if (registered)
-			break;
-		usleep(20000);
-	}
-	body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
-	cr_expect_str_eq(body, "1\n");
-	free(body);
+	cr_expect(registered_within(2000), "the daemon did not register in Redis");
 }
 
 Test(daemon, lost_scripts_are_reloaded)
@@ -254,16 +258,6 @@ Test(daemon, lost_scripts_are_reloaded)
 	kill(daemon_.pid, SIGHUP);
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=noscript script=daemon_register", 3000),
 		  "%s", hlt_read_file(daemon_.log));
-	for (int i = 0; i < 100; i++) {
-		body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
-		int registered = body && strcmp(body, "1\n") == 0;
-		free(body);
-		if (registered)
-			break;
-		usleep(20000);
-	}
-	body = hlt_redis_cmd(&redis, "HLEN hl:daemons");
-	cr_expect_str_eq(body, "1\n");
-	free(body);
+	cr_expect(registered_within(2000), "the daemon did not register in Redis");
 	cr_expect(!hlt_wait_for_text(daemon_.log, "register_failed", 0));
 }
