@@ -392,6 +392,8 @@ int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_f
 
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg)
 {
+	if (r->stopping) /* already stopping, or being freed */
+		return;
 	r->stopping = 1;
 	r->stopped = done;
 	r->stopped_arg = arg;
@@ -415,11 +417,16 @@ void hl_redis_free(struct hl_redis *r)
 {
 	if (!r)
 		return;
+	/* Pending replies are called back with NULL while the contexts are freed; a
+	 * callback that asks to stop must find nothing left to do. */
+	r->stopping = 1;
+	r->stopped = NULL;
 	for (int i = 0; i < HL_REDIS_LINKS; i++) {
 		struct link *l = &r->links[i];
 		if (l->ac) {
-			r->stopping = 1;
-			redisAsyncFree(l->ac);
+			redisAsyncContext *ac = l->ac;
+			l->ac = NULL;
+			redisAsyncFree(ac);
 		}
 		if (l->timer)
 			event_free(l->timer);

@@ -57,10 +57,11 @@ int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_f
 		  int nkeys, int argc, const char **argv, const size_t *lens);
 
 /* Closes both connections once their pending replies have arrived, then calls done(arg)
- * from the event loop. No reconnects happen after this. */
+ * from the event loop. No reconnects happen after this. Calls after the first, and calls
+ * made while the client is being freed, do nothing. */
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg);
 
-/* Frees a client whose stop completed (or that never connected). */
+/* Frees the client. Commands still pending are called back with a NULL reply. */
 void hl_redis_free(struct hl_redis *r);
 
 /* State of one connection, for health reports. */
