@@ -2,7 +2,7 @@
 #   make                 build hotlined and the plugins (into build/)
 #   make run             install missing packages, build, start a private Redis and hotlined
 #   make check           install missing packages, run every test plain and under ASan+UBSan
-#   make SANITIZE=address,undefined   the same build with sanitizers (into build/san/)
+#   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
 #   make clean
 ifeq ($(origin CC),default)
 CC := gcc
@@ -10,8 +10,9 @@ endif
 PKG_CONFIG ?= pkg-config
 DEPS := libevent hiredis yaml-0.1 json-c
 
+comma := ,
 ifdef SANITIZE
-BUILD ?= build/san
+BUILD ?= build/san-$(subst $(comma),-,$(SANITIZE))
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
 BUILD ?= build
@@ -61,6 +62,7 @@ $(BUILD)/core/%.o: core/%.c
 	$(CC) $(CORE_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libhotline.a: $(CORE_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/hotlined: $(BUILD)/core/main.o $(BUILD)/libhotline.a

@@ -6,11 +6,11 @@ set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof)
-# run:   redis-server, tzdata (Asia/Shanghai), ca-certificates for outbound webhooks
+# run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
-libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
+libevent-dev libhiredis-dev libyaml-dev libjson-c-dev
 libcriterion-dev
-redis-server redis-tools tzdata ca-certificates"
+redis-server redis-tools tzdata"
 
 missing=""
 for p in $PACKAGES; do

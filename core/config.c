@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "duration.h"
 #include "log.h"
@@ -149,13 +148,30 @@ static int load_plugins(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* A zone is a regular file under /usr/share/zoneinfo that starts with the TZif magic;
+ * anything else would make the C library fall back to UTC without a word. */
+static int is_zone_file(const char *tz)
+{
+	char path[512], magic[4];
+	FILE *f;
+	int ok;
+
+	if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, ".."))
+		return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
 static int check_timezone(const struct hl_config *cfg, char *err, size_t errlen)
 {
 	const char *tz = hl_opt_string(&cfg->top, "timezone");
-	char path[512];
 
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-	if (tz[0] == '\0' || strstr(tz, "..") || access(path, R_OK) != 0)
+	if (!is_zone_file(tz))
 		return hl_yaml_error(err, errlen, position_of(&cfg->top, "timezone", cfg->doc->root),
 				     "key 'timezone': expected a zone name such as Asia/Shanghai, "
 				     "got '%s' (not in /usr/share/zoneinfo)",
@@ -169,6 +185,10 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	const char *level = hl_opt_string(&cfg->log, "level");
 	const char *socket = hl_opt_string(&cfg->redis, "socket");
 	const struct hl_yaml_node *addr = hl_yaml_map_get(cfg->redis.node, "address");
+	struct hl_address a;
+
+	if (addr && hl_yaml_is_null(addr))
+		addr = NULL;
 
 	if (hl_log_parse_level(level, &cfg->log_level) < 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->log, "level", root),
@@ -184,6 +204,12 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		    errlen) ||
 	    wall_ms(&cfg->redis, "reconnect_max", root, &cfg->redis_reconnect_max_ms, err, errlen))
 		return -1;
+	if (cfg->shutdown_timeout_ms <= 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->top, "shutdown_timeout", root),
+				     "key 'shutdown_timeout': expected a time above 0");
+	if (cfg->redis_connect_timeout_ms <= 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "connect_timeout", root),
+				     "key 'connect_timeout': expected a time above 0");
 	if (cfg->redis_reconnect_min_ms <= 0 ||
 	    cfg->redis_reconnect_max_ms < cfg->redis_reconnect_min_ms)
 		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "reconnect_max", root),
@@ -192,6 +218,8 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	if (!socket == !addr)
 		return hl_yaml_error(err, errlen, cfg->redis.node,
 				     "expected exactly one of 'socket' or 'address' for redis");
+	if (addr && (hl_opt_address(&cfg->redis, "address", &a) < 0 || a.port == 0))
+		return hl_yaml_error(err, errlen, addr, "key 'address': expected a port above 0");
 	if (socket && !(cfg->redis_socket = hl_config_resolve(cfg, socket)))
 		return hl_yaml_error(err, errlen, root, "out of memory");
 	if (!(cfg->routes_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->top, "routes"))))

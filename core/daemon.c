@@ -41,7 +41,7 @@ static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply
 			  void *arg)
 {
 	const struct hl_config *cfg = d->world->config;
-	const char *prefix = hl_opt_string(&cfg->redis, "prefix");
+	const char *prefix = d->prefix;
 	char k_daemons[128], k_ops[128], gen[24], pid[16];
 	const char *argv[8];
 	size_t lens[8];
@@ -101,6 +101,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (hl_world_build(config_path, base, 1, &d->world, err, errlen) < 0)
 		return -1;
 	apply_process_settings(d->world->config);
+	snprintf(d->prefix, sizeof(d->prefix), "%s",
+		 hl_opt_string(&d->world->config->redis, "prefix"));
 	d->http = hl_http_start(base, d->world->config, err, errlen);
 	if (!d->http || hl_health_register(d) < 0) {
 		if (d->http)
@@ -129,7 +131,9 @@ static void warn_restart_only(const struct hl_config *old, const struct hl_confi
 	static const struct {
 		const char *section, *key;
 	} keys[] = {{"http", "listen"}, {"http", "max_body"}, {"http", "timeout"},
-		    {"redis", "socket"}, {"redis", "address"}, {"redis", "prefix"}};
+		    {"redis", "socket"}, {"redis", "address"}, {"redis", "prefix"},
+		    {"redis", "connect_timeout"}, {"redis", "reconnect_min"},
+		    {"redis", "reconnect_max"}};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct hl_yaml_node *a, *b;

@@ -20,6 +20,7 @@ struct hl_daemon {
 	struct hl_http *http;
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
+	char prefix[64];    /* redis.prefix as started with; a reload does not change it */
 	int64_t started_ms;
 	uint64_t reloads_failed;
 	char last_reload_error[512];

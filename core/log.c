@@ -53,6 +53,8 @@ void hl_logv(enum hl_log_level level, const char *sub, const char *fmt, va_list 
 	char line[2200];
 	int n;
 
+	if (level > HL_LOG_ERROR) /* plugins can pass any number */
+		level = HL_LOG_ERROR;
 	if (level < min_level)
 		return;
 	format_timestamp(ts, sizeof(ts));

@@ -22,6 +22,7 @@ struct link {
 	int ever_connected;
 	uint64_t reconnects;
 	int pending_loads;
+	int connected_now; /* set by a connect, cleared when ready: tells reconnects apart */
 	char last_error[160];
 };
 
@@ -119,6 +120,9 @@ static void became_ready(struct link *l)
 	struct hl_redis *r = l->owner;
 
 	l->state = HL_REDIS_READY;
+	if (!l->connected_now) /* scripts reloaded after NOSCRIPT on a live connection */
+		return;
+	l->connected_now = 0;
 	l->backoff_ms = r->backoff_min_ms;
 	l->last_error[0] = '\0';
 	if (l->ever_connected)
@@ -139,8 +143,8 @@ static void script_loaded(redisAsyncContext *ac, void *reply_p, void *privdata)
 	if (!reply) /* the connection went away; the disconnect callback handles it */
 		return;
 	if (reply->type != REDIS_REPLY_STRING || reply->len != 40) {
-		/* A script Redis refuses is a bug in the build; retrying won't fix it, but the
-		 * log says why and the link stays out of service. */
+		/* A script Redis refuses is a bug in the build: the link is dropped and retried
+		 * with backoff, and the log and /healthz say why it never becomes ready. */
 		hl_log(HL_LOG_ERROR, "redis", "script_load_failed script=%s error=\"%s\"",
 		       hl_scripts[id].name, reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
 		set_error(l, "a Lua script failed to load");
@@ -152,6 +156,16 @@ static void script_loaded(redisAsyncContext *ac, void *reply_p, void *privdata)
 		became_ready(l);
 }
 
+static void drop_link(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	(void)fd;
+	(void)what;
+	if (l->ac)
+		redisAsyncDisconnect(l->ac);
+}
+
 static void load_scripts(struct link *l)
 {
 	l->state = HL_REDIS_LOADING;
@@ -161,8 +175,15 @@ static void load_scripts(struct link *l)
 				      hl_scripts[i].source) == REDIS_OK)
 			l->pending_loads++;
 	}
-	if (l->pending_loads == 0)
-		redisAsyncDisconnect(l->ac);
+	if (l->pending_loads == 0) {
+		/* Out of memory. Not disconnected here: hiredis 0.14 frees the context at
+		 * once outside its own callbacks, and this may run from the connect one. */
+		struct timeval now = {0, 0};
+		set_error(l, "out of memory queueing SCRIPT LOAD");
+		event_del(l->timer);
+		event_assign(l->timer, l->owner->base, -1, 0, drop_link, l);
+		event_add(l->timer, &now);
+	}
 }
 
 static void on_connect(const redisAsyncContext *ac, int status)
@@ -170,6 +191,7 @@ static void on_connect(const redisAsyncContext *ac, int status)
 	struct link *l = ac->data;
 
 	event_del(l->timer);
+	l->connected_now = status == REDIS_OK;
 	if (status != REDIS_OK) {
 		/* hiredis frees the context after this callback. */
 		set_error(l, ac->errstr);
@@ -190,11 +212,13 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
 	struct link *l = ac->data;
 
 	l->ac = NULL; /* hiredis frees the context after this callback */
-	if (status != REDIS_OK || !l->owner->stopping) {
-		set_error(l, status != REDIS_OK ? ac->errstr : "connection closed");
+	if (status != REDIS_OK)
+		set_error(l, ac->errstr);
+	else if (!l->last_error[0] && !l->owner->stopping)
+		set_error(l, "connection closed");
+	if (status != REDIS_OK || !l->owner->stopping)
 		hl_log(HL_LOG_WARN, "redis", "disconnected link=%s error=\"%s\"", l->role,
 		       l->last_error);
-	}
 	schedule_reconnect(l);
 }
 
@@ -263,7 +287,10 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 		snprintf(r->target, sizeof(r->target), "unix:%s", r->socket);
 	} else {
 		struct hl_address a;
-		hl_opt_address(&cfg->redis, "address", &a);
+		if (hl_opt_address(&cfg->redis, "address", &a) < 0) { /* checked at load */
+			free(r);
+			return NULL;
+		}
 		snprintf(r->host, sizeof(r->host), "%s", a.host);
 		r->port = a.port;
 		snprintf(r->target, sizeof(r->target), "%s:%d", r->host, r->port);

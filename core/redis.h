@@ -56,8 +56,8 @@ int hl_redis_command(struct hl_redis *r, hl_redis_reply_fn fn, void *arg, int ar
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens);
 
-/* Closes both connections once their pending replies have arrived, then calls done(arg)
- * from the event loop. No reconnects happen after this. Calls after the first, and calls
+/* Closes both connections once their pending replies have arrived, then calls done(arg),
+ * possibly before returning when nothing is pending. No reconnects happen after this. Calls after the first, and calls
  * made while the client is being freed, do nothing. */
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg);
 

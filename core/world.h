@@ -1,9 +1,10 @@
 /*
  * A world is one generation of everything loaded from disk: the configuration, the
  * routes and the plugin set built from them. A reload builds a new world beside the
- * running one and switches only when all of it loaded (nginx's cycle). Work in flight
- * holds a reference to the world it started with; the last reference retires it
- * (plugins finished and unloaded, then routes and configuration freed).
+ * running one and switches only when all of it loaded (nginx's cycle). The daemon holds
+ * a reference to the world in service; whatever must finish with the world it started
+ * with takes its own reference, and the last reference retires the world (plugins
+ * finished and unloaded, then routes and configuration freed).
  */
 #ifndef HL_WORLD_H
 #define HL_WORLD_H

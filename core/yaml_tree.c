@@ -14,6 +14,8 @@
 struct loader {
 	yaml_parser_t parser;
 	const char *file;
+	const char *text; /* the input, to place reader errors */
+	size_t len;
 	char *err;
 	size_t errlen;
 };
@@ -41,9 +43,23 @@ static int mark_error(struct loader *l, const yaml_mark_t *mark, const char *wha
 
 static int parser_error(struct loader *l)
 {
-	const yaml_parser_t *p = &l->parser;
+	yaml_parser_t *p = &l->parser;
 	const char *problem = p->problem ? p->problem : "malformed YAML";
 
+	/* Reader errors (bad UTF-8, control characters) only carry a byte offset. */
+	if (p->error == YAML_READER_ERROR) {
+		size_t line = 0, col = 0;
+		for (size_t i = 0; i < p->problem_offset && i < l->len; i++) {
+			if (l->text[i] == '\n') {
+				line++;
+				col = 0;
+			} else if (((unsigned char)l->text[i] & 0xC0) != 0x80) {
+				col++; /* count characters, not UTF-8 continuation bytes */
+			}
+		}
+		p->problem_mark.line = line;
+		p->problem_mark.column = col;
+	}
 	if (p->context)
 		snprintf(l->err, l->errlen, "%s:%zu:%zu: %s %s", l->file, p->problem_mark.line + 1,
 			 p->problem_mark.column + 1, problem, p->context);
@@ -166,6 +182,10 @@ static int parse_node(struct loader *l, yaml_event_t *ev, unsigned depth,
 
 	if (depth > MAX_DEPTH)
 		return mark_error(l, &ev->start_mark, "nesting deeper than 64 levels");
+	if ((ev->type == YAML_SCALAR_EVENT && ev->data.scalar.anchor) ||
+	    (ev->type == YAML_SEQUENCE_START_EVENT && ev->data.sequence_start.anchor) ||
+	    (ev->type == YAML_MAPPING_START_EVENT && ev->data.mapping_start.anchor))
+		return mark_error(l, &ev->start_mark, "anchors (&name) are not supported here");
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		node = node_new(l, HL_YAML_SCALAR, &ev->start_mark);
@@ -251,6 +271,8 @@ int hl_yaml_load_string(const char *name, const char *text, size_t len,
 		return -1;
 	}
 	l.file = doc->file;
+	l.text = text;
+	l.len = len;
 	if (!yaml_parser_initialize(&l.parser)) {
 		hl_yaml_free(doc);
 		snprintf(err, errlen, "%s: out of memory", name);

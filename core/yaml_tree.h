@@ -1,8 +1,9 @@
 /*
  * YAML files as a tree of nodes that remember where they stood (file:line:column), so
  * that every configuration and routes error can point at the exact place. Built on
- * libyaml's event parser. Anchors and aliases, multiple documents, duplicate keys and
- * non-scalar keys are refused: the city's files are plain data.
+ * libyaml's event parser. Anchors and aliases, multiple documents, duplicate keys,
+ * non-scalar keys and nesting deeper than 64 levels are refused: the city's files are
+ * plain data.
  */
 #ifndef HL_YAML_TREE_H
 #define HL_YAML_TREE_H

@@ -260,4 +260,9 @@ Test(daemon, lost_scripts_are_reloaded)
 		  "%s", hlt_read_file(daemon_.log));
 	cr_expect(registered_within(2000), "the daemon did not register in Redis");
 	cr_expect(!hlt_wait_for_text(daemon_.log, "register_failed", 0));
+	/* Reloading scripts on a live connection is not a reconnect. */
+	body = healthz();
+	cr_expect(strstr(body, "\"commands\":{\"state\":\"ready\",\"reconnects\":0"), "%s",
+		  body);
+	free(body);
 }

@@ -97,6 +97,8 @@ static pid_t spawn(const char *const *argv, const char *out_path)
 		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
 			      0644);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1) /* the test died before prctl took effect */
+			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -153,7 +155,15 @@ void hlt_redis_stop(struct hlt_redis *r, int hard)
 		char *reply = hlt_redis_cmd(r, "SHUTDOWN NOSAVE");
 		free(reply);
 	}
-	waitpid(r->pid, NULL, 0);
+	for (int waited = 0; waited < 5000; waited += 10) {
+		if (waitpid(r->pid, NULL, WNOHANG) == r->pid) {
+			r->pid = 0;
+			return;
+		}
+		sleep_ms(10);
+	}
+	kill(r->pid, SIGKILL);
+	waitpid(r->pid, NULL, 0); /* SIGKILL cannot be ignored: this returns */
 	r->pid = 0;
 }
 

@@ -168,6 +168,33 @@ Test(config, bad_log_level_and_timezone)
 		 "expected a zone name such as Asia/Shanghai");
 }
 
+Test(config, values_that_would_misbehave_are_refused)
+{
+	load_bad("redis:\n  socket: /a\nroutes: r\nshutdown_timeout: 0s\n", "4:19",
+		 "key 'shutdown_timeout': expected a time above 0");
+	load_bad("redis:\n  socket: /a\n  connect_timeout: 0ms\nroutes: r\n", "3:20",
+		 "key 'connect_timeout': expected a time above 0");
+	load_bad("redis:\n  address: 127.0.0.1:0\nroutes: r\n", "2:12",
+		 "key 'address': expected a port above 0");
+	load_bad("redis:\n  address: ~\nroutes: r\n", "2:3",
+		 "expected exactly one of 'socket' or 'address'");
+	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: Asia\n", "4:11",
+		 "expected a zone name such as Asia/Shanghai");
+	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: zone.tab\n", "4:11",
+		 "expected a zone name such as Asia/Shanghai");
+}
+
+Test(config, invalid_utf8_placed_on_its_line)
+{
+	load_bad("redis:\n  socket: /a\nroutes: \"\xe6\xad\xa6\xff\"\n", "3:11",
+		 "invalid leading UTF-8 octet");
+}
+
+Test(config, anchors_refused)
+{
+	load_bad("redis:\n  socket: /a\nroutes: &r r\n", "3:9", "anchors");
+}
+
 Test(config, yaml_syntax_error)
 {
 	load_bad("redis:\n  socket: \"/tmp/r.sock\nroutes: r\n", "4:1", "found unexpected end");
@@ -182,7 +209,7 @@ Test(config, duplicate_key)
 
 Test(config, aliases_refused)
 {
-	load_bad("redis: &r\n  socket: /a\nroutes: r\nhttp: *r\n", "4:7", "aliases");
+	load_bad("redis:\n  socket: /a\nroutes: r\nhttp: *r\n", "4:7", "aliases");
 }
 
 Test(config, plugin_entries)
