@@ -2,6 +2,7 @@
  * (tests/plugins/test_plugin.c): each refusal names the file and why, options are
  * checked against the plugin's table before init, timers belong to the host. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,11 +155,18 @@ Test(plugins, all_or_nothing)
 		"init failed");
 }
 
-Test(plugins, log_plugin_sees_events)
+static void setup_capturing_stderr(void)
+{
+	setup();
+	cr_redirect_stderr();
+}
+
+Test(plugins, log_plugin_logs_the_events_it_is_given, .init = setup_capturing_stderr)
 {
 	struct hl_config *cfg;
 	struct hl_plugin_set *set;
-	char err[1024] = "", text[512], path[512];
+	char err[1024] = "", text[512], path[512], logged[8192];
+	size_t n;
 
 	snprintf(text, sizeof(text),
 		 "redis:\n  socket: /tmp/r.sock\nroutes: r\nplugin_dir: %s/plugins\n"
@@ -167,8 +175,16 @@ Test(plugins, log_plugin_sees_events)
 	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(hl_plugins_load(cfg, base, &set, err, sizeof(err)), 0, "%s", err);
-	hl_plugins_emit(set, HL_EV_STARTED, NULL, NULL, "ignored: not in events");
+	hl_plugins_emit(set, HL_EV_STARTED, NULL, NULL, "not in events: not logged");
 	hl_plugins_emit(set, HL_EV_RELOADED, NULL, NULL, "generation 2");
 	hl_plugins_free(set);
 	hl_config_free(cfg);
+	fflush(stderr);
+	fclose(stderr); /* ends the pipe, so that the read below sees its end */
+	n = fread(logged, 1, sizeof(logged) - 1, cr_get_redirected_stderr());
+	logged[n] = '\0';
+	cr_expect(strstr(logged, "level=warn sub=plugin.log event=reloaded ticket=- "),
+		  "%s", logged);
+	cr_expect(strstr(logged, "detail=\"generation 2\""), "%s", logged);
+	cr_expect(!strstr(logged, "not in events"), "%s", logged);
 }
