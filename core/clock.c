@@ -15,8 +15,3 @@ int64_t hl_clock_now_ms(void)
 {
 	return read_ms(CLOCK_REALTIME);
 }
-
-int64_t hl_clock_mono_ms(void)
-{
-	return read_ms(CLOCK_MONOTONIC);
-}

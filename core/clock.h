@@ -7,7 +7,4 @@
 /* Wall-clock Unix time in milliseconds. */
 int64_t hl_clock_now_ms(void);
 
-/* Monotonic milliseconds, for measuring intervals. */
-int64_t hl_clock_mono_ms(void);
-
 #endif

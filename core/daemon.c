@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,21 +131,28 @@ static void warn_restart_only(const struct hl_config *old, const struct hl_confi
 {
 	static const struct {
 		const char *section, *key;
-	} keys[] = {{"http", "listen"}, {"http", "max_body"}, {"http", "timeout"},
-		    {"redis", "socket"}, {"redis", "address"}, {"redis", "prefix"},
-		    {"redis", "connect_timeout"}, {"redis", "reconnect_min"},
-		    {"redis", "reconnect_max"}};
+		size_t offset; /* of the section's struct hl_options in struct hl_config */
+	} keys[] = {
+		{"http", "listen", offsetof(struct hl_config, http)},
+		{"http", "max_body", offsetof(struct hl_config, http)},
+		{"http", "timeout", offsetof(struct hl_config, http)},
+		{"redis", "socket", offsetof(struct hl_config, redis)},
+		{"redis", "address", offsetof(struct hl_config, redis)},
+		{"redis", "prefix", offsetof(struct hl_config, redis)},
+		{"redis", "connect_timeout", offsetof(struct hl_config, redis)},
+		{"redis", "reconnect_min", offsetof(struct hl_config, redis)},
+		{"redis", "reconnect_max", offsetof(struct hl_config, redis)},
+	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const struct hl_yaml_node *a, *b;
-		const struct hl_options *so = strcmp(keys[i].section, "http") == 0 ? &old->http
-										   : &old->redis;
-		const struct hl_options *sn = strcmp(keys[i].section, "http") == 0 ? &cfg->http
-										   : &cfg->redis;
-		a = hl_yaml_map_get(so->node, keys[i].key);
-		b = hl_yaml_map_get(sn->node, keys[i].key);
-		if ((!a) != (!b) || (a && b && a->kind == HL_YAML_SCALAR && b->kind == HL_YAML_SCALAR &&
-				     strcmp(a->text, b->text) != 0))
+		const struct hl_options *so = (const void *)((const char *)old + keys[i].offset);
+		const struct hl_options *sn = (const void *)((const char *)cfg + keys[i].offset);
+		const struct hl_yaml_node *a = hl_yaml_map_get(so->node, keys[i].key);
+		const struct hl_yaml_node *b = hl_yaml_map_get(sn->node, keys[i].key);
+		int same = (!a && !b) || (a && b && a->kind == HL_YAML_SCALAR &&
+					  b->kind == HL_YAML_SCALAR && strcmp(a->text, b->text) == 0);
+
+		if (!same)
 			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
 						      "takes effect at the next start\"",
 			       keys[i].section, keys[i].key);

@@ -401,12 +401,6 @@ fail:
 	return -1;
 }
 
-int hl_redis_command(struct hl_redis *r, hl_redis_reply_fn fn, void *arg, int argc,
-		     const char **argv, const size_t *lens)
-{
-	return submit(r, -1, fn, arg, 0, NULL, argc, argv, lens);
-}
-
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens)
 {

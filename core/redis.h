@@ -44,15 +44,11 @@ typedef void (*hl_redis_ready_fn)(void *arg);
 struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
 				hl_redis_ready_fn on_ready, void *arg);
 
-/* Sends a command on the commands connection. Returns 0 when accepted (fn will be called
- * once), or -1 when the connection is not ready (fn will not be called): the caller
- * answers 503. argv strings are copied before the call returns. */
-int hl_redis_command(struct hl_redis *r, hl_redis_reply_fn fn, void *arg, int argc,
-		     const char **argv, const size_t *lens);
-
-/* Runs a script by SHA (EVALSHA), with nkeys of argv being keys. When Redis has lost the
- * script (NOSCRIPT, e.g. after SCRIPT FLUSH), sends it once more with its source and
- * reloads all scripts. Returns as hl_redis_command. */
+/* Runs a script by SHA (EVALSHA) on the commands connection, with nkeys of argv being
+ * keys. When Redis has lost the script (NOSCRIPT, e.g. after SCRIPT FLUSH), sends it once
+ * more with its source and reloads all scripts. Returns 0 when accepted (fn will be
+ * called once), or -1 when the connection is not ready (fn will not be called): the
+ * caller answers 503. argv strings are copied before the call returns. */
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens);
 

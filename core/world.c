@@ -30,12 +30,6 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	return 0;
 }
 
-struct hl_world *hl_world_ref(struct hl_world *world)
-{
-	world->refs++;
-	return world;
-}
-
 void hl_world_unref(struct hl_world *world)
 {
 	if (!world || --world->refs > 0)

@@ -2,8 +2,8 @@
  * A world is one generation of everything loaded from disk: the configuration, the
  * routes and the plugin set built from them. A reload builds a new world beside the
  * running one and switches only when all of it loaded (nginx's cycle). The daemon holds
- * a reference to the world in service; whatever must finish with the world it started
- * with takes its own reference, and the last reference retires the world (plugins
+ * a reference to the world in service; work that must finish with the world it started
+ * with will take its own (refs++), and the last reference retires the world (plugins
  * finished and unloaded, then routes and configuration freed).
  */
 #ifndef HL_WORLD_H
@@ -27,9 +27,6 @@ struct hl_world {
  * nothing is left loaded on failure. */
 int hl_world_build(const char *config_path, struct event_base *base, uint64_t generation,
 		   struct hl_world **world_r, char *err, size_t errlen);
-
-/* Takes a reference; returns world for convenience. */
-struct hl_world *hl_world_ref(struct hl_world *world);
 
 /* Drops a reference; the last one retires the world. NULL is allowed. */
 void hl_world_unref(struct hl_world *world);

@@ -142,6 +142,26 @@ Test(daemon, sighup_switches_to_a_good_configuration)
 	body = hlt_redis_cmd(&redis, "HVALS hl:daemons");
 	cr_expect(strstr(body, "\"generation\":2"), "%s", body);
 	free(body);
+	cr_expect(!hlt_wait_for_text(daemon_.log, "restart_needed", 0), "nothing needs a restart");
+}
+
+Test(daemon, sighup_says_which_changes_need_a_restart)
+{
+	char *text, *fixed, path[512];
+
+	start_ready();
+	text = hlt_read_file(daemon_.config);
+	cr_assert_not_null(text);
+	cr_assert(asprintf(&fixed, "http:\n  timeout: 5s\n%s", strstr(text, "http:\n") + 6) > 0);
+	hlt_write_file(dir, "hotlined.yaml", fixed, path, sizeof(path));
+	free(text);
+	free(fixed);
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=restart_needed key=http.timeout", 0), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(!hlt_wait_for_text(daemon_.log, "restart_needed key=http.listen", 0));
 }
 
 Test(daemon, sighup_with_broken_yaml_keeps_the_old_configuration)
