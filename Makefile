@@ -8,7 +8,7 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 PKG_CONFIG ?= pkg-config
-DEPS := libevent hiredis yaml-0.1 json-c
+DEPS := libevent hiredis yaml-0.1 json-c libcrypto
 
 comma := ,
 ifdef SANITIZE

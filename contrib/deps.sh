@@ -8,7 +8,7 @@ set -eu
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof)
 # run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
-libevent-dev libhiredis-dev libyaml-dev libjson-c-dev
+libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
 libcriterion-dev
 redis-server redis-tools tzdata"
 

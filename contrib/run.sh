@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make run`: starts a private redis-server (etc/redis.conf, unix socket under run/, AOF
-# on) and hotlined with etc/hotlined.yaml in the foreground. Ctrl-C stops hotlined
+# on) and hotlined with etc/hotlined.yaml in the foreground; on the first run it makes
+# one API token per role (run/tokens.env, hashes in run/tokens.yaml). Ctrl-C stops hotlined
 # cleanly, then Redis (which flushes its AOF), and a second run starts fresh from the
 # same data. Usage: contrib/run.sh BUILD_DIR
 set -eu
@@ -30,6 +31,9 @@ else
 	done
 fi
 
+# API tokens: made once, kept across runs; hotlined.yaml names only their hashes.
+"$top/contrib/make-tokens.sh" "$run" "$top/routes"
+
 stop_redis() { redis-cli -s "$sock" shutdown >/dev/null 2>&1 || true; }
 trap stop_redis EXIT
 trap 'true' INT TERM
@@ -37,6 +41,8 @@ trap 'true' INT TERM
 "$top/$build/hotlined" -t -c "$top/etc/hotlined.yaml"
 echo "run: Redis on $sock (data and log in $run/)"
 echo "run: hotlined on http://127.0.0.1:12345 -- try: curl -s http://127.0.0.1:12345/healthz"
+echo "run: API tokens, one per role: $run/tokens.env -- e.g."
+echo "run:   . run/tokens.env; curl -s -H \"Authorization: Bearer \$HOTLINE_TOKEN_AGENT\" http://127.0.0.1:12345/v1/tickets"
 echo "run: Ctrl-C stops both"
 status=0
 "$top/$build/hotlined" -c "$top/etc/hotlined.yaml" || status=$?

@@ -12,6 +12,8 @@ static const struct hl_option top_schema[] = {
 	{"http", HL_OPT_SECTION, 0, NULL, "the HTTP API listener"},
 	{"redis", HL_OPT_SECTION, 1, NULL, "where the system of record is"},
 	{"log", HL_OPT_SECTION, 0, NULL, "logging"},
+	{"auth", HL_OPT_SECTION, 1, NULL, "who may call the API"},
+	{"intake", HL_OPT_SECTION, 0, NULL, "how new tickets are taken in"},
 	{"timezone", HL_OPT_STRING, 0, "Asia/Shanghai", "zone for deadlines and logs"},
 	{"shutdown_timeout", HL_OPT_DURATION, 0, "10s", "how long in-flight work may take at stop"},
 	{"routes", HL_OPT_STRING, 1, NULL, "directory of routing rules and SLA policies"},
@@ -39,6 +41,20 @@ static const struct hl_option redis_schema[] = {
 
 static const struct hl_option log_schema[] = {
 	{"level", HL_OPT_STRING, 0, "info", "debug, info, warn or error"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option auth_schema[] = {
+	{"tokens_file", HL_OPT_STRING, 1, NULL, "YAML list of token hashes and roles"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option intake_schema[] = {
+	{"idempotency_ttl", HL_OPT_DURATION, 0, "24h", "how long an Idempotency-Key is kept"},
+	{"board_rate_limit", HL_OPT_INT, 0, "20", "board tickets per citizen address per window"},
+	{"board_rate_window", HL_OPT_DURATION, 0, "10m", "the window of board_rate_limit"},
+	{"client_address_header", HL_OPT_STRING, 0, "X-Forwarded-For",
+	 "header in which the portal passes the citizen's address"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -202,8 +218,21 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		    errlen) ||
 	    wall_ms(&cfg->redis, "reconnect_min", root, &cfg->redis_reconnect_min_ms, err,
 		    errlen) ||
-	    wall_ms(&cfg->redis, "reconnect_max", root, &cfg->redis_reconnect_max_ms, err, errlen))
+	    wall_ms(&cfg->redis, "reconnect_max", root, &cfg->redis_reconnect_max_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->intake, "idempotency_ttl", root, &cfg->idempotency_ttl_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->intake, "board_rate_window", root, &cfg->board_rate_window_ms, err,
+		    errlen))
 		return -1;
+	if (cfg->idempotency_ttl_ms < 1000 || cfg->board_rate_window_ms < 1000)
+		return hl_yaml_error(err, errlen, cfg->intake.node ? cfg->intake.node : root,
+				     "keys 'idempotency_ttl' and 'board_rate_window': expected "
+				     "at least 1s");
+	if (hl_opt_int(&cfg->intake, "board_rate_limit") < 1)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->intake, "board_rate_limit", root),
+				     "key 'board_rate_limit': expected at least 1");
 	if (cfg->shutdown_timeout_ms <= 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->top, "shutdown_timeout", root),
 				     "key 'shutdown_timeout': expected a time above 0");
@@ -222,7 +251,8 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		return hl_yaml_error(err, errlen, addr, "key 'address': expected a port above 0");
 	if (socket && !(cfg->redis_socket = hl_config_resolve(cfg, socket)))
 		return hl_yaml_error(err, errlen, root, "out of memory");
-	if (!(cfg->routes_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->top, "routes"))))
+	if (!(cfg->routes_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->top, "routes"))) ||
+	    !(cfg->tokens_file = hl_config_resolve(cfg, hl_opt_string(&cfg->auth, "tokens_file"))))
 		return hl_yaml_error(err, errlen, root, "out of memory");
 	return 0;
 }
@@ -255,6 +285,8 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->http, "http", http_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->redis, "redis", redis_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->log, "log", log_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->auth, "auth", auth_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->intake, "intake", intake_schema, err, errlen) < 0 ||
 	    resolve_values(cfg, err, errlen) < 0 || load_plugins(cfg, err, errlen) < 0)
 		goto fail;
 	*cfg_r = cfg;
@@ -273,6 +305,7 @@ void hl_config_free(struct hl_config *cfg)
 	free(cfg->plugins);
 	free(cfg->redis_socket);
 	free(cfg->routes_dir);
+	free(cfg->tokens_file);
 	free(cfg->dir);
 	hl_yaml_free(cfg->doc);
 	free(cfg);

@@ -26,7 +26,7 @@ struct hl_config {
 	char *dir; /* directory of the file; relative paths in it are resolved against it */
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
-	struct hl_options top, http, redis, log;
+	struct hl_options top, http, redis, log, auth, intake;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;
@@ -35,6 +35,8 @@ struct hl_config {
 	int64_t redis_connect_timeout_ms, redis_reconnect_min_ms, redis_reconnect_max_ms;
 	char *redis_socket;  /* resolved path, or NULL when redis.address is used */
 	char *routes_dir;    /* resolved */
+	char *tokens_file;   /* resolved */
+	int64_t idempotency_ttl_ms, board_rate_window_ms;
 
 	size_t nplugins;
 	struct hl_plugin_conf *plugins;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "clock.h"
 #include "config.h"
 #include "http.h"
@@ -105,7 +106,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	snprintf(d->prefix, sizeof(d->prefix), "%s",
 		 hl_opt_string(&d->world->config->redis, "prefix"));
 	d->http = hl_http_start(base, d->world->config, err, errlen);
-	if (!d->http || hl_health_register(d) < 0) {
+	if (!d->http || hl_health_register(d) < 0 || hl_intake_register(d) < 0 ||
+	    hl_ticket_view_register(d) < 0) {
 		if (d->http)
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
@@ -238,8 +240,10 @@ void hl_daemon_free(struct hl_daemon *d)
 		if (events[i])
 			event_free(events[i]);
 	}
-	hl_http_free(d->http);
+	/* Redis first: commands still pending answer their requests (503) before the HTTP
+	 * server frees the connections those requests belong to. */
 	hl_redis_free(d->redis);
+	hl_http_free(d->http);
 	hl_world_unref(d->world);
 	d->world = NULL;
 }

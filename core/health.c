@@ -49,7 +49,7 @@ static struct json_object *plugins_json(const struct hl_plugin_set *set)
 	return list;
 }
 
-static void healthz(struct evhttp_request *req, void *arg)
+static void healthz(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_daemon *d = arg;
 	const struct hl_world *w = d->world;
@@ -59,6 +59,7 @@ static void healthz(struct evhttp_request *req, void *arg)
 	int ready = hl_redis_state(d->redis, HL_REDIS_COMMANDS) == HL_REDIS_READY &&
 		    hl_redis_state(d->redis, HL_REDIS_BLOCKING) == HL_REDIS_READY;
 
+	(void)param;
 	json_object_object_add(body, "status", json_object_new_string(ready ? "ok" : "degraded"));
 	json_object_object_add(body, "version", json_object_new_string(HL_VERSION));
 	json_object_object_add(body, "instance", json_object_new_string(d->instance));

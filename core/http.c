@@ -18,11 +18,11 @@
 #include "log.h"
 
 struct route {
-	char *path;
+	char *path;    /* without the trailing "*" when prefix is set */
+	int prefix;    /* the path ended in "/\*": match one more segment */
 	int methods;
 	hl_http_handler handler;
 	void *arg;
-	struct hl_http *owner;
 };
 
 struct hl_http {
@@ -92,25 +92,49 @@ static void allowed_methods(int methods, char *buf, size_t len)
 	}
 }
 
-static void dispatch(struct evhttp_request *req, void *arg)
+/* Does rt serve path? *param_r is the segment a "/\*" route matched. */
+static int path_matches(const struct route *rt, const char *path, const char **param_r)
 {
-	struct route *rt = arg;
+	size_t n = strlen(rt->path);
 
-	if (!((int)evhttp_request_get_command(req) & rt->methods)) {
-		char allow[64];
-		allowed_methods(rt->methods, allow, sizeof(allow));
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
-		hl_http_reply_error(req, 405, NULL, "method not allowed on %s; allowed: %s",
-				    rt->path, allow);
-		return;
+	if (!rt->prefix) {
+		*param_r = NULL;
+		return strcmp(path, rt->path) == 0;
 	}
-	rt->handler(req, rt->arg);
+	*param_r = path + n;
+	return strncmp(path, rt->path, n) == 0 && path[n] && !strchr(path + n, '/');
 }
 
-static void not_found(struct evhttp_request *req, void *arg)
+/* Finds the route for the request's path and method; a path served only for other
+ * methods gets 405 with Allow, an unknown path 404. */
+static void dispatch(struct evhttp_request *req, void *arg)
 {
-	(void)arg;
-	hl_http_reply_error(req, 404, NULL, "no such endpoint: %s", evhttp_request_get_uri(req));
+	const struct hl_http *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	int method = (int)evhttp_request_get_command(req), allowed = 0;
+	char allow[64];
+
+	for (size_t i = 0; path && i < h->nroutes; i++) {
+		const struct route *rt = h->routes[i];
+		const char *param;
+
+		if (!path_matches(rt, path, &param))
+			continue;
+		if (method & rt->methods) {
+			rt->handler(req, param, rt->arg);
+			return;
+		}
+		allowed |= rt->methods;
+	}
+	if (!allowed) {
+		hl_http_reply_error(req, 404, NULL, "no such endpoint: %s",
+				    evhttp_request_get_uri(req));
+		return;
+	}
+	allowed_methods(allowed, allow, sizeof(allow));
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+	hl_http_reply_error(req, 405, NULL, "method not allowed on %s; allowed: %s", path, allow);
 }
 
 struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
@@ -135,7 +159,7 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
 						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
-	evhttp_set_gencb(h->http, not_found, NULL);
+	evhttp_set_gencb(h->http, dispatch, h);
 	h->bound = evhttp_bind_socket_with_handle(h->http, addr.host, addr.port);
 	if (!h->bound) {
 		snprintf(err, errlen, "%s: cannot listen on %s:%u (in use, or not an address of "
@@ -156,23 +180,21 @@ int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_hand
 		  void *arg)
 {
 	struct route *rt;
+	size_t len = strlen(path);
 
 	if (h->nroutes == sizeof(h->routes) / sizeof(h->routes[0]))
 		return -1;
 	rt = calloc(1, sizeof(*rt));
-	if (!rt || !(rt->path = strdup(path))) {
+	if (!rt)
+		return -1;
+	rt->prefix = len >= 2 && strcmp(path + len - 2, "/*") == 0;
+	if (!(rt->path = strndup(path, rt->prefix ? len - 1 : len))) {
 		free(rt);
 		return -1;
 	}
 	rt->methods = methods;
 	rt->handler = handler;
 	rt->arg = arg;
-	rt->owner = h;
-	if (evhttp_set_cb(h->http, path, dispatch, rt) != 0) {
-		free(rt->path);
-		free(rt);
-		return -1;
-	}
 	h->routes[h->nroutes++] = rt;
 	return 0;
 }
@@ -201,4 +223,27 @@ void hl_http_free(struct hl_http *h)
 		free(h->routes[i]);
 	}
 	free(h);
+}
+
+const char *hl_http_header(struct evhttp_request *req, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
+}
+
+void hl_http_set_header(struct evhttp_request *req, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), name, value);
+}
+
+const char *hl_http_body(struct evhttp_request *req, size_t *len)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *data;
+
+	/* A NUL after the bytes makes the body safe to hand to C string functions. */
+	if (evbuffer_add(in, "", 1) < 0)
+		return NULL;
+	*len = evbuffer_get_length(in) - 1;
+	data = (const char *)evbuffer_pullup(in, -1);
+	return data;
 }

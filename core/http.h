@@ -16,15 +16,19 @@ struct json_object;
 struct hl_config;
 struct hl_http;
 
-typedef void (*hl_http_handler)(struct evhttp_request *req, void *arg);
+/* A handler. `param` is the path segment a route's trailing "*" matched ("20261126-000001"
+ * for /v1/tickets/\*), or NULL for a route without one. It is valid during the call only. */
+typedef void (*hl_http_handler)(struct evhttp_request *req, const char *param, void *arg);
 
 /* Binds cfg's http.listen and applies its limits. Returns the server, or NULL with the
  * reason in err. */
 struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
 			      size_t errlen);
 
-/* Serves `path` (exact match) with handler for the methods in `methods` (EVHTTP_REQ_*
- * bits); other methods get 405. Returns 0, or -1 when out of memory or already taken. */
+/* Serves `path` with handler for the methods in `methods` (EVHTTP_REQ_* bits); other
+ * methods get 405. A path ending in "/\*" matches one more non-empty segment, passed to the
+ * handler as param; other paths match exactly. The query string is not part of the match.
+ * Returns 0, or -1 when out of memory or the table is full. */
 int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
 		  void *arg);
 
@@ -35,6 +39,16 @@ uint16_t hl_http_port(const struct hl_http *h);
 void hl_http_stop_accepting(struct hl_http *h);
 
 void hl_http_free(struct hl_http *h);
+
+/* A request header, or NULL. Borrowed from the request. */
+const char *hl_http_header(struct evhttp_request *req, const char *name);
+
+/* Adds a header to the answer about to be sent. */
+void hl_http_set_header(struct evhttp_request *req, const char *name, const char *value);
+
+/* The request body as one contiguous block (NUL-terminated; *len excludes the NUL), or
+ * NULL when out of memory. Borrowed from the request. */
+const char *hl_http_body(struct evhttp_request *req, size_t *len);
 
 /* Sends `body` as JSON with status `code`, and releases the caller's reference. */
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body);

@@ -1,6 +1,8 @@
 /*
  * Every Redis key name the daemon uses, in one place (DESIGN.md section 4). A key is the
- * configured prefix (default "hl:") followed by one of these names.
+ * configured prefix (default "hl:") followed by one of these names. Keys that hold a
+ * ticket id are built inside the Lua scripts, which generate the ids; lua/lib.lua spells
+ * the same names and must be kept in step with this file.
  */
 #ifndef HL_KEYS_H
 #define HL_KEYS_H
@@ -9,6 +11,14 @@
 
 #define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
+#define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state */
+#define HL_KEY_AUDIT "audit:"    /* + id: stream, the ticket's timeline */
+#define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed */
+#define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */
+#define HL_KEY_IDEM "idem:"      /* + caller + ":" + Idempotency-Key: "id body-sha256" */
+#define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
+#define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | state:<s> | channel:<c> | dept:<code>:
+				    sorted sets of ids scored by creation time (ms) */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

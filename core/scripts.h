@@ -1,13 +1,17 @@
 /*
  * The Lua scripts that make each state change one atomic step in Redis. Their sources
- * live in core/lua/ (one .lua file each) and are compiled into the daemon; hl_redis loads them at every
- * connect and calls them by SHA.
+ * live in core/lua/ (one .lua file each; the ticket scripts start with lua/lib.lua) and
+ * are compiled into the daemon; hl_redis loads them at every connect and calls them by
+ * SHA.
  */
 #ifndef HL_SCRIPTS_H
 #define HL_SCRIPTS_H
 
 enum hl_script_id {
 	HL_SCRIPT_DAEMON_REGISTER, /* lua/daemon_register.lua */
+	HL_SCRIPT_TICKET_CREATE,   /* lua/ticket_create.lua */
+	HL_SCRIPT_TICKET_GET,      /* lua/ticket_get.lua */
+	HL_SCRIPT_TICKET_LIST,     /* lua/ticket_list.lua */
 	HL_SCRIPT_COUNT
 };
 

@@ -1,7 +1,21 @@
-/* Field access on the read-only ticket view; see ticket.h. */
+/* The ticket states and field access on the read-only ticket view; see ticket.h. */
 #include "ticket.h"
 
 #include <string.h>
+
+const char *const hl_ticket_states[] = {
+	"received", "pending_manual", "dispatched", "accepted", "resolved",
+	"closed",   "reopened",       "merged",     NULL,
+};
+
+int hl_ticket_state_known(const char *state)
+{
+	for (size_t i = 0; hl_ticket_states[i]; i++) {
+		if (strcmp(hl_ticket_states[i], state) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 const char *hl_ticket_field(const struct hl_ticket *ticket, const char *name)
 {

@@ -19,6 +19,12 @@ struct hl_ticket {
 	const struct hl_ticket_field *fields;
 };
 
+/* The states of DESIGN.md section 3, as stored in the ticket's "state" field. */
+extern const char *const hl_ticket_states[];
+
+/* 1 when `state` is one of hl_ticket_states. */
+int hl_ticket_state_known(const char *state);
+
 /* The value of a field, or NULL when the ticket has none. Borrowed. */
 const char *hl_ticket_field(const struct hl_ticket *ticket, const char *name);
 

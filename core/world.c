@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth.h"
 #include "config.h"
 #include "log.h"
 #include "plugin_host.h"
@@ -22,6 +23,7 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	w->generation = generation;
 	if (hl_config_load(config_path, &w->config, err, errlen) < 0 ||
 	    hl_routes_load(w->config->routes_dir, &w->routes, err, errlen) < 0 ||
+	    hl_auth_load(w->config->tokens_file, w->routes, &w->auth, err, errlen) < 0 ||
 	    hl_plugins_load(w->config, base, &w->plugins, err, errlen) < 0) {
 		hl_world_unref(w);
 		return -1;
@@ -30,12 +32,19 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	return 0;
 }
 
+struct hl_world *hl_world_ref(struct hl_world *world)
+{
+	world->refs++;
+	return world;
+}
+
 void hl_world_unref(struct hl_world *world)
 {
 	if (!world || --world->refs > 0)
 		return;
 	/* Plugins borrow their options from the configuration: they go first. */
 	hl_plugins_free(world->plugins);
+	hl_auth_free(world->auth);
 	hl_routes_free(world->routes);
 	hl_config_free(world->config);
 	if (world->generation)

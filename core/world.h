@@ -3,7 +3,7 @@
  * routes and the plugin set built from them. A reload builds a new world beside the
  * running one and switches only when all of it loaded (nginx's cycle). The daemon holds
  * a reference to the world in service; work that must finish with the world it started
- * with will take its own (refs++), and the last reference retires the world (plugins
+ * with takes its own (hl_world_ref), and the last reference retires the world (plugins
  * finished and unloaded, then routes and configuration freed).
  */
 #ifndef HL_WORLD_H
@@ -19,6 +19,7 @@ struct hl_world {
 	uint64_t generation; /* 1 for the first, +1 per successful reload */
 	struct hl_config *config;
 	struct hl_routes *routes;
+	struct hl_auth *auth; /* API tokens; borrow principals only while holding a ref */
 	struct hl_plugin_set *plugins;
 };
 
@@ -27,6 +28,10 @@ struct hl_world {
  * nothing is left loaded on failure. */
 int hl_world_build(const char *config_path, struct event_base *base, uint64_t generation,
 		   struct hl_world **world_r, char *err, size_t errlen);
+
+/* Takes a reference, for work that must finish with this world (a request waiting for
+ * Redis). Returns world. */
+struct hl_world *hl_world_ref(struct hl_world *world);
 
 /* Drops a reference; the last one retires the world. NULL is allowed. */
 void hl_world_unref(struct hl_world *world);

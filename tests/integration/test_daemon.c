@@ -233,7 +233,7 @@ Test(daemon, config_test_mode)
 
 	hlt_write_file(dir, "hotlined.yaml",
 		       "redis:\n  socket: /x\nroutes: " HL_SOURCE_DIR "/routes\n"
-		       "http:\n  max_body: huge\n",
+		       "http:\n  max_body: huge\nauth:\n  tokens_file: t\n",
 		       path, sizeof(path));
 	snprintf(out, sizeof(out), "%s/t2.out", dir);
 	cr_expect_eq(hlt_run_hotlined(args, out), 1);

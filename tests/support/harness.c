@@ -1,6 +1,8 @@
 /* Test harness: temp files, a private redis-server, hotlined, HTTP; see harness.h. */
 #include "harness.h"
 
+#include "digest.h"
+
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -221,6 +224,34 @@ char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...)
 	return out;
 }
 
+/* dir/tokens.yaml: the hashes of the HLT_TOKEN_* tokens. */
+static void write_tokens(const char *dir)
+{
+	static const struct {
+		const char *name, *role, *token;
+	} tokens[] = {
+		{"agent-test", "agent", HLT_TOKEN_AGENT},
+		{"board-test", "channel:board", HLT_TOKEN_BOARD},
+		{"tv-test", "channel:tv", HLT_TOKEN_TV},
+		{"supervisor-test", "supervisor", HLT_TOKEN_SUPERVISOR},
+		{"admin-test", "admin", HLT_TOKEN_ADMIN},
+		{"water-test", "dept:water", HLT_TOKEN_WATER},
+		{"gas-test", "dept:gas", HLT_TOKEN_GAS},
+	};
+	char text[4096] = "tokens:\n", path[512];
+	size_t used = strlen(text);
+
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		char hash[HL_SHA256_HEX_LEN + 1];
+
+		hl_sha256_hex(tokens[i].token, strlen(tokens[i].token), hash);
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "  - name: %s\n    role: \"%s\"\n    sha256: %s\n",
+					 tokens[i].name, tokens[i].role, hash);
+	}
+	hlt_write_file(dir, "tokens.yaml", text, path, sizeof(path));
+}
+
 void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hlt_redis *r,
 			  const char *plugins_yaml)
 {
@@ -228,6 +259,7 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
 	snprintf(d->log, sizeof(d->log), "%s/hotlined.log", dir);
+	write_tokens(dir);
 	snprintf(text, sizeof(text),
 		 "http:\n"
 		 "  listen: 127.0.0.1:0\n"
@@ -239,9 +271,12 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "  level: debug\n"
 		 "shutdown_timeout: 5s\n"
 		 "routes: %s/routes\n"
+		 "auth:\n"
+		 "  tokens_file: tokens.yaml\n"
 		 "plugin_dir: %s/plugins\n"
+		 "%s"
 		 "plugins:\n%s",
-		 r->socket, HL_SOURCE_DIR, HL_BUILD_DIR,
+		 r->socket, HL_SOURCE_DIR, HL_BUILD_DIR, d->extra_yaml ? d->extra_yaml : "",
 		 plugins_yaml ? plugins_yaml : "  - name: log\n");
 	hlt_write_file(dir, "hotlined.yaml", text, d->config, sizeof(d->config));
 }
@@ -325,16 +360,16 @@ int hlt_run_hotlined(const char *const *args, const char *out_path)
 	return -1;
 }
 
-int hlt_http(int port, const char *method, const char *path, const char *body, char **body_r)
+int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	struct timeval tv = {5, 0};
-	char req[8192], *resp = NULL;
-	size_t len = 0;
-	int fd, status = -1, n;
+	char *resp = NULL, *split;
+	size_t got_total = 0;
+	int fd;
 
-	if (body_r)
-		*body_r = NULL;
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
@@ -343,28 +378,97 @@ int hlt_http(int port, const char *method, const char *path, const char *body, c
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto out;
-	n = snprintf(req, sizeof(req),
-		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-		     method, path, body ? strlen(body) : 0, body ? body : "");
-	if (write(fd, req, (size_t)n) != n)
-		goto out;
+	/* The server may answer and close before it has read everything (413): a short
+	 * write is not an error here; the answer is what counts. */
+	for (size_t sent = 0; sent < len;) {
+		ssize_t n = send(fd, data + sent, len - sent, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+	}
 	for (;;) {
 		char buf[4096];
 		ssize_t got = read(fd, buf, sizeof(buf));
 		if (got <= 0)
 			break;
-		resp = realloc(resp, len + (size_t)got + 1);
-		memcpy(resp + len, buf, (size_t)got);
-		len += (size_t)got;
-		resp[len] = '\0';
+		resp = realloc(resp, got_total + (size_t)got + 1);
+		memcpy(resp + got_total, buf, (size_t)got);
+		got_total += (size_t)got;
+		resp[got_total] = '\0';
 	}
-	if (resp && sscanf(resp, "HTTP/1.%*d %d", &status) == 1 && body_r) {
-		char *start = strstr(resp, "\r\n\r\n");
-		*body_r = strdup(start ? start + 4 : "");
+	if (resp && sscanf(resp, "HTTP/1.%*d %d", &r->status) == 1) {
+		split = strstr(resp, "\r\n\r\n");
+		r->body = strdup(split ? split + 4 : "");
+		if (split)
+			*split = '\0';
+		r->headers = strdup(resp);
 	}
 out:
 	free(resp);
 	close(fd);
+	return r->status;
+}
+
+int hlt_request(int port, const char *method, const char *path, const char *token,
+		const char *headers, const char *body, struct hlt_response *r)
+{
+	char auth[256] = "";
+	char *req = NULL;
+	int n, status;
+
+	if (token)
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", token);
+	n = asprintf(&req,
+		     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s"
+		     "Content-Length: %zu\r\n\r\n%s",
+		     method, path, auth, headers ? headers : "",
+		     headers && strcasestr(headers, "Content-Type:") ? ""
+								     : "Content-Type: application/json\r\n",
+		     body ? strlen(body) : 0, body ? body : "");
+	if (n < 0) {
+		memset(r, 0, sizeof(*r));
+		return r->status = -1;
+	}
+	status = hlt_request_raw(port, req, (size_t)n, r);
+	free(req);
+	return status;
+}
+
+const char *hlt_response_header(const struct hlt_response *r, const char *name, char *buf,
+				size_t len)
+{
+	size_t n = strlen(name);
+
+	for (const char *line = r->headers; line; line = strstr(line, "\r\n")) {
+		if (line[0] == '\r')
+			line += 2;
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+			const char *v = line + n + 1;
+			size_t vlen;
+			while (*v == ' ')
+				v++;
+			vlen = strcspn(v, "\r\n");
+			snprintf(buf, len, "%.*s", (int)vlen, v);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+void hlt_response_free(struct hlt_response *r)
+{
+	free(r->headers);
+	free(r->body);
+	r->headers = r->body = NULL;
+}
+
+int hlt_http(int port, const char *method, const char *path, const char *body, char **body_r)
+{
+	struct hlt_response r;
+	int status = hlt_request(port, method, path, NULL, NULL, body, &r);
+
+	if (body_r)
+		*body_r = r.body ? strdup(r.body) : NULL;
+	hlt_response_free(&r);
 	return status;
 }

@@ -36,17 +36,29 @@ void hlt_redis_stop(struct hlt_redis *r, int hard);
  * (integers and arrays flattened, one item per line), caller frees; NULL on error. */
 char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...);
 
+/* The API tokens of the test configuration, one per role (tokens.yaml holds their
+ * hashes). */
+#define HLT_TOKEN_AGENT "test-token-agent"
+#define HLT_TOKEN_BOARD "test-token-board"
+#define HLT_TOKEN_TV "test-token-tv"
+#define HLT_TOKEN_SUPERVISOR "test-token-supervisor"
+#define HLT_TOKEN_ADMIN "test-token-admin"
+#define HLT_TOKEN_WATER "test-token-dept-water"
+#define HLT_TOKEN_GAS "test-token-dept-gas"
+
 struct hlt_daemon {
 	char dir[256];
 	char config[300];
 	char log[300];
 	pid_t pid;
 	int port;
+	const char *extra_yaml; /* appended to the configuration's top level when set */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML
- * text, may be NULL for the log plugin only). Leaves pid and port as they are, so that a
- * running daemon's file can be rewritten before a SIGHUP. */
+ * text, may be NULL for the log plugin only), and dir/tokens.yaml with the HLT_TOKEN_*
+ * tokens. Leaves pid and port as they are, so that a running daemon's file can be
+ * rewritten before a SIGHUP. */
 void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hlt_redis *r,
 			  const char *plugins_yaml);
 /* Starts hotlined -c d->config, logging to d->log; returns 0 once it listens (port read
@@ -64,5 +76,23 @@ int hlt_run_hotlined(const char *const *args, const char *out_path);
 /* Blocking HTTP/1.1 request to 127.0.0.1:port with a 5 s timeout. Returns the status
  * (or -1), and the body in *body_r (caller frees) when body_r is not NULL. */
 int hlt_http(int port, const char *method, const char *path, const char *body, char **body_r);
+
+struct hlt_response {
+	int status;    /* -1 when there was no answer */
+	char *headers; /* the status line and header block */
+	char *body;
+};
+
+/* Like hlt_http, with the bearer token (NULL for none) and extra header lines (each
+ * ending in \r\n; NULL for none; a Content-Type there replaces application/json).
+ * Release r with hlt_response_free. Returns r->status. */
+int hlt_request(int port, const char *method, const char *path, const char *token,
+		const char *headers, const char *body, struct hlt_response *r);
+/* Sends raw bytes and reads the answer until the server closes or 5 s pass. */
+int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r);
+/* A response header's value (trimmed) copied into buf, or NULL when absent. */
+const char *hlt_response_header(const struct hlt_response *r, const char *name, char *buf,
+				size_t len);
+void hlt_response_free(struct hlt_response *r);
 
 #endif

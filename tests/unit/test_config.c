@@ -25,12 +25,23 @@ TestSuite(config, .init = setup, .fini = teardown);
 
 static const char *const minimal = "redis:\n  socket: /tmp/r.sock\nroutes: routes\n";
 
+/* Writes text as dir/hotlined.yaml, with the required auth section added at the end
+ * (where it moves no position) unless text has one. */
+static void write_config(const char *text, char *path, size_t len)
+{
+	char full[4096];
+
+	snprintf(full, sizeof(full), "%s%s", text,
+		 !text[0] || strstr(text, "auth:") ? "" : "auth:\n  tokens_file: tokens.yaml\n");
+	hlt_write_file(dir, "hotlined.yaml", full, path, len);
+}
+
 static struct hl_config *load_ok(const char *text)
 {
 	char path[512], err[1024] = "";
 	struct hl_config *cfg = NULL;
 
-	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
+	write_config(text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "refused: %s", err);
 	return cfg;
 }
@@ -41,7 +52,7 @@ static void load_bad(const char *text, const char *where, const char *what)
 	char path[512], err[1024] = "", prefix[600];
 	struct hl_config *cfg = NULL;
 
-	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
+	write_config(text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), -1, "accepted:\n%s", text);
 	snprintf(prefix, sizeof(prefix), "%s:%s: ", path, where);
 	cr_assert(strncmp(err, prefix, strlen(prefix)) == 0, "wanted position %s in: %s", where,
@@ -116,7 +127,7 @@ Test(config, full_file_read_through_getters)
 Test(config, unknown_top_level_key)
 {
 	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: r\nlisen: 1\n", "4:1",
-		 "unknown key 'lisen' (expected one of: http, redis, log, timezone");
+		 "unknown key 'lisen' (expected one of: http, redis, log, auth, intake, timezone");
 }
 
 Test(config, unknown_key_in_section)
@@ -197,7 +208,8 @@ Test(config, anchors_refused)
 
 Test(config, yaml_syntax_error)
 {
-	load_bad("redis:\n  socket: \"/tmp/r.sock\nroutes: r\n", "4:1", "found unexpected end");
+	load_bad("auth: {tokens_file: t}\nredis:\n  socket: \"/tmp/r.sock\nroutes: r\n", "5:1",
+		 "found unexpected end");
 	load_bad("redis: {socket: /a\nroutes: r\n", "2:7", "did not find expected ',' or '}'");
 }
 

@@ -38,7 +38,7 @@ static struct hl_config *config_with(const char *plugins)
 
 	snprintf(text, sizeof(text),
 		 "redis:\n  socket: /tmp/r.sock\nroutes: r\n"
-		 "plugin_dir: %s/tests/plugins\nplugins:\n%s",
+		 "plugin_dir: %s/tests/plugins\nplugins:\n%sauth:\n  tokens_file: t\n",
 		 HL_BUILD_DIR, plugins);
 	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "%s", err);
@@ -170,7 +170,8 @@ Test(plugins, log_plugin_logs_the_events_it_is_given, .init = setup_capturing_st
 
 	snprintf(text, sizeof(text),
 		 "redis:\n  socket: /tmp/r.sock\nroutes: r\nplugin_dir: %s/plugins\n"
-		 "plugins:\n  - name: log\n    options: {level: warn, events: [reloaded]}\n",
+		 "plugins:\n  - name: log\n    options: {level: warn, events: [reloaded]}\n"
+		 "auth:\n  tokens_file: t\n",
 		 HL_BUILD_DIR);
 	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "%s", err);

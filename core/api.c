@@ -1,0 +1,83 @@
+/* Authentication, world references and script calls shared by the endpoints; see api.h. */
+#include "api.h"
+
+#include <event2/http.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "daemon.h"
+#include "http.h"
+#include "log.h"
+#include "world.h"
+
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d)
+{
+	enum hl_auth_result r;
+
+	memset(c, 0, sizeof(*c));
+	r = hl_auth_check(d->world->auth, hl_http_header(req, "Authorization"), &c->who);
+	if (r != HL_AUTH_OK) {
+		hl_http_set_header(req, "WWW-Authenticate", "Bearer realm=\"hotline\"");
+		hl_http_reply_error(req, 401, "Authorization", "%s", hl_auth_result_text(r));
+		return -1;
+	}
+	c->req = req;
+	c->d = d;
+	c->world = hl_world_ref(d->world);
+	return 0;
+}
+
+void hl_call_end(struct hl_call *c)
+{
+	hl_world_unref(c->world);
+	c->world = NULL;
+}
+
+int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		 int argc, const char **argv, const size_t *lens)
+{
+	enum { LEAD = 4, MAX_ARGS = 96 };
+	const char *all[MAX_ARGS];
+	size_t all_lens[MAX_ARGS];
+	char now[24];
+
+	if (argc + LEAD > MAX_ARGS)
+		return -1;
+	snprintf(now, sizeof(now), "%lld", (long long)hl_clock_now_ms());
+	all[0] = c->d->prefix;
+	all[1] = now;
+	all[2] = c->who->name;
+	all[3] = c->who->role;
+	for (int i = 0; i < LEAD; i++)
+		all_lens[i] = strlen(all[i]);
+	for (int i = 0; i < argc; i++) {
+		all[LEAD + i] = argv[i];
+		all_lens[LEAD + i] = lens ? lens[i] : strlen(argv[i]);
+	}
+	return hl_redis_eval(c->d->redis, script, fn, arg, 0, argc + LEAD, all, all_lens);
+}
+
+void hl_reply_unavailable(struct evhttp_request *req, const char *what)
+{
+	hl_http_set_header(req, "Retry-After", "1");
+	hl_http_reply_error(req, 503, NULL, "the ticket store (Redis) is unreachable; %s", what);
+}
+
+const char *hl_reply_str(const struct redisReply *reply, size_t i, char *buf, size_t buflen)
+{
+	const struct redisReply *e;
+
+	if (!reply || reply->type != REDIS_REPLY_ARRAY || i >= reply->elements)
+		return "";
+	e = reply->element[i];
+	if (e->type == REDIS_REPLY_STRING || e->type == REDIS_REPLY_STATUS)
+		return e->str;
+	if (e->type == REDIS_REPLY_INTEGER) {
+		snprintf(buf, buflen, "%lld", e->integer);
+		return buf;
+	}
+	return "";
+}

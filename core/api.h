@@ -1,0 +1,51 @@
+/*
+ * What every API endpoint does around its own work: authenticate the caller, keep the
+ * configuration generation it started with alive until Redis has answered, run a ticket
+ * script with the standard leading arguments (lua/lib.lua), and answer 503 when Redis
+ * cannot be reached. Endpoints live in intake.c (POST /v1/tickets) and ticket_view.c
+ * (GET /v1/tickets, GET /v1/tickets/{id}).
+ */
+#ifndef HL_API_H
+#define HL_API_H
+
+#include <stddef.h>
+
+#include "redis.h"
+
+struct evhttp_request;
+struct hl_daemon;
+struct redisReply;
+
+/* One request between its handler and Redis's answer. Usually embedded at the start of
+ * an endpoint's own context. */
+struct hl_call {
+	struct evhttp_request *req;
+	struct hl_daemon *d;
+	struct hl_world *world;          /* a reference, dropped by hl_call_end */
+	const struct hl_principal *who;  /* borrowed from world->auth */
+};
+
+/* Authenticates req against the world in service. Returns 0 with c filled (call
+ * hl_call_end when done), or -1 after answering 401. */
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d);
+
+/* Drops the world reference. Does not answer the request. */
+void hl_call_end(struct hl_call *c);
+
+/* Runs a ticket script with ARGV = prefix, now, actor, role, then argv[0..argc). Returns 0
+ * when sent (fn will be called once), or -1 when Redis is not ready. */
+int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		 int argc, const char **argv, const size_t *lens);
+
+/* Answers 503 with Retry-After, saying what was not done. */
+void hl_reply_unavailable(struct evhttp_request *req, const char *what);
+
+/* Element i of an array reply as a string ("" when missing or not a string/integer).
+ * Integers are written into buf. Borrowed from reply or buf. */
+const char *hl_reply_str(const struct redisReply *reply, size_t i, char *buf, size_t buflen);
+
+/* Registers the ticket endpoints. Return 0, or -1 when out of memory. */
+int hl_intake_register(struct hl_daemon *d);
+int hl_ticket_view_register(struct hl_daemon *d);
+
+#endif

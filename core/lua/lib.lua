@@ -1,0 +1,16 @@
+-- Shared by the ticket scripts; the build puts it in front of each of them.
+-- Every ticket script takes ARGV[1] = key prefix, ARGV[2] = now (ms), ARGV[3] = actor,
+-- ARGV[4] = the actor's role. Key names follow core/keys.h.
+-- Ticket keys are built here from ids the scripts generate or read, so these scripts
+-- need a single Redis (or Sentinel), not Redis Cluster (DESIGN.md section 10).
+local P, NOW, ACTOR, ROLE = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+
+local function k_ticket(id) return P .. 't:' .. id end
+local function k_audit(id) return P .. 'audit:' .. id end
+local function k_index(name) return P .. 'idx:' .. name end
+
+-- Appends one entry to a ticket's timeline: who did what, from which state to which.
+local function audit(id, action, from, to, note)
+  return redis.call('XADD', k_audit(id), '*', 'at', NOW, 'actor', ACTOR, 'role', ROLE,
+    'action', action, 'from', from or '', 'to', to or '', 'note', note or '')
+end

@@ -1,0 +1,67 @@
+-- Creates a ticket in one step (issue 3, DESIGN.md sections 3 and 4): the ticket hash,
+-- its first audit entry, its place in the list indexes and, unless it was answered on
+-- the call, its entry on the routing stream. Answers a retry with the same
+-- Idempotency-Key with the ticket it created, and rate-limits the public board channel.
+-- ARGV[5]  date YYYYMMDD (the id's first part)     ARGV[6]  idempotency key, '' for none
+-- ARGV[7]  SHA-256 of the body                      ARGV[8]  idempotency TTL (ms)
+-- ARGV[9]  rate key, '' for none                    ARGV[10] rate limit
+-- ARGV[11] rate window (ms)                         ARGV[12] initial state
+-- ARGV[13] channel   ARGV[14] caller phone ('' for none)
+-- ARGV[15...] field, value pairs to store
+-- Returns {'created', id, state, created_ms} | {'replayed', id, state, created_ms} |
+--         {'conflict', id} | {'rate_limited', retry_after_ms}
+local date, idem, body_hash, idem_ttl = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local rate_key, rate_limit, rate_window = ARGV[9], tonumber(ARGV[10]), ARGV[11]
+local state, channel, phone = ARGV[12], ARGV[13], ARGV[14]
+
+if idem ~= '' then
+  local prior = redis.call('GET', idem)
+  if prior then
+    local sep = string.find(prior, ' ', 1, true)
+    local id = string.sub(prior, 1, sep - 1)
+    if string.sub(prior, sep + 1) ~= body_hash then return {'conflict', id} end
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'created_ms')
+    return {'replayed', id, t[1] or '', t[2] or ''}
+  end
+end
+
+if rate_key ~= '' then
+  local n = redis.call('INCR', rate_key)
+  if n == 1 then redis.call('PEXPIRE', rate_key, rate_window) end
+  if n > rate_limit then
+    return {'rate_limited', tostring(redis.call('PTTL', rate_key))}
+  end
+end
+
+local seq_key = P .. 'seq:' .. date
+local seq = redis.call('INCR', seq_key)
+if seq == 1 then redis.call('EXPIRE', seq_key, 7 * 86400) end
+local id = date .. '-' .. string.format('%06d', seq)
+local tkey = k_ticket(id)
+if redis.call('EXISTS', tkey) == 1 then
+  return redis.error_reply('ERR ticket_create: id ' .. id .. ' exists already; ' .. seq_key ..
+    ' was reset')
+end
+
+local fields = {'id', id, 'state', state, 'created_ms', NOW, 'updated_ms', NOW,
+  'created_by', ACTOR, 'created_role', ROLE}
+for i = 15, #ARGV, 2 do
+  fields[#fields + 1] = ARGV[i]
+  fields[#fields + 1] = ARGV[i + 1]
+end
+redis.call('HSET', tkey, unpack(fields))
+
+if state == 'resolved' then
+  audit(id, 'answered_on_call', '', state, '')
+else
+  audit(id, 'create', '', state, '')
+  redis.call('XADD', P .. 'intake', '*', 'id', id)
+end
+
+redis.call('ZADD', k_index('all'), NOW, id)
+redis.call('ZADD', k_index('state:' .. state), NOW, id)
+redis.call('ZADD', k_index('channel:' .. channel), NOW, id)
+if phone ~= '' then redis.call('ZADD', k_index('phone:' .. phone), NOW, id) end
+
+if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
+return {'created', id, state, NOW}

@@ -1,0 +1,57 @@
+-- Lists tickets newest first from one index (the most selective the filters allow),
+-- checking the other filters on each ticket, in pages.
+-- ARGV[5]  index name (all, phone:<n>, dept:<code>, state:<s>, channel:<c>)
+-- ARGV[6]  lowest created_ms ('-inf' for none)   ARGV[7] highest ('+inf' for none)
+-- ARGV[8]  cursor score, '' on the first page    ARGV[9] cursor id
+-- ARGV[10] page size   ARGV[11] most tickets to examine in this call
+-- ARGV[12] number of filters n, then n field, value pairs (ticket field must equal value)
+-- then the names of the fields to return for each ticket.
+-- A cursor (score, id) means: everything newer than score, and the ids >= id at score,
+-- has been examined.
+-- Returns {next_score or '', next_id or '', {values of ticket 1}, {values of ticket 2}, ...}
+local index = k_index(ARGV[5])
+local lo, hi = ARGV[6], ARGV[7]
+local cur_score, cur_id = ARGV[8], ARGV[9]
+local limit, max_scan = tonumber(ARGV[10]), tonumber(ARGV[11])
+local nfilters = tonumber(ARGV[12])
+local filter_names, filter_values = {}, {}
+for i = 1, nfilters do
+  filter_names[i] = ARGV[11 + 2 * i]
+  filter_values[i] = ARGV[12 + 2 * i]
+end
+local names = {}
+for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
+
+local top = hi
+if cur_score ~= '' then top = cur_score end
+local out = {'', ''}
+local found, scanned, offset = 0, 0, 0
+local last_score, last_id
+while true do
+  local batch = redis.call('ZRANGE', index, top, lo, 'BYSCORE', 'REV', 'LIMIT', offset, 100,
+    'WITHSCORES')
+  if #batch == 0 then return out end
+  for i = 1, #batch, 2 do
+    local id, score = batch[i], batch[i + 1]
+    offset = offset + 1
+    if not (cur_score ~= '' and tonumber(score) == tonumber(cur_score) and id >= cur_id) then
+      scanned = scanned + 1
+      last_score, last_id = score, id
+      local ok = true
+      if nfilters > 0 then
+        local have = redis.call('HMGET', k_ticket(id), unpack(filter_names))
+        for j = 1, nfilters do
+          if have[j] ~= filter_values[j] then ok = false break end
+        end
+      end
+      if ok then
+        found = found + 1
+        out[#out + 1] = redis.call('HMGET', k_ticket(id), unpack(names))
+      end
+      if found == limit or scanned == max_scan then
+        out[1], out[2] = last_score, last_id
+        return out
+      end
+    end
+  end
+end

@@ -1,0 +1,73 @@
+/* Masking phone and ID numbers; see mask.h. */
+#include "mask.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Masks the n characters at s in place. */
+static void mask_run(char *s, size_t n)
+{
+	size_t keep_head = n >= 11 ? 3 : 0, keep_tail = n > 4 ? 4 : n;
+
+	for (size_t i = keep_head; i + keep_tail < n; i++)
+		s[i] = '*';
+}
+
+void hl_mask_number(const char *value, char *out, size_t outlen)
+{
+	size_t n = strlen(value);
+
+	if (outlen == 0)
+		return;
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, value, n);
+	out[n] = '\0';
+	mask_run(out, n);
+}
+
+void hl_mask_name(const char *name, char *out, size_t outlen)
+{
+	size_t first = 0, used, chars = 0;
+
+	if (outlen == 0)
+		return;
+	if (name[0]) /* the first character, whole: its UTF-8 continuation bytes follow */
+		for (first = 1; ((unsigned char)name[first] & 0xC0) == 0x80; first++)
+			;
+	used = first < outlen ? first : 0;
+	memcpy(out, name, used);
+	for (const char *p = name + first; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	for (; chars > 0 && used + 1 < outlen; chars--)
+		out[used++] = '*';
+	out[used] = '\0';
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+char *hl_mask_text(const char *text)
+{
+	char *out = strdup(text);
+	size_t i = 0;
+
+	if (!out)
+		return NULL;
+	while (out[i]) {
+		size_t start = i;
+
+		while (is_digit(out[i]))
+			i++;
+		/* 17 digits and an X: an ID number (GB 11643) */
+		if (i - start == 17 && (out[i] == 'X' || out[i] == 'x'))
+			i++;
+		if (i - start >= 7)
+			mask_run(out + start, i - start);
+		if (i == start)
+			i++;
+	}
+	return out;
+}

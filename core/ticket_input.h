@@ -1,0 +1,68 @@
+/*
+ * The body of POST /v1/tickets, parsed and checked before anything reaches Redis: strict
+ * JSON with UTF-8 validation (json-c), every field known, of its type and length, the
+ * channel's own rules (a hotline ticket needs the caller's phone), phone numbers
+ * normalised to digits. The result is the list of fields to store in the ticket hash.
+ * Pure: no I/O, nothing global.
+ */
+#ifndef HL_TICKET_INPUT_H
+#define HL_TICKET_INPUT_H
+
+#include <stddef.h>
+
+struct hl_routes;
+
+/* Limits, in characters (code points) unless said otherwise. */
+#define HL_TITLE_MAX 200
+#define HL_CONTENT_MAX 10000
+#define HL_ADDRESS_MAX 200
+#define HL_NAME_MAX 50
+#define HL_ANSWER_MAX 5000
+#define HL_ATTACHMENTS_MAX 20
+#define HL_URL_MAX_BYTES 2048
+#define HL_INPUT_FIELDS_MAX 24
+
+/* Why a body was refused: the field to blame ("" for the body as a whole) and what was
+ * wrong, ready for {"error": message, "field": field}. */
+struct hl_input_error {
+	char field[64];
+	char message[256];
+};
+
+struct hl_input_field {
+	const char *name;  /* static */
+	const char *value; /* borrowed from the parsed document or the input's buffers */
+	size_t len;
+};
+
+struct hl_ticket_input {
+	const char *channel;   /* hotline, board or tv */
+	int answered_on_call;  /* direct_answer given: the ticket is resolved at once */
+	const char *phone;     /* normalised caller phone, or NULL */
+	size_t nfields;
+	struct hl_input_field fields[HL_INPUT_FIELDS_MAX]; /* to store, channel included */
+
+	/* Owned storage the fields borrow from; release with hl_ticket_input_free. */
+	struct json_object *doc;
+	char phone_buf[24], lat_buf[32], lng_buf[32];
+	char *attachments_json;
+};
+
+/* Parses and checks `len` bytes of body. `routes` resolves district names and codes.
+ * Returns 0 with *in filled, or -1 with *e filled (in is then empty; freeing it is still
+ * allowed). Either way call hl_ticket_input_free. */
+int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *routes,
+			  struct hl_ticket_input *in, struct hl_input_error *e);
+
+void hl_ticket_input_free(struct hl_ticket_input *in);
+
+/* Normalises a phone number (mobile 1xxxxxxxxxx, landline with area code 0xx-xxxxxxxx or
+ * a local 7–8 digit number; spaces, hyphens and a +86/0086 prefix allowed) to its digits.
+ * Returns 0, or -1 when it is not a phone number. */
+int hl_phone_normalize(const char *text, char *out, size_t outlen);
+
+/* Checks an 18-character resident ID number (GB 11643: 17 digits and a check character
+ * computed ISO 7064 MOD 11-2). Returns 1 when valid. */
+int hl_id_number_valid(const char *text);
+
+#endif
