@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "http_body_limit.h"
 #include "log.h"
 
 struct route {
@@ -27,6 +28,7 @@ struct route {
 
 struct hl_http {
 	struct evhttp *http;
+	uint64_t max_body; /* read by every connection's body-limit check */
 	struct evhttp_bound_socket *bound;
 	uint16_t port;
 	size_t nroutes;
@@ -113,7 +115,16 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	int method = (int)evhttp_request_get_command(req), allowed = 0;
+	const char *declared = hl_http_header(req, HL_BODY_TOO_LARGE);
 	char allow[64];
+
+	if (declared) {
+		hl_http_set_header(req, "Connection", "close");
+		hl_http_reply_error(req, 413, "body",
+				    "the body is %s bytes; at most %llu are accepted (http.max_body)",
+				    declared, (unsigned long long)h->max_body);
+		return;
+	}
 
 	for (size_t i = 0; path && i < h->nroutes; i++) {
 		const struct route *rt = h->routes[i];
@@ -153,7 +164,9 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 		return NULL;
 	}
 	hl_opt_address(&cfg->http, "listen", &addr);
-	evhttp_set_max_body_size(h->http, (ev_ssize_t)hl_opt_size(&cfg->http, "max_body"));
+	h->max_body = hl_opt_size(&cfg->http, "max_body");
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)h->max_body);
+	evhttp_set_bevcb(h->http, hl_body_limit_bev, &h->max_body);
 	evhttp_set_max_headers_size(h->http, 16384);
 	evhttp_set_timeout_tv(h->http, &timeout);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |

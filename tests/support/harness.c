@@ -286,10 +286,14 @@ int hlt_daemon_start(struct hlt_daemon *d)
 	const char *argv[] = {HL_BUILD_DIR "/hotlined", "-c", d->config, NULL};
 	const char *marker = "event=listening addr=127.0.0.1:";
 
+	char *before = hlt_read_file(d->log);
+	size_t skip = before ? strlen(before) : 0; /* the log of an earlier start */
+
+	free(before);
 	d->pid = spawn(argv, d->log);
 	for (int waited = 0; waited < 5000; waited += 20) {
 		char *text = hlt_read_file(d->log);
-		char *at = text ? strstr(text, marker) : NULL;
+		char *at = text && strlen(text) >= skip ? strstr(text + skip, marker) : NULL;
 		if (at) {
 			d->port = atoi(at + strlen(marker));
 			free(text);

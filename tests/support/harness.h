@@ -61,8 +61,8 @@ struct hlt_daemon {
  * rewritten before a SIGHUP. */
 void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hlt_redis *r,
 			  const char *plugins_yaml);
-/* Starts hotlined -c d->config, logging to d->log; returns 0 once it listens (port read
- * from its log), or -1 when it exited or did not listen within 5 s. */
+/* Starts hotlined -c d->config, appending to d->log; returns 0 once it listens (port read
+ * from what this start logged), or -1 when it exited or did not listen within 5 s. */
 int hlt_daemon_start(struct hlt_daemon *d);
 /* Waits until /healthz says status ok (Redis ready). Returns 1 when it did. */
 int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms);
