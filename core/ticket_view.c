@@ -147,9 +147,12 @@ static struct json_object *audit_json(const redisReply *entry, int whole)
 		const char *k = kv->element[i]->str, *v = kv->element[i + 1]->str;
 		char when[HL_TIME_BUFLEN];
 
-		if (!k || !v || (!*v && strcmp(k, "from") != 0 && strcmp(k, "to") != 0))
+		if (!k || !v)
 			continue;
-		if (strcmp(k, "at") == 0) {
+		if (!*v) { /* a transition's missing end (creation has no "from") is null */
+			if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0)
+				json_object_object_add(a, k, NULL);
+		} else if (strcmp(k, "at") == 0) {
 			hl_time_format_iso(strtoll(v, NULL, 10), when);
 			json_object_object_add(a, "at", json_object_new_string(when));
 		} else if (strcmp(k, "note") == 0) {

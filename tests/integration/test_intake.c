@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -507,6 +508,31 @@ Test(intake, hundreds_at_once_get_unique_ids_and_whole_records)
 		cr_expect_eq(redis_int("EXISTS hl:t:%s", ids[i]), 1, "%s missing", ids[i]);
 		cr_expect_eq(redis_int("XLEN hl:audit:%s", ids[i]), 1, "%s audit", ids[i]);
 	}
+}
+
+Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
+{
+	struct hlt_daemon second = {0};
+	char sub[300], a[64], b[64];
+	struct hlt_response r;
+
+	start_with(NULL);
+	snprintf(sub, sizeof(sub), "%s/second", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	hlt_daemon_configure(&second, sub, &redis, NULL);
+	cr_assert_eq(hlt_daemon_start(&second), 0, "%s", hlt_read_file(second.log));
+	cr_assert(hlt_daemon_wait_ready(&second, 5000));
+	for (int i = 0; i < 20; i++) {
+		create(hotline_body, a, sizeof(a));
+		cr_assert_eq(hlt_request(second.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+					 hotline_body, &r),
+			     201);
+		member(r.body, "id", b, sizeof(b));
+		hlt_response_free(&r);
+		cr_expect_str_neq(a, b);
+	}
+	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), 40);
+	hlt_daemon_stop(&second, SIGTERM, 5000);
 }
 
 struct killer_run {
