@@ -4,26 +4,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether character i of an n-character number stays visible. */
+static int shown(size_t i, size_t n)
+{
+	return (n >= 11 && i < 3) || i + (n > 4 ? 4 : n) >= n;
+}
+
 /* Masks the n characters at s in place. */
 static void mask_run(char *s, size_t n)
 {
-	size_t keep_head = n >= 11 ? 3 : 0, keep_tail = n > 4 ? 4 : n;
-
-	for (size_t i = keep_head; i + keep_tail < n; i++)
-		s[i] = '*';
+	for (size_t i = 0; i < n; i++) {
+		if (!shown(i, n))
+			s[i] = '*';
+	}
 }
 
 void hl_mask_number(const char *value, char *out, size_t outlen)
 {
-	size_t n = strlen(value);
+	size_t n = strlen(value), i;
 
 	if (outlen == 0)
 		return;
-	if (n >= outlen)
-		n = outlen - 1;
-	memcpy(out, value, n);
-	out[n] = '\0';
-	mask_run(out, n);
+	/* masked as the whole value is, even when out has room for its start only */
+	for (i = 0; i < n && i + 1 < outlen; i++)
+		out[i] = shown(i, n) ? value[i] : '*';
+	out[i] = '\0';
 }
 
 void hl_mask_name(const char *name, char *out, size_t outlen)

@@ -380,7 +380,10 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 			return fail(e, sp->name,
 				    "is not a resident ID number (18 characters, the last a "
 				    "check digit or X)");
-		add(in, sp->name, json_object_get_string(v), 18);
+		memcpy(in->id_buf, json_object_get_string(v), 18);
+		if (in->id_buf[17] == 'x') /* stored as issued: X */
+			in->id_buf[17] = 'X';
+		add(in, sp->name, in->id_buf, 18);
 		return 0;
 	case F_DISTRICT:
 		if (!json_object_is_type(v, json_type_string))
@@ -437,9 +440,17 @@ static int parse_document(const char *body, size_t len, struct json_object **doc
 	doc = json_tokener_parse_ex(tok, body, (int)len);
 	jerr = json_tokener_get_error(tok);
 	offset = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* a bare number or literal (123, null) ends only where the input does */
+		doc = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		offset = len;
+		if (jerr != json_tokener_success) {
+			json_tokener_free(tok);
+			return fail(e, "", "the JSON body ends too early (after %zu bytes)", len);
+		}
+	}
 	json_tokener_free(tok);
-	if (jerr == json_tokener_continue)
-		return fail(e, "", "the JSON body ends too early (after %zu bytes)", len);
 	if (jerr != json_tokener_success) {
 		json_object_put(doc);
 		if (jerr == json_tokener_error_parse_utf8_string)
@@ -465,11 +476,9 @@ static int parse_document(const char *body, size_t len, struct json_object **doc
 	return 0;
 }
 
-int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *routes,
-			  struct hl_ticket_input *in, struct hl_input_error *e)
+static int parse_input(const char *body, size_t len, const struct hl_routes *routes,
+		       struct hl_ticket_input *in, struct hl_input_error *e)
 {
-	memset(in, 0, sizeof(*in));
-	memset(e, 0, sizeof(*e));
 	if (parse_document(body, len, &in->doc, e) < 0)
 		return -1;
 	json_object_object_foreach(in->doc, key, val)
@@ -501,6 +510,18 @@ int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *
 	if (in->answered_on_call && strcmp(in->channel, "hotline") != 0)
 		return fail(e, "direct_answer", "only a hotline ticket can be answered on the call");
 	return 0;
+}
+
+int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *routes,
+			  struct hl_ticket_input *in, struct hl_input_error *e)
+{
+	memset(in, 0, sizeof(*in));
+	memset(e, 0, sizeof(*e));
+	if (parse_input(body, len, routes, in, e) == 0)
+		return 0;
+	hl_ticket_input_free(in); /* a refused input is empty */
+	memset(in, 0, sizeof(*in));
+	return -1;
 }
 
 void hl_ticket_input_free(struct hl_ticket_input *in)

@@ -44,7 +44,7 @@ struct hl_ticket_input {
 
 	/* Owned storage the fields borrow from; release with hl_ticket_input_free. */
 	struct json_object *doc;
-	char phone_buf[24], lat_buf[32], lng_buf[32];
+	char phone_buf[24], lat_buf[32], lng_buf[32], id_buf[19];
 	char *attachments_json;
 };
 
