@@ -28,6 +28,9 @@ CORE_CFLAGS = $(ALL_CFLAGS) -Icore/include -Icore -I$(BUILD)/gen \
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl
 PLUGIN_CFLAGS := $(ALL_CFLAGS) -Icore/include -fPIC -fvisibility=hidden
 PLUGIN_LDFLAGS := $(SAN_FLAGS) -shared -Wl,-z,defs
+SHIPPED_PLUGIN_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/lib -Icore -ffunction-sections \
+	$(shell $(PKG_CONFIG) --cflags yaml-0.1)
+SHIPPED_PLUGIN_LIBS = -Wl,--gc-sections -Wl,--as-needed $(shell $(PKG_CONFIG) --libs yaml-0.1)
 TEST_CFLAGS = $(CORE_CFLAGS) -Itests/support \
 	-DHL_SOURCE_DIR='"$(CURDIR)"' -DHL_BUILD_DIR='"$(abspath $(BUILD))"' \
 	$(shell $(PKG_CONFIG) --cflags criterion)
@@ -37,12 +40,20 @@ CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/lua/%.lua,$(BUILD)/gen/lua/%.lua.inc,$(wildcard core/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
+# Code the shipped plugins share (plugins/lib/, and the YAML reader of core/), compiled
+# position-independent and linked into each plugin; the linker keeps what each one uses.
+PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/yaml_tree.c
+PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
+.SECONDARY: $(PLUGIN_LIB_OBJ)
 
 # Purpose-made plugins for the loader tests: one source, one variant per -D flag.
-TEST_PLUGIN_VARIANTS := good abi_major abi_minor no_descriptor init_fails bad_default
+TEST_PLUGIN_VARIANTS := good abi_major abi_minor no_descriptor init_fails bad_default \
+	route_fails route_slow route_async
 TEST_PLUGINS := $(TEST_PLUGIN_VARIANTS:%=$(BUILD)/tests/plugins/%.so)
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
-UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OBJ)
+# Unit tests also link the shared plugin code (plugins/lib/) to test it directly.
+UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OBJ) \
+	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c))
 INTEG_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(SUPPORT_OBJ)
 
 .PHONY: all run check test deps clean
@@ -68,9 +79,14 @@ $(BUILD)/libhotline.a: $(CORE_OBJ)
 $(BUILD)/hotlined: $(BUILD)/core/main.o $(BUILD)/libhotline.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(CORE_LIBS)
 
-$(BUILD)/plugins/%.so: plugins/%.c core/include/hotline/plugin.h
+$(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) -o $@ $<
+	$(CC) $(SHIPPED_PLUGIN_CFLAGS) -c -o $@ $<
+
+$(BUILD)/plugins/%.so: plugins/%.c core/include/hotline/plugin.h $(PLUGIN_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(SHIPPED_PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< $(PLUGIN_LIB_OBJ) \
+		$(SHIPPED_PLUGIN_LIBS)
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/test_plugin.c core/include/hotline/plugin.h
 	@mkdir -p $(@D)
@@ -78,7 +94,11 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/test_plugin.c core/include/hotline/pl
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	$(CC) $(TEST_CFLAGS) -Iplugins/lib -c -o $@ $<
+
+$(BUILD)/plugins/lib/%.o: plugins/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Iplugins/lib -c -o $@ $<
 
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ) $(BUILD)/libhotline.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(TEST_LIBS)

@@ -39,7 +39,7 @@
 #include <stdint.h>
 
 #define HL_ABI_MAJOR 1
-#define HL_ABI_MINOR 0
+#define HL_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define HL_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -71,7 +71,10 @@ enum hl_option_type {
 	HL_OPT_BOOL,        /* true or false */
 	HL_OPT_DURATION,    /* 500ms, 30s, 30m, 2h, 1h30m, 2wh, 5wd: see struct hl_duration */
 	HL_OPT_SIZE,        /* bytes: 65536, 64KiB, 1MiB, 1GiB */
-	HL_OPT_STRING_LIST  /* a sequence of scalars */
+	HL_OPT_STRING_LIST, /* a sequence of scalars */
+	/* 1.1 */
+	HL_OPT_PATH         /* a file; a relative path is resolved against the directory of
+			       the configuration file. Read with opt_string (gives it resolved). */
 };
 
 struct hl_option {
@@ -118,6 +121,8 @@ struct hl_route_call; /* an HL_AGAIN routing answer the host waits for */
 #define HL_EV_WARNING "warning"       /* deadline: yellow */
 #define HL_EV_OVERDUE "overdue"       /* deadline: red */
 #define HL_EV_ESCALATED "escalated"   /* deadline: 催办 / 督办 */
+#define HL_EV_PENDING_MANUAL "pending_manual" /* ticket: no route; 待人工派单 (1.1) */
+#define HL_EV_MERGED "merged"         /* ticket: 并单 into a master ticket (1.1) */
 
 struct hl_event {
 	uint32_t size;                  /* sizeof(struct hl_event) of the host that sent it */
@@ -186,6 +191,27 @@ struct hl_host {
 	/* Cancels a timer that has not fired yet. Not to be called for a timer whose
 	 * callback already ran. */
 	void (*timer_cancel)(struct hl_timer *timer);
+
+	/* 1.1 */
+	/* Completes a route or review hook that returned HL_AGAIN, with HL_OK, HL_DECLINED or
+	 * HL_ERROR; the decision the hook was given stays valid (and may be written) until
+	 * this call. Answering after the host's time budget (routing.plugin_timeout) is
+	 * allowed and ignored: the ticket has gone to manual dispatch by then. Call it
+	 * exactly once per HL_AGAIN, and not from inside the hook itself. */
+	void (*route_done)(struct hl_route_call *call, enum hl_status status);
+	/* The name of the unit with this code in routes/departments.yaml (e.g. "武汉市水务局"),
+	 * or NULL when there is none. Valid while the plugin is loaded; callable from init. */
+	const char *(*department_name)(struct hl_self *self, const char *code);
+	/* Open tickets related to the one being routed, newest first: the same caller phone
+	 * or the same address, created within routing.related_window. Available in route and
+	 * review hooks; read them with ticket_field (their "id", "state", "item",
+	 * "department", "title", "content", "created_ms", ...). Borrowed like the ticket. */
+	size_t (*related_count)(const struct hl_ticket *ticket);
+	const struct hl_ticket *(*related)(const struct hl_ticket *ticket, size_t i);
+	/* Adds a line to the explanation of a decision (POST /v1/route/explain shows them:
+	 * which rules matched, with which weights, why the winner won). Does nothing when
+	 * nobody asked for an explanation, so plugins may call it unconditionally. */
+	void (*explain)(struct hl_decision *decision, const char *fmt, ...) HL_PRINTF(2, 3);
 };
 
 /*
@@ -223,6 +249,14 @@ struct hl_plugin {
 	/* Called once when the plugin instance is retired: at shutdown, or when a reload
 	 * replaced it and nothing uses it any more. Frees the state. */
 	void (*fini)(void *state);
+
+	/* 1.1 */
+	/* Amends a decision another plugin (or this one) made in the route pass; see struct
+	 * hl_decision. HL_OK or HL_DECLINED: carry on with the (possibly amended) decision.
+	 * HL_ERROR: the ticket goes to manual dispatch with decision->reason. HL_AGAIN: as
+	 * for route. */
+	enum hl_status (*review)(void *state, const struct hl_ticket *ticket,
+				 struct hl_decision *decision, struct hl_route_call *call);
 };
 
 /* The first three members, filled in for the ABI this header describes. */
