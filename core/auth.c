@@ -53,7 +53,7 @@ static int is_hex64(const char *s)
 static int load_entry(struct hl_auth *auth, const struct hl_yaml_node *entry,
 		      const struct hl_routes *routes, char *err, size_t errlen)
 {
-	struct hl_options eo = {token_schema, entry, "tokens"};
+	struct hl_options eo = {token_schema, entry, "tokens", NULL};
 	struct hl_principal *p = &auth->principals[auth->n];
 
 	if (entry->kind != HL_YAML_MAP)
@@ -103,7 +103,7 @@ int hl_auth_load(const char *path, const struct hl_routes *routes, struct hl_aut
 			 path);
 		goto fail;
 	}
-	top = (struct hl_options){file_schema, auth->doc->root, "tokens"};
+	top = (struct hl_options){file_schema, auth->doc->root, "tokens", NULL};
 	if (hl_options_check(file_schema, auth->doc->root, auth->doc->root, err, errlen) < 0)
 		goto fail;
 	list = hl_opt_node(&top, "tokens");

@@ -128,7 +128,7 @@ static int load_plugins(struct hl_config *cfg, char *err, size_t errlen)
 		return hl_yaml_error(err, errlen, list, "out of memory");
 	for (size_t i = 0; i < list->count; i++) {
 		const struct hl_yaml_node *entry = list->items[i];
-		struct hl_options eo = {plugin_entry_schema, entry, "config"};
+		struct hl_options eo = {plugin_entry_schema, entry, "config", NULL};
 		struct hl_plugin_conf *pc = &cfg->plugins[i];
 		char *rel = NULL;
 
@@ -280,7 +280,7 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 			 path);
 		goto fail;
 	}
-	cfg->top = (struct hl_options){top_schema, cfg->doc->root, "config"};
+	cfg->top = (struct hl_options){top_schema, cfg->doc->root, "config", NULL};
 	if (hl_options_check(top_schema, cfg->doc->root, cfg->doc->root, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->http, "http", http_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->redis, "redis", redis_schema, err, errlen) < 0 ||

@@ -125,6 +125,8 @@ static const char *type_name(enum hl_option_type type)
 		return "a size";
 	case HL_OPT_STRING_LIST:
 		return "a list of strings";
+	case HL_OPT_PATH:
+		return "a file path";
 	case (int)HL_OPT_ADDRESS:
 		return "an address";
 	case (int)HL_OPT_SECTION:
@@ -148,6 +150,11 @@ static int check_scalar_text(enum hl_option_type type, const char *text, char *e
 	switch ((int)type) {
 	case HL_OPT_STRING:
 		return 0;
+	case HL_OPT_PATH:
+		if (*text)
+			return 0;
+		snprintf(err, errlen, "expected a file path, got an empty string");
+		return -1;
 	case HL_OPT_INT:
 		return hl_parse_int(text, &i, err, errlen);
 	case HL_OPT_BOOL:
@@ -273,7 +280,7 @@ int hl_options_check_schema(const struct hl_option *schema, char *err, size_t er
 	char why[256];
 
 	for (const struct hl_option *o = schema; o && o->name; o++) {
-		if (!type_name(o->type) || !(o->type <= HL_OPT_STRING_LIST)) {
+		if (!type_name(o->type) || !(o->type <= HL_OPT_PATH)) {
 			snprintf(err, errlen, "option '%s' has an unknown type %d", o->name, (int)o->type);
 			return -1;
 		}
@@ -319,7 +326,47 @@ static const char *value_text(const struct hl_options *opts, const char *name,
 
 const char *hl_opt_string(const struct hl_options *opts, const char *name)
 {
+	const struct hl_option *opt = find_option(opts->schema, name);
+
+	if (opt && opt->type == HL_OPT_PATH) {
+		size_t i = (size_t)(opt - opts->schema);
+
+		return opts->resolved && opts->resolved[i] ? opts->resolved[i]
+							   : value_text(opts, name, HL_OPT_PATH, NULL);
+	}
 	return value_text(opts, name, HL_OPT_STRING, NULL);
+}
+
+int hl_options_resolve_paths(struct hl_options *opts, const char *base_dir)
+{
+	size_t n = 0;
+
+	for (const struct hl_option *o = opts->schema; o && o->name; o++)
+		n++;
+	opts->resolved = calloc(n ? n : 1, sizeof(*opts->resolved));
+	if (!opts->resolved)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *text;
+
+		if (opts->schema[i].type != HL_OPT_PATH ||
+		    !(text = value_text(opts, opts->schema[i].name, HL_OPT_PATH, NULL)))
+			continue;
+		if (text[0] == '/' ? !(opts->resolved[i] = strdup(text))
+				   : asprintf(&opts->resolved[i], "%s/%s", base_dir, text) < 0) {
+			opts->resolved[i] = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void hl_options_release(struct hl_options *opts)
+{
+	for (size_t i = 0; opts->resolved && opts->schema && opts->schema[i].name; i++)
+		free(opts->resolved[i]);
+	free(opts->resolved);
+	opts->resolved = NULL;
 }
 
 int64_t hl_opt_int(const struct hl_options *opts, const char *name)

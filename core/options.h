@@ -23,6 +23,8 @@ struct hl_options {
 	const struct hl_option *schema;
 	const struct hl_yaml_node *node; /* a mapping, or NULL when the section is absent */
 	const char *owner;               /* "config" or "plugin <name>", for log lines */
+	char **resolved; /* HL_OPT_PATH values made absolute, by schema index; owned, may be
+			    NULL (see hl_options_resolve_paths) */
 };
 
 struct hl_address {
@@ -43,7 +45,14 @@ int hl_options_check(const struct hl_option *schema, const struct hl_yaml_node *
  * tables from plugins. Returns 0, or -1 with a reason naming the key. */
 int hl_options_check_schema(const struct hl_option *schema, char *err, size_t errlen);
 
-/* Typed getters; see struct hl_host for their contract. */
+/* Makes every HL_OPT_PATH value (or default) absolute against base_dir, for
+ * hl_opt_string to return. Returns 0, or -1 when out of memory. Release with
+ * hl_options_release. */
+int hl_options_resolve_paths(struct hl_options *opts, const char *base_dir);
+void hl_options_release(struct hl_options *opts);
+
+/* Typed getters; see struct hl_host for their contract. A path option's value is read
+ * with hl_opt_string. */
 const char *hl_opt_string(const struct hl_options *opts, const char *name);
 int64_t hl_opt_int(const struct hl_options *opts, const char *name);
 int hl_opt_bool(const struct hl_options *opts, const char *name);

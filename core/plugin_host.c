@@ -1,4 +1,5 @@
-/* The host table handed to plugins: logging, options, ticket fields, clock, timers. */
+/* The host table handed to plugins: logging, options, ticket fields, clock, timers, and
+ * (ABI 1.1) routing completion, department names, related tickets, explanations. */
 #include "plugin_host.h"
 
 #include <event2/event.h>
@@ -7,6 +8,8 @@
 
 #include "clock.h"
 #include "log.h"
+#include "router.h"
+#include "routes.h"
 #include "ticket.h"
 
 struct hl_timer {
@@ -93,6 +96,14 @@ size_t hl_plugin_pending_timers(const struct hl_self *self)
 	return n;
 }
 
+static const char *host_department_name(struct hl_self *self, const char *code)
+{
+	const struct hl_department *d = self->routes ? hl_routes_department(self->routes, code)
+						     : NULL;
+
+	return d ? d->name : NULL;
+}
+
 static const struct hl_host host_table = {
 	.abi_major = HL_ABI_MAJOR,
 	.abi_minor = HL_ABI_MINOR,
@@ -109,6 +120,11 @@ static const struct hl_host host_table = {
 	.now_ms = hl_clock_now_ms,
 	.timer_start = host_timer_start,
 	.timer_cancel = host_timer_cancel,
+	.route_done = hl_router_route_done,
+	.department_name = host_department_name,
+	.related_count = hl_ticket_related_count,
+	.related = hl_ticket_related,
+	.explain = hl_router_explain,
 };
 
 void hl_plugin_cancel_timers(struct hl_self *self)

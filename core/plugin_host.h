@@ -18,6 +18,7 @@
 struct event_base;
 struct hl_config;
 struct hl_timer;
+struct hl_routes;
 
 /* One loaded plugin instance; also the `struct hl_self *` handle plugins hold. */
 struct hl_self {
@@ -31,6 +32,8 @@ struct hl_self {
 	struct event_base *base;
 	struct hl_timer *timers;      /* pending timers, cancelled when the instance goes */
 	char log_sub[96];             /* "plugin.<name>" */
+	const struct hl_routes *routes;      /* the department list of its generation */
+	struct hl_route_call *abandoned;     /* routing calls answered too late (router.c) */
 };
 
 struct hl_plugin_set {
@@ -41,9 +44,17 @@ struct hl_plugin_set {
 /* Loads and initialises every plugin `cfg` names, in order. All or nothing: on failure
  * the ones already loaded are retired again, and err says which file failed and why,
  * "file:line:column: plugin 'name' (path): reason". Returns 0 and *set_r (free with
- * hl_plugins_free), or -1. `cfg` must outlive the set. */
-int hl_plugins_load(const struct hl_config *cfg, struct event_base *base,
-		    struct hl_plugin_set **set_r, char *err, size_t errlen);
+ * hl_plugins_free), or -1. `cfg` and `routes` (may be NULL) must outlive the set. */
+int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
+		    struct event_base *base, struct hl_plugin_set **set_r, char *err,
+		    size_t errlen);
+
+typedef enum hl_status (*hl_route_hook)(void *state, const struct hl_ticket *ticket,
+					struct hl_decision *decision, struct hl_route_call *call);
+
+/* A plugin's route and review hooks, or NULL when it has none (or predates them). */
+hl_route_hook hl_plugin_route_hook(const struct hl_self *self);
+hl_route_hook hl_plugin_review_hook(const struct hl_self *self);
 
 /* Retires every plugin in reverse order: fini, pending timers cancelled, dlclose. */
 void hl_plugins_free(struct hl_plugin_set *set);

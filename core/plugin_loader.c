@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "config.h"
 #include "log.h"
+#include "router.h"
 
 /* A hook, or NULL when the plugin's descriptor is too old to have that member. */
 #define HOOK(self, member)                                                                   \
@@ -27,6 +28,8 @@ static void retire(struct hl_self *self)
 	if (self->initialised && HOOK(self, fini))
 		HOOK(self, fini)(self->state);
 	hl_plugin_cancel_timers(self);
+	hl_router_free_abandoned(self);
+	hl_options_release(&self->options);
 	if (self->dl)
 		dlclose(self->dl);
 	free(self->name);
@@ -75,7 +78,8 @@ static int check_descriptor(const struct hl_plugin *d, char *why, size_t len)
 }
 
 /* Loads one plugin. On failure writes "file:line:column: plugin 'x' (path): why". */
-static int load_one(const struct hl_plugin_conf *pc, struct event_base *base,
+static int load_one(const struct hl_config *cfg, const struct hl_plugin_conf *pc,
+		    const struct hl_routes *routes, struct event_base *base,
 		    struct hl_self **self_r, char *err, size_t errlen)
 {
 	struct hl_self *self = calloc(1, sizeof(*self));
@@ -87,6 +91,7 @@ static int load_one(const struct hl_plugin_conf *pc, struct event_base *base,
 		goto fail;
 	}
 	self->base = base;
+	self->routes = routes;
 	snprintf(self->log_sub, sizeof(self->log_sub), "plugin.%s", self->name);
 	dlerror();
 	self->dl = dlopen(self->file, RTLD_NOW | RTLD_LOCAL);
@@ -103,12 +108,16 @@ static int load_one(const struct hl_plugin_conf *pc, struct event_base *base,
 	}
 	if (check_descriptor(self->desc, why, sizeof(why)) < 0)
 		goto fail;
-	self->options = (struct hl_options){self->desc->options, pc->options, self->log_sub};
+	self->options = (struct hl_options){self->desc->options, pc->options, self->log_sub, NULL};
 	if (hl_options_check(self->desc->options, pc->options, pc->at, opt_err, sizeof(opt_err)) <
 	    0) {
 		snprintf(err, errlen, "%s (options of plugin '%s')", opt_err, pc->name);
 		retire(self);
 		return -1;
+	}
+	if (hl_options_resolve_paths(&self->options, cfg->dir) < 0) {
+		snprintf(why, sizeof(why), "out of memory");
+		goto fail;
 	}
 	if (HOOK(self, init)) {
 		char reason[384] = "";
@@ -132,8 +141,9 @@ fail:
 	return -1;
 }
 
-int hl_plugins_load(const struct hl_config *cfg, struct event_base *base,
-		    struct hl_plugin_set **set_r, char *err, size_t errlen)
+int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
+		    struct event_base *base, struct hl_plugin_set **set_r, char *err,
+		    size_t errlen)
 {
 	struct hl_plugin_set *set = calloc(1, sizeof(*set));
 
@@ -143,7 +153,8 @@ int hl_plugins_load(const struct hl_config *cfg, struct event_base *base,
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->nplugins; i++) {
-		if (load_one(&cfg->plugins[i], base, &set->plugins[i], err, errlen) < 0) {
+		if (load_one(cfg, &cfg->plugins[i], routes, base, &set->plugins[i], err, errlen) <
+		    0) {
 			hl_plugins_free(set);
 			return -1;
 		}
@@ -180,4 +191,14 @@ void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const ch
 		if (HOOK(self, on_event))
 			HOOK(self, on_event)(self->state, &ev);
 	}
+}
+
+hl_route_hook hl_plugin_route_hook(const struct hl_self *self)
+{
+	return HOOK(self, route);
+}
+
+hl_route_hook hl_plugin_review_hook(const struct hl_self *self)
+{
+	return HOOK(self, review);
 }

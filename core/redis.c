@@ -360,11 +360,13 @@ static int send_pending(struct link *l, struct pending *p)
 	return 0;
 }
 
-/* Copies prefix[0..nprefix) + argv[0..argc) into a pending command and sends it. */
-static int submit(struct hl_redis *r, int script, hl_redis_reply_fn fn, void *arg, int nprefix,
-		  const char **prefix, int argc, const char **argv, const size_t *lens)
+/* Copies prefix[0..nprefix) + argv[0..argc) into a pending command and sends it on a
+ * link. */
+static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
+		  hl_redis_reply_fn fn, void *arg, int nprefix, const char **prefix, int argc,
+		  const char **argv, const size_t *lens)
 {
-	struct link *l = &r->links[HL_REDIS_COMMANDS];
+	struct link *l = &r->links[link];
 	struct pending *p;
 	int total = nprefix + argc;
 
@@ -383,7 +385,7 @@ static int submit(struct hl_redis *r, int script, hl_redis_reply_fn fn, void *ar
 		goto fail;
 	for (int i = 0; i < total; i++) {
 		const char *src = i < nprefix ? prefix[i] : argv[i - nprefix];
-		size_t len = i < nprefix ? strlen(src) : lens[i - nprefix];
+		size_t len = i < nprefix || !lens ? strlen(src) : lens[i - nprefix];
 		/* Every copy is NUL-terminated, so that a NOSCRIPT resend can edit it. */
 		p->argv[i] = malloc(len + 1);
 		if (!p->argv[i])
@@ -408,7 +410,13 @@ int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_f
 	const char *prefix[3] = {"EVALSHA", r->shas[script], nkeys_text};
 
 	snprintf(nkeys_text, sizeof(nkeys_text), "%d", nkeys);
-	return submit(r, (int)script, fn, arg, 3, prefix, argc, argv, lens);
+	return submit(r, HL_REDIS_COMMANDS, (int)script, fn, arg, 3, prefix, argc, argv, lens);
+}
+
+int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_reply_fn fn,
+		     void *arg, int argc, const char **argv, const size_t *lens)
+{
+	return submit(r, link, -1, fn, arg, 0, NULL, argc, argv, lens);
 }
 
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg)

@@ -52,6 +52,12 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens);
 
+/* Sends one command (argv[0] is its name) on a link: HL_REDIS_BLOCKING for blocking
+ * reads, HL_REDIS_COMMANDS otherwise. lens may be NULL for NUL-terminated arguments.
+ * Returns 0 when sent (fn will be called once), or -1 when that link is not ready. */
+int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_reply_fn fn,
+		     void *arg, int argc, const char **argv, const size_t *lens);
+
 /* Closes both connections once their pending replies have arrived, then calls done(arg),
  * possibly before returning when nothing is pending. No reconnects happen after this. Calls after the first, and calls
  * made while the client is being freed, do nothing. */

@@ -40,7 +40,7 @@ static int valid_code(const char *code)
 static int load_department(struct hl_routes *routes, const struct hl_yaml_node *entry,
 			   char *err, size_t errlen)
 {
-	struct hl_options o = {department_schema, entry, "routes"};
+	struct hl_options o = {department_schema, entry, "routes", NULL};
 	struct hl_department *d = &routes->departments[routes->ndepartments];
 	const char *kind;
 	size_t k;

@@ -27,3 +27,13 @@ const char *hl_ticket_field(const struct hl_ticket *ticket, const char *name)
 	}
 	return NULL;
 }
+
+size_t hl_ticket_related_count(const struct hl_ticket *ticket)
+{
+	return ticket ? ticket->nrelated : 0;
+}
+
+const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t i)
+{
+	return ticket && i < ticket->nrelated ? &ticket->related[i] : NULL;
+}

@@ -17,7 +17,13 @@ struct hl_ticket_field {
 struct hl_ticket {
 	size_t nfields;
 	const struct hl_ticket_field *fields;
+	size_t nrelated;                  /* tickets related to this one, for routing */
+	const struct hl_ticket *related;
 };
+
+/* host->related_count and host->related. */
+size_t hl_ticket_related_count(const struct hl_ticket *ticket);
+const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t i);
 
 /* The states of DESIGN.md section 3, as stored in the ticket's "state" field. */
 extern const char *const hl_ticket_states[];

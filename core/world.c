@@ -24,7 +24,7 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	if (hl_config_load(config_path, &w->config, err, errlen) < 0 ||
 	    hl_routes_load(w->config->routes_dir, &w->routes, err, errlen) < 0 ||
 	    hl_auth_load(w->config->tokens_file, w->routes, &w->auth, err, errlen) < 0 ||
-	    hl_plugins_load(w->config, base, &w->plugins, err, errlen) < 0) {
+	    hl_plugins_load(w->config, w->routes, base, &w->plugins, err, errlen) < 0) {
 		hl_world_unref(w);
 		return -1;
 	}

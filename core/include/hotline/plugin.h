@@ -136,14 +136,33 @@ struct hl_event {
 #define HL_DEPT_CODE_MAX 64
 #define HL_ITEM_MAX 128
 #define HL_REASON_MAX 256
+#define HL_TICKET_ID_MAX 32
+#define HL_POLICY_MAX 32
 
-/* A routing answer, filled in by a route hook. The host zeroes it before the call. */
+struct hl_explanation; /* the host's buffer behind host->explain */
+
+/*
+ * A routing answer. Routing runs in two passes over the plugins, in configuration order:
+ *  1. route: the first plugin that answers HL_OK decides department, item, type, score
+ *     and reason (the host clears those before asking each plugin);
+ *  2. review (1.1): once a department is decided, every plugin with a review hook may
+ *     amend the decision: fold the ticket into a master ticket (merge_into), attach an
+ *     SLA policy (policy), ask for supervisors to be told (notify_supervisors), or
+ *     change the department, saying why in reason.
+ * No decision after pass 1 sends the ticket to manual dispatch (待人工派单).
+ */
 struct hl_decision {
 	uint32_t size;                       /* set by the host */
 	char department[HL_DEPT_CODE_MAX];   /* the responsible unit's code */
 	char item[HL_ITEM_MAX];              /* the catalogue item matched, may be empty */
 	int32_t score;                       /* the plugin's confidence, for explanations */
 	char reason[HL_REASON_MAX];          /* why, shown in the audit trail */
+	/* 1.1 */
+	char merge_into[HL_TICKET_ID_MAX];   /* review: 并单 into this open ticket's id */
+	char policy[HL_POLICY_MAX];          /* review: SLA policy tag, e.g. "tv" */
+	int32_t notify_supervisors;          /* review: tell supervisors at dispatch */
+	char type[24];                       /* route: the catalogue item's ticket type */
+	struct hl_explanation *explanation;  /* the host's; write to it with host->explain */
 };
 
 typedef void (*hl_timer_fn)(void *arg);
