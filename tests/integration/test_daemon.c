@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hotline/plugin.h>
+
 #include "harness.h"
 
 static char dir[256];
@@ -70,7 +72,9 @@ Test(daemon, healthz_reports_redis_and_plugins)
 	cr_expect(strstr(body, "\"commands\":{\"state\":\"ready\""), "%s", body);
 	cr_expect(strstr(body, "\"blocking\":{\"state\":\"ready\""), "%s", body);
 	cr_expect(strstr(body, "\"plugins\":[{\"name\":\"log\""), "%s", body);
-	cr_expect(strstr(body, "\"abi\":\"1.0\""), "%s", body);
+	char abi[32];
+	snprintf(abi, sizeof(abi), "\"abi\":\"%d.%d\"", HL_ABI_MAJOR, HL_ABI_MINOR);
+	cr_expect(strstr(body, abi), "%s", body);
 	cr_expect(strstr(body, "\"generation\":1"), "%s", body);
 	cr_expect(strstr(body, "\"departments\":35"), "%s", body);
 	free(body);
