@@ -36,8 +36,9 @@ void hl_call_end(struct hl_call *c)
 	c->world = NULL;
 }
 
-int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
-		 int argc, const char **argv, const size_t *lens)
+int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
+	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
+	       const char **argv, const size_t *lens)
 {
 	enum { LEAD = 4, MAX_ARGS = 96 };
 	const char *all[MAX_ARGS];
@@ -47,37 +48,27 @@ int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn 
 	if (argc + LEAD > MAX_ARGS)
 		return -1;
 	snprintf(now, sizeof(now), "%lld", (long long)hl_clock_now_ms());
-	all[0] = c->d->prefix;
+	all[0] = d->prefix;
 	all[1] = now;
-	all[2] = c->who->name;
-	all[3] = c->who->role;
+	all[2] = actor;
+	all[3] = role;
 	for (int i = 0; i < LEAD; i++)
 		all_lens[i] = strlen(all[i]);
 	for (int i = 0; i < argc; i++) {
 		all[LEAD + i] = argv[i];
 		all_lens[LEAD + i] = lens ? lens[i] : strlen(argv[i]);
 	}
-	return hl_redis_eval(c->d->redis, script, fn, arg, 0, argc + LEAD, all, all_lens);
+	return hl_redis_eval(d->redis, script, fn, arg, 0, argc + LEAD, all, all_lens);
+}
+
+int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		 int argc, const char **argv, const size_t *lens)
+{
+	return hl_eval_as(c->d, c->who->name, c->who->role, script, fn, arg, argc, argv, lens);
 }
 
 void hl_reply_unavailable(struct evhttp_request *req, const char *what)
 {
 	hl_http_set_header(req, "Retry-After", "1");
 	hl_http_reply_error(req, 503, NULL, "the ticket store (Redis) is unreachable; %s", what);
-}
-
-const char *hl_reply_str(const struct redisReply *reply, size_t i, char *buf, size_t buflen)
-{
-	const struct redisReply *e;
-
-	if (!reply || reply->type != REDIS_REPLY_ARRAY || i >= reply->elements)
-		return "";
-	e = reply->element[i];
-	if (e->type == REDIS_REPLY_STRING || e->type == REDIS_REPLY_STATUS)
-		return e->str;
-	if (e->type == REDIS_REPLY_INTEGER) {
-		snprintf(buf, buflen, "%lld", e->integer);
-		return buf;
-	}
-	return "";
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "redis.h"
+#include "reply.h"
 
 struct evhttp_request;
 struct hl_daemon;
@@ -32,17 +33,18 @@ int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemo
 /* Drops the world reference. Does not answer the request. */
 void hl_call_end(struct hl_call *c);
 
-/* Runs a ticket script with ARGV = prefix, now, actor, role, then argv[0..argc). Returns 0
- * when sent (fn will be called once), or -1 when Redis is not ready. */
+/* Runs a ticket script with ARGV = prefix, now, actor, role, then argv[0..argc) (lens may
+ * be NULL for NUL-terminated arguments). Returns 0 when sent (fn will be called once),
+ * or -1 when Redis is not ready. hl_call_eval acts as the caller of the request. */
+int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
+	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
+	       const char **argv, const size_t *lens);
+
 int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		 int argc, const char **argv, const size_t *lens);
 
 /* Answers 503 with Retry-After, saying what was not done. */
 void hl_reply_unavailable(struct evhttp_request *req, const char *what);
-
-/* Element i of an array reply as a string ("" when missing or not a string/integer).
- * Integers are written into buf. Borrowed from reply or buf. */
-const char *hl_reply_str(const struct redisReply *reply, size_t i, char *buf, size_t buflen);
 
 /* Registers the ticket endpoints. Return 0, or -1 when out of memory. */
 int hl_intake_register(struct hl_daemon *d);

@@ -14,6 +14,7 @@ static const struct hl_option top_schema[] = {
 	{"log", HL_OPT_SECTION, 0, NULL, "logging"},
 	{"auth", HL_OPT_SECTION, 1, NULL, "who may call the API"},
 	{"intake", HL_OPT_SECTION, 0, NULL, "how new tickets are taken in"},
+	{"routing", HL_OPT_SECTION, 0, NULL, "how tickets are dispatched (派单)"},
 	{"timezone", HL_OPT_STRING, 0, "Asia/Shanghai", "zone for deadlines and logs"},
 	{"shutdown_timeout", HL_OPT_DURATION, 0, "10s", "how long in-flight work may take at stop"},
 	{"routes", HL_OPT_STRING, 1, NULL, "directory of routing rules and SLA policies"},
@@ -55,6 +56,16 @@ static const struct hl_option intake_schema[] = {
 	{"board_rate_window", HL_OPT_DURATION, 0, "10m", "the window of board_rate_limit"},
 	{"client_address_header", HL_OPT_STRING, 0, "X-Forwarded-For",
 	 "header in which the portal passes the citizen's address"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option routing_schema[] = {
+	{"plugin_timeout", HL_OPT_DURATION, 0, "2s", "budget of a routing plugin's answer"},
+	{"reclaim_idle", HL_OPT_DURATION, 0, "30s",
+	 "take over routing work a stopped daemon left pending this long"},
+	{"max_returns", HL_OPT_INT, 0, "2", "approved returns (退单) before manual dispatch"},
+	{"related_window", HL_OPT_DURATION, 0, "72h",
+	 "how far back related tickets (same phone or address) are shown to plugins"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -223,8 +234,18 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	    wall_ms(&cfg->intake, "idempotency_ttl", root, &cfg->idempotency_ttl_ms, err,
 		    errlen) ||
 	    wall_ms(&cfg->intake, "board_rate_window", root, &cfg->board_rate_window_ms, err,
-		    errlen))
+		    errlen) ||
+	    wall_ms(&cfg->routing, "plugin_timeout", root, &cfg->plugin_timeout_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "reclaim_idle", root, &cfg->reclaim_idle_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "related_window", root, &cfg->related_window_ms, err, errlen))
 		return -1;
+	if (cfg->plugin_timeout_ms < 1 || cfg->reclaim_idle_ms < 100)
+		return hl_yaml_error(err, errlen, cfg->routing.node ? cfg->routing.node : root,
+				     "keys 'plugin_timeout' and 'reclaim_idle': expected at least "
+				     "1ms and 100ms");
+	if (hl_opt_int(&cfg->routing, "max_returns") < 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_returns", root),
+				     "key 'max_returns': expected 0 or more");
 	if (cfg->idempotency_ttl_ms < 1000 || cfg->board_rate_window_ms < 1000)
 		return hl_yaml_error(err, errlen, cfg->intake.node ? cfg->intake.node : root,
 				     "keys 'idempotency_ttl' and 'board_rate_window': expected "
@@ -287,6 +308,7 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->log, "log", log_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->auth, "auth", auth_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->intake, "intake", intake_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->routing, "routing", routing_schema, err, errlen) < 0 ||
 	    resolve_values(cfg, err, errlen) < 0 || load_plugins(cfg, err, errlen) < 0)
 		goto fail;
 	*cfg_r = cfg;

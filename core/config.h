@@ -26,7 +26,7 @@ struct hl_config {
 	char *dir; /* directory of the file; relative paths in it are resolved against it */
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
-	struct hl_options top, http, redis, log, auth, intake;
+	struct hl_options top, http, redis, log, auth, intake, routing;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;
@@ -37,6 +37,7 @@ struct hl_config {
 	char *routes_dir;    /* resolved */
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;
+	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
 
 	size_t nplugins;
 	struct hl_plugin_conf *plugins;

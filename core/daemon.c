@@ -14,6 +14,7 @@
 #include "api.h"
 #include "clock.h"
 #include "config.h"
+#include "dispatcher.h"
 #include "http.h"
 #include "keys.h"
 #include "log.h"
@@ -113,10 +114,11 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 		return -1;
 	}
 	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
+	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->redis || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->redis || !d->dispatcher || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
@@ -223,6 +225,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 		return;
 	d->stopping = 1;
 	hl_http_stop_accepting(d->http);
+	hl_dispatcher_stop(d->dispatcher);
 	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
 	d->deadline = evtimer_new(d->base, deadline_passed, d);
 	if (d->deadline)
@@ -243,6 +246,7 @@ void hl_daemon_free(struct hl_daemon *d)
 	/* Redis first: commands still pending answer their requests (503) before the HTTP
 	 * server frees the connections those requests belong to. */
 	hl_redis_free(d->redis);
+	hl_dispatcher_free(d->dispatcher);
 	hl_http_free(d->http);
 	hl_world_unref(d->world);
 	d->world = NULL;

@@ -18,6 +18,7 @@ struct hl_daemon {
 	struct hl_world *world;  /* the generation in service; the daemon holds one ref */
 	struct hl_redis *redis;
 	struct hl_http *http;
+	struct hl_dispatcher *dispatcher;
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */

@@ -17,8 +17,12 @@
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */
 #define HL_KEY_IDEM "idem:"      /* + caller + ":" + Idempotency-Key: "id body-sha256" */
 #define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
-#define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | state:<s> | channel:<c> | dept:<code>:
-				    sorted sets of ids scored by creation time (ms) */
+#define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | addr:<address> | state:<s> |
+				    channel:<c> | dept:<code>: sorted sets of ids scored by
+				    creation time (ms) */
+#define HL_KEY_DEPT "dept:"      /* + unit code: stream, the unit's work queue */
+#define HL_KEY_NOTICES "notices" /* stream: notices for supervisors and dispatchers */
+#define HL_GROUP_ROUTE "route"   /* consumer group of the daemons routing hl:intake */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

@@ -18,13 +18,13 @@ struct hl_explanation {
 	struct json_object *lines; /* array of strings */
 };
 
-struct run;
+struct hl_route_run;
 
 /* One hook invocation a plugin may answer later. When its budget runs out the run moves
  * on without it; the call is then "abandoned" and kept (on its plugin's list) until the
  * plugin answers or is retired, so that a late answer never touches freed memory. */
 struct hl_route_call {
-	struct run *run;              /* NULL once abandoned */
+	struct hl_route_run *run;              /* NULL once abandoned */
 	struct hl_self *self;
 	struct hl_decision decision;  /* what the plugin writes */
 	struct hl_explanation explanation;
@@ -35,7 +35,7 @@ struct hl_route_call {
 	struct hl_route_call *next;   /* on self->abandoned */
 };
 
-struct run {
+struct hl_route_run {
 	const struct hl_plugin_set *set;
 	const struct hl_routes *routes;
 	struct event_base *base;
@@ -49,9 +49,11 @@ struct run {
 	struct json_object *steps;    /* explanation, or NULL */
 	hl_route_done_fn done;
 	void *arg;
+	struct hl_route_run **pending;         /* the caller's handle, cleared when done */
+	struct hl_route_call *waiting; /* the call the run waits for, if any */
 };
 
-static void run_continue(struct run *run);
+static void run_continue(struct hl_route_run *run);
 
 static void call_free(struct hl_route_call *c)
 {
@@ -61,10 +63,10 @@ static void call_free(struct hl_route_call *c)
 	free(c);
 }
 
-static void finish(struct run *run, enum hl_route_outcome outcome, const char *fmt, ...)
+static void finish(struct hl_route_run *run, enum hl_route_outcome outcome, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void finish(struct run *run, enum hl_route_outcome outcome, const char *fmt, ...)
+static void finish(struct hl_route_run *run, enum hl_route_outcome outcome, const char *fmt, ...)
 {
 	struct hl_route_result r = {.outcome = outcome};
 	va_list ap;
@@ -77,6 +79,8 @@ static void finish(struct run *run, enum hl_route_outcome outcome, const char *f
 		va_end(ap);
 	}
 	r.explanation = run->steps;
+	if (run->pending)
+		*run->pending = NULL;
 	run->done(&r, run->arg);
 	json_object_put(run->steps);
 	free(run);
@@ -113,7 +117,7 @@ static int listed(const char *list, const char *code)
 	return 0;
 }
 
-static void record_step(struct run *run, struct hl_route_call *c, const char *note)
+static void record_step(struct hl_route_run *run, struct hl_route_call *c, const char *note)
 {
 	struct json_object *step;
 
@@ -145,9 +149,10 @@ static void record_step(struct run *run, struct hl_route_call *c, const char *no
 /* The outcome of one hook, whenever it arrives: applies it and moves the run on. */
 static void hook_answered(struct hl_route_call *c)
 {
-	struct run *run = c->run;
+	struct hl_route_run *run = c->run;
 	const char *plugin = c->self->name;
 
+	run->waiting = NULL;
 	if (c->status == HL_OK && run->pass == PASS_ROUTE && c->decision.department[0] &&
 	    listed(run->excluded, c->decision.department)) {
 		record_step(run, c, "unit excluded: it returned this ticket");
@@ -182,10 +187,23 @@ static void hook_answered(struct hl_route_call *c)
 	run_continue(run);
 }
 
+/* The run goes on without this call; the call waits on its plugin's list for a late
+ * answer or the plugin's retirement. */
+static void abandon(struct hl_route_call *c)
+{
+	if (c->run)
+		c->run->waiting = NULL;
+	if (c->timer)
+		event_del(c->timer);
+	c->run = NULL;
+	c->next = c->self->abandoned;
+	c->self->abandoned = c;
+}
+
 static void budget_spent(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_route_call *c = arg;
-	struct run *run = c->run;
+	struct hl_route_run *run = c->run;
 
 	(void)fd;
 	(void)what;
@@ -193,11 +211,21 @@ static void budget_spent(evutil_socket_t fd, short what, void *arg)
 	       (long long)run->budget_ms);
 	c->status = HL_AGAIN;
 	record_step(run, c, "no answer within the time budget");
-	c->run = NULL;
-	c->next = c->self->abandoned;
-	c->self->abandoned = c;
+	abandon(c);
 	finish(run, HL_ROUTE_MANUAL, "plugin %s did not answer within %lld ms", c->self->name,
 	       (long long)run->budget_ms);
+}
+
+void hl_route_cancel(struct hl_route_run *run)
+{
+	if (!run)
+		return;
+	if (run->waiting)
+		abandon(run->waiting);
+	if (run->pending)
+		*run->pending = NULL;
+	json_object_put(run->steps);
+	free(run);
 }
 
 void hl_router_route_done(struct hl_route_call *c, enum hl_status status)
@@ -253,7 +281,7 @@ void hl_router_free_abandoned(struct hl_self *self)
 }
 
 /* Asks plugin i with the hook of the current pass. */
-static void ask(struct run *run, struct hl_self *self,
+static void ask(struct hl_route_run *run, struct hl_self *self,
 		enum hl_status (*hook)(void *, const struct hl_ticket *, struct hl_decision *,
 				       struct hl_route_call *))
 {
@@ -285,16 +313,15 @@ static void ask(struct run *run, struct hl_self *self,
 		hook_answered(c);
 		return;
 	}
+	run->waiting = c;
 	c->timer = evtimer_new(run->base, budget_spent, c);
 	if (!c->timer || evtimer_add(c->timer, &tv) < 0) {
-		c->run = NULL; /* cannot wait: give the call to the plugin's list */
-		c->next = self->abandoned;
-		self->abandoned = c;
+		abandon(c); /* cannot wait: give the call to the plugin's list */
 		finish(run, HL_ROUTE_MANUAL, "out of memory waiting for plugin %s", self->name);
 	}
 }
 
-static void run_continue(struct run *run)
+static void run_continue(struct hl_route_run *run)
 {
 	const struct hl_plugin_set *set = run->set;
 
@@ -329,9 +356,10 @@ static void run_continue(struct run *run)
 
 int hl_route_start(const struct hl_plugin_set *set, const struct hl_routes *routes,
 		   struct event_base *base, const struct hl_ticket *ticket, const char *excluded,
-		   int64_t budget_ms, int explain, hl_route_done_fn done, void *arg)
+		   int64_t budget_ms, int explain, hl_route_done_fn done, void *arg,
+		   struct hl_route_run **pending)
 {
-	struct run *run = calloc(1, sizeof(*run));
+	struct hl_route_run *run = calloc(1, sizeof(*run));
 
 	if (!run)
 		return -1;
@@ -343,6 +371,9 @@ int hl_route_start(const struct hl_plugin_set *set, const struct hl_routes *rout
 	run->budget_ms = budget_ms;
 	run->done = done;
 	run->arg = arg;
+	run->pending = pending;
+	if (pending)
+		*pending = run;
 	run->decision.size = sizeof(run->decision);
 	if (explain && !(run->steps = json_object_new_array())) {
 		free(run);

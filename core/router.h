@@ -32,13 +32,22 @@ struct hl_route_result {
 /* Called once with the result; the result is borrowed for the call. */
 typedef void (*hl_route_done_fn)(const struct hl_route_result *result, void *arg);
 
+struct hl_route_run;
+
 /* Routes `ticket`. `excluded` lists unit codes that may not be chosen (units that
  * returned the ticket), comma-separated, or NULL. The set, routes, ticket and excluded
- * must stay valid until done is called, which may happen before this returns. Returns 0,
- * or -1 when out of memory (done is then not called). */
+ * must stay valid until done is called, which may happen before this returns. While the
+ * run waits for a plugin, *pending (when not NULL) holds it, for hl_route_cancel; it is
+ * set back to NULL when done is called. Returns 0, or -1 when out of memory (done is
+ * then not called). */
 int hl_route_start(const struct hl_plugin_set *set, const struct hl_routes *routes,
 		   struct event_base *base, const struct hl_ticket *ticket, const char *excluded,
-		   int64_t budget_ms, int explain, hl_route_done_fn done, void *arg);
+		   int64_t budget_ms, int explain, hl_route_done_fn done, void *arg,
+		   struct hl_route_run **pending);
+
+/* Gives up a run that waits for a plugin, without calling done (the plugin's call is
+ * kept until it answers or is retired). */
+void hl_route_cancel(struct hl_route_run *run);
 
 /* Host functions of struct hl_host that belong to routing (plugin_host.c's table). */
 void hl_router_route_done(struct hl_route_call *call, enum hl_status status);

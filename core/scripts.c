@@ -19,4 +19,12 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/ticket_list.lua.inc"
 	},
+	[HL_SCRIPT_ROUTE_LOAD] = {"route_load",
+#include "lua/lib.lua.inc"
+#include "lua/route_load.lua.inc"
+	},
+	[HL_SCRIPT_ROUTE_COMMIT] = {"route_commit",
+#include "lua/lib.lua.inc"
+#include "lua/route_commit.lua.inc"
+	},
 };

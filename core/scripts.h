@@ -12,6 +12,8 @@ enum hl_script_id {
 	HL_SCRIPT_TICKET_CREATE,   /* lua/ticket_create.lua */
 	HL_SCRIPT_TICKET_GET,      /* lua/ticket_get.lua */
 	HL_SCRIPT_TICKET_LIST,     /* lua/ticket_list.lua */
+	HL_SCRIPT_ROUTE_LOAD,      /* lua/route_load.lua */
+	HL_SCRIPT_ROUTE_COMMIT,    /* lua/route_commit.lua */
 	HL_SCRIPT_COUNT
 };
 

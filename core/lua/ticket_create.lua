@@ -44,7 +44,7 @@ if redis.call('EXISTS', tkey) == 1 then
 end
 
 local fields = {'id', id, 'state', state, 'created_ms', NOW, 'updated_ms', NOW,
-  'created_by', ACTOR, 'created_role', ROLE}
+  'created_by', ACTOR, 'created_role', ROLE, 'route_seq', '1'}
 for i = 15, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
@@ -55,13 +55,15 @@ if state == 'resolved' then
   audit(id, 'answered_on_call', '', state, '')
 else
   audit(id, 'create', '', state, '')
-  redis.call('XADD', P .. 'intake', '*', 'id', id)
+  redis.call('XADD', P .. 'intake', '*', 'id', id, 'seq', '1')
 end
 
 redis.call('ZADD', k_index('all'), NOW, id)
 redis.call('ZADD', k_index('state:' .. state), NOW, id)
 redis.call('ZADD', k_index('channel:' .. channel), NOW, id)
 if phone ~= '' then redis.call('ZADD', k_index('phone:' .. phone), NOW, id) end
+local address = redis.call('HGET', tkey, 'address')
+if address then redis.call('ZADD', k_index('addr:' .. address), NOW, id) end
 
 if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
 return {'created', id, state, NOW}

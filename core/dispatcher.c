@@ -1,0 +1,401 @@
+/* Reading the routing stream, routing, committing, reclaiming; see dispatcher.h. */
+#include "dispatcher.h"
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "keys.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "redis.h"
+#include "reply.h"
+#include "router.h"
+#include "ticket.h"
+#include "world.h"
+
+#define READ_COUNT "32"     /* entries per XREADGROUP */
+#define READ_BLOCK_MS "1000" /* how long a read waits for new entries */
+#define INFLIGHT_MAX 256    /* tickets routed at once; reading pauses above this */
+#define RELATED_MAX "10"
+#define RETRY_MS 200        /* when Redis is not ready */
+
+struct hl_dispatcher {
+	struct hl_daemon *d;
+	char intake_key[96];
+	int group_ready, reading, claiming, stopped;
+	size_t inflight;
+	struct event *retry, *reclaim;
+	struct job *jobs; /* in flight, for hl_dispatcher_free */
+};
+
+/* One stream entry being routed. */
+struct job {
+	struct hl_dispatcher *disp;
+	struct hl_world *world; /* the generation it is routed with, until committed */
+	char entry[48], id[32], seq[16];
+	struct hl_ticket ticket;
+	struct hl_route_run *routing; /* while a plugin is awaited */
+	struct job *prev, *next;
+};
+
+static void pump(struct hl_dispatcher *disp);
+
+static void retry_later(struct hl_dispatcher *disp)
+{
+	struct timeval tv = {0, RETRY_MS * 1000};
+
+	if (!disp->stopped)
+		evtimer_add(disp->retry, &tv);
+}
+
+static void retry_fired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pump(arg);
+}
+
+/* Ends a job and reads more if reading had paused. */
+static void finish(struct job *job);
+
+static void job_free(struct job *job)
+{
+	struct hl_dispatcher *disp = job->disp;
+
+	if (job->prev)
+		job->prev->next = job->next;
+	else
+		disp->jobs = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
+	disp->inflight--;
+	hl_route_cancel(job->routing);
+	hl_ticket_release(&job->ticket);
+	hl_world_unref(job->world);
+	free(job);
+}
+
+/* Runs a routing script; the dispatcher is the actor in the audit trail. */
+static int eval(struct hl_dispatcher *disp, enum hl_script_id script, hl_redis_reply_fn fn,
+		void *arg, int argc, const char **argv)
+{
+	return hl_eval_as(disp->d, "dispatcher", "system", script, fn, arg, argc, argv, NULL);
+}
+
+static void emit(struct job *job, const char *event, const struct hl_ticket *ticket,
+		 const char *detail)
+{
+	hl_plugins_emit(job->world->plugins, event, job->id, ticket, detail);
+}
+
+static void committed(struct redisReply *reply, void *arg)
+{
+	struct job *job = arg;
+	char b[32];
+	const char *outcome = hl_reply_str(reply, 0, b, sizeof(b));
+	struct hl_ticket after;
+
+	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"%s\" action=left_pending",
+		       job->id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
+									: "connection lost");
+		finish(job);
+		return;
+	}
+	if (hl_ticket_from_reply(reply->element[1], &after) < 0)
+		memset(&after, 0, sizeof(after));
+	if (strcmp(outcome, "stale") == 0) {
+		hl_log(HL_LOG_INFO, "dispatch", "skipped id=%s reason=\"routed elsewhere already\"",
+		       job->id);
+	} else {
+		const char *dept = hl_ticket_field(&after, "department");
+
+		hl_log(HL_LOG_INFO, "dispatch", "%s id=%s department=%s", outcome, job->id,
+		       dept ? dept : "-");
+		emit(job,
+		     strcmp(outcome, "dispatched") == 0 ? HL_EV_DISPATCHED
+		     : strcmp(outcome, "merged") == 0	? HL_EV_MERGED
+							: HL_EV_PENDING_MANUAL,
+		     &after, hl_ticket_field(&after, strcmp(outcome, "pending_manual") == 0
+							     ? "manual_reason"
+							     : "route_reason"));
+	}
+	hl_ticket_release(&after);
+	finish(job);
+}
+
+static void finish(struct job *job)
+{
+	struct hl_dispatcher *disp = job->disp;
+
+	job_free(job);
+	pump(disp);
+}
+
+static void routed(const struct hl_route_result *r, void *arg)
+{
+	struct job *job = arg;
+	const char *mode = r->outcome == HL_ROUTE_DISPATCH ? "dispatch"
+			   : r->outcome == HL_ROUTE_MERGE  ? "merge"
+							   : "manual";
+	const char *argv[] = {
+		mode,
+		job->id,
+		job->seq,
+		job->entry,
+		HL_GROUP_ROUTE,
+		r->decision.department,
+		r->decision.item,
+		r->outcome == HL_ROUTE_MANUAL ? r->manual_reason : r->decision.reason,
+		r->decided_by ? r->decided_by : "",
+		r->decision.policy,
+		r->decision.notify_supervisors ? "1" : "0",
+		r->decision.merge_into,
+		r->decision.type,
+	};
+
+	if (eval(job->disp, HL_SCRIPT_ROUTE_COMMIT, committed, job, 13, argv) < 0) {
+		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"Redis not ready\" "
+						"action=left_pending",
+		       job->id);
+		finish(job);
+	}
+}
+
+/* Copies the related tickets (elements 1.. of route_load's answer) under the ticket. */
+static void attach_related(struct hl_ticket *t, const redisReply *reply)
+{
+	struct hl_ticket *related;
+	size_t n = reply->elements - 1;
+
+	if (n == 0 || !(related = calloc(n, sizeof(*related))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (hl_ticket_from_reply(reply->element[1 + i], &related[t->nrelated]) == 0)
+			t->nrelated++;
+	}
+	t->related = related;
+}
+
+static void loaded(struct redisReply *reply, void *arg)
+{
+	struct job *job = arg;
+	const struct hl_config *cfg = job->world->config;
+
+	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+		hl_log(HL_LOG_WARN, "dispatch", "load_failed id=%s error=\"%s\" action=left_pending",
+		       job->id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
+									: "connection lost");
+		finish(job);
+		return;
+	}
+	if (reply->elements == 0) { /* stale: acknowledged by the script */
+		finish(job);
+		return;
+	}
+	if (hl_ticket_from_reply(reply->element[0], &job->ticket) < 0) {
+		hl_log(HL_LOG_ERROR, "dispatch", "load_failed id=%s error=\"unreadable ticket\"",
+		       job->id);
+		finish(job);
+		return;
+	}
+	attach_related(&job->ticket, reply);
+	if (hl_route_start(job->world->plugins, job->world->routes, job->disp->d->base,
+			   &job->ticket, hl_ticket_field(&job->ticket, "excluded"),
+			   cfg->plugin_timeout_ms, 0, routed, job, &job->routing) < 0)
+		finish(job);
+}
+
+/* Begins routing one entry: [stream id, [field, value, ...]]. */
+static void start_entry(struct hl_dispatcher *disp, const redisReply *entry)
+{
+	const redisReply *kv;
+	struct job *job;
+	char related_since[24];
+	const char *argv[6];
+
+	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+	    entry->element[0]->type != REDIS_REPLY_STRING ||
+	    entry->element[1]->type != REDIS_REPLY_ARRAY)
+		return; /* an entry deleted while pending (XAUTOCLAIM answers nil) */
+	kv = entry->element[1];
+	if (!(job = calloc(1, sizeof(*job))))
+		return;
+	job->disp = disp;
+	snprintf(job->entry, sizeof(job->entry), "%s", entry->element[0]->str);
+	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+		if (strcmp(kv->element[i]->str, "id") == 0)
+			snprintf(job->id, sizeof(job->id), "%s", kv->element[i + 1]->str);
+		else if (strcmp(kv->element[i]->str, "seq") == 0)
+			snprintf(job->seq, sizeof(job->seq), "%s", kv->element[i + 1]->str);
+	}
+	job->world = hl_world_ref(disp->d->world);
+	job->next = disp->jobs;
+	if (disp->jobs)
+		disp->jobs->prev = job;
+	disp->jobs = job;
+	disp->inflight++;
+	snprintf(related_since, sizeof(related_since), "%lld",
+		 (long long)(hl_clock_now_ms() - job->world->config->related_window_ms));
+	argv[0] = job->id;
+	argv[1] = job->seq;
+	argv[2] = job->entry;
+	argv[3] = HL_GROUP_ROUTE;
+	argv[4] = related_since;
+	argv[5] = RELATED_MAX;
+	if (eval(disp, HL_SCRIPT_ROUTE_LOAD, loaded, job, 6, argv) < 0)
+		job_free(job); /* stays pending; read again after a reclaim */
+}
+
+static void start_entries(struct hl_dispatcher *disp, const redisReply *entries)
+{
+	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
+	     i++)
+		start_entry(disp, entries->element[i]);
+}
+
+/* XREADGROUP answered: [[stream, [entries]]], or nil after BLOCK ran out. */
+static void read_arrived(struct redisReply *reply, void *arg)
+{
+	struct hl_dispatcher *disp = arg;
+
+	disp->reading = 0;
+	if (!reply || reply->type == REDIS_REPLY_ERROR) {
+		if (reply && strncmp(reply->str, "NOGROUP", 7) == 0)
+			disp->group_ready = 0; /* the stream was deleted: create the group again */
+		else if (reply)
+			hl_log(HL_LOG_WARN, "dispatch", "read_failed error=\"%s\"", reply->str);
+		retry_later(disp);
+		return;
+	}
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
+		start_entries(disp, reply->element[0]->element[1]);
+	pump(disp);
+}
+
+static void group_created(struct redisReply *reply, void *arg)
+{
+	struct hl_dispatcher *disp = arg;
+
+	disp->reading = 0;
+	if (reply && (reply->type != REDIS_REPLY_ERROR || strncmp(reply->str, "BUSYGROUP", 9) == 0))
+		disp->group_ready = 1;
+	else if (reply)
+		hl_log(HL_LOG_WARN, "dispatch", "group_failed error=\"%s\"", reply->str);
+	if (disp->group_ready)
+		pump(disp);
+	else
+		retry_later(disp);
+}
+
+/* Issues the next read when there is room; called whenever something changed. */
+static void pump(struct hl_dispatcher *disp)
+{
+	struct hl_redis *r = disp->d->redis;
+	int sent;
+
+	if (disp->stopped || disp->reading || disp->inflight >= INFLIGHT_MAX)
+		return;
+	disp->reading = 1;
+	if (!disp->group_ready) {
+		const char *argv[] = {"XGROUP", "CREATE", disp->intake_key, HL_GROUP_ROUTE, "0",
+				      "MKSTREAM"};
+		sent = hl_redis_command(r, HL_REDIS_COMMANDS, group_created, disp, 6, argv, NULL);
+	} else {
+		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_ROUTE, disp->d->instance,
+				      "COUNT", READ_COUNT, "BLOCK", READ_BLOCK_MS, "STREAMS",
+				      disp->intake_key, ">"};
+		sent = hl_redis_command(r, HL_REDIS_BLOCKING, read_arrived, disp, 11, argv, NULL);
+	}
+	if (sent < 0) {
+		disp->reading = 0;
+		retry_later(disp);
+	}
+}
+
+/* XAUTOCLAIM answered: [next cursor, [entries], [deleted ids]]. */
+static void claimed(struct redisReply *reply, void *arg)
+{
+	struct hl_dispatcher *disp = arg;
+
+	disp->claiming = 0;
+	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2)
+		return;
+	if (reply->element[1]->type == REDIS_REPLY_ARRAY && reply->element[1]->elements > 0)
+		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu",
+		       reply->element[1]->elements);
+	if (!disp->stopped)
+		start_entries(disp, reply->element[1]);
+}
+
+static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_dispatcher *disp = arg;
+	char idle[24];
+	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
+			      idle, "0-0", "COUNT", READ_COUNT};
+
+	(void)fd;
+	(void)what;
+	snprintf(idle, sizeof(idle), "%lld", (long long)disp->d->world->config->reclaim_idle_ms);
+	if (disp->stopped || disp->claiming || !disp->group_ready ||
+	    disp->inflight >= INFLIGHT_MAX)
+		return;
+	if (hl_redis_command(disp->d->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL) == 0)
+		disp->claiming = 1;
+}
+
+struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
+{
+	struct hl_dispatcher *disp = calloc(1, sizeof(*disp));
+	int64_t every = d->world->config->reclaim_idle_ms / 2;
+	struct timeval tv = {(time_t)(every / 1000), (suseconds_t)(every % 1000) * 1000};
+
+	if (!disp)
+		return NULL;
+	disp->d = d;
+	hl_key(disp->intake_key, sizeof(disp->intake_key), d->prefix, HL_KEY_INTAKE);
+	disp->retry = evtimer_new(d->base, retry_fired, disp);
+	disp->reclaim = event_new(d->base, -1, EV_PERSIST, reclaim_fired, disp);
+	if (!disp->retry || !disp->reclaim || event_add(disp->reclaim, &tv) < 0) {
+		hl_dispatcher_free(disp);
+		return NULL;
+	}
+	pump(disp);
+	return disp;
+}
+
+void hl_dispatcher_stop(struct hl_dispatcher *disp)
+{
+	if (!disp)
+		return;
+	disp->stopped = 1;
+	event_del(disp->retry);
+	event_del(disp->reclaim);
+}
+
+size_t hl_dispatcher_inflight(const struct hl_dispatcher *disp)
+{
+	return disp ? disp->inflight : 0;
+}
+
+void hl_dispatcher_free(struct hl_dispatcher *disp)
+{
+	if (!disp)
+		return;
+	while (disp->jobs)
+		job_free(disp->jobs);
+	if (disp->retry)
+		event_free(disp->retry);
+	if (disp->reclaim)
+		event_free(disp->reclaim);
+	free(disp);
+}

@@ -1,0 +1,32 @@
+/*
+ * The dispatcher (派单): takes received tickets from the routing stream (hl:intake) through
+ * the consumer group "route" shared by every hotlined on this Redis, routes each through
+ * the plugins (router.h) and commits the result in one Lua step (lua/route_commit.lua),
+ * which also acknowledges the entry. Entries a stopped or killed daemon left pending are
+ * taken over (XAUTOCLAIM) once idle for routing.reclaim_idle; the commit is idempotent,
+ * so a reclaimed ticket is still dispatched exactly once. Runs on the event loop.
+ */
+#ifndef HL_DISPATCHER_H
+#define HL_DISPATCHER_H
+
+#include <stddef.h>
+
+struct hl_daemon;
+struct hl_dispatcher;
+
+/* Starts reading once Redis is ready (it retries by itself while it is not). Returns
+ * NULL when out of memory. The daemon must outlive the dispatcher. */
+struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
+
+/* Stops taking new work; tickets being routed finish (or stay pending in the group for
+ * another daemon to take over). */
+void hl_dispatcher_stop(struct hl_dispatcher *disp);
+
+/* Tickets being routed now. */
+size_t hl_dispatcher_inflight(const struct hl_dispatcher *disp);
+
+/* Frees it after the event loop has ended; work still in flight is dropped (its entries
+ * stay pending in Redis and are reclaimed). */
+void hl_dispatcher_free(struct hl_dispatcher *disp);
+
+#endif

@@ -1,0 +1,67 @@
+-- Applies a routing result in one step, then acknowledges the routing stream entry:
+--  dispatch: state dispatched (派单), the unit set, the ticket on the unit's work queue
+--            (hl:dept:<code>), supervisors told when asked;
+--  merge:    state merged (并单) into an open master ticket, both linked and audited, the
+--            master's unit told it now answers one more citizen; a master that is no
+--            longer open makes it a dispatch instead;
+--  manual:   state pending_manual (待人工派单) with the reason.
+-- A stale entry (not waiting at this sequence any more) is only acknowledged, so a
+-- ticket is never dispatched twice, even when its entry was reclaimed from a dead daemon.
+-- ARGV[5] mode   ARGV[6] id   ARGV[7] sequence   ARGV[8] entry   ARGV[9] group
+-- ARGV[10] unit  ARGV[11] catalogue item   ARGV[12] reason   ARGV[13] decided by
+-- ARGV[14] policy   ARGV[15] notify supervisors (1/0)   ARGV[16] merge into
+-- ARGV[17] ticket type proposed by the catalogue
+-- Returns {outcome, ticket fields (flat)}; outcome is dispatched, merged,
+-- pending_manual or stale.
+local mode, id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local dept, item, reason, by = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
+local policy, notify, master, ctype = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
+local tkey = k_ticket(id)
+local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms')
+
+local function done(outcome)
+  redis.call('XACK', P .. 'intake', group, entry)
+  return {outcome, redis.call('HGETALL', tkey)}
+end
+
+if now[1] ~= 'received' or now[2] ~= seq then return done('stale') end
+
+if mode == 'merge' then
+  local m = redis.call('HMGET', k_ticket(master), 'state', 'department')
+  if m[1] and m[1] ~= 'merged' and m[1] ~= 'closed' and m[1] ~= 'resolved' then
+    local mkey = k_ticket(master)
+    local citizens = (tonumber(redis.call('HGET', mkey, 'citizens')) or 1) + 1
+    local merged = redis.call('HGET', mkey, 'merged')
+    redis.call('HSET', mkey, 'citizens', citizens,
+      'merged', merged and (merged .. ',' .. id) or id, 'updated_ms', NOW)
+    redis.call('HSET', tkey, 'master', master, 'item', item, 'routed_by', by,
+      'route_reason', reason)
+    if m[2] then redis.call('HSET', tkey, 'department', m[2]) end
+    move_state(id, 'received', 'merged')
+    audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
+    audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
+    if m[2] then tell_unit(m[2], master, 'merged', id .. ' merged in; citizens ' .. citizens) end
+    return done('merged')
+  end
+  if dept == '' then mode = 'manual'; reason = 'master ' .. master .. ' is no longer open'
+  else mode = 'dispatch'; reason = reason .. ' (master ' .. master .. ' no longer open)' end
+end
+
+if mode == 'dispatch' then
+  redis.call('HSET', tkey, 'department', dept, 'item', item, 'routed_by', by,
+    'route_reason', reason, 'dispatched_ms', NOW)
+  if policy ~= '' then redis.call('HSET', tkey, 'policy', policy) end
+  if not now[3] and ctype ~= '' then redis.call('HSET', tkey, 'type', ctype) end
+  move_state(id, 'received', 'dispatched')
+  redis.call('ZADD', k_index('dept:' .. dept), now[4], id)
+  audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
+  tell_unit(dept, id, 'dispatched', reason)
+  if notify == '1' then notice('supervisors', id, 'dispatched', dept .. ': ' .. reason) end
+  return done('dispatched')
+end
+
+redis.call('HSET', tkey, 'manual_reason', reason)
+move_state(id, 'received', 'pending_manual')
+audit(id, 'route_failed', 'received', 'pending_manual', reason)
+notice('dispatchers', id, 'pending_manual', reason)
+return done('pending_manual')

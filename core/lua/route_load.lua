@@ -1,0 +1,31 @@
+-- Loads a ticket for routing, with the open tickets related to it (same caller phone or
+-- same address, newest first), in one consistent step. An entry of the routing stream
+-- that is stale (the ticket is no longer waiting to be routed at this sequence: another
+-- daemon got there first, or it was re-queued since) is acknowledged and skipped.
+-- ARGV[5] id   ARGV[6] route sequence of the entry   ARGV[7] stream entry id
+-- ARGV[8] consumer group   ARGV[9] related since (ms)   ARGV[10] most related to load
+-- Returns {} when stale, else {ticket fields (flat), related 1 fields, related 2 ...}.
+local id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local since, most = ARGV[9], tonumber(ARGV[10])
+local tkey = k_ticket(id)
+local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'caller_phone', 'address')
+if now[1] ~= 'received' or now[2] ~= seq then
+  redis.call('XACK', P .. 'intake', group, entry)
+  return {}
+end
+local out = {redis.call('HGETALL', tkey)}
+local seen = {[id] = true}
+local indexes = {}
+if now[3] then indexes[#indexes + 1] = k_index('phone:' .. now[3]) end
+if now[4] then indexes[#indexes + 1] = k_index('addr:' .. now[4]) end
+for _, index in ipairs(indexes) do
+  local ids = redis.call('ZRANGE', index, '+inf', since, 'BYSCORE', 'REV', 'LIMIT', 0, most)
+  for _, rid in ipairs(ids) do
+    if not seen[rid] and #out <= most then
+      seen[rid] = true
+      local fields = redis.call('HGETALL', k_ticket(rid))
+      if #fields > 0 then out[#out + 1] = fields end
+    end
+  end
+end
+return out
