@@ -16,6 +16,9 @@
 struct evhttp_request;
 struct hl_daemon;
 struct redisReply;
+struct hl_ticket;
+struct json_object;
+struct hl_principal;
 
 /* One request between its handler and Redis's answer. Usually embedded at the start of
  * an endpoint's own context. */
@@ -46,8 +49,19 @@ int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn 
 /* Answers 503 with Retry-After, saying what was not done. */
 void hl_reply_unavailable(struct evhttp_request *req, const char *what);
 
+/* The JSON view of a ticket for `who` (ticket_view.c): fields converted for clients,
+ * personal data masked unless who may see it, and the audit trail when `audit` (an XRANGE
+ * reply) is given. The caller owns the result. */
+struct json_object *hl_ticket_view(const struct hl_principal *who, const struct hl_ticket *t,
+				   const struct redisReply *audit);
+/* May who read t? Answers 403 and returns 0 when not. */
+int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t,
+		       struct evhttp_request *req);
+
 /* Registers the ticket endpoints. Return 0, or -1 when out of memory. */
 int hl_intake_register(struct hl_daemon *d);
 int hl_ticket_view_register(struct hl_daemon *d);
+int hl_workflow_register(struct hl_daemon *d);
+int hl_explain_register(struct hl_daemon *d);
 
 #endif

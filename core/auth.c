@@ -184,7 +184,23 @@ int hl_may_create(const struct hl_principal *who, const char *channel)
 	return 0;
 }
 
-int hl_may_read(const struct hl_principal *who, const char *department, const char *channel)
+/* Is code one of the comma-separated units in list? */
+static int listed(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, code, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+int hl_may_read(const struct hl_principal *who, const char *department, const char *channel,
+		const char *co_units)
 {
 	switch (who->kind) {
 	case HL_ROLE_AGENT:
@@ -192,7 +208,8 @@ int hl_may_read(const struct hl_principal *who, const char *department, const ch
 	case HL_ROLE_ADMIN:
 		return 1;
 	case HL_ROLE_DEPT:
-		return department && strcmp(department, who->scope) == 0;
+		return (department && strcmp(department, who->scope) == 0) ||
+		       listed(co_units, who->scope);
 	case HL_ROLE_CHANNEL:
 		return channel && strcmp(channel, who->scope) == 0;
 	}

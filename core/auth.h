@@ -51,9 +51,11 @@ const char *hl_auth_result_text(enum hl_auth_result r);
 /* May `who` create a ticket of this channel? agents take hotline calls; a channel role
  * enters its own channel's tickets. */
 int hl_may_create(const struct hl_principal *who, const char *channel);
-/* May `who` read a ticket with this department (NULL or "" when not yet dispatched) and
- * channel? A department reads its own tickets, a channel its own channel's. */
-int hl_may_read(const struct hl_principal *who, const char *department, const char *channel);
+/* May `who` read a ticket with this department (NULL or "" when not yet dispatched),
+ * channel and co-handling units (comma-separated, may be NULL)? A department reads the
+ * tickets it leads or co-handles (协办), a channel its own channel's. */
+int hl_may_read(const struct hl_principal *who, const char *department, const char *channel,
+		const char *co_units);
 /* Does `who` see the citizen's phone, name and ID number whole? Agents do, and the
  * ticket's own department unless the citizen asked for confidentiality (保密). */
 int hl_sees_personal_data(const struct hl_principal *who, const char *department,

@@ -19,8 +19,7 @@
 #include "log.h"
 
 struct route {
-	char *path;    /* without the trailing "*" when prefix is set */
-	int prefix;    /* the path ended in "/\*": match one more segment */
+	char *path;    /* segments; "*" matches any one */
 	int methods;
 	hl_http_handler handler;
 	void *arg;
@@ -94,17 +93,37 @@ static void allowed_methods(int methods, char *buf, size_t len)
 	}
 }
 
-/* Does rt serve path? *param_r is the segment a "/\*" route matched. */
-static int path_matches(const struct route *rt, const char *path, const char **param_r)
+/* Does rt serve path? Each "*" segment of the route matches one non-empty segment of the
+ * path; the segments matched are written into params, joined by '/'. */
+static int path_matches(const struct route *rt, const char *path, char *params, size_t len)
 {
-	size_t n = strlen(rt->path);
+	const char *p = rt->path, *q = path;
+	size_t used = 0;
 
-	if (!rt->prefix) {
-		*param_r = NULL;
-		return strcmp(path, rt->path) == 0;
+	params[0] = '\0';
+	while (*p && *q) {
+		size_t pn = strcspn(p, "/"), qn = strcspn(q, "/");
+
+		if (pn == 1 && *p == '*') {
+			if (qn == 0 || used + qn + 2 > len)
+				return 0;
+			if (used)
+				params[used++] = '/';
+			memcpy(params + used, q, qn);
+			params[used += qn] = '\0';
+		} else if (pn != qn || strncmp(p, q, pn) != 0) {
+			return 0;
+		}
+		p += pn;
+		q += qn;
+		if (*p != *q)
+			return 0;
+		if (*p) {
+			p++;
+			q++;
+		}
 	}
-	*param_r = path + n;
-	return strncmp(path, rt->path, n) == 0 && path[n] && !strchr(path + n, '/');
+	return !*p && !*q;
 }
 
 /* Finds the route for the request's path and method; a path served only for other
@@ -128,12 +147,12 @@ static void dispatch(struct evhttp_request *req, void *arg)
 
 	for (size_t i = 0; path && i < h->nroutes; i++) {
 		const struct route *rt = h->routes[i];
-		const char *param;
+		char params[256];
 
-		if (!path_matches(rt, path, &param))
+		if (!path_matches(rt, path, params, sizeof(params)))
 			continue;
 		if (method & rt->methods) {
-			rt->handler(req, param, rt->arg);
+			rt->handler(req, params[0] ? params : NULL, rt->arg);
 			return;
 		}
 		allowed |= rt->methods;
@@ -193,15 +212,13 @@ int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_hand
 		  void *arg)
 {
 	struct route *rt;
-	size_t len = strlen(path);
 
 	if (h->nroutes == sizeof(h->routes) / sizeof(h->routes[0]))
 		return -1;
 	rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return -1;
-	rt->prefix = len >= 2 && strcmp(path + len - 2, "/*") == 0;
-	if (!(rt->path = strndup(path, rt->prefix ? len - 1 : len))) {
+	if (!(rt->path = strdup(path))) {
 		free(rt);
 		return -1;
 	}

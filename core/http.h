@@ -16,8 +16,9 @@ struct json_object;
 struct hl_config;
 struct hl_http;
 
-/* A handler. `param` is the path segment a route's trailing "*" matched ("20261126-000001"
- * for /v1/tickets/\*), or NULL for a route without one. It is valid during the call only. */
+/* A handler. `param` holds the path segments the route's "*" segments matched, joined by
+ * '/' ("20261126-000001/sign" for /v1/tickets/\*\/\*), or NULL for a route without any. It is
+ * valid during the call only. */
 typedef void (*hl_http_handler)(struct evhttp_request *req, const char *param, void *arg);
 
 /* Binds cfg's http.listen and applies its limits. Returns the server, or NULL with the
@@ -26,8 +27,8 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 			      size_t errlen);
 
 /* Serves `path` with handler for the methods in `methods` (EVHTTP_REQ_* bits); other
- * methods get 405. A path ending in "/\*" matches one more non-empty segment, passed to the
- * handler as param; other paths match exactly. The query string is not part of the match.
+ * methods get 405. A "*" segment matches any one non-empty segment, passed to the handler
+ * in param; other segments match exactly. The query string is not part of the match.
  * Returns 0, or -1 when out of memory or the table is full. */
 int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
 		  void *arg);

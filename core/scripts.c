@@ -27,4 +27,8 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/route_commit.lua.inc"
 	},
+	[HL_SCRIPT_TICKET_STEP] = {"ticket_step",
+#include "lua/lib.lua.inc"
+#include "lua/ticket_step.lua.inc"
+	},
 };

@@ -14,6 +14,7 @@ enum hl_script_id {
 	HL_SCRIPT_TICKET_LIST,     /* lua/ticket_list.lua */
 	HL_SCRIPT_ROUTE_LOAD,      /* lua/route_load.lua */
 	HL_SCRIPT_ROUTE_COMMIT,    /* lua/route_commit.lua */
+	HL_SCRIPT_TICKET_STEP,     /* lua/ticket_step.lua */
 	HL_SCRIPT_COUNT
 };
 

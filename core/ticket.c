@@ -4,8 +4,8 @@
 #include <string.h>
 
 const char *const hl_ticket_states[] = {
-	"received", "pending_manual", "dispatched", "accepted", "resolved",
-	"closed",   "reopened",       "merged",     NULL,
+	"received", "pending_manual", "dispatched", "return_requested", "accepted",
+	"resolved", "closed",         "reopened",   "merged",           NULL,
 };
 
 int hl_ticket_state_known(const char *state)

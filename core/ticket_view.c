@@ -107,30 +107,28 @@ static void add_field(struct json_object *t, const char *name, const char *value
 	}
 }
 
-/* A ticket as JSON from parallel arrays of names and values (NULL values skipped). */
-static struct json_object *ticket_json(const struct hl_principal *who, size_t n,
-				       const char *const *names, const char *const *values)
+/* Does `who` see this ticket's personal data whole? */
+static int sees_whole(const struct hl_principal *who, const struct hl_ticket *t)
 {
-	struct json_object *t = json_object_new_object();
-	const char *dept = NULL, *confidential = NULL;
-	int whole;
+	const char *confidential = hl_ticket_field(t, "confidential");
 
-	for (size_t i = 0; i < n; i++) {
-		if (values[i] && strcmp(names[i], "department") == 0)
-			dept = values[i];
-		if (values[i] && strcmp(names[i], "confidential") == 0)
-			confidential = values[i];
-	}
-	whole = hl_sees_personal_data(who, dept, confidential && strcmp(confidential, "1") == 0);
-	for (size_t i = 0; i < n; i++) {
-		if (values[i])
-			add_field(t, names[i], values[i], whole);
-	}
-	if (!json_object_object_get_ex(t, "department", NULL))
-		json_object_object_add(t, "department", NULL);
-	json_object_object_add(t, "personal_data", json_object_new_string(whole ? "whole"
+	return hl_sees_personal_data(who, hl_ticket_field(t, "department"),
+				     confidential && strcmp(confidential, "1") == 0);
+}
+
+/* A ticket's fields as JSON, masked for who. */
+static struct json_object *ticket_json(const struct hl_principal *who, const struct hl_ticket *t)
+{
+	struct json_object *o = json_object_new_object();
+	int whole = sees_whole(who, t);
+
+	for (size_t i = 0; i < t->nfields; i++)
+		add_field(o, t->fields[i].name, t->fields[i].value, whole);
+	if (!json_object_object_get_ex(o, "department", NULL))
+		json_object_object_add(o, "department", NULL);
+	json_object_object_add(o, "personal_data", json_object_new_string(whole ? "whole"
 										  : "masked"));
-	return t;
+	return o;
 }
 
 /* One XRANGE entry: [stream id, [field, value, ...]]. */
@@ -164,67 +162,52 @@ static struct json_object *audit_json(const redisReply *entry, int whole)
 	return a;
 }
 
+int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t,
+		       struct evhttp_request *req)
+{
+	if (hl_may_read(who, hl_ticket_field(t, "department"), hl_ticket_field(t, "channel"),
+			hl_ticket_field(t, "co_units")))
+		return 1;
+	hl_http_reply_error(req, 403, "id", "role %s may not read this ticket: it %s",
+			    who->role,
+			    who->kind == HL_ROLE_DEPT ? "is not assigned to your department"
+						      : "did not come through your channel");
+	return 0;
+}
+
+struct json_object *hl_ticket_view(const struct hl_principal *who, const struct hl_ticket *t,
+				   const struct redisReply *audit)
+{
+	struct json_object *o = ticket_json(who, t), *trail;
+	int whole = sees_whole(who, t);
+
+	if (!audit || audit->type != REDIS_REPLY_ARRAY)
+		return o;
+	trail = json_object_new_array();
+	for (size_t i = 0; i < audit->elements; i++)
+		json_object_array_add(trail, audit_json(audit->element[i], whole));
+	json_object_object_add(o, "audit", trail);
+	return o;
+}
+
 static void got_ticket(struct redisReply *reply, void *arg)
 {
 	struct hl_call *c = arg;
 	struct evhttp_request *req = c->req;
-	const redisReply *fields, *audit;
-	const char **names = NULL, **values = NULL;
-	const char *dept = NULL, *channel = NULL;
-	struct json_object *t, *trail;
-	size_t n;
+	struct hl_ticket t = {0};
 
 	if (!reply) {
 		hl_reply_unavailable(req, "the connection was lost before the ticket was read");
-		goto done;
-	}
-	if (reply->type == REDIS_REPLY_ERROR) {
+	} else if (reply->type == REDIS_REPLY_ERROR) {
 		hl_http_reply_error(req, 500, NULL, "the ticket could not be read: %s", reply->str);
-		goto done;
-	}
-	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+	} else if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
 		hl_http_reply_error(req, 404, "id", "no such ticket");
-		goto done;
-	}
-	fields = reply->element[0];
-	audit = reply->element[1];
-	n = fields->elements / 2;
-	names = calloc(n ? n : 1, sizeof(*names));
-	values = calloc(n ? n : 1, sizeof(*values));
-	if (!names || !values) {
+	} else if (hl_ticket_from_reply(reply->element[0], &t) < 0) {
 		hl_http_reply_error(req, 500, NULL, "out of memory");
-		goto done;
+	} else if (hl_ticket_readable(c->who, &t, req)) {
+		hl_http_reply_json(req, 200, hl_ticket_view(c->who, &t, reply->element[1]));
 	}
-	for (size_t i = 0; i < n; i++) {
-		names[i] = fields->element[2 * i]->str;
-		values[i] = fields->element[2 * i + 1]->str;
-		if (strcmp(names[i], "department") == 0)
-			dept = values[i];
-		else if (strcmp(names[i], "channel") == 0)
-			channel = values[i];
-	}
-	if (!hl_may_read(c->who, dept, channel)) {
-		hl_http_reply_error(req, 403, "id", "role %s may not read this ticket: it %s",
-				    c->who->role,
-				    c->who->kind == HL_ROLE_DEPT
-					    ? "is not assigned to your department"
-					    : "did not come through your channel");
-		goto done;
-	}
-	t = ticket_json(c->who, n, names, values);
-	trail = json_object_new_array();
-	for (size_t i = 0; i < audit->elements; i++) {
-		struct json_object *pd;
-		int whole = json_object_object_get_ex(t, "personal_data", &pd) &&
-			    strcmp(json_object_get_string(pd), "whole") == 0;
-
-		json_object_array_add(trail, audit_json(audit->element[i], whole));
-	}
-	json_object_object_add(t, "audit", trail);
-	hl_http_reply_json(req, 200, t);
-done:
-	free(names);
-	free(values);
+	hl_ticket_release(&t);
 	hl_call_end(c);
 	free(c);
 }
@@ -391,12 +374,15 @@ static void got_list(struct redisReply *reply, void *arg)
 	list = json_object_new_array();
 	for (size_t i = 2; i < reply->elements; i++) {
 		const redisReply *row = reply->element[i];
-		const char *values[NSUMMARY] = {NULL};
+		struct hl_ticket_field fields[NSUMMARY];
+		struct hl_ticket t = {0, fields, 0, NULL};
 
-		for (size_t j = 0; j < NSUMMARY && j < row->elements; j++)
-			values[j] = row->element[j]->type == REDIS_REPLY_STRING ? row->element[j]->str
-										: NULL;
-		json_object_array_add(list, ticket_json(c->who, NSUMMARY, summary_fields, values));
+		for (size_t j = 0; j < NSUMMARY && j < row->elements; j++) {
+			if (row->element[j]->type == REDIS_REPLY_STRING)
+				fields[t.nfields++] = (struct hl_ticket_field){summary_fields[j],
+									      row->element[j]->str};
+		}
+		json_object_array_add(list, ticket_json(c->who, &t));
 	}
 	json_object_object_add(body, "tickets", list);
 	if (*hl_reply_str(reply, 0, b1, sizeof(b1))) {
@@ -433,7 +419,9 @@ static int apply_scope(struct evhttp_request *req, const struct hl_principal *wh
 	return 0;
 }
 
-static void list_tickets(struct evhttp_request *req, const char *param, void *arg)
+/* GET /v1/tickets, or with `unit` set GET /v1/departments/{unit}/tickets (the unit's
+ * worklist: its own and co-handled tickets, filtered by state as the caller asks). */
+static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)
 {
 	struct hl_daemon *d = arg;
 	struct hl_call *c = malloc(sizeof(*c));
@@ -443,7 +431,6 @@ static void list_tickets(struct evhttp_request *req, const char *param, void *ar
 	char index[96], scan[16], nfilters[8];
 	int argc = 0, nf = 0;
 
-	(void)param;
 	TAILQ_INIT(&params);
 	if (!c) {
 		hl_http_reply_error(req, 500, NULL, "out of memory");
@@ -453,7 +440,21 @@ static void list_tickets(struct evhttp_request *req, const char *param, void *ar
 		free(c);
 		return;
 	}
-	if (parse_list_query(req, c->world, &params, &q) < 0 || apply_scope(req, c->who, &q) < 0)
+	if (parse_list_query(req, c->world, &params, &q) < 0)
+		goto fail;
+	if (unit) {
+		if (!hl_routes_department(c->world->routes, unit)) {
+			hl_http_reply_error(req, 404, "department", "no such unit: %s", unit);
+			goto fail;
+		}
+		if (q.department && strcmp(q.department, unit) != 0) {
+			hl_http_reply_error(req, 400, "department",
+					    "department: the path names the unit already");
+			goto fail;
+		}
+		q.department = unit;
+	}
+	if (apply_scope(req, c->who, &q) < 0)
 		goto fail;
 	/* The most selective index drives the scan; the other filters are checked per ticket. */
 	if (q.phone[0])
@@ -507,6 +508,9 @@ fail:
 int hl_ticket_view_register(struct hl_daemon *d)
 {
 	if (hl_http_route(d->http, "/v1/tickets", EVHTTP_REQ_GET, list_tickets, d) < 0)
+		return -1;
+	if (hl_http_route(d->http, "/v1/departments/*/tickets", EVHTTP_REQ_GET, list_tickets, d) <
+	    0)
 		return -1;
 	return hl_http_route(d->http, "/v1/tickets/*", EVHTTP_REQ_GET, get_ticket, d);
 }

@@ -1,0 +1,193 @@
+-- One step of the department workflow (DESIGN.md section 3), checked and applied in one
+-- atomic step: the ticket's current state, the caller's right to take the step (a unit
+-- acts on its own tickets; supervisors decide returns and extensions; agents call back),
+-- the change, the unit's work queue, the indexes and the audit trail.
+-- ARGV[5] step: sign, return, approve_return, reject_return, dispatch, co_handle, extend,
+--         approve_extension, reject_extension, answer, callback, note
+-- ARGV[6] ticket id   ARGV[7] text (reason, answer, note)
+-- ARGV[8] first argument: unit (dispatch, approve_return), units (co_handle, comma-
+--         separated), working days (extend), satisfaction (callback)
+-- ARGV[9] second argument: solved or unsolved (callback)
+-- ARGV[10] approved returns after which a ticket goes to manual dispatch
+-- Returns {'ok', fields (flat)} | {'missing'} | {'denied', why} | {'conflict', why}.
+local step, id, text, a1, a2 = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local max_returns = tonumber(ARGV[10])
+local tkey = k_ticket(id)
+if redis.call('EXISTS', tkey) == 0 then return {'missing'} end
+local t = redis.call('HMGET', tkey, 'state', 'department', 'co_units', 'returns',
+  'extension_pending', 'created_ms', 'route_seq', 'excluded', 'return_from', 'master')
+local state, dept, co_units = t[1], t[2], t[3] or ''
+local unit = string.match(ROLE, '^dept:(.+)$')
+
+local function result(kind, why) return {kind, why} end
+local function ok() return {'ok', redis.call('HGETALL', tkey)} end
+local function conflict(allowed)
+  if state == 'merged' then
+    return result('conflict', 'ticket ' .. id .. ' was merged into ' .. (t[10] or '?') ..
+      '; act on that ticket')
+  end
+  return result('conflict', 'ticket ' .. id .. ' is ' .. state .. '; ' .. step ..
+    ' is allowed only when it is ' .. allowed)
+end
+local function lead_only()
+  if unit and unit == dept then return nil end
+  return result('denied', 'only the unit the ticket is dispatched to (' .. (dept or 'none') ..
+    ') may ' .. step .. ' it')
+end
+local function role_only(...)
+  for _, r in ipairs({...}) do if ROLE == r then return nil end end
+  return result('denied', 'role ' .. ROLE .. ' may not ' .. step .. '; allowed: ' ..
+    table.concat({...}, ', '))
+end
+local function in_states(...)
+  for _, s in ipairs({...}) do if state == s then return true end end
+  return false
+end
+local function listed(list, code)
+  for c in string.gmatch(list, '[^,]+') do if c == code then return true end end
+  return false
+end
+-- Sends the ticket to a unit: the field, the unit's index and work queue.
+local function dispatch_to(code, from, note)
+  redis.call('HSET', tkey, 'department', code, 'dispatched_ms', NOW, 'routed_by', ACTOR,
+    'route_reason', note)
+  redis.call('ZADD', k_index('dept:' .. code), t[6], id)
+  move_state(id, from, 'dispatched')
+  tell_unit(code, id, 'dispatched', note)
+end
+
+local denied
+if step == 'sign' then
+  denied = lead_only(); if denied then return denied end
+  if not in_states('dispatched', 'reopened') then return conflict('dispatched or reopened') end
+  redis.call('HSET', tkey, 'accepted_ms', NOW, 'signed_by', ACTOR)
+  move_state(id, state, 'accepted')
+  audit(id, 'sign', state, 'accepted', text)
+
+elseif step == 'return' then
+  denied = lead_only(); if denied then return denied end
+  if not in_states('dispatched', 'accepted') then return conflict('dispatched or accepted') end
+  redis.call('HSET', tkey, 'return_reason', text, 'return_from', state,
+    'return_requested_ms', NOW)
+  move_state(id, state, 'return_requested')
+  audit(id, 'return', state, 'return_requested', text)
+  notice('supervisors', id, 'return_requested', dept .. ': ' .. text)
+
+elseif step == 'approve_return' then
+  denied = role_only('supervisor'); if denied then return denied end
+  if state ~= 'return_requested' then return conflict('return_requested') end
+  local returns = (tonumber(t[4]) or 0) + 1
+  local excluded = t[8] and (t[8] .. ',' .. dept) or dept
+  redis.call('HSET', tkey, 'returns', returns, 'excluded', excluded)
+  redis.call('HDEL', tkey, 'department')
+  redis.call('ZREM', k_index('dept:' .. dept), id)
+  tell_unit(dept, id, 'return_approved', text)
+  if a1 ~= '' then
+    dispatch_to(a1, state, 'reassigned by ' .. ACTOR .. ': ' .. text)
+    audit(id, 'reassign', state, 'dispatched', dept .. ' -> ' .. a1 .. ': ' .. text)
+  elseif returns >= max_returns then
+    redis.call('HSET', tkey, 'manual_reason', 'returned ' .. returns .. ' times')
+    move_state(id, state, 'pending_manual')
+    audit(id, 'return_approved', state, 'pending_manual', 'returned ' .. returns ..
+      ' times; ' .. text)
+    notice('dispatchers', id, 'pending_manual', 'returned ' .. returns .. ' times')
+  else
+    local seq = (tonumber(t[7]) or 1) + 1
+    redis.call('HSET', tkey, 'route_seq', seq)
+    move_state(id, state, 'received')
+    redis.call('XADD', P .. 'intake', '*', 'id', id, 'seq', tostring(seq))
+    audit(id, 'return_approved', state, 'received', 're-routing without ' .. excluded ..
+      '; ' .. text)
+  end
+
+elseif step == 'reject_return' then
+  denied = role_only('supervisor'); if denied then return denied end
+  if state ~= 'return_requested' then return conflict('return_requested') end
+  local back = t[9] or 'dispatched'
+  move_state(id, state, back)
+  audit(id, 'return_rejected', state, back, text)
+  tell_unit(dept, id, 'return_rejected', text)
+
+elseif step == 'dispatch' then
+  denied = role_only('agent', 'supervisor'); if denied then return denied end
+  if state ~= 'pending_manual' then return conflict('pending_manual') end
+  dispatch_to(a1, state, 'dispatched by ' .. ACTOR .. ': ' .. text)
+  audit(id, 'dispatch', state, 'dispatched', a1 .. ': ' .. text)
+
+elseif step == 'co_handle' then
+  denied = role_only('supervisor'); if denied then return denied end
+  if not in_states('dispatched', 'accepted', 'reopened', 'return_requested') then
+    return conflict('dispatched, accepted, reopened or return_requested')
+  end
+  for code in string.gmatch(a1, '[^,]+') do
+    if code ~= dept and not listed(co_units, code) then
+      co_units = co_units == '' and code or (co_units .. ',' .. code)
+      redis.call('ZADD', k_index('dept:' .. code), t[6], id)
+      tell_unit(code, id, 'co_handle', 'lead unit ' .. (dept or '?') .. ': ' .. text)
+    end
+  end
+  redis.call('HSET', tkey, 'co_units', co_units, 'updated_ms', NOW)
+  audit(id, 'co_handle', state, state, co_units .. ': ' .. text)
+
+elseif step == 'extend' then
+  denied = lead_only(); if denied then return denied end
+  if state ~= 'accepted' then return conflict('accepted') end
+  if t[5] == '1' then return result('conflict', 'an extension request is already waiting') end
+  redis.call('HSET', tkey, 'extension_pending', '1', 'extension_days', a1,
+    'extension_reason', text, 'updated_ms', NOW)
+  audit(id, 'extension_requested', state, state, a1 .. ' working days: ' .. text)
+  notice('supervisors', id, 'extension_requested', dept .. ': ' .. a1 .. 'wd: ' .. text)
+
+elseif step == 'approve_extension' or step == 'reject_extension' then
+  denied = role_only('supervisor'); if denied then return denied end
+  if t[5] ~= '1' then return result('conflict', 'no extension request is waiting') end
+  redis.call('HDEL', tkey, 'extension_pending')
+  if step == 'approve_extension' then
+    local days = redis.call('HGET', tkey, 'extension_days')
+    redis.call('HINCRBY', tkey, 'extensions', 1)
+    redis.call('HSET', tkey, 'extension_granted_days', days, 'updated_ms', NOW)
+    audit(id, 'extension_approved', state, state, days .. ' working days: ' .. text)
+    tell_unit(dept, id, 'extension_approved', days .. ' working days')
+  else
+    redis.call('HSET', tkey, 'updated_ms', NOW)
+    audit(id, 'extension_rejected', state, state, text)
+    tell_unit(dept, id, 'extension_rejected', text)
+  end
+
+elseif step == 'answer' then
+  denied = lead_only(); if denied then return denied end
+  if not in_states('accepted', 'reopened') then return conflict('accepted or reopened') end
+  redis.call('HSET', tkey, 'answer', text, 'resolved_ms', NOW, 'answered_by', ACTOR)
+  redis.call('HDEL', tkey, 'extension_pending')
+  move_state(id, state, 'resolved')
+  audit(id, 'answer', state, 'resolved', text)
+
+elseif step == 'callback' then
+  denied = role_only('agent'); if denied then return denied end
+  if state ~= 'resolved' then return conflict('resolved') end
+  redis.call('HSET', tkey, 'satisfaction', a1, 'solved', a2, 'callback_ms', NOW,
+    'callback_by', ACTOR)
+  local note = a1 .. ', ' .. a2 .. (text ~= '' and (': ' .. text) or '')
+  if a1 == 'unsatisfied' or a2 == 'unsolved' then
+    redis.call('HINCRBY', tkey, 'reopens', 1)
+    move_state(id, state, 'reopened')
+    audit(id, 'callback', state, 'reopened', note)
+    tell_unit(dept, id, 'reopened', note)
+  else
+    redis.call('HSET', tkey, 'closed_ms', NOW)
+    move_state(id, state, 'closed')
+    audit(id, 'callback', state, 'closed', note)
+  end
+
+elseif step == 'note' then
+  if not (ROLE == 'supervisor' or ROLE == 'agent' or (unit and (unit == dept or
+      listed(co_units, unit)))) then
+    return result('denied', 'only the lead unit, co-handling units, agents and supervisors ' ..
+      'may add notes')
+  end
+  audit(id, 'note', state, state, text)
+
+else
+  return redis.error_reply('ERR ticket_step: unknown step ' .. tostring(step))
+end
+return ok()

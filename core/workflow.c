@@ -1,0 +1,300 @@
+/*
+ * The department workflow over HTTP (DESIGN.md section 3): POST /v1/tickets/{id}/{step}
+ * for sign (签收), return (退单), approve-return (改派), reject-return (强制派单), dispatch
+ * (人工派单), co-handle (协办), extend (延期申请), approve-extension, reject-extension,
+ * answer (办结), callback (回访) and notes. The body is checked here; the state, the
+ * caller's right and the change are one Lua step (lua/ticket_step.lua). An illegal step
+ * is a 409 naming the state and what is allowed. The answer is the ticket as the caller
+ * may see it; plugins are told of the step.
+ */
+#include <event2/http.h>
+#include <hiredis/hiredis.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "config.h"
+#include "daemon.h"
+#include "http.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "routes.h"
+#include "ticket.h"
+#include "world.h"
+
+#define TEXT_MAX 5000 /* characters of a reason, answer or note */
+
+/* What a step takes in its body. */
+enum need { NONE = 0, TEXT = 1, TEXT_OPTIONAL = 2, UNIT = 4, UNIT_OPTIONAL = 8, UNITS = 16,
+	    DAYS = 32, VERDICT = 64 };
+
+struct step {
+	const char *path;  /* as in the URL */
+	const char *name;  /* as lua/ticket_step.lua knows it */
+	const char *text;  /* the body's text field for this step */
+	int needs;
+	const char *event; /* told to plugins afterwards, or NULL */
+};
+
+static const struct step steps[] = {
+	{"sign", "sign", "note", TEXT_OPTIONAL, HL_EV_ACCEPTED},
+	{"return", "return", "reason", TEXT, HL_EV_RETURNED},
+	{"approve-return", "approve_return", "note", TEXT_OPTIONAL | UNIT_OPTIONAL, NULL},
+	{"reject-return", "reject_return", "reason", TEXT, NULL},
+	{"dispatch", "dispatch", "note", TEXT_OPTIONAL | UNIT, HL_EV_DISPATCHED},
+	{"co-handle", "co_handle", "note", TEXT_OPTIONAL | UNITS, NULL},
+	{"extend", "extend", "reason", TEXT | DAYS, NULL},
+	{"approve-extension", "approve_extension", "note", TEXT_OPTIONAL, HL_EV_EXTENDED},
+	{"reject-extension", "reject_extension", "reason", TEXT, NULL},
+	{"answer", "answer", "answer", TEXT, HL_EV_RESOLVED},
+	{"callback", "callback", "note", TEXT_OPTIONAL | VERDICT, NULL},
+	{"notes", "note", "note", TEXT, NULL},
+};
+
+struct step_call {
+	struct hl_call call;
+	const struct step *step;
+	char id[32];
+};
+
+static const struct step *find_step(const char *path)
+{
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (strcmp(steps[i].path, path) == 0)
+			return &steps[i];
+	}
+	return NULL;
+}
+
+static const char *event_after(const struct step *st, const struct hl_ticket *t)
+{
+	const char *state = hl_ticket_field(t, "state");
+
+	if (strcmp(st->name, "callback") == 0)
+		return state && strcmp(state, "reopened") == 0 ? HL_EV_REOPENED : HL_EV_CLOSED;
+	if (strcmp(st->name, "approve_return") == 0 && state && strcmp(state, "dispatched") == 0)
+		return HL_EV_DISPATCHED;
+	return st->event;
+}
+
+static void stepped(struct redisReply *reply, void *arg)
+{
+	struct step_call *sc = arg;
+	struct evhttp_request *req = sc->call.req;
+	char b[32];
+	const char *outcome = hl_reply_str(reply, 0, b, sizeof(b));
+	struct hl_ticket t = {0};
+
+	if (!reply) {
+		hl_reply_unavailable(req, "the connection was lost before Redis confirmed; read the "
+					  "ticket to see whether the step was taken");
+	} else if (reply->type == REDIS_REPLY_ERROR) {
+		hl_http_reply_error(req, 500, NULL, "the step failed: %s", reply->str);
+	} else if (strcmp(outcome, "missing") == 0) {
+		hl_http_reply_error(req, 404, "id", "no such ticket: %s", sc->id);
+	} else if (strcmp(outcome, "denied") == 0) {
+		hl_http_reply_error(req, 403, NULL, "%s", hl_reply_str(reply, 1, b, sizeof(b)));
+	} else if (strcmp(outcome, "conflict") == 0) {
+		hl_http_reply_error(req, 409, "state", "%s", hl_reply_str(reply, 1, b, sizeof(b)));
+	} else if (reply->elements == 2 && hl_ticket_from_reply(reply->element[1], &t) == 0) {
+		const char *event = event_after(sc->step, &t);
+
+		hl_log(HL_LOG_INFO, "workflow", "step=%s id=%s state=%s by=%s", sc->step->name,
+		       sc->id, hl_ticket_field(&t, "state"), sc->call.who->name);
+		if (event)
+			hl_plugins_emit(sc->call.world->plugins, event, sc->id, &t, sc->step->name);
+		hl_http_reply_json(req, 200, hl_ticket_view(sc->call.who, &t, NULL));
+	} else {
+		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_step");
+	}
+	hl_ticket_release(&t);
+	hl_call_end(&sc->call);
+	free(sc);
+}
+
+/* A string member of the body, or NULL; -1 (after a 400) when present but not a string. */
+static int member(struct evhttp_request *req, struct json_object *body, const char *key,
+		  const char **value_r)
+{
+	struct json_object *v;
+
+	*value_r = NULL;
+	if (!json_object_object_get_ex(body, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v)) {
+		hl_http_reply_error(req, 400, key, "%s: expected a string", key);
+		return -1;
+	}
+	*value_r = json_object_get_string(v);
+	return 0;
+}
+
+/* Checks the step's body; fills text, a1, a2 (a1_buf holds a joined unit list). */
+static int check_body(struct evhttp_request *req, const struct step *st,
+		      const struct hl_world *w, struct json_object *body, const char **text,
+		      const char **a1, const char **a2, char *a1_buf, size_t a1_len)
+{
+	const char *unit, *days, *satisfaction, *solved;
+	const char *known[] = {st->text, "department", "units", "days", "satisfaction", "solved"};
+
+	json_object_object_foreach(body, key, val)
+	{
+		int ok = 0;
+
+		(void)val;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			ok |= strcmp(key, known[i]) == 0;
+		if (!ok) {
+			hl_http_reply_error(req, 400, key, "%s: unknown field for %s", key, st->path);
+			return -1;
+		}
+	}
+	if (member(req, body, st->text, text) < 0 || member(req, body, "department", &unit) < 0 ||
+	    member(req, body, "days", &days) < 0 ||
+	    member(req, body, "satisfaction", &satisfaction) < 0 ||
+	    member(req, body, "solved", &solved) < 0)
+		return -1;
+	if ((st->needs & TEXT) && (!*text || !**text)) {
+		hl_http_reply_error(req, 400, st->text, "%s: required for %s", st->text, st->path);
+		return -1;
+	}
+	if (*text && strlen(*text) > TEXT_MAX * 4) {
+		hl_http_reply_error(req, 400, st->text, "%s: too long", st->text);
+		return -1;
+	}
+	*a1 = *a2 = "";
+	if (st->needs & (UNIT | UNIT_OPTIONAL)) {
+		if (!unit && (st->needs & UNIT)) {
+			hl_http_reply_error(req, 400, "department", "department: required for %s",
+					    st->path);
+			return -1;
+		}
+		if (unit && !hl_routes_department(w->routes, unit)) {
+			hl_http_reply_error(req, 400, "department", "department: unknown unit '%s'",
+					    unit);
+			return -1;
+		}
+		*a1 = unit ? unit : "";
+	}
+	if (st->needs & UNITS) {
+		struct json_object *list;
+		size_t used = 0;
+
+		if (!json_object_object_get_ex(body, "units", &list) ||
+		    !json_object_is_type(list, json_type_array) ||
+		    json_object_array_length(list) == 0) {
+			hl_http_reply_error(req, 400, "units", "units: expected a list of unit codes");
+			return -1;
+		}
+		a1_buf[0] = '\0';
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			const char *code = json_object_get_string(json_object_array_get_idx(list, i));
+
+			if (!code || !hl_routes_department(w->routes, code) ||
+			    used + strlen(code) + 2 > a1_len) {
+				hl_http_reply_error(req, 400, "units", "units: unknown unit '%s'",
+						    code ? code : "?");
+				return -1;
+			}
+			used += (size_t)snprintf(a1_buf + used, a1_len - used, "%s%s",
+						 used ? "," : "", code);
+		}
+		*a1 = a1_buf;
+	}
+	if (st->needs & DAYS) {
+		char *end;
+		long n = days ? strtol(days, &end, 10) : 0;
+
+		if (!days || *end || n < 1 || n > 15) {
+			hl_http_reply_error(req, 400, "days",
+					    "days: expected the working days asked for, 1 to 15, "
+					    "as a string such as \"5\"");
+			return -1;
+		}
+		*a1 = days;
+	}
+	if (st->needs & VERDICT) {
+		if (!satisfaction || (strcmp(satisfaction, "satisfied") &&
+				      strcmp(satisfaction, "basically_satisfied") &&
+				      strcmp(satisfaction, "unsatisfied"))) {
+			hl_http_reply_error(req, 400, "satisfaction",
+					    "satisfaction: expected satisfied, basically_satisfied "
+					    "or unsatisfied");
+			return -1;
+		}
+		if (!solved || (strcmp(solved, "solved") && strcmp(solved, "unsolved"))) {
+			hl_http_reply_error(req, 400, "solved", "solved: expected solved or unsolved");
+			return -1;
+		}
+		*a1 = satisfaction;
+		*a2 = solved;
+	}
+	if (!*text)
+		*text = "";
+	return 0;
+}
+
+static void post_step(struct evhttp_request *req, const char *param, void *arg)
+{
+	struct hl_daemon *d = arg;
+	struct step_call *sc = calloc(1, sizeof(*sc));
+	const char *slash = param ? strchr(param, '/') : NULL;
+	struct json_object *body = NULL;
+	const char *text, *a1, *a2, *argv[6];
+	char units[512], max_returns[16];
+	size_t len;
+	const char *raw;
+
+	if (!sc) {
+		hl_http_reply_error(req, 500, NULL, "out of memory");
+		return;
+	}
+	if (hl_call_begin(&sc->call, req, d) < 0) {
+		free(sc);
+		return;
+	}
+	if (!slash || !(sc->step = find_step(slash + 1)) ||
+	    (size_t)(slash - param) >= sizeof(sc->id)) {
+		hl_http_reply_error(req, 404, NULL,
+				    "no such step; steps: sign, return, approve-return, "
+				    "reject-return, dispatch, co-handle, extend, approve-extension, "
+				    "reject-extension, answer, callback, notes");
+		goto fail;
+	}
+	memcpy(sc->id, param, (size_t)(slash - param));
+	raw = hl_http_body(req, &len);
+	body = raw && len ? json_tokener_parse(raw) : json_object_new_object();
+	if (!body || !json_object_is_type(body, json_type_object)) {
+		hl_http_reply_error(req, 400, NULL, "expected a JSON object as the body");
+		goto fail;
+	}
+	if (check_body(req, sc->step, sc->call.world, body, &text, &a1, &a2, units,
+		       sizeof(units)) < 0)
+		goto fail;
+	snprintf(max_returns, sizeof(max_returns), "%lld",
+		 (long long)hl_opt_int(&sc->call.world->config->routing, "max_returns"));
+	argv[0] = sc->step->name;
+	argv[1] = sc->id;
+	argv[2] = text;
+	argv[3] = a1;
+	argv[4] = a2;
+	argv[5] = max_returns;
+	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, 6, argv, NULL) == 0) {
+		json_object_put(body);
+		return;
+	}
+	hl_reply_unavailable(req, "the step was not taken");
+fail:
+	json_object_put(body);
+	hl_call_end(&sc->call);
+	free(sc);
+}
+
+int hl_workflow_register(struct hl_daemon *d)
+{
+	return hl_http_route(d->http, "/v1/tickets/*/*", EVHTTP_REQ_POST, post_step, d);
+}
