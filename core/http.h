@@ -17,7 +17,8 @@ struct hl_config;
 struct hl_http;
 
 /* A handler. `param` holds the path segments the route's "*" segments matched, joined by
- * '/' ("20261126-000001/sign" for /v1/tickets/\*\/\*), or NULL for a route without any. It is
+ * '/' ("20261126-000001/sign" when /v1/tickets/20261126-000001/sign matches the route
+ * with two "*" segments), or NULL for a route without any. It is
  * valid during the call only. */
 typedef void (*hl_http_handler)(struct evhttp_request *req, const char *param, void *arg);
 

@@ -170,18 +170,14 @@ static void hook_answered(struct hl_route_call *c)
 		       reason[0] ? reason : "(no reason given)");
 		return;
 	}
-	if (c->status == HL_OK || (run->pass == PASS_REVIEW && c->status == HL_DECLINED)) {
-		struct hl_explanation *keep = run->decision.explanation;
-
-		if (run->pass == PASS_ROUTE && c->status == HL_OK) {
-			run->decision = c->decision;
+	if (c->status == HL_OK) { /* a decision, or a review's amendment */
+		run->decision = c->decision;
+		run->decision.explanation = NULL;
+		if (run->pass == PASS_ROUTE) {
 			run->decided_by = plugin;
 			run->pass = PASS_REVIEW;
 			run->next = 0;
-		} else if (c->status == HL_OK) {
-			run->decision = c->decision;
 		}
-		run->decision.explanation = keep;
 	}
 	call_free(c);
 	run_continue(run);

@@ -6,14 +6,34 @@
  *   NO_DESCRIPTOR  exports no `hl_plugin` symbol (must be refused)
  *   INIT_FAILS     init returns HL_ERROR with a reason (must be refused, reason shown)
  *   BAD_DEFAULT    declares an option whose default does not parse (must be refused)
+ * and, for the dispatcher's tests, routing plugins that take no options:
+ *   ROUTE_FAILS    route returns HL_ERROR, reason "catalogue unavailable (test)"
+ *   ROUTE_SLOW     route returns HL_AGAIN and answers (HL_OK, department "water") only
+ *                  after 60 s, through a host timer: past any sane plugin budget
+ *   ROUTE_ASYNC    route returns HL_AGAIN and answers after 20 ms through a host timer:
+ *                  HL_OK, department "water", item "async-test", reason "answered later
+ *                  (test)"
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#ifdef VARIANT_BAD_DEFAULT
+#if defined(VARIANT_ROUTE_FAILS) || defined(VARIANT_ROUTE_SLOW) || defined(VARIANT_ROUTE_ASYNC)
+#define ROUTE_VARIANT
+#endif
+#if defined(VARIANT_ROUTE_SLOW)
+#define ANSWER_AFTER_MS 60000
+#elif defined(VARIANT_ROUTE_ASYNC)
+#define ANSWER_AFTER_MS 20
+#endif
+
+#if defined(VARIANT_BAD_DEFAULT)
 static const struct hl_option options[] = {
 	{"window", HL_OPT_DURATION, 0, "ten minutes", "a duration with a broken default"},
+	{NULL, 0, 0, NULL, NULL},
+};
+#elif defined(ROUTE_VARIANT)
+static const struct hl_option options[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 #else
@@ -37,6 +57,51 @@ static enum hl_status test_init(const struct hl_host *host, struct hl_self *self
 	(void)state_r;
 	snprintf(err, errlen, "street gazetteer is empty");
 	return HL_ERROR;
+}
+#elif defined(ROUTE_VARIANT)
+/* A route call answered later: kept in the state so that fini frees the ones whose timer
+ * the host cancelled when it retired the plugin (ROUTE_SLOW at shutdown). */
+struct answer {
+	struct answer *next;
+	struct state *st;
+	struct hl_decision *decision;
+	struct hl_route_call *call;
+};
+
+struct state {
+	const struct hl_host *host;
+	struct hl_self *self;
+	struct answer *pending; /* returned HL_AGAIN, not answered yet (none in ROUTE_FAILS) */
+};
+
+static enum hl_status test_init(const struct hl_host *host, struct hl_self *self,
+				const struct hl_options *opts, void **state_r, char *err,
+				size_t errlen)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	(void)opts;
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return HL_ERROR;
+	}
+	st->host = host;
+	st->self = self;
+	*state_r = st;
+	return HL_OK;
+}
+
+static void test_fini(void *state)
+{
+	struct state *st = state;
+
+	while (st->pending) {
+		struct answer *a = st->pending;
+
+		st->pending = a->next;
+		free(a);
+	}
+	free(st);
 }
 #else
 struct state {
@@ -83,10 +148,62 @@ static enum hl_status test_init(const struct hl_host *host, struct hl_self *self
 }
 #endif
 
+#ifndef ROUTE_VARIANT
 static void test_fini(void *state)
 {
 	free(state);
 }
+#endif
+
+#if defined(VARIANT_ROUTE_FAILS)
+static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
+				 struct hl_decision *decision, struct hl_route_call *call)
+{
+	(void)state;
+	(void)ticket;
+	(void)call;
+	snprintf(decision->reason, sizeof(decision->reason), "catalogue unavailable (test)");
+	return HL_ERROR;
+}
+#elif defined(ANSWER_AFTER_MS)
+static void answer_now(void *arg)
+{
+	struct answer *a = arg;
+	struct answer **link = &a->st->pending;
+
+	while (*link != a)
+		link = &(*link)->next;
+	*link = a->next;
+	snprintf(a->decision->department, sizeof(a->decision->department), "water");
+#ifdef VARIANT_ROUTE_ASYNC
+	snprintf(a->decision->item, sizeof(a->decision->item), "async-test");
+	snprintf(a->decision->reason, sizeof(a->decision->reason), "answered later (test)");
+#endif
+	a->st->host->route_done(a->call, HL_OK);
+	free(a);
+}
+
+static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
+				 struct hl_decision *decision, struct hl_route_call *call)
+{
+	struct state *st = state;
+	struct answer *a = malloc(sizeof(*a));
+
+	(void)ticket;
+	if (!a) {
+		snprintf(decision->reason, sizeof(decision->reason), "out of memory (test)");
+		return HL_ERROR;
+	}
+	*a = (struct answer){.next = st->pending, .st = st, .decision = decision, .call = call};
+	if (!st->host->timer_start(st->self, ANSWER_AFTER_MS, answer_now, a)) {
+		free(a);
+		snprintf(decision->reason, sizeof(decision->reason), "cannot start a timer (test)");
+		return HL_ERROR;
+	}
+	st->pending = a;
+	return HL_AGAIN;
+}
+#endif
 
 #ifdef VARIANT_NO_DESCRIPTOR
 #define DESCRIPTOR_NAME hl_plugin_misspelt
@@ -111,4 +228,7 @@ HL_PLUGIN_EXPORT const struct hl_plugin DESCRIPTOR_NAME = {
 	.options = options,
 	.init = test_init,
 	.fini = test_fini,
+#ifdef ROUTE_VARIANT
+	.route = test_route,
+#endif
 };

@@ -356,24 +356,27 @@ Test(auth, may_read)
 				  *water = who(auth, "tok-water"), *super = who(auth, "tok-super"),
 				  *admin = who(auth, "tok-admin");
 
-	cr_expect_eq(hl_may_read(agent, "water", "hotline"), 1);
-	cr_expect_eq(hl_may_read(agent, NULL, "board"), 1);
-	cr_expect_eq(hl_may_read(super, "gas", "tv"), 1);
-	cr_expect_eq(hl_may_read(super, NULL, "hotline"), 1);
-	cr_expect_eq(hl_may_read(admin, "", "hotline"), 1);
+	cr_expect_eq(hl_may_read(agent, "water", "hotline", NULL), 1);
+	cr_expect_eq(hl_may_read(agent, NULL, "board", NULL), 1);
+	cr_expect_eq(hl_may_read(super, "gas", "tv", NULL), 1);
+	cr_expect_eq(hl_may_read(super, NULL, "hotline", NULL), 1);
+	cr_expect_eq(hl_may_read(admin, "", "hotline", NULL), 1);
 
-	cr_expect_eq(hl_may_read(water, "water", "hotline"), 1);
-	cr_expect_eq(hl_may_read(water, "water", "board"), 1);
-	cr_expect_eq(hl_may_read(water, "gas", "hotline"), 0);
-	cr_expect_eq(hl_may_read(water, "waterworks", "hotline"), 0);
-	cr_expect_eq(hl_may_read(water, NULL, "hotline"), 0);
-	cr_expect_eq(hl_may_read(water, "", "hotline"), 0);
+	cr_expect_eq(hl_may_read(water, "water", "hotline", NULL), 1);
+	cr_expect_eq(hl_may_read(water, "water", "board", NULL), 1);
+	cr_expect_eq(hl_may_read(water, "gas", "hotline", NULL), 0);
+	/* A co-handling unit (协办) reads the ticket too; a near-miss code does not. */
+	cr_expect_eq(hl_may_read(water, "gas", "hotline", "power,water"), 1);
+	cr_expect_eq(hl_may_read(water, "gas", "hotline", "waterworks,power"), 0);
+	cr_expect_eq(hl_may_read(water, "waterworks", "hotline", NULL), 0);
+	cr_expect_eq(hl_may_read(water, NULL, "hotline", NULL), 0);
+	cr_expect_eq(hl_may_read(water, "", "hotline", NULL), 0);
 
-	cr_expect_eq(hl_may_read(board, NULL, "board"), 1);
-	cr_expect_eq(hl_may_read(board, "water", "board"), 1);
-	cr_expect_eq(hl_may_read(board, "water", "hotline"), 0);
-	cr_expect_eq(hl_may_read(board, NULL, "tv"), 0);
-	cr_expect_eq(hl_may_read(board, NULL, NULL), 0);
+	cr_expect_eq(hl_may_read(board, NULL, "board", NULL), 1);
+	cr_expect_eq(hl_may_read(board, "water", "board", NULL), 1);
+	cr_expect_eq(hl_may_read(board, "water", "hotline", NULL), 0);
+	cr_expect_eq(hl_may_read(board, NULL, "tv", NULL), 0);
+	cr_expect_eq(hl_may_read(board, NULL, NULL, NULL), 0);
 	hl_auth_free(auth);
 }
 

@@ -158,7 +158,9 @@ struct hl_decision {
 	int32_t score;                       /* the plugin's confidence, for explanations */
 	char reason[HL_REASON_MAX];          /* why, shown in the audit trail */
 	/* 1.1 */
-	char merge_into[HL_TICKET_ID_MAX];   /* review: 并单 into this open ticket's id */
+	char merge_into[HL_TICKET_ID_MAX];   /* review: 并单 into this ticket; the host checks
+						 again, atomically, that it is still open, and
+						 dispatches normally when it is not */
 	char policy[HL_POLICY_MAX];          /* review: SLA policy tag, e.g. "tv" */
 	int32_t notify_supervisors;          /* review: tell supervisors at dispatch */
 	char type[24];                       /* route: the catalogue item's ticket type */
@@ -221,10 +223,12 @@ struct hl_host {
 	/* The name of the unit with this code in routes/departments.yaml (e.g. "武汉市水务局"),
 	 * or NULL when there is none. Valid while the plugin is loaded; callable from init. */
 	const char *(*department_name)(struct hl_self *self, const char *code);
-	/* Open tickets related to the one being routed, newest first: the same caller phone
-	 * or the same address, created within routing.related_window. Available in route and
-	 * review hooks; read them with ticket_field (their "id", "state", "item",
-	 * "department", "title", "content", "created_ms", ...). Borrowed like the ticket. */
+	/* Tickets related to the one being routed: those with the same caller phone (newest
+	 * first), then those with the same address, created within routing.related_window,
+	 * in any state (a plugin checks "state"). Available in route and review hooks; read
+	 * them with ticket_field ("id", "state", "item", "department", "master" when merged,
+	 * "title", "content", "created_ms" as decimal Unix milliseconds, ...). Borrowed like
+	 * the ticket. */
 	size_t (*related_count)(const struct hl_ticket *ticket);
 	const struct hl_ticket *(*related)(const struct hl_ticket *ticket, size_t i);
 	/* Adds a line to the explanation of a decision (POST /v1/route/explain shows them:
@@ -271,9 +275,9 @@ struct hl_plugin {
 
 	/* 1.1 */
 	/* Amends a decision another plugin (or this one) made in the route pass; see struct
-	 * hl_decision. HL_OK or HL_DECLINED: carry on with the (possibly amended) decision.
-	 * HL_ERROR: the ticket goes to manual dispatch with decision->reason. HL_AGAIN: as
-	 * for route. */
+	 * hl_decision. HL_OK: carry on with the decision as amended. HL_DECLINED: nothing to
+	 * change (edits are discarded). HL_ERROR: the ticket goes to manual dispatch with
+	 * decision->reason. HL_AGAIN: as for route. */
 	enum hl_status (*review)(void *state, const struct hl_ticket *ticket,
 				 struct hl_decision *decision, struct hl_route_call *call);
 };

@@ -1,0 +1,334 @@
+/* Integration tests for routing and the department workflow (issue 4): the dispatcher
+ * with purpose-made routing plugins (an asynchronous one, a failing one, a too-slow
+ * one), a ticket's whole life over HTTP, roles and illegal steps, manual dispatch, the
+ * return limit, co-handling, the worklist, explanations, and two daemons sharing the
+ * routing work while one is killed. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+#define PLUGIN(variant) "  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
+#define FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n  max_returns: 2\n"
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	hlt_redis_start(&redis, dir);
+	memset(&daemon_, 0, sizeof(daemon_));
+}
+
+static void teardown(void)
+{
+	if (daemon_.pid > 0)
+		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
+	hlt_redis_stop(&redis, 1);
+	hlt_rmtree(dir);
+}
+
+TestSuite(workflow, .init = setup, .fini = teardown, .timeout = 90);
+
+static void start_with(struct hlt_daemon *d, const char *sub, const char *plugins)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
+	if (sub)
+		mkdir(path, 0700);
+	d->extra_yaml = FAST_ROUTING;
+	hlt_daemon_configure(d, path, &redis, plugins);
+	cr_assert_eq(hlt_daemon_start(d), 0, "hotlined did not start:\n%s", hlt_read_file(d->log));
+	cr_assert(hlt_daemon_wait_ready(d, 5000), "not ready:\n%s", hlt_read_file(d->log));
+}
+
+static const char *const ticket_body =
+	"{\"channel\":\"hotline\",\"title\":\"古田二路停水三天\",\"content\":\"来电人反映家中停水，"
+	"已经三天没有自来水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
+
+/* A string member of a JSON text, copied into buf ("" when absent). */
+static const char *member(const char *json, const char *key, char *buf, size_t len)
+{
+	struct json_object *o = json ? json_tokener_parse(json) : NULL, *v;
+
+	buf[0] = '\0';
+	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		snprintf(buf, len, "%s", json_object_get_string(v));
+	json_object_put(o);
+	return buf;
+}
+
+static void create(int port, char *id, size_t len)
+{
+	struct hlt_response r;
+
+	cr_assert_eq(hlt_request(port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL, ticket_body,
+				 &r),
+		     201, "%s", r.body);
+	member(r.body, "id", id, len);
+	hlt_response_free(&r);
+}
+
+/* Waits until the ticket is in `state`; returns 1 when it got there within 5 s. */
+static int wait_state(const char *id, const char *state)
+{
+	for (int waited = 0; waited < 5000; waited += 20) {
+		char *s = hlt_redis_cmd(&redis, "HGET hl:t:%s state", id);
+		int there = s && strncmp(s, state, strlen(state)) == 0 && s[strlen(state)] == '\n';
+		free(s);
+		if (there)
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+static char *field(const char *id, const char *name)
+{
+	char *v = hlt_redis_cmd(&redis, "HGET hl:t:%s %s", id, name);
+
+	if (v && *v)
+		v[strlen(v) - 1] = '\0';
+	return v;
+}
+
+/* Takes a step; returns the status and leaves the answer's body in *body_r if wanted. */
+static int step(const char *token, const char *id, const char *name, const char *body,
+		char **body_r)
+{
+	struct hlt_response r;
+	char path[128];
+	int status;
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, name);
+	status = hlt_request(daemon_.port, "POST", path, token, NULL, body ? body : "{}", &r);
+	if (body_r)
+		*body_r = r.body ? strdup(r.body) : NULL;
+	hlt_response_free(&r);
+	return status;
+}
+
+#define STEP_OK(token, id, name, body, want_state)                                           \
+	do {                                                                                 \
+		char *b_ = NULL, st_[32];                                                    \
+		cr_assert_eq(step(token, id, name, body, &b_), 200, "%s: %s", name, b_);     \
+		cr_assert_str_eq(member(b_, "state", st_, sizeof(st_)), want_state, "%s: %s", \
+				 name, b_);                                                  \
+		free(b_);                                                                    \
+	} while (0)
+
+Test(workflow, a_ticket_lives_its_whole_life_over_http)
+{
+	char id[32], *body = NULL, *v;
+
+	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	create(daemon_.port, id, sizeof(id));
+	cr_assert(wait_state(id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = field(id, "department"), "water");
+	free(v);
+	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
+	cr_expect(v && strstr(v, id), "not on the unit's queue: %s", v);
+	free(v);
+
+	/* Only the unit signs; a step out of order is a 409 naming the state. */
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "sign", NULL, NULL), 403);
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "answer", "{\"answer\":\"修好了\"}", &body), 409);
+	cr_expect(strstr(body, "is dispatched") && strstr(body, "accepted or reopened"), "%s",
+		  body);
+	free(body);
+	STEP_OK(HLT_TOKEN_WATER, id, "sign", NULL, "accepted");
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "return", "{}", NULL), 400, "a return needs a reason");
+	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"属燃气管线，非我单位职责\"}",
+		"return_requested");
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "approve-return", NULL, NULL), 403);
+	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return",
+		"{\"department\":\"gas\",\"note\":\"改派燃气集团\"}", "dispatched");
+	cr_expect_str_eq(v = field(id, "department"), "gas");
+	free(v);
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "sign", NULL, NULL), 403, "water no longer leads");
+	STEP_OK(HLT_TOKEN_GAS, id, "sign", NULL, "accepted");
+	STEP_OK(HLT_TOKEN_GAS, id, "extend", "{\"days\":\"5\",\"reason\":\"需更换主管道\"}",
+		"accepted");
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "extend", "{\"days\":\"5\",\"reason\":\"again\"}",
+			  NULL),
+		     409, "one request at a time");
+	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-extension", NULL, "accepted");
+	STEP_OK(HLT_TOKEN_GAS, id, "answer", "{\"answer\":\"已更换管道，恢复供气供水\"}", "resolved");
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "callback",
+			  "{\"satisfaction\":\"unsatisfied\",\"solved\":\"unsolved\"}", NULL),
+		     403, "agents call back");
+	cr_expect_eq(step(HLT_TOKEN_AGENT, id, "callback", "{\"satisfaction\":\"meh\"}", NULL), 400);
+	STEP_OK(HLT_TOKEN_AGENT, id, "callback",
+		"{\"satisfaction\":\"unsatisfied\",\"solved\":\"unsolved\",\"note\":\"仍然停水\"}",
+		"reopened");
+	STEP_OK(HLT_TOKEN_GAS, id, "answer", "{\"answer\":\"复查后已彻底修复\"}", "resolved");
+	STEP_OK(HLT_TOKEN_AGENT, id, "callback",
+		"{\"satisfaction\":\"satisfied\",\"solved\":\"solved\"}", "closed");
+	cr_expect_eq(step(HLT_TOKEN_AGENT, id, "callback",
+			  "{\"satisfaction\":\"satisfied\",\"solved\":\"solved\"}", NULL),
+		     409);
+
+	/* The audit trail tells the whole story, in order. */
+	const char *expected[] = {"create",	  "dispatch", "sign",	   "return",
+				  "reassign",	  "sign",     "extension_requested",
+				  "extension_approved", "answer", "callback", "answer", "callback"};
+	struct hlt_response r;
+	char path[64];
+	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	struct json_object *o = json_tokener_parse(r.body), *audit;
+	cr_assert(json_object_object_get_ex(o, "audit", &audit));
+	cr_assert_eq(json_object_array_length(audit), sizeof(expected) / sizeof(expected[0]), "%s",
+		     r.body);
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		struct json_object *e = json_object_array_get_idx(audit, i), *a;
+		json_object_object_get_ex(e, "action", &a);
+		cr_expect_str_eq(json_object_get_string(a), expected[i], "audit entry %zu", i);
+	}
+	json_object_put(o);
+	hlt_response_free(&r);
+}
+
+Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
+{
+	char id[32], *v;
+
+	start_with(&daemon_, NULL, PLUGIN("route_fails"));
+	create(daemon_.port, id, sizeof(id));
+	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect(strstr(v = field(id, "manual_reason"), "catalogue unavailable (test)"), "%s", v);
+	free(v);
+	hlt_daemon_stop(&daemon_, SIGTERM, 5000);
+
+	start_with(&daemon_, NULL, PLUGIN("route_slow"));
+	create(daemon_.port, id, sizeof(id));
+	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect(strstr(v = field(id, "manual_reason"), "did not answer within 300 ms"), "%s", v);
+	free(v);
+
+	/* A dispatcher sends it to a unit by hand; a unit may not. */
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "dispatch", "{\"department\":\"water\"}", NULL), 403);
+	cr_expect_eq(step(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"nowhere\"}", NULL),
+		     400);
+	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\",\"note\":\"人工派单\"}",
+		"dispatched");
+	cr_expect(hlt_daemon_stop(&daemon_, SIGTERM, 5000) == 0, "unclean stop with a late plugin");
+}
+
+Test(workflow, returns_reroute_without_the_unit_then_hit_the_limit)
+{
+	char id[32], *v;
+
+	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	create(daemon_.port, id, sizeof(id));
+	cr_assert(wait_state(id, "dispatched"));
+	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"不属我单位\"}", "return_requested");
+	/* Re-routed without water: the only plugin names water again, so nobody is left. */
+	cr_expect_eq(step(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, NULL), 200);
+	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = field(id, "excluded"), "water");
+	free(v);
+	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"gas\"}", "dispatched");
+	STEP_OK(HLT_TOKEN_GAS, id, "return", "{\"reason\":\"也不属我单位\"}", "return_requested");
+	/* The second approved return reaches routing.max_returns: a person decides. */
+	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, "pending_manual");
+	cr_expect(strstr(v = field(id, "manual_reason"), "returned 2 times"), "%s", v);
+	free(v);
+	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\"}", "dispatched");
+	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"再次退回\"}", "return_requested");
+	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "reject-return", "{\"reason\":\"属你单位职责\"}",
+		"dispatched");
+}
+
+Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
+{
+	char id[32], path[64], *body = NULL;
+	struct hlt_response r;
+
+	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	create(daemon_.port, id, sizeof(id));
+	cr_assert(wait_state(id, "dispatched"));
+	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
+	hlt_response_free(&r);
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"x\"}", NULL), 403);
+	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "co-handle", "{\"units\":[\"gas\"],\"note\":\"协办\"}",
+		"dispatched");
+	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 200);
+	hlt_response_free(&r);
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"燃气管线已排查\"}", NULL), 200);
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "sign", NULL, NULL), 403, "co-handlers do not lead");
+	/* The worklists: the lead's and the co-handler's both hold it. */
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/departments/gas/tickets?state=dispatched",
+				 HLT_TOKEN_GAS, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/departments/water/tickets", HLT_TOKEN_GAS,
+				 NULL, NULL, &r),
+		     403);
+	hlt_response_free(&r);
+	cr_expect_eq(step(HLT_TOKEN_AGENT, id, "fly", NULL, &body), 404);
+	free(body);
+	cr_expect_eq(step(HLT_TOKEN_AGENT, "20991231-000001", "notes", "{\"note\":\"x\"}", NULL),
+		     404);
+}
+
+Test(workflow, explain_routes_without_storing)
+{
+	struct hlt_response r;
+	char dept[32];
+
+	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
+				 ticket_body, &r),
+		     200, "%s", r.body);
+	cr_expect_str_eq(member(r.body, "department", dept, sizeof(dept)), "water");
+	cr_expect(strstr(r.body, "\"steps\":[{\"plugin\":\"route_async\""), "%s", r.body);
+	hlt_response_free(&r);
+	char *keys = hlt_redis_cmd(&redis, "KEYS hl:t:*");
+	cr_expect(keys && !*keys, "explain stored a ticket: %s", keys);
+	free(keys);
+	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_WATER, NULL,
+				 ticket_body, &r),
+		     403);
+	hlt_response_free(&r);
+}
+
+Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
+{
+	struct hlt_daemon other = {0};
+	enum { N = 120 };
+	static char ids[N][32];
+
+	start_with(&daemon_, "a", PLUGIN("route_async"));
+	start_with(&other, "b", PLUGIN("route_async"));
+	for (int i = 0; i < N; i++) {
+		create(i % 2 || i > N / 2 ? daemon_.port : other.port, ids[i], sizeof(ids[i]));
+		if (i == N / 2)
+			kill(other.pid, SIGKILL); /* while it routes what it was given */
+	}
+	hlt_daemon_stop(&other, SIGKILL, 2000);
+	for (int i = 0; i < N; i++) {
+		cr_expect(wait_state(ids[i], "dispatched"), "%s not dispatched", ids[i]);
+		char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", ids[i]);
+		int dispatches = 0;
+		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
+			dispatches++;
+		cr_expect_eq(dispatches, 1, "%s dispatched %d times", ids[i], dispatches);
+		free(audit);
+	}
+	char *pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	cr_expect(pending && strncmp(pending, "0\n", 2) == 0, "entries left pending: %s", pending);
+	free(pending);
+}
