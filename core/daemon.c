@@ -190,12 +190,25 @@ int hl_daemon_reload(struct hl_daemon *d)
 	return 0;
 }
 
-static void redis_closed(void *arg)
+static void exit_loop(void *base)
+{
+	event_base_loopexit(base, NULL);
+}
+
+static void answers_written(void *arg)
 {
 	struct hl_daemon *d = arg;
 
 	hl_log(HL_LOG_INFO, "daemon", "stopped");
 	event_base_loopexit(d->base, NULL);
+}
+
+/* Redis has answered everything: the last answers go out to clients, then the loop ends. */
+static void redis_closed(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	hl_http_when_drained(d->http, answers_written, d);
 }
 
 static void unregistered(struct redisReply *reply, void *arg)
@@ -245,9 +258,17 @@ void hl_daemon_free(struct hl_daemon *d)
 			event_free(events[i]);
 	}
 	/* Redis first: commands still pending answer their requests (503) before the HTTP
-	 * server frees the connections those requests belong to. */
+	 * server frees the connections those requests belong to; those answers get a short,
+	 * bounded chance to be written out. */
 	hl_redis_free(d->redis);
 	hl_dispatcher_free(d->dispatcher);
+	if (hl_http_unsent(d->http) > 0) {
+		struct timeval flush = {0, 200 * 1000};
+
+		hl_http_when_drained(d->http, exit_loop, d->base);
+		event_base_loopexit(d->base, &flush);
+		event_base_dispatch(d->base);
+	}
 	hl_http_free(d->http);
 	hl_world_unref(d->world);
 	d->world = NULL;

@@ -27,12 +27,31 @@ struct route {
 
 struct hl_http {
 	struct evhttp *http;
-	uint64_t max_body; /* read by every connection's body-limit check */
+	size_t unsent;            /* answers given but not yet written out */
+	void (*drained)(void *);  /* called when unsent falls to 0, once */
+	void *drained_arg;
+	struct hl_body_limit limit; /* read by every connection's body check */
 	struct evhttp_bound_socket *bound;
 	uint16_t port;
 	size_t nroutes;
 	struct route *routes[32];
 };
+
+/* The server of the one evhttp in this process, for the completion callback. */
+static struct hl_http *server;
+
+static void reply_written(struct evhttp_request *req, void *arg)
+{
+	struct hl_http *h = arg;
+
+	(void)req;
+	if (h->unsent > 0 && --h->unsent == 0 && h->drained) {
+		void (*fn)(void *) = h->drained;
+
+		h->drained = NULL;
+		fn(h->drained_arg);
+	}
+}
 
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
 {
@@ -43,6 +62,11 @@ void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object
 
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/json; charset=utf-8");
+	/* A request whose client has gone is freed by evhttp_send_reply at once. */
+	if (server && evhttp_request_get_connection(req)) {
+		server->unsent++;
+		evhttp_request_set_on_complete_cb(req, reply_written, server);
+	}
 	if (buf) {
 		evbuffer_add(buf, text, len);
 		evbuffer_add(buf, "\n", 1);
@@ -134,14 +158,21 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	int method = (int)evhttp_request_get_command(req), allowed = 0;
-	const char *declared = hl_http_header(req, HL_BODY_TOO_LARGE);
+	uint64_t declared = 0;
+	enum hl_body_verdict verdict = hl_body_limit_verdict(&h->limit, req, &declared);
 	char allow[64];
 
-	if (declared) {
+	if (verdict != HL_BODY_OK) {
 		hl_http_set_header(req, "Connection", "close");
-		hl_http_reply_error(req, 413, "body",
-				    "the body is %s bytes; at most %llu are accepted (http.max_body)",
-				    declared, (unsigned long long)h->max_body);
+		if (verdict == HL_BODY_CHUNKED_411)
+			hl_http_reply_error(req, 411, "body",
+					    "chunked bodies are not accepted; send Content-Length");
+		else
+			hl_http_reply_error(req, 413, "body",
+					    "the body is %llu bytes; at most %llu are accepted "
+					    "(http.max_body)",
+					    (unsigned long long)declared,
+					    (unsigned long long)h->limit.max_body);
 		return;
 	}
 
@@ -183,10 +214,14 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 		return NULL;
 	}
 	hl_opt_address(&cfg->http, "listen", &addr);
-	h->max_body = hl_opt_size(&cfg->http, "max_body");
-	evhttp_set_max_body_size(h->http, (ev_ssize_t)h->max_body);
-	evhttp_set_bevcb(h->http, hl_body_limit_bev, &h->max_body);
-	evhttp_set_max_headers_size(h->http, 16384);
+	if (hl_body_limit_init(&h->limit, hl_opt_size(&cfg->http, "max_body")) < 0) {
+		snprintf(err, errlen, "no randomness for the HTTP server's secret");
+		hl_http_free(h);
+		return NULL;
+	}
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)h->limit.max_body);
+	evhttp_set_bevcb(h->http, hl_body_limit_bev, &h->limit);
+	evhttp_set_max_headers_size(h->http, HL_HEADERS_MAX);
 	evhttp_set_timeout_tv(h->http, &timeout);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
@@ -203,6 +238,7 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 	if (getsockname(evhttp_bound_socket_get_fd(h->bound), (struct sockaddr *)&ss, &sslen) == 0)
 		h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							 : ((struct sockaddr_in *)&ss)->sin_port);
+	server = h;
 	hl_log(HL_LOG_INFO, "http", "listening addr=%s%s%s:%u", strchr(addr.host, ':') ? "[" : "",
 	       addr.host, strchr(addr.host, ':') ? "]" : "", h->port);
 	return h;
@@ -242,10 +278,27 @@ void hl_http_stop_accepting(struct hl_http *h)
 	}
 }
 
+void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg)
+{
+	if (h->unsent == 0) {
+		fn(arg);
+		return;
+	}
+	h->drained = fn;
+	h->drained_arg = arg;
+}
+
+size_t hl_http_unsent(const struct hl_http *h)
+{
+	return h ? h->unsent : 0;
+}
+
 void hl_http_free(struct hl_http *h)
 {
 	if (!h)
 		return;
+	if (server == h)
+		server = NULL;
 	if (h->http)
 		evhttp_free(h->http);
 	for (size_t i = 0; i < h->nroutes; i++) {

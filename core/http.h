@@ -40,6 +40,13 @@ uint16_t hl_http_port(const struct hl_http *h);
 /* Stops accepting new connections; requests already received are still answered. */
 void hl_http_stop_accepting(struct hl_http *h);
 
+/* Calls fn(arg) once every answer given so far has been written to its client (at once
+ * when there is none), so that a stop does not drop answers still in buffers. */
+void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg);
+
+/* Answers given but not yet written out. */
+size_t hl_http_unsent(const struct hl_http *h);
+
 void hl_http_free(struct hl_http *h);
 
 /* A request header, or NULL. Borrowed from the request. */

@@ -408,6 +408,70 @@ Test(intake, oversized_body_refused_before_it_is_read)
 	hlt_response_free(&r);
 }
 
+Test(intake, oversized_declared_in_a_late_header_piece_still_gets_json_413)
+{
+	struct hlt_response r;
+	char field[32];
+	const char *parts[] = {"POST /v1/tickets HTTP/1.1\r\nHost: x\r\n"
+			       "Authorization: Bearer " HLT_TOKEN_AGENT "\r\n",
+			       "Content-Type: application/json\r\nContent-Length: 10000000\r\n",
+			       "\r\n{\"channel\":"};
+
+	start_with(NULL);
+	cr_assert_eq(hlt_request_parts(daemon_.port, parts, 3, 150, &r), 413, "%s", r.headers);
+	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "body");
+	hlt_response_free(&r);
+}
+
+Test(intake, chunked_bodies_get_json_411_and_a_forged_marker_is_ignored)
+{
+	struct hlt_response r;
+	char field[32];
+	const char *chunked = "POST /v1/tickets HTTP/1.1\r\nHost: x\r\n"
+			      "Authorization: Bearer " HLT_TOKEN_AGENT "\r\n"
+			      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+			      "5\r\n{\"a\":\r\n";
+
+	start_with(NULL);
+	cr_assert_eq(hlt_request_raw(daemon_.port, chunked, strlen(chunked), &r), 411, "%s",
+		     r.headers);
+	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "body");
+	hlt_response_free(&r);
+	cr_expect_eq(post(HLT_TOKEN_AGENT, "X-Hotline-Body-Too-Large: 99999999\r\n", hotline_body,
+			  &r),
+		     201, "a client's own marker header must not refuse its request: %s", r.body);
+	hlt_response_free(&r);
+}
+
+static void *post_once(void *arg)
+{
+	struct hlt_response r;
+
+	*(int *)arg = post(HLT_TOKEN_AGENT, NULL, hotline_body, &r);
+	hlt_response_free(&r);
+	return NULL;
+}
+
+Test(intake, sigterm_answers_the_requests_in_flight)
+{
+	pthread_t threads[4];
+	int status[4];
+
+	start_with(NULL);
+	/* Redis holds its answers for a second, so the posts are still in flight at SIGTERM. */
+	free(hlt_redis_cmd(&redis, "CLIENT PAUSE 1000 WRITE"));
+	for (int i = 0; i < 4; i++)
+		pthread_create(&threads[i], NULL, post_once, &status[i]);
+	usleep(300000);
+	kill(daemon_.pid, SIGTERM);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		cr_expect_eq(status[i], 201, "request %d got %d", i, status[i]);
+	}
+	cr_expect_eq(hlt_daemon_stop(&daemon_, 0, 5000), 0, "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), 4);
+}
+
 Test(intake, redis_down_gives_503_with_retry_after)
 {
 	struct hlt_response r;
@@ -537,8 +601,8 @@ Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
 	hlt_daemon_stop(&second, SIGTERM, 5000);
 }
 
+/* One posting thread's record of the tickets that got a 201. */
 struct killer_run {
-	volatile int stop;
 	int created;
 	char ids[4000][24];
 };
@@ -547,46 +611,54 @@ static void *post_until_refused(void *arg)
 {
 	struct killer_run *k = arg;
 
-	while (!k->stop && k->created < 4000) {
+	while (k->created < 4000) {
 		struct hlt_response r;
-		if (post(HLT_TOKEN_AGENT, NULL, hotline_body, &r) == 201)
+		int status = post(HLT_TOKEN_AGENT, NULL, hotline_body, &r);
+
+		if (status == 201)
 			member(r.body, "id", k->ids[k->created++], sizeof(k->ids[0]));
-		else if (r.status < 0)
-			k->stop = 1; /* the daemon is gone */
 		hlt_response_free(&r);
+		if (status < 0)
+			break; /* the daemon is gone */
 	}
 	return NULL;
 }
 
 Test(intake, every_201_survives_sigkill_and_restart)
 {
-	static struct killer_run run;
+	static struct killer_run runs[2];
 	pthread_t threads[2];
 	struct hlt_response r;
+	int created = 0;
 
-	memset(&run, 0, sizeof(run));
+	memset(runs, 0, sizeof(runs));
 	start_with(NULL);
 	for (int i = 0; i < 2; i++)
-		pthread_create(&threads[i], NULL, post_until_refused, &run);
+		pthread_create(&threads[i], NULL, post_until_refused, &runs[i]);
 	usleep(400000);
 	kill(daemon_.pid, SIGKILL);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		pthread_join(threads[i], NULL);
-	cr_assert(run.created > 10, "only %d tickets before the kill", run.created);
+		created += runs[i].created;
+	}
+	cr_assert(created > 10, "only %d tickets before the kill", created);
 	hlt_daemon_stop(&daemon_, SIGKILL, 2000); /* reaps it */
 
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
-	for (int i = 0; i < run.created; i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "/v1/tickets/%s", run.ids[i]);
-		cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r),
-			     200, "ticket %s lost after SIGKILL", run.ids[i]);
-		hlt_response_free(&r);
+	for (int t = 0; t < 2; t++) {
+		for (int i = 0; i < runs[t].created; i++) {
+			char path[64];
+			snprintf(path, sizeof(path), "/v1/tickets/%s", runs[t].ids[i]);
+			cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL,
+						 NULL, &r),
+				     200, "ticket %s lost after SIGKILL", runs[t].ids[i]);
+			hlt_response_free(&r);
+		}
 	}
 	/* No ticket without its audit entry and its place on the routing stream. */
 	long tickets = redis_int("ZCARD hl:idx:all%s", "");
-	cr_expect_geq(tickets, run.created);
+	cr_expect_geq(tickets, created);
 	cr_expect_eq(redis_int("XLEN hl:intake%s", ""), tickets);
 	char *keys = hlt_redis_cmd(&redis, "KEYS hl:t:*");
 	for (char *line = keys; line && *line;) {

@@ -366,6 +366,17 @@ int hlt_run_hotlined(const char *const *args, const char *out_path)
 
 int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r)
 {
+	char *copy = strndup(data, len); /* whole strings for hlt_request_parts */
+	const char *parts[] = {copy};
+	int status = hlt_request_parts(port, parts, copy ? 1 : 0, 0, r);
+
+	free(copy);
+	return status;
+}
+
+int hlt_request_parts(int port, const char *const *parts, size_t nparts, int gap_ms,
+		      struct hlt_response *r)
+{
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	struct timeval tv = {5, 0};
 	char *resp = NULL, *split;
@@ -384,11 +395,17 @@ int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response 
 		goto out;
 	/* The server may answer and close before it has read everything (413): a short
 	 * write is not an error here; the answer is what counts. */
-	for (size_t sent = 0; sent < len;) {
-		ssize_t n = send(fd, data + sent, len - sent, MSG_NOSIGNAL);
-		if (n <= 0)
-			break;
-		sent += (size_t)n;
+	for (size_t i = 0; i < nparts; i++) {
+		size_t len = strlen(parts[i]);
+
+		if (i > 0 && gap_ms > 0)
+			sleep_ms(gap_ms);
+		for (size_t sent = 0; sent < len;) {
+			ssize_t n = send(fd, parts[i] + sent, len - sent, MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			sent += (size_t)n;
+		}
 	}
 	for (;;) {
 		char buf[4096];

@@ -90,6 +90,10 @@ int hlt_request(int port, const char *method, const char *path, const char *toke
 		const char *headers, const char *body, struct hlt_response *r);
 /* Sends raw bytes and reads the answer until the server closes or 5 s pass. */
 int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r);
+/* The same, sending nparts strings one after another with gap_ms between them (headers
+ * that arrive in pieces). */
+int hlt_request_parts(int port, const char *const *parts, size_t nparts, int gap_ms,
+		      struct hlt_response *r);
 /* A response header's value (trimmed) copied into buf, or NULL when absent. */
 const char *hlt_response_header(const struct hlt_response *r, const char *name, char *buf,
 				size_t len);
