@@ -11,14 +11,6 @@ static int shown(size_t i, size_t n)
 }
 
 /* Masks the n characters at s in place. */
-static void mask_run(char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!shown(i, n))
-			s[i] = '*';
-	}
-}
-
 void hl_mask_number(const char *value, char *out, size_t outlen)
 {
 	size_t n = strlen(value), i;
@@ -49,30 +41,94 @@ void hl_mask_name(const char *name, char *out, size_t outlen)
 	out[used] = '\0';
 }
 
-static int is_digit(char c)
+/* Bytes of the digit at s: 1 for 0-9, 3 for a full-width ０-９ (U+FF10-FF19), else 0. */
+static size_t digit_len(const char *s)
 {
-	return c >= '0' && c <= '9';
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] >= '0' && u[0] <= '9')
+		return 1;
+	if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+		return 3;
+	return 0;
+}
+
+static int is_separator(char c)
+{
+	return c == ' ' || c == '-' || c == '.';
+}
+
+/* Measures the number starting at s: digits, each pair of groups joined by at most one
+ * separator, and an ID number's final X. Returns its bytes; *digits_r counts digits and
+ * *grouped_r says whether separators joined groups. */
+static size_t number_at(const char *s, size_t *digits_r, int *grouped_r)
+{
+	size_t i = 0, digits = 0, d;
+
+	*grouped_r = 0;
+	for (;;) {
+		while ((d = digit_len(s + i)) > 0) {
+			i += d;
+			digits++;
+		}
+		if (is_separator(s[i]) && digit_len(s + i + 1) > 0) {
+			i++;
+			*grouped_r = 1;
+		} else {
+			break;
+		}
+	}
+	if (digits == 17 && (s[i] == 'X' || s[i] == 'x')) { /* GB 11643 */
+		i++;
+		digits++;
+	}
+	*digits_r = digits;
+	return i;
 }
 
 char *hl_mask_text(const char *text)
 {
-	char *out = strdup(text);
-	size_t i = 0;
+	char *out = malloc(strlen(text) + 1), *o = out;
+	const char *p = text;
 
 	if (!out)
 		return NULL;
-	while (out[i]) {
-		size_t start = i;
+	while (*p) {
+		size_t digits = 0;
+		int grouped = 0;
+		size_t len = digit_len(p) ? number_at(p, &digits, &grouped) : 0;
 
-		while (is_digit(out[i]))
-			i++;
-		/* 17 digits and an X: an ID number (GB 11643) */
-		if (i - start == 17 && (out[i] == 'X' || out[i] == 'x'))
-			i++;
-		if (i - start >= 7)
-			mask_run(out + start, i - start);
-		if (i == start)
-			i++;
+		if (len == 0) {
+			*o++ = *p++;
+			continue;
+		}
+		/* A grouped number needs a phone's or an ID's length, so that dates such as
+		 * 2026-09-30 stay readable. */
+		if (digits < (grouped ? 10u : 7u)) {
+			memcpy(o, p, len);
+			o += len;
+			p += len;
+			continue;
+		}
+		for (size_t k = 0; len > 0;) {
+			size_t d = digit_len(p);
+
+			if (d == 0) { /* a separator, or the final X */
+				*o++ = is_separator(*p) ? *p : (shown(k++, digits) ? *p : '*');
+				p++;
+				len--;
+				continue;
+			}
+			if (shown(k++, digits)) {
+				memcpy(o, p, d);
+				o += d;
+			} else {
+				*o++ = '*';
+			}
+			p += d;
+			len -= d;
+		}
 	}
+	*o = '\0';
 	return out;
 }

@@ -17,9 +17,13 @@ void hl_mask_number(const char *value, char *out, size_t outlen);
  * 张三丰 -> 张**. out is always NUL-terminated. */
 void hl_mask_name(const char *name, char *out, size_t outlen);
 
-/* Returns a copy of free text (UTF-8) in which every run of 7 or more ASCII digits (an
- * ID number's final X counts as a digit) is masked as hl_mask_number does; the text
- * keeps its length. The caller frees the result; NULL when out of memory. */
+/* Returns a copy of free text (UTF-8) in which every number of 7 or more digits (10 or
+ * more when it is written in groups) is masked by its digit count as hl_mask_number
+ * does. A number's digits may be ASCII or full-width (１３９), its groups joined by
+ * single spaces, hyphens or dots (139-0715-0001, 139 0715 0001; a date such as
+ * 2026-09-30 stays), and an ID number's final X counts as a digit.
+ * Separators stay; each masked digit becomes '*'. The caller frees the result; NULL when
+ * out of memory. */
 char *hl_mask_text(const char *text);
 
 #endif

@@ -176,3 +176,23 @@ Test(mask, x_only_counts_after_seventeen_digits)
 	/* a letter after 17 digits that is not X is not part of the number */
 	text_is("11010519491231002Y", "110**********1002Y");
 }
+
+Test(mask, grouped_and_full_width_numbers_in_text_are_masked)
+{
+	const char *cases[][2] = {
+		{"回电139-0715-0001谢谢", "回电139-****-0001谢谢"},
+		{"电话 139 0715 0001。", "电话 139 **** 0001。"},
+		{"１３９０７１５０００１", "１３９****０００１"},
+		{"身份证420102 19900101 123X", "身份证420*** ******** 123X"},
+		{"027-8555-1234", "027-****-1234"},
+		{"2026-09-30 起停水", "2026-09-30 起停水"},
+		{"10.5 元", "10.5 元"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = hl_mask_text(cases[i][0]);
+
+		cr_expect_str_eq(got, cases[i][1], "masking %s", cases[i][0]);
+		free(got);
+	}
+}
