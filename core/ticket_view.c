@@ -339,7 +339,8 @@ static int parse_list_query(struct evhttp_request *req, const struct hl_world *w
 			long n = strtol(v, &end, 10);
 
 			if (!*v || *end || n < 1 || n > PAGE_MAX)
-				return bad_param(req, k, "expected a number from 1 to 200, got '%s'", v);
+				return bad_param(req, k, "expected a number from 1 to %d, got '%s'",
+						 PAGE_MAX, v);
 			snprintf(q->limit, sizeof(q->limit), "%ld", n);
 		} else if (strcmp(k, "cursor") == 0) {
 			if (parse_cursor(q, v) < 0)
@@ -456,6 +457,12 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 	}
 	if (apply_scope(req, c->who, &q) < 0)
 		goto fail;
+	if (q.phone[0] && c->who->kind != HL_ROLE_AGENT && c->who->kind != HL_ROLE_DEPT) {
+		/* who sees numbers masked may not probe them either */
+		hl_http_reply_error(req, 403, "caller_phone",
+				    "role %s may not look tickets up by phone", c->who->role);
+		goto fail;
+	}
 	/* The most selective index drives the scan; the other filters are checked per ticket. */
 	if (q.phone[0])
 		snprintf(index, sizeof(index), "phone:%s", q.phone);
@@ -476,17 +483,24 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 	argv[argc++] = q.limit;
 	argv[argc++] = scan;
 	argv[argc++] = nfilters;
-	if (q.department && q.phone[0]) {
-		argv[argc++] = "department";
+	/* Every filter is checked per ticket; a department filter means the unit leads or
+	 * co-handles the ticket. */
+	if (q.phone[0]) {
+		argv[argc++] = "caller_phone";
+		argv[argc++] = q.phone;
+		nf++;
+	}
+	if (q.department) {
+		argv[argc++] = "unit";
 		argv[argc++] = q.department;
 		nf++;
 	}
-	if (q.state && (q.phone[0] || q.department)) {
+	if (q.state) {
 		argv[argc++] = "state";
 		argv[argc++] = q.state;
 		nf++;
 	}
-	if (q.channel && (q.phone[0] || q.department || q.state)) {
+	if (q.channel) {
 		argv[argc++] = "channel";
 		argv[argc++] = q.channel;
 		nf++;

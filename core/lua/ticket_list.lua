@@ -4,8 +4,11 @@
 -- ARGV[6]  lowest created_ms ('-inf' for none)   ARGV[7] highest ('+inf' for none)
 -- ARGV[8]  cursor score, '' on the first page    ARGV[9] cursor id
 -- ARGV[10] page size   ARGV[11] most tickets to examine in this call
--- ARGV[12] number of filters n, then n field, value pairs (ticket field must equal value)
--- then the names of the fields to return for each ticket.
+-- ARGV[12] number of filters n, then n field, value pairs: the ticket's field must equal
+-- the value, except for the field 'unit', which the ticket's lead unit (department) or
+-- one of its co-handling units (co_units) must be. Every filter is checked on every
+-- ticket, the one that chose the index too: an index only narrows the scan.
+-- Then the names of the fields to return for each ticket.
 -- A cursor (score, id) means: everything newer than score, and the ids >= id at score,
 -- has been examined.
 -- Returns {next_score or '', next_id or '', {values of ticket 1}, {values of ticket 2}, ...}
@@ -14,16 +17,43 @@ local lo, hi = ARGV[6], ARGV[7]
 local cur_score, cur_id = ARGV[8], ARGV[9]
 local limit, max_scan = tonumber(ARGV[10]), tonumber(ARGV[11])
 local nfilters = tonumber(ARGV[12])
-local filter_names, filter_values = {}, {}
+local filter_names, filter_values, fetch = {}, {}, {}
 for i = 1, nfilters do
   filter_names[i] = ARGV[11 + 2 * i]
   filter_values[i] = ARGV[12 + 2 * i]
+  if filter_names[i] == 'unit' then
+    fetch[#fetch + 1] = 'department'
+    fetch[#fetch + 1] = 'co_units'
+  else
+    fetch[#fetch + 1] = filter_names[i]
+  end
+end
+
+-- Does the ticket (its fetched fields, in the order of fetch) pass every filter?
+local function passes(have)
+  local k = 1
+  for j = 1, nfilters do
+    local want = filter_values[j]
+    if filter_names[j] == 'unit' then
+      local lead, co = have[k], have[k + 1] or ''
+      k = k + 2
+      local found = lead == want
+      for c in string.gmatch(co, '[^,]+') do if c == want then found = true end end
+      if not found then return false end
+    else
+      if have[k] ~= want then return false end
+      k = k + 1
+    end
+  end
+  return true
 end
 local names = {}
 for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
 
 local top = hi
-if cur_score ~= '' then top = cur_score end
+if cur_score ~= '' and (hi == '+inf' or tonumber(cur_score) < tonumber(hi)) then
+  top = cur_score
+end
 local out = {'', ''}
 local found, scanned, offset = 0, 0, 0
 local last_score, last_id
@@ -37,14 +67,7 @@ while true do
     if not (cur_score ~= '' and tonumber(score) == tonumber(cur_score) and id >= cur_id) then
       scanned = scanned + 1
       last_score, last_id = score, id
-      local ok = true
-      if nfilters > 0 then
-        local have = redis.call('HMGET', k_ticket(id), unpack(filter_names))
-        for j = 1, nfilters do
-          if have[j] ~= filter_values[j] then ok = false break end
-        end
-      end
-      if ok then
+      if nfilters == 0 or passes(redis.call('HMGET', k_ticket(id), unpack(fetch))) then
         found = found + 1
         out[#out + 1] = redis.call('HMGET', k_ticket(id), unpack(names))
       end

@@ -298,6 +298,64 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 	}
 }
 
+Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
+{
+	struct hlt_response r;
+	char id[64], board_id[64], path[128];
+	const char *board = "{\"channel\":\"board\",\"title\":\"路灯不亮\",\"content\":\"c\","
+			    "\"address\":\"江汉区前进一路\"}";
+
+	start_with(NULL);
+	create(hotline_body, id, sizeof(id));
+	cr_assert_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.0.0.1\r\n", board, &r), 201);
+	member(r.body, "id", board_id, sizeof(board_id));
+	hlt_response_free(&r);
+
+	/* The TV desk reads neither the hotline's ticket nor the board's; the portal its own. */
+	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_TV, NULL, NULL, &r), 403);
+	hlt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/tickets/%s", board_id);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_BOARD, NULL, NULL, &r), 200);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets", HLT_TOKEN_BOARD, NULL, NULL,
+				 &r),
+		     200);
+	cr_expect(strstr(r.body, board_id) && !strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?channel=hotline",
+				 HLT_TOKEN_BOARD, NULL, NULL, &r),
+		     403);
+	hlt_response_free(&r);
+
+	/* A unit lists what it leads, even when another index would be scanned first; an
+	 * index entry left behind does not leak a ticket the unit does not lead. */
+	free(hlt_redis_cmd(&redis, "HSET hl:t:%s department water", id));
+	free(hlt_redis_cmd(&redis, "ZADD hl:idx:dept:water 1 %s", id));
+	free(hlt_redis_cmd(&redis, "ZADD hl:idx:dept:water 2 %s", board_id));
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?state=received",
+				 HLT_TOKEN_WATER, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, id) && !strstr(r.body, board_id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?caller_phone=13907150001",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     403, "masked roles may not probe phone numbers");
+	hlt_response_free(&r);
+
+	/* A window around now holds both; one that ended yesterday holds none. */
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?since=2020-01-01&until=2099-01-01",
+				 HLT_TOKEN_AGENT, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, id) && strstr(r.body, board_id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?until=2020-01-01T00:00:00%2B08:00",
+				 HLT_TOKEN_AGENT, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, "\"tickets\":[]"), "%s", r.body);
+	hlt_response_free(&r);
+}
+
 Test(intake, idempotency_key_returns_the_same_ticket_and_refuses_a_different_body)
 {
 	struct hlt_response r;
