@@ -6,6 +6,7 @@
  * has confirmed. Idempotency-Key makes retries safe; the board is rate-limited per
  * citizen address.
  */
+#include <arpa/inet.h>
 #include <event2/http.h>
 #include <hiredis/hiredis.h>
 #include <json-c/json.h>
@@ -73,23 +74,37 @@ static int valid_idempotency_key(const char *key)
 	return 1;
 }
 
-/* The citizen's address as the portal passes it: the first entry of the configured
- * header, an IPv4 or IPv6 literal. Returns 0, or -1 when absent or malformed. */
+/* The citizen's address as the portal passes it: the last entry of the configured header
+ * (the one the portal's own proxy appended; earlier entries are whatever the client
+ * sent), as an IP literal. IPv6 addresses are counted per /64, the block one household
+ * gets. Writes the normalised form into out. Returns 0, or -1 when absent or not an IP. */
 static int citizen_address(struct evhttp_request *req, const char *header, char *out,
 			   size_t outlen)
 {
-	const char *v = hl_http_header(req, header);
+	const char *v = hl_http_header(req, header), *last;
+	char text[INET6_ADDRSTRLEN + 1];
+	unsigned char ip[16];
 	size_t n;
 
 	if (!v)
 		return -1;
-	while (*v == ' ')
-		v++;
-	n = strcspn(v, ", ");
-	if (n == 0 || n >= outlen || strspn(v, "0123456789abcdefABCDEF.:") < n)
+	last = strrchr(v, ',');
+	last = last ? last + 1 : v;
+	while (*last == ' ')
+		last++;
+	n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(text))
 		return -1;
-	memcpy(out, v, n);
-	out[n] = '\0';
+	memcpy(text, last, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET, text, ip) == 1)
+		return inet_ntop(AF_INET, ip, out, (socklen_t)outlen) ? 0 : -1;
+	if (inet_pton(AF_INET6, text, ip) != 1)
+		return -1;
+	memset(ip + 8, 0, 8);
+	if (!inet_ntop(AF_INET6, ip, out, (socklen_t)outlen))
+		return -1;
+	strncat(out, "/64", outlen - strlen(out) - 1);
 	return 0;
 }
 
@@ -240,7 +255,8 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 
 		if (citizen_address(req, header, addr, sizeof(addr)) < 0) {
 			hl_http_reply_error(req, 400, header,
-					    "the portal must pass the citizen's IP address in %s",
+					    "the portal must pass the citizen's IP address as the "
+					    "last entry of %s",
 					    header);
 			goto done;
 		}

@@ -559,9 +559,10 @@ Test(intake, board_is_rate_limited_per_citizen_address)
 
 	start_with("intake:\n  board_rate_limit: 3\n  board_rate_window: 1m\n");
 	for (int i = 0; i < 3; i++) {
-		cr_expect_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.1.2.3, 192.168.0.1\r\n", body,
-				  &r),
-			     201, "%s", r.body);
+		/* The citizen may send anything first; the portal's proxy appends the truth. */
+		char header[96];
+		snprintf(header, sizeof(header), "X-Forwarded-For: 198.51.100.%d, 10.1.2.3\r\n", i);
+		cr_expect_eq(post(HLT_TOKEN_BOARD, header, body, &r), 201, "%s", r.body);
 		hlt_response_free(&r);
 	}
 	cr_expect_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.1.2.3\r\n", body, &r), 429);
@@ -571,6 +572,15 @@ Test(intake, board_is_rate_limited_per_citizen_address)
 	cr_expect_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.9.9.9\r\n", body, &r), 201);
 	hlt_response_free(&r);
 	refused(HLT_TOKEN_BOARD, NULL, body, 400, "X-Forwarded-For");
+	refused(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.1.2.3, not-an-ip\r\n", body, 400,
+		"X-Forwarded-For");
+	/* One household's IPv6 /64 is one address. */
+	for (int i = 0; i < 4; i++) {
+		char header[96];
+		snprintf(header, sizeof(header), "X-Forwarded-For: 2001:db8:1:2::%x\r\n", i + 1);
+		cr_expect_eq(post(HLT_TOKEN_BOARD, header, body, &r), i < 3 ? 201 : 429, "%d", i);
+		hlt_response_free(&r);
+	}
 	/* The TV desk is not the board and is not limited. */
 	cr_expect_eq(post(HLT_TOKEN_TV, NULL,
 			  "{\"channel\":\"tv\",\"title\":\"电视问政\",\"content\":\"c\","
