@@ -5,8 +5,9 @@
 #   OUTDIR/tokens.yaml  only their SHA-256 hashes and roles, the file hotlined.yaml names
 #                       in auth.tokens_file.
 # Roles: agent, channel:board, channel:tv, supervisor, admin, and dept:<code> for every
-# department in ROUTES_DIR/departments.yaml. Leaves existing files alone (delete both to
-# start over). Usage: contrib/make-tokens.sh OUTDIR ROUTES_DIR
+# department in ROUTES_DIR/departments.yaml. When both files exist it leaves them alone
+# (delete both to start over, e.g. after adding a department); otherwise it writes both.
+# Usage: contrib/make-tokens.sh OUTDIR ROUTES_DIR
 set -eu
 out=$1
 routes=$2
@@ -45,7 +46,7 @@ add board-portal channel:board HOTLINE_TOKEN_CHANNEL_BOARD
 add tv-desk channel:tv HOTLINE_TOKEN_CHANNEL_TV
 add supervisor supervisor HOTLINE_TOKEN_SUPERVISOR
 add admin admin HOTLINE_TOKEN_ADMIN
-for code in $(sed -n 's/^[[:space:]]*- code:[[:space:]]*\([A-Za-z0-9._-]*\).*/\1/p' \
+for code in $(sed -En "s/^[[:space:]]*- code:[[:space:]]*[\"']?([A-Za-z0-9._-]+).*/\1/p" \
 	"$routes/departments.yaml"); do
 	var=HOTLINE_TOKEN_DEPT_$(printf '%s' "$code" | tr 'a-z.-' 'A-Z__')
 	add "dept-$code" "dept:$code" "$var"

@@ -26,6 +26,7 @@ int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemo
 	}
 	c->req = req;
 	c->d = d;
+	c->now_ms = hl_clock_now_ms();
 	c->world = hl_world_ref(d->world);
 	return 0;
 }
@@ -36,7 +37,7 @@ void hl_call_end(struct hl_call *c)
 	c->world = NULL;
 }
 
-int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
+int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
 	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
 	       const char **argv, const size_t *lens)
 {
@@ -47,7 +48,7 @@ int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
 
 	if (argc + LEAD > MAX_ARGS)
 		return -1;
-	snprintf(now, sizeof(now), "%lld", (long long)hl_clock_now_ms());
+	snprintf(now, sizeof(now), "%lld", (long long)now_ms);
 	all[0] = d->prefix;
 	all[1] = now;
 	all[2] = actor;
@@ -64,7 +65,25 @@ int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
 int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		 int argc, const char **argv, const size_t *lens)
 {
-	return hl_eval_as(c->d, c->who->name, c->who->role, script, fn, arg, argc, argv, lens);
+	return hl_eval_as(c->d, c->now_ms, c->who->name, c->who->role, script, fn, arg, argc,
+			  argv, lens);
+}
+
+void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
+			  const struct redisReply *reply, const char *what)
+{
+	static const char *const transient[] = {"READONLY", "OOM",	"BUSY",
+						"MASTERDOWN", "LOADING", "TRYAGAIN"};
+
+	hl_log(HL_LOG_ERROR, sub, "redis_error what=\"%s\" error=\"%s\"", what, reply->str);
+	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
+		if (strncmp(reply->str, transient[i], strlen(transient[i])) == 0) {
+			hl_reply_unavailable(req, what);
+			return;
+		}
+	}
+	hl_http_reply_error(req, 500, NULL, "internal error; %s (the daemon's log says why)",
+			    what);
 }
 
 void hl_reply_unavailable(struct evhttp_request *req, const char *what)

@@ -9,6 +9,7 @@
 #define HL_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "redis.h"
 #include "reply.h"
@@ -27,6 +28,7 @@ struct hl_call {
 	struct hl_daemon *d;
 	struct hl_world *world;          /* a reference, dropped by hl_call_end */
 	const struct hl_principal *who;  /* borrowed from world->auth */
+	int64_t now_ms;                  /* when the request arrived: the time it acts at */
 };
 
 /* Authenticates req against the world in service. Returns 0 with c filled (call
@@ -36,15 +38,23 @@ int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemo
 /* Drops the world reference. Does not answer the request. */
 void hl_call_end(struct hl_call *c);
 
-/* Runs a ticket script with ARGV = prefix, now, actor, role, then argv[0..argc) (lens may
- * be NULL for NUL-terminated arguments). Returns 0 when sent (fn will be called once),
- * or -1 when Redis is not ready. hl_call_eval acts as the caller of the request. */
-int hl_eval_as(struct hl_daemon *d, const char *actor, const char *role,
+/* Runs a ticket script with ARGV = prefix, now_ms, actor, role, then argv[0..argc) (lens
+ * may be NULL for NUL-terminated arguments). Returns 0 when sent (fn will be called
+ * once), or -1 when Redis is not ready. argv is copied before the call returns; fn runs
+ * on the loop, with a NULL reply when the connection went away (also from
+ * hl_redis_free). hl_call_eval acts as the caller of the request, at its arrival time. */
+int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
 	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
 	       const char **argv, const size_t *lens);
 
 int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		 int argc, const char **argv, const size_t *lens);
+
+/* Answers a Redis error reply: 503 with Retry-After when it will pass (a replica after a
+ * failover, out of memory, busy, loading), else 500; the error text goes to the log
+ * under `sub`, never to the client. */
+void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
+			  const struct redisReply *reply, const char *what);
 
 /* Answers 503 with Retry-After, saying what was not done. */
 void hl_reply_unavailable(struct evhttp_request *req, const char *what);

@@ -80,6 +80,11 @@ static int load_entry(struct hl_auth *auth, const struct hl_yaml_node *entry,
 			return hl_yaml_error(err, errlen, hl_yaml_map_get(entry, "sha256"),
 					     "the same token is listed twice (also for '%s')",
 					     auth->principals[i].name);
+		if (strcmp(auth->principals[i].name, p->name) == 0)
+			return hl_yaml_error(err, errlen, hl_yaml_map_get(entry, "name"),
+					     "the name '%s' is listed twice: audit trails could not "
+					     "tell the two apart",
+					     p->name);
 	}
 	auth->n++;
 	return 0;

@@ -86,7 +86,8 @@ static void job_free(struct job *job)
 static int eval(struct hl_dispatcher *disp, enum hl_script_id script, hl_redis_reply_fn fn,
 		void *arg, int argc, const char **argv)
 {
-	return hl_eval_as(disp->d, "dispatcher", "system", script, fn, arg, argc, argv, NULL);
+	return hl_eval_as(disp->d, hl_clock_now_ms(), "dispatcher", "system", script, fn, arg,
+			  argc, argv, NULL);
 }
 
 static void emit(struct job *job, const char *event, const struct hl_ticket *ticket,

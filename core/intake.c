@@ -119,8 +119,7 @@ static void reply_ticket(struct evhttp_request *req, int code, const char *id, c
 	hl_http_set_header(req, "Location", location);
 	json_object_object_add(body, "id", json_object_new_string(id));
 	json_object_object_add(body, "state", json_object_new_string(state));
-	if (channel)
-		json_object_object_add(body, "channel", json_object_new_string(channel));
+	json_object_object_add(body, "channel", json_object_new_string(channel));
 	json_object_object_add(body, "created_at", json_object_new_string(when));
 	hl_http_reply_json(req, code, body);
 }
@@ -138,10 +137,7 @@ static void created(struct redisReply *reply, void *arg)
 					  "ticket may or may not exist: retry with the same "
 					  "Idempotency-Key");
 	} else if (reply->type == REDIS_REPLY_ERROR) {
-		hl_log(HL_LOG_ERROR, "intake", "store_failed by=%s error=\"%s\"",
-		       it->call.who->name, reply->str);
-		hl_http_reply_error(req, 500, NULL, "the ticket could not be stored: %s",
-				    reply->str);
+		hl_reply_redis_error(req, "intake", reply, "the ticket was not created");
 	} else if (strcmp(status, "created") == 0) {
 		const char *state = hl_reply_str(reply, 2, b3, sizeof(b3));
 
@@ -228,8 +224,10 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 		goto done;
 	}
 	if (hl_ticket_input_parse(body, len, call.world->routes, &in, &e) < 0) {
+		/* the field only when it is one of ours: the client's own keys stay out */
 		hl_log(HL_LOG_INFO, "intake", "refused status=400 field=%s by=%s",
-		       e.field[0] ? e.field : "body", call.who->name);
+		       !e.field[0] ? "body" : hl_ticket_input_known(e.field) ? e.field : "unknown",
+		       call.who->name);
 		hl_http_reply_error(req, 400, e.field[0] ? e.field : NULL, "%s%s%s", e.field,
 				    e.field[0] ? ": " : "", e.message);
 		goto done;
@@ -240,11 +238,12 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 		goto done;
 	}
 
-	hl_time_format_date(hl_clock_now_ms(), a.date);
+	hl_time_format_date(call.now_ms, a.date); /* the same instant as created_ms */
 	push_str(&a, a.date);
+	/* Keys are per caller: two clients may pick the same key. */
 	if (idem)
-		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%s:%s", d->prefix, HL_KEY_IDEM,
-			 call.who->name, idem);
+		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%.16s:%s", d->prefix, HL_KEY_IDEM,
+			 call.who->hash, idem);
 	push_str(&a, a.idem_key);
 	push_str(&a, a.body_hash);
 	snprintf(a.ttl, sizeof(a.ttl), "%lld", (long long)cfg->idempotency_ttl_ms);

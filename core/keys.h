@@ -15,7 +15,8 @@
 #define HL_KEY_AUDIT "audit:"    /* + id: stream, the ticket's timeline */
 #define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed */
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */
-#define HL_KEY_IDEM "idem:"      /* + caller + ":" + Idempotency-Key: "id body-sha256" */
+#define HL_KEY_IDEM "idem:"      /* + caller's token hash (16 hex) + ":" + Idempotency-Key:
+				    "id body-sha256" */
 #define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
 #define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | addr:<address> | state:<s> |
 				    channel:<c> | dept:<code>: sorted sets of ids scored by

@@ -333,11 +333,29 @@ static int take_attachments(struct hl_ticket_input *in, struct json_object *v,
 	return 0;
 }
 
+static const struct field_spec *spec_of(const char *name)
+{
+	for (size_t i = 0; i < NSPECS; i++) {
+		if (strcmp(specs[i].name, name) == 0)
+			return &specs[i];
+	}
+	return NULL;
+}
+
+int hl_ticket_input_known(const char *name)
+{
+	return spec_of(name) != NULL;
+}
+
 /* Checks one field and adds what it stores. */
 static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct json_object *v,
 		const struct hl_routes *routes, struct hl_input_error *e)
 {
 	const char *code;
+
+	if (json_object_is_type(v, json_type_string) &&
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+		return fail(e, sp->name, "contains a NUL character (\\u0000)");
 
 	switch (sp->kind) {
 	case F_LINE:
@@ -406,15 +424,6 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 		return 0;
 	}
 	return fail(e, sp->name, "internal error: unhandled field kind");
-}
-
-static const struct field_spec *spec_of(const char *name)
-{
-	for (size_t i = 0; i < NSPECS; i++) {
-		if (strcmp(specs[i].name, name) == 0)
-			return &specs[i];
-	}
-	return NULL;
 }
 
 static int has(const struct hl_ticket_input *in, const char *name)

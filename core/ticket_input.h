@@ -56,6 +56,10 @@ int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *
 
 void hl_ticket_input_free(struct hl_ticket_input *in);
 
+/* 1 when `name` is a field of the body (for logging a refusal without the client's own
+ * keys). */
+int hl_ticket_input_known(const char *name);
+
 /* Normalises a phone number (mobile 1xxxxxxxxxx, landline with area code 0xx-xxxxxxxx or
  * a local 7–8 digit number; spaces, hyphens and a +86/0086 prefix allowed) to its digits.
  * Returns 0, or -1 when it is not a phone number. */

@@ -199,7 +199,7 @@ static void got_ticket(struct redisReply *reply, void *arg)
 	if (!reply) {
 		hl_reply_unavailable(req, "the connection was lost before the ticket was read");
 	} else if (reply->type == REDIS_REPLY_ERROR) {
-		hl_http_reply_error(req, 500, NULL, "the ticket could not be read: %s", reply->str);
+		hl_reply_redis_error(req, "tickets", reply, "the ticket was not read");
 	} else if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
 		hl_http_reply_error(req, 404, "id", "no such ticket");
 	} else if (hl_ticket_from_reply(reply->element[0], &t) < 0) {
@@ -366,9 +366,12 @@ static void got_list(struct redisReply *reply, void *arg)
 		hl_reply_unavailable(req, "the connection was lost before the list was read");
 		goto done;
 	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		hl_reply_redis_error(req, "tickets", reply, "the list was not read");
+		goto done;
+	}
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
-		hl_http_reply_error(req, 500, NULL, "the list could not be read: %s",
-				    reply->type == REDIS_REPLY_ERROR ? reply->str : "bad answer");
+		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_list");
 		goto done;
 	}
 	body = json_object_new_object();

@@ -92,7 +92,7 @@ static void stepped(struct redisReply *reply, void *arg)
 		hl_reply_unavailable(req, "the connection was lost before Redis confirmed; read the "
 					  "ticket to see whether the step was taken");
 	} else if (reply->type == REDIS_REPLY_ERROR) {
-		hl_http_reply_error(req, 500, NULL, "the step failed: %s", reply->str);
+		hl_reply_redis_error(req, "workflow", reply, "the step was not taken");
 	} else if (strcmp(outcome, "missing") == 0) {
 		hl_http_reply_error(req, 404, "id", "no such ticket: %s", sc->id);
 	} else if (strcmp(outcome, "denied") == 0) {

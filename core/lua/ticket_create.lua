@@ -33,14 +33,20 @@ if rate_key ~= '' then
   end
 end
 
+-- The day's counter; should it have been lost (a restored backup), it steps past the ids
+-- already taken rather than reuse one.
 local seq_key = P .. 'seq:' .. date
-local seq = redis.call('INCR', seq_key)
-if seq == 1 then redis.call('EXPIRE', seq_key, 7 * 86400) end
-local id = date .. '-' .. string.format('%06d', seq)
-local tkey = k_ticket(id)
-if redis.call('EXISTS', tkey) == 1 then
-  return redis.error_reply('ERR ticket_create: id ' .. id .. ' exists already; ' .. seq_key ..
-    ' was reset')
+local id, tkey
+for _ = 1, 100000 do
+  local seq = redis.call('INCR', seq_key)
+  if seq == 1 then redis.call('EXPIRE', seq_key, 7 * 86400) end
+  id = date .. '-' .. string.format('%06d', seq)
+  tkey = k_ticket(id)
+  if redis.call('EXISTS', tkey) == 0 then break end
+  tkey = nil
+end
+if not tkey then
+  return redis.error_reply('ERR ticket_create: no free id for ' .. date)
 end
 
 local fields = {'id', id, 'state', state, 'created_ms', NOW, 'updated_ms', NOW,

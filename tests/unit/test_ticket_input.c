@@ -405,7 +405,7 @@ Test(ticket_input, control_characters)
 	parse_bad("{\"channel\": \"hotline\", \"title\": \"a\\u0001b\"}", "title",
 		  "control character (code 1)");
 	parse_bad("{\"channel\": \"hotline\", \"title\": \"a\\u0000b\"}", "title",
-		  "control character (code 0)");
+		  "contains a NUL character");
 	parse_bad("{\"channel\": \"hotline\", \"title\": \"a\\u007fb\"}", "title",
 		  "control character (code 127)");
 	parse_bad("{\"channel\": \"hotline\", \"title\": \"a\\tb\"}", "title",
@@ -661,4 +661,16 @@ Test(id_number, shape)
 	cr_expect_eq(hl_id_number_valid("1101051949123100AX"), 0);
 	cr_expect_eq(hl_id_number_valid("X10105194912310020"), 0);
 	cr_expect_eq(hl_id_number_valid("11010519491231002Y"), 0);
+}
+
+Test(ticket_input, nul_inside_a_phone_is_refused)
+{
+	struct hl_ticket_input in;
+	struct hl_input_error e;
+	const char body[] = "{\"channel\":\"hotline\",\"title\":\"t\",\"content\":\"c\","
+			    "\"address\":\"a\",\"caller_phone\":\"13907150001\\u0000; DROP\"}";
+
+	cr_expect_eq(hl_ticket_input_parse(body, sizeof(body) - 1, NULL, &in, &e), -1);
+	cr_expect_str_eq(e.field, "caller_phone");
+	hl_ticket_input_free(&in);
 }
