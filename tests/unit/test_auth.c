@@ -295,6 +295,18 @@ Test(auth, same_hash_twice_refused)
 	load_bad(text, "10:13", "the same token is listed twice (also for 'first')");
 }
 
+Test(auth, same_name_twice_refused)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "tokens:\n"
+		 "  - name: desk\n    role: agent\n    sha256: %s\n"
+		 "  - name: desk\n    role: supervisor\n    sha256: %s\n",
+		 hash_of("one"), hash_of("two"));
+	load_bad(text, "5:11", "the name 'desk' is listed twice");
+}
+
 Test(auth, missing_key_refused)
 {
 	char text[512];
