@@ -20,6 +20,7 @@ static const struct hl_option top_schema[] = {
 	{"routes", HL_OPT_STRING, 1, NULL, "directory of routing rules and SLA policies"},
 	{"plugin_dir", HL_OPT_STRING, 0, ".", "directory plugins are loaded from"},
 	{"plugins", HL_OPT_SEQUENCE, 0, NULL, "plugins to load, in order"},
+	{"calendar", HL_OPT_SECTION, 0, NULL, "working days and office hours for deadlines"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -66,6 +67,15 @@ static const struct hl_option routing_schema[] = {
 	{"max_returns", HL_OPT_INT, 0, "2", "approved returns (退单) before manual dispatch"},
 	{"related_window", HL_OPT_DURATION, 0, "72h",
 	 "how far back related tickets (same phone or address) are shown to plugins"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option calendar_schema[] = {
+	{"dir", HL_OPT_STRING, 0, "calendar", "directory of the cn-YYYY.yaml working-day files"},
+	{"office_hours", HL_OPT_STRING_LIST, 0, NULL,
+	 "office periods of a working day (default 09:00-12:00, 13:30-17:30)"},
+	{"day_ends", HL_OPT_STRING, 0, "midnight",
+	 "where a working day ends for wd deadlines: midnight or office_close"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -206,6 +216,40 @@ static int check_timezone(const struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* Office hours and the end of a working day: the rules the calendar counts with. */
+static int read_calendar(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *root = cfg->doc->root;
+	const struct hl_yaml_node *hours = hl_yaml_map_get(cfg->calendar.node, "office_hours");
+	const char *day_ends = hl_opt_string(&cfg->calendar, "day_ends");
+	struct hl_calendar_rules *rules = &cfg->calendar_rules;
+	char why[256];
+
+	hl_calendar_rules_default(rules);
+	if (hours && !hl_yaml_is_null(hours)) {
+		if (hours->count == 0)
+			return hl_yaml_error(err, errlen, hours,
+					     "key 'office_hours': expected at least one office "
+					     "period such as 09:00-12:00");
+		rules->nperiods = 0;
+		for (size_t i = 0; i < hours->count; i++) {
+			if (hl_calendar_rules_add_period(rules, hours->items[i]->text, why,
+							 sizeof(why)) < 0)
+				return hl_yaml_error(err, errlen, hours->items[i],
+						     "key 'office_hours': %s", why);
+		}
+	}
+	if (strcmp(day_ends, "office_close") == 0)
+		rules->day_end = HL_DAY_ENDS_OFFICE_CLOSE;
+	else if (strcmp(day_ends, "midnight") != 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->calendar, "day_ends", root),
+				     "key 'day_ends': expected midnight or office_close, got '%s'",
+				     day_ends);
+	if (!(cfg->calendar_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->calendar, "dir"))))
+		return hl_yaml_error(err, errlen, root, "out of memory");
+	return 0;
+}
+
 static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
@@ -309,7 +353,9 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->auth, "auth", auth_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->intake, "intake", intake_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->routing, "routing", routing_schema, err, errlen) < 0 ||
-	    resolve_values(cfg, err, errlen) < 0 || load_plugins(cfg, err, errlen) < 0)
+	    check_section(cfg, &cfg->calendar, "calendar", calendar_schema, err, errlen) < 0 ||
+	    resolve_values(cfg, err, errlen) < 0 || read_calendar(cfg, err, errlen) < 0 ||
+	    load_plugins(cfg, err, errlen) < 0)
 		goto fail;
 	*cfg_r = cfg;
 	return 0;
@@ -328,6 +374,7 @@ void hl_config_free(struct hl_config *cfg)
 	free(cfg->redis_socket);
 	free(cfg->routes_dir);
 	free(cfg->tokens_file);
+	free(cfg->calendar_dir);
 	free(cfg->dir);
 	hl_yaml_free(cfg->doc);
 	free(cfg);

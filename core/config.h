@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "options.h"
 #include "yaml_tree.h"
 
@@ -26,7 +27,7 @@ struct hl_config {
 	char *dir; /* directory of the file; relative paths in it are resolved against it */
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
-	struct hl_options top, http, redis, log, auth, intake, routing;
+	struct hl_options top, http, redis, log, auth, intake, routing, calendar;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;
@@ -38,6 +39,8 @@ struct hl_config {
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;
 	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
+	char *calendar_dir;                     /* resolved */
+	struct hl_calendar_rules calendar_rules; /* office hours and where a day ends */
 
 	size_t nplugins;
 	struct hl_plugin_conf *plugins;

@@ -1,9 +1,12 @@
-/* GET /healthz: is the process up, how Redis is, which configuration and plugins run. */
+/* GET /healthz: is the process up, how Redis is, which configuration and plugins run,
+ * which calendar years are loaded and which fell back to weekends only. */
 #include <event2/http.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -49,6 +52,32 @@ static struct json_object *plugins_json(const struct hl_plugin_set *set)
 	return list;
 }
 
+/* Years as a JSON array, from one of the calendar's year lists. */
+static struct json_object *years_json(const struct hl_calendar *cal,
+				      size_t (*list)(const struct hl_calendar *, int *, size_t))
+{
+	struct json_object *a = json_object_new_array();
+	size_t n = list(cal, NULL, 0);
+	int *years = malloc((n ? n : 1) * sizeof(*years));
+
+	if (years) {
+		list(cal, years, n);
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(a, json_object_new_int(years[i]));
+	}
+	free(years);
+	return a;
+}
+
+static struct json_object *calendar_json(const struct hl_calendar *cal)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "years", years_json(cal, hl_calendar_years));
+	json_object_object_add(o, "fallback_years", years_json(cal, hl_calendar_fallback_years));
+	return o;
+}
+
 static void healthz(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_daemon *d = arg;
@@ -83,6 +112,7 @@ static void healthz(struct evhttp_request *req, const char *param, void *arg)
 			       json_object_new_uint64(w->routes->ndepartments));
 	json_object_object_add(body, "config", config);
 	json_object_object_add(body, "plugins", plugins_json(w->plugins));
+	json_object_object_add(body, "calendar", calendar_json(w->calendar));
 	hl_http_reply_json(req, 200, body);
 }
 

@@ -271,6 +271,8 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "  level: debug\n"
 		 "shutdown_timeout: 5s\n"
 		 "routes: %s/routes\n"
+		 "calendar:\n"
+		 "  dir: " HL_SOURCE_DIR "/etc/calendar\n"
 		 "auth:\n"
 		 "  tokens_file: tokens.yaml\n"
 		 "plugin_dir: %s/plugins\n"
