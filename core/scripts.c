@@ -31,4 +31,8 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/ticket_step.lua.inc"
 	},
+	[HL_SCRIPT_DUE_CLAIM] = {"due_claim",
+#include "lua/lib.lua.inc"
+#include "lua/due_claim.lua.inc"
+	},
 };

@@ -15,6 +15,7 @@ enum hl_script_id {
 	HL_SCRIPT_ROUTE_LOAD,      /* lua/route_load.lua */
 	HL_SCRIPT_ROUTE_COMMIT,    /* lua/route_commit.lua */
 	HL_SCRIPT_TICKET_STEP,     /* lua/ticket_step.lua */
+	HL_SCRIPT_DUE_CLAIM,       /* lua/due_claim.lua */
 	HL_SCRIPT_COUNT
 };
 

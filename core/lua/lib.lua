@@ -34,3 +34,51 @@ local function notice(audience, id, event, note)
   redis.call('XADD', P .. 'notices', 'MAXLEN', '~', '100000', '*', 'audience', audience,
     'id', id, 'event', event, 'note', note or '', 'at', NOW)
 end
+
+-- An entry on the accountability ledger (hl:ledger): what a unit did or failed to do.
+local function ledger(unit, id, event, fields)
+  local entry = {'at', NOW, 'unit', unit or '', 'id', id, 'event', event}
+  for k, v in pairs(fields or {}) do
+    entry[#entry + 1] = k
+    entry[#entry + 1] = tostring(v)
+  end
+  redis.call('XADD', P .. 'ledger', '*', unpack(entry))
+end
+
+-- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.
+local function unschedule(id, clock)
+  local set = P .. 'stages:' .. id
+  for _, m in ipairs(redis.call('SMEMBERS', set)) do
+    if not clock or string.find(m, '|' .. clock .. '|', 1, true) then
+      redis.call('ZREM', P .. 'due', m)
+      redis.call('SREM', set, m)
+    end
+  end
+  local tkey = k_ticket(id)
+  for _, c in ipairs({'sign', 'answer', 'callback'}) do
+    if not clock or c == clock then redis.call('HDEL', tkey, c .. '_due_ms', c .. '_status') end
+  end
+  -- off the supervisors' overdue list once no clock of it is late any more
+  local late = redis.call('HMGET', tkey, 'sign_status', 'answer_status', 'callback_status')
+  if not (late[1] or late[2] or late[3]) then redis.call('ZREM', k_index('overdue'), id) end
+end
+
+-- Schedules clocks given in ARGV from index i: a count, then per clock its name, its
+-- deadline and a count of stages, each stage a name, a due time and an audience.
+-- Replaces the clock's earlier stages. Returns the index after them.
+local function schedule_from(id, i)
+  local nclocks = tonumber(ARGV[i]); i = i + 1
+  for _ = 1, nclocks do
+    local clock, deadline, nstages = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+    i = i + 3
+    unschedule(id, clock)
+    redis.call('HSET', k_ticket(id), clock .. '_due_ms', deadline)
+    for _ = 1, nstages do
+      local member = id .. '|' .. clock .. '|' .. ARGV[i] .. '|' .. ARGV[i + 2]
+      redis.call('ZADD', P .. 'due', ARGV[i + 1], member)
+      redis.call('SADD', P .. 'stages:' .. id, member)
+      i = i + 3
+    end
+  end
+  return i
+end

@@ -1,0 +1,43 @@
+-- Claims the stages that have fallen due (DESIGN.md section 7): each is removed from
+-- hl:due in this one step, so it fires exactly once however many daemons claim. A
+-- stage whose clock no longer runs (signed in time, answered, closed) is dropped
+-- silently; the others write an audit entry and a ledger entry and are returned for
+-- the plugins' on_event.
+-- ARGV[5] most stages to claim.
+-- Returns a flat list: id, clock, stage, audience, due_ms, late_ms, unit, per stage.
+local most = tonumber(ARGV[5])
+local due = redis.call('ZRANGE', P .. 'due', '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
+  'WITHSCORES')
+local runs = {
+  sign = {dispatched = true},
+  answer = {dispatched = true, accepted = true, return_requested = true, reopened = true},
+  callback = {resolved = true},
+}
+local out = {}
+for i = 1, #due, 2 do
+  local member, at = due[i], due[i + 1]
+  if redis.call('ZREM', P .. 'due', member) == 1 then
+    local id, clock, stage, audience = string.match(member, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
+    redis.call('SREM', P .. 'stages:' .. id, member)
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'department')
+    if t[1] and runs[clock] and runs[clock][t[1]] then
+      local late = tonumber(NOW) - tonumber(at)
+      local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..
+        (late > 60000 and (', late by ' .. math.floor(late / 1000) .. ' s') or '')
+      audit(id, 'stage', t[1], t[1], note)
+      ledger(t[2], id, stage, {clock = clock, audience = audience, due_ms = at,
+        late_ms = late})
+      if stage ~= 'warning' then
+        redis.call('HSET', k_ticket(id), clock .. '_status', stage)
+        if stage ~= 'overdue' then redis.call('HINCRBY', k_ticket(id), 'escalations', 1) end
+      end
+      if stage == 'overdue' then
+        redis.call('ZADD', k_index('overdue'), at, id)
+      end
+      for _, v in ipairs({id, clock, stage, audience, at, tostring(late), t[2] or ''}) do
+        out[#out + 1] = v
+      end
+    end
+  end
+end
+return out
