@@ -17,6 +17,8 @@
 #include "redis.h"
 #include "reply.h"
 #include "router.h"
+#include "sla.h"
+#include "calendar.h"
 #include "ticket.h"
 #include "world.h"
 
@@ -140,29 +142,76 @@ static void finish(struct job *job)
 	pump(disp);
 }
 
+/* The time limits of a dispatch: the SLA policy for the ticket as routed (the item and
+ * type the catalogue gave, or the policy a plugin asked for), its sign-for and answer
+ * clocks from now, and the end of the return window. */
+static const struct hl_sla_policy *limits(struct job *job, const struct hl_decision *d,
+					  int64_t now, struct hl_sla_args *a,
+					  char *return_until, size_t len)
+{
+	struct hl_world *w = job->world;
+	struct hl_ticket_field extra[2], *storage;
+	struct hl_ticket view;
+	const struct hl_sla_policy *p;
+	size_t nextra = 0;
+	int64_t due;
+
+	if (d->item[0])
+		extra[nextra++] = (struct hl_ticket_field){"item", d->item};
+	if (d->type[0] && !hl_ticket_field(&job->ticket, "type"))
+		extra[nextra++] = (struct hl_ticket_field){"type", d->type};
+	storage = malloc((job->ticket.nfields + nextra) * sizeof(*storage));
+	if (!storage)
+		return NULL;
+	hl_ticket_overlay(&job->ticket, extra, nextra, storage, &view);
+	p = hl_sla_match(w->sla, &view, d->policy);
+	free(storage);
+	hl_sla_args_init(a);
+	if (hl_sla_args_add(a, p, w->calendar, HL_CLOCK_SIGN, now, -1, &due) < 0 ||
+	    hl_sla_args_add(a, p, w->calendar, HL_CLOCK_ANSWER, now, -1, &due) < 0)
+		return NULL;
+	snprintf(return_until, len, "%lld",
+		 (long long)hl_calendar_add(w->calendar, now, p->return_window));
+	return p;
+}
+
 static void routed(const struct hl_route_result *r, void *arg)
 {
 	struct job *job = arg;
 	const char *mode = r->outcome == HL_ROUTE_DISPATCH ? "dispatch"
 			   : r->outcome == HL_ROUTE_MERGE  ? "merge"
 							   : "manual";
-	const char *argv[] = {
-		mode,
-		job->id,
-		job->seq,
-		job->entry,
-		HL_GROUP_ROUTE,
-		r->decision.department,
-		r->decision.item,
-		r->outcome == HL_ROUTE_MANUAL ? r->manual_reason : r->decision.reason,
-		r->decided_by ? r->decided_by : "",
-		r->decision.policy,
-		r->decision.notify_supervisors ? "1" : "0",
-		r->decision.merge_into,
-		r->decision.type,
-	};
+	struct hl_sla_args sla;
+	char return_until[24] = "";
+	const struct hl_sla_policy *p = NULL;
+	const char *argv[15 + HL_SLA_ARGS_MAX];
+	int argc = 0;
 
-	if (eval(job->disp, HL_SCRIPT_ROUTE_COMMIT, committed, job, 13, argv) < 0) {
+	if (r->outcome != HL_ROUTE_MANUAL && r->decision.department[0] &&
+	    !(p = limits(job, &r->decision, hl_clock_now_ms(), &sla, return_until,
+			 sizeof(return_until))))
+		hl_log(HL_LOG_WARN, "dispatch", "no_deadlines id=%s reason=\"calendar\"", job->id);
+	argv[argc++] = mode;
+	argv[argc++] = job->id;
+	argv[argc++] = job->seq;
+	argv[argc++] = job->entry;
+	argv[argc++] = HL_GROUP_ROUTE;
+	argv[argc++] = r->decision.department;
+	argv[argc++] = r->decision.item;
+	argv[argc++] = r->outcome == HL_ROUTE_MANUAL ? r->manual_reason : r->decision.reason;
+	argv[argc++] = r->decided_by ? r->decided_by : "";
+	argv[argc++] = p ? p->name : r->decision.policy;
+	argv[argc++] = r->decision.notify_supervisors ? "1" : "0";
+	argv[argc++] = r->decision.merge_into;
+	argv[argc++] = r->decision.type;
+	argv[argc++] = return_until;
+	if (p) {
+		for (int i = 0; i < sla.argc; i++)
+			argv[argc++] = sla.argv[i];
+	} else {
+		argv[argc++] = "0"; /* no clocks */
+	}
+	if (eval(job->disp, HL_SCRIPT_ROUTE_COMMIT, committed, job, argc, argv) < 0) {
 		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"Redis not ready\" "
 						"action=left_pending",
 		       job->id);

@@ -205,8 +205,13 @@ static int value_matches(const struct hl_yaml_node *cond, const char *value)
 	return 0;
 }
 
-const struct hl_sla_policy *hl_sla_match(const struct hl_sla *sla, const struct hl_ticket *t)
+const struct hl_sla_policy *hl_sla_match(const struct hl_sla *sla, const struct hl_ticket *t,
+					 const char *name)
 {
+	for (size_t i = 0; name && *name && i < sla->n; i++) {
+		if (strcmp(sla->policies[i].name, name) == 0)
+			return &sla->policies[i];
+	}
 	for (size_t i = 0; i < sla->n; i++) {
 		const struct hl_sla_policy *p = &sla->policies[i];
 		int all = 1;

@@ -61,8 +61,10 @@ int hl_sla_load(const char *routes_dir, struct hl_sla **sla_r, char *err, size_t
 
 void hl_sla_free(struct hl_sla *sla);
 
-/* The first policy matching the ticket's channel, urgency, type and item. Never NULL. */
-const struct hl_sla_policy *hl_sla_match(const struct hl_sla *sla, const struct hl_ticket *t);
+/* The policy named `name` when there is one (a plugin asked for it, e.g. "tv"), else the
+ * first matching the ticket's channel, urgency, type and item. Never NULL. */
+const struct hl_sla_policy *hl_sla_match(const struct hl_sla *sla, const struct hl_ticket *t,
+					 const char *name);
 
 /* The name of a clock: "sign", "answer", "callback". */
 const char *hl_sla_clock_name(enum hl_sla_clock clock);

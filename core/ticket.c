@@ -37,3 +37,11 @@ const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t
 {
 	return ticket && i < ticket->nrelated ? &ticket->related[i] : NULL;
 }
+
+void hl_ticket_overlay(const struct hl_ticket *t, const struct hl_ticket_field *extra,
+		       size_t nextra, struct hl_ticket_field *storage, struct hl_ticket *out)
+{
+	memcpy(storage, extra, nextra * sizeof(*extra));
+	memcpy(storage + nextra, t->fields, t->nfields * sizeof(*t->fields));
+	*out = (struct hl_ticket){t->nfields + nextra, storage, t->nrelated, t->related};
+}

@@ -21,6 +21,12 @@ struct hl_ticket {
 	const struct hl_ticket *related;
 };
 
+/* A view of t in which the `nextra` fields come first, so that they replace t's fields
+ * of the same names. storage has room for t->nfields + nextra fields; out borrows it,
+ * t's fields and extra. */
+void hl_ticket_overlay(const struct hl_ticket *t, const struct hl_ticket_field *extra,
+		       size_t nextra, struct hl_ticket_field *storage, struct hl_ticket *out);
+
 /* host->related_count and host->related. */
 size_t hl_ticket_related_count(const struct hl_ticket *ticket);
 const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t i);

@@ -22,6 +22,8 @@
 #include "log.h"
 #include "plugin_host.h"
 #include "routes.h"
+#include "sla.h"
+#include "calendar.h"
 #include "ticket.h"
 #include "world.h"
 
@@ -31,34 +33,50 @@
 enum need { NONE = 0, TEXT = 1, TEXT_OPTIONAL = 2, UNIT = 4, UNIT_OPTIONAL = 8, UNITS = 16,
 	    DAYS = 32, VERDICT = 64 };
 
+/* The clocks a step (re)starts, computed from the ticket as it stands (read first). */
+enum clocks { NO_CLOCK, DISPATCH_CLOCKS, EXTENDED_ANSWER, CALLBACK_CLOCK, REOPEN_CLOCK };
+
 struct step {
 	const char *path;  /* as in the URL */
 	const char *name;  /* as lua/ticket_step.lua knows it */
 	const char *text;  /* the body's text field for this step */
 	int needs;
 	const char *event; /* told to plugins afterwards, or NULL */
+	enum clocks clocks;
 };
 
 static const struct step steps[] = {
-	{"sign", "sign", "note", TEXT_OPTIONAL, HL_EV_ACCEPTED},
-	{"return", "return", "reason", TEXT, HL_EV_RETURNED},
-	{"approve-return", "approve_return", "note", TEXT_OPTIONAL | UNIT_OPTIONAL, NULL},
-	{"reject-return", "reject_return", "reason", TEXT, NULL},
-	{"dispatch", "dispatch", "note", TEXT_OPTIONAL | UNIT, HL_EV_DISPATCHED},
-	{"co-handle", "co_handle", "note", TEXT_OPTIONAL | UNITS, NULL},
-	{"extend", "extend", "reason", TEXT | DAYS, NULL},
-	{"approve-extension", "approve_extension", "note", TEXT_OPTIONAL, HL_EV_EXTENDED},
-	{"reject-extension", "reject_extension", "reason", TEXT, NULL},
-	{"answer", "answer", "answer", TEXT, HL_EV_RESOLVED},
-	{"callback", "callback", "note", TEXT_OPTIONAL | VERDICT, NULL},
-	{"notes", "note", "note", TEXT, NULL},
+	{"sign", "sign", "note", TEXT_OPTIONAL, HL_EV_ACCEPTED, NO_CLOCK},
+	{"return", "return", "reason", TEXT, HL_EV_RETURNED, NO_CLOCK},
+	{"approve-return", "approve_return", "note", TEXT_OPTIONAL | UNIT_OPTIONAL, NULL,
+	 DISPATCH_CLOCKS},
+	{"reject-return", "reject_return", "reason", TEXT, NULL, NO_CLOCK},
+	{"dispatch", "dispatch", "note", TEXT_OPTIONAL | UNIT, HL_EV_DISPATCHED, DISPATCH_CLOCKS},
+	{"co-handle", "co_handle", "note", TEXT_OPTIONAL | UNITS, NULL, NO_CLOCK},
+	{"extend", "extend", "reason", TEXT | DAYS, NULL, NO_CLOCK},
+	{"approve-extension", "approve_extension", "note", TEXT_OPTIONAL, HL_EV_EXTENDED,
+	 EXTENDED_ANSWER},
+	{"reject-extension", "reject_extension", "reason", TEXT, NULL, NO_CLOCK},
+	{"answer", "answer", "answer", TEXT, HL_EV_RESOLVED, CALLBACK_CLOCK},
+	{"callback", "callback", "note", TEXT_OPTIONAL | VERDICT, NULL, REOPEN_CLOCK},
+	{"notes", "note", "note", TEXT, NULL, NO_CLOCK},
 };
 
 struct step_call {
 	struct hl_call call;
 	const struct step *step;
 	char id[32];
+	struct json_object *body; /* the request's body; text, a1, a2 point into it */
+	const char *text, *a1, *a2;
+	char units[512];
 };
+
+static void step_call_free(struct step_call *sc)
+{
+	json_object_put(sc->body);
+	hl_call_end(&sc->call);
+	free(sc);
+}
 
 static const struct step *find_step(const char *path)
 {
@@ -111,8 +129,7 @@ static void stepped(struct redisReply *reply, void *arg)
 		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_step");
 	}
 	hl_ticket_release(&t);
-	hl_call_end(&sc->call);
-	free(sc);
+	step_call_free(sc);
 }
 
 /* A string member of the body, or NULL; -1 (after a 400) when present but not a string. */
@@ -238,14 +255,95 @@ static int check_body(struct evhttp_request *req, const struct step *st,
 	return 0;
 }
 
+/* Takes the step in Redis, with the clocks it restarts (argc 1, "0", for none). */
+static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
+{
+	const char *argv[6 + HL_SLA_ARGS_MAX];
+	char max_returns[16];
+	int argc = 0;
+
+	snprintf(max_returns, sizeof(max_returns), "%lld",
+		 (long long)hl_opt_int(&sc->call.world->config->routing, "max_returns"));
+	argv[argc++] = sc->step->name;
+	argv[argc++] = sc->id;
+	argv[argc++] = sc->text;
+	argv[argc++] = sc->a1;
+	argv[argc++] = sc->a2;
+	argv[argc++] = max_returns;
+	for (int i = 0; i < clocks->argc; i++)
+		argv[argc++] = clocks->argv[i];
+	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, argc, argv, NULL) < 0) {
+		hl_reply_unavailable(sc->call.req, "the step was not taken");
+		step_call_free(sc);
+	}
+}
+
+/* The clocks the step restarts, from the ticket as it stands. */
+static int clocks_for(struct step_call *sc, const struct hl_ticket *t, struct hl_sla_args *a)
+{
+	struct hl_world *w = sc->call.world;
+	const struct hl_sla_policy *p = hl_sla_match(w->sla, t, hl_ticket_field(t, "sla_policy"));
+	int64_t now = sc->call.now_ms, due;
+	const char *answer_due = hl_ticket_field(t, "answer_due_ms");
+	const char *days = hl_ticket_field(t, "extension_days");
+	const char *since = hl_ticket_field(t, "dispatched_ms");
+
+	hl_sla_args_init(a);
+	switch (sc->step->clocks) {
+	case DISPATCH_CLOCKS:
+		return hl_sla_args_add(a, p, w->calendar, HL_CLOCK_SIGN, now, -1, &due) |
+		       hl_sla_args_add(a, p, w->calendar, HL_CLOCK_ANSWER, now, -1, &due);
+	case EXTENDED_ANSWER:
+		if (!answer_due || !days)
+			return 0; /* no clock ran, or no request: the step says why */
+		due = hl_calendar_add(w->calendar, strtoll(answer_due, NULL, 10),
+				      (struct hl_duration){strtoll(days, NULL, 10), HL_DUR_WORK_DAYS});
+		return hl_sla_args_add(a, p, w->calendar, HL_CLOCK_ANSWER,
+				       since ? strtoll(since, NULL, 10) : now, due, &due);
+	case CALLBACK_CLOCK:
+		return hl_sla_args_add(a, p, w->calendar, HL_CLOCK_CALLBACK, now, -1, &due);
+	case REOPEN_CLOCK:
+		return hl_sla_args_add(a, p, w->calendar, HL_CLOCK_ANSWER, now, -1, &due);
+	case NO_CLOCK:
+		break;
+	}
+	return 0;
+}
+
+static void read_before_step(struct redisReply *reply, void *arg)
+{
+	struct step_call *sc = arg;
+	struct hl_ticket t = {0};
+	struct hl_sla_args clocks;
+
+	if (!reply || reply->type == REDIS_REPLY_ERROR) {
+		if (reply)
+			hl_reply_redis_error(sc->call.req, "workflow", reply, "the step was not taken");
+		else
+			hl_reply_unavailable(sc->call.req, "the step was not taken");
+		step_call_free(sc);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+	    hl_ticket_from_reply(reply->element[0], &t) < 0) {
+		hl_http_reply_error(sc->call.req, 404, "id", "no such ticket: %s", sc->id);
+		step_call_free(sc);
+		return;
+	}
+	if (clocks_for(sc, &t, &clocks) < 0) {
+		hl_log(HL_LOG_WARN, "workflow", "no_deadlines id=%s step=%s", sc->id,
+		       sc->step->name);
+		hl_sla_args_init(&clocks);
+	}
+	hl_ticket_release(&t);
+	take_step(sc, &clocks);
+}
+
 static void post_step(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_daemon *d = arg;
 	struct step_call *sc = calloc(1, sizeof(*sc));
 	const char *slash = param ? strchr(param, '/') : NULL;
-	struct json_object *body = NULL;
-	const char *text, *a1, *a2, *argv[6];
-	char units[512], max_returns[16];
 	size_t len;
 	const char *raw;
 
@@ -263,35 +361,36 @@ static void post_step(struct evhttp_request *req, const char *param, void *arg)
 				    "no such step; steps: sign, return, approve-return, "
 				    "reject-return, dispatch, co-handle, extend, approve-extension, "
 				    "reject-extension, answer, callback, notes");
-		goto fail;
+		step_call_free(sc);
+		return;
 	}
 	memcpy(sc->id, param, (size_t)(slash - param));
 	raw = hl_http_body(req, &len);
-	body = raw && len ? json_tokener_parse(raw) : json_object_new_object();
-	if (!body || !json_object_is_type(body, json_type_object)) {
+	sc->body = raw && len ? json_tokener_parse(raw) : json_object_new_object();
+	if (!sc->body || !json_object_is_type(sc->body, json_type_object)) {
 		hl_http_reply_error(req, 400, NULL, "expected a JSON object as the body");
-		goto fail;
-	}
-	if (check_body(req, sc->step, sc->call.world, body, &text, &a1, &a2, units,
-		       sizeof(units)) < 0)
-		goto fail;
-	snprintf(max_returns, sizeof(max_returns), "%lld",
-		 (long long)hl_opt_int(&sc->call.world->config->routing, "max_returns"));
-	argv[0] = sc->step->name;
-	argv[1] = sc->id;
-	argv[2] = text;
-	argv[3] = a1;
-	argv[4] = a2;
-	argv[5] = max_returns;
-	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, 6, argv, NULL) == 0) {
-		json_object_put(body);
+		step_call_free(sc);
 		return;
 	}
-	hl_reply_unavailable(req, "the step was not taken");
-fail:
-	json_object_put(body);
-	hl_call_end(&sc->call);
-	free(sc);
+	if (check_body(req, sc->step, sc->call.world, sc->body, &sc->text, &sc->a1, &sc->a2,
+		       sc->units, sizeof(sc->units)) < 0) {
+		step_call_free(sc);
+		return;
+	}
+	if (sc->step->clocks == NO_CLOCK) {
+		struct hl_sla_args none;
+
+		hl_sla_args_init(&none);
+		take_step(sc, &none);
+		return;
+	}
+	/* Clocks restart from the ticket as it stands: read it first (the step itself still
+	 * checks the state atomically). */
+	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_GET, read_before_step, sc, 1,
+			 (const char *[]){sc->id}, NULL) < 0) {
+		hl_reply_unavailable(req, "the step was not taken");
+		step_call_free(sc);
+	}
 }
 
 int hl_workflow_register(struct hl_daemon *d)

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "plugin_host.h"
 #include "routes.h"
+#include "sla.h"
 
 /* A deadline counted in a year without a calendar file follows weekends only. */
 static void calendar_fallback(int year, void *arg)
@@ -49,6 +50,7 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	if (hl_config_load(config_path, &w->config, err, errlen) < 0 ||
 	    load_calendar(w, err, errlen) < 0 ||
 	    hl_routes_load(w->config->routes_dir, &w->routes, err, errlen) < 0 ||
+	    hl_sla_load(w->config->routes_dir, &w->sla, err, errlen) < 0 ||
 	    hl_auth_load(w->config->tokens_file, w->routes, &w->auth, err, errlen) < 0 ||
 	    hl_plugins_load(w->config, w->routes, base, &w->plugins, err, errlen) < 0) {
 		hl_world_unref(w);
@@ -71,6 +73,7 @@ void hl_world_unref(struct hl_world *world)
 	/* Plugins borrow their options from the configuration: they go first. */
 	hl_plugins_free(world->plugins);
 	hl_auth_free(world->auth);
+	hl_sla_free(world->sla);
 	hl_routes_free(world->routes);
 	hl_calendar_free(world->calendar);
 	hl_config_free(world->config);

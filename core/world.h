@@ -21,6 +21,7 @@ struct hl_world {
 	struct hl_config *config;
 	struct hl_calendar *calendar; /* records fallback years as it is asked (calendar.h) */
 	struct hl_routes *routes;
+	struct hl_sla *sla;   /* time limits (routes/sla.yaml) */
 	struct hl_auth *auth; /* API tokens; borrow principals only while holding a ref */
 	struct hl_plugin_set *plugins;
 };

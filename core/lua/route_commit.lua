@@ -10,12 +10,14 @@
 -- ARGV[5] mode   ARGV[6] id   ARGV[7] sequence   ARGV[8] entry   ARGV[9] group
 -- ARGV[10] unit  ARGV[11] catalogue item   ARGV[12] reason   ARGV[13] decided by
 -- ARGV[14] policy   ARGV[15] notify supervisors (1/0)   ARGV[16] merge into
--- ARGV[17] ticket type proposed by the catalogue
+-- ARGV[17] ticket type proposed by the catalogue   ARGV[18] end of the return window (ms)
+-- ARGV[19...] the clocks to start (sign, answer), as lib.lua's schedule_from reads them
 -- Returns {outcome, ticket fields (flat)}; outcome is dispatched, merged,
 -- pending_manual or stale.
 local mode, id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local dept, item, reason, by = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
 local policy, notify, master, ctype = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
+local return_until = ARGV[18]
 local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms')
 
@@ -38,6 +40,7 @@ if mode == 'merge' then
       'route_reason', reason)
     if m[2] then redis.call('HSET', tkey, 'department', m[2]) end
     move_state(id, 'received', 'merged')
+    unschedule(id)
     audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
     if m[2] then tell_unit(m[2], master, 'merged', id .. ' merged in; citizens ' .. citizens) end
@@ -50,18 +53,22 @@ end
 if mode == 'dispatch' then
   redis.call('HSET', tkey, 'department', dept, 'item', item, 'routed_by', by,
     'route_reason', reason, 'dispatched_ms', NOW)
-  if policy ~= '' then redis.call('HSET', tkey, 'policy', policy) end
+  if policy ~= '' then redis.call('HSET', tkey, 'sla_policy', policy) end
+  if return_until ~= '' then redis.call('HSET', tkey, 'return_until_ms', return_until) end
+  schedule_from(id, 19)
   if not now[3] and ctype ~= '' then redis.call('HSET', tkey, 'type', ctype) end
   move_state(id, 'received', 'dispatched')
   redis.call('ZADD', k_index('dept:' .. dept), now[4], id)
   audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   tell_unit(dept, id, 'dispatched', reason)
+  ledger(dept, id, 'dispatched', {policy = policy})
   if notify == '1' then notice('supervisors', id, 'dispatched', dept .. ': ' .. reason) end
   return done('dispatched')
 end
 
 redis.call('HSET', tkey, 'manual_reason', reason)
 move_state(id, 'received', 'pending_manual')
+unschedule(id)
 audit(id, 'route_failed', 'received', 'pending_manual', reason)
 notice('dispatchers', id, 'pending_manual', reason)
 return done('pending_manual')

@@ -9,13 +9,18 @@
 --         separated), working days (extend), satisfaction (callback)
 -- ARGV[9] second argument: solved or unsolved (callback)
 -- ARGV[10] approved returns after which a ticket goes to manual dispatch
+-- ARGV[11...] clocks to (re)start, as lib.lua's schedule_from reads them: sign and answer
+--          for a dispatch, the new answer deadline for an approved extension, call-back
+--          for an answer, answer for a call-back that reopens the ticket
+-- Each step that a unit is held to also goes on the accountability ledger.
 -- Returns {'ok', fields (flat)} | {'missing'} | {'denied', why} | {'conflict', why}.
 local step, id, text, a1, a2 = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local max_returns = tonumber(ARGV[10])
 local tkey = k_ticket(id)
 if redis.call('EXISTS', tkey) == 0 then return {'missing'} end
 local t = redis.call('HMGET', tkey, 'state', 'department', 'co_units', 'returns',
-  'extension_pending', 'created_ms', 'route_seq', 'excluded', 'return_from', 'master')
+  'extension_pending', 'created_ms', 'route_seq', 'excluded', 'return_from', 'master',
+  'sign_due_ms', 'answer_due_ms', 'return_until_ms')
 local state, dept, co_units = t[1], t[2], t[3] or ''
 local unit = string.match(ROLE, '^dept:(.+)$')
 
@@ -56,17 +61,32 @@ local function dispatch_to(code, from, note)
   tell_unit(code, id, 'dispatched', note)
 end
 
+-- How late (ms, 0 when in time) a step is against a deadline field's value.
+local function late(due)
+  local d = tonumber(due)
+  if not d or tonumber(NOW) <= d then return 0 end
+  return tonumber(NOW) - d
+end
+
 local denied
 if step == 'sign' then
   denied = lead_only(); if denied then return denied end
   if not in_states('dispatched', 'reopened') then return conflict('dispatched or reopened') end
   redis.call('HSET', tkey, 'accepted_ms', NOW, 'signed_by', ACTOR)
   move_state(id, state, 'accepted')
+  ledger(dept, id, 'signed', {late_ms = late(t[11])})
+  unschedule(id, 'sign')
   audit(id, 'sign', state, 'accepted', text)
 
 elseif step == 'return' then
   denied = lead_only(); if denied then return denied end
   if not in_states('dispatched', 'accepted') then return conflict('dispatched or accepted') end
+  if t[13] and tonumber(NOW) > tonumber(t[13]) then
+    return result('conflict', 'the return window of ticket ' .. id .. ' closed ' ..
+      math.floor(late(t[13]) / 60000) .. ' min ago: a unit asks to return a ticket ' ..
+      'soon after dispatch, or handles it')
+  end
+  ledger(dept, id, 'returned', {reason = text})
   redis.call('HSET', tkey, 'return_reason', text, 'return_from', state,
     'return_requested_ms', NOW)
   move_state(id, state, 'return_requested')
@@ -82,8 +102,10 @@ elseif step == 'approve_return' then
   redis.call('HDEL', tkey, 'department')
   redis.call('ZREM', k_index('dept:' .. dept), id)
   tell_unit(dept, id, 'return_approved', text)
+  unschedule(id)
   if a1 ~= '' then
     dispatch_to(a1, state, 'reassigned by ' .. ACTOR .. ': ' .. text)
+    schedule_from(id, 11)
     audit(id, 'reassign', state, 'dispatched', dept .. ' -> ' .. a1 .. ': ' .. text)
   elseif returns >= max_returns then
     redis.call('HSET', tkey, 'manual_reason', 'returned ' .. returns .. ' times')
@@ -112,6 +134,7 @@ elseif step == 'dispatch' then
   denied = role_only('agent', 'supervisor'); if denied then return denied end
   if state ~= 'pending_manual' then return conflict('pending_manual') end
   dispatch_to(a1, state, 'dispatched by ' .. ACTOR .. ': ' .. text)
+  schedule_from(id, 11)
   audit(id, 'dispatch', state, 'dispatched', a1 .. ': ' .. text)
 
 elseif step == 'co_handle' then
@@ -146,6 +169,8 @@ elseif step == 'approve_extension' or step == 'reject_extension' then
     local days = redis.call('HGET', tkey, 'extension_days')
     redis.call('HINCRBY', tkey, 'extensions', 1)
     redis.call('HSET', tkey, 'extension_granted_days', days, 'updated_ms', NOW)
+    schedule_from(id, 11)
+    ledger(dept, id, 'extended', {days = days})
     audit(id, 'extension_approved', state, state, days .. ' working days: ' .. text)
     tell_unit(dept, id, 'extension_approved', days .. ' working days')
   else
@@ -160,6 +185,9 @@ elseif step == 'answer' then
   redis.call('HSET', tkey, 'answer', text, 'resolved_ms', NOW, 'answered_by', ACTOR)
   redis.call('HDEL', tkey, 'extension_pending')
   move_state(id, state, 'resolved')
+  ledger(dept, id, 'answered', {late_ms = late(t[12])})
+  unschedule(id)
+  schedule_from(id, 11)
   audit(id, 'answer', state, 'resolved', text)
 
 elseif step == 'callback' then
@@ -168,9 +196,13 @@ elseif step == 'callback' then
   redis.call('HSET', tkey, 'satisfaction', a1, 'solved', a2, 'callback_ms', NOW,
     'callback_by', ACTOR)
   local note = a1 .. ', ' .. a2 .. (text ~= '' and (': ' .. text) or '')
+  unschedule(id, 'callback')
+  ledger(dept, id, 'callback', {satisfaction = a1, solved = a2})
   if a1 == 'unsatisfied' or a2 == 'unsolved' then
     redis.call('HINCRBY', tkey, 'reopens', 1)
     move_state(id, state, 'reopened')
+    ledger(dept, id, 'reopened', {})
+    schedule_from(id, 11)
     audit(id, 'callback', state, 'reopened', note)
     tell_unit(dept, id, 'reopened', note)
   else
