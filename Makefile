@@ -36,7 +36,10 @@ TEST_CFLAGS = $(CORE_CFLAGS) -Itests/support \
 	$(shell $(PKG_CONFIG) --cflags criterion)
 TEST_LIBS = $(CORE_LIBS) $(shell $(PKG_CONFIG) --libs criterion)
 
-CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_SRC := $(filter-out core/main.c core/test_clock.c,$(wildcard core/*.c))
+# The daemon the deadline tests drive: the same, with a clock tests can move.
+TESTCLOCK_OBJ := $(BUILD)/testclock/clock.o $(BUILD)/testclock/daemon.o \
+	$(BUILD)/testclock/test_clock.o
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/lua/%.lua,$(BUILD)/gen/lua/%.lua.inc,$(wildcard core/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
@@ -71,6 +74,14 @@ $(BUILD)/core/scripts.o: $(LUA_INC)
 $(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/testclock/%.o: core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -DHL_TEST_CLOCK -c -o $@ $<
+
+$(BUILD)/tests/hotlined-testclock: $(BUILD)/core/main.o $(TESTCLOCK_OBJ) $(BUILD)/libhotline.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(CORE_LIBS)
 
 $(BUILD)/libhotline.a: $(CORE_OBJ)
 	rm -f $@
@@ -107,7 +118,8 @@ $(BUILD)/tests/integration-tests: $(INTEG_OBJ) $(BUILD)/libhotline.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(TEST_LIBS)
 
 # Runs the suites of this build (plain, or sanitized with SANITIZE=...).
-test: all $(TEST_PLUGINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests
+test: all $(TEST_PLUGINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests \
+	$(BUILD)/tests/hotlined-testclock
 	$(BUILD)/tests/unit-tests
 	$(BUILD)/tests/integration-tests
 

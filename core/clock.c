@@ -1,4 +1,4 @@
-/* Wall and monotonic clocks in milliseconds; see clock.h. */
+/* The daemon's clock in milliseconds; see clock.h. */
 #include "clock.h"
 
 #include <time.h>
@@ -11,7 +11,19 @@ static int64_t read_ms(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#ifdef HL_TEST_CLOCK
+/* Test builds only (tests/hotlined-testclock): how far tests have moved the clock. */
+static int64_t offset_ms;
+
+void hl_clock_advance(int64_t ms)
+{
+	offset_ms += ms;
+}
+#else
+enum { offset_ms = 0 };
+#endif
+
 int64_t hl_clock_now_ms(void)
 {
-	return read_ms(CLOCK_REALTIME);
+	return read_ms(CLOCK_REALTIME) + offset_ms;
 }

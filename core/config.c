@@ -17,6 +17,7 @@ static const struct hl_option top_schema[] = {
 	{"routing", HL_OPT_SECTION, 0, NULL, "how tickets are dispatched (派单)"},
 	{"timezone", HL_OPT_STRING, 0, "Asia/Shanghai", "zone for deadlines and logs"},
 	{"shutdown_timeout", HL_OPT_DURATION, 0, "10s", "how long in-flight work may take at stop"},
+	{"test_clock", HL_OPT_BOOL, 0, "false", "tests only: a clock moved by POST /v1/test/clock"},
 	{"routes", HL_OPT_STRING, 1, NULL, "directory of routing rules and SLA policies"},
 	{"plugin_dir", HL_OPT_STRING, 0, ".", "directory plugins are loaded from"},
 	{"plugins", HL_OPT_SEQUENCE, 0, NULL, "plugins to load, in order"},

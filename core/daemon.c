@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "config.h"
 #include "dispatcher.h"
+#include "escalation.h"
 #include "http.h"
 #include "keys.h"
 #include "log.h"
@@ -22,6 +23,8 @@
 #include "redis.h"
 #include "version.h"
 #include "world.h"
+
+#define ESCALATION_SWEEP_MS 200 /* how often due stages are looked for */
 
 static void apply_process_settings(const struct hl_config *cfg)
 {
@@ -89,6 +92,24 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/* test_clock: true is honoured by the test build only; the shipped daemon refuses it. */
+static int use_test_clock(struct hl_daemon *d, char *err, size_t errlen)
+{
+	if (!hl_opt_bool(&d->world->config->top, "test_clock"))
+		return 0;
+#ifdef HL_TEST_CLOCK
+	(void)err;
+	(void)errlen;
+	hl_log(HL_LOG_WARN, "daemon", "test_clock enabled=1 reason=\"tests only\"");
+	return hl_test_clock_register(d);
+#else
+	snprintf(err, errlen, "%s: test_clock: this hotlined is built without a test clock "
+			      "(only tests/hotlined-testclock has one)",
+		 hl_config_file(d->world->config));
+	return -1;
+#endif
+}
+
 int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *config_path,
 		    char *err, size_t errlen)
 {
@@ -114,12 +135,15 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
 	}
+	if (use_test_clock(d, err, errlen) < 0)
+		return -1;
 	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
 	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
+	d->escalation = d->redis ? hl_escalation_start(d, ESCALATION_SWEEP_MS) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->redis || !d->dispatcher || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->redis || !d->dispatcher || !d->escalation || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
@@ -240,6 +264,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 	d->stopping = 1;
 	hl_http_stop_accepting(d->http);
 	hl_dispatcher_stop(d->dispatcher);
+	hl_escalation_stop(d->escalation);
 	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
 	d->deadline = evtimer_new(d->base, deadline_passed, d);
 	if (d->deadline)
@@ -262,6 +287,7 @@ void hl_daemon_free(struct hl_daemon *d)
 	 * bounded chance to be written out. */
 	hl_redis_free(d->redis);
 	hl_dispatcher_free(d->dispatcher);
+	hl_escalation_free(d->escalation);
 	if (hl_http_unsent(d->http) > 0) {
 		struct timeval flush = {0, 200 * 1000};
 

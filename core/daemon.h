@@ -19,6 +19,7 @@ struct hl_daemon {
 	struct hl_redis *redis;
 	struct hl_http *http;
 	struct hl_dispatcher *dispatcher;
+	struct hl_escalation *escalation;
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */
@@ -47,5 +48,10 @@ void hl_daemon_free(struct hl_daemon *d);
 
 /* Registers the /healthz endpoint (health.c). */
 int hl_health_register(struct hl_daemon *d);
+
+#ifdef HL_TEST_CLOCK
+/* Registers POST /v1/test/clock (test_clock.c; test builds only). */
+int hl_test_clock_register(struct hl_daemon *d);
+#endif
 
 #endif

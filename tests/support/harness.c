@@ -285,7 +285,8 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 
 int hlt_daemon_start(struct hlt_daemon *d)
 {
-	const char *argv[] = {HL_BUILD_DIR "/hotlined", "-c", d->config, NULL};
+	const char *argv[] = {d->binary ? d->binary : HL_BUILD_DIR "/hotlined", "-c", d->config,
+			      NULL};
 	const char *marker = "event=listening addr=127.0.0.1:";
 
 	char *before = hlt_read_file(d->log);

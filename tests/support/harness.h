@@ -53,6 +53,7 @@ struct hlt_daemon {
 	pid_t pid;
 	int port;
 	const char *extra_yaml; /* appended to the configuration's top level when set */
+	const char *binary;     /* the daemon to run; NULL for the build's hotlined */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML

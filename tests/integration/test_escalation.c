@@ -1,0 +1,222 @@
+/* Integration tests for deadlines and escalation (issue 5) with the test clock
+ * (tests/hotlined-testclock, test_clock: true): a ticket walks through its stages, each
+ * fired once, with one daemon and with two sharing the Redis; a ticket handled in time
+ * never escalates; stages that fell due while no daemon ran fire at the next start,
+ * marked late. The urgent policy's wall-clock limits keep the times independent of the
+ * day the tests run (sign 30m, answer 2h; reminder 15m, 督办 30m and 2h after). */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+#define ROUTER "  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"
+#define TEST_CLOCK "test_clock: true\nrouting:\n  reclaim_idle: 1s\n"
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	hlt_redis_start(&redis, dir);
+	memset(&daemon_, 0, sizeof(daemon_));
+}
+
+static void teardown(void)
+{
+	if (daemon_.pid > 0)
+		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
+	hlt_redis_stop(&redis, 1);
+	hlt_rmtree(dir);
+}
+
+TestSuite(escalation, .init = setup, .fini = teardown, .timeout = 90);
+
+static void start(struct hlt_daemon *d, const char *sub)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
+	if (sub)
+		mkdir(path, 0700);
+	d->extra_yaml = TEST_CLOCK;
+	d->binary = HL_BUILD_DIR "/tests/hotlined-testclock";
+	hlt_daemon_configure(d, path, &redis, ROUTER);
+	cr_assert_eq(hlt_daemon_start(d), 0, "%s", hlt_read_file(d->log));
+	cr_assert(hlt_daemon_wait_ready(d, 5000), "%s", hlt_read_file(d->log));
+}
+
+static void advance(const struct hlt_daemon *d, const char *by)
+{
+	struct hlt_response r;
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
+	cr_assert_eq(hlt_request(d->port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL, body,
+				 &r),
+		     200, "%s", r.body);
+	hlt_response_free(&r);
+}
+
+static char *field(const char *id, const char *name)
+{
+	char *v = hlt_redis_cmd(&redis, "HGET hl:t:%s %s", id, name);
+
+	if (v && *v)
+		v[strlen(v) - 1] = '\0';
+	return v;
+}
+
+static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
+{
+	struct hlt_response r;
+	struct json_object *o, *v;
+
+	cr_assert_eq(hlt_request(d->port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+				 "{\"channel\":\"hotline\",\"title\":\"燃气泄漏\",\"content\":\"楼道燃气味浓\","
+				 "\"address\":\"后湖\",\"caller_phone\":\"13907150009\","
+				 "\"urgency\":\"urgent\"}",
+				 &r),
+		     201, "%s", r.body);
+	o = json_tokener_parse(r.body);
+	json_object_object_get_ex(o, "id", &v);
+	snprintf(id, len, "%s", json_object_get_string(v));
+	json_object_put(o);
+	hlt_response_free(&r);
+	for (int waited = 0; waited < 5000; waited += 20) {
+		char *state = field(id, "state");
+		int done = state && strcmp(state, "dispatched") == 0;
+		free(state);
+		if (done)
+			return;
+		usleep(20000);
+	}
+	cr_assert_fail("%s not dispatched", id);
+}
+
+/* How often the audit trail records `note` (e.g. "sign overdue"). */
+static int times(const char *id, const char *note)
+{
+	char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", id);
+	int n = 0;
+
+	for (char *p = audit; p && (p = strstr(p, note)); p++)
+		n++;
+	free(audit);
+	return n;
+}
+
+/* Waits up to 3 s for the note to appear `want` times. */
+static int fired(const char *id, const char *note, int want)
+{
+	for (int waited = 0; waited < 3000; waited += 50) {
+		if (times(id, note) >= want)
+			return times(id, note);
+		usleep(50000);
+	}
+	return times(id, note);
+}
+
+static void walk_through_the_stages(const struct hlt_daemon *a, const struct hlt_daemon *b,
+				    const char *id)
+{
+	static const struct {
+		const char *advance, *note;
+	} steps[] = {
+		{"25m", "sign warning"},
+		{"6m", "sign overdue"},
+		{"15m", "sign reminder to unit_head"},
+		{"15m", "sign escalation1 to supervision_office"},
+		{"90m", "sign escalation2 to leadership"},
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		advance(a, steps[i].advance);
+		if (b)
+			advance(b, steps[i].advance);
+		cr_expect_eq(fired(id, steps[i].note, 1), 1, "%s", steps[i].note);
+	}
+	usleep(600000); /* several more sweeps: nothing fires twice */
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		cr_expect_eq(times(id, steps[i].note), 1, "%s fired again", steps[i].note);
+	char *ledger = hlt_redis_cmd(&redis, "XRANGE hl:ledger - +");
+	cr_expect(ledger && strstr(ledger, "escalation2"), "not on the ledger: %s", ledger);
+	free(ledger);
+}
+
+Test(escalation, a_late_ticket_walks_through_every_stage_once)
+{
+	char id[32], *v;
+
+	start(&daemon_, NULL);
+	create_urgent(&daemon_, id, sizeof(id));
+	cr_expect_str_eq(v = field(id, "sla_policy"), "urgent");
+	free(v);
+	cr_expect_not_null(v = field(id, "sign_due_ms"));
+	free(v);
+	walk_through_the_stages(&daemon_, NULL, id);
+	cr_expect_str_eq(v = field(id, "sign_status"), "escalation2");
+	free(v);
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=fired", 0));
+}
+
+Test(escalation, two_daemons_fire_each_stage_once)
+{
+	struct hlt_daemon other = {0};
+	char id[32];
+
+	start(&daemon_, "a");
+	start(&other, "b");
+	create_urgent(&daemon_, id, sizeof(id));
+	walk_through_the_stages(&daemon_, &other, id);
+	hlt_daemon_stop(&other, SIGTERM, 5000);
+}
+
+Test(escalation, a_ticket_handled_in_time_never_escalates)
+{
+	char id[32], path[96];
+	struct hlt_response r;
+
+	start(&daemon_, NULL);
+	create_urgent(&daemon_, id, sizeof(id));
+	advance(&daemon_, "10m");
+	snprintf(path, sizeof(path), "/v1/tickets/%s/sign", id);
+	cr_assert_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
+		     "%s", r.body);
+	hlt_response_free(&r);
+	advance(&daemon_, "30m");
+	snprintf(path, sizeof(path), "/v1/tickets/%s/answer", id);
+	cr_assert_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_WATER, NULL,
+				 "{\"answer\":\"已关阀检修\"}", &r),
+		     200, "%s", r.body);
+	hlt_response_free(&r);
+	advance(&daemon_, "5h");
+	usleep(800000);
+	cr_expect_eq(times(id, "action\nstage\n"), 0, "a stage fired for a ticket handled in time");
+	char *ledger = hlt_redis_cmd(&redis, "XRANGE hl:ledger - +");
+	cr_expect(ledger && strstr(ledger, "signed") && strstr(ledger, "late_ms\n0\n"),
+		  "%s", ledger);
+	free(ledger);
+}
+
+Test(escalation, stages_due_while_stopped_fire_at_the_next_start_marked_late)
+{
+	char id[32];
+
+	start(&daemon_, NULL);
+	create_urgent(&daemon_, id, sizeof(id));
+	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	/* A new process starts with the real clock: move it past the 30-minute deadline. */
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	advance(&daemon_, "40m");
+	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(times(id, "sign warning"), 1);
+}
