@@ -25,6 +25,9 @@
 #include "keys.h"
 #include "log.h"
 #include "ticket_input.h"
+#include "ticket.h"
+#include "sla.h"
+#include "calendar.h"
 #include "timefmt.h"
 #include "world.h"
 
@@ -108,10 +111,16 @@ static int citizen_address(struct evhttp_request *req, const char *header, char 
 	return 0;
 }
 
-static void reply_ticket(struct evhttp_request *req, int code, const char *id, const char *state,
-			 const char *channel, const char *created_ms)
+/* The 201: the id, the state, and the answer time the citizen can be promised. */
+static void reply_ticket(struct evhttp_request *req, int code, const struct redisReply *reply,
+			 const char *channel)
 {
 	struct json_object *body = json_object_new_object();
+	char b1[32], b2[32], b3[32], b4[32];
+	const char *id = hl_reply_str(reply, 1, b1, sizeof(b1));
+	const char *state = hl_reply_str(reply, 2, b2, sizeof(b2));
+	const char *created_ms = hl_reply_str(reply, 3, b3, sizeof(b3));
+	const char *due_ms = hl_reply_str(reply, 4, b4, sizeof(b4));
 	char when[HL_TIME_BUFLEN], location[96];
 
 	hl_time_format_iso(strtoll(created_ms, NULL, 10), when);
@@ -121,6 +130,10 @@ static void reply_ticket(struct evhttp_request *req, int code, const char *id, c
 	json_object_object_add(body, "state", json_object_new_string(state));
 	json_object_object_add(body, "channel", json_object_new_string(channel));
 	json_object_object_add(body, "created_at", json_object_new_string(when));
+	if (*due_ms) {
+		hl_time_format_iso(strtoll(due_ms, NULL, 10), when);
+		json_object_object_add(body, "promised_answer_by", json_object_new_string(when));
+	}
 	hl_http_reply_json(req, code, body);
 }
 
@@ -143,12 +156,10 @@ static void created(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "intake", "created id=%s channel=%s state=%s by=%s", id,
 		       it->channel, state, it->call.who->name);
-		reply_ticket(req, 201, id, state, it->channel,
-			     hl_reply_str(reply, 3, b1, sizeof(b1)));
+		reply_ticket(req, 201, reply, it->channel);
 	} else if (strcmp(status, "replayed") == 0) {
 		hl_http_set_header(req, "Idempotent-Replayed", "true");
-		reply_ticket(req, 201, id, hl_reply_str(reply, 2, b3, sizeof(b3)), it->channel,
-			     hl_reply_str(reply, 3, b1, sizeof(b1)));
+		reply_ticket(req, 201, reply, it->channel);
 	} else if (strcmp(status, "conflict") == 0) {
 		hl_http_reply_error(req, 409, "Idempotency-Key",
 				    "this Idempotency-Key was used for ticket %s with a different "
@@ -172,13 +183,32 @@ static void created(struct redisReply *reply, void *arg)
 
 /* Arguments of lua/ticket_create.lua after the common four. */
 struct create_args {
-	const char *argv[14 + 2 * HL_INPUT_FIELDS_MAX];
-	size_t lens[14 + 2 * HL_INPUT_FIELDS_MAX];
+	const char *argv[16 + 2 * HL_INPUT_FIELDS_MAX];
+	size_t lens[16 + 2 * HL_INPUT_FIELDS_MAX];
 	int argc;
 	char date[HL_TIME_BUFLEN], idem_key[sizeof(HL_KEY_IDEM) + 64 + 256];
 	char body_hash[HL_SHA256_HEX_LEN + 1], ttl[24], rate_key[sizeof(HL_KEY_RATE) + 128];
-	char rate_limit[24], rate_window[24];
+	char rate_limit[24], rate_window[24], citizen_due[24];
 };
+
+/* The answer time the citizen can be promised: the SLA policy's answer limit for the
+ * ticket as it came in, counted from now in the working-day calendar. */
+static int promise(const struct hl_call *call, const struct hl_ticket_input *in, char *out)
+{
+	struct hl_ticket_field fields[HL_INPUT_FIELDS_MAX];
+	struct hl_ticket view = {in->nfields, fields, 0, NULL};
+	const struct hl_sla_policy *p;
+	int64_t due;
+
+	for (size_t i = 0; i < in->nfields; i++)
+		fields[i] = (struct hl_ticket_field){in->fields[i].name, in->fields[i].value};
+	p = hl_sla_match(call->world->sla, &view, NULL);
+	due = hl_calendar_add(call->world->calendar, call->now_ms, p->limit[HL_CLOCK_ANSWER]);
+	if (due < 0)
+		return -1;
+	snprintf(out, 24, "%lld", (long long)due);
+	return 0;
+}
 
 static void push(struct create_args *a, const char *value, size_t len)
 {
@@ -274,6 +304,10 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 	for (size_t i = 0; i < in.nfields; i++) {
 		push_str(&a, in.fields[i].name);
 		push(&a, in.fields[i].value, in.fields[i].len);
+	}
+	if (!in.answered_on_call && promise(&call, &in, a.citizen_due) == 0) {
+		push_str(&a, "citizen_due_ms");
+		push_str(&a, a.citizen_due);
 	}
 
 	if (!(it = calloc(1, sizeof(*it)))) {

@@ -34,7 +34,8 @@
 static const char *const summary_fields[] = {
 	"id",		"channel",   "state",	 "title",      "type",	     "urgency",
 	"department",	"address",   "district", "caller_phone", "created_ms", "updated_ms",
-	"confidential", "created_by",
+	"confidential", "created_by", "sign_due_ms", "answer_due_ms", "citizen_due_ms",
+	"sign_status",	"answer_status",
 };
 #define NSUMMARY (sizeof(summary_fields) / sizeof(summary_fields[0]))
 
@@ -82,11 +83,13 @@ static void add_field(struct json_object *t, const char *name, const char *value
 {
 	char when[HL_TIME_BUFLEN];
 
-	if (strcmp(name, "created_ms") == 0 || strcmp(name, "updated_ms") == 0) {
-		char key[16];
+	size_t n = strlen(name);
+
+	if (n > 3 && n < 48 && strcmp(name + n - 3, "_ms") == 0) { /* a time: ISO 8601 */
+		char key[48];
 
 		hl_time_format_iso(strtoll(value, NULL, 10), when);
-		snprintf(key, sizeof(key), "%.*s_at", (int)(strlen(name) - 3), name);
+		snprintf(key, sizeof(key), "%.*s_at", (int)(n - 3), name);
 		json_object_object_add(t, key, json_object_new_string(when));
 	} else if (strcmp(name, "lat") == 0 || strcmp(name, "lng") == 0) {
 		struct json_object *c;

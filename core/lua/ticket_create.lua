@@ -8,7 +8,7 @@
 -- ARGV[11] rate window (ms)                         ARGV[12] initial state
 -- ARGV[13] channel   ARGV[14] caller phone ('' for none)
 -- ARGV[15...] field, value pairs to store
--- Returns {'created', id, state, created_ms} | {'replayed', id, state, created_ms} |
+-- Returns {'created' or 'replayed', id, state, created_ms, citizen_due_ms or ''} |
 --         {'conflict', id} | {'rate_limited', retry_after_ms}
 local date, idem, body_hash, idem_ttl = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local rate_key, rate_limit, rate_window = ARGV[9], tonumber(ARGV[10]), ARGV[11]
@@ -20,8 +20,8 @@ if idem ~= '' then
     local sep = string.find(prior, ' ', 1, true)
     local id = string.sub(prior, 1, sep - 1)
     if string.sub(prior, sep + 1) ~= body_hash then return {'conflict', id} end
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'created_ms')
-    return {'replayed', id, t[1] or '', t[2] or ''}
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'created_ms', 'citizen_due_ms')
+    return {'replayed', id, t[1] or '', t[2] or '', t[3] or ''}
   end
 end
 
@@ -72,4 +72,4 @@ local address = redis.call('HGET', tkey, 'address')
 if address then redis.call('ZADD', k_index('addr:' .. address), NOW, id) end
 
 if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
-return {'created', id, state, NOW}
+return {'created', id, state, NOW, redis.call('HGET', tkey, 'citizen_due_ms') or ''}

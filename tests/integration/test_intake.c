@@ -109,6 +109,11 @@ Test(intake, hotline_ticket_created_with_audit_and_routing_entry)
 	cr_expect_str_eq(member(r.body, "state", state, sizeof(state)), "received");
 	cr_expect(strstr(member(r.body, "created_at", created, sizeof(created)), "+08:00"),
 		  "%s", created);
+	/* An urgent report: the urgent policy promises an answer within 2 hours. */
+	char promised[64];
+	cr_expect(strstr(member(r.body, "promised_answer_by", promised, sizeof(promised)),
+			 "+08:00"),
+		  "no promised answer time: %s", r.body);
 	cr_assert_not_null(hlt_response_header(&r, "Location", loc, sizeof(loc)));
 	cr_expect(strstr(loc, id));
 	hlt_response_free(&r);
