@@ -15,6 +15,7 @@ static const struct hl_option top_schema[] = {
 	{"auth", HL_OPT_SECTION, 1, NULL, "who may call the API"},
 	{"intake", HL_OPT_SECTION, 0, NULL, "how new tickets are taken in"},
 	{"routing", HL_OPT_SECTION, 0, NULL, "how tickets are dispatched (派单)"},
+	{"reports", HL_OPT_SECTION, 0, NULL, "accountability reports"},
 	{"timezone", HL_OPT_STRING, 0, "Asia/Shanghai", "zone for deadlines and logs"},
 	{"shutdown_timeout", HL_OPT_DURATION, 0, "10s", "how long in-flight work may take at stop"},
 	{"test_clock", HL_OPT_BOOL, 0, "false", "tests only: a clock moved by POST /v1/test/clock"},
@@ -77,6 +78,13 @@ static const struct hl_option calendar_schema[] = {
 	 "office periods of a working day (default 09:00-12:00, 13:30-17:30)"},
 	{"day_ends", HL_OPT_STRING, 0, "midnight",
 	 "where a working day ends for wd deadlines: midnight or office_close"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option reports_schema[] = {
+	{"response_weight", HL_OPT_INT, 0, "30", "weight of the response rate (响应率) in the score"},
+	{"resolution_weight", HL_OPT_INT, 0, "40", "weight of the resolution rate (解决率)"},
+	{"satisfaction_weight", HL_OPT_INT, 0, "30", "weight of the satisfaction rate (满意率)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -354,6 +362,7 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->auth, "auth", auth_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->intake, "intake", intake_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->routing, "routing", routing_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->reports, "reports", reports_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->calendar, "calendar", calendar_schema, err, errlen) < 0 ||
 	    resolve_values(cfg, err, errlen) < 0 || read_calendar(cfg, err, errlen) < 0 ||
 	    load_plugins(cfg, err, errlen) < 0)

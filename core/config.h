@@ -27,7 +27,7 @@ struct hl_config {
 	char *dir; /* directory of the file; relative paths in it are resolved against it */
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
-	struct hl_options top, http, redis, log, auth, intake, routing, calendar;
+	struct hl_options top, http, redis, log, auth, intake, routing, reports, calendar;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;

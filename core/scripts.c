@@ -35,4 +35,12 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/due_claim.lua.inc"
 	},
+	[HL_SCRIPT_REPORT_UNITS] = {"report_units",
+#include "lua/lib.lua.inc"
+#include "lua/report_units.lua.inc"
+	},
+	[HL_SCRIPT_REPORT_TICKETS] = {"report_tickets",
+#include "lua/lib.lua.inc"
+#include "lua/report_tickets.lua.inc"
+	},
 };

@@ -16,6 +16,8 @@ enum hl_script_id {
 	HL_SCRIPT_ROUTE_COMMIT,    /* lua/route_commit.lua */
 	HL_SCRIPT_TICKET_STEP,     /* lua/ticket_step.lua */
 	HL_SCRIPT_DUE_CLAIM,       /* lua/due_claim.lua */
+	HL_SCRIPT_REPORT_UNITS,    /* lua/report_units.lua */
+	HL_SCRIPT_REPORT_TICKETS,  /* lua/report_tickets.lua */
 	HL_SCRIPT_COUNT
 };
 

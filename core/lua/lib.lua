@@ -36,13 +36,21 @@ local function notice(audience, id, event, note)
 end
 
 -- An entry on the accountability ledger (hl:ledger): what a unit did or failed to do.
+-- Its stream id carries the daemon's time (never going back), so that reports read a
+-- period with XRANGE.
 local function ledger(unit, id, event, fields)
   local entry = {'at', NOW, 'unit', unit or '', 'id', id, 'event', event}
   for k, v in pairs(fields or {}) do
     entry[#entry + 1] = k
     entry[#entry + 1] = tostring(v)
   end
-  redis.call('XADD', P .. 'ledger', '*', unpack(entry))
+  local ms = tonumber(NOW)
+  local top = redis.call('XREVRANGE', P .. 'ledger', '+', '-', 'COUNT', 1)
+  if top[1] then
+    local top_ms = tonumber(string.match(top[1][1], '^(%d+)'))
+    if top_ms > ms then ms = top_ms end
+  end
+  redis.call('XADD', P .. 'ledger', string.format('%d', ms) .. '-*', unpack(entry))
 end
 
 -- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.

@@ -59,6 +59,7 @@ local function dispatch_to(code, from, note)
   redis.call('ZADD', k_index('dept:' .. code), t[6], id)
   move_state(id, from, 'dispatched')
   tell_unit(code, id, 'dispatched', note)
+  ledger(code, id, 'dispatched', {})
 end
 
 -- How late (ms, 0 when in time) a step is against a deadline field's value.

@@ -220,3 +220,97 @@ Test(escalation, stages_due_while_stopped_fire_at_the_next_start_marked_late)
 	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(daemon_.log));
 	cr_expect_eq(times(id, "sign warning"), 1);
 }
+
+/* Takes a step as `token`; expects 200. */
+static void act(const char *token, const char *id, const char *step, const char *body)
+{
+	struct hlt_response r;
+	char path[96];
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, step);
+	cr_assert_eq(hlt_request(daemon_.port, "POST", path, token, NULL, body ? body : "{}", &r),
+		     200, "%s %s: %s", step, id, r.body);
+	hlt_response_free(&r);
+}
+
+static double unit_rate(struct json_object *units, const char *unit, const char *key)
+{
+	for (size_t i = 0; i < json_object_array_length(units); i++) {
+		struct json_object *u = json_object_array_get_idx(units, i), *v;
+
+		json_object_object_get_ex(u, "unit", &v);
+		if (strcmp(json_object_get_string(v), unit) == 0) {
+			if (!json_object_object_get_ex(u, key, &v) || !v)
+				return -1;
+			return json_object_get_double(v);
+		}
+	}
+	return -2;
+}
+
+Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
+{
+	char t[4][32];
+	struct hlt_response r;
+
+	start(&daemon_, NULL);
+	for (int i = 0; i < 4; i++)
+		create_urgent(&daemon_, t[i], sizeof(t[i]));
+	advance(&daemon_, "10m");
+	act(HLT_TOKEN_WATER, t[0], "sign", NULL);
+	act(HLT_TOKEN_WATER, t[1], "sign", NULL);
+	act(HLT_TOKEN_WATER, t[3], "return", "{\"reason\":\"属燃气\"}");
+	act(HLT_TOKEN_SUPERVISOR, t[3], "approve-return", "{\"department\":\"gas\"}");
+	advance(&daemon_, "25m"); /* 35m: past the 30m sign-for limit */
+	act(HLT_TOKEN_WATER, t[2], "sign", NULL);
+	advance(&daemon_, "5m"); /* 40m */
+	act(HLT_TOKEN_WATER, t[0], "answer", "{\"answer\":\"已修复\"}");
+	act(HLT_TOKEN_WATER, t[1], "answer", "{\"answer\":\"已修复\"}");
+	advance(&daemon_, "100m"); /* 140m: past the 2h answer limit */
+	act(HLT_TOKEN_WATER, t[2], "answer", "{\"answer\":\"已修复\"}");
+	act(HLT_TOKEN_AGENT, t[0], "callback", "{\"satisfaction\":\"satisfied\",\"solved\":\"solved\"}");
+	act(HLT_TOKEN_AGENT, t[1], "callback",
+	    "{\"satisfaction\":\"unsatisfied\",\"solved\":\"unsolved\"}");
+	act(HLT_TOKEN_AGENT, t[2], "callback",
+	    "{\"satisfaction\":\"basically_satisfied\",\"solved\":\"solved\"}");
+
+	/* By hand, for water: received 4; signed 3, 2 in time: 及时签收率 66.7; returned 1 of
+	 * 4: 回退率 25.0; answered 3, 2 in time: 按时办结率 66.7; reopened 1 of 3: 重办率 33.3;
+	 * 响应率 = signed in time / received = 50.0; 解决率 = solved 2 of 3 call-backs = 66.7;
+	 * 满意率 = 2 of 3 not unsatisfied = 66.7; score = (50*30 + 66.7*40 + 66.7*30) / 100. */
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units?from=2000-01-01",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	struct json_object *o = json_tokener_parse(r.body), *units;
+	cr_assert(json_object_object_get_ex(o, "units", &units), "%s", r.body);
+	cr_expect_float_eq(unit_rate(units, "water", "received"), 4, 1e-9, "%s", r.body);
+	cr_expect_float_eq(unit_rate(units, "water", "sign_rate"), 66.7, 1e-9, "%s", r.body);
+	cr_expect_float_eq(unit_rate(units, "water", "return_rate"), 25.0, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "answer_rate"), 66.7, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "reopen_rate"), 33.3, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "response_rate"), 50.0, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "resolution_rate"), 66.7, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "satisfaction_rate"), 66.7, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "score"), 61.7, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "gas", "received"), 1, 1e-9, "the reassigned one");
+	json_object_put(o);
+	hlt_response_free(&r);
+
+	/* Each figure leads to its tickets; the CSV says the same. */
+	cr_assert_eq(hlt_request(daemon_.port, "GET",
+				 "/v1/reports/units/water/tickets?metric=answered_on_time",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, t[0]) && strstr(r.body, t[1]) && !strstr(r.body, t[2]), "%s",
+		  r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units?format=csv",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, "water,\"武汉市水务集团有限公司\",4,3,2,1,3,2,"), "%s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL,
+				 NULL, &r),
+		     403);
+	hlt_response_free(&r);
+}

@@ -127,7 +127,7 @@ Test(config, full_file_read_through_getters)
 Test(config, unknown_top_level_key)
 {
 	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: r\nlisen: 1\n", "4:1",
-		 "unknown key 'lisen' (expected one of: http, redis, log, auth, intake, routing, timezone");
+		 "unknown key 'lisen' (expected one of: http, redis, log, auth, intake, routing, reports, timezone");
 }
 
 Test(config, unknown_key_in_section)
