@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "duration.h"
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
@@ -252,6 +253,8 @@ static void get_ticket(struct evhttp_request *req, const char *param, void *arg)
 /* The filters of GET /v1/tickets, checked. */
 struct list_query {
 	const char *state, *department, *channel, *cursor;
+	int overdue;        /* only tickets with a clock past its deadline */
+	int64_t due_within; /* only tickets with a deadline within this many ms, or 0 */
 	char phone[24];
 	char since[24], until[24]; /* ms, or -inf / +inf */
 	char cursor_score[24], cursor_id[32];
@@ -345,13 +348,28 @@ static int parse_list_query(struct evhttp_request *req, const struct hl_world *w
 				return bad_param(req, k, "expected a number from 1 to %d, got '%s'",
 						 PAGE_MAX, v);
 			snprintf(q->limit, sizeof(q->limit), "%ld", n);
+		} else if (strcmp(k, "overdue") == 0) {
+			if (strcmp(v, "true") != 0)
+				return bad_param(req, k, "expected true, got '%s'", v);
+			q->overdue = 1;
+		} else if (strcmp(k, "due_within") == 0) {
+			struct hl_duration d;
+			char err[160];
+
+			if (hl_duration_parse(v, &d, err, sizeof(err)) < 0 || d.unit != HL_DUR_WALL_MS ||
+			    d.amount <= 0)
+				return bad_param(req, k, "expected a wall-clock duration such as 2h, "
+							 "got '%s'",
+						 v);
+			q->due_within = d.amount;
 		} else if (strcmp(k, "cursor") == 0) {
 			if (parse_cursor(q, v) < 0)
 				return bad_param(req, k, "'%s' is not a cursor this server gave out", v);
 		} else {
 			return bad_param(req, k,
 					 "unknown parameter '%s'; known: caller_phone, state, "
-					 "department, channel, since, until, limit, cursor",
+					 "department, channel, since, until, overdue, due_within, "
+					 "limit, cursor",
 					 k);
 		}
 	}
@@ -470,7 +488,13 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 		goto fail;
 	}
 	/* The most selective index drives the scan; the other filters are checked per ticket. */
-	if (q.phone[0])
+	if (q.due_within) {
+		snprintf(index, sizeof(index), "due_soon");
+		snprintf(q.since, sizeof(q.since), "%lld", (long long)c->now_ms);
+		snprintf(q.until, sizeof(q.until), "%lld", (long long)(c->now_ms + q.due_within));
+	} else if (q.overdue)
+		snprintf(index, sizeof(index), "overdue");
+	else if (q.phone[0])
 		snprintf(index, sizeof(index), "phone:%s", q.phone);
 	else if (q.department)
 		snprintf(index, sizeof(index), "dept:%s", q.department);

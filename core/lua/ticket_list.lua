@@ -1,6 +1,7 @@
 -- Lists tickets newest first from one index (the most selective the filters allow),
 -- checking the other filters on each ticket, in pages.
--- ARGV[5]  index name (all, phone:<n>, dept:<code>, state:<s>, channel:<c>)
+-- ARGV[5]  index name (all, phone:<n>, dept:<code>, state:<s>, channel:<c>, overdue
+--          (scored by when they went overdue), or due_soon: see below)
 -- ARGV[6]  lowest created_ms ('-inf' for none)   ARGV[7] highest ('+inf' for none)
 -- ARGV[8]  cursor score, '' on the first page    ARGV[9] cursor id
 -- ARGV[10] page size   ARGV[11] most tickets to examine in this call
@@ -49,6 +50,23 @@ local function passes(have)
 end
 local names = {}
 for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
+
+-- The supervisors' watch list: tickets with a deadline between lo and hi (index
+-- 'due_soon', read from hl:due), soonest first, in one page.
+if ARGV[5] == 'due_soon' then
+  local out, seen = {'', ''}, {}
+  local due = redis.call('ZRANGE', P .. 'due', lo, hi, 'BYSCORE', 'LIMIT', 0, max_scan)
+  for _, m in ipairs(due) do
+    local id = string.match(m, '^([^|]+)|[^|]+|overdue|')
+    if id and not seen[id] and #out - 2 < limit then
+      seen[id] = true
+      if nfilters == 0 or passes(redis.call('HMGET', k_ticket(id), unpack(fetch))) then
+        out[#out + 1] = redis.call('HMGET', k_ticket(id), unpack(names))
+      end
+    end
+  end
+  return out
+end
 
 local top = hi
 if cur_score ~= '' and (hi == '+inf' or tonumber(cur_score) < tonumber(hi)) then

@@ -155,13 +155,32 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 {
 	char id[32], *v;
 
+	struct hlt_response r;
+
 	start(&daemon_, NULL);
 	create_urgent(&daemon_, id, sizeof(id));
 	cr_expect_str_eq(v = field(id, "sla_policy"), "urgent");
 	free(v);
 	cr_expect_not_null(v = field(id, "sign_due_ms"));
 	free(v);
+	/* On the supervisors' watch list: due within the hour, not yet overdue. */
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?due_within=1h",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?overdue=true",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	cr_expect(!strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
 	walk_through_the_stages(&daemon_, NULL, id);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?overdue=true",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	cr_expect(strstr(r.body, id) && strstr(r.body, "\"sign_status\":\"escalation2\""), "%s",
+		  r.body);
+	hlt_response_free(&r);
 	cr_expect_str_eq(v = field(id, "sign_status"), "escalation2");
 	free(v);
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=fired", 0));
