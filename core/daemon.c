@@ -92,6 +92,32 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+static void notice_sent(struct redisReply *reply, void *arg)
+{
+	(void)arg;
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"%s\"",
+		       reply ? reply->str : "connection lost");
+}
+
+/* host->notify: a notice on hl:notices for its audience. */
+static void send_notice(void *arg, const char *plugin, const char *audience,
+			const char *ticket_id, const char *text)
+{
+	struct hl_daemon *d = arg;
+	char key[96], at[24];
+	const char *argv[] = {"XADD", key,	 "MAXLEN",   "~",      "100000",   "*",
+			      "audience", audience, "id", ticket_id, "event", "notice",
+			      "note", text, "from", plugin, "at", at};
+
+	hl_key(key, sizeof(key), d->prefix, HL_KEY_NOTICES);
+	snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
+	if (hl_redis_command(d->redis, HL_REDIS_COMMANDS, notice_sent, NULL,
+			     (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL) < 0)
+		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"Redis not ready\" audience=%s",
+		       audience);
+}
+
 /* test_clock: true is honoured by the test build only; the shipped daemon refuses it. */
 static int use_test_clock(struct hl_daemon *d, char *err, size_t errlen)
 {
@@ -139,6 +165,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (use_test_clock(d, err, errlen) < 0)
 		return -1;
 	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
+	hl_plugin_host_set_notifier(send_notice, d);
 	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
 	d->escalation = d->redis ? hl_escalation_start(d, ESCALATION_SWEEP_MS) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
@@ -277,6 +304,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 
 void hl_daemon_free(struct hl_daemon *d)
 {
+	hl_plugin_host_set_notifier(NULL, NULL);
 	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
 
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {

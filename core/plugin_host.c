@@ -104,6 +104,26 @@ static const char *host_department_name(struct hl_self *self, const char *code)
 	return d ? d->name : NULL;
 }
 
+static hl_notifier notifier;
+static void *notifier_arg;
+
+void hl_plugin_host_set_notifier(hl_notifier fn, void *arg)
+{
+	notifier = fn;
+	notifier_arg = arg;
+}
+
+static void host_notify(struct hl_self *self, const char *audience, const char *ticket_id,
+			const char *text)
+{
+	if (notifier)
+		notifier(notifier_arg, self->name, audience, ticket_id ? ticket_id : "", text);
+	else
+		hl_log(HL_LOG_WARN, self->log_sub, "notice_dropped audience=%s reason=\"no "
+						   "notice channel\"",
+		       audience);
+}
+
 static const struct hl_host host_table = {
 	.abi_major = HL_ABI_MAJOR,
 	.abi_minor = HL_ABI_MINOR,
@@ -125,6 +145,7 @@ static const struct hl_host host_table = {
 	.related_count = hl_ticket_related_count,
 	.related = hl_ticket_related,
 	.explain = hl_router_explain,
+	.notify = host_notify,
 };
 
 void hl_plugin_cancel_timers(struct hl_self *self)

@@ -63,6 +63,13 @@ void hl_plugins_free(struct hl_plugin_set *set);
 void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const char *ticket_id,
 		     const struct hl_ticket *ticket, const char *detail);
 
+/* Where host->notify sends notices: fn(arg, plugin, audience, ticket id or "", text).
+ * The daemon sets it once it has a Redis client; until then notices are logged as
+ * dropped. */
+typedef void (*hl_notifier)(void *arg, const char *plugin, const char *audience,
+			    const char *ticket_id, const char *text);
+void hl_plugin_host_set_notifier(hl_notifier fn, void *arg);
+
 /* The host table handed to plugins. Static; never freed. */
 const struct hl_host *hl_host_table(void);
 

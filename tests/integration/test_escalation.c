@@ -19,7 +19,9 @@ static char dir[256];
 static struct hlt_redis redis;
 static struct hlt_daemon daemon_;
 
-#define ROUTER "  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"
+#define ROUTER                                                                               \
+	"  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"    \
+	"  - name: escalation\n"
 #define TEST_CLOCK "test_clock: true\nrouting:\n  reclaim_idle: 1s\n"
 
 static void setup(void)
@@ -183,6 +185,13 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 	hlt_response_free(&r);
 	cr_expect_str_eq(v = field(id, "sign_status"), "escalation2");
 	free(v);
+	/* The escalation plugin told each level's audience. */
+	char *notices = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
+	cr_expect(notices && strstr(notices, "audience\nleadership\n") &&
+			  strstr(notices, "audience\nsupervision_office\n") &&
+			  strstr(notices, "audience\nunit:water\n"),
+		  "%s", notices);
+	free(notices);
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=fired", 0));
 }
 
