@@ -1,7 +1,8 @@
 /*
  * Accountability reports for supervisors (DESIGN.md section 8), from the ledger:
  *   GET /v1/reports/units?from=&to=[&format=csv]  per unit: received, signed on time
- *       (及时签收率), returned (回退率), answered on time (按时办结率), extended, reopened
+ *       (及时签收率), returned (回退率), answered on time (按时办结率; also against the
+ *       time promised to the citizen, which a return does not restart), extended, reopened
  *       (重办率), overdue now, escalations by level, and the response (响应率), resolution
  *       (解决率) and satisfaction (满意率) rates with a weighted score (reports.*_weight);
  *   GET /v1/reports/units/{code}/tickets?metric=&from=&to=  the tickets behind a figure.
@@ -36,8 +37,9 @@ struct report_call {
 /* The figures of one unit, as the ledger counts them. */
 struct unit_counts {
 	const char *unit;
-	long dispatched, signed_, signed_on_time, returned, answered, answered_on_time, extended,
-		reopened, callback, satisfied, solved, overdue_now, reminder, escalation[4];
+	long dispatched, signed_, signed_on_time, returned, answered, answered_on_time,
+		answered_citizen_on_time, extended, reopened, callback, satisfied, solved,
+		overdue_now, reminder, escalation[4];
 };
 
 static long *counter(struct unit_counts *u, const char *name)
@@ -52,6 +54,7 @@ static long *counter(struct unit_counts *u, const char *name)
 		{"returned", offsetof(struct unit_counts, returned)},
 		{"answered", offsetof(struct unit_counts, answered)},
 		{"answered_on_time", offsetof(struct unit_counts, answered_on_time)},
+		{"answered_citizen_on_time", offsetof(struct unit_counts, answered_citizen_on_time)},
 		{"extended", offsetof(struct unit_counts, extended)},
 		{"reopened", offsetof(struct unit_counts, reopened)},
 		{"callback", offsetof(struct unit_counts, callback)},
@@ -79,7 +82,7 @@ static double rate(long part, long whole)
 }
 
 struct rates {
-	double sign, ret, answer, reopen, response, resolution, satisfaction, score;
+	double sign, ret, answer, citizen, reopen, response, resolution, satisfaction, score;
 };
 
 static struct rates rates_of(const struct unit_counts *u, const struct hl_config *cfg)
@@ -88,6 +91,8 @@ static struct rates rates_of(const struct unit_counts *u, const struct hl_config
 		.sign = rate(u->signed_on_time, u->signed_),
 		.ret = rate(u->returned, u->dispatched),
 		.answer = rate(u->answered_on_time, u->answered),
+		/* against the time promised to the citizen, which a return does not restart */
+		.citizen = rate(u->answered_citizen_on_time, u->answered),
 		.reopen = rate(u->reopened, u->answered),
 		.response = rate(u->signed_on_time, u->dispatched),
 		.resolution = rate(u->solved, u->callback),
@@ -155,8 +160,8 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 		evbuffer_add_printf(b, "unit,name,received,signed,signed_on_time,returned,answered,"
 				       "answered_on_time,extended,reopened,overdue_now,reminders,"
 				       "escalation1,escalation2,sign_rate,return_rate,answer_rate,"
-				       "reopen_rate,response_rate,resolution_rate,satisfaction_rate,"
-				       "score\r\n");
+				       "citizen_answer_rate,reopen_rate,response_rate,"
+				       "resolution_rate,satisfaction_rate,score\r\n");
 		for (size_t i = 0; i < n; i++) {
 			const struct unit_counts *u = &units[i];
 			const struct hl_department *d =
@@ -172,6 +177,7 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 			csv_rate(b, r.sign);
 			csv_rate(b, r.ret);
 			csv_rate(b, r.answer);
+			csv_rate(b, r.citizen);
 			csv_rate(b, r.reopen);
 			csv_rate(b, r.response);
 			csv_rate(b, r.resolution);
@@ -215,6 +221,7 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 		json_object_object_add(o, "sign_rate", rate_json(r.sign));
 		json_object_object_add(o, "return_rate", rate_json(r.ret));
 		json_object_object_add(o, "answer_rate", rate_json(r.answer));
+		json_object_object_add(o, "citizen_answer_rate", rate_json(r.citizen));
 		json_object_object_add(o, "reopen_rate", rate_json(r.reopen));
 		json_object_object_add(o, "response_rate", rate_json(r.response));
 		json_object_object_add(o, "resolution_rate", rate_json(r.resolution));

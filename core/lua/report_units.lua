@@ -15,6 +15,9 @@ for _, e in ipairs(entries) do
     count(unit, event)
     if (event == 'signed' or event == 'answered') and f.late_ms == '0' then
       count(unit, event .. '_on_time')
+    end
+    if event == 'answered' and f.citizen_late_ms == '0' then
+      count(unit, 'answered_citizen_on_time')
     elseif event == 'callback' then
       if f.satisfaction ~= 'unsatisfied' then count(unit, 'satisfied') end
       if f.solved == 'solved' then count(unit, 'solved') end

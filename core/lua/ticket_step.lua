@@ -20,7 +20,7 @@ local tkey = k_ticket(id)
 if redis.call('EXISTS', tkey) == 0 then return {'missing'} end
 local t = redis.call('HMGET', tkey, 'state', 'department', 'co_units', 'returns',
   'extension_pending', 'created_ms', 'route_seq', 'excluded', 'return_from', 'master',
-  'sign_due_ms', 'answer_due_ms', 'return_until_ms')
+  'sign_due_ms', 'answer_due_ms', 'return_until_ms', 'citizen_due_ms')
 local state, dept, co_units = t[1], t[2], t[3] or ''
 local unit = string.match(ROLE, '^dept:(.+)$')
 
@@ -186,7 +186,8 @@ elseif step == 'answer' then
   redis.call('HSET', tkey, 'answer', text, 'resolved_ms', NOW, 'answered_by', ACTOR)
   redis.call('HDEL', tkey, 'extension_pending')
   move_state(id, state, 'resolved')
-  ledger(dept, id, 'answered', {late_ms = late(t[12])})
+  -- the unit's clock (restarted by a re-dispatch) and the citizen's (never restarted)
+  ledger(dept, id, 'answered', {late_ms = late(t[12]), citizen_late_ms = late(t[14])})
   unschedule(id)
   schedule_from(id, 11)
   audit(id, 'answer', state, 'resolved', text)

@@ -315,6 +315,7 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 	cr_expect_float_eq(unit_rate(units, "water", "sign_rate"), 66.7, 1e-9, "%s", r.body);
 	cr_expect_float_eq(unit_rate(units, "water", "return_rate"), 25.0, 1e-9);
 	cr_expect_float_eq(unit_rate(units, "water", "answer_rate"), 66.7, 1e-9);
+	cr_expect_float_eq(unit_rate(units, "water", "citizen_answer_rate"), 66.7, 1e-9);
 	cr_expect_float_eq(unit_rate(units, "water", "reopen_rate"), 33.3, 1e-9);
 	cr_expect_float_eq(unit_rate(units, "water", "response_rate"), 50.0, 1e-9);
 	cr_expect_float_eq(unit_rate(units, "water", "resolution_rate"), 66.7, 1e-9);
