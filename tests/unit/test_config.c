@@ -253,7 +253,11 @@ Test(config, shipped_configuration_loads)
 
 	cr_assert_eq(hl_config_load(HL_SOURCE_DIR "/etc/hotlined.yaml", &cfg, err, sizeof(err)), 0,
 		     "%s", err);
-	cr_expect_eq(cfg->nplugins, 1);
+	/* routers first, in the order that decides (keyword before its district fallback) */
+	const char *order[] = {"keyword", "district", "tv", "dedup", "escalation", "log"};
+	cr_assert_eq(cfg->nplugins, sizeof(order) / sizeof(order[0]));
+	for (size_t i = 0; i < cfg->nplugins; i++)
+		cr_expect_str_eq(cfg->plugins[i].name, order[i]);
 	hl_config_free(cfg);
 }
 

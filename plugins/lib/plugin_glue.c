@@ -1,0 +1,61 @@
+/* SDK glue for the routing plugins; see plugin_glue.h. */
+#include "plugin_glue.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+void hl_glue_ticket_text(struct hl_ticket_text *text_r, const struct hl_ticket *ticket,
+			 hl_field_fn field)
+{
+	text_r->title = field(ticket, "title");
+	text_r->content = field(ticket, "content");
+	text_r->address = field(ticket, "address");
+	text_r->district = field(ticket, "district");
+}
+
+static enum hl_unit_kind unit_kind(void *arg, const char *code)
+{
+	const struct hl_glue_units *u = arg;
+
+	return u->name(u->self, code) ? HL_UNIT_KNOWN : HL_UNIT_UNKNOWN;
+}
+
+void hl_glue_units_init(struct hl_glue_units *units, hl_dept_name_fn name,
+			struct hl_self *self)
+{
+	*units = (struct hl_glue_units){name, self, {unit_kind, units}};
+}
+
+static void explain_line(void *arg, const char *line)
+{
+	const struct hl_glue_explain *e = arg;
+
+	e->explain(e->decision, "%s", line);
+}
+
+void hl_glue_explain_init(struct hl_glue_explain *e, hl_explain_fn explain,
+			  struct hl_decision *decision)
+{
+	*e = (struct hl_glue_explain){explain, decision, {explain_line, e}};
+}
+
+enum hl_status hl_glue_decide(int rc, const struct hl_route_answer *a,
+			      struct hl_decision *decision)
+{
+	if (rc < 0) {
+		snprintf(decision->reason, sizeof(decision->reason), "out of memory");
+		return HL_ERROR;
+	}
+	if (rc == 0)
+		return HL_DECLINED;
+	snprintf(decision->department, sizeof(decision->department), "%s", a->department);
+	snprintf(decision->item, sizeof(decision->item), "%s", a->item);
+	snprintf(decision->reason, sizeof(decision->reason), "%s", a->reason);
+	hl_utf8_cut(decision->item, sizeof(decision->item) - 1);
+	hl_utf8_cut(decision->reason, sizeof(decision->reason) - 1);
+	decision->score = a->score;
+	/* type came with 1.1: only a host whose decision has it gets it. */
+	if (decision->size >= offsetof(struct hl_decision, type) + sizeof(decision->type))
+		snprintf(decision->type, sizeof(decision->type), "%s", a->type);
+	return HL_OK;
+}

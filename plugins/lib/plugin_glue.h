@@ -1,0 +1,48 @@
+/*
+ * Glue between the plugin SDK's types (hotline/plugin.h) and the routing code of
+ * plugins/lib, for the keyword and district plugins. The host's functions are passed in
+ * as plain function pointers, so this code depends on no host being there and the unit
+ * tests can drive it with fakes.
+ */
+#ifndef HL_PLUGIN_GLUE_H
+#define HL_PLUGIN_GLUE_H
+
+#include <hotline/plugin.h>
+
+#include "routing.h"
+
+typedef const char *(*hl_field_fn)(const struct hl_ticket *ticket, const char *name);
+typedef const char *(*hl_dept_name_fn)(struct hl_self *self, const char *code);
+typedef void (*hl_explain_fn)(struct hl_decision *decision, const char *fmt, ...);
+
+/* Reads title, content, address and district through `field` (host->ticket_field) into
+ * *text_r. The strings are borrowed like the ticket. */
+void hl_glue_ticket_text(struct hl_ticket_text *text_r, const struct hl_ticket *ticket,
+			 hl_field_fn field);
+
+/* A unit check backed by host->department_name: a code with a name is HL_UNIT_KNOWN (the
+ * host does not tell kinds). Lives in *units, which must outlive the check's use. */
+struct hl_glue_units {
+	hl_dept_name_fn name;
+	struct hl_self *self;
+	struct hl_unit_check check;
+};
+void hl_glue_units_init(struct hl_glue_units *units, hl_dept_name_fn name,
+			struct hl_self *self);
+
+/* An explanation sink that hands each line to host->explain for `decision`. */
+struct hl_glue_explain {
+	hl_explain_fn explain;
+	struct hl_decision *decision;
+	struct hl_explain sink;
+};
+void hl_glue_explain_init(struct hl_glue_explain *e, hl_explain_fn explain,
+			  struct hl_decision *decision);
+
+/* Copies an answer into a decision (department, item, type, score, reason; truncating at
+ * character boundaries) and turns the routing code's result (1, 0, -ENOMEM) into HL_OK,
+ * HL_DECLINED or HL_ERROR. */
+enum hl_status hl_glue_decide(int rc, const struct hl_route_answer *a,
+			      struct hl_decision *decision);
+
+#endif
