@@ -446,6 +446,26 @@ static int apply_scope(struct evhttp_request *req, const struct hl_principal *wh
 
 /* GET /v1/tickets, or with `unit` set GET /v1/departments/{unit}/tickets (the unit's
  * worklist: its own and co-handled tickets, filtered by state as the caller asks). */
+/* The index that drives the scan, the most selective the query allows; every filter is
+ * still checked on each ticket. */
+static void choose_index(const struct list_query *q, char *index, size_t len)
+{
+	if (q->due_within)
+		snprintf(index, len, "due_soon");
+	else if (q->overdue)
+		snprintf(index, len, "overdue");
+	else if (q->phone[0])
+		snprintf(index, len, "phone:%s", q->phone);
+	else if (q->department)
+		snprintf(index, len, "dept:%s", q->department);
+	else if (q->state)
+		snprintf(index, len, "state:%s", q->state);
+	else if (q->channel)
+		snprintf(index, len, "channel:%s", q->channel);
+	else
+		snprintf(index, len, "all");
+}
+
 static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)
 {
 	struct hl_daemon *d = arg;
@@ -487,23 +507,11 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 				    "role %s may not look tickets up by phone", c->who->role);
 		goto fail;
 	}
-	/* The most selective index drives the scan; the other filters are checked per ticket. */
 	if (q.due_within) {
-		snprintf(index, sizeof(index), "due_soon");
 		snprintf(q.since, sizeof(q.since), "%lld", (long long)c->now_ms);
 		snprintf(q.until, sizeof(q.until), "%lld", (long long)(c->now_ms + q.due_within));
-	} else if (q.overdue)
-		snprintf(index, sizeof(index), "overdue");
-	else if (q.phone[0])
-		snprintf(index, sizeof(index), "phone:%s", q.phone);
-	else if (q.department)
-		snprintf(index, sizeof(index), "dept:%s", q.department);
-	else if (q.state)
-		snprintf(index, sizeof(index), "state:%s", q.state);
-	else if (q.channel)
-		snprintf(index, sizeof(index), "channel:%s", q.channel);
-	else
-		snprintf(index, sizeof(index), "all");
+	}
+	choose_index(&q, index, sizeof(index));
 	snprintf(scan, sizeof(scan), "%d", SCAN_MAX);
 	argv[argc++] = index;
 	argv[argc++] = q.since;
