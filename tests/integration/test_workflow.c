@@ -332,3 +332,52 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	cr_expect(pending && strncmp(pending, "0\n", 2) == 0, "entries left pending: %s", pending);
 	free(pending);
 }
+
+Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)
+{
+	struct hlt_response r;
+	char id[32], *v;
+
+	start_with(&daemon_, NULL, PLUGIN("route_async") "  - name: tv\n");
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_TV, NULL,
+				 "{\"channel\":\"tv\",\"title\":\"电视问政：古田停水\",\"content\":\"节目曝光\","
+				 "\"district\":\"硚口区\"}",
+				 &r),
+		     201, "%s", r.body);
+	member(r.body, "id", id, sizeof(id));
+	hlt_response_free(&r);
+	cr_assert(wait_state(id, "dispatched"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = field(id, "sla_policy"), "tv");
+	free(v);
+	v = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
+	cr_expect(v && strstr(v, "audience\nsupervisors\n") && strstr(v, id), "%s", v);
+	free(v);
+}
+
+Test(workflow, a_repeat_report_is_merged_into_the_open_master)
+{
+	char first[32], second[32], *v;
+
+	start_with(&daemon_, NULL, PLUGIN("route_async") "  - name: dedup\n");
+	create(daemon_.port, first, sizeof(first));
+	cr_assert(wait_state(first, "dispatched"));
+	create(daemon_.port, second, sizeof(second)); /* the same caller, the same matter */
+	cr_assert(wait_state(second, "merged"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = field(second, "master"), first);
+	free(v);
+	cr_expect_str_eq(v = field(first, "citizens"), "2");
+	free(v);
+	cr_expect_str_eq(v = field(first, "merged"), second);
+	free(v);
+	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
+	cr_expect(v && strstr(v, "event\nmerged\n"), "the master's unit was not told: %s", v);
+	free(v);
+	/* Nothing runs late against a merged ticket, and a step on it names its master. */
+	v = hlt_redis_cmd(&redis, "SCARD hl:stages:%s", second);
+	cr_expect(v && strcmp(v, "0\n") == 0, "stages left for a merged ticket: %s", v);
+	free(v);
+	char *body = NULL;
+	cr_expect_eq(step(HLT_TOKEN_WATER, second, "sign", NULL, &body), 409);
+	cr_expect(body && strstr(body, first), "%s", body);
+	free(body);
+}
