@@ -74,6 +74,7 @@ int hl_ticket_view_register(struct hl_daemon *d);
 int hl_workflow_register(struct hl_daemon *d);
 int hl_explain_register(struct hl_daemon *d);
 int hl_reports_register(struct hl_daemon *d);
+int hl_admin_register(struct hl_daemon *d);
 /* GET /v1/calendar/deadline (calendar_api.c). */
 int hl_calendar_api_register(struct hl_daemon *d);
 

@@ -9,6 +9,9 @@
 /* Wall-clock Unix time in milliseconds. */
 int64_t hl_clock_now_ms(void);
 
+/* A monotonic clock in nanoseconds, for measuring how long something took. */
+int64_t hl_clock_mono_ns(void);
+
 #ifdef HL_TEST_CLOCK
 /* Moves the clock forward by ms (test builds only). */
 void hl_clock_advance(int64_t ms);

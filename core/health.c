@@ -47,6 +47,11 @@ static struct json_object *plugins_json(const struct hl_plugin_set *set)
 		if (p->desc->version)
 			json_object_object_add(o, "version",
 					       json_object_new_string(p->desc->version));
+		json_object_object_add(o, "calls", json_object_new_uint64(p->calls));
+		json_object_object_add(o, "errors", json_object_new_uint64(p->errors));
+		json_object_object_add(o, "timeouts", json_object_new_uint64(p->timeouts));
+		json_object_object_add(o, "time_ms",
+				       json_object_new_double((double)(p->busy_ns / 1000) / 1000));
 		json_object_array_add(list, o);
 	}
 	return list;

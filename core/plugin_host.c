@@ -104,6 +104,13 @@ static const char *host_department_name(struct hl_self *self, const char *code)
 	return d ? d->name : NULL;
 }
 
+void hl_plugin_account(struct hl_self *self, int64_t start_ns, enum hl_status status)
+{
+	self->calls++;
+	self->errors += status == HL_ERROR;
+	self->busy_ns += hl_clock_mono_ns() - start_ns;
+}
+
 static hl_notifier notifier;
 static void *notifier_arg;
 

@@ -33,6 +33,10 @@ struct hl_self {
 	struct hl_timer *timers;      /* pending timers, cancelled when the instance goes */
 	char log_sub[96];             /* "plugin.<name>" */
 	const struct hl_routes *routes;      /* the department list of its generation */
+	/* Accounting, shown in /healthz: hook calls, those that failed (HL_ERROR), those
+	 * that did not answer within the routing budget, and the time spent in hooks. */
+	uint64_t calls, errors, timeouts;
+	int64_t busy_ns;
 	struct hl_route_call *abandoned;     /* routing calls answered too late (router.c) */
 };
 
@@ -72,6 +76,9 @@ void hl_plugin_host_set_notifier(hl_notifier fn, void *arg);
 
 /* The host table handed to plugins. Static; never freed. */
 const struct hl_host *hl_host_table(void);
+
+/* Counts one hook call that began at start_ns (hl_clock_mono_ns) and answered status. */
+void hl_plugin_account(struct hl_self *self, int64_t start_ns, enum hl_status status);
 
 /* Number of timers an instance still has pending (for tests and health). */
 size_t hl_plugin_pending_timers(const struct hl_self *self);

@@ -2,9 +2,12 @@
 #include "plugin_host.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
@@ -35,6 +38,43 @@ static void retire(struct hl_self *self)
 	free(self->name);
 	free(self->file);
 	free(self);
+}
+
+/*
+ * dlopen()s a private copy of the file. The dynamic loader hands back the mapping it
+ * already has for a path that is still loaded (by the generation a reload replaces), so
+ * a plugin file replaced on disk would otherwise keep running as its old version. The
+ * copy is unlinked at once; its mapping lives as long as the handle.
+ */
+static void *open_private_copy(const char *file, char *why, size_t len)
+{
+	char copy[] = "/tmp/hotline-plugin-XXXXXX";
+	char buf[65536];
+	int in = open(file, O_RDONLY | O_CLOEXEC), out = -1, ok = 1;
+	ssize_t n = 0;
+	void *dl = NULL;
+
+	if (in < 0) {
+		snprintf(why, len, "cannot load: %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	out = mkstemp(copy);
+	while (out >= 0 && ok && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = write(out, buf, (size_t)n) == n;
+	if (out < 0 || !ok || n < 0 || close(out) < 0) {
+		snprintf(why, len, "cannot copy %s to load it: %s", file, strerror(errno));
+		if (out >= 0)
+			unlink(copy);
+		close(in);
+		return NULL;
+	}
+	close(in);
+	dlerror();
+	dl = dlopen(copy, RTLD_NOW | RTLD_LOCAL);
+	if (!dl)
+		snprintf(why, len, "cannot load: %s", dlerror());
+	unlink(copy);
+	return dl;
 }
 
 static int valid_name(const char *name)
@@ -93,12 +133,8 @@ static int load_one(const struct hl_config *cfg, const struct hl_plugin_conf *pc
 	self->base = base;
 	self->routes = routes;
 	snprintf(self->log_sub, sizeof(self->log_sub), "plugin.%s", self->name);
-	dlerror();
-	self->dl = dlopen(self->file, RTLD_NOW | RTLD_LOCAL);
-	if (!self->dl) {
-		snprintf(why, sizeof(why), "cannot load: %s", dlerror());
+	if (!(self->dl = open_private_copy(self->file, why, sizeof(why))))
 		goto fail;
-	}
 	self->desc = dlsym(self->dl, "hl_plugin");
 	if (!self->desc) {
 		snprintf(why, sizeof(why),
@@ -188,8 +224,12 @@ void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const ch
 
 	for (size_t i = 0; i < set->n; i++) {
 		struct hl_self *self = set->plugins[i];
-		if (HOOK(self, on_event))
+		int64_t start = hl_clock_mono_ns();
+
+		if (HOOK(self, on_event)) {
 			HOOK(self, on_event)(self->state, &ev);
+			hl_plugin_account(self, start, HL_OK);
+		}
 	}
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "plugin_host.h"
 #include "routes.h"
@@ -205,6 +206,7 @@ static void budget_spent(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	hl_log(HL_LOG_WARN, "router", "plugin_timeout plugin=%s budget_ms=%lld", c->self->name,
 	       (long long)run->budget_ms);
+	c->self->timeouts++;
 	c->status = HL_AGAIN;
 	record_step(run, c, "no answer within the time budget");
 	abandon(c);
@@ -230,6 +232,7 @@ void hl_router_route_done(struct hl_route_call *c, enum hl_status status)
 		return;
 	c->answered = 1;
 	c->status = status == HL_AGAIN ? HL_ERROR : status;
+	c->self->errors += c->status == HL_ERROR && !c->in_hook;
 	if (status == HL_AGAIN)
 		snprintf(c->decision.reason, sizeof(c->decision.reason),
 			 "answered HL_AGAIN to route_done");
@@ -285,6 +288,7 @@ static void ask(struct hl_route_run *run, struct hl_self *self,
 	struct timeval tv = {(time_t)(run->budget_ms / 1000),
 			     (suseconds_t)(run->budget_ms % 1000) * 1000};
 	enum hl_status st;
+	int64_t start;
 
 	if (!c) {
 		finish(run, HL_ROUTE_MANUAL, "out of memory routing");
@@ -301,7 +305,9 @@ static void ask(struct hl_route_run *run, struct hl_self *self,
 		c->decision.score = 0;
 	}
 	c->in_hook = 1;
+	start = hl_clock_mono_ns();
 	st = hook(self->state, run->ticket, &c->decision, c);
+	hl_plugin_account(self, start, st);
 	c->in_hook = 0;
 	if (st != HL_AGAIN || c->answered) {
 		if (st != HL_AGAIN)
