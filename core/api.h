@@ -73,6 +73,8 @@ int hl_intake_register(struct hl_daemon *d);
 int hl_ticket_view_register(struct hl_daemon *d);
 int hl_workflow_register(struct hl_daemon *d);
 int hl_explain_register(struct hl_daemon *d);
+/* Answers 503 to the explanations still waiting for a plugin, and frees them (at stop). */
+void hl_explain_cancel_all(struct hl_daemon *d);
 int hl_reports_register(struct hl_daemon *d);
 int hl_admin_register(struct hl_daemon *d);
 /* GET /v1/calendar/deadline (calendar_api.c). */

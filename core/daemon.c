@@ -293,6 +293,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 	hl_http_stop_accepting(d->http);
 	hl_dispatcher_stop(d->dispatcher);
 	hl_escalation_stop(d->escalation);
+	hl_explain_cancel_all(d);
 	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
 	d->deadline = evtimer_new(d->base, deadline_passed, d);
 	if (d->deadline)
@@ -315,6 +316,7 @@ void hl_daemon_free(struct hl_daemon *d)
 	 * server frees the connections those requests belong to; those answers get a short,
 	 * bounded chance to be written out. */
 	hl_redis_free(d->redis);
+	hl_explain_cancel_all(d);
 	hl_dispatcher_free(d->dispatcher);
 	hl_escalation_free(d->escalation);
 	if (hl_http_unsent(d->http) > 0) {

@@ -20,6 +20,7 @@ struct hl_daemon {
 	struct hl_http *http;
 	struct hl_dispatcher *dispatcher;
 	struct hl_escalation *escalation;
+	struct hl_explain_call *explains; /* POST /v1/route/explain in progress (explain.c) */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */

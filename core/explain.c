@@ -20,16 +20,47 @@
 #include "ticket_input.h"
 #include "world.h"
 
-struct explain_call {
+/* One explanation being worked out; on the daemon's list until answered, so that a stop
+ * can answer (and free) the ones a plugin still keeps waiting. */
+struct hl_explain_call {
 	struct hl_call call;
 	struct hl_ticket_input input;
 	struct hl_ticket_field fields[HL_INPUT_FIELDS_MAX];
 	struct hl_ticket ticket;
+	struct hl_route_run *run; /* while a plugin is awaited */
+	struct hl_explain_call *prev, *next;
 };
+
+static void explain_free(struct hl_explain_call *ec)
+{
+	struct hl_daemon *d = ec->call.d;
+
+	if (ec->prev)
+		ec->prev->next = ec->next;
+	else if (d->explains == ec)
+		d->explains = ec->next;
+	if (ec->next)
+		ec->next->prev = ec->prev;
+	hl_ticket_input_free(&ec->input);
+	hl_call_end(&ec->call);
+	free(ec);
+}
+
+void hl_explain_cancel_all(struct hl_daemon *d)
+{
+	while (d->explains) {
+		struct hl_explain_call *ec = d->explains;
+
+		hl_route_cancel(ec->run);
+		hl_http_reply_error(ec->call.req, 503, NULL,
+				    "hotlined is stopping; the explanation was not finished");
+		explain_free(ec);
+	}
+}
 
 static void explained(const struct hl_route_result *r, void *arg)
 {
-	struct explain_call *ec = arg;
+	struct hl_explain_call *ec = arg;
 	struct json_object *body = json_object_new_object();
 	const char *outcome = r->outcome == HL_ROUTE_DISPATCH ? "dispatch"
 			      : r->outcome == HL_ROUTE_MERGE  ? "merge"
@@ -53,15 +84,13 @@ static void explained(const struct hl_route_result *r, void *arg)
 				       json_object_new_string(r->manual_reason));
 	json_object_object_add(body, "steps", json_object_get(r->explanation));
 	hl_http_reply_json(ec->call.req, 200, body);
-	hl_ticket_input_free(&ec->input);
-	hl_call_end(&ec->call);
-	free(ec);
+	explain_free(ec);
 }
 
 static void post_explain(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_daemon *d = arg;
-	struct explain_call *ec = calloc(1, sizeof(*ec));
+	struct hl_explain_call *ec = calloc(1, sizeof(*ec));
 	struct hl_input_error e;
 	const char *raw;
 	size_t len = 0;
@@ -93,11 +122,17 @@ static void post_explain(struct evhttp_request *req, const char *param, void *ar
 							 ec->input.fields[i].value};
 	ec->ticket.nfields = ec->input.nfields;
 	ec->ticket.fields = ec->fields;
+	ec->next = d->explains;
+	if (d->explains)
+		d->explains->prev = ec;
+	d->explains = ec;
 	if (hl_route_start(ec->call.world->plugins, ec->call.world->routes, d->base, &ec->ticket,
 			   NULL, ec->call.world->config->plugin_timeout_ms, 1, explained, ec,
-			   NULL) == 0)
+			   &ec->run) == 0)
 		return;
 	hl_http_reply_error(req, 500, NULL, "out of memory");
+	explain_free(ec);
+	return;
 fail:
 	hl_ticket_input_free(&ec->input);
 	hl_call_end(&ec->call);

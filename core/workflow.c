@@ -69,6 +69,8 @@ struct step_call {
 	struct json_object *body; /* the request's body; text, a1, a2 point into it */
 	const char *text, *a1, *a2;
 	char units[512];
+	char return_until[24]; /* a dispatch's return window, ms ("" otherwise) */
+	const char *policy;    /* a dispatch's SLA policy (borrowed from the world), or "" */
 };
 
 static void step_call_free(struct step_call *sc)
@@ -258,7 +260,7 @@ static int check_body(struct evhttp_request *req, const struct step *st,
 /* Takes the step in Redis, with the clocks it restarts (argc 1, "0", for none). */
 static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 {
-	const char *argv[6 + HL_SLA_ARGS_MAX];
+	const char *argv[8 + HL_SLA_ARGS_MAX];
 	char max_returns[16];
 	int argc = 0;
 
@@ -270,6 +272,8 @@ static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 	argv[argc++] = sc->a1;
 	argv[argc++] = sc->a2;
 	argv[argc++] = max_returns;
+	argv[argc++] = sc->return_until;
+	argv[argc++] = sc->policy ? sc->policy : "";
 	for (int i = 0; i < clocks->argc; i++)
 		argv[argc++] = clocks->argv[i];
 	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, argc, argv, NULL) < 0) {
@@ -291,6 +295,9 @@ static int clocks_for(struct step_call *sc, const struct hl_ticket *t, struct hl
 	hl_sla_args_init(a);
 	switch (sc->step->clocks) {
 	case DISPATCH_CLOCKS:
+		sc->policy = p->name;
+		snprintf(sc->return_until, sizeof(sc->return_until), "%lld",
+			 (long long)hl_calendar_add(w->calendar, now, p->return_window));
 		return hl_sla_args_add(a, p, w->calendar, HL_CLOCK_SIGN, now, -1, &due) |
 		       hl_sla_args_add(a, p, w->calendar, HL_CLOCK_ANSWER, now, -1, &due);
 	case EXTENDED_ANSWER:

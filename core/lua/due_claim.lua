@@ -9,7 +9,7 @@ local most = tonumber(ARGV[5])
 local due = redis.call('ZRANGE', P .. 'due', '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
   'WITHSCORES')
 local runs = {
-  sign = {dispatched = true},
+  sign = {dispatched = true, return_requested = true}, -- a return request does not stop it
   answer = {dispatched = true, accepted = true, return_requested = true, reopened = true},
   callback = {resolved = true},
 }

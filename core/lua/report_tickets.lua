@@ -1,11 +1,20 @@
 -- The tickets behind one figure of the units report: the ledger entries of a unit and a
--- metric in a period. ARGV[5] unit  ARGV[6] metric (a ledger event, or signed_on_time,
--- answered_on_time, satisfied, solved)  ARGV[7] from (ms)  ARGV[8] to (ms).
+-- metric in a period. ARGV[5] unit  ARGV[6] metric (a ledger event, or received,
+-- signed_on_time, answered_on_time, answered_citizen_on_time, satisfied, solved,
+-- overdue_now)  ARGV[7] from (ms)  ARGV[8] to (ms).
 -- Returns the ticket ids, oldest first, each once.
 local unit, metric = ARGV[5], ARGV[6]
-local base = string.gsub(metric, '_on_time$', '')
-if metric == 'satisfied' or metric == 'solved' then base = 'callback' end
 local out, seen = {}, {}
+if metric == 'overdue_now' then -- not a ledger event: the tickets late now
+  for _, id in ipairs(redis.call('ZRANGE', k_index('overdue'), 0, -1)) do
+    if redis.call('HGET', k_ticket(id), 'department') == unit then out[#out + 1] = id end
+  end
+  return out
+end
+if metric == 'received' then metric = 'dispatched' end
+local base = string.gsub(metric, '_on_time$', '')
+if metric == 'answered_citizen_on_time' then base = 'answered' end
+if metric == 'satisfied' or metric == 'solved' then base = 'callback' end
 for _, e in ipairs(redis.call('XRANGE', P .. 'ledger', ARGV[7], ARGV[8])) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
@@ -14,7 +23,9 @@ for _, e in ipairs(redis.call('XRANGE', P .. 'ledger', ARGV[7], ARGV[8])) do
     if metric ~= base then
       hit = (metric == 'satisfied' and f.satisfaction ~= 'unsatisfied') or
             (metric == 'solved' and f.solved == 'solved') or
-            (string.find(metric, '_on_time$') and f.late_ms == '0')
+            (metric == 'answered_citizen_on_time' and f.citizen_late_ms == '0') or
+            (metric ~= 'answered_citizen_on_time' and string.find(metric, '_on_time$') and
+              f.late_ms == '0')
     end
     if hit then seen[f.id] = true; out[#out + 1] = f.id end
   end

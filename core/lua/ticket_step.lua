@@ -9,7 +9,8 @@
 --         separated), working days (extend), satisfaction (callback)
 -- ARGV[9] second argument: solved or unsolved (callback)
 -- ARGV[10] approved returns after which a ticket goes to manual dispatch
--- ARGV[11...] clocks to (re)start, as lib.lua's schedule_from reads them: sign and answer
+-- ARGV[11] end of the return window and ARGV[12] SLA policy, for a dispatch ('' otherwise)
+-- ARGV[13...] clocks to (re)start, as lib.lua's schedule_from reads them: sign and answer
 --          for a dispatch, the new answer deadline for an approved extension, call-back
 --          for an answer, answer for a call-back that reopens the ticket
 -- Each step that a unit is held to also goes on the accountability ledger.
@@ -52,10 +53,13 @@ local function listed(list, code)
   for c in string.gmatch(list, '[^,]+') do if c == code then return true end end
   return false
 end
--- Sends the ticket to a unit: the field, the unit's index and work queue.
+-- Sends the ticket to a unit: the field, its return window and time limits, the unit's
+-- index and work queue.
 local function dispatch_to(code, from, note)
   redis.call('HSET', tkey, 'department', code, 'dispatched_ms', NOW, 'routed_by', ACTOR,
     'route_reason', note)
+  if ARGV[11] ~= '' then redis.call('HSET', tkey, 'return_until_ms', ARGV[11]) end
+  if ARGV[12] ~= '' then redis.call('HSET', tkey, 'sla_policy', ARGV[12]) end
   redis.call('ZADD', k_index('dept:' .. code), t[6], id)
   move_state(id, from, 'dispatched')
   tell_unit(code, id, 'dispatched', note)
@@ -75,7 +79,8 @@ if step == 'sign' then
   if not in_states('dispatched', 'reopened') then return conflict('dispatched or reopened') end
   redis.call('HSET', tkey, 'accepted_ms', NOW, 'signed_by', ACTOR)
   move_state(id, state, 'accepted')
-  ledger(dept, id, 'signed', {late_ms = late(t[11])})
+  -- the unit is held to signing for a dispatch; taking back a reopened ticket is not one
+  if state == 'dispatched' then ledger(dept, id, 'signed', {late_ms = late(t[11])}) end
   unschedule(id, 'sign')
   audit(id, 'sign', state, 'accepted', text)
 
@@ -87,7 +92,6 @@ elseif step == 'return' then
       math.floor(late(t[13]) / 60000) .. ' min ago: a unit asks to return a ticket ' ..
       'soon after dispatch, or handles it')
   end
-  ledger(dept, id, 'returned', {reason = text})
   redis.call('HSET', tkey, 'return_reason', text, 'return_from', state,
     'return_requested_ms', NOW)
   move_state(id, state, 'return_requested')
@@ -99,14 +103,21 @@ elseif step == 'approve_return' then
   if state ~= 'return_requested' then return conflict('return_requested') end
   local returns = (tonumber(t[4]) or 0) + 1
   local excluded = t[8] and (t[8] .. ',' .. dept) or dept
+  if a1 ~= '' and listed(excluded, a1) then
+    return result('conflict', a1 .. ' has returned ticket ' .. id ..
+      ' already; to keep it with ' .. dept .. ', reject the return instead')
+  end
+  ledger(dept, id, 'returned', {reason = redis.call('HGET', tkey, 'return_reason') or ''})
   redis.call('HSET', tkey, 'returns', returns, 'excluded', excluded)
-  redis.call('HDEL', tkey, 'department')
+  -- the unit's pending extension request goes with it
+  redis.call('HDEL', tkey, 'department', 'extension_pending', 'extension_days',
+    'extension_reason')
   redis.call('ZREM', k_index('dept:' .. dept), id)
   tell_unit(dept, id, 'return_approved', text)
   unschedule(id)
   if a1 ~= '' then
     dispatch_to(a1, state, 'reassigned by ' .. ACTOR .. ': ' .. text)
-    schedule_from(id, 11)
+    schedule_from(id, 13)
     audit(id, 'reassign', state, 'dispatched', dept .. ' -> ' .. a1 .. ': ' .. text)
   elseif returns >= max_returns then
     redis.call('HSET', tkey, 'manual_reason', 'returned ' .. returns .. ' times')
@@ -135,7 +146,7 @@ elseif step == 'dispatch' then
   denied = role_only('agent', 'supervisor'); if denied then return denied end
   if state ~= 'pending_manual' then return conflict('pending_manual') end
   dispatch_to(a1, state, 'dispatched by ' .. ACTOR .. ': ' .. text)
-  schedule_from(id, 11)
+  schedule_from(id, 13)
   audit(id, 'dispatch', state, 'dispatched', a1 .. ': ' .. text)
 
 elseif step == 'co_handle' then
@@ -156,7 +167,10 @@ elseif step == 'co_handle' then
 elseif step == 'extend' then
   denied = lead_only(); if denied then return denied end
   if state ~= 'accepted' then return conflict('accepted') end
-  if t[5] == '1' then return result('conflict', 'an extension request is already waiting') end
+  if t[5] == '1' then
+    return result('conflict', 'ticket ' .. id .. ' is ' .. state ..
+      ' and an extension request is already waiting')
+  end
   redis.call('HSET', tkey, 'extension_pending', '1', 'extension_days', a1,
     'extension_reason', text, 'updated_ms', NOW)
   audit(id, 'extension_requested', state, state, a1 .. ' working days: ' .. text)
@@ -164,13 +178,17 @@ elseif step == 'extend' then
 
 elseif step == 'approve_extension' or step == 'reject_extension' then
   denied = role_only('supervisor'); if denied then return denied end
-  if t[5] ~= '1' then return result('conflict', 'no extension request is waiting') end
+  if state ~= 'accepted' then return conflict('accepted') end
+  if t[5] ~= '1' then
+    return result('conflict', 'ticket ' .. id .. ' is ' .. state ..
+      ' and no extension request is waiting')
+  end
   redis.call('HDEL', tkey, 'extension_pending')
   if step == 'approve_extension' then
     local days = redis.call('HGET', tkey, 'extension_days')
     redis.call('HINCRBY', tkey, 'extensions', 1)
     redis.call('HSET', tkey, 'extension_granted_days', days, 'updated_ms', NOW)
-    schedule_from(id, 11)
+    schedule_from(id, 13)
     ledger(dept, id, 'extended', {days = days})
     audit(id, 'extension_approved', state, state, days .. ' working days: ' .. text)
     tell_unit(dept, id, 'extension_approved', days .. ' working days')
@@ -189,7 +207,7 @@ elseif step == 'answer' then
   -- the unit's clock (restarted by a re-dispatch) and the citizen's (never restarted)
   ledger(dept, id, 'answered', {late_ms = late(t[12]), citizen_late_ms = late(t[14])})
   unschedule(id)
-  schedule_from(id, 11)
+  schedule_from(id, 13)
   audit(id, 'answer', state, 'resolved', text)
 
 elseif step == 'callback' then
@@ -204,7 +222,7 @@ elseif step == 'callback' then
     redis.call('HINCRBY', tkey, 'reopens', 1)
     move_state(id, state, 'reopened')
     ledger(dept, id, 'reopened', {})
-    schedule_from(id, 11)
+    schedule_from(id, 13)
     audit(id, 'callback', state, 'reopened', note)
     tell_unit(dept, id, 'reopened', note)
   else

@@ -343,3 +343,57 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 		     403);
 	hlt_response_free(&r);
 }
+
+Test(escalation, returns_keep_clocks_windows_and_requests_straight)
+{
+	char id[32], *v;
+	struct hlt_response r;
+
+	start(&daemon_, NULL);
+	create_urgent(&daemon_, id, sizeof(id));
+	act(HLT_TOKEN_WATER, id, "sign", NULL);
+	act(HLT_TOKEN_WATER, id, "extend", "{\"days\":\"3\",\"reason\":\"待查\"}");
+	advance(&daemon_, "10m");
+	act(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"属燃气\"}");
+	/* The return waits past the answer's warning: the clock runs on meanwhile. */
+	advance(&daemon_, "85m");
+	cr_expect_eq(fired(id, "answer warning", 1), 1, "a stage was dropped during the return");
+	act(HLT_TOKEN_SUPERVISOR, id, "approve-return", "{\"department\":\"gas\"}");
+	/* water's extension request left with water */
+	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/tickets/x/approve-extension", NULL,
+				 NULL, "{}", &r),
+		     401);
+	hlt_response_free(&r);
+	char path[96];
+	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-extension", id);
+	cr_expect_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL, "{}", &r),
+		     409, "%s", r.body);
+	hlt_response_free(&r);
+	v = field(id, "extension_pending");
+	cr_expect(!v || !*v || strcmp(v, "(nil)") == 0, "extension still pending: %s", v);
+	free(v);
+	/* gas gets its own return window, counted from its dispatch */
+	advance(&daemon_, "20m");
+	act(HLT_TOKEN_GAS, id, "return", "{\"reason\":\"非燃气管线\"}");
+	/* and the sign clock keeps running while a return waits */
+	advance(&daemon_, "15m");
+	cr_expect_eq(fired(id, "sign overdue", 1), 1, "%s", hlt_read_file(daemon_.log));
+	/* a supervisor may not reassign to a unit that has returned it */
+	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-return", id);
+	cr_expect_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
+				 "{\"department\":\"water\"}", &r),
+		     409, "%s", r.body);
+	hlt_response_free(&r);
+	/* every figure leads to tickets: received, and what is late now */
+	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units/gas/tickets?metric=received",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(daemon_.port, "GET",
+				 "/v1/reports/units/gas/tickets?metric=overdue_now",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, id), "%s", r.body);
+	hlt_response_free(&r);
+}

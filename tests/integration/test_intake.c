@@ -708,7 +708,10 @@ Test(intake, every_201_survives_sigkill_and_restart)
 	start_with(NULL);
 	for (int i = 0; i < 2; i++)
 		pthread_create(&threads[i], NULL, post_until_refused, &runs[i]);
-	usleep(400000);
+	/* kill it mid-stream: once some tickets are in, however slow the machine */
+	for (int waited = 0; waited < 5000 && runs[0].created + runs[1].created < 20; waited += 10)
+		usleep(10000);
+	usleep(50000);
 	kill(daemon_.pid, SIGKILL);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(threads[i], NULL);

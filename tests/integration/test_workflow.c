@@ -5,6 +5,7 @@
  * routing work while one is killed. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,18 +308,30 @@ Test(workflow, explain_routes_without_storing)
 
 Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 {
-	struct hlt_daemon other = {0};
-	enum { N = 120 };
+	struct hlt_daemon victim = {0};
+	enum { N = 120, HELD = 20 };
 	static char ids[N][32];
+	char path[300];
 
-	start_with(&daemon_, "a", PLUGIN("route_async"));
-	start_with(&other, "b", PLUGIN("route_async"));
-	for (int i = 0; i < N; i++) {
-		create(i % 2 || i > N / 2 ? daemon_.port : other.port, ids[i], sizeof(ids[i]));
-		if (i == N / 2)
-			kill(other.pid, SIGKILL); /* while it routes what it was given */
-	}
-	hlt_daemon_stop(&other, SIGKILL, 2000);
+	/* The victim routes slowly (within its budget): killed while it holds entries. */
+	snprintf(path, sizeof(path), "%s/victim", dir);
+	mkdir(path, 0700);
+	victim.extra_yaml = "routing:\n  plugin_timeout: 10s\n  reclaim_idle: 1s\n";
+	hlt_daemon_configure(&victim, path, &redis, PLUGIN("route_async") "    options: {delay: 3s}\n");
+	cr_assert_eq(hlt_daemon_start(&victim), 0, "%s", hlt_read_file(victim.log));
+	cr_assert(hlt_daemon_wait_ready(&victim, 5000));
+	for (int i = 0; i < HELD; i++)
+		create(victim.port, ids[i], sizeof(ids[i]));
+	usleep(300000); /* it has read them and waits for its router */
+	cr_assert_eq(hlt_daemon_stop(&victim, SIGKILL, 2000), 128 + SIGKILL);
+	char *pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	cr_assert(pending && atoi(pending) == HELD, "the victim held %s", pending);
+	free(pending);
+
+	/* The survivor takes its entries over while it routes new ones. */
+	start_with(&daemon_, "survivor", PLUGIN("route_async"));
+	for (int i = HELD; i < N; i++)
+		create(daemon_.port, ids[i], sizeof(ids[i]));
 	for (int i = 0; i < N; i++) {
 		cr_expect(wait_state(ids[i], "dispatched"), "%s not dispatched", ids[i]);
 		char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", ids[i]);
@@ -328,9 +341,38 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 		cr_expect_eq(dispatches, 1, "%s dispatched %d times", ids[i], dispatches);
 		free(audit);
 	}
-	char *pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
 	cr_expect(pending && strncmp(pending, "0\n", 2) == 0, "entries left pending: %s", pending);
 	free(pending);
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=reclaimed", 0),
+		  "the survivor did not take over the dead daemon's entries");
+}
+
+static void *explain_once(void *arg)
+{
+	struct hlt_response r;
+
+	*(int *)arg = hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT,
+				  NULL, ticket_body, &r);
+	hlt_response_free(&r);
+	return NULL;
+}
+
+Test(workflow, an_explanation_waiting_on_a_plugin_is_answered_at_stop)
+{
+	pthread_t thread;
+	int status = 0;
+
+	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n";
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_slow"));
+	daemon_.extra_yaml = NULL;
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0);
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	pthread_create(&thread, NULL, explain_once, &status);
+	usleep(300000);
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 8000), 0, "%s", hlt_read_file(daemon_.log));
+	pthread_join(thread, NULL);
+	cr_expect_eq(status, 503);
 }
 
 Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)

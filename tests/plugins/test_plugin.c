@@ -10,9 +10,9 @@
  *   ROUTE_FAILS    route returns HL_ERROR, reason "catalogue unavailable (test)"
  *   ROUTE_SLOW     route returns HL_AGAIN and answers (HL_OK, department "water") only
  *                  after 60 s, through a host timer: past any sane plugin budget
- *   ROUTE_ASYNC    route returns HL_AGAIN and answers after 20 ms through a host timer:
- *                  HL_OK, department "water", item "async-test", reason "answered later
- *                  (test)"
+ *   ROUTE_ASYNC    route returns HL_AGAIN and answers after `delay` (default 20 ms)
+ *                  through a host timer: HL_OK, department "water", item "async-test",
+ *                  reason "answered later (test)"
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
@@ -23,13 +23,16 @@
 #endif
 #if defined(VARIANT_ROUTE_SLOW)
 #define ANSWER_AFTER_MS 60000
-#elif defined(VARIANT_ROUTE_ASYNC)
-#define ANSWER_AFTER_MS 20
 #endif
 
 #if defined(VARIANT_BAD_DEFAULT)
 static const struct hl_option options[] = {
 	{"window", HL_OPT_DURATION, 0, "ten minutes", "a duration with a broken default"},
+	{NULL, 0, 0, NULL, NULL},
+};
+#elif defined(VARIANT_ROUTE_ASYNC)
+static const struct hl_option options[] = {
+	{"delay", HL_OPT_DURATION, 0, "20ms", "how long before the answer"},
 	{NULL, 0, 0, NULL, NULL},
 };
 #elif defined(ROUTE_VARIANT)
@@ -72,6 +75,7 @@ struct state {
 	const struct hl_host *host;
 	struct hl_self *self;
 	struct answer *pending; /* returned HL_AGAIN, not answered yet (none in ROUTE_FAILS) */
+	uint64_t answer_after_ms;
 };
 
 static enum hl_status test_init(const struct hl_host *host, struct hl_self *self,
@@ -80,13 +84,20 @@ static enum hl_status test_init(const struct hl_host *host, struct hl_self *self
 {
 	struct state *st = calloc(1, sizeof(*st));
 
-	(void)opts;
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return HL_ERROR;
 	}
 	st->host = host;
 	st->self = self;
+#ifdef VARIANT_ROUTE_ASYNC
+	st->answer_after_ms = (uint64_t)host->opt_duration(opts, "delay").amount;
+#elif defined(ANSWER_AFTER_MS)
+	(void)opts;
+	st->answer_after_ms = ANSWER_AFTER_MS;
+#else
+	(void)opts;
+#endif
 	*state_r = st;
 	return HL_OK;
 }
@@ -165,7 +176,7 @@ static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
 	snprintf(decision->reason, sizeof(decision->reason), "catalogue unavailable (test)");
 	return HL_ERROR;
 }
-#elif defined(ANSWER_AFTER_MS)
+#elif defined(VARIANT_ROUTE_SLOW) || defined(VARIANT_ROUTE_ASYNC)
 static void answer_now(void *arg)
 {
 	struct answer *a = arg;
@@ -195,7 +206,7 @@ static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
 		return HL_ERROR;
 	}
 	*a = (struct answer){.next = st->pending, .st = st, .decision = decision, .call = call};
-	if (!st->host->timer_start(st->self, ANSWER_AFTER_MS, answer_now, a)) {
+	if (!st->host->timer_start(st->self, st->answer_after_ms, answer_now, a)) {
 		free(a);
 		snprintf(decision->reason, sizeof(decision->reason), "cannot start a timer (test)");
 		return HL_ERROR;
