@@ -252,7 +252,7 @@ static void answers_written(void *arg)
 	struct hl_daemon *d = arg;
 
 	hl_log(HL_LOG_INFO, "daemon", "stopped");
-	event_base_loopexit(d->base, NULL);
+	exit_loop(d->base);
 }
 
 /* Redis has answered everything: the last answers go out to clients, then the loop ends. */
@@ -305,9 +305,9 @@ void hl_daemon_stop(struct hl_daemon *d)
 
 void hl_daemon_free(struct hl_daemon *d)
 {
-	hl_plugin_host_set_notifier(NULL, NULL);
 	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
 
+	hl_plugin_host_set_notifier(NULL, NULL);
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		if (events[i])
 			event_free(events[i]);

@@ -325,7 +325,8 @@ static void read_arrived(struct redisReply *reply, void *arg)
 		retry_later(disp);
 		return;
 	}
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	/* entries read as the daemon stops stay pending, for another to take over */
+	if (!disp->stopped && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
 	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
 		start_entries(disp, reply->element[0]->element[1]);
 	pump(disp);
@@ -430,11 +431,6 @@ void hl_dispatcher_stop(struct hl_dispatcher *disp)
 	disp->stopped = 1;
 	event_del(disp->retry);
 	event_del(disp->reclaim);
-}
-
-size_t hl_dispatcher_inflight(const struct hl_dispatcher *disp)
-{
-	return disp ? disp->inflight : 0;
 }
 
 void hl_dispatcher_free(struct hl_dispatcher *disp)

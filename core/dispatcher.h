@@ -18,12 +18,10 @@ struct hl_dispatcher;
  * NULL when out of memory. The daemon must outlive the dispatcher. */
 struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
 
-/* Stops taking new work; tickets being routed finish (or stay pending in the group for
- * another daemon to take over). */
+/* Stops taking new work. Tickets being routed are committed if Redis still takes the
+ * commit; otherwise their entries stay pending for another daemon (or the next start)
+ * to take over. */
 void hl_dispatcher_stop(struct hl_dispatcher *disp);
-
-/* Tickets being routed now. */
-size_t hl_dispatcher_inflight(const struct hl_dispatcher *disp);
 
 /* Frees it after the event loop has ended; work still in flight is dropped (its entries
  * stay pending in Redis and are reclaimed). */

@@ -19,7 +19,6 @@ struct hl_explanation {
 	struct json_object *lines; /* array of strings */
 };
 
-struct hl_route_run;
 
 /* One hook invocation a plugin may answer later. When its budget runs out the run moves
  * on without it; the call is then "abandoned" and kept (on its plugin's list) until the

@@ -234,20 +234,35 @@ static void stage(struct hl_sla_stage *s, enum hl_sla_clock clock, const char *n
 	s->audience = audience;
 }
 
+/* Yellow: the warning share of the allowed time, counted in the limit's own unit (working
+ * hours count office time only; working days whole days), else as wall-clock time. */
+static int64_t warning_at(const struct hl_sla_policy *p, struct hl_calendar *cal,
+			  enum hl_sla_clock clock, int64_t start_ms, int64_t deadline,
+			  int from_policy)
+{
+	struct hl_duration share = p->limit[clock];
+	int64_t at = -1;
+
+	share.amount = share.amount * p->warning_percent / 100;
+	if (from_policy && share.unit != HL_DUR_WALL_MS && share.amount > 0)
+		at = hl_calendar_add(cal, start_ms, share);
+	return at >= 0 ? at : start_ms + (deadline - start_ms) * p->warning_percent / 100;
+}
+
 int hl_sla_schedule(const struct hl_sla_policy *p, struct hl_calendar *cal,
 		    enum hl_sla_clock clock, int64_t start_ms, int64_t deadline,
 		    int64_t *deadline_r, struct hl_sla_stage *stages)
 {
 	int64_t at;
-	int n = 0;
+	int n = 0, from_policy = deadline < 0;
 
-	if (deadline < 0)
+	if (from_policy)
 		deadline = hl_calendar_add(cal, start_ms, p->limit[clock]);
 	if (deadline < 0)
 		return -1;
 	*deadline_r = deadline;
 	stage(&stages[n++], clock, "warning",
-	      start_ms + (deadline - start_ms) * p->warning_percent / 100, "");
+	      warning_at(p, cal, clock, start_ms, deadline, from_policy), "");
 	stage(&stages[n++], clock, "overdue", deadline, "");
 	if ((at = hl_calendar_add(cal, deadline, p->reminder)) >= 0)
 		stage(&stages[n++], clock, "reminder", at, p->reminder_audience);

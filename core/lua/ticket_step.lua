@@ -26,6 +26,11 @@ local state, dept, co_units = t[1], t[2], t[3] or ''
 local unit = string.match(ROLE, '^dept:(.+)$')
 
 local function result(kind, why) return {kind, why} end
+-- A unit that neither leads nor co-handles the ticket is told nothing about it (§9).
+if unit and unit ~= dept and
+    not string.find(',' .. co_units .. ',', ',' .. unit .. ',', 1, true) then
+  return {'missing'}
+end
 local function ok() return {'ok', redis.call('HGETALL', tkey)} end
 local function conflict(allowed)
   if state == 'merged' then

@@ -140,8 +140,9 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 	cr_expect(v && strstr(v, id), "not on the unit's queue: %s", v);
 	free(v);
 
-	/* Only the unit signs; a step out of order is a 409 naming the state. */
-	cr_expect_eq(step(HLT_TOKEN_GAS, id, "sign", NULL, NULL), 403);
+	/* Only the unit signs (another unit is not even told the ticket exists); a step out
+	 * of order is a 409 naming the state. */
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "sign", NULL, NULL), 404);
 	cr_expect_eq(step(HLT_TOKEN_WATER, id, "answer", "{\"answer\":\"修好了\"}", &body), 409);
 	cr_expect(strstr(body, "is dispatched") && strstr(body, "accepted or reopened"), "%s",
 		  body);
@@ -155,7 +156,7 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 		"{\"department\":\"gas\",\"note\":\"改派燃气集团\"}", "dispatched");
 	cr_expect_str_eq(v = field(id, "department"), "gas");
 	free(v);
-	cr_expect_eq(step(HLT_TOKEN_WATER, id, "sign", NULL, NULL), 403, "water no longer leads");
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "sign", NULL, NULL), 404, "water no longer leads");
 	STEP_OK(HLT_TOKEN_GAS, id, "sign", NULL, "accepted");
 	STEP_OK(HLT_TOKEN_GAS, id, "extend", "{\"days\":\"5\",\"reason\":\"需更换主管道\"}",
 		"accepted");
@@ -218,7 +219,7 @@ Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
 	free(v);
 
 	/* A dispatcher sends it to a unit by hand; a unit may not. */
-	cr_expect_eq(step(HLT_TOKEN_WATER, id, "dispatch", "{\"department\":\"water\"}", NULL), 403);
+	cr_expect_eq(step(HLT_TOKEN_WATER, id, "dispatch", "{\"department\":\"water\"}", NULL), 404);
 	cr_expect_eq(step(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"nowhere\"}", NULL),
 		     400);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\",\"note\":\"人工派单\"}",
@@ -262,7 +263,7 @@ Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
 	hlt_response_free(&r);
-	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"x\"}", NULL), 403);
+	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"x\"}", NULL), 404);
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "co-handle", "{\"units\":[\"gas\"],\"note\":\"协办\"}",
 		"dispatched");
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 200);
