@@ -5,12 +5,13 @@
 set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages
-# test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof)
+# test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof), prometheus
+#        (only its promtool, which checks the /metrics output)
 # run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
 libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
 libcriterion-dev
-redis-server redis-tools tzdata"
+redis-server redis-tools tzdata prometheus"
 
 missing=""
 for p in $PACKAGES; do

@@ -77,6 +77,7 @@ int hl_explain_register(struct hl_daemon *d);
 void hl_explain_cancel_all(struct hl_daemon *d);
 int hl_reports_register(struct hl_daemon *d);
 int hl_admin_register(struct hl_daemon *d);
+int hl_metrics_register(struct hl_daemon *d);
 /* GET /v1/calendar/deadline (calendar_api.c). */
 int hl_calendar_api_register(struct hl_daemon *d);
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
+
 struct event;
 struct event_base;
 
@@ -21,6 +23,7 @@ struct hl_daemon {
 	struct hl_dispatcher *dispatcher;
 	struct hl_escalation *escalation;
 	struct hl_explain_call *explains; /* POST /v1/route/explain in progress (explain.c) */
+	struct hl_metrics metrics;        /* this process's counters, for GET /metrics */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */

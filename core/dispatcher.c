@@ -44,6 +44,7 @@ struct job {
 	char entry[48], id[32], seq[16];
 	struct hl_ticket ticket;
 	struct hl_route_run *routing; /* while a plugin is awaited */
+	int64_t start_ns;             /* for the routing time histogram */
 	struct job *prev, *next;
 };
 
@@ -122,6 +123,9 @@ static void committed(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "dispatch", "%s id=%s department=%s", outcome, job->id,
 		       dept ? dept : "-");
+		hl_metrics_count(job->disp->d->metrics.transitions, HL_METRIC_NAMES, outcome);
+		hl_metrics_observe(&job->disp->d->metrics.routing,
+				   (double)(hl_clock_mono_ns() - job->start_ns) / 1e9);
 		emit(job,
 		     strcmp(outcome, "dispatched") == 0 ? HL_EV_DISPATCHED
 		     : strcmp(outcome, "merged") == 0	? HL_EV_MERGED
@@ -287,6 +291,7 @@ static void start_entry(struct hl_dispatcher *disp, const redisReply *entry)
 			snprintf(job->seq, sizeof(job->seq), "%s", kv->element[i + 1]->str);
 	}
 	job->world = hl_world_ref(disp->d->world);
+	job->start_ns = hl_clock_mono_ns();
 	job->next = disp->jobs;
 	if (disp->jobs)
 		disp->jobs->prev = job;

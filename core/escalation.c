@@ -54,6 +54,7 @@ static void tell(struct hl_escalation *e, const redisReply *r, size_t at)
 	       fields[0].value, fields[1].value, fields[2].value,
 	       *fields[3].value ? fields[3].value : "-", *fields[6].value ? fields[6].value : "-",
 	       fields[5].value);
+	hl_metrics_count(e->d->metrics.stages, HL_METRIC_NAMES, fields[2].value);
 	hl_plugins_emit(e->d->world->plugins, event_of(fields[2].value), fields[0].value, &view,
 			detail);
 }

@@ -1,9 +1,11 @@
 /* GET /healthz: is the process up, how Redis is, which configuration and plugins run,
- * which calendar years are loaded and which fell back to weekends only. */
+ * which calendar years are loaded and which fell back to weekends only. GET /readyz: can
+ * it do its work. */
 #include <event2/http.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "calendar.h"
@@ -121,7 +123,37 @@ static void healthz(struct evhttp_request *req, const char *param, void *arg)
 	hl_http_reply_json(req, 200, body);
 }
 
+/* GET /readyz: 200 when hotlined can do its work (Redis reachable on both links with the
+ * scripts loaded, plugins loaded, a calendar for this year), else 503 saying what is
+ * missing. A load balancer sends tickets only to a ready daemon. */
+static void readyz(struct evhttp_request *req, const char *param, void *arg)
+{
+	struct hl_daemon *d = arg;
+	struct json_object *body = json_object_new_object(), *missing = json_object_new_array();
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)param;
+	localtime_r(&now, &tm);
+	if (hl_redis_state(d->redis, HL_REDIS_COMMANDS) != HL_REDIS_READY ||
+	    hl_redis_state(d->redis, HL_REDIS_BLOCKING) != HL_REDIS_READY)
+		json_object_array_add(missing,
+				      json_object_new_string("redis (connected, scripts loaded)"));
+	if (!d->world->plugins || d->stopping)
+		json_object_array_add(missing, json_object_new_string(
+						       d->stopping ? "not stopping" : "plugins"));
+	if (!hl_calendar_covers(d->world->calendar, tm.tm_year + 1900))
+		json_object_array_add(missing,
+				      json_object_new_string("a calendar file for this year"));
+	json_object_object_add(body, "ready",
+			       json_object_new_boolean(json_object_array_length(missing) == 0));
+	json_object_object_add(body, "missing", missing);
+	hl_http_reply_json(req, json_object_array_length(missing) ? 503 : 200, body);
+}
+
 int hl_health_register(struct hl_daemon *d)
 {
+	if (hl_http_route(d->http, "/readyz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, readyz, d) < 0)
+		return -1;
 	return hl_http_route(d->http, "/healthz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, healthz, d);
 }

@@ -36,6 +36,7 @@
 struct intake {
 	struct hl_call call;
 	char channel[16];
+	int64_t start_ns; /* for the ingest latency histogram */
 };
 
 /* application/json, optionally with charset=utf-8 (the only charset accepted). */
@@ -156,6 +157,8 @@ static void created(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "intake", "created id=%s channel=%s state=%s by=%s", id,
 		       it->channel, state, it->call.who->name);
+		hl_metrics_count(it->call.d->metrics.received, 4, it->channel);
+		hl_metrics_count(it->call.d->metrics.transitions, HL_METRIC_NAMES, state);
 		reply_ticket(req, 201, reply, it->channel);
 	} else if (strcmp(status, "replayed") == 0) {
 		hl_http_set_header(req, "Idempotent-Replayed", "true");
@@ -177,6 +180,8 @@ static void created(struct redisReply *reply, void *arg)
 	} else {
 		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_create");
 	}
+	hl_metrics_observe(&it->call.d->metrics.ingest,
+			   (double)(hl_clock_mono_ns() - it->start_ns) / 1e9);
 	hl_call_end(&it->call);
 	free(it);
 }
@@ -232,10 +237,12 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 	struct intake *it = NULL;
 	const char *body, *idem = hl_http_header(req, "Idempotency-Key");
 	size_t len = 0;
+	int64_t start_ns;
 
 	(void)param;
 	if (hl_call_begin(&call, req, d) < 0)
 		return;
+	start_ns = hl_clock_mono_ns();
 	cfg = call.world->config;
 	memset(&in, 0, sizeof(in));
 	if (!json_content_type(hl_http_header(req, "Content-Type"))) {
@@ -315,6 +322,7 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 		goto done;
 	}
 	it->call = call;
+	it->start_ns = start_ns;
 	snprintf(it->channel, sizeof(it->channel), "%s", in.channel);
 	if (hl_call_eval(&it->call, HL_SCRIPT_TICKET_CREATE, created, it, a.argc, a.argv,
 			 a.lens) < 0) {

@@ -43,4 +43,8 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/report_tickets.lua.inc"
 	},
+	[HL_SCRIPT_METRICS] = {"metrics",
+#include "lua/lib.lua.inc"
+#include "lua/metrics.lua.inc"
+	},
 };

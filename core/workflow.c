@@ -124,6 +124,8 @@ static void stepped(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "workflow", "step=%s id=%s state=%s by=%s", sc->step->name,
 		       sc->id, hl_ticket_field(&t, "state"), sc->call.who->name);
+		hl_metrics_count(sc->call.d->metrics.transitions, HL_METRIC_NAMES,
+				 hl_ticket_field(&t, "state"));
 		if (event)
 			hl_plugins_emit(sc->call.world->plugins, event, sc->id, &t, sc->step->name);
 		hl_http_reply_json(req, 200, hl_ticket_view(sc->call.who, &t, NULL));

@@ -1,0 +1,92 @@
+/* Integration tests for the operators' endpoints (issue 7): GET /metrics in the
+ * Prometheus text format, checked by promtool, with the figures a ticket's life moves;
+ * GET /readyz ready with Redis and not without. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	hlt_redis_start(&redis, dir);
+	memset(&daemon_, 0, sizeof(daemon_));
+	hlt_daemon_configure(&daemon_, dir, &redis,
+			     "  - name: route_async\n    file: " HL_BUILD_DIR
+			     "/tests/plugins/route_async.so\n");
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+}
+
+static void teardown(void)
+{
+	if (daemon_.pid > 0)
+		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
+	hlt_redis_stop(&redis, 1);
+	hlt_rmtree(dir);
+}
+
+TestSuite(metrics, .init = setup, .fini = teardown, .timeout = 60);
+
+Test(metrics, prometheus_text_that_promtool_accepts)
+{
+	struct hlt_response r;
+	char *text = NULL, path[512], command[1200];
+
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+				 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
+				 "\"address\":\"硚口区\",\"caller_phone\":\"13907150030\"}",
+				 &r),
+		     201);
+	hlt_response_free(&r);
+	for (int waited = 0; waited < 3000; waited += 50) {
+		free(text);
+		text = NULL;
+		cr_assert_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &text), 200);
+		if (strstr(text, "hotline_open_tickets{department=\"water\",state=\"dispatched\"} 1"))
+			break;
+		usleep(50000);
+	}
+	cr_expect(strstr(text, "hotline_tickets_received_total{channel=\"hotline\"} 1"), "%s",
+		  text);
+	cr_expect(strstr(text, "hotline_transitions_total{state=\"dispatched\"} 1"), "%s", text);
+	cr_expect(strstr(text, "hotline_open_tickets{department=\"water\",state=\"dispatched\"} 1"),
+		  "%s", text);
+	cr_expect(strstr(text, "hotline_ingest_request_duration_seconds_count 1"), "%s", text);
+	cr_expect(strstr(text, "hotline_plugin_calls_total{plugin=\"route_async\"} 1"), "%s",
+		  text);
+	cr_expect(strstr(text, "hotline_calendar_fallback 0"), "%s", text);
+	hlt_write_file(dir, "metrics.txt", text, path, sizeof(path));
+	snprintf(command, sizeof(command), "promtool check metrics < '%s' > '%s.out' 2>&1", path,
+		 path);
+	cr_expect_eq(system(command), 0, "promtool: %s.out", path);
+	free(text);
+}
+
+Test(metrics, readyz_follows_redis)
+{
+	char *body = NULL;
+
+	cr_expect_eq(hlt_http(daemon_.port, "GET", "/readyz", NULL, &body), 200, "%s", body);
+	free(body);
+	hlt_redis_stop(&redis, 1);
+	int status = 0;
+	for (int waited = 0; waited < 3000 && status != 503; waited += 50) {
+		status = hlt_http(daemon_.port, "GET", "/readyz", NULL, &body);
+		if (status != 503) {
+			free(body);
+			usleep(50000);
+		}
+	}
+	cr_expect_eq(status, 503);
+	cr_expect(body && strstr(body, "redis"), "%s", body);
+	free(body);
+}
