@@ -157,7 +157,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (!d->http || hl_health_register(d) < 0 || hl_intake_register(d) < 0 ||
 	    hl_ticket_view_register(d) < 0 || hl_workflow_register(d) < 0 ||
 	    hl_explain_register(d) < 0 || hl_reports_register(d) < 0 ||
-	    hl_calendar_api_register(d) < 0 || hl_admin_register(d) < 0) {
+	    hl_calendar_api_register(d) < 0 || hl_admin_register(d) < 0 ||
+	    hl_metrics_register(d) < 0) {
 		if (d->http)
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
