@@ -20,10 +20,20 @@
 #define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
 #define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | addr:<address> | state:<s> |
 				    channel:<c> | dept:<code>: sorted sets of ids scored by
-				    creation time (ms) */
+				    creation time (ms); overdue (by when they went late);
+				    deadlines ("id|clock" by deadline) */
 #define HL_KEY_DEPT "dept:"      /* + unit code: stream, the unit's work queue */
 #define HL_KEY_NOTICES "notices" /* stream: notices for supervisors and dispatchers */
 #define HL_GROUP_ROUTE "route"   /* consumer group of the daemons routing hl:intake */
+#define HL_KEY_OUTBOX "outbox:"  /* + plugin instance name: stream, the jobs of the
+				    plugin's durable outbox (outbox.h); entries are
+				    deleted when done, never trimmed */
+#define HL_KEY_OUTBOX_LEASE "outbox-lease:" /* + plugin instance name: the instance id of
+					       the daemon delivering that outbox, with a
+					       time to live (lua/outbox_lease.lua) */
+#define HL_KEY_DEADLETTER "deadletter" /* stream: outbox jobs a plugin gave up on
+					  (lua/outbox_dead.lua spells it too) */
+#define HL_GROUP_DELIVER "deliver" /* consumer group of each hl:outbox:<name> stream */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

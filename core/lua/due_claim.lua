@@ -18,8 +18,16 @@ for i = 1, #due, 2 do
   local member, at = due[i], due[i + 1]
   if redis.call('ZREM', P .. 'due', member) == 1 then
     local id, clock, stage, audience = string.match(member, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
-    redis.call('SREM', P .. 'stages:' .. id, member)
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'department')
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', clock .. '_next',
+      clock .. '_plan')
+    if t[3] == member then -- the next of the plan: line up the one after it
+      local n, k = 0, 0
+      for s in string.gmatch(t[4] or '', '([^|;]+)|[^;]*') do
+        k = k + 1
+        if s == stage then n = k end
+      end
+      schedule_stage(id, clock, t[4] or '', n + 1)
+    end
     if t[1] and runs[clock] and runs[clock][t[1]] then
       local late = tonumber(NOW) - tonumber(at)
       local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..

@@ -53,22 +53,40 @@ local function ledger(unit, id, event, fields)
   redis.call('XADD', P .. 'ledger', string.format('%d', ms) .. '-*', unpack(entry))
 end
 
+-- A clock's stages (warning, overdue, reminder, escalationN) are kept as a plan on the
+-- ticket (<clock>_plan: "stage|due|audience;..."), and only the next one waits in hl:due
+-- (its member is <clock>_next); due_claim.lua puts the following one in when one fires.
+-- idx:deadlines holds every running clock's deadline ("id|clock"), for the watch list.
+
 -- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.
 local function unschedule(id, clock)
-  local set = P .. 'stages:' .. id
-  for _, m in ipairs(redis.call('SMEMBERS', set)) do
-    if not clock or string.find(m, '|' .. clock .. '|', 1, true) then
-      redis.call('ZREM', P .. 'due', m)
-      redis.call('SREM', set, m)
-    end
-  end
   local tkey = k_ticket(id)
   for _, c in ipairs({'sign', 'answer', 'callback'}) do
-    if not clock or c == clock then redis.call('HDEL', tkey, c .. '_due_ms', c .. '_status') end
+    if not clock or c == clock then
+      local next = redis.call('HGET', tkey, c .. '_next')
+      if next then redis.call('ZREM', P .. 'due', next) end
+      redis.call('ZREM', k_index('deadlines'), id .. '|' .. c)
+      redis.call('HDEL', tkey, c .. '_next', c .. '_plan', c .. '_due_ms', c .. '_status')
+    end
   end
   -- off the supervisors' overdue list once no clock of it is late any more
   local late = redis.call('HMGET', tkey, 'sign_status', 'answer_status', 'callback_status')
   if not (late[1] or late[2] or late[3]) then redis.call('ZREM', k_index('overdue'), id) end
+end
+
+-- Puts a clock's stage number n of its plan in hl:due (none when the plan has no more).
+local function schedule_stage(id, clock, plan, n)
+  local k = 0
+  for stage, due, audience in string.gmatch(plan, '([^|;]+)|([^|;]+)|([^;]*)') do
+    k = k + 1
+    if k == n then
+      local member = id .. '|' .. clock .. '|' .. stage .. '|' .. audience
+      redis.call('ZADD', P .. 'due', due, member)
+      redis.call('HSET', k_ticket(id), clock .. '_next', member)
+      return
+    end
+  end
+  redis.call('HDEL', k_ticket(id), clock .. '_next')
 end
 
 -- Schedules clocks given in ARGV from index i: a count, then per clock its name, its
@@ -80,13 +98,15 @@ local function schedule_from(id, i)
     local clock, deadline, nstages = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
     i = i + 3
     unschedule(id, clock)
-    redis.call('HSET', k_ticket(id), clock .. '_due_ms', deadline)
-    for _ = 1, nstages do
-      local member = id .. '|' .. clock .. '|' .. ARGV[i] .. '|' .. ARGV[i + 2]
-      redis.call('ZADD', P .. 'due', ARGV[i + 1], member)
-      redis.call('SADD', P .. 'stages:' .. id, member)
+    local plan = {}
+    for s = 1, nstages do
+      plan[s] = ARGV[i] .. '|' .. ARGV[i + 1] .. '|' .. ARGV[i + 2]
       i = i + 3
     end
+    plan = table.concat(plan, ';')
+    redis.call('HSET', k_ticket(id), clock .. '_due_ms', deadline, clock .. '_plan', plan)
+    redis.call('ZADD', k_index('deadlines'), deadline, id .. '|' .. clock)
+    schedule_stage(id, clock, plan, 1)
   end
   return i
 end

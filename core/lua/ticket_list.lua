@@ -52,12 +52,13 @@ local names = {}
 for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
 
 -- The supervisors' watch list: tickets with a deadline between lo and hi (index
--- 'due_soon', read from hl:due), soonest first, in one page.
+-- 'due_soon', read from idx:deadlines), soonest first, in one page.
 if ARGV[5] == 'due_soon' then
   local out, seen = {'', ''}, {}
-  local due = redis.call('ZRANGE', P .. 'due', lo, hi, 'BYSCORE', 'LIMIT', 0, max_scan)
+  local due = redis.call('ZRANGE', k_index('deadlines'), lo, hi, 'BYSCORE', 'LIMIT', 0,
+    max_scan)
   for _, m in ipairs(due) do
-    local id = string.match(m, '^([^|]+)|[^|]+|overdue|')
+    local id = string.match(m, '^([^|]+)|')
     if id and not seen[id] and #out - 2 < limit then
       seen[id] = true
       if nfilters == 0 or passes(redis.call('HMGET', k_ticket(id), unpack(fetch))) then
