@@ -19,6 +19,7 @@
 #include "http.h"
 #include "keys.h"
 #include "log.h"
+#include "outbox.h"
 #include "plugin_host.h"
 #include "redis.h"
 #include "version.h"
@@ -168,6 +169,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
 	hl_plugin_host_set_notifier(send_notice, d);
 	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
+	d->outbox = d->redis ? hl_outbox_start(d) : NULL; /* none when out of memory: puts fail */
 	d->escalation = d->redis ? hl_escalation_start(d, ESCALATION_SWEEP_MS) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
@@ -293,6 +295,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 	d->stopping = 1;
 	hl_http_stop_accepting(d->http);
 	hl_dispatcher_stop(d->dispatcher);
+	hl_outbox_stop(d->outbox);
 	hl_escalation_stop(d->escalation);
 	hl_explain_cancel_all(d);
 	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
@@ -319,6 +322,7 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_redis_free(d->redis);
 	hl_explain_cancel_all(d);
 	hl_dispatcher_free(d->dispatcher);
+	hl_outbox_free(d->outbox);
 	hl_escalation_free(d->escalation);
 	if (hl_http_unsent(d->http) > 0) {
 		struct timeval flush = {0, 200 * 1000};

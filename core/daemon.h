@@ -21,6 +21,7 @@ struct hl_daemon {
 	struct hl_redis *redis;
 	struct hl_http *http;
 	struct hl_dispatcher *dispatcher;
+	struct hl_outbox *outbox;         /* plugins' durable jobs (outbox.h) */
 	struct hl_escalation *escalation;
 	struct hl_explain_call *explains; /* POST /v1/route/explain in progress (explain.c) */
 	struct hl_metrics metrics;        /* this process's counters, for GET /metrics */

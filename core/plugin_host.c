@@ -1,5 +1,6 @@
 /* The host table handed to plugins: logging, options, ticket fields, clock, timers, and
- * (ABI 1.1) routing completion, department names, related tickets, explanations. */
+ * (ABI 1.1) routing completion, department names, related tickets, explanations, notices,
+ * HTTP requests and the durable outbox. */
 #include "plugin_host.h"
 
 #include <event2/event.h>
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "http_client.h"
 #include "log.h"
+#include "outbox.h"
 #include "router.h"
 #include "routes.h"
 #include "ticket.h"
@@ -131,6 +134,54 @@ static void host_notify(struct hl_self *self, const char *audience, const char *
 		       audience);
 }
 
+static int host_http_post(struct hl_self *self, const char *url, const char *const *headers,
+			  const void *body, size_t len, uint64_t timeout_ms, hl_http_fn fn,
+			  void *arg)
+{
+	if (!self->http && !(self->http = hl_http_client_new(self->base, self->log_sub))) {
+		hl_log(HL_LOG_ERROR, self->log_sub, "http_refused reason=\"out of memory\"");
+		return -1;
+	}
+	return hl_http_client_post(self->http, url, headers, body, len, timeout_ms, fn, arg);
+}
+
+static struct hl_outbox *outbox;
+
+void hl_plugin_host_set_outbox(struct hl_outbox *ob)
+{
+	outbox = ob;
+}
+
+static int host_outbox_put(struct hl_self *self, const void *payload, size_t len)
+{
+	if (outbox)
+		return hl_outbox_put(outbox, self, payload, len);
+	hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"no outbox (daemon not "
+					    "running or stopped)\"");
+	return -1;
+}
+
+static void host_outbox_done(struct hl_self *self, const char *job_id)
+{
+	if (outbox)
+		hl_outbox_done(outbox, self, job_id);
+	else
+		hl_log(HL_LOG_WARN, self->log_sub, "outbox_end_dropped job=%s reason=\"no outbox\" "
+						   "action=left_pending",
+		       job_id);
+}
+
+static void host_outbox_dead(struct hl_self *self, const char *job_id, const char *ticket_id,
+			     const char *reason)
+{
+	if (outbox)
+		hl_outbox_dead(outbox, self, job_id, ticket_id, reason);
+	else
+		hl_log(HL_LOG_WARN, self->log_sub, "outbox_end_dropped job=%s reason=\"no outbox\" "
+						   "action=left_pending",
+		       job_id);
+}
+
 static const struct hl_host host_table = {
 	.abi_major = HL_ABI_MAJOR,
 	.abi_minor = HL_ABI_MINOR,
@@ -153,6 +204,10 @@ static const struct hl_host host_table = {
 	.related = hl_ticket_related,
 	.explain = hl_router_explain,
 	.notify = host_notify,
+	.http_post = host_http_post,
+	.outbox_put = host_outbox_put,
+	.outbox_done = host_outbox_done,
+	.outbox_dead = host_outbox_dead,
 };
 
 void hl_plugin_cancel_timers(struct hl_self *self)

@@ -1,8 +1,8 @@
 /*
  * The plugin host: loads the plugins a configuration names (dlopen, ABI check, option
  * check, init), gives them the host table, owns their timers, tells them of events, and
- * retires them (fini, cancel timers, dlclose). plugin_loader.c loads and retires;
- * plugin_host.c is the host table and the timers.
+ * retires them (fini, cancel timers and HTTP calls, dlclose). plugin_loader.c loads and
+ * retires; plugin_host.c is the host table and the timers.
  *
  * A plugin set belongs to one configuration generation (struct hl_world). All functions
  * run on the event-loop thread.
@@ -38,6 +38,8 @@ struct hl_self {
 	uint64_t calls, errors, timeouts;
 	int64_t busy_ns;
 	struct hl_route_call *abandoned;     /* routing calls answered too late (router.c) */
+	struct hl_http_client *http;  /* its host->http_post calls, made at the first; cancelled
+					 (without callbacks) when the instance is retired */
 };
 
 struct hl_plugin_set {
@@ -60,7 +62,14 @@ typedef enum hl_status (*hl_route_hook)(void *state, const struct hl_ticket *tic
 hl_route_hook hl_plugin_route_hook(const struct hl_self *self);
 hl_route_hook hl_plugin_review_hook(const struct hl_self *self);
 
-/* Retires every plugin in reverse order: fini, pending timers cancelled, dlclose. */
+typedef void (*hl_deliver_hook)(void *state, const char *job_id, const void *payload,
+				size_t len);
+
+/* A plugin's deliver hook (outbox.h), or NULL when it has none (or predates it). */
+hl_deliver_hook hl_plugin_deliver_hook(const struct hl_self *self);
+
+/* Retires every plugin in reverse order: fini, pending timers and HTTP calls cancelled,
+ * dlclose. */
 void hl_plugins_free(struct hl_plugin_set *set);
 
 /* Tells every plugin with an on_event hook. Strings are borrowed for the call. */
@@ -73,6 +82,11 @@ void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const ch
 typedef void (*hl_notifier)(void *arg, const char *plugin, const char *audience,
 			    const char *ticket_id, const char *text);
 void hl_plugin_host_set_notifier(hl_notifier fn, void *arg);
+
+/* Where host->outbox_put, outbox_done and outbox_dead go (outbox.h sets it when it
+ * starts, and NULL when it is freed); without one they log and do nothing (put fails). */
+struct hl_outbox;
+void hl_plugin_host_set_outbox(struct hl_outbox *outbox);
 
 /* The host table handed to plugins. Static; never freed. */
 const struct hl_host *hl_host_table(void);

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "http_client.h"
 #include "log.h"
 #include "router.h"
 
@@ -31,6 +32,7 @@ static void retire(struct hl_self *self)
 	if (self->initialised && HOOK(self, fini))
 		HOOK(self, fini)(self->state);
 	hl_plugin_cancel_timers(self);
+	hl_http_client_free(self->http); /* in flight: cancelled, never called back */
 	hl_router_free_abandoned(self);
 	hl_options_release(&self->options);
 	if (self->dl)
@@ -241,4 +243,9 @@ hl_route_hook hl_plugin_route_hook(const struct hl_self *self)
 hl_route_hook hl_plugin_review_hook(const struct hl_self *self)
 {
 	return HOOK(self, review);
+}
+
+hl_deliver_hook hl_plugin_deliver_hook(const struct hl_self *self)
+{
+	return HOOK(self, deliver);
 }

@@ -47,4 +47,14 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "lua/lib.lua.inc"
 #include "lua/metrics.lua.inc"
 	},
+	[HL_SCRIPT_OUTBOX_LEASE] = {"outbox_lease",
+#include "lua/outbox_lease.lua.inc"
+	},
+	[HL_SCRIPT_OUTBOX_DONE] = {"outbox_done",
+#include "lua/outbox_done.lua.inc"
+	},
+	[HL_SCRIPT_OUTBOX_DEAD] = {"outbox_dead",
+#include "lua/lib.lua.inc"
+#include "lua/outbox_dead.lua.inc"
+	},
 };

@@ -19,6 +19,9 @@ enum hl_script_id {
 	HL_SCRIPT_REPORT_UNITS,    /* lua/report_units.lua */
 	HL_SCRIPT_REPORT_TICKETS,  /* lua/report_tickets.lua */
 	HL_SCRIPT_METRICS,         /* lua/metrics.lua */
+	HL_SCRIPT_OUTBOX_LEASE,    /* lua/outbox_lease.lua */
+	HL_SCRIPT_OUTBOX_DONE,     /* lua/outbox_done.lua */
+	HL_SCRIPT_OUTBOX_DEAD,     /* lua/outbox_dead.lua */
 	HL_SCRIPT_COUNT
 };
 

@@ -8,29 +8,53 @@
  *         HL_PLUGIN_HEADER, .name = "example", .init = ..., .on_event = ..., .fini = ...
  *     };
  *
+ * Build it with -fPIC -fvisibility=hidden -shared -Wl,-z,defs (a reach for a daemon
+ * symbol then fails at link time). `make install` installs this header and a pkg-config
+ * file, hotline-plugin.pc, whose Version is HL_ABI_MAJOR.HL_ABI_MINOR below;
+ * contrib/example-plugin/ is a complete plugin built that way, and its README.md the
+ * guide. This header stays the reference.
+ *
  * ABI rules
  *  - struct hl_plugin and struct hl_host both start with abi_major, abi_minor and size.
  *  - The host loads a plugin when the majors are equal and the plugin's minor is not newer
  *    than the host's. It never compares version strings.
  *  - A minor bump only appends: new members at the end of struct hl_host, struct
- *    hl_plugin, struct hl_event or struct hl_decision, new option types, new event names.
- *    Anything else (reordering, removing, changing a signature or a meaning) is a major.
+ *    hl_plugin, struct hl_event or struct hl_decision, new option types, new event names,
+ *    new ticket field names. Anything else (reordering, removing, changing a signature,
+ *    a type, an enum value, a buffer size such as HL_REASON_MAX, or a meaning or an
+ *    ownership rule; making an optional hook required) is a major.
+ *  - The host reads a descriptor member only when the plugin's size covers it, and a
+ *    plugin reads a member of struct hl_event or struct hl_decision only when their size
+ *    covers it: an older peer simply lacks the newer members.
+ *  - HL_PLUGIN_HEADER declares this header's minor, so the plugin needs a host at least
+ *    that new. A plugin meant to load into older hosts of the same major writes the three
+ *    members itself, with the oldest minor whose members it cannot do without.
  *  - A plugin that wants a host function added in minor N checks host->abi_minor >= N
- *    before calling it.
+ *    before calling it (needed whenever it declares a minor older than N).
  *
  * Calling context
  *  - Every hook and every host function runs on the daemon's single event-loop thread.
  *    Hooks must not block: no sleeping, no blocking I/O. Timers come from the host.
- *  - Host functions may be called from any hook and from timer callbacks, unless their
- *    comment says otherwise.
+ *  - Host functions may be called from any hook (init and fini included) and from timer
+ *    callbacks, unless their comment says otherwise; never from a thread of the
+ *    plugin's own.
+ *  - A reload runs the new instances (init) while the old ones still serve; each
+ *    instance has its own state. Keep everything in that state: whether two instances
+ *    share a static variable is not specified.
  *
  * Ownership
  *  - Strings and structures the host passes to a hook are borrowed: valid until the hook
  *    returns. Copy what you keep.
+ *  - Exceptions, each said where it applies: the option handle and the strings its
+ *    getters return, and department names, live as long as the plugin instance (until
+ *    fini returns); a decision given to a hook that answered HL_AGAIN lives until
+ *    route_done.
  *  - Strings a plugin puts in its descriptor and option table are static and must live as
  *    long as the plugin is loaded.
  *  - State the plugin allocates in init is the plugin's; the host hands it back to every
  *    hook and to fini, which frees it.
+ *  - The host owns every opaque handle (struct hl_self, hl_options, hl_ticket, hl_timer,
+ *    hl_route_call, hl_explanation); a plugin never frees one.
  */
 #ifndef HOTLINE_PLUGIN_H
 #define HOTLINE_PLUGIN_H
@@ -99,8 +123,10 @@ struct hl_duration {
 };
 
 /* Opaque handles. The host owns all of them. */
-struct hl_self;    /* this plugin instance, as the host knows it */
-struct hl_options; /* the plugin's checked configuration subtree */
+struct hl_self;    /* this plugin instance, as the host knows it: valid from init until
+		      fini returns; the host functions that act for the plugin take it */
+struct hl_options; /* the plugin's checked configuration subtree: valid, like the strings
+		      read from it, until fini returns */
 struct hl_ticket;  /* a ticket, read through host->ticket_field */
 struct hl_timer;   /* a one-shot timer started through host->timer_start */
 struct hl_route_call; /* an HL_AGAIN routing answer the host waits for */
@@ -124,6 +150,7 @@ struct hl_route_call; /* an HL_AGAIN routing answer the host waits for */
 #define HL_EV_PENDING_MANUAL "pending_manual" /* ticket: no route; 待人工派单 (1.1) */
 #define HL_EV_MERGED "merged"         /* ticket: 并单 into a master ticket (1.1) */
 
+/* What on_event is given. Borrowed: copy what you keep beyond the call. */
 struct hl_event {
 	uint32_t size;                  /* sizeof(struct hl_event) of the host that sent it */
 	const char *type;               /* one of HL_EV_*, never NULL */
@@ -167,7 +194,15 @@ struct hl_decision {
 	struct hl_explanation *explanation;  /* the host's; write to it with host->explain */
 };
 
+/* A timer callback: runs on the event loop with the arg given to timer_start, under the
+ * same rules as a hook. */
 typedef void (*hl_timer_fn)(void *arg);
+
+/* The answer to host->http_post (1.1): the HTTP status (100..599), or -1 when there was
+ * none (refused, reset, timed out, malformed, a body over 1 MiB); the answer's body,
+ * borrowed for the call (NUL-terminated, len not counting the NUL; may be empty). Runs on
+ * the event loop with the arg given to http_post, under the same rules as a hook. */
+typedef void (*hl_http_fn)(int status, const char *body, size_t len, void *arg);
 
 /*
  * The host table: everything a plugin may ask of the daemon. Members are appended only.
@@ -177,8 +212,9 @@ struct hl_host {
 	uint16_t abi_minor;
 	uint32_t size; /* sizeof(struct hl_host) of the running daemon */
 
-	/* One log line, prefixed with the plugin's name. Never log a citizen's phone or ID
-	 * number unmasked. */
+	/* One log line, prefixed with the plugin's name (sub=plugin.<name> event=<text>);
+	 * write the text as key=value pairs. Never log a citizen's phone or ID number
+	 * unmasked. */
 	void (*log)(struct hl_self *self, enum hl_log_level level, const char *fmt, ...)
 		HL_PRINTF(3, 4);
 
@@ -206,7 +242,9 @@ struct hl_host {
 
 	/* A one-shot timer that calls fn(arg) on the event loop after after_ms. The host
 	 * owns the timer: it is freed after fn returns, by timer_cancel, or when the plugin
-	 * instance is finished (so fini need not cancel). Returns NULL when out of memory. */
+	 * instance is finished (so fini need not cancel; a timer started in fini never
+	 * fires). A periodic job starts a new timer from its callback. Returns NULL when
+	 * out of memory. */
 	struct hl_timer *(*timer_start)(struct hl_self *self, uint64_t after_ms, hl_timer_fn fn,
 					void *arg);
 	/* Cancels a timer that has not fired yet. Not to be called for a timer whose
@@ -241,6 +279,41 @@ struct hl_host {
 	 * citizen's phone or ID number in text. */
 	void (*notify)(struct hl_self *self, const char *audience, const char *ticket_id,
 		       const char *text);
+	/* POSTs body (len bytes) to url, an http:// URL (for https, put a TLS-terminating
+	 * proxy in front), with headers: a NULL-terminated array of "Name: value" strings,
+	 * may be NULL (the host writes Host, Content-Length and Connection). Never blocks: a
+	 * host name is resolved asynchronously. fn(status, body, len, arg) runs exactly
+	 * once, on the event loop and never from inside this call, when the answer came or
+	 * timeout_ms (connect, send and answer together; 0 means 30 s) ran out. Exception:
+	 * calls still in flight when the plugin instance is retired are cancelled WITHOUT
+	 * calling back (free what their arg points to in fini), and a call made in fini
+	 * never calls back, as with timers. Returns 0, or -1 (logged; fn is never called)
+	 * for a URL that is not http:// or when out of memory. url, headers and body are
+	 * copied before it returns. */
+	int (*http_post)(struct hl_self *self, const char *url, const char *const *headers,
+			 const void *body, size_t len, uint64_t timeout_ms, hl_http_fn fn,
+			 void *arg);
+	/* The durable outbox: work that must survive a restart of hotlined and be done once
+	 * among all daemons sharing a Redis. Stores payload (len bytes, copied; at most
+	 * 1 MiB) as a job under this plugin instance's name, in the Redis stream
+	 * hl:outbox:<name>, and returns 0; -1 when it cannot be taken (logged). While Redis
+	 * is unreachable, jobs wait in memory (at most 10000; lost if hotlined dies before
+	 * Redis is back). Every job comes back through the plugin's deliver hook, in one
+	 * daemon, until outbox_done or outbox_dead ends it. It is at least once: a job being
+	 * worked on when its daemon stops or dies is handed over again (at once after a
+	 * stop; after routing.reclaim_idle, at least 1 s, after a crash) to a daemon that
+	 * runs the plugin under that name. */
+	int (*outbox_put)(struct hl_self *self, const void *payload, size_t len);
+	/* Ends a job handed to deliver: it is removed from Redis. Call it (or outbox_dead)
+	 * once per job, from any hook or callback of the instance it was handed to. */
+	void (*outbox_done)(struct hl_self *self, const char *job_id);
+	/* Ends a job the plugin gave up on: it moves to the dead-letter stream hl:deadletter
+	 * (plugin, job, ticket, reason, at, payload). When ticket_id (may be NULL) names a
+	 * ticket, the ticket also gets the field delivery_failed ("<plugin>: <reason>"), an
+	 * entry in its audit trail and a notice to supervisors, all in one step. Never put a
+	 * citizen's phone or ID number in reason. */
+	void (*outbox_dead)(struct hl_self *self, const char *job_id, const char *ticket_id,
+			    const char *reason);
 };
 
 /*
@@ -256,7 +329,7 @@ struct hl_plugin {
 	const char *description; /* one line */
 	const struct hl_option *options; /* terminated by a NULL name; NULL: takes none */
 
-	/* All hooks are optional (NULL). */
+	/* All hooks are optional (NULL). Without init, state is NULL in the other hooks. */
 
 	/* Called once after the options are checked. On success store the plugin's state in
 	 * *state_r and return HL_OK; on failure write a one-line reason into err and return
@@ -272,7 +345,9 @@ struct hl_plugin {
 	enum hl_status (*route)(void *state, const struct hl_ticket *ticket,
 				struct hl_decision *decision, struct hl_route_call *call);
 
-	/* Told of something that happened (HL_EV_*). Must not block. */
+	/* Told of something that happened (HL_EV_*), after the fact: nothing a plugin does
+	 * here changes it. The plugins of a set are told in configuration order. Ignore
+	 * names you do not know. Must not block. */
 	void (*on_event)(void *state, const struct hl_event *event);
 
 	/* Called once when the plugin instance is retired: at shutdown, or when a reload
@@ -286,9 +361,21 @@ struct hl_plugin {
 	 * decision->reason. HL_AGAIN: as for route. */
 	enum hl_status (*review)(void *state, const struct hl_ticket *ticket,
 				 struct hl_decision *decision, struct hl_route_call *call);
+
+	/* Hands over a job stored with host->outbox_put under this instance's name (by this
+	 * or another daemon, or left unfinished by one that stopped or died). job_id and
+	 * payload are borrowed for the call; end the job with host->outbox_done or
+	 * host->outbox_dead, now or later (the job holds this instance: after a reload it is
+	 * finished only once its jobs are ended). Jobs come in the order they were put, and
+	 * a stream's jobs go to one daemon at a time; after a reload, the new instance is
+	 * handed new jobs only once the instance it replaced has ended all of its own. A
+	 * job still open when the daemon stops is handed over again after the next start,
+	 * so a plugin may see a job twice. Must not block. */
+	void (*deliver)(void *state, const char *job_id, const void *payload, size_t len);
 };
 
-/* The first three members, filled in for the ABI this header describes. */
+/* The first three members, filled in for the ABI this header describes: the plugin then
+ * needs a host of this major and at least this minor (see "ABI rules" above). */
 #define HL_PLUGIN_HEADER \
 	.abi_major = HL_ABI_MAJOR, .abi_minor = HL_ABI_MINOR, .size = sizeof(struct hl_plugin)
 
