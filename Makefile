@@ -3,6 +3,9 @@
 #   make run             install missing packages, build, start a private Redis and hotlined
 #   make check           install missing packages, run every test plain and under ASan+UBSan
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
+#   make bench           benchmarks (issue 8) into BENCHMARKS.md; not part of make check
+#   make install         build, then install under PREFIX (/usr/local), staged under DESTDIR
+#   make uninstall       remove what make install put there, except the configuration
 #   make clean
 ifeq ($(origin CC),default)
 CC := gcc
@@ -30,7 +33,9 @@ PLUGIN_CFLAGS := $(ALL_CFLAGS) -Icore/include -fPIC -fvisibility=hidden
 PLUGIN_LDFLAGS := $(SAN_FLAGS) -shared -Wl,-z,defs
 SHIPPED_PLUGIN_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/lib -Icore -ffunction-sections \
 	$(shell $(PKG_CONFIG) --cflags yaml-0.1)
-SHIPPED_PLUGIN_LIBS = -Wl,--gc-sections -Wl,--as-needed $(shell $(PKG_CONFIG) --libs yaml-0.1)
+# --as-needed: a plugin records only the libraries it uses (webhook: libcrypto, json-c).
+SHIPPED_PLUGIN_LIBS = -Wl,--gc-sections -Wl,--as-needed \
+	$(shell $(PKG_CONFIG) --libs yaml-0.1 libcrypto json-c)
 TEST_CFLAGS = $(CORE_CFLAGS) -Itests/support \
 	-DHL_SOURCE_DIR='"$(CURDIR)"' -DHL_BUILD_DIR='"$(abspath $(BUILD))"' \
 	$(shell $(PKG_CONFIG) --cflags criterion)
@@ -58,9 +63,15 @@ SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OBJ) \
 	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c))
 INTEG_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(SUPPORT_OBJ)
+# hotlinectl, the command-line client (contrib/hotlinectl/): libevent's HTTP client and
+# json-c only, nothing of the daemon. Its display-width and table code is unit-tested.
+CTL_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent json-c)
+CTL_LIBS = $(shell $(PKG_CONFIG) --libs libevent json-c)
+CTL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard contrib/hotlinectl/*.c))
+UNIT_OBJ += $(BUILD)/contrib/hotlinectl/width.o $(BUILD)/contrib/hotlinectl/table.o
 
-.PHONY: all run check test deps clean
-all: $(BUILD)/hotlined $(PLUGINS)
+.PHONY: all run check test deps clean install uninstall
+all: $(BUILD)/hotlined $(PLUGINS) $(BUILD)/hotlinectl
 
 deps:
 	@contrib/deps.sh
@@ -90,6 +101,13 @@ $(BUILD)/libhotline.a: $(CORE_OBJ)
 $(BUILD)/hotlined: $(BUILD)/core/main.o $(BUILD)/libhotline.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(CORE_LIBS)
 
+$(BUILD)/contrib/hotlinectl/%.o: contrib/hotlinectl/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CTL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/hotlinectl: $(CTL_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(CTL_LIBS)
+
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(SHIPPED_PLUGIN_CFLAGS) -c -o $@ $<
@@ -106,6 +124,10 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/test_plugin.c core/include/hotline/pl
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -Iplugins/lib -c -o $@ $<
+
+# The SDK test builds contrib/example-plugin the way this build's plugins are built.
+$(BUILD)/tests/integration/test_sdk.o: TEST_CFLAGS += -DHL_CC='"$(CC)"' -DHL_MAKE='"$(MAKE)"' \
+	-DHL_SAN_FLAGS='"$(SAN_FLAGS)"'
 
 $(BUILD)/plugins/lib/%.o: plugins/lib/%.c
 	@mkdir -p $(@D)
@@ -130,6 +152,118 @@ check: deps
 run: deps
 	$(MAKE) all
 	contrib/run.sh $(BUILD)
+
+# --- make install -------------------------------------------------------------------
+# The layout (each directory may be set on its own; DESTDIR stages the whole tree):
+#   $(SBINDIR)/hotlined
+#   $(PLUGINDIR)/*.so                   the shipped plugins; plugin_dir of hotlined.yaml
+#   $(INCLUDEDIR)/hotline/plugin.h      the plugin SDK
+#   $(PKGCONFIGDIR)/hotline-plugin.pc   pkg-config hotline-plugin: Cflags, plugindir, the
+#                                       plugin ABI as Version (from HL_ABI_* in plugin.h)
+#   $(CONFDIR)/hotlined.yaml, redis.conf, routes/, calendar/
+#                                       the shipped configuration, paths made to fit;
+#                                       a file already there is kept, never overwritten
+#   $(DATADIR)/hotline/make-tokens.sh   makes the API tokens (auth.tokens_file)
+# `make install` builds first; INSTALL_ONLY=1 copies what $(BUILD) holds and never
+# compiles (the SDK test installs the build it runs from that way).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+PLUGINDIR ?= $(LIBDIR)/hotline/plugins
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SYSCONFDIR ?= $(PREFIX)/etc
+CONFDIR ?= $(SYSCONFDIR)/hotline
+DATADIR ?= $(PREFIX)/share
+# The Redis socket the installed hotlined.yaml names (redis.socket).
+REDIS_SOCKET ?= /run/hotline/redis.sock
+
+SDK_HEADERS := $(wildcard core/include/hotline/*.h)
+ABI_MAJOR := $(shell sed -n 's/^.define HL_ABI_MAJOR \([0-9][0-9]*\).*/\1/p' \
+	core/include/hotline/plugin.h)
+ABI_MINOR := $(shell sed -n 's/^.define HL_ABI_MINOR \([0-9][0-9]*\).*/\1/p' \
+	core/include/hotline/plugin.h)
+# A directory in the .pc file, relative to ${prefix} (or ${libdir}) when it is under it,
+# so that pkg-config's --define-prefix and PKG_CONFIG_SYSROOT_DIR can move it.
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+PC_SED := -e 's|@prefix@|$(PREFIX)|g' \
+	-e 's|@includedir@|$(call pc_dir,$(INCLUDEDIR))|g' \
+	-e 's|@libdir@|$(call pc_dir,$(LIBDIR))|g' \
+	-e 's|@plugindir@|$(patsubst $(LIBDIR)/%,$${libdir}/%,$(PLUGINDIR))|g' \
+	-e 's|@abi_major@|$(ABI_MAJOR)|g' -e 's|@abi_minor@|$(ABI_MINOR)|g'
+# etc/hotlined.yaml (made for `make run` in this tree) fitted to the installed layout.
+# run/ files (tokens) and routes/ move into $(CONFDIR); build/plugins is $(PLUGINDIR).
+CONF_SED := -e 's|^\(  socket:\) *\.\./run/redis\.sock.*|\1 $(REDIS_SOCKET)  \# or address: IP:port|' \
+	-e 's|^plugin_dir: *[^ \#]*|plugin_dir: $(PLUGINDIR)|' \
+	-e 's|\.\./build/plugins|$(PLUGINDIR)|g' \
+	-e 's|\.\./run/||g' \
+	-e 's|\.\./routes|routes|g'
+CONF_HEADER := \
+	'\# Installed by `make install` from etc/hotlined.yaml. Before the first start, edit:' \
+	'\#   redis.socket      the Redis hotlined uses (redis.conf beside this file is the' \
+	'\#                     shipped Redis configuration: give it --dir and --unixsocket)' \
+	'\#   auth.tokens_file  make it (and tokens.env, the tokens themselves) with' \
+	'\#                     $(DATADIR)/hotline/make-tokens.sh $(CONFDIR) $(CONFDIR)/routes' \
+	'\#   http.listen       the address the API serves on' \
+	'\# then check it with: $(SBINDIR)/hotlined -t -c $(CONFDIR)/hotlined.yaml' ''
+CONF_FILES := etc/redis.conf $(wildcard routes/*.yaml) $(wildcard etc/calendar/*.yaml)
+# Where each of CONF_FILES goes under $(CONFDIR).
+conf_dest = $(patsubst etc/%,%,$(1))
+# Installs $(1) as $(2) unless $(2) exists: an operator's edits are never overwritten.
+install_conf = if [ -e "$(2)" ]; then \
+	cmp -s "$(1)" "$(2)" || echo "install: kept $(2) (differs from the shipped $(3))"; \
+	else install -D -m 644 "$(1)" "$(2)"; fi
+
+install: $(if $(INSTALL_ONLY),,all)
+	install -D -m 755 $(BUILD)/hotlined '$(DESTDIR)$(SBINDIR)/hotlined'
+	install -d -m 755 '$(DESTDIR)$(PLUGINDIR)'
+	install -m 755 $(if $(INSTALL_ONLY),$(wildcard $(PLUGINS)),$(PLUGINS)) \
+		'$(DESTDIR)$(PLUGINDIR)/'
+	install -d -m 755 '$(DESTDIR)$(INCLUDEDIR)/hotline'
+	install -m 644 $(SDK_HEADERS) '$(DESTDIR)$(INCLUDEDIR)/hotline/'
+	@test -n '$(ABI_MAJOR)' && test -n '$(ABI_MINOR)' || \
+		{ echo 'install: no HL_ABI_MAJOR/HL_ABI_MINOR in plugin.h' >&2; exit 1; }
+	install -d -m 755 '$(DESTDIR)$(PKGCONFIGDIR)'
+	sed $(PC_SED) contrib/hotline-plugin.pc.in > '$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc'
+	chmod 644 '$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc'
+	install -D -m 755 contrib/make-tokens.sh '$(DESTDIR)$(DATADIR)/hotline/make-tokens.sh'
+	install -d -m 755 '$(DESTDIR)$(CONFDIR)'
+	@set -e; tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	{ printf '%s\n' $(CONF_HEADER); sed $(CONF_SED) etc/hotlined.yaml; } > "$$tmp"; \
+	$(call install_conf,$$tmp,$(DESTDIR)$(CONFDIR)/hotlined.yaml,etc/hotlined.yaml); \
+	$(foreach f,$(CONF_FILES),$(call install_conf,$(f),$(DESTDIR)$(CONFDIR)/$(call conf_dest,$(f)),$(f));)
+	@echo 'install: hotlined in $(DESTDIR)$(SBINDIR), plugins in $(DESTDIR)$(PLUGINDIR),' \
+		'SDK in $(DESTDIR)$(INCLUDEDIR)/hotline (pkg-config hotline-plugin $(ABI_MAJOR).$(ABI_MINOR)),' \
+		'configuration in $(DESTDIR)$(CONFDIR)'
+
+# Leaves $(CONFDIR) alone: it holds the operator's configuration and the API tokens.
+uninstall:
+	rm -f '$(DESTDIR)$(SBINDIR)/hotlined' \
+		$(patsubst $(BUILD)/plugins/%,'$(DESTDIR)$(PLUGINDIR)/%',$(PLUGINS)) \
+		$(patsubst core/include/hotline/%,'$(DESTDIR)$(INCLUDEDIR)/hotline/%',$(SDK_HEADERS)) \
+		'$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc' \
+		'$(DESTDIR)$(DATADIR)/hotline/make-tokens.sh'
+	-rmdir '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(LIBDIR)/hotline' \
+		'$(DESTDIR)$(INCLUDEDIR)/hotline' '$(DESTDIR)$(DATADIR)/hotline' 2>/dev/null
+	@echo 'uninstall: kept $(DESTDIR)$(CONFDIR) (configuration and tokens); remove it by hand'
+
+# Benchmarks (issue 8): not tests, never part of `make check`. The ingest and routing
+# throughput benchmark needs the daemon, its plugins and the tools of contrib/bench/;
+# contrib/bench/run.sh starts and stops everything it uses and rewrites its own section
+# of BENCHMARKS.md (BENCH_RUNS, BENCH_SECS, BENCH_CONNS tune it; see the script).
+BENCH_TOOLS := $(addprefix $(BUILD)/bench/,loadgen bare dispatch_latency)
+BENCH_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent hiredis json-c)
+BENCH_LIBS = $(shell $(PKG_CONFIG) --libs libevent hiredis json-c)
+.PHONY: bench bench-ingest
+bench: bench-ingest
+
+bench-ingest: all $(BENCH_TOOLS)
+	contrib/bench/run.sh $(BUILD) BENCHMARKS.md
+
+$(BUILD)/bench/%: contrib/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_LIBS)
 
 clean:
 	rm -rf build

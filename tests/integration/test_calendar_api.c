@@ -34,7 +34,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(calendar_api, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(calendar_api, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 static void start(void)
 {

@@ -30,7 +30,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(daemon, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(daemon, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 static void start_ready(void)
 {

@@ -39,7 +39,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(escalation, .init = setup, .fini = teardown, .timeout = 90);
+TestSuite(escalation, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 static void start(struct hlt_daemon *d, const char *sub)
 {

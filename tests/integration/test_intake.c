@@ -33,7 +33,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(intake, .init = setup, .fini = teardown, .timeout = 90);
+TestSuite(intake, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 static void start_with(const char *extra_yaml)
 {

@@ -34,7 +34,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(metrics, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(metrics, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 Test(metrics, prometheus_text_that_promtool_accepts)
 {

@@ -37,7 +37,7 @@ static void teardown(void)
 	hlt_rmtree(dir);
 }
 
-TestSuite(reload, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(reload, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 static void start(const char *plugins)
 {
@@ -146,9 +146,11 @@ Test(reload, a_broken_file_or_a_failing_plugin_keeps_the_old_configuration)
 	cr_expect(strstr(health, "\"generation\":1") && strstr(health, "route_async"), "%s",
 		  health);
 	free(health);
+	struct hlt_response r;
 	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/admin/reload", HLT_TOKEN_SUPERVISOR,
-				 NULL, "{}", &(struct hlt_response){0}),
+				 NULL, "{}", &r),
 		     403);
+	hlt_response_free(&r);
 }
 
 Test(reload, fifty_reloads_leak_nothing)

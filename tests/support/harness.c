@@ -367,6 +367,47 @@ int hlt_run_hotlined(const char *const *args, const char *out_path)
 	return -1;
 }
 
+int hlt_run(const char *const *argv, const char *const *env, const char *cwd,
+	    const char *out_path, int timeout_ms)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
+			      0644);
+
+		setpgid(0, 0); /* so that a timeout kills what it started too (make, cc) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		for (size_t i = 0; env && env[i]; i++) {
+			if (strchr(env[i], '='))
+				putenv((char *)env[i]);
+			else
+				unsetenv(env[i]);
+		}
+		if (cwd && chdir(cwd) < 0)
+			_exit(126);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* also here: whichever of the two runs first */
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		sleep_ms(10);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
 int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r)
 {
 	char *copy = strndup(data, len); /* whole strings for hlt_request_parts */

@@ -36,6 +36,10 @@ void hlt_redis_stop(struct hlt_redis *r, int hard);
  * (integers and arrays flattened, one item per line), caller frees; NULL on error. */
 char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...);
 
+/* The timeout of every integration suite, in seconds. One value for all: criterion 2.4.1
+ * loses a running suite's timeout (and leaks) when a suite with a shorter one starts. */
+#define HLT_SUITE_TIMEOUT 120
+
 /* The API tokens of the test configuration, one per role (tokens.yaml holds their
  * hashes). */
 #define HLT_TOKEN_AGENT "test-token-agent"
@@ -73,6 +77,14 @@ int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms);
 /* Runs hotlined with args (NULL-terminated) to completion, output to out_path. Returns
  * the exit status. */
 int hlt_run_hotlined(const char *const *args, const char *out_path);
+
+/* Runs argv (argv[0] found in PATH when it has no slash) to completion in directory cwd
+ * (NULL: the test's), with stdout and stderr appended to out_path. env (NULL-terminated,
+ * may be NULL) changes the child's environment: "NAME=value" sets, "NAME" unsets. The
+ * child gets its own process group, which is killed when it outlasts timeout_ms. Returns
+ * the exit status, or -1 on timeout or when it could not run. */
+int hlt_run(const char *const *argv, const char *const *env, const char *cwd,
+	    const char *out_path, int timeout_ms);
 
 /* Blocking HTTP/1.1 request to 127.0.0.1:port with a 5 s timeout. Returns the status
  * (or -1), and the body in *body_r (caller frees) when body_r is not NULL. */

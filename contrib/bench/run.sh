@@ -1,0 +1,398 @@
+#!/bin/sh
+# `make bench`, ingest and routing throughput (issue 8). For each run and connection count
+# it measures, interleaved so that drift on the machine hits all three alike:
+#   bare      contrib/bench/bare.c, an evhttp server answering every POST with a fixed 201
+#   everysec  hotlined on a private redis-server (unix socket, appendonly yes,
+#             appendfsync everysec)
+#   always    the same with appendfsync always
+# each through the same load generator (contrib/bench/loadgen.c) for BENCH_WARMUP +
+# BENCH_SECS seconds. Each hotlined run starts from an empty Redis, with the plugin chain
+# of etc/hotlined.yaml minus the log plugin, log level warn and fresh tokens; after the
+# load it waits (bounded) for the dispatcher to route what is left and reads the
+# intake-to-dispatched latency from the audit trails (contrib/bench/dispatch_latency.c).
+# It prints medians with their spread (min-max) and rewrites its own section of OUT.md
+# (between the bench:ingest markers); the rest of the file is left alone.
+#
+# Everything it starts it stops (trap), and its files live in one directory under /tmp,
+# removed at the end.
+#
+# Usage: contrib/bench/run.sh BUILD_DIR [OUT.md]
+# Tuning (environment): BENCH_RUNS (5), BENCH_SECS (10), BENCH_WARMUP (1),
+#   BENCH_CONNS ("64"; e.g. "16 64"), BENCH_TARGETS ("bare everysec always"),
+#   BENCH_KEEP=1 keeps the temporary directory (logs, AOF) for a look afterwards.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+out=${2:-$top/BENCHMARKS.md}
+runs=${BENCH_RUNS:-5}
+secs=${BENCH_SECS:-10}
+warmup=${BENCH_WARMUP:-1}
+conns_list=${BENCH_CONNS:-64}
+targets=${BENCH_TARGETS:-bare everysec always}
+bench="$build/bench"
+
+for tool in loadgen bare dispatch_latency; do
+	[ -x "$bench/$tool" ] || { echo "bench: $bench/$tool is missing (make bench builds it)" >&2; exit 1; }
+done
+[ -x "$build/hotlined" ] || { echo "bench: $build/hotlined is missing" >&2; exit 1; }
+command -v redis-server >/dev/null || { echo "bench: redis-server is not installed" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/hotline-bench-XXXXXX)
+started_pids=""
+
+# Stops one process we started: TERM, then KILL after 10 s; reaps it.
+stop_pid() {
+	pid=$1
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	for p in $started_pids; do
+		stop_pid "$p"
+	done
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# CPU seconds (user + system) a process has used so far.
+cpu_secs() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' \
+		"/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# key=value from a RESULT line
+field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# The tokens (one set for the whole benchmark) and the plugin chain of etc/hotlined.yaml
+# without the log plugin, its relative paths made absolute.
+"$top/contrib/make-tokens.sh" "$tmp" "$top/routes" >/dev/null
+HOTLINE_TOKEN_AGENT=$(sed -n 's/^HOTLINE_TOKEN_AGENT=//p' "$tmp/tokens.env")
+export HOTLINE_TOKEN_AGENT
+awk '
+	/^plugins:/ { on = 1; print; next }
+	on && /^[^ #]/ { on = 0 }
+	on && /^  - name:/ { skip = ($3 == "log") }
+	on && !skip { sub(/[ ]+#.*/, ""); if ($0 != "") print }
+' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
+chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $//')
+
+results="$tmp/results"
+: >"$results"
+
+start_redis() { # dir fsync
+	redis-server --port 0 --unixsocket "$1/redis.sock" --unixsocketperm 700 --dir "$1" \
+		--appendonly yes --appendfsync "$2" --save "" --daemonize no \
+		--logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
+	redis_pid=$!
+	started_pids="$started_pids $redis_pid"
+	i=0
+	until redis-cli -s "$1/redis.sock" ping >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -le 200 ] || { echo "bench: redis-server did not start ($1/redis.log)" >&2; exit 1; }
+		sleep 0.025
+	done
+}
+
+start_hotlined() { # dir; sets port and hotlined_pid
+	tries=0
+	while :; do
+		port=$("$bench/loadgen" -F)
+		cat >"$1/hotlined.yaml" <<EOF
+http:
+  listen: 127.0.0.1:$port
+redis:
+  socket: $1/redis.sock
+log:
+  level: warn
+routes: $top/routes
+calendar:
+  dir: $top/etc/calendar
+auth:
+  tokens_file: $tmp/tokens.yaml
+plugin_dir: $build/plugins
+EOF
+		cat "$tmp/plugins.yaml" >>"$1/hotlined.yaml"
+		"$build/hotlined" -c "$1/hotlined.yaml" </dev/null >"$1/hotlined.log" 2>&1 &
+		hotlined_pid=$!
+		started_pids="$started_pids $hotlined_pid"
+		if "$bench/loadgen" -p "$port" -R 10 2>/dev/null; then
+			return 0
+		fi
+		stop_pid "$hotlined_pid"
+		tries=$((tries + 1))
+		if [ "$tries" -ge 3 ]; then
+			echo "bench: hotlined did not become ready; its log:" >&2
+			tail -5 "$1/hotlined.log" >&2
+			exit 1
+		fi
+	done
+}
+
+forget_pid() { started_pids=$(printf '%s\n' $started_pids | grep -vx "$1" | tr '\n' ' '); }
+
+# one measurement: target conns run
+measure() {
+	target=$1 conns=$2 run=$3
+	dir="$tmp/$target-$conns-$run"
+	mkdir -p "$dir"
+	if [ "$target" = bare ]; then
+		"$bench/bare" -t $((secs + warmup + 120)) >"$dir/bare.out" 2>&1 &
+		bare_pid=$!
+		started_pids="$started_pids $bare_pid"
+		i=0
+		until grep -q '^listening' "$dir/bare.out" 2>/dev/null; do
+			i=$((i + 1))
+			[ "$i" -le 200 ] || { echo "bench: bare did not start" >&2; exit 1; }
+			sleep 0.025
+		done
+		port=$(sed -n 's/^listening 127\.0\.0\.1://p' "$dir/bare.out")
+		srv_pid=$bare_pid
+		cpu0=$(cpu_secs "$srv_pid")
+		line=$("$bench/loadgen" -p "$port" -c "$conns" -d "$secs" -w "$warmup" \
+			-f "$top/tests/data/tickets-sample.jsonl" -s "$run" 2>"$dir/loadgen.err" |
+			grep '^RESULT') || { echo "bench: loadgen failed:" >&2; cat "$dir/loadgen.err" >&2; exit 1; }
+		cpu1=$(cpu_secs "$srv_pid")
+		stop_pid "$bare_pid"
+		forget_pid "$bare_pid"
+		line="$line srv_cpu=$(echo "$cpu0 $cpu1" | awk '{printf "%.2f", $2 - $1}')"
+	else
+		start_redis "$dir" "$target"
+		start_hotlined "$dir"
+		cpu0=$(cpu_secs "$hotlined_pid") rcpu0=$(cpu_secs "$redis_pid")
+		line=$("$bench/loadgen" -p "$port" -c "$conns" -d "$secs" -w "$warmup" \
+			-f "$top/tests/data/tickets-sample.jsonl" -s "$run" 2>"$dir/loadgen.err" |
+			grep '^RESULT') || { echo "bench: loadgen failed:" >&2; cat "$dir/loadgen.err" >&2; exit 1; }
+		drained=$("$bench/dispatch_latency" -s "$dir/redis.sock" -w 60 -W | grep '^RESULT')
+		cpu1=$(cpu_secs "$hotlined_pid") rcpu1=$(cpu_secs "$redis_pid")
+		audit=$("$bench/dispatch_latency" -s "$dir/redis.sock" -w 0 | grep '^RESULT' |
+			sed 's/ drain_ms=[0-9]*//')
+		warns=$(grep -c 'level=\(warn\|error\)' "$dir/hotlined.log" || true)
+		stop_pid "$hotlined_pid"
+		forget_pid "$hotlined_pid"
+		stop_pid "$redis_pid"
+		forget_pid "$redis_pid"
+		tickets=$(field "$audit" tickets)
+		line="$line ${audit#RESULT } drain_ms=$(field "$drained" drain_ms)"
+		line="$line srv_cpu=$(echo "$cpu0 $cpu1" | awk '{printf "%.2f", $2 - $1}')"
+		line="$line redis_cpu=$(echo "$rcpu0 $rcpu1" | awk '{printf "%.2f", $2 - $1}')"
+		line="$line us_per_ticket=$(echo "$cpu0 $cpu1 $tickets" |
+			awk '{printf "%.0f", $3 ? ($2 - $1) * 1e6 / $3 : 0}')"
+		line="$line redis_us_per_ticket=$(echo "$rcpu0 $rcpu1 $tickets" |
+			awk '{printf "%.0f", $3 ? ($2 - $1) * 1e6 / $3 : 0}')"
+		line="$line log_warnings=$warns"
+		line="$line merged_pct=$(echo "$(field "$audit" merged) $tickets" |
+			awk '{printf "%.1f", $2 ? $1 * 100 / $2 : 0}')"
+		[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$dir/appendonly.aof" "$dir"/appendonlydir/* 2>/dev/null || true
+	fi
+	line="target=$target run=$run ${line#RESULT }"
+	echo "$line" >>"$results"
+	printf 'bench: %-8s %3s conns run %d: %8s tickets/s  p50 %s ms  p99 %s ms  p99.9 %s ms' \
+		"$target" "$conns" "$run" "$(field "$line" rate)" "$(field "$line" p50_ms)" \
+		"$(field "$line" p99_ms)" "$(field "$line" p999_ms)"
+	if [ "$target" != bare ]; then
+		printf '  dispatched p50 %s ms p99 %s ms (%s merged, %s manual)' \
+			"$(field "$line" disp_p50_ms)" "$(field "$line" disp_p99_ms)" \
+			"$(field "$line" merged)" "$(field "$line" manual)"
+	fi
+	echo
+}
+
+echo "bench: ingest and routing throughput: $runs runs x {$targets} x {$conns_list} connections," \
+	"$warmup s warm-up + $secs s each; plugins: $chain"
+began=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+r=1
+while [ "$r" -le "$runs" ]; do
+	for c in $conns_list; do
+		for t in $targets; do
+			measure "$t" "$c" "$r"
+		done
+	done
+	r=$((r + 1))
+done
+took=$(($(date +%s) - began))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Median (mean of the middle two when even), min and max of one field over the runs of a
+# target and connection count: "median min max".
+stats() { # target conns field
+	awk -v t="$1" -v c="$2" -v f="$3" '
+		{ ok = 0; v = ""
+		  for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "target" && kv[2] == t) ok++
+			if (kv[1] == "conns" && kv[2] == c) ok++
+			if (kv[1] == f) v = kv[2]
+		  }
+		  if (ok == 2 && v != "") print v }' "$results" | sort -g | awk '
+		{ v[NR] = $1 }
+		END { if (NR == 0) { print "- - -"; exit }
+		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      print m, v[1], v[NR] }'
+}
+
+# Per-run ratio of a target's rate to the bare server's: "median min max".
+ratio_stats() { # target conns
+	awk -v t="$1" -v c="$2" '
+		{ tg = ""; cn = ""; rn = ""; rt = ""
+		  for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "target") tg = kv[2]
+			if (kv[1] == "conns") cn = kv[2]
+			if (kv[1] == "run") rn = kv[2]
+			if (kv[1] == "rate") rt = kv[2]
+		  }
+		  if (cn != c) next
+		  if (tg == "bare") bare[rn] = rt
+		  if (tg == t) mine[rn] = rt }
+		END { for (r in mine) if (bare[r] > 0) printf "%.3f\n", mine[r] / bare[r] }' \
+		"$results" | sort -g | awk '
+		{ v[NR] = $1 }
+		END { if (NR == 0) { print "- - -"; exit }
+		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'
+}
+
+# "median (min–max)" of a field, with printf format fmt
+fmt_stat() { # target conns field fmt
+	set -- $(stats "$1" "$2" "$3") "$4"
+	if [ "$1" = - ]; then
+		echo "–"
+	else
+		printf "$4 ($4–$4)" "$1" "$2" "$3"
+	fi
+}
+
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+redis_version=$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
+libevent_version=$(pkg-config --modversion libevent 2>/dev/null || echo "?")
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "?")
+if [ -n "$(git -C "$top" status --porcelain -- core plugins 2>/dev/null)" ]; then
+	commit="$commit (core/ or plugins/ with uncommitted changes)"
+fi
+# what one fsync costs on the disk under /tmp, where Redis keeps its AOF here
+fsync_us=$(dd if=/dev/zero of="$tmp/fsync-probe" bs=4096 count=200 oflag=dsync 2>&1 |
+	sed -n 's/.* copied, \([0-9.]*\) s.*/\1/p' | awk '{printf "%.0f", $1 * 1e6 / 200}')
+rm -f "$tmp/fsync-probe"
+
+section="$tmp/section.md"
+{
+	echo "<!-- bench:ingest:begin (written by contrib/bench/run.sh; edits here are overwritten) -->"
+	echo "## Ingest and routing throughput"
+	echo
+	echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on commit $commit, in ${took} s."
+	echo
+	echo "- Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); Redis $redis_version," \
+		"libevent $libevent_version; one synchronous 4 KiB write to the disk under /tmp" \
+		"takes ${fsync_us} µs. Load average before the benchmark: $load_before; after:" \
+		"$load_after (other work on the machine shows here, and in the spread)."
+	echo "- Command: \`make bench\` (\`contrib/bench/run.sh $(basename "$build") BENCHMARKS.md\`" \
+		"with BENCH_RUNS=$runs BENCH_SECS=$secs BENCH_WARMUP=$warmup BENCH_CONNS=\"$conns_list\")."
+	echo "- Load: \`$(basename "$build")/bench/loadgen\`, keep-alive connections with one request" \
+		"in flight each, for $warmup s of warm-up and then $secs s measured; hotline tickets" \
+		"(the agent's token) built from the 120 texts of tests/data/tickets-sample.jsonl," \
+		"varied (title suffix, added sentence, house number, random mobile" \
+		"\`caller_phone\`, own \`Idempotency-Key\`). The load generator, the server and Redis" \
+		"share the machine's CPUs."
+	echo "- hotlined: an empty Redis per run (unix socket, \`appendonly yes\`), log level warn," \
+		"plugins as in etc/hotlined.yaml without \`log\`: $chain."
+	echo "- Figures: median over $runs runs, (min–max) the spread. Ratio: each run's rate over" \
+		"the bare server's in the same round. Latency: of the 201s, request sent to answer" \
+		"read. Intake to dispatched: the \`at\` of the \`create\` and \`dispatch\` audit" \
+		"entries, every ticket of the run, after the dispatcher caught up. CPU: the" \
+		"process's user + system time over the run (load, then routing what was left)," \
+		"per ticket created."
+	echo
+	for c in $conns_list; do
+		echo "### $c connections"
+		echo
+		echo "| server | tickets/s | ratio to bare | 201 p50 ms | 201 p99 ms | 201 p99.9 ms |"
+		echo "|---|---|---|---|---|---|"
+		for t in $targets; do
+			case $t in
+			bare) name="bare evhttp (fixed 201)" ratio="1" ;;
+			*) name="hotlined, appendfsync $t"
+			   set -- $(ratio_stats "$t" "$c")
+			   ratio="$1 ($2–$3)" ;;
+			esac
+			echo "| $name | $(fmt_stat "$t" "$c" rate %.0f) | $ratio |" \
+				"$(fmt_stat "$t" "$c" p50_ms %.2f) | $(fmt_stat "$t" "$c" p99_ms %.2f) |" \
+				"$(fmt_stat "$t" "$c" p999_ms %.2f) |"
+		done
+		echo
+		echo "| hotlined | intake→dispatched p50 ms | p99 ms | routing still to do when the load stopped, ms | merged by dedup, % | hotlined CPU µs/ticket | Redis CPU µs/ticket |"
+		echo "|---|---|---|---|---|---|---|"
+		for t in $targets; do
+			[ "$t" != bare ] || continue
+			echo "| appendfsync $t | $(fmt_stat "$t" "$c" disp_p50_ms %.0f) |" \
+				"$(fmt_stat "$t" "$c" disp_p99_ms %.0f) | $(fmt_stat "$t" "$c" drain_ms %.0f) |" \
+				"$(fmt_stat "$t" "$c" merged_pct %.1f) |" \
+				"$(fmt_stat "$t" "$c" us_per_ticket %.0f) |" \
+				"$(fmt_stat "$t" "$c" redis_us_per_ticket %.0f) |"
+		done
+		echo
+		errs=$(awk -v c="$c" '$0 ~ " conns=" c " " { for (i = 1; i <= NF; i++) {
+			split($i, kv, "="); if (kv[1] == "other" || kv[1] == "errors") n += kv[2] } }
+			END { print n + 0 }' "$results")
+		echo "Answers other than 201 and connection errors in the measured windows: $errs."
+		echo
+	done
+	echo "### Against the target of issue 8"
+	echo
+	for c in $conns_list; do
+		[ "$c" = 64 ] || continue
+		for t in everysec always; do
+			case " $targets " in *" $t "*) ;; *) continue ;; esac
+			want=$([ "$t" = everysec ] && echo 0.5 || echo 0.4)
+			set -- $(ratio_stats "$t" 64)
+			r=$1
+			set -- $(stats "$t" 64 p99_ms)
+			p99=$1
+			verdict=$(awk -v r="$r" -v w="$want" -v p="$p99" 'BEGIN {
+				a = (r + 0 >= w) ? "met" : "NOT met"
+				b = (p + 0 < 15) ? "met" : "NOT met"
+				printf "rate %s (%s of bare, target ≥ %s); p99 %s (%.2f ms, target < 15 ms)",
+					a, r, w, b, p }')
+			echo "- appendfsync $t, 64 connections: $verdict."
+		done
+	done
+	echo
+	echo "Raw figures, one line per run:"
+	echo
+	echo '```'
+	cat "$results"
+	echo '```'
+	echo "<!-- bench:ingest:end -->"
+} >"$section"
+
+# Splice the section into OUT.md: replace the old one, or append.
+if [ ! -f "$out" ]; then
+	printf '# Benchmarks\n\n`make bench` writes the sections below; see issue 8.\n\n' >"$out"
+fi
+if grep -q '^<!-- bench:ingest:begin' "$out"; then
+	awk -v sec="$section" '
+		/^<!-- bench:ingest:begin/ { while ((getline l < sec) > 0) print l; skip = 1; next }
+		/^<!-- bench:ingest:end/ { skip = 0; next }
+		!skip { print }' "$out" >"$tmp/out.md"
+else
+	{ cat "$out"; echo; cat "$section"; } >"$tmp/out.md"
+fi
+cat "$tmp/out.md" >"$out"
+
+echo
+sed -n '/^### /,/^Raw figures/p' "$section" | grep -v '^Raw figures'
+echo "bench: written to $out (${took} s)"

@@ -1,0 +1,45 @@
+/*
+ * The commands: each is a name, its help, its options (args.h) and a function to run.
+ * cmd_tickets.c has submit, show, list and the workflow steps; cmd_tools.c route,
+ * deadline, report and config; cmd_tail.c tail. main.c lists them.
+ */
+#ifndef HLC_COMMANDS_H
+#define HLC_COMMANDS_H
+
+#include "args.h"
+#include "client.h"
+
+struct hlc_command;
+
+typedef int hlc_run_fn(struct hlc_ctx *c, const struct hlc_command *cmd,
+		       const struct hlc_args *a);
+
+struct hlc_command {
+	const char *name;
+	const char *synopsis; /* what follows the name in the usage line */
+	const char *summary;  /* one line, for the list of commands */
+	const char *help;     /* more, or NULL */
+	const struct hlc_opt *opts;
+	hlc_run_fn *run;
+	int offline; /* runs without contacting the server (config) */
+};
+
+/* The commands, in the order help lists them; ends with a {NULL} entry. */
+extern const struct hlc_command hlc_ticket_commands[];
+extern const struct hlc_command hlc_tool_commands[];
+extern const struct hlc_command hlc_tail_command;
+
+/* Prints an object (a ticket) as field/value lines: the `only` fields (a NULL-terminated
+ * list) if given, else a ticket's fields worth reading first and then the rest in name
+ * order, leaving out `audit`. */
+void hlc_print_fields(const struct hlc_ctx *c, struct json_object *ticket,
+			     const char *const *only);
+/* One audit entry's state change as text: "a -> b", "b" (created, or unchanged). */
+void hlc_audit_states(struct json_object *entry, char *buf, size_t len);
+/* Who made an audit entry: "actor", or "actor (role)" when they differ. */
+void hlc_audit_by(struct json_object *entry, char *buf, size_t len);
+/* An audit entry's note, with any members beyond the usual ones appended as k=v. The
+ * caller frees. */
+char *hlc_audit_note(struct json_object *entry);
+
+#endif
