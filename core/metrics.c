@@ -2,7 +2,8 @@
  * GET /metrics: Prometheus text format (hotline_ prefix, _total counters, seconds): tickets
  * received by channel, transitions by state, open tickets by department and state,
  * overdue by department, escalations by stage, the ingest request latency and routing
- * time histograms, plugin calls, errors and timeouts, Redis reconnects, and whether the
+ * time histograms, plugin calls, errors and timeouts, webhook deliveries (dead letters
+ * included), Redis reconnects, and whether the
  * calendar fell back to weekends only. No token: bind the API where only the scraper
  * and the staff reach it.
  */
@@ -19,6 +20,7 @@
 #include "daemon.h"
 #include "http.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "plugin_host.h"
 #include "redis.h"
 #include "world.h"
@@ -87,6 +89,7 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 {
 	const struct hl_metrics *m = &d->metrics;
 	const struct hl_plugin_set *set = d->world->plugins;
+	struct hl_outbox_stats ob;
 	int years[1];
 
 	counted(b, "hotline_tickets_received_total", "channel", m->received, 4,
@@ -114,6 +117,16 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 		evbuffer_add_printf(b, "hotline_plugin_timeouts_total{plugin=\"%s\"} %llu\n",
 				    set->plugins[i]->name,
 				    (unsigned long long)set->plugins[i]->timeouts);
+	hl_outbox_stats(d->outbox, &ob);
+	help(b, "hotline_outbox_jobs_total", "counter",
+	     "Plugin deliveries (webhook) by how they ended: put, done, dead (dead-lettered), "
+	     "lost.");
+	evbuffer_add_printf(b, "hotline_outbox_jobs_total{outcome=\"put\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"done\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"dead\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"lost\"} %llu\n",
+			    (unsigned long long)ob.put, (unsigned long long)ob.done,
+			    (unsigned long long)ob.dead, (unsigned long long)ob.lost);
 	help(b, "hotline_redis_reconnects_total", "counter", "Redis connections re-established.");
 	evbuffer_add_printf(b, "hotline_redis_reconnects_total{link=\"commands\"} %llu\n"
 			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n",

@@ -508,6 +508,11 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	free(v);
 	cr_expect(outbox_drained(0), "the job is still in the outbox");
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=dead_letter", 0));
+	char *metrics = NULL;
+	cr_expect_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &metrics), 200);
+	cr_expect(metrics && strstr(metrics, "hotline_outbox_jobs_total{outcome=\"dead\"} 1"),
+		  "%s", metrics);
+	free(metrics);
 	stop_cleanly();
 }
 
