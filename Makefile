@@ -155,7 +155,8 @@ run: deps
 
 # --- make install -------------------------------------------------------------------
 # The layout (each directory may be set on its own; DESTDIR stages the whole tree):
-#   $(SBINDIR)/hotlined
+#   $(SBINDIR)/hotlined, $(BINDIR)/hotlinectl, $(MANDIR)/man{1,5,8}/,
+#   $(LIBDIR)/systemd/system/hotlined.service
 #   $(PLUGINDIR)/*.so                   the shipped plugins; plugin_dir of hotlined.yaml
 #   $(INCLUDEDIR)/hotline/plugin.h      the plugin SDK
 #   $(PKGCONFIGDIR)/hotline-plugin.pc   pkg-config hotline-plugin: Cflags, plugindir, the
@@ -169,6 +170,8 @@ run: deps
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 LIBDIR ?= $(PREFIX)/lib
 PLUGINDIR ?= $(LIBDIR)/hotline/plugins
 INCLUDEDIR ?= $(PREFIX)/include
@@ -217,6 +220,14 @@ install_conf = if [ -e "$(2)" ]; then \
 
 install: $(if $(INSTALL_ONLY),,all)
 	install -D -m 755 $(BUILD)/hotlined '$(DESTDIR)$(SBINDIR)/hotlined'
+	install -D -m 755 $(BUILD)/hotlinectl '$(DESTDIR)$(BINDIR)/hotlinectl'
+	install -D -m 644 contrib/man/hotlined.8 '$(DESTDIR)$(MANDIR)/man8/hotlined.8'
+	install -D -m 644 contrib/man/hotlined.yaml.5 '$(DESTDIR)$(MANDIR)/man5/hotlined.yaml.5'
+	install -D -m 644 contrib/man/hotlinectl.1 '$(DESTDIR)$(MANDIR)/man1/hotlinectl.1'
+	install -d -m 755 '$(DESTDIR)$(LIBDIR)/systemd/system'
+	sed -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/usr/local/etc/hotline|$(CONFDIR)|g' \
+		contrib/systemd/hotlined.service > \
+		'$(DESTDIR)$(LIBDIR)/systemd/system/hotlined.service'
 	install -d -m 755 '$(DESTDIR)$(PLUGINDIR)'
 	install -m 755 $(if $(INSTALL_ONLY),$(wildcard $(PLUGINS)),$(PLUGINS)) \
 		'$(DESTDIR)$(PLUGINDIR)/'
@@ -239,7 +250,10 @@ install: $(if $(INSTALL_ONLY),,all)
 
 # Leaves $(CONFDIR) alone: it holds the operator's configuration and the API tokens.
 uninstall:
-	rm -f '$(DESTDIR)$(SBINDIR)/hotlined' \
+	rm -f '$(DESTDIR)$(SBINDIR)/hotlined' '$(DESTDIR)$(BINDIR)/hotlinectl' \
+		'$(DESTDIR)$(MANDIR)/man8/hotlined.8' '$(DESTDIR)$(MANDIR)/man5/hotlined.yaml.5' \
+		'$(DESTDIR)$(MANDIR)/man1/hotlinectl.1' \
+		'$(DESTDIR)$(LIBDIR)/systemd/system/hotlined.service' \
 		$(patsubst $(BUILD)/plugins/%,'$(DESTDIR)$(PLUGINDIR)/%',$(PLUGINS)) \
 		$(patsubst core/include/hotline/%,'$(DESTDIR)$(INCLUDEDIR)/hotline/%',$(SDK_HEADERS)) \
 		'$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc' \
