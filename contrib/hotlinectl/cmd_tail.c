@@ -267,7 +267,8 @@ static int flush(const struct hlc_ctx *c, struct tail *t)
 {
 	int done = 0;
 
-	qsort(t->fresh, t->nfresh, sizeof(t->fresh[0]), by_time);
+	if (t->nfresh > 1)
+		qsort(t->fresh, t->nfresh, sizeof(t->fresh[0]), by_time);
 	for (size_t i = 0; i < t->nfresh; i++) {
 		if (!done)
 			print_entry(c, &t->fresh[i]);
@@ -391,8 +392,6 @@ static int run_tail(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 		       ? " that match"
 		       : "",
 		interval);
-	if (!c->json)
-		print_header();
 	began = now_s();
 	for (unsigned poll = 0; !stopping; poll++) {
 		double next = began + interval * (poll + 1), left;
@@ -402,6 +401,9 @@ static int run_tail(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 		if (rc > 0)
 			break;
 		rc = HLC_EXIT_OK;
+		/* the header comes once the first poll has set where tail starts */
+		if (poll == 0 && !c->json)
+			print_header();
 		if (flush(c, &t))
 			break;
 		if (limit >= 0 && next > began + limit)

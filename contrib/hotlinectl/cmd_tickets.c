@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "table.h"
@@ -67,7 +66,7 @@ static char *field_text(struct json_object *v)
 			if (i + 1 < n)
 				strcat(out, "\n");
 		}
-		return out ? out : NULL;
+		return out;
 	}
 	if (json_object_is_type(v, json_type_object))
 		return strdup(json_object_to_json_string_ext(v, PLAIN));
@@ -169,7 +168,7 @@ static void print_timeline(const struct hlc_ctx *c, struct json_object *audit)
 {
 	static const struct hlc_column cols[] = {
 		{"AT", 0, 0}, {"ACTION", 0, 0}, {"STATE", 0, 0}, {"BY", HLC_COL_SHRINK, 12},
-		{"NOTE", HLC_COL_WRAP, 24},
+		{"NOTE", HLC_COL_WRAP, 16},
 	};
 	struct hlc_table *t = hlc_table_new(cols, 5);
 

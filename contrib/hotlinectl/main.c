@@ -6,7 +6,6 @@
  *   hotlinectl [--url URL] [--token TOKEN] [--json] COMMAND [ARGS]
  */
 #include <event2/event.h>
-#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
