@@ -133,8 +133,9 @@ void hlt_redis_start(struct hlt_redis *r, const char *dir)
 {
 	char log[320];
 	const char *argv[] = {"/usr/bin/redis-server", "--port", "0", "--unixsocket", r->socket,
-			      "--dir", r->dir, "--save", "", "--appendonly", "no",
-			      "--daemonize", "no", NULL};
+			      "--dir", r->dir, "--save", "", "--daemonize", "no",
+			      "--appendonly", r->appendfsync ? "yes" : "no",
+			      "--appendfsync", r->appendfsync ? r->appendfsync : "everysec", NULL};
 
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	snprintf(r->socket, sizeof(r->socket), "%s/redis.sock", dir);

@@ -26,6 +26,7 @@ struct hlt_redis {
 	char dir[256];
 	char socket[300];
 	pid_t pid;
+	const char *appendfsync; /* NULL: no AOF; else "always" or "everysec", AOF in dir */
 };
 
 /* Starts redis-server on dir/redis.sock (dir must exist) and waits until it answers. */

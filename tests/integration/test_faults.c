@@ -1,0 +1,134 @@
+/* Fault tests (issue 8), against real processes: redis-server killed with SIGKILL and
+ * restarted mid-load, with the AOF written at every command (appendfsync always):
+ * hotlined answers 503 while it is down, is ready again within two seconds of its return,
+ * every ticket that got a 201 before the kill is still there and dispatched once, and
+ * redis-check-aof accepts the file. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	memset(&redis, 0, sizeof(redis));
+	redis.appendfsync = "always";
+	hlt_redis_start(&redis, dir);
+	memset(&daemon_, 0, sizeof(daemon_));
+	daemon_.extra_yaml = "routing:\n  reclaim_idle: 1s\n";
+	hlt_daemon_configure(&daemon_, dir, &redis,
+			     "  - name: route_async\n    file: " HL_BUILD_DIR
+			     "/tests/plugins/route_async.so\n");
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+}
+
+static void teardown(void)
+{
+	if (daemon_.pid > 0)
+		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
+	hlt_redis_stop(&redis, 1);
+	hlt_rmtree(dir);
+}
+
+TestSuite(faults, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+
+struct load {
+	volatile int stop;
+	int created, unavailable, other;
+	char ids[3000][24];
+};
+
+static void *post_load(void *arg)
+{
+	struct load *l = arg;
+
+	while (!l->stop && l->created < 3000) {
+		struct hlt_response r;
+		int status = hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+					 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
+					 "\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150040\"}",
+					 &r);
+		if (status == 201) {
+			struct json_object *o = json_tokener_parse(r.body), *v;
+			json_object_object_get_ex(o, "id", &v);
+			snprintf(l->ids[l->created++], sizeof(l->ids[0]), "%s",
+				 json_object_get_string(v));
+			json_object_put(o);
+		} else if (status == 503) {
+			l->unavailable++;
+		} else {
+			l->other++;
+		}
+		hlt_response_free(&r);
+	}
+	return NULL;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
+{
+	static struct load l;
+	pthread_t thread;
+	char command[700];
+	int64_t back;
+
+	memset(&l, 0, sizeof(l));
+	pthread_create(&thread, NULL, post_load, &l);
+	while (l.created < 50)
+		usleep(10000);
+	hlt_redis_stop(&redis, 1); /* SIGKILL */
+	usleep(700000);
+	cr_expect_gt(l.unavailable, 0, "no 503 while Redis was down");
+	hlt_redis_start(&redis, dir); /* the same directory: the AOF is read back */
+	back = now_ms();
+	cr_expect(hlt_daemon_wait_ready(&daemon_, 2000), "not ready within 2 s of Redis' return");
+	cr_expect_leq(now_ms() - back, 2000);
+	usleep(300000);
+	l.stop = 1;
+	pthread_join(thread, NULL);
+	cr_expect_eq(l.other, 0, "answers other than 201 and 503");
+
+	for (int i = 0; i < l.created; i++) {
+		char *state = NULL, *audit;
+		int dispatches = 0;
+
+		for (int waited = 0; waited < 5000; waited += 20) {
+			free(state);
+			state = hlt_redis_cmd(&redis, "HGET hl:t:%s state", l.ids[i]);
+			if (state && strcmp(state, "dispatched\n") == 0)
+				break;
+			usleep(20000);
+		}
+		cr_expect_str_eq(state, "dispatched\n", "%s after the Redis restart", l.ids[i]);
+		free(state);
+		audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", l.ids[i]);
+		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
+			dispatches++;
+		cr_expect_eq(dispatches, 1, "%s dispatched %d times", l.ids[i], dispatches);
+		free(audit);
+	}
+	snprintf(command, sizeof(command),
+		 "redis-check-aof '%s/appendonlydir/appendonly.aof.manifest' > '%s/check-aof.out' "
+		 "2>&1",
+		 dir, dir);
+	cr_expect_eq(system(command), 0, "redis-check-aof: see %s/check-aof.out", dir);
+}
