@@ -9,6 +9,7 @@
 #include "digest.h"
 #include "options.h"
 #include "routes.h"
+#include "ticket.h"
 #include "yaml_tree.h"
 
 static const struct hl_option token_schema[] = {
@@ -189,21 +190,6 @@ int hl_may_create(const struct hl_principal *who, const char *channel)
 	return 0;
 }
 
-/* Is code one of the comma-separated units in list? */
-static int listed(const char *list, const char *code)
-{
-	size_t n = strlen(code);
-
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && strncmp(p, code, n) == 0)
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
-
 int hl_may_read(const struct hl_principal *who, const char *department, const char *channel,
 		const char *co_units)
 {
@@ -214,7 +200,7 @@ int hl_may_read(const struct hl_principal *who, const char *department, const ch
 		return 1;
 	case HL_ROLE_DEPT:
 		return (department && strcmp(department, who->scope) == 0) ||
-		       listed(co_units, who->scope);
+		       hl_list_has(co_units, who->scope);
 	case HL_ROLE_CHANNEL:
 		return channel && strcmp(channel, who->scope) == 0;
 	}

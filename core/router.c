@@ -12,6 +12,7 @@
 #include "log.h"
 #include "plugin_host.h"
 #include "routes.h"
+#include "ticket.h"
 
 enum pass { PASS_ROUTE, PASS_REVIEW };
 
@@ -101,22 +102,6 @@ static const char *status_name(enum hl_status s)
 	return "invalid";
 }
 
-/* Is code one of the comma-separated units in list? */
-static int listed(const char *list, const char *code)
-{
-	size_t n = strlen(code);
-
-	for (const char *p = list; p && *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-
-		if (len == n && strncmp(p, code, n) == 0)
-			return 1;
-		p = comma ? comma + 1 : p + len;
-	}
-	return 0;
-}
-
 static void record_step(struct hl_route_run *run, struct hl_route_call *c, const char *note)
 {
 	struct json_object *step;
@@ -154,7 +139,7 @@ static void hook_answered(struct hl_route_call *c)
 
 	run->waiting = NULL;
 	if (c->status == HL_OK && run->pass == PASS_ROUTE && c->decision.department[0] &&
-	    listed(run->excluded, c->decision.department)) {
+	    hl_list_has(run->excluded, c->decision.department)) {
 		record_step(run, c, "unit excluded: it returned this ticket");
 		call_free(c);
 		run_continue(run);

@@ -45,3 +45,17 @@ void hl_ticket_overlay(const struct hl_ticket *t, const struct hl_ticket_field *
 	memcpy(storage + nextra, t->fields, t->nfields * sizeof(*t->fields));
 	*out = (struct hl_ticket){t->nfields + nextra, storage, t->nrelated, t->related};
 }
+
+int hl_list_has(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, code, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}

@@ -27,6 +27,10 @@ struct hl_ticket {
 void hl_ticket_overlay(const struct hl_ticket *t, const struct hl_ticket_field *extra,
 		       size_t nextra, struct hl_ticket_field *storage, struct hl_ticket *out);
 
+/* Whether `code` is one of the comma-separated codes in list (e.g. a ticket's co_units);
+ * list may be NULL. */
+int hl_list_has(const char *list, const char *code);
+
 /* host->related_count and host->related. */
 size_t hl_ticket_related_count(const struct hl_ticket *ticket);
 const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t i);

@@ -67,15 +67,6 @@ static void advance(const struct hlt_daemon *d, const char *by)
 	hlt_response_free(&r);
 }
 
-static char *field(const char *id, const char *name)
-{
-	char *v = hlt_redis_cmd(&redis, "HGET hl:t:%s %s", id, name);
-
-	if (v && *v)
-		v[strlen(v) - 1] = '\0';
-	return v;
-}
-
 static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
 {
 	struct hlt_response r;
@@ -93,7 +84,7 @@ static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
 	json_object_put(o);
 	hlt_response_free(&r);
 	for (int waited = 0; waited < 5000; waited += 20) {
-		char *state = field(id, "state");
+		char *state = hlt_ticket_field(&redis, id, "state");
 		int done = state && strcmp(state, "dispatched") == 0;
 		free(state);
 		if (done)
@@ -161,9 +152,9 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 
 	start(&daemon_, NULL);
 	create_urgent(&daemon_, id, sizeof(id));
-	cr_expect_str_eq(v = field(id, "sla_policy"), "urgent");
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sla_policy"), "urgent");
 	free(v);
-	cr_expect_not_null(v = field(id, "sign_due_ms"));
+	cr_expect_not_null(v = hlt_ticket_field(&redis, id, "sign_due_ms"));
 	free(v);
 	/* On the supervisors' watch list: due within the hour, not yet overdue. */
 	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?due_within=1h",
@@ -183,7 +174,7 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 	cr_expect(strstr(r.body, id) && strstr(r.body, "\"sign_status\":\"escalation2\""), "%s",
 		  r.body);
 	hlt_response_free(&r);
-	cr_expect_str_eq(v = field(id, "sign_status"), "escalation2");
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sign_status"), "escalation2");
 	free(v);
 	/* The escalation plugin told each level's audience. */
 	char *notices = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
@@ -369,7 +360,7 @@ Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 	cr_expect_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL, "{}", &r),
 		     409, "%s", r.body);
 	hlt_response_free(&r);
-	v = field(id, "extension_pending");
+	v = hlt_ticket_field(&redis, id, "extension_pending");
 	cr_expect(!v || !*v || strcmp(v, "(nil)") == 0, "extension still pending: %s", v);
 	free(v);
 	/* gas gets its own return window, counted from its dispatch */

@@ -140,20 +140,6 @@ static const char *table_value(const char *text, const char *name, char *buf, si
 	return buf;
 }
 
-static int wait_state(const char *id, const char *state)
-{
-	for (int waited = 0; waited < 5000; waited += 20) {
-		char *s = hlt_redis_cmd(&redis, "HGET hl:t:%s state", id);
-		int there = s && strncmp(s, state, strlen(state)) == 0 && s[strlen(state)] == '\n';
-
-		free(s);
-		if (there)
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
 /* Display columns of UTF-8 text, for the scripts this test meets (CJK and fullwidth
  * characters are two); independent of the client's own code on purpose. */
 static size_t columns_of(const char *s, size_t len)
@@ -191,7 +177,7 @@ Test(hotlinectl, takes_a_ticket_through_its_life)
 	cr_expect_str_eq(table_value(r.out, "state", state, sizeof(state)), "received", "%s", r.out);
 	cr_expect(strstr(r.out, "promised_answer_by"), "%s", r.out);
 	run_free(&r);
-	cr_assert(wait_state(id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
 
 	/* show: the fields, then the timeline as a table */
 	r = CTL_AS(HLT_TOKEN_AGENT, "show", id);
@@ -282,7 +268,7 @@ Test(hotlinectl, shows_server_errors_as_the_server_said_them)
 	char id[32];
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	r = CTL_AS(HLT_TOKEN_WATER, "answer", id, "--answer", "x");
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, "409 Conflict") && strstr(r.err, "(field: state)"), "%s", r.err);
@@ -431,7 +417,7 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 	struct run r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	usleep(1100000);
 	/* the next run's stdout; its header shows once the first poll set where it starts */
 	snprintf(out, sizeof(out), "%s/ctl-%d.out", dir, serial + 1);
@@ -530,7 +516,7 @@ Test(hotlinectl, explains_routing_counts_deadlines_and_reports)
 	char id[32];
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	snprintf(month, sizeof(month), "%.4s-%.2s", id, id + 4);
 	r = CTL_AS(HLT_TOKEN_AGENT, "report", "--month", month);
 	cr_expect_eq(r.status, 1, "agents may not read reports");

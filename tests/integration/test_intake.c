@@ -57,25 +57,13 @@ static int post(const char *token, const char *headers, const char *body,
 	return hlt_request(daemon_.port, "POST", "/v1/tickets", token, headers, body, r);
 }
 
-/* A string member of a JSON text, copied into buf ("" when absent). */
-static const char *member(const char *json, const char *key, char *buf, size_t len)
-{
-	struct json_object *o = json ? json_tokener_parse(json) : NULL, *v;
-
-	buf[0] = '\0';
-	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		snprintf(buf, len, "%s", json_object_get_string(v));
-	json_object_put(o);
-	return buf;
-}
-
 /* Posts the standard hotline ticket and returns its id in buf. */
 static const char *create(const char *body, char *id, size_t len)
 {
 	struct hlt_response r;
 
 	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL, body, &r), 201, "%s", r.body);
-	member(r.body, "id", id, len);
+	hlt_json_member(r.body, "id", id, len);
 	hlt_response_free(&r);
 	return id;
 }
@@ -102,16 +90,16 @@ Test(intake, hotline_ticket_created_with_audit_and_routing_entry)
 
 	start_with(NULL);
 	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL, hotline_body, &r), 201, "%s", r.body);
-	member(r.body, "id", id, sizeof(id));
+	hlt_json_member(r.body, "id", id, sizeof(id));
 	cr_expect_eq(strlen(id), 15, "id %s", id);
 	cr_expect_eq(strspn(id, "0123456789"), 8);
 	cr_expect_eq(id[8], '-');
-	cr_expect_str_eq(member(r.body, "state", state, sizeof(state)), "received");
-	cr_expect(strstr(member(r.body, "created_at", created, sizeof(created)), "+08:00"),
+	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "received");
+	cr_expect(strstr(hlt_json_member(r.body, "created_at", created, sizeof(created)), "+08:00"),
 		  "%s", created);
 	/* An urgent report: the urgent policy promises an answer within 2 hours. */
 	char promised[64];
-	cr_expect(strstr(member(r.body, "promised_answer_by", promised, sizeof(promised)),
+	cr_expect(strstr(hlt_json_member(r.body, "promised_answer_by", promised, sizeof(promised)),
 			 "+08:00"),
 		  "no promised answer time: %s", r.body);
 	cr_assert_not_null(hlt_response_header(&r, "Location", loc, sizeof(loc)));
@@ -151,8 +139,8 @@ Test(intake, answered_on_the_call_is_resolved_and_never_routed)
 			  "\"direct_answer\":\"已告知：带房产证和身份证到营业厅办理，也可在网上办理。\"}",
 			  &r),
 		     201, "%s", r.body);
-	member(r.body, "id", id, sizeof(id));
-	cr_expect_str_eq(member(r.body, "state", state, sizeof(state)), "resolved");
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "resolved");
 	hlt_response_free(&r);
 	cr_expect_eq(redis_int("XLEN hl:intake%s", ""), 0, "a resolved ticket was queued");
 	char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", id);
@@ -170,8 +158,8 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 
 	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r), 200);
-	cr_expect_str_eq(member(r.body, "caller_phone", value, sizeof(value)), "13907150001");
-	cr_expect_str_eq(member(r.body, "citizen_name", value, sizeof(value)), "张三丰");
+	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "13907150001");
+	cr_expect_str_eq(hlt_json_member(r.body, "citizen_name", value, sizeof(value)), "张三丰");
 	cr_expect(strstr(r.body, "\"audit\":[{\"at\":\""), "%s", r.body);
 	cr_expect(strstr(r.body, "\"action\":\"create\""), "%s", r.body);
 	cr_expect(strstr(r.body, "\"actor\":\"agent-test\""), "%s", r.body);
@@ -179,9 +167,9 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 
 	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
-	cr_expect_str_eq(member(r.body, "caller_phone", value, sizeof(value)), "139****0001");
-	cr_expect_str_eq(member(r.body, "citizen_name", value, sizeof(value)), "张**");
-	cr_expect(strstr(member(r.body, "content", value, sizeof(value)), "139****0001"),
+	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "139****0001");
+	cr_expect_str_eq(hlt_json_member(r.body, "citizen_name", value, sizeof(value)), "张**");
+	cr_expect(strstr(hlt_json_member(r.body, "content", value, sizeof(value)), "139****0001"),
 		  "phone in the text not masked: %s", value);
 	hlt_response_free(&r);
 
@@ -207,7 +195,7 @@ Test(intake, department_reads_its_own_tickets_only)
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
-	cr_expect_str_eq(member(r.body, "caller_phone", value, sizeof(value)), "13907150001",
+	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "13907150001",
 			 "its own department sees the phone whole");
 	hlt_response_free(&r);
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
@@ -222,7 +210,7 @@ Test(intake, department_reads_its_own_tickets_only)
 	free(hlt_redis_cmd(&redis, "HSET hl:t:%s department water", secret));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", secret);
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
-	cr_expect_str_eq(member(r.body, "caller_phone", value, sizeof(value)), "139****0002");
+	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "139****0002");
 	hlt_response_free(&r);
 
 	/* Lists: a department sees its own only, and may not ask for another's. */
@@ -298,7 +286,7 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 		snprintf(path, sizeof(path), "/v1/tickets?%s", bad[i][0]);
 		cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r),
 			     400, "%s", bad[i][0]);
-		cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), bad[i][1]);
+		cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), bad[i][1]);
 		hlt_response_free(&r);
 	}
 }
@@ -313,7 +301,7 @@ Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
 	start_with(NULL);
 	create(hotline_body, id, sizeof(id));
 	cr_assert_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.0.0.1\r\n", board, &r), 201);
-	member(r.body, "id", board_id, sizeof(board_id));
+	hlt_json_member(r.body, "id", board_id, sizeof(board_id));
 	hlt_response_free(&r);
 
 	/* The TV desk reads neither the hotline's ticket nor the board's; the portal its own. */
@@ -369,10 +357,10 @@ Test(intake, idempotency_key_returns_the_same_ticket_and_refuses_a_different_bod
 
 	start_with(NULL);
 	cr_assert_eq(post(HLT_TOKEN_AGENT, key, hotline_body, &r), 201);
-	member(r.body, "id", first, sizeof(first));
+	hlt_json_member(r.body, "id", first, sizeof(first));
 	hlt_response_free(&r);
 	cr_assert_eq(post(HLT_TOKEN_AGENT, key, hotline_body, &r), 201);
-	cr_expect_str_eq(member(r.body, "id", again, sizeof(again)), first);
+	cr_expect_str_eq(hlt_json_member(r.body, "id", again, sizeof(again)), first);
 	cr_expect_not_null(hlt_response_header(&r, "Idempotent-Replayed", replayed,
 					       sizeof(replayed)));
 	hlt_response_free(&r);
@@ -383,7 +371,7 @@ Test(intake, idempotency_key_returns_the_same_ticket_and_refuses_a_different_bod
 			  "\"address\":\"y\",\"caller_phone\":\"13907150001\"}",
 			  &r),
 		     409);
-	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "Idempotency-Key");
+	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "Idempotency-Key");
 	cr_expect(strstr(r.body, first), "%s", r.body);
 	hlt_response_free(&r);
 	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), 1);
@@ -405,7 +393,7 @@ static void refused(const char *token, const char *headers, const char *body, in
 	cr_expect(strstr(r.headers ? r.headers : "", "application/json"), "not JSON: %s",
 		  r.headers);
 	if (field)
-		cr_expect_str_eq(member(r.body, "field", got, sizeof(got)), field, "%s", r.body);
+		cr_expect_str_eq(hlt_json_member(r.body, "field", got, sizeof(got)), field, "%s", r.body);
 	cr_expect_eq(key_count(), before, "a refused request wrote to Redis: %s", body);
 	hlt_response_free(&r);
 }
@@ -463,7 +451,7 @@ Test(intake, oversized_body_refused_before_it_is_read)
 
 	start_with(NULL);
 	cr_assert_eq(hlt_request_raw(daemon_.port, head, strlen(head), &r), 413, "%s", r.headers);
-	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "body");
+	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	cr_expect(strstr(r.body, "65536"), "%s", r.body);
 	hlt_response_free(&r);
 	/* The server still serves others. */
@@ -482,7 +470,7 @@ Test(intake, oversized_declared_in_a_late_header_piece_still_gets_json_413)
 
 	start_with(NULL);
 	cr_assert_eq(hlt_request_parts(daemon_.port, parts, 3, 150, &r), 413, "%s", r.headers);
-	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "body");
+	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	hlt_response_free(&r);
 }
 
@@ -498,7 +486,7 @@ Test(intake, chunked_bodies_get_json_411_and_a_forged_marker_is_ignored)
 	start_with(NULL);
 	cr_assert_eq(hlt_request_raw(daemon_.port, chunked, strlen(chunked), &r), 411, "%s",
 		     r.headers);
-	cr_expect_str_eq(member(r.body, "field", field, sizeof(field)), "body");
+	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	hlt_response_free(&r);
 	cr_expect_eq(post(HLT_TOKEN_AGENT, "X-Hotline-Body-Too-Large: 99999999\r\n", hotline_body,
 			  &r),
@@ -607,7 +595,7 @@ static void *post_many(void *arg)
 	for (int i = 0; i < p->count; i++) {
 		struct hlt_response r;
 		if (post(HLT_TOKEN_AGENT, NULL, hotline_body, &r) == 201)
-			member(r.body, "id", p->ids[p->created++], sizeof(p->ids[0]));
+			hlt_json_member(r.body, "id", p->ids[p->created++], sizeof(p->ids[0]));
 		hlt_response_free(&r);
 	}
 	return NULL;
@@ -666,7 +654,7 @@ Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
 		cr_assert_eq(hlt_request(second.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 					 hotline_body, &r),
 			     201);
-		member(r.body, "id", b, sizeof(b));
+		hlt_json_member(r.body, "id", b, sizeof(b));
 		hlt_response_free(&r);
 		cr_expect_str_neq(a, b);
 	}
@@ -689,7 +677,7 @@ static void *post_until_refused(void *arg)
 		int status = post(HLT_TOKEN_AGENT, NULL, hotline_body, &r);
 
 		if (status == 201)
-			member(r.body, "id", k->ids[k->created++], sizeof(k->ids[0]));
+			hlt_json_member(r.body, "id", k->ids[k->created++], sizeof(k->ids[0]));
 		hlt_response_free(&r);
 		if (status < 0)
 			break; /* the daemon is gone */

@@ -321,23 +321,6 @@ static char *redis_text(const char *fmt, const char *arg)
 	return v ? v : strdup("");
 }
 
-static int wait_state(const char *id, const char *state)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), "%s\n", state);
-	for (int waited = 0; waited < 5000; waited += 20) {
-		char *s = redis_text("HGET hl:t:%s state", id);
-		int there = strcmp(s, want) == 0;
-
-		free(s);
-		if (there)
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
 static void step(const char *token, const char *id, const char *name, const char *body)
 {
 	struct hlt_response r;
@@ -428,8 +411,8 @@ Test(webhook, every_delivery_arrives_once_in_order_after_retries)
 	create(a, sizeof(a));
 	create(b, sizeof(b));
 	create(c, sizeof(c));
-	cr_assert(wait_state(a, "dispatched") && wait_state(b, "dispatched") &&
-		  wait_state(c, "dispatched"),
+	cr_assert(hlt_wait_state(&redis, a, "dispatched") && hlt_wait_state(&redis, b, "dispatched") &&
+		  hlt_wait_state(&redis, c, "dispatched"),
 		  "not dispatched:\n%s", hlt_read_file(daemon_.log));
 	/* Ticket a lives on while its first delivery is still being retried: gas co-handles
 	 * it (no event), it is reopened, then closed; both units hear of both. */
@@ -477,7 +460,7 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	receiver_start(0, 1);
 	start(3, "50ms", "100ms");
 	create(id, sizeof(id));
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	for (int waited = 0; waited < 5000; waited += 20) {
 		v = redis_text("XLEN %s", "hl:deadletter");
 		int there = strcmp(v, "1\n") == 0;
@@ -565,7 +548,7 @@ Test(webhook, a_reload_keeps_a_tickets_deliveries_in_order)
 	receiver_start(2, 0);
 	start(5, "300ms", "300ms");
 	create(id, sizeof(id));
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	cr_assert(wait_hits(0, 1, 3000));
 	kill(daemon_.pid, SIGHUP);
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",

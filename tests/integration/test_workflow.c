@@ -56,18 +56,6 @@ static const char *const ticket_body =
 	"{\"channel\":\"hotline\",\"title\":\"古田二路停水三天\",\"content\":\"来电人反映家中停水，"
 	"已经三天没有自来水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
 
-/* A string member of a JSON text, copied into buf ("" when absent). */
-static const char *member(const char *json, const char *key, char *buf, size_t len)
-{
-	struct json_object *o = json ? json_tokener_parse(json) : NULL, *v;
-
-	buf[0] = '\0';
-	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		snprintf(buf, len, "%s", json_object_get_string(v));
-	json_object_put(o);
-	return buf;
-}
-
 static void create(int port, char *id, size_t len)
 {
 	struct hlt_response r;
@@ -75,31 +63,8 @@ static void create(int port, char *id, size_t len)
 	cr_assert_eq(hlt_request(port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL, ticket_body,
 				 &r),
 		     201, "%s", r.body);
-	member(r.body, "id", id, len);
+	hlt_json_member(r.body, "id", id, len);
 	hlt_response_free(&r);
-}
-
-/* Waits until the ticket is in `state`; returns 1 when it got there within 5 s. */
-static int wait_state(const char *id, const char *state)
-{
-	for (int waited = 0; waited < 5000; waited += 20) {
-		char *s = hlt_redis_cmd(&redis, "HGET hl:t:%s state", id);
-		int there = s && strncmp(s, state, strlen(state)) == 0 && s[strlen(state)] == '\n';
-		free(s);
-		if (there)
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
-static char *field(const char *id, const char *name)
-{
-	char *v = hlt_redis_cmd(&redis, "HGET hl:t:%s %s", id, name);
-
-	if (v && *v)
-		v[strlen(v) - 1] = '\0';
-	return v;
 }
 
 /* Takes a step; returns the status and leaves the answer's body in *body_r if wanted. */
@@ -122,7 +87,7 @@ static int step(const char *token, const char *id, const char *name, const char 
 	do {                                                                                 \
 		char *b_ = NULL, st_[32];                                                    \
 		cr_assert_eq(step(token, id, name, body, &b_), 200, "%s: %s", name, b_);     \
-		cr_assert_str_eq(member(b_, "state", st_, sizeof(st_)), want_state, "%s: %s", \
+		cr_assert_str_eq(hlt_json_member(b_, "state", st_, sizeof(st_)), want_state, "%s: %s", \
 				 name, b_);                                                  \
 		free(b_);                                                                    \
 	} while (0)
@@ -133,8 +98,8 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 
 	start_with(&daemon_, NULL, PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
-	cr_assert(wait_state(id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = field(id, "department"), "water");
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "department"), "water");
 	free(v);
 	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
 	cr_expect(v && strstr(v, id), "not on the unit's queue: %s", v);
@@ -154,7 +119,7 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 	cr_expect_eq(step(HLT_TOKEN_WATER, id, "approve-return", NULL, NULL), 403);
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return",
 		"{\"department\":\"gas\",\"note\":\"改派燃气集团\"}", "dispatched");
-	cr_expect_str_eq(v = field(id, "department"), "gas");
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "department"), "gas");
 	free(v);
 	cr_expect_eq(step(HLT_TOKEN_WATER, id, "sign", NULL, NULL), 404, "water no longer leads");
 	STEP_OK(HLT_TOKEN_GAS, id, "sign", NULL, "accepted");
@@ -207,15 +172,15 @@ Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
 
 	start_with(&daemon_, NULL, PLUGIN("route_fails"));
 	create(daemon_.port, id, sizeof(id));
-	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect(strstr(v = field(id, "manual_reason"), "catalogue unavailable (test)"), "%s", v);
+	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "catalogue unavailable (test)"), "%s", v);
 	free(v);
 	hlt_daemon_stop(&daemon_, SIGTERM, 5000);
 
 	start_with(&daemon_, NULL, PLUGIN("route_slow"));
 	create(daemon_.port, id, sizeof(id));
-	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect(strstr(v = field(id, "manual_reason"), "did not answer within 300 ms"), "%s", v);
+	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "did not answer within 300 ms"), "%s", v);
 	free(v);
 
 	/* A dispatcher sends it to a unit by hand; a unit may not. */
@@ -233,18 +198,18 @@ Test(workflow, returns_reroute_without_the_unit_then_hit_the_limit)
 
 	start_with(&daemon_, NULL, PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"不属我单位\"}", "return_requested");
 	/* Re-routed without water: the only plugin names water again, so nobody is left. */
 	cr_expect_eq(step(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, NULL), 200);
-	cr_assert(wait_state(id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = field(id, "excluded"), "water");
+	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "excluded"), "water");
 	free(v);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"gas\"}", "dispatched");
 	STEP_OK(HLT_TOKEN_GAS, id, "return", "{\"reason\":\"也不属我单位\"}", "return_requested");
 	/* The second approved return reaches routing.max_returns: a person decides. */
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, "pending_manual");
-	cr_expect(strstr(v = field(id, "manual_reason"), "returned 2 times"), "%s", v);
+	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "returned 2 times"), "%s", v);
 	free(v);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\"}", "dispatched");
 	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"再次退回\"}", "return_requested");
@@ -259,7 +224,7 @@ Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
 
 	start_with(&daemon_, NULL, PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
-	cr_assert(wait_state(id, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
 	hlt_response_free(&r);
@@ -295,7 +260,7 @@ Test(workflow, explain_routes_without_storing)
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r),
 		     200, "%s", r.body);
-	cr_expect_str_eq(member(r.body, "department", dept, sizeof(dept)), "water");
+	cr_expect_str_eq(hlt_json_member(r.body, "department", dept, sizeof(dept)), "water");
 	cr_expect(strstr(r.body, "\"steps\":[{\"plugin\":\"route_async\""), "%s", r.body);
 	hlt_response_free(&r);
 	char *keys = hlt_redis_cmd(&redis, "KEYS hl:t:*");
@@ -334,7 +299,7 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	for (int i = HELD; i < N; i++)
 		create(daemon_.port, ids[i], sizeof(ids[i]));
 	for (int i = 0; i < N; i++) {
-		cr_expect(wait_state(ids[i], "dispatched"), "%s not dispatched", ids[i]);
+		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s not dispatched", ids[i]);
 		char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", ids[i]);
 		int dispatches = 0;
 		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
@@ -387,10 +352,10 @@ Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)
 				 "\"district\":\"硚口区\"}",
 				 &r),
 		     201, "%s", r.body);
-	member(r.body, "id", id, sizeof(id));
+	hlt_json_member(r.body, "id", id, sizeof(id));
 	hlt_response_free(&r);
-	cr_assert(wait_state(id, "dispatched"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = field(id, "sla_policy"), "tv");
+	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sla_policy"), "tv");
 	free(v);
 	v = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
 	cr_expect(v && strstr(v, "audience\nsupervisors\n") && strstr(v, id), "%s", v);
@@ -403,14 +368,14 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 
 	start_with(&daemon_, NULL, PLUGIN("route_async") "  - name: dedup\n");
 	create(daemon_.port, first, sizeof(first));
-	cr_assert(wait_state(first, "dispatched"));
+	cr_assert(hlt_wait_state(&redis, first, "dispatched"));
 	create(daemon_.port, second, sizeof(second)); /* the same caller, the same matter */
-	cr_assert(wait_state(second, "merged"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = field(second, "master"), first);
+	cr_assert(hlt_wait_state(&redis, second, "merged"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, second, "master"), first);
 	free(v);
-	cr_expect_str_eq(v = field(first, "citizens"), "2");
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, first, "citizens"), "2");
 	free(v);
-	cr_expect_str_eq(v = field(first, "merged"), second);
+	cr_expect_str_eq(v = hlt_ticket_field(&redis, first, "merged"), second);
 	free(v);
 	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
 	cr_expect(v && strstr(v, "event\nmerged\n"), "the master's unit was not told: %s", v);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
+#include <json-c/json.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -537,4 +538,38 @@ int hlt_http(int port, const char *method, const char *path, const char *body, c
 		*body_r = r.body ? strdup(r.body) : NULL;
 	hlt_response_free(&r);
 	return status;
+}
+
+const char *hlt_json_member(const char *json, const char *key, char *buf, size_t len)
+{
+	struct json_object *o = json ? json_tokener_parse(json) : NULL, *v;
+
+	buf[0] = '\0';
+	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		snprintf(buf, len, "%s", json_object_get_string(v));
+	json_object_put(o);
+	return buf;
+}
+
+char *hlt_ticket_field(const struct hlt_redis *r, const char *id, const char *name)
+{
+	char *v = hlt_redis_cmd(r, "HGET hl:t:%s %s", id, name);
+
+	if (v && *v)
+		v[strlen(v) - 1] = '\0';
+	return v;
+}
+
+int hlt_wait_state(const struct hlt_redis *r, const char *id, const char *state)
+{
+	for (int waited = 0; waited < 5000; waited += 20) {
+		char *s = hlt_ticket_field(r, id, "state");
+		int there = s && strcmp(s, state) == 0;
+
+		free(s);
+		if (there)
+			return 1;
+		sleep_ms(20);
+	}
+	return 0;
 }

@@ -91,6 +91,15 @@ int hlt_run(const char *const *argv, const char *const *env, const char *cwd,
  * (or -1), and the body in *body_r (caller frees) when body_r is not NULL. */
 int hlt_http(int port, const char *method, const char *path, const char *body, char **body_r);
 
+/* A string member of a JSON text, copied into buf ("" when absent or not a string).
+ * Returns buf. */
+const char *hlt_json_member(const char *json, const char *key, char *buf, size_t len);
+/* A ticket's field as Redis holds it, without the newline ("(nil)" when absent); the
+ * caller frees. */
+char *hlt_ticket_field(const struct hlt_redis *r, const char *id, const char *name);
+/* Waits up to 5 s for a ticket to reach `state`. Returns 1 when it did. */
+int hlt_wait_state(const struct hlt_redis *r, const char *id, const char *state);
+
 struct hlt_response {
 	int status;    /* -1 when there was no answer */
 	char *headers; /* the status line and header block */
