@@ -120,14 +120,30 @@ static int sees_whole(const struct hl_principal *who, const struct hl_ticket *t)
 				     confidential && strcmp(confidential, "1") == 0);
 }
 
+/* Bookkeeping of the scripts, not the ticket's: never shown. */
+static int internal(const char *name)
+{
+	static const char *const names[] = {"route_seq",   "sign_next",	   "answer_next",
+					    "callback_next", "sign_plan", "answer_plan",
+					    "callback_plan"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* A ticket's fields as JSON, masked for who. */
 static struct json_object *ticket_json(const struct hl_principal *who, const struct hl_ticket *t)
 {
 	struct json_object *o = json_object_new_object();
 	int whole = sees_whole(who, t);
 
-	for (size_t i = 0; i < t->nfields; i++)
-		add_field(o, t->fields[i].name, t->fields[i].value, whole);
+	for (size_t i = 0; i < t->nfields; i++) {
+		if (!internal(t->fields[i].name))
+			add_field(o, t->fields[i].name, t->fields[i].value, whole);
+	}
 	if (!json_object_object_get_ex(o, "department", NULL))
 		json_object_object_add(o, "department", NULL);
 	json_object_object_add(o, "personal_data", json_object_new_string(whole ? "whole"
