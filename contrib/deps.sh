@@ -6,12 +6,12 @@ set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof), prometheus
-#        (only its promtool, which checks the /metrics output)
+#        (only its promtool, which checks the /metrics output), man-db (the man pages)
 # run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
 libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
 libcriterion-dev
-redis-server redis-tools tzdata prometheus"
+redis-server redis-tools tzdata prometheus man-db"
 
 missing=""
 for p in $PACKAGES; do

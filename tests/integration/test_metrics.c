@@ -90,3 +90,23 @@ Test(metrics, readyz_follows_redis)
 	cr_expect(body && strstr(body, "redis"), "%s", body);
 	free(body);
 }
+
+/* The man pages render without a warning (man -l, as an operator reads them). */
+Test(metrics, man_pages_render_cleanly)
+{
+	static const char *const pages[] = {"hotlined.8", "hotlined.yaml.5", "hotlinectl.1"};
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		char command[1024], path[600], *warnings;
+
+		snprintf(path, sizeof(path), "%s/man-%zu.err", dir, i);
+		snprintf(command, sizeof(command),
+			 "MANWIDTH=80 man --warnings -l '" HL_SOURCE_DIR "/contrib/man/%s' "
+			 "> /dev/null 2> '%s'",
+			 pages[i], path);
+		cr_expect_eq(system(command), 0, "%s", pages[i]);
+		warnings = hlt_read_file(path);
+		cr_expect(warnings && !*warnings, "%s: %s", pages[i], warnings);
+		free(warnings);
+	}
+}
