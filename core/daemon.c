@@ -312,6 +312,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
 
 	hl_plugin_host_set_notifier(NULL, NULL);
+	if (d->http)
+		hl_http_close(d->http); /* from here no handler runs: what it uses is going */
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		if (events[i])
 			event_free(events[i]);
@@ -320,9 +322,11 @@ void hl_daemon_free(struct hl_daemon *d)
 	 * server frees the connections those requests belong to; those answers get a short,
 	 * bounded chance to be written out. */
 	hl_redis_free(d->redis);
+	d->redis = NULL;
 	hl_explain_cancel_all(d);
 	hl_dispatcher_free(d->dispatcher);
 	hl_outbox_free(d->outbox);
+	d->outbox = NULL;
 	hl_escalation_free(d->escalation);
 	if (hl_http_unsent(d->http) > 0) {
 		struct timeval flush = {0, 200 * 1000};

@@ -27,6 +27,7 @@ struct route {
 
 struct hl_http {
 	struct evhttp *http;
+	int closing;              /* the daemon is being freed: answer 503, run no handler */
 	size_t unsent;            /* answers given but not yet written out */
 	void (*drained)(void *);  /* called when unsent falls to 0, once */
 	void *drained_arg;
@@ -162,6 +163,12 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	enum hl_body_verdict verdict = hl_body_limit_verdict(&h->limit, req, &declared);
 	char allow[64];
 
+	if (h->closing) {
+		hl_http_set_header(req, "Connection", "close");
+		hl_http_set_header(req, "Retry-After", "1");
+		hl_http_reply_error(req, 503, NULL, "hotlined is stopping");
+		return;
+	}
 	if (verdict != HL_BODY_OK) {
 		hl_http_set_header(req, "Connection", "close");
 		if (verdict == HL_BODY_CHUNKED_411)
@@ -276,6 +283,11 @@ void hl_http_stop_accepting(struct hl_http *h)
 		evhttp_del_accept_socket(h->http, h->bound);
 		h->bound = NULL;
 	}
+}
+
+void hl_http_close(struct hl_http *h)
+{
+	h->closing = 1;
 }
 
 void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg)

@@ -40,6 +40,10 @@ uint16_t hl_http_port(const struct hl_http *h);
 /* Stops accepting new connections; requests already received are still answered. */
 void hl_http_stop_accepting(struct hl_http *h);
 
+/* From now on every request gets 503 and no handler runs (the daemon's parts are being
+ * freed while the last answers are written out). */
+void hl_http_close(struct hl_http *h);
+
 /* Calls fn(arg) once every answer given so far has been written to its client (at once
  * when there is none), so that a stop does not drop answers still in buffers. */
 void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg);

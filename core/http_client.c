@@ -31,14 +31,23 @@ struct call {
 	char *body;
 	size_t len;
 	char where[160]; /* host:port/path, for log lines (no query: it may carry a token) */
+	struct evhttp_request *held; /* made but not sent: waiting for a free slot */
+	int sent;                    /* on the wire: counted in the client's active */
+	char *target;                /* its path, while held */
 	struct call *prev, *next;
 };
+
+/* At most this many requests of one client are on the wire at once; the others wait
+ * (their deadline runs), so a backlog of deliveries cannot use up the file descriptors
+ * the API and Redis need. */
+#define ACTIVE_MAX 32
 
 struct hl_http_client {
 	struct event_base *base;
 	const char *log_sub;
 	struct call *calls;
 	size_t n;
+	size_t active; /* calls sent, not yet finished */
 };
 
 struct hl_http_client *hl_http_client_new(struct event_base *base, const char *log_sub)
@@ -74,10 +83,13 @@ static void unlink_call(struct call *call)
  * first: freeing it drops its request (and any name lookup) without callbacks. */
 static void free_call(struct call *call)
 {
+	if (call->held)
+		evhttp_request_free(call->held);
+	free(call->target);
 	if (call->conn)
 		evhttp_connection_free(call->conn);
 	if (call->dns)
-		evdns_base_free(call->dns, 0);
+		evdns_base_free(call->dns, 1); /* fail its lookups: they hold buffers */
 	if (call->finish)
 		event_free(call->finish);
 	free(call->body);
@@ -109,6 +121,30 @@ static const char *error_name(const struct call *call)
 /* Runs from the event loop once the answer is in or the deadline passed: the call is
  * taken off the client and freed, then the plugin is told. Calling back here rather than
  * from inside evhttp lets the callback start new requests or free anything. */
+/* Sends the oldest held request when a slot is free. A request that cannot be sent is
+ * left to its deadline, which answers "timeout". */
+static void start_held(struct hl_http_client *c)
+{
+	struct call *oldest = NULL;
+
+	if (c->active >= ACTIVE_MAX)
+		return;
+	for (struct call *call = c->calls; call; call = call->next) {
+		if (call->held)
+			oldest = call; /* calls are kept newest first */
+	}
+	if (!oldest)
+		return;
+	if (evhttp_make_request(oldest->conn, oldest->held, EVHTTP_REQ_POST, oldest->target) <
+	    0) {
+		evhttp_request_free(oldest->held);
+	} else {
+		oldest->sent = 1;
+		c->active++;
+	}
+	oldest->held = NULL;
+}
+
 static void finish(evutil_socket_t fd, short what, void *arg)
 {
 	struct call *call = arg;
@@ -126,8 +162,11 @@ static void finish(evutil_socket_t fd, short what, void *arg)
 	else
 		hl_log(HL_LOG_DEBUG, call->c->log_sub, "http_answered url=\"http://%s\" status=%d",
 		       call->where, status);
+	if (call->sent)
+		call->c->active--;
 	unlink_call(call);
 	call->body = NULL;
+	start_held(call->c);
 	free_call(call);
 	fn(status, body ? body : "", body ? len : 0, fn_arg);
 	free(body);
@@ -311,12 +350,20 @@ int hl_http_client_post(struct hl_http_client *c, const char *url, const char *c
 	/* The deadline covers the name lookup, the connect, sending and the answer. */
 	if (evtimer_add(call->finish, &tv) < 0)
 		goto fail;
-	/* On failure libevent 2.1 has taken req off the connection without freeing it (the
-	 * only other failure, out of memory copying the target, frees it: not worth telling
-	 * apart), so the ladder below frees it. */
-	if (evhttp_make_request(call->conn, req, EVHTTP_REQ_POST, target) < 0) {
+	if (c->active >= ACTIVE_MAX) { /* wait for a slot; start_held sends it */
+		call->held = req;
+		call->target = target;
+		req = NULL;
+		target = NULL;
+	} else if (evhttp_make_request(call->conn, req, EVHTTP_REQ_POST, target) < 0) {
+		/* On failure libevent 2.1 has taken req off the connection without freeing it
+		 * (the only other failure, out of memory copying the target, frees it: not
+		 * worth telling apart), so the ladder below frees it. */
 		snprintf(why, sizeof(why), "cannot start the request");
 		goto fail;
+	} else {
+		call->sent = 1;
+		c->active++;
 	}
 	free(target);
 	call->next = c->calls;
@@ -340,6 +387,7 @@ void hl_http_client_free(struct hl_http_client *c)
 {
 	if (!c)
 		return;
+	c->active = ACTIVE_MAX; /* nothing more is started while they go */
 	while (c->calls) {
 		struct call *call = c->calls;
 

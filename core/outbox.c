@@ -219,27 +219,41 @@ static struct waiting *waiting_new(enum waiting_kind kind, struct stream *s, con
 	return w;
 }
 
-static void stored(struct redisReply *reply, void *arg)
-{
-	struct stream *s = arg;
-
-	if (reply && reply->type != REDIS_REPLY_ERROR) {
-		s->ob->stats.put++;
-		step(s); /* read it now if this daemon delivers the stream */
-		return;
-	}
-	s->ob->stats.lost++;
-	hl_log(HL_LOG_ERROR, "outbox", "put_failed plugin=%s error=\"%s\"", s->name,
-	       reply ? reply->str : "connection lost before Redis confirmed; the job may be lost");
-}
-
-/* Completion of an end (done or dead): a lost connection sends it again later (both are
- * idempotent: an end of a job already gone does nothing). */
+/* A put or an end (done or dead) on its way to Redis. */
 struct end_call {
 	struct stream *s;
 	struct waiting *w;
 };
 
+/* Completion of a put. A connection lost before Redis answered sends it again later:
+ * the job may then be stored twice, which at-least-once delivery allows; it is never
+ * dropped. */
+static void stored(struct redisReply *reply, void *arg)
+{
+	struct end_call *pc = arg;
+	struct stream *s = pc->s;
+
+	if (!reply && !s->ob->stopped) {
+		wait_for_redis(s->ob, pc->w);
+		free(pc);
+		return;
+	}
+	if (reply && reply->type != REDIS_REPLY_ERROR) {
+		s->ob->stats.put++;
+		waiting_free(pc->w);
+		free(pc);
+		step(s); /* read it now if this daemon delivers the stream */
+		return;
+	}
+	s->ob->stats.lost++;
+	hl_log(HL_LOG_ERROR, "outbox", "put_failed plugin=%s error=\"%s\"", s->name,
+	       reply ? reply->str : "connection lost at stop; the job may be lost");
+	waiting_free(pc->w);
+	free(pc);
+}
+
+/* Completion of an end (done or dead): a lost connection sends it again later (both are
+ * idempotent: an end of a job already gone does nothing). */
 static void ended(struct redisReply *reply, void *arg)
 {
 	struct end_call *ec = arg;
@@ -267,6 +281,9 @@ static int send_waiting(struct hl_outbox *ob, struct waiting *w)
 	struct end_call *ec;
 	int rc;
 
+	if (!(ec = malloc(sizeof(*ec))))
+		return -1;
+	*ec = (struct end_call){s, w};
 	if (w->kind == W_PUT) {
 		char at[24];
 		const char *argv[] = {"XADD", s->key, "*", "payload", w->data, "at", at, "from",
@@ -275,14 +292,11 @@ static int send_waiting(struct hl_outbox *ob, struct waiting *w)
 
 		snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
 		lens[6] = strlen(at);
-		if (hl_redis_command(d->redis, HL_REDIS_COMMANDS, stored, s, 9, argv, lens) < 0)
-			return -1;
-		waiting_free(w);
-		return 0;
+		rc = hl_redis_command(d->redis, HL_REDIS_COMMANDS, stored, ec, 9, argv, lens);
+		if (rc < 0)
+			free(ec);
+		return rc;
 	}
-	if (!(ec = malloc(sizeof(*ec))))
-		return -1;
-	*ec = (struct end_call){s, w};
 	if (w->kind == W_DONE) {
 		const char *argv[] = {s->key, HL_GROUP_DELIVER, w->data};
 
