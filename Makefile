@@ -4,6 +4,7 @@
 #   make check           install missing packages, run every test plain and under ASan+UBSan
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
 #   make bench           benchmarks (issue 8) into BENCHMARKS.md; not part of make check
+#   make fuzz            libFuzzer on the input, configuration and duration parsers (clang)
 #   make install         build, then install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall       remove what make install put there, except the configuration
 #   make clean
@@ -59,9 +60,10 @@ TEST_PLUGIN_VARIANTS := good abi_major abi_minor no_descriptor init_fails bad_de
 	route_fails route_slow route_async
 TEST_PLUGINS := $(TEST_PLUGIN_VARIANTS:%=$(BUILD)/tests/plugins/%.so)
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
-# Unit tests also link the shared plugin code (plugins/lib/) to test it directly.
+# Unit tests also link the shared plugin code (plugins/lib/) to test it directly, and
+# the fuzz targets, which replay their corpora (tests/unit/test_fuzz_corpus.c).
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OBJ) \
-	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c))
+	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c)) $(BUILD)/tests/fuzz/fuzz_targets.o
 INTEG_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(SUPPORT_OBJ)
 # hotlinectl, the command-line client (contrib/hotlinectl/): libevent's HTTP client and
 # json-c only, nothing of the daemon. Its display-width and table code is unit-tested.
@@ -269,10 +271,40 @@ uninstall:
 BENCH_TOOLS := $(addprefix $(BUILD)/bench/,loadgen bare dispatch_latency)
 BENCH_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent hiredis json-c)
 BENCH_LIBS = $(shell $(PKG_CONFIG) --libs libevent hiredis json-c)
-.PHONY: bench bench-ingest
+# --- make fuzz -------------------------------------------------------------------------
+# libFuzzer (clang) on the ticket JSON check, the configuration loader and the duration
+# parser, FUZZ_SECONDS each (default 60), starting from tests/fuzz/corpus/<target>/.
+# Crash inputs land in tests/fuzz/crashes/<target>/: keep them there (with the fix), and
+# `make check` replays them with every corpus file (tests/unit/test_fuzz_corpus.c).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := ticket_input config duration
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	-Icore/include -Icore -I$(BUILD)/gen -Itests/fuzz -DHL_SOURCE_DIR='"$(CURDIR)"' \
+	$(shell $(PKG_CONFIG) --cflags $(DEPS))
+.PHONY: fuzz fuzz-deps
+fuzz-deps:
+	@contrib/deps.sh fuzz
+fuzz: fuzz-deps $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t tests/fuzz/crashes/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ \
+			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_targets.c $(CORE_SRC) $(LUA_INC) | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/fuzz_targets.c $(CORE_SRC) $(CORE_LIBS)
+
+.PHONY: bench bench-deps bench-ingest
 bench: bench-ingest
 
-bench-ingest: all $(BENCH_TOOLS)
+bench-deps:
+	@contrib/deps.sh bench
+
+bench-ingest: all $(BENCH_TOOLS) | bench-deps
 	contrib/bench/run.sh $(BUILD) BENCHMARKS.md
 
 $(BUILD)/bench/%: contrib/bench/%.c

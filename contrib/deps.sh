@@ -2,6 +2,11 @@
 # Installs the Debian packages hotline needs to build, test and run, and only those
 # that are missing. Called by `make run` and `make check`; safe to run by hand.
 # Exit 0 when everything is present; 1 when something is missing and we cannot install it.
+#
+# Usage: contrib/deps.sh [fuzz] [bench]
+#   no argument: what `make run` and `make check` need;
+#   fuzz:  also clang, whose runtime has libFuzzer (`make fuzz`);
+#   bench: also valgrind, whose callgrind counts instructions (`make bench`).
 set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages
@@ -12,6 +17,13 @@ PACKAGES="gcc make pkg-config libc6-dev
 libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
 libcriterion-dev
 redis-server redis-tools tzdata prometheus man-db"
+for extra in "$@"; do
+	case "$extra" in
+	fuzz) PACKAGES="$PACKAGES clang" ;;
+	bench) PACKAGES="$PACKAGES valgrind" ;;
+	*) echo "deps: unknown group '$extra' (known: fuzz bench)" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,16 @@
+/*
+ * What the fuzz harnesses (tests/fuzz/fuzz_*.c, `make fuzz`, clang and libFuzzer) and the
+ * regression test of their corpora (tests/unit/test_fuzz_corpus.c, `make check`, gcc)
+ * both run: one function per target, taking any bytes.
+ */
+#ifndef HL_FUZZ_TARGETS_H
+#define HL_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void hl_fuzz_ticket_input(const uint8_t *data, size_t size);
+void hl_fuzz_config(const uint8_t *data, size_t size);
+void hl_fuzz_duration(const uint8_t *data, size_t size);
+
+#endif
