@@ -22,9 +22,14 @@
 #include "ticket.h"
 #include "world.h"
 
-#define READ_COUNT "32"     /* entries per XREADGROUP */
+/* Entries per XREADGROUP: at most READ_MAX, and no more than there is room for. One read
+ * is outstanding at a time and takes a whole Redis event-loop turn (with appendfsync
+ * always, an fsync), while intake can add one ticket per client connection in that turn:
+ * a read must be able to take more than the connections add, or routing falls behind. */
+#define READ_MAX 256
+#define CLAIM_COUNT "32"     /* entries per XAUTOCLAIM */
 #define READ_BLOCK_MS "1000" /* how long a read waits for new entries */
-#define INFLIGHT_MAX 256    /* tickets routed at once; reading pauses above this */
+#define INFLIGHT_MAX 1024    /* tickets routed at once; reading pauses above this */
 #define RELATED_MAX "10"
 #define RETRY_MS 200        /* when Redis is not ready */
 
@@ -356,10 +361,13 @@ static void group_created(struct redisReply *reply, void *arg)
 static void pump(struct hl_dispatcher *disp)
 {
 	struct hl_redis *r = disp->d->redis;
+	char count[16];
 	int sent;
 
 	if (disp->stopped || disp->reading || disp->inflight >= INFLIGHT_MAX)
 		return;
+	snprintf(count, sizeof(count), "%zu",
+		 INFLIGHT_MAX - disp->inflight < READ_MAX ? INFLIGHT_MAX - disp->inflight : READ_MAX);
 	disp->reading = 1;
 	if (!disp->group_ready) {
 		const char *argv[] = {"XGROUP", "CREATE", disp->intake_key, HL_GROUP_ROUTE, "0",
@@ -367,7 +375,7 @@ static void pump(struct hl_dispatcher *disp)
 		sent = hl_redis_command(r, HL_REDIS_COMMANDS, group_created, disp, 6, argv, NULL);
 	} else {
 		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_ROUTE, disp->d->instance,
-				      "COUNT", READ_COUNT, "BLOCK", READ_BLOCK_MS, "STREAMS",
+				      "COUNT", count, "BLOCK", READ_BLOCK_MS, "STREAMS",
 				      disp->intake_key, ">"};
 		sent = hl_redis_command(r, HL_REDIS_BLOCKING, read_arrived, disp, 11, argv, NULL);
 	}
@@ -397,7 +405,7 @@ static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 	struct hl_dispatcher *disp = arg;
 	char idle[24];
 	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
-			      idle, "0-0", "COUNT", READ_COUNT};
+			      idle, "0-0", "COUNT", CLAIM_COUNT};
 
 	(void)fd;
 	(void)what;

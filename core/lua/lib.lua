@@ -15,9 +15,10 @@ local function audit(id, action, from, to, note)
     'action', action, 'from', from or '', 'to', to or '', 'note', note or '')
 end
 
--- Moves a ticket to another state: the field, updated_ms and the state indexes.
-local function move_state(id, from, to)
-  local created = redis.call('HGET', k_ticket(id), 'created_ms')
+-- Moves a ticket to another state: the field, updated_ms and the state indexes. The
+-- state indexes are scored by creation time: pass created_ms when the caller has it.
+local function move_state(id, from, to, created)
+  created = created or redis.call('HGET', k_ticket(id), 'created_ms')
   redis.call('HSET', k_ticket(id), 'state', to, 'updated_ms', NOW)
   if from and from ~= '' then redis.call('ZREM', k_index('state:' .. from), id) end
   redis.call('ZADD', k_index('state:' .. to), created, id)
@@ -59,19 +60,27 @@ end
 -- idx:deadlines holds every running clock's deadline ("id|clock"), for the watch list.
 
 -- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.
+-- One read finds what there is to remove, so a ticket with no clocks yet (a first
+-- dispatch) costs a single HMGET.
+local CLOCKS = {'sign', 'answer', 'callback'}
 local function unschedule(id, clock)
   local tkey = k_ticket(id)
-  for _, c in ipairs({'sign', 'answer', 'callback'}) do
-    if not clock or c == clock then
-      local next = redis.call('HGET', tkey, c .. '_next')
-      if next then redis.call('ZREM', P .. 'due', next) end
-      redis.call('ZREM', k_index('deadlines'), id .. '|' .. c)
+  local f = redis.call('HMGET', tkey, 'sign_next', 'answer_next', 'callback_next',
+    'sign_due_ms', 'answer_due_ms', 'callback_due_ms',
+    'sign_status', 'answer_status', 'callback_status')
+  local was_late = f[7] or f[8] or f[9]
+  for i, c in ipairs(CLOCKS) do
+    if (not clock or c == clock) and (f[i] or f[i + 3] or f[i + 6]) then
+      if f[i] then redis.call('ZREM', P .. 'due', f[i]) end
+      if f[i + 3] then redis.call('ZREM', k_index('deadlines'), id .. '|' .. c) end
       redis.call('HDEL', tkey, c .. '_next', c .. '_plan', c .. '_due_ms', c .. '_status')
+      f[i + 6] = false
     end
   end
   -- off the supervisors' overdue list once no clock of it is late any more
-  local late = redis.call('HMGET', tkey, 'sign_status', 'answer_status', 'callback_status')
-  if not (late[1] or late[2] or late[3]) then redis.call('ZREM', k_index('overdue'), id) end
+  if was_late and not (f[7] or f[8] or f[9]) then
+    redis.call('ZREM', k_index('overdue'), id)
+  end
 end
 
 -- Puts a clock's stage number n of its plan in hl:due (none when the plan has no more).

@@ -39,7 +39,7 @@ if mode == 'merge' then
     redis.call('HSET', tkey, 'master', master, 'item', item, 'routed_by', by,
       'route_reason', reason)
     if m[2] then redis.call('HSET', tkey, 'department', m[2]) end
-    move_state(id, 'received', 'merged')
+    move_state(id, 'received', 'merged', now[4])
     unschedule(id)
     audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
@@ -57,7 +57,7 @@ if mode == 'dispatch' then
   if return_until ~= '' then redis.call('HSET', tkey, 'return_until_ms', return_until) end
   schedule_from(id, 19)
   if not now[3] and ctype ~= '' then redis.call('HSET', tkey, 'type', ctype) end
-  move_state(id, 'received', 'dispatched')
+  move_state(id, 'received', 'dispatched', now[4])
   redis.call('ZADD', k_index('dept:' .. dept), now[4], id)
   audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   tell_unit(dept, id, 'dispatched', reason)
@@ -67,7 +67,7 @@ if mode == 'dispatch' then
 end
 
 redis.call('HSET', tkey, 'manual_reason', reason)
-move_state(id, 'received', 'pending_manual')
+move_state(id, 'received', 'pending_manual', now[4])
 unschedule(id)
 audit(id, 'route_failed', 'received', 'pending_manual', reason)
 notice('dispatchers', id, 'pending_manual', reason)

@@ -51,9 +51,11 @@ end
 
 local fields = {'id', id, 'state', state, 'created_ms', NOW, 'updated_ms', NOW,
   'created_by', ACTOR, 'created_role', ROLE, 'route_seq', '1'}
+local given = {}
 for i = 15, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
+  given[ARGV[i]] = ARGV[i + 1]
 end
 redis.call('HSET', tkey, unpack(fields))
 
@@ -68,8 +70,8 @@ redis.call('ZADD', k_index('all'), NOW, id)
 redis.call('ZADD', k_index('state:' .. state), NOW, id)
 redis.call('ZADD', k_index('channel:' .. channel), NOW, id)
 if phone ~= '' then redis.call('ZADD', k_index('phone:' .. phone), NOW, id) end
-local address = redis.call('HGET', tkey, 'address')
+local address = given['address']
 if address then redis.call('ZADD', k_index('addr:' .. address), NOW, id) end
 
 if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
-return {'created', id, state, NOW, redis.call('HGET', tkey, 'citizen_due_ms') or ''}
+return {'created', id, state, NOW, given['citizen_due_ms'] or ''}
