@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "http_answers.h"
 #include "http_body_limit.h"
 #include "log.h"
 
@@ -28,9 +29,7 @@ struct route {
 struct hl_http {
 	struct evhttp *http;
 	int closing;              /* the daemon is being freed: answer 503, run no handler */
-	size_t unsent;            /* answers given but not yet written out */
-	void (*drained)(void *);  /* called when unsent falls to 0, once */
-	void *drained_arg;
+	struct hl_http_answers *answers; /* given but not yet written out */
 	struct hl_body_limit limit; /* read by every connection's body check */
 	struct evhttp_bound_socket *bound;
 	uint16_t port;
@@ -38,21 +37,8 @@ struct hl_http {
 	struct route *routes[32];
 };
 
-/* The server of the one evhttp in this process, for the completion callback. */
+/* The server of the one evhttp in this process, whose answers are counted. */
 static struct hl_http *server;
-
-static void reply_written(struct evhttp_request *req, void *arg)
-{
-	struct hl_http *h = arg;
-
-	(void)req;
-	if (h->unsent > 0 && --h->unsent == 0 && h->drained) {
-		void (*fn)(void *) = h->drained;
-
-		h->drained = NULL;
-		fn(h->drained_arg);
-	}
-}
 
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
 {
@@ -63,11 +49,8 @@ void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object
 
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/json; charset=utf-8");
-	/* A request whose client has gone is freed by evhttp_send_reply at once. */
-	if (server && evhttp_request_get_connection(req)) {
-		server->unsent++;
-		evhttp_request_set_on_complete_cb(req, reply_written, server);
-	}
+	if (server)
+		hl_http_answers_add(server->answers, req);
 	if (buf) {
 		evbuffer_add(buf, text, len);
 		evbuffer_add(buf, "\n", 1);
@@ -215,8 +198,8 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
 
-	if (!h || !(h->http = evhttp_new(base))) {
-		free(h);
+	if (!h || !(h->http = evhttp_new(base)) || !(h->answers = hl_http_answers_new())) {
+		hl_http_free(h);
 		snprintf(err, errlen, "out of memory starting the HTTP server");
 		return NULL;
 	}
@@ -292,17 +275,12 @@ void hl_http_close(struct hl_http *h)
 
 void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg)
 {
-	if (h->unsent == 0) {
-		fn(arg);
-		return;
-	}
-	h->drained = fn;
-	h->drained_arg = arg;
+	hl_http_answers_when_drained(h->answers, fn, arg);
 }
 
 size_t hl_http_unsent(const struct hl_http *h)
 {
-	return h ? h->unsent : 0;
+	return h ? hl_http_answers_unsent(h->answers) : 0;
 }
 
 void hl_http_free(struct hl_http *h)
@@ -311,8 +289,11 @@ void hl_http_free(struct hl_http *h)
 		return;
 	if (server == h)
 		server = NULL;
+	if (h->answers)
+		hl_http_answers_when_drained(h->answers, NULL, NULL);
 	if (h->http)
-		evhttp_free(h->http);
+		evhttp_free(h->http); /* closes the connections, which the answers hear of */
+	hl_http_answers_free(h->answers);
 	for (size_t i = 0; i < h->nroutes; i++) {
 		free(h->routes[i]->path);
 		free(h->routes[i]);
