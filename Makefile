@@ -272,34 +272,46 @@ BENCH_TOOLS := $(addprefix $(BUILD)/bench/,loadgen bare dispatch_latency)
 BENCH_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent hiredis json-c)
 BENCH_LIBS = $(shell $(PKG_CONFIG) --libs libevent hiredis json-c)
 # --- make fuzz -------------------------------------------------------------------------
-# libFuzzer (clang) on the ticket JSON check, the configuration loader and the duration
-# parser, FUZZ_SECONDS each (default 60), starting from tests/fuzz/corpus/<target>/.
-# Crash inputs land in tests/fuzz/crashes/<target>/: keep them there (with the fix), and
-# `make check` replays them with every corpus file (tests/unit/test_fuzz_corpus.c).
+# libFuzzer (clang) on the parsers of outside input: the ticket JSON, the configuration,
+# the routes files and calendar, durations; FUZZ_SECONDS each (default 60). Seeds: the
+# small files of tests/fuzz/corpus/<target>/, and the shipped configuration, routes and
+# calendar themselves (copied into $(BUILD)/fuzz/seed-<target>/ at each run, so they stay
+# in step). Crash inputs land in tests/fuzz/crashes/<target>/: keep them there (with the
+# fix), and `make check` replays them with every corpus file (tests/unit/test_fuzz_corpus.c).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ticket_input config duration
+FUZZ_TARGETS := ticket_input config routes duration
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	-Icore/include -Icore -I$(BUILD)/gen -Itests/fuzz -DHL_SOURCE_DIR='"$(CURDIR)"' \
-	$(shell $(PKG_CONFIG) --cflags $(DEPS))
+	-Icore/include -Icore -Iplugins/lib -I$(BUILD)/gen -Itests/fuzz \
+	-DHL_SOURCE_DIR='"$(CURDIR)"' $(shell $(PKG_CONFIG) --cflags $(DEPS))
 .PHONY: fuzz fuzz-deps
 fuzz-deps:
 	@contrib/deps.sh fuzz
 fuzz: fuzz-deps $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@rm -rf $(BUILD)/fuzz/seed-*; mkdir -p $(FUZZ_TARGETS:%=$(BUILD)/fuzz/seed-%)
+	@cp etc/hotlined.yaml $(BUILD)/fuzz/seed-config/
+	@n=0; for f in departments sla catalogue districts; do \
+		{ printf "\\$$(printf %03o $$n)"; cat routes/$$f.yaml; } >$(BUILD)/fuzz/seed-routes/$$f; \
+		n=$$((n + 1)); \
+	done; for f in etc/calendar/*.yaml; do \
+		{ printf '\004'; cat $$f; } >$(BUILD)/fuzz/seed-routes/$${f##*/}; \
+	done
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t tests/fuzz/crashes/$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-			-artifact_prefix=tests/fuzz/crashes/$$t/ \
-			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ $(BUILD)/fuzz/corpus-$$t \
+			tests/fuzz/corpus/$$t $(BUILD)/fuzz/seed-$$t || exit 1; \
 	done
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_targets.c $(CORE_SRC) $(LUA_INC) | fuzz-deps
+FUZZ_SRC := tests/fuzz/fuzz_targets.c $(CORE_SRC) $(wildcard plugins/lib/*.c)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/fuzz_targets.c $(CORE_SRC) $(CORE_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
-.PHONY: bench bench-deps bench-ingest
+.PHONY: bench bench-deps bench-ingest bench-routing
 bench: bench-ingest
+	$(MAKE) bench-routing
 
 bench-deps:
 	@contrib/deps.sh bench
@@ -310,6 +322,16 @@ bench-ingest: all $(BENCH_TOOLS) | bench-deps
 $(BUILD)/bench/%: contrib/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_LIBS)
+
+# The routing engine (contrib/bench/routing.sh): the catalogue code of plugins/lib/ as the
+# plugins link it, timed and counted with callgrind; rewrites its own section of BENCHMARKS.md.
+bench-routing: $(BUILD)/bench/route_bench | bench-deps
+	contrib/bench/routing.sh $(BUILD) BENCHMARKS.md
+
+$(BUILD)/bench/route_bench: contrib/bench/route_bench.c $(PLUGIN_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iplugins/lib -Icore $(shell $(PKG_CONFIG) --cflags json-c) -o $@ \
+		$< $(PLUGIN_LIB_OBJ) $(shell $(PKG_CONFIG) --libs json-c yaml-0.1)
 
 clean:
 	rm -rf build

@@ -15,8 +15,9 @@
  * outgoing edges as a sorted run in one shared array (a byte label and a target state),
  * looked up by binary search. The root has a 256-entry table, and the few states with 16
  * edges or more (near the root: Chinese branches there) a direct table over their label
- * range. Memory is about 30 bytes per state: 10,000 Chinese keywords (some 90,000 states)
- * take under 3 MB, build in about 10 ms and are searched at some 40 MB/s.
+ * range. Memory is about 30 bytes per state: 10,000 Chinese keywords of 2 to 4 characters
+ * (about 50,000 states) take under 2 MB, build in about 4 ms and are searched at some
+ * 60 MB/s (`make bench-routing`, BENCHMARKS.md).
  */
 #ifndef HL_AHO_H
 #define HL_AHO_H

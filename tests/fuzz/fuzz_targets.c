@@ -8,9 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
+#include "catalogue.h"
 #include "config.h"
 #include "duration.h"
+#include "gazetteer.h"
 #include "routes.h"
+#include "sla.h"
 #include "ticket_input.h"
 #include "yaml_tree.h"
 
@@ -36,6 +40,69 @@ void hl_fuzz_ticket_input(const uint8_t *data, size_t size)
 				abort();
 	}
 	hl_ticket_input_free(&in);
+}
+
+/* Writes size bytes to dir/name; returns 0 or -1. */
+static int write_file(const char *dir, const char *name, const uint8_t *data, size_t size,
+		      char *path, size_t len)
+{
+	FILE *f;
+	int ok;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!(f = fopen(path, "wb")))
+		return -1;
+	ok = fwrite(data, 1, size, f) == size;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+void hl_fuzz_routes(const uint8_t *data, size_t size)
+{
+	static const char *const names[] = {"departments.yaml", "sla.yaml", "catalogue.yaml",
+					    "districts.yaml", "cn-2026.yaml"};
+	char dir[] = "/tmp/hotline-fuzz-routes-XXXXXX", path[512], err[1024];
+	unsigned which;
+	int rc = 0;
+
+	if (size < 1 || !mkdtemp(dir))
+		return;
+	which = data[0] % 5;
+	err[0] = '\0';
+	if (write_file(dir, names[which], data + 1, size - 1, path, sizeof(path)) == 0) {
+		if (which == 0) {
+			struct hl_routes *routes = NULL;
+
+			if ((rc = hl_routes_load(dir, &routes, err, sizeof(err))) == 0)
+				hl_routes_free(routes);
+		} else if (which == 1) {
+			struct hl_sla *sla = NULL;
+
+			if ((rc = hl_sla_load(dir, &sla, err, sizeof(err))) == 0)
+				hl_sla_free(sla);
+		} else if (which == 2) {
+			struct hl_catalogue *cat = NULL;
+
+			if ((rc = hl_catalogue_load(path, NULL, &cat, err, sizeof(err))) == 0)
+				hl_catalogue_free(cat);
+		} else if (which == 3) {
+			struct hl_gazetteer *gz = NULL;
+
+			if ((rc = hl_gazetteer_load(path, NULL, &gz, err, sizeof(err))) == 0)
+				hl_gazetteer_free(gz);
+		} else {
+			struct hl_calendar_rules rules;
+			struct hl_calendar *cal = NULL;
+
+			hl_calendar_rules_default(&rules);
+			if ((rc = hl_calendar_load(dir, &rules, NULL, NULL, &cal, err,
+						   sizeof(err))) == 0)
+				hl_calendar_free(cal);
+		}
+		if (rc == -1 && strncmp(err, path, strlen(path)) != 0)
+			abort(); /* every error starts with the file's name */
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 void hl_fuzz_config(const uint8_t *data, size_t size)

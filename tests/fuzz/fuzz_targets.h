@@ -11,6 +11,9 @@
 
 void hl_fuzz_ticket_input(const uint8_t *data, size_t size);
 void hl_fuzz_config(const uint8_t *data, size_t size);
+/* The routes loaders and the calendar: the first byte picks the file (modulo 5:
+ * departments, sla, catalogue, districts, a calendar year), the rest is its text. */
+void hl_fuzz_routes(const uint8_t *data, size_t size);
 void hl_fuzz_duration(const uint8_t *data, size_t size);
 
 #endif

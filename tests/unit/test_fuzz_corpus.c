@@ -67,3 +67,8 @@ Test(fuzz_corpus, duration)
 {
 	replay_target("duration", hl_fuzz_duration);
 }
+
+Test(fuzz_corpus, routes)
+{
+	replay_target("routes", hl_fuzz_routes);
+}
