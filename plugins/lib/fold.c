@@ -5,6 +5,7 @@
  */
 #include "fold.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,24 +166,26 @@ static uint32_t decode3(const char *s)
 	return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
 }
 
+#define CJK_FIRST 0x4E00
+#define CJK_LAST 0x9FFF
+
+/* The simplified character of each traditional one of the block, by code point less
+ * CJK_FIRST (0: not traditional); made from t2s once, on first use, by any thread. A
+ * direct table (42 KB) instead of a search of t2s for every character of every ticket. */
+static uint16_t t2s_map[CJK_LAST - CJK_FIRST + 1];
+static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
+
+static void make_t2s_map(void)
+{
+	for (size_t i = 0; i < T2S_PAIRS; i++)
+		t2s_map[decode3(t2s + 6 * i) - CJK_FIRST] = (uint16_t)decode3(t2s + 6 * i + 3);
+}
+
 static uint32_t simplified(uint32_t c)
 {
-	size_t lo = 0, hi = T2S_PAIRS;
-
-	if (c < 0x4E00 || c > 0x9FFF)
+	if (c < CJK_FIRST || c > CJK_LAST || !t2s_map[c - CJK_FIRST])
 		return c;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint32_t t = decode3(t2s + 6 * mid);
-
-		if (t == c)
-			return decode3(t2s + 6 * mid + 3);
-		if (t < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c;
+	return t2s_map[c - CJK_FIRST];
 }
 
 /* Decodes one UTF-8 character at s (n > 0 bytes left) into *c; returns its length, or 1
@@ -264,6 +267,7 @@ char *hl_fold(const char *text, size_t len, size_t *len_r)
 
 	if (!out)
 		return NULL;
+	pthread_once(&t2s_once, make_t2s_map);
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
 
