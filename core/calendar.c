@@ -20,7 +20,23 @@ struct cal_year {
 	unsigned char off[366]; /* by day of the year, 0 for 1 January: 1 when a day off */
 };
 
+/* A local day's midnight and length, as mktime gives them. */
+struct day_span {
+	int64_t dn;        /* the local day */
+	int64_t midnight;  /* ms */
+	int64_t length;    /* ms to the next midnight; 0 when not filled in */
+};
+
+#define DAY_CACHE 64
+#define ZONE_MAX 128
+
 struct hl_calendar {
+	/* Days looked up lately, by day number modulo DAY_CACHE, valid for the zone named
+	 * (TZ, as it was when they were filled in). For dates past the zone file's last
+	 * transition (Asia/Shanghai's was in 1991) glibc re-reads the zone's rule at every
+	 * mktime and localtime_r, which made them most of what a dispatch cost. */
+	struct day_span days[DAY_CACHE];
+	char zone[ZONE_MAX];
 	struct hl_calendar_rules rules;
 	hl_calendar_fallback_fn fallback;
 	void *arg;
@@ -105,19 +121,9 @@ static int is_weekend(int64_t dn)
 	return wd == 0 || wd == 6;
 }
 
-/* The local day of a time in range (in_range). */
-static int64_t local_day(int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return day_number(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 /* The time of local day dn at `min` minutes after its midnight (1440 is the next day's
  * 00:00); mktime settles clocks that skip or repeat an hour. */
-static int64_t local_time(int64_t dn, int min)
+static int64_t mktime_ms(int64_t dn, int min)
 {
 	struct tm tm = {0};
 	int y, m, d;
@@ -129,6 +135,55 @@ static int64_t local_time(int64_t dn, int min)
 	tm.tm_min = min;
 	tm.tm_isdst = -1;
 	return (int64_t)mktime(&tm) * 1000;
+}
+
+/* Local day dn's span, from the cache (emptied when TZ has changed since it was filled). */
+static const struct day_span *day_span(struct hl_calendar *cal, int64_t dn)
+{
+	const char *zone = getenv("TZ");
+	struct day_span *e = &cal->days[(uint64_t)dn % DAY_CACHE];
+
+	if (!zone)
+		zone = "";
+	if (strncmp(zone, cal->zone, sizeof(cal->zone)) != 0) {
+		memset(cal->days, 0, sizeof(cal->days));
+		snprintf(cal->zone, sizeof(cal->zone), "%s", zone);
+	}
+	if (!e->length || e->dn != dn) {
+		e->dn = dn;
+		e->midnight = mktime_ms(dn, 0);
+		e->length = mktime_ms(dn + 1, 0) - e->midnight;
+	}
+	return e;
+}
+
+/* The local day of a time in range (in_range): guessed from the day the cache holds for
+ * its UTC day, checked against the spans of that day and its neighbours. */
+static int64_t local_day(struct hl_calendar *cal, int64_t ms)
+{
+	int64_t guess = ms >= 0 ? ms / DAY_MS : (ms - DAY_MS + 1) / DAY_MS;
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	for (int64_t dn = guess - 1; dn <= guess + 1; dn++) {
+		const struct day_span *e = day_span(cal, dn);
+
+		if (e->midnight <= ms && ms < e->midnight + e->length)
+			return dn;
+	}
+	localtime_r(&t, &tm);
+	return day_number(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* The time of local day dn at `min` minutes after its midnight (1440 is the next day's
+ * 00:00): from the day's span when it is a plain 24-hour day, else from mktime. */
+static int64_t local_time(struct hl_calendar *cal, int64_t dn, int min)
+{
+	const struct day_span *e = day_span(cal, dn);
+
+	if (e->length == DAY_MS)
+		return e->midnight + (int64_t)min * 60000;
+	return mktime_ms(dn, min);
 }
 
 /* Times a computation may start at: the deadline stays within the years supported. */
@@ -555,19 +610,19 @@ static int64_t add_work_minutes(struct hl_calendar *cal, int64_t from_ms, int64_
 				int *fallback)
 {
 	const struct hl_calendar_rules *r = &cal->rules;
-	int64_t dn = local_day(from_ms), left;
+	int64_t dn = local_day(cal, from_ms), left;
 
 	if (minutes > HL_CALENDAR_MAX_DAYS * (DAY_MS / 60000))
 		return -1;
 	left = minutes * 60000;
 	for (int i = 0; i <= HL_CALENDAR_MAX_DAYS; i++, dn++) {
 		/* A day whose office hours are over (the day of arrival) is not asked about. */
-		if (local_time(dn, r->periods[r->nperiods - 1].end_min) <= from_ms ||
+		if (local_time(cal, dn, r->periods[r->nperiods - 1].end_min) <= from_ms ||
 		    day_off(cal, dn, fallback))
 			continue;
 		for (size_t p = 0; p < r->nperiods; p++) {
-			int64_t open = local_time(dn, r->periods[p].start_min);
-			int64_t close = local_time(dn, r->periods[p].end_min);
+			int64_t open = local_time(cal, dn, r->periods[p].start_min);
+			int64_t close = local_time(cal, dn, r->periods[p].end_min);
 			int64_t start = open > from_ms ? open : from_ms;
 
 			if (close <= start)
@@ -585,7 +640,7 @@ static int64_t add_work_days(struct hl_calendar *cal, int64_t from_ms, int64_t n
 			     int *fallback)
 {
 	const struct hl_calendar_rules *r = &cal->rules;
-	int64_t dn = local_day(from_ms), end;
+	int64_t dn = local_day(cal, from_ms), end;
 	int64_t counted = 0;
 
 	for (int i = 0; counted < n; i++) {
@@ -596,9 +651,9 @@ static int64_t add_work_days(struct hl_calendar *cal, int64_t from_ms, int64_t n
 			counted++;
 	}
 	if (r->day_end == HL_DAY_ENDS_MIDNIGHT)
-		end = local_time(dn + 1, 0);
+		end = local_time(cal, dn + 1, 0);
 	else
-		end = local_time(dn, r->periods[r->nperiods - 1].end_min);
+		end = local_time(cal, dn, r->periods[r->nperiods - 1].end_min);
 	return end > from_ms ? end : from_ms;
 }
 

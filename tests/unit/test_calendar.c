@@ -359,6 +359,27 @@ Test(calendar, days_are_local_to_the_process_zone)
 	expect_due("2026-09-30T16:00:00Z", "3wd", "2026-10-11T00:00:00Z");
 }
 
+Test(calendar, clocks_that_skip_or_repeat_an_hour)
+{
+	/* New York moves to summer time on Sun Mar 8 2026 (02:00 becomes 03:00) and back on
+	 * Sun Nov 1 (02:00 comes twice): the office hours of the next Monday are still 09:00
+	 * local, with the new offset, and days that are not 24 hours long still count. */
+	use_zone("America/New_York");
+	expect_due("2026-03-06T16:30:00-05:00", "2wh", "2026-03-09T10:00:00-04:00");
+	expect_due("2026-03-08T12:00:00-04:00", "1wh", "2026-03-09T10:00:00-04:00");
+	expect_due("2026-03-08T01:30:00-05:00", "1wd", "2026-03-10T00:00:00-04:00");
+	expect_due("2026-10-30T16:30:00-04:00", "2wh", "2026-11-02T10:00:00-05:00");
+	expect_due("2026-11-01T01:30:00-05:00", "1wd", "2026-11-03T00:00:00-05:00");
+	/* A working day that is 23 hours long: the make-up Sunday Sep 20, in a zone (a POSIX
+	 * rule) that moves its clocks forward at 02:00 that day. */
+	use_zone("XST-8XDT,M9.3.0/2,M11.1.0/2");
+	expect_due("2026-09-19T16:00:00+08:00", "1wh", "2026-09-20T10:00:00+09:00");
+	expect_due("2026-09-20T11:00:00+09:00", "2wh", "2026-09-20T14:30:00+09:00");
+	/* back in Shanghai with the same calendar: nothing of the other zones is remembered */
+	use_zone("Asia/Shanghai");
+	expect_due("2026-03-06T16:30:00+08:00", "2wh", "2026-03-09T10:00:00+08:00");
+}
+
 Test(calendar, refuses_what_it_cannot_count)
 {
 	cr_expect_eq(hl_calendar_add(cal, at("2026-11-26T10:00:00+08:00"), dur("5000wd")), -1);
