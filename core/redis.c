@@ -43,15 +43,16 @@ struct hl_redis {
 };
 
 /* A command in flight; argv is kept so that an EVALSHA can be resent as EVAL. */
+/* A command sent and waiting for its reply. It is formatted once (RESP); a script's
+ * EVALSHA can be turned into an EVAL from that text should Redis answer NOSCRIPT. */
 struct pending {
 	hl_redis_reply_fn fn;
 	void *arg;
 	struct hl_redis *r;
 	int script; /* -1 for a plain command */
 	int retried;
-	int argc;
-	char **argv;
-	size_t *lens;
+	char *cmd;  /* owned, from redisFormatCommandArgv (free with redisFreeCommand) */
+	size_t len;
 };
 
 static void link_connect(struct link *l);
@@ -313,14 +314,57 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 
 static void pending_free(struct pending *p)
 {
-	for (int i = 0; i < p->argc; i++)
-		free(p->argv[i]);
-	free(p->argv);
-	free(p->lens);
+	redisFreeCommand(p->cmd);
 	free(p);
 }
 
-static int send_pending(struct link *l, struct pending *p);
+static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata);
+
+static int send_pending(struct link *l, struct pending *p)
+{
+	if (redisAsyncFormattedCommand(l->ac, reply_arrived, p, p->cmd, p->len) != REDIS_OK)
+		return -1;
+	return 0;
+}
+
+/* The end of the RESP bulk string at cmd + at ("$<n>\r\n<n bytes>\r\n"), or 0. */
+static size_t skip_bulk(const char *cmd, size_t len, size_t at)
+{
+	char *end;
+	unsigned long n;
+
+	if (at >= len || cmd[at] != '$')
+		return 0;
+	n = strtoul(cmd + at + 1, &end, 10);
+	if (end + 2 > cmd + len || end[0] != '\r')
+		return 0;
+	at = (size_t)(end - cmd) + 2 + n + 2;
+	return at <= len ? at : 0;
+}
+
+/* Turns the pending EVALSHA <sha> ... into EVAL <source> ..., the rest unchanged. */
+static int to_eval(struct pending *p)
+{
+	const char *source = hl_scripts[p->script].source;
+	size_t srclen = strlen(source), at = strcspn(p->cmd, "\n") + 1, rest;
+	char head[64], *cmd;
+	int n;
+
+	rest = skip_bulk(p->cmd, p->len, skip_bulk(p->cmd, p->len, at));
+	if (!rest)
+		return -1;
+	n = snprintf(head, sizeof(head), "%.*s$4\r\nEVAL\r\n$%zu\r\n", (int)at, p->cmd, srclen);
+	if (!(cmd = malloc((size_t)n + srclen + 2 + (p->len - rest))))
+		return -1;
+	memcpy(cmd, head, (size_t)n);
+	memcpy(cmd + n, source, srclen);
+	memcpy(cmd + n + srclen, "\r\n", 2);
+	memcpy(cmd + n + srclen + 2, p->cmd + rest, p->len - rest);
+	redisFreeCommand(p->cmd);
+	p->cmd = cmd;
+	p->len = (size_t)n + srclen + 2 + (p->len - rest);
+	return 0;
+}
 
 static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 {
@@ -334,17 +378,10 @@ static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 		hl_log(HL_LOG_WARN, "redis", "noscript script=%s action=resend_and_reload",
 		       hl_scripts[p->script].name);
 		p->retried = 1;
-		free(p->argv[1]);
-		strcpy(p->argv[0], "EVAL"); /* fits: the buffer held "EVALSHA" */
-		p->argv[1] = strdup(hl_scripts[p->script].source);
-		if (p->argv[1]) {
-			p->lens[0] = 4;
-			p->lens[1] = strlen(p->argv[1]);
-			if (send_pending(l, p) == 0) {
-				if (l->state == HL_REDIS_READY)
-					load_scripts(l);
-				return;
-			}
+		if (to_eval(p) == 0 && send_pending(l, p) == 0) {
+			if (l->state == HL_REDIS_READY)
+				load_scripts(l);
+			return;
 		}
 		reply = NULL;
 	}
@@ -352,55 +389,48 @@ static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 	pending_free(p);
 }
 
-static int send_pending(struct link *l, struct pending *p)
-{
-	if (redisAsyncCommandArgv(l->ac, reply_arrived, p, p->argc, (const char **)p->argv,
-				  p->lens) != REDIS_OK)
-		return -1;
-	return 0;
-}
+#define ARGS_ON_STACK 96
 
-/* Copies prefix[0..nprefix) + argv[0..argc) into a pending command and sends it on a
+/* Formats prefix[0..nprefix) + argv[0..argc) into a pending command and sends it on a
  * link. */
 static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 		  hl_redis_reply_fn fn, void *arg, int nprefix, const char **prefix, int argc,
 		  const char **argv, const size_t *lens)
 {
 	struct link *l = &r->links[link];
-	struct pending *p;
-	int total = nprefix + argc;
+	const char *stack_args[ARGS_ON_STACK], **all = stack_args;
+	size_t stack_lens[ARGS_ON_STACK], *all_lens = stack_lens;
+	struct pending *p = NULL;
+	int total = nprefix + argc, formatted = -1, sent = -1;
 
 	if (l->state != HL_REDIS_READY || r->stopping)
 		return -1;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -1;
-	p->fn = fn;
-	p->arg = arg;
-	p->r = r;
-	p->script = script;
-	p->argv = calloc((size_t)total, sizeof(*p->argv));
-	p->lens = calloc((size_t)total, sizeof(*p->lens));
-	if (!p->argv || !p->lens)
-		goto fail;
-	for (int i = 0; i < total; i++) {
-		const char *src = i < nprefix ? prefix[i] : argv[i - nprefix];
-		size_t len = i < nprefix || !lens ? strlen(src) : lens[i - nprefix];
-		/* Every copy is NUL-terminated, so that a NOSCRIPT resend can edit it. */
-		p->argv[i] = malloc(len + 1);
-		if (!p->argv[i])
-			goto fail;
-		p->argc = i + 1;
-		memcpy(p->argv[i], src, len);
-		p->argv[i][len] = '\0';
-		p->lens[i] = len;
+	if (total > ARGS_ON_STACK) {
+		all = malloc((size_t)total * sizeof(*all));
+		all_lens = malloc((size_t)total * sizeof(*all_lens));
 	}
-	if (send_pending(l, p) < 0)
-		goto fail;
-	return 0;
-fail:
-	pending_free(p);
-	return -1;
+	if (all && all_lens && (p = calloc(1, sizeof(*p)))) {
+		for (int i = 0; i < total; i++) {
+			all[i] = i < nprefix ? prefix[i] : argv[i - nprefix];
+			all_lens[i] = i < nprefix || !lens ? strlen(all[i]) : lens[i - nprefix];
+		}
+		p->fn = fn;
+		p->arg = arg;
+		p->r = r;
+		p->script = script;
+		formatted = redisFormatCommandArgv(&p->cmd, total, all, all_lens);
+	}
+	if (formatted >= 0) {
+		p->len = (size_t)formatted;
+		sent = send_pending(l, p);
+	}
+	if (sent < 0 && p)
+		pending_free(p);
+	if (all != stack_args)
+		free(all);
+	if (all_lens != stack_lens)
+		free(all_lens);
+	return sent;
 }
 
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
