@@ -15,7 +15,10 @@
 #include "ticket.h"
 #include "world.h"
 
-#define CLAIM_MOST 256
+/* Stages per claim. A claim is one Lua step, which holds Redis: at a million open
+ * tickets 256 stages took it 10-22 ms (BENCHMARKS.md), long enough to stall intake when a
+ * whole day's deadlines fall due at once; 64 keep each step to a few ms. */
+#define CLAIM_MOST 64
 #define FIELDS_PER_STAGE 7 /* id, clock, stage, audience, due_ms, late_ms, unit */
 
 struct hl_escalation {
@@ -62,7 +65,6 @@ static void tell(struct hl_escalation *e, const redisReply *r, size_t at)
 static void claimed(struct redisReply *reply, void *arg)
 {
 	struct hl_escalation *e = arg;
-	size_t n = 0;
 
 	e->claiming = 0;
 	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
@@ -70,12 +72,13 @@ static void claimed(struct redisReply *reply, void *arg)
 			hl_log(HL_LOG_WARN, "escalation", "claim_failed error=\"%s\"", reply->str);
 		return;
 	}
-	for (size_t i = 0; i + FIELDS_PER_STAGE <= reply->elements; i += FIELDS_PER_STAGE) {
+	for (size_t i = 1; i + FIELDS_PER_STAGE <= reply->elements; i += FIELDS_PER_STAGE)
 		tell(e, reply, i);
-		n++;
-	}
-	if (n == CLAIM_MOST)
-		sweep(e); /* more are due: go on at once */
+	/* The claim was full, though some stages may have been dropped (their clock had
+	 * stopped): more may be due, go on at once. */
+	if (reply->elements > 0 && reply->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(reply->element[0]->str, "1") == 0)
+		sweep(e);
 }
 
 static void sweep(struct hl_escalation *e)

@@ -4,7 +4,9 @@
 -- silently; the others write an audit entry and a ledger entry and are returned for
 -- the plugins' on_event.
 -- ARGV[5] most stages to claim.
--- Returns a flat list: id, clock, stage, audience, due_ms, late_ms, unit, per stage.
+-- Returns a flat list: first '1' when the claim took as many as it could (more may be
+-- due: claim again at once), else '0'; then id, clock, stage, audience, due_ms, late_ms,
+-- unit, per stage that fired (fewer than were claimed when some were dropped).
 local most = tonumber(ARGV[5])
 local due = redis.call('ZRANGE', P .. 'due', '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
   'WITHSCORES')
@@ -13,7 +15,7 @@ local runs = {
   answer = {dispatched = true, accepted = true, return_requested = true, reopened = true},
   callback = {resolved = true},
 }
-local out = {}
+local out = {#due / 2 >= most and '1' or '0'}
 for i = 1, #due, 2 do
   local member, at = due[i], due[i + 1]
   if redis.call('ZREM', P .. 'due', member) == 1 then
