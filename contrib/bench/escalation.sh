@@ -145,9 +145,9 @@ awk '
 ' "$top/routes/catalogue.yaml" >"$tmp/items.tsv"
 
 start_redis() { # dir; sets redis_pid
-	redis-server --port 0 --unixsocket "$1/redis.sock" --unixsocketperm 700 --dir "$1" \
-		--appendonly no --save "" --daemonize no \
-		--logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
+	# the shipped settings (etc/redis.conf), without persistence
+	redis-server "$top/etc/redis.conf" --unixsocket "$1/redis.sock" --dir "$1" \
+		--appendonly no --logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
 	redis_pid=$!
 	started_pids="$started_pids $redis_pid"
 	i=0

@@ -94,9 +94,9 @@ results="$tmp/results"
 : >"$results"
 
 start_redis() { # dir fsync
-	redis-server --port 0 --unixsocket "$1/redis.sock" --unixsocketperm 700 --dir "$1" \
-		--appendonly yes --appendfsync "$2" --save "" --daemonize no \
-		--logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
+	# the shipped settings (etc/redis.conf), with the fsync policy measured
+	redis-server "$top/etc/redis.conf" --unixsocket "$1/redis.sock" --dir "$1" \
+		--appendfsync "$2" --logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
 	redis_pid=$!
 	started_pids="$started_pids $redis_pid"
 	i=0
