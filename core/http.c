@@ -7,6 +7,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <json-c/json.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "config.h"
 #include "http_answers.h"
 #include "http_body_limit.h"
@@ -32,6 +34,8 @@ struct hl_http {
 	struct hl_http_answers *answers; /* given but not yet written out */
 	struct hl_body_limit limit; /* read by every connection's body check */
 	struct evhttp_bound_socket *bound;
+	struct event *accept_resume; /* accepting again after accept() failed */
+	int64_t accept_warned_ns;    /* when the last such failure was logged */
 	uint16_t port;
 	size_t nroutes;
 	struct route *routes[32];
@@ -188,6 +192,46 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	hl_http_reply_error(req, 405, NULL, "method not allowed on %s; allowed: %s", path, allow);
 }
 
+#define ACCEPT_PAUSE_MS 200        /* no accept() for this long after one failed */
+#define ACCEPT_WARN_EVERY_S 10     /* at most one log line for failures this often */
+
+/* accept() failed, mostly for want of file descriptors (EMFILE, ENFILE) or memory. With a
+ * connection still waiting, libevent would retry at once, in a loop, logging each time:
+ * pause accepting instead. The connections already open are served meanwhile and free
+ * descriptors as they close. */
+static void accept_failed(struct evconnlistener *listener, void *arg)
+{
+	struct hl_http *h = server; /* arg is evhttp's own */
+	int error = EVUTIL_SOCKET_ERROR();
+	struct timeval pause = {0, ACCEPT_PAUSE_MS * 1000};
+	int64_t now = hl_clock_mono_ns();
+
+	(void)arg;
+	evconnlistener_disable(listener);
+	if (!h)
+		return;
+	evtimer_add(h->accept_resume, &pause);
+	if (!h->accept_warned_ns || now - h->accept_warned_ns >= ACCEPT_WARN_EVERY_S * 1000000000LL) {
+		h->accept_warned_ns = now;
+		hl_log(HL_LOG_WARN, "http",
+		       "accept_failed error=\"%s\" action=pause_accepting pause_ms=%d%s",
+		       strerror(error), ACCEPT_PAUSE_MS,
+		       error == EMFILE || error == ENFILE
+			       ? " hint=\"out of file descriptors: raise LimitNOFILE or ulimit -n\""
+			       : "");
+	}
+}
+
+static void accept_resumed(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_http *h = arg;
+
+	(void)fd;
+	(void)what;
+	if (h->bound)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
+}
+
 struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
 			      size_t errlen)
 {
@@ -198,7 +242,8 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
 
-	if (!h || !(h->http = evhttp_new(base)) || !(h->answers = hl_http_answers_new())) {
+	if (!h || !(h->http = evhttp_new(base)) || !(h->answers = hl_http_answers_new()) ||
+	    !(h->accept_resume = evtimer_new(base, accept_resumed, h))) {
 		hl_http_free(h);
 		snprintf(err, errlen, "out of memory starting the HTTP server");
 		return NULL;
@@ -225,6 +270,7 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 		hl_http_free(h);
 		return NULL;
 	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(h->bound), accept_failed);
 	if (getsockname(evhttp_bound_socket_get_fd(h->bound), (struct sockaddr *)&ss, &sslen) == 0)
 		h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							 : ((struct sockaddr_in *)&ss)->sin_port);
@@ -266,6 +312,8 @@ void hl_http_stop_accepting(struct hl_http *h)
 		evhttp_del_accept_socket(h->http, h->bound);
 		h->bound = NULL;
 	}
+	if (h->accept_resume)
+		evtimer_del(h->accept_resume);
 }
 
 void hl_http_close(struct hl_http *h)
@@ -294,6 +342,8 @@ void hl_http_free(struct hl_http *h)
 	if (h->http)
 		evhttp_free(h->http); /* closes the connections, which the answers hear of */
 	hl_http_answers_free(h->answers);
+	if (h->accept_resume)
+		event_free(h->accept_resume);
 	for (size_t i = 0; i < h->nroutes; i++) {
 		free(h->routes[i]->path);
 		free(h->routes[i]);

@@ -3,6 +3,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -164,6 +165,12 @@ struct bufferevent *hl_body_limit_bev(struct event_base *base, void *arg)
 		bufferevent_free(bev);
 		return NULL;
 	}
+	/* While an answer is pending evhttp leaves the input alone, and a client pipelining
+	 * requests without reading its answers would fill it without end: stop reading the
+	 * socket at this much (TCP then holds the client back). A body passes through it
+	 * into the request's own buffer, so bodies up to max_body are not limited by it. */
+	if (bev)
+		bufferevent_setwatermark(bev, EV_READ, 0, HL_INPUT_HIGH);
 	return bev;
 }
 

@@ -20,6 +20,7 @@ struct evhttp_request;
 
 #define HL_BODY_TOO_LARGE "X-Hotline-Body-Too-Large"
 #define HL_HEADERS_MAX 16384 /* the largest header block accepted */
+#define HL_INPUT_HIGH 65536  /* unparsed input held per connection at most */
 
 struct hl_body_limit {
 	uint64_t max_body;
@@ -29,7 +30,8 @@ struct hl_body_limit {
 /* Sets the limit and draws the secret. Returns 0, or -1 when no randomness is at hand. */
 int hl_body_limit_init(struct hl_body_limit *bl, uint64_t max_body);
 
-/* evhttp_set_bevcb's callback: the bufferevent for one new connection. `arg` is the
+/* evhttp_set_bevcb's callback: the bufferevent for one new connection, its unparsed input
+ * capped at HL_INPUT_HIGH (reading pauses there). `arg` is the
  * struct hl_body_limit, which must outlive the server. NULL when out of memory (evhttp
  * then drops the connection). */
 struct bufferevent *hl_body_limit_bev(struct event_base *base, void *arg);

@@ -265,6 +265,7 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 	snprintf(text, sizeof(text),
 		 "http:\n"
 		 "  listen: 127.0.0.1:0\n"
+		 "%s%s%s"
 		 "redis:\n"
 		 "  socket: %s\n"
 		 "  reconnect_min: 50ms\n"
@@ -280,7 +281,9 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "plugin_dir: %s/plugins\n"
 		 "%s"
 		 "plugins:\n%s",
-		 r->socket, HL_SOURCE_DIR, HL_BUILD_DIR, d->extra_yaml ? d->extra_yaml : "",
+		 d->http_timeout ? "  timeout: " : "", d->http_timeout ? d->http_timeout : "",
+		 d->http_timeout ? "\n" : "", r->socket, HL_SOURCE_DIR, HL_BUILD_DIR,
+		 d->extra_yaml ? d->extra_yaml : "",
 		 plugins_yaml ? plugins_yaml : "  - name: log\n");
 	hlt_write_file(dir, "hotlined.yaml", text, d->config, sizeof(d->config));
 }

@@ -59,6 +59,7 @@ struct hlt_daemon {
 	int port;
 	const char *extra_yaml; /* appended to the configuration's top level when set */
 	const char *binary;     /* the daemon to run; NULL for the build's hotlined */
+	const char *http_timeout; /* http.timeout ("1s") in the http section; NULL: default */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML
