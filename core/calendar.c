@@ -144,7 +144,7 @@ static const struct day_span *day_span(struct hl_calendar *cal, int64_t dn)
 	struct day_span *e = &cal->days[(uint64_t)dn % DAY_CACHE];
 
 	if (!zone)
-		zone = "";
+		zone = "\n(unset)"; /* /etc/localtime, unlike TZ="" (UTC); no TZ has a newline */
 	if (strncmp(zone, cal->zone, sizeof(cal->zone)) != 0) {
 		memset(cal->days, 0, sizeof(cal->days));
 		snprintf(cal->zone, sizeof(cal->zone), "%s", zone);

@@ -45,7 +45,9 @@ void hl_http_stop_accepting(struct hl_http *h);
 void hl_http_close(struct hl_http *h);
 
 /* Calls fn(arg) once every answer given so far has been written to its client (at once
- * when there is none), so that a stop does not drop answers still in buffers. */
+ * when there is none), so that a stop does not drop answers still in buffers. fn runs
+ * inside libevent's completion of a request or close of a connection: it must not free
+ * the server (end the loop, and free it after). */
 void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg);
 
 /* Answers given but not yet written out. */

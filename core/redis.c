@@ -51,8 +51,10 @@ struct pending {
 	struct hl_redis *r;
 	int script; /* -1 for a plain command */
 	int retried;
-	char *cmd;  /* owned, from redisFormatCommandArgv (free with redisFreeCommand) */
+	char *cmd;  /* owned: from redisFormatCommandArgv (redisFreeCommand), or, once
+		     * rewritten by to_eval, from malloc (free) */
 	size_t len;
+	int rewritten;
 };
 
 static void link_connect(struct link *l);
@@ -312,9 +314,17 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 	return r;
 }
 
+static void free_cmd(struct pending *p)
+{
+	if (p->rewritten)
+		free(p->cmd);
+	else
+		redisFreeCommand(p->cmd);
+}
+
 static void pending_free(struct pending *p)
 {
-	redisFreeCommand(p->cmd);
+	free_cmd(p);
 	free(p);
 }
 
@@ -360,8 +370,9 @@ static int to_eval(struct pending *p)
 	memcpy(cmd + n, source, srclen);
 	memcpy(cmd + n + srclen, "\r\n", 2);
 	memcpy(cmd + n + srclen + 2, p->cmd + rest, p->len - rest);
-	redisFreeCommand(p->cmd);
+	free_cmd(p);
 	p->cmd = cmd;
+	p->rewritten = 1;
 	p->len = (size_t)n + srclen + 2 + (p->len - rest);
 	return 0;
 }

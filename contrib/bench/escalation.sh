@@ -8,7 +8,7 @@
 # later. Then it measures, ESC_RUNS times each (contrib/bench/escalation_probe.c):
 #   memory    Redis's used_memory per open ticket, and where it goes (hl:due's share);
 #   sweeps    lua/due_claim.lua called as core/escalation.c calls it, with nothing due and
-#             with ESC_BATCH stages due (claims of 256 until one comes back short), on this
+#             with ESC_BATCH stages due (claims of 64 until one is not full), on this
 #             Redis and, for the ratio, on a baseline Redis of ESC_BASE_TICKETS open tickets
 #             (plus its own batches for the due sweeps);
 #   firing    build/tests/hotlined-testclock on the big Redis (plugins of etc/hotlined.yaml
@@ -391,8 +391,8 @@ section="$tmp/section.md"
 		"$(field "$load_line" rate) tickets/s ($(field "$load_line" secs) s). Every stage is" \
 		"30–60 days ahead, except $batches batches of $(fmt_int "$batch") tickets whose sign" \
 		"clock warns at a known moment (one batch per moment, the same millisecond) and is" \
-		"overdue 30 minutes later. Redis: unix socket, no persistence."
-	echo "- Sweeps: \`due_claim.lua\` called as core/escalation.c calls it (\`EVALSHA\`, 256 at" \
+		"overdue 30 minutes later. Redis: etc/redis.conf (unix socket, stream-node-max-bytes 512) without persistence."
+	echo "- Sweeps: \`due_claim.lua\` called as core/escalation.c calls it (\`EVALSHA\`, 64 at" \
 		"most, again at once while a claim comes back full), by" \
 		"\`$(basename "$build")/bench/escalation_probe\` with nothing running beside it." \
 		"Nothing due: $calls sweeps per run, Redis's time per sweep from \`INFO commandstats\`" \

@@ -4,11 +4,11 @@
  *
  *   sweep   -s SOCKET -t NOW [-n CALLS]
  *           CALLS sweeps with nothing due: lua/due_claim.lua called exactly as
- *           core/escalation.c does (EVALSHA, prefix, now, "escalation", "system", 256),
+ *           core/escalation.c does (EVALSHA, prefix, now, "escalation", "system", 64),
  *           one after the other; the time of each (send to reply) and Redis's own time for
  *           them (INFO commandstats, cmdstat_evalsha).
  *   claim   -s SOCKET -t NOW -e EXPECT
- *           one sweep when stages are due, as the daemon runs it: claims of 256 one after
+ *           one sweep when stages are due, as the daemon runs it: claims of 64 one after
  *           the other while a claim comes back full; the whole and the longest claim (Redis
  *           runs nothing else meanwhile), and how many stages fired.
  *   fire    -s SOCKET -p PORT -k ADMIN_TOKEN -t MOMENT -a ADVANCED_MS -g STAGE -e EXPECT

@@ -2,7 +2,7 @@
 # `make bench`, ingest and routing throughput (issue 8). For each run and connection count
 # it measures, interleaved so that drift on the machine hits all three alike:
 #   bare      contrib/bench/bare.c, an evhttp server answering every POST with a fixed 201
-#   everysec  hotlined on a private redis-server (unix socket, appendonly yes,
+#   everysec  hotlined on a private redis-server (etc/redis.conf: unix socket, appendonly yes,
 #             appendfsync everysec)
 #   always    the same with appendfsync always
 # each through the same load generator (contrib/bench/loadgen.c) for BENCH_WARMUP +
@@ -308,7 +308,7 @@ section="$tmp/section.md"
 		"varied (title suffix, added sentence, house number, random mobile" \
 		"\`caller_phone\`, own \`Idempotency-Key\`). The load generator, the server and Redis" \
 		"share the machine's CPUs."
-	echo "- hotlined: an empty Redis per run (unix socket, \`appendonly yes\`), log level warn," \
+	echo "- hotlined: an empty Redis per run (etc/redis.conf: unix socket, \`appendonly yes\`, stream-node-max-bytes 512), log level warn," \
 		"plugins as in etc/hotlined.yaml without \`log\`: $chain."
 	echo "- Figures: median over $runs runs, (min–max) the spread. Ratio: each run's rate over" \
 		"the bare server's in the same round. Latency: of the 201s, request sent to answer" \
