@@ -52,39 +52,9 @@ command -v timeout >/dev/null || { echo "bench: timeout (coreutils) is missing" 
 [ "$far" -ge 0 ] || { echo "bench: ESC_TICKETS=$tickets is less than the $batches batches of $batch" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/hotline-bench-esc-XXXXXX)
-started_pids=""
 began=$(date +%s)
-
-# Stops one process we started: TERM, then KILL after 10 s; reaps it.
-stop_pid() {
-	pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-	for p in $started_pids; do
-		stop_pid "$p"
-	done
-	if [ "${ESC_KEEP:-0}" = 1 ]; then
-		echo "bench: kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE # e.g. piped into head: still clean up
-
-forget_pid() { started_pids=$(printf '%s\n' $started_pids | grep -vx "$1" | tr '\n' ' '); }
+keep=${ESC_KEEP:-0}
+. "$top/contrib/bench/lib.sh"
 
 # Runs a command for at most SECS seconds, and never past the budget.
 bounded() { # secs cmd...
@@ -97,15 +67,6 @@ bounded() { # secs cmd...
 		exit 1
 	fi
 	timeout -k 5 "$t" "$@"
-}
-
-# key=value from a RESULT line
-field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-
-# CPU seconds (user + system) a process has used so far.
-cpu_secs() {
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' \
-		"/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # VmRSS and VmHWM of a process in MiB: "rss hwm"
@@ -310,45 +271,19 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- figures
 # values of one field over the lines of a phase and measurement, one per line
 values() { # phase what field
-	awk -v p="$1" -v w="$2" -v f="$3" '
-		{ ok = 0; v = ""
-		  for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "phase" && kv[2] == p) ok++
-			if (kv[1] == "what" && kv[2] == w) ok++
-			if (kv[1] == f) v = kv[2]
-		  }
-		  if (ok == 2 && v != "") print v }' "$results"
-}
-
-# "median min max" of numbers on stdin (mean of the middle two when even)
-medspread() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR == 0) { print "- - -"; exit }
-		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      print m, v[1], v[NR] }'
+	select_values "$results" "$3" phase "$1" what "$2"
 }
 
 # "median (min–max)" of a field, with printf format fmt
 stat() { # phase what field fmt
-	set -- $(values "$1" "$2" "$3" | medspread) "$4"
-	if [ "$1" = - ]; then
-		echo "–"
-	else
-		printf "$4 ($4–$4)" "$1" "$2" "$3"
-	fi
+	fmt_spread "$4" $(values "$1" "$2" "$3" | medspread)
 }
 
 # the per-run ratio main / base of a field: "median (min–max)"
 ratio() { # what field
 	values main "$1" "$2" >"$tmp/ra"
 	values base "$1" "$2" >"$tmp/rb"
-	set -- $(paste "$tmp/ra" "$tmp/rb" | awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' | medspread)
-	if [ "$1" = - ]; then
-		echo "–"
-	else
-		printf "%.2f (%.2f–%.2f)" "$1" "$2" "$3"
-	fi
+	fmt_spread %.2f $(paste "$tmp/ra" "$tmp/rb" | awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' | medspread)
 }
 
 one() { values "$1" "$2" "$3" | head -1; } # a field of a single line
@@ -366,7 +301,6 @@ commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "?")
 if [ -n "$(git -C "$top" status --porcelain -- core plugins 2>/dev/null)" ]; then
 	commit="$commit (core/ or plugins/ with uncommitted changes)"
 fi
-fmt_int() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 used_gib=$(awk -v u="$(one main memory used_after)" 'BEGIN { printf "%.2f", u / 1073741824 }')
 due_mib=$(awk -v u="$(one main memory due_total)" 'BEGIN { printf "%.1f", u / 1048576 }')
 
@@ -483,19 +417,7 @@ section="$tmp/section.md"
 	echo "<!-- bench:escalation:end -->"
 } >"$section"
 
-# Splice the section into OUT.md: replace the old one, or append.
-if [ ! -f "$out" ]; then
-	printf '# Benchmarks\n\n`make bench` writes the sections below; see issue 8.\n\n' >"$out"
-fi
-if grep -q '^<!-- bench:escalation:begin' "$out"; then
-	awk -v sec="$section" '
-		/^<!-- bench:escalation:begin/ { while ((getline l < sec) > 0) print l; skip = 1; next }
-		/^<!-- bench:escalation:end/ { skip = 0; next }
-		!skip { print }' "$out" >"$tmp/out.md"
-else
-	{ cat "$out"; echo; cat "$section"; } >"$tmp/out.md"
-fi
-cat "$tmp/out.md" >"$out"
+splice_section escalation "$section" "$out"
 
 echo
 sed -n '/^### Sweep cost/,/^Raw figures/p' "$section" | grep -v '^Raw figures'

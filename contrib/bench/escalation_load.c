@@ -108,7 +108,9 @@ static char *member(struct json_object *o, const char *key)
 	return strdup(json_object_get_string(v));
 }
 
-static int load_samples(const char *path)
+/* Calls fn with each line of path (its newline kept); returns 0, or -1 when the file
+ * cannot be read. */
+static int each_line(const char *path, void (*fn)(char *line))
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -118,55 +120,63 @@ static int load_samples(const char *path)
 		perror(path);
 		return -1;
 	}
-	while (getline(&line, &cap, f) > 0 && nsamples < SAMPLES_MAX) {
-		struct json_object *o = json_tokener_parse(line), *expect;
-		struct sample s = {NULL, NULL, NULL, NULL};
-
-		if (!o)
-			continue;
-		s.title = member(o, "title");
-		s.content = member(o, "content");
-		s.address = member(o, "address");
-		if (json_object_object_get_ex(o, "expect", &expect))
-			s.dept = member(expect, "department");
-		if (s.title && s.content && s.address && s.dept)
-			samples[nsamples++] = s;
-		json_object_put(o);
-	}
+	while (getline(&line, &cap, f) > 0)
+		fn(line);
 	free(line);
 	fclose(f);
+	return 0;
+}
+
+/* A line of tickets-sample.jsonl with its expected unit, into samples. */
+static void add_sample(char *line)
+{
+	struct json_object *o = json_tokener_parse(line), *expect;
+	struct sample s = {NULL, NULL, NULL, NULL};
+
+	if (!o || nsamples >= SAMPLES_MAX) {
+		json_object_put(o);
+		return;
+	}
+	s.title = member(o, "title");
+	s.content = member(o, "content");
+	s.address = member(o, "address");
+	if (json_object_object_get_ex(o, "expect", &expect))
+		s.dept = member(expect, "department");
+	if (s.title && s.content && s.address && s.dept)
+		samples[nsamples++] = s;
+	json_object_put(o);
+}
+
+static int load_samples(const char *path)
+{
+	if (each_line(path, add_sample) < 0)
+		return -1;
 	if (!nsamples)
 		fprintf(stderr, "escalation_load: %s: no ticket with an expected department\n", path);
 	return nsamples ? 0 : -1;
 }
 
-/* unit TAB item TAB name TAB type TAB keyword, one per line */
+/* unit TAB item TAB name TAB type TAB keyword, one per line, into items */
+static void add_item(char *line)
+{
+	char *save = NULL, *v[5];
+	int n = 0;
+
+	if (nitems >= ITEMS_MAX)
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	for (char *t = strtok_r(line, "\t", &save); t && n < 5; t = strtok_r(NULL, "\t", &save))
+		v[n++] = strdup(t);
+	if (n == 5)
+		items[nitems++] = (struct item){v[0], v[1], v[2], v[3], v[4]};
+	else
+		while (n > 0)
+			free(v[--n]);
+}
+
 static int load_items(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	while (getline(&line, &cap, f) > 0 && nitems < ITEMS_MAX) {
-		char *save = NULL, *v[5];
-		int n = 0;
-
-		line[strcspn(line, "\n")] = '\0';
-		for (char *t = strtok_r(line, "\t", &save); t && n < 5; t = strtok_r(NULL, "\t", &save))
-			v[n++] = strdup(t);
-		if (n == 5)
-			items[nitems++] = (struct item){v[0], v[1], v[2], v[3], v[4]};
-		else
-			while (n > 0)
-				free(v[--n]);
-	}
-	free(line);
-	fclose(f);
-	return 0;
+	return each_line(path, add_item);
 }
 
 /* The catalogue item the keyword router would give a ticket of this unit: the unit's

@@ -39,43 +39,8 @@ done
 command -v redis-server >/dev/null || { echo "bench: redis-server is not installed" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/hotline-bench-XXXXXX)
-started_pids=""
-
-# Stops one process we started: TERM, then KILL after 10 s; reaps it.
-stop_pid() {
-	pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-	for p in $started_pids; do
-		stop_pid "$p"
-	done
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "bench: kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# CPU seconds (user + system) a process has used so far.
-cpu_secs() {
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' \
-		"/proc/$1/stat" 2>/dev/null || echo 0
-}
-
-# key=value from a RESULT line
-field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+keep=${BENCH_KEEP:-0}
+. "$top/contrib/bench/lib.sh"
 
 # The tokens (one set for the whole benchmark) and the plugin chain of etc/hotlined.yaml
 # without the log plugin, its relative paths made absolute.
@@ -141,8 +106,6 @@ EOF
 		fi
 	done
 }
-
-forget_pid() { started_pids=$(printf '%s\n' $started_pids | grep -vx "$1" | tr '\n' ' '); }
 
 # one measurement: target conns run
 measure() {
@@ -227,22 +190,9 @@ done
 took=$(($(date +%s) - began))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Median (mean of the middle two when even), min and max of one field over the runs of a
-# target and connection count: "median min max".
+# "median min max" of one field over the runs of a target and connection count.
 stats() { # target conns field
-	awk -v t="$1" -v c="$2" -v f="$3" '
-		{ ok = 0; v = ""
-		  for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "target" && kv[2] == t) ok++
-			if (kv[1] == "conns" && kv[2] == c) ok++
-			if (kv[1] == f) v = kv[2]
-		  }
-		  if (ok == 2 && v != "") print v }' "$results" | sort -g | awk '
-		{ v[NR] = $1 }
-		END { if (NR == 0) { print "- - -"; exit }
-		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      print m, v[1], v[NR] }'
+	select_values "$results" "$3" target "$1" conns "$2" | medspread
 }
 
 # Per-run ratio of a target's rate to the bare server's: "median min max".
@@ -260,21 +210,13 @@ ratio_stats() { # target conns
 		  if (tg == "bare") bare[rn] = rt
 		  if (tg == t) mine[rn] = rt }
 		END { for (r in mine) if (bare[r] > 0) printf "%.3f\n", mine[r] / bare[r] }' \
-		"$results" | sort -g | awk '
-		{ v[NR] = $1 }
-		END { if (NR == 0) { print "- - -"; exit }
-		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'
+		"$results" | medspread |
+		awk '$1 == "-" { print; next } { printf "%.2f %.2f %.2f\n", $1, $2, $3 }'
 }
 
 # "median (min–max)" of a field, with printf format fmt
 fmt_stat() { # target conns field fmt
-	set -- $(stats "$1" "$2" "$3") "$4"
-	if [ "$1" = - ]; then
-		echo "–"
-	else
-		printf "$4 ($4–$4)" "$1" "$2" "$3"
-	fi
+	fmt_spread "$4" $(stats "$1" "$2" "$3")
 }
 
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -379,19 +321,7 @@ section="$tmp/section.md"
 	echo "<!-- bench:ingest:end -->"
 } >"$section"
 
-# Splice the section into OUT.md: replace the old one, or append.
-if [ ! -f "$out" ]; then
-	printf '# Benchmarks\n\n`make bench` writes the sections below; see issue 8.\n\n' >"$out"
-fi
-if grep -q '^<!-- bench:ingest:begin' "$out"; then
-	awk -v sec="$section" '
-		/^<!-- bench:ingest:begin/ { while ((getline l < sec) > 0) print l; skip = 1; next }
-		/^<!-- bench:ingest:end/ { skip = 0; next }
-		!skip { print }' "$out" >"$tmp/out.md"
-else
-	{ cat "$out"; echo; cat "$section"; } >"$tmp/out.md"
-fi
-cat "$tmp/out.md" >"$out"
+splice_section ingest "$section" "$out"
 
 echo
 sed -n '/^### /,/^Raw figures/p' "$section" | grep -v '^Raw figures'

@@ -149,21 +149,28 @@ static char *daemon_proc(const char *name)
 	return text;
 }
 
-/* hotlined's soft limit on open files, from /proc; -1 when unreadable. */
-static long daemon_nofile(void)
+/* The number after `label` in /proc/<hotlined>/<file> ("unlimited" is LONG_MAX); -1
+ * when unreadable. */
+static long daemon_proc_number(const char *file, const char *label)
 {
-	char *text = daemon_proc("limits"), *line;
-	long soft = -1;
+	char *text = daemon_proc(file), *at;
+	long n = -1;
 
-	line = text ? strstr(text, "Max open files") : NULL;
-	if (line) {
-		line += strlen("Max open files");
-		while (*line == ' ')
-			line++;
-		soft = strncmp(line, "unlimited", 9) == 0 ? LONG_MAX : strtol(line, NULL, 10);
+	at = text ? strstr(text, label) : NULL;
+	if (at) {
+		at += strlen(label);
+		while (*at == ' ' || *at == '\t')
+			at++;
+		n = strncmp(at, "unlimited", 9) == 0 ? LONG_MAX : strtol(at, NULL, 10);
 	}
 	free(text);
-	return soft;
+	return n;
+}
+
+/* hotlined's soft limit on open files. */
+static long daemon_nofile(void)
+{
+	return daemon_proc_number("limits", "Max open files");
 }
 
 /* The descriptors hotlined holds open (listener, Redis links, log, clients). */
@@ -269,14 +276,7 @@ static int64_t daemon_cpu_ms(void)
 /* hotlined's resident memory in KiB; -1 when unreadable. */
 static long daemon_rss_kib(void)
 {
-	char *text = daemon_proc("status"), *line;
-	long kib = -1;
-
-	line = text ? strstr(text, "\nVmRSS:") : NULL;
-	if (line)
-		kib = strtol(line + strlen("\nVmRSS:"), NULL, 10);
-	free(text);
-	return kib;
+	return daemon_proc_number("status", "\nVmRSS:");
 }
 
 static long file_size(const char *path)
