@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin_glue.h"
+
 static const struct hl_option escalation_options[] = {
 	{"stages", HL_OPT_STRING_LIST, 0, NULL,
 	 "stages that notify: warning, overdue, reminder, escalation1 ...; all but warning "
@@ -30,15 +32,9 @@ static enum hl_status escalation_init(const struct hl_host *host, struct hl_self
 {
 	struct escalation_state *st;
 
-	if (host->abi_minor < 1 || host->size < offsetof(struct hl_host, notify) +
-							 sizeof(host->notify)) {
-		snprintf(err, errlen, "needs a hotlined with plugin ABI 1.1 (host->notify)");
+	st = hl_glue_state_new(host, 1, HL_HOST_END(notify), "notify", sizeof(*st), err, errlen);
+	if (!st)
 		return HL_ERROR;
-	}
-	if (!(st = calloc(1, sizeof(*st)))) {
-		snprintf(err, errlen, "out of memory");
-		return HL_ERROR;
-	}
 	st->host = host;
 	st->self = self;
 	st->opts = opts;

@@ -43,17 +43,10 @@ static enum hl_status keyword_init(const struct hl_host *host, struct hl_self *s
 	struct keyword_state *st;
 	struct hl_glue_units units;
 
-	/* department_name, explain and path options came with 1.1. */
-	if (host->abi_minor < 1) {
-		snprintf(err, errlen, "needs a host of ABI 1.1 or newer, this one is %u.%u",
-			 host->abi_major, host->abi_minor);
+	st = hl_glue_state_new(host, 1, 0, "department_name, explain, path options",
+			       sizeof(*st), err, errlen);
+	if (!st)
 		return HL_ERROR;
-	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "out of memory");
-		return HL_ERROR;
-	}
 	st->host = host;
 	hl_glue_units_init(&units, host->department_name, self);
 	if (hl_gazetteer_load(host->opt_string(opts, "gazetteer"), &units.check, &st->gz, err,

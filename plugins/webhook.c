@@ -42,6 +42,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "plugin_glue.h"
 #include "yaml_tree.h"
 
 /* The daemon's own masking code, compiled into the plugin (a plugin links nothing of the
@@ -299,16 +300,10 @@ static enum hl_status webhook_init(const struct hl_host *host, struct hl_self *s
 	struct webhook *wh;
 	int bad = 0;
 
-	if (host->abi_minor < 1 ||
-	    host->size < offsetof(struct hl_host, outbox_dead) + sizeof(host->outbox_dead)) {
-		snprintf(err, errlen, "needs a hotlined with http_post and the outbox (plugin ABI "
-				      "1.1 of this release)");
+	wh = hl_glue_state_new(host, 1, HL_HOST_END(outbox_dead), "http_post, the outbox",
+			       sizeof(*wh), err, errlen);
+	if (!wh)
 		return HL_ERROR;
-	}
-	if (!(wh = calloc(1, sizeof(*wh)))) {
-		snprintf(err, errlen, "out of memory");
-		return HL_ERROR;
-	}
 	wh->host = host;
 	wh->self = self;
 	wh->opts = opts;

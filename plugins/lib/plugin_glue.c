@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void hl_glue_ticket_text(struct hl_ticket_text *text_r, const struct hl_ticket *ticket,
 			 hl_field_fn field)
@@ -58,4 +59,20 @@ enum hl_status hl_glue_decide(int rc, const struct hl_route_answer *a,
 	if (decision->size >= offsetof(struct hl_decision, type) + sizeof(decision->type))
 		snprintf(decision->type, sizeof(decision->type), "%s", a->type);
 	return HL_OK;
+}
+
+void *hl_glue_state_new(const struct hl_host *host, unsigned minor, size_t host_end,
+			const char *needs, size_t size, char *err, size_t errlen)
+{
+	void *state;
+
+	if (host->abi_minor < minor || (host_end && host->size < host_end)) {
+		snprintf(err, errlen, "needs a hotlined with plugin ABI %u.%u or newer (%s); this "
+				      "one has %u.%u",
+			 (unsigned)HL_ABI_MAJOR, minor, needs, host->abi_major, host->abi_minor);
+		return NULL;
+	}
+	if (!(state = calloc(1, size)))
+		snprintf(err, errlen, "out of memory");
+	return state;
 }

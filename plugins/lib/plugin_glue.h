@@ -1,6 +1,7 @@
 /*
  * Glue between the plugin SDK's types (hotline/plugin.h) and the routing code of
- * plugins/lib, for the keyword and district plugins. The host's functions are passed in
+ * plugins/lib, for the keyword and district plugins; and the start of every shipped
+ * plugin's init (hl_glue_state_new). The host's functions are passed in
  * as plain function pointers, so this code depends on no host being there and the unit
  * tests can drive it with fakes.
  */
@@ -8,8 +9,20 @@
 #define HL_PLUGIN_GLUE_H
 
 #include <hotline/plugin.h>
+#include <stddef.h>
 
 #include "routing.h"
+
+/* The end of a host function in the host table: a host whose `size` reaches it has it. */
+#define HL_HOST_END(fn) (offsetof(struct hl_host, fn) + sizeof(((struct hl_host *)0)->fn))
+
+/* A plugin instance's state: `size` zeroed bytes (the plugin frees them in fini), once
+ * the host is new enough for the plugin: plugin ABI minor `minor` or newer and, when
+ * host_end is not 0, a host table reaching host_end (HL_HOST_END of the newest function
+ * the plugin calls). NULL with the reason in err: a host too old (naming `needs`, what
+ * the plugin calls), or no memory. */
+void *hl_glue_state_new(const struct hl_host *host, unsigned minor, size_t host_end,
+			const char *needs, size_t size, char *err, size_t errlen);
 
 typedef const char *(*hl_field_fn)(const struct hl_ticket *ticket, const char *name);
 typedef const char *(*hl_dept_name_fn)(struct hl_self *self, const char *code);

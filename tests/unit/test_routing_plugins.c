@@ -8,10 +8,12 @@
 #include <hotline/plugin.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "plugin_glue.h"
 #include "routes.h"
 
 static char dir[256];
@@ -204,4 +206,27 @@ Test(routing_plugins, init_refuses_unknown_codes_with_their_place)
 	snprintf(want, sizeof(want), "%s:2:11: unknown department code 'd.nowhere'", path);
 	cr_expect(strncmp(err, want, strlen(want)) == 0, "%s", err);
 	dlclose(l.so);
+}
+
+/* The start of every shipped plugin's init: a host too old for the plugin is named with
+ * what it lacks; one new enough gets zeroed state. */
+Test(plugin_glue, state_only_for_a_host_new_enough)
+{
+	struct hl_host old = host, short_table = host;
+	char err[256] = "";
+	long *state;
+
+	old.abi_minor = 0;
+	cr_expect_null(hl_glue_state_new(&old, 1, 0, "explain", sizeof(long), err, sizeof(err)));
+	cr_expect(strstr(err, "plugin ABI 1.1 or newer (explain)") && strstr(err, "has 1.0"),
+		  "%s", err);
+	short_table.size = HL_HOST_END(notify) - 1;
+	cr_expect_null(hl_glue_state_new(&short_table, 1, HL_HOST_END(notify), "notify",
+					 sizeof(long), err, sizeof(err)));
+	cr_expect(strstr(err, "(notify)"), "%s", err);
+	state = hl_glue_state_new(&host, 1, HL_HOST_END(notify), "notify", sizeof(long), err,
+				  sizeof(err));
+	cr_assert_not_null(state, "%s", err);
+	cr_expect_eq(*state, 0);
+	free(state);
 }
