@@ -114,6 +114,21 @@ void hlc_print_fields(const struct hlc_ctx *c, struct json_object *ticket,
 	hlc_table_free(t);
 }
 
+int hlc_print_answer(const struct hlc_ctx *c, struct hlc_response *r, struct json_object *o,
+		     const char *const *shown, hlc_more_fn *more)
+{
+	if (c->json) {
+		hlc_print_raw(r);
+	} else {
+		hlc_print_fields(c, o, shown);
+		if (more)
+			more(c, r, o);
+	}
+	json_object_put(o);
+	hlc_response_free(r);
+	return HLC_EXIT_OK;
+}
+
 void hlc_audit_states(struct json_object *entry, char *buf, size_t len)
 {
 	const char *from = hlc_str(entry, "from"), *to = hlc_str(entry, "to");
@@ -200,10 +215,22 @@ static int need_id(struct hlc_ctx *c, const struct hlc_args *a)
 	return HLC_EXIT_OK;
 }
 
+/* The ticket's timeline, after its fields. */
+static void show_timeline(const struct hlc_ctx *c, const struct hlc_response *r,
+			  struct json_object *ticket)
+{
+	struct json_object *audit;
+
+	(void)r;
+	if (json_object_object_get_ex(ticket, "audit", &audit) &&
+	    json_object_is_type(audit, json_type_array))
+		print_timeline(c, audit);
+}
+
 static int run_show(struct hlc_ctx *c, const struct hlc_command *cmd, const struct hlc_args *a)
 {
 	struct hlc_response r;
-	struct json_object *o, *audit;
+	struct json_object *o = NULL;
 	char path[256], *id;
 	int rc = need_id(c, a);
 
@@ -218,17 +245,7 @@ static int run_show(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 	rc = hlc_call(c, "GET", path, NULL, NULL, &r, c->json ? NULL : &o);
 	if (rc)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-	} else {
-		hlc_print_fields(c, o, NULL);
-		if (json_object_object_get_ex(o, "audit", &audit) &&
-		    json_object_is_type(audit, json_type_array))
-			print_timeline(c, audit);
-		json_object_put(o);
-	}
-	hlc_response_free(&r);
-	return HLC_EXIT_OK;
+	return hlc_print_answer(c, &r, o, NULL, show_timeline);
 }
 
 /* --- list ----------------------------------------------------------------------------- */
@@ -369,6 +386,16 @@ static char *read_all(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
+/* After a ticket answered from an earlier submit with the same Idempotency-Key. */
+static void note_replayed(const struct hlc_ctx *c, const struct hlc_response *r,
+			  struct json_object *ticket)
+{
+	(void)c;
+	(void)ticket;
+	if (r->replayed)
+		printf("(the ticket this Idempotency-Key made before; nothing new was taken in)\n");
+}
+
 static int run_submit(struct hlc_ctx *c, const struct hlc_command *cmd,
 		      const struct hlc_args *a)
 {
@@ -415,17 +442,7 @@ static int run_submit(struct hlc_ctx *c, const struct hlc_command *cmd,
 	json_object_put(body);
 	if (rc)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-	} else {
-		hlc_print_fields(c, o, shown);
-		if (r.replayed)
-			printf("(the ticket this Idempotency-Key made before; nothing new was "
-			       "taken in)\n");
-		json_object_put(o);
-	}
-	hlc_response_free(&r);
-	return HLC_EXIT_OK;
+	return hlc_print_answer(c, &r, o, shown, note_replayed);
 }
 
 /* --- workflow steps ------------------------------------------------------------------- */
@@ -456,14 +473,7 @@ static int run_step(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 	json_object_put(body);
 	if (rc)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-	} else {
-		hlc_print_fields(c, o, shown);
-		json_object_put(o);
-	}
-	hlc_response_free(&r);
-	return HLC_EXIT_OK;
+	return hlc_print_answer(c, &r, o, shown, NULL);
 }
 
 #define END_OPTS {NULL, 0, NULL, NULL, 0, NULL}

@@ -84,12 +84,24 @@ static void print_steps(const struct hlc_ctx *c, struct json_object *steps)
 	hlc_table_free(t);
 }
 
+/* The plugins' steps, after the decision. */
+static void show_steps(const struct hlc_ctx *c, const struct hlc_response *r,
+		       struct json_object *answer)
+{
+	struct json_object *steps;
+
+	(void)r;
+	if (json_object_object_get_ex(answer, "steps", &steps) &&
+	    json_object_is_type(steps, json_type_array))
+		print_steps(c, steps);
+}
+
 static int run_route(struct hlc_ctx *c, const struct hlc_command *cmd, const struct hlc_args *a)
 {
 	static const char *const shown[] = {"department", "outcome", "decided_by", "item", "score",
 					     "reason", "policy", "manual_reason", NULL};
 	const char *text = hlc_arg(a, "explain");
-	struct json_object *body, *o = NULL, *steps;
+	struct json_object *body, *o = NULL;
 	struct hlc_response r;
 	char err[256];
 	int rc;
@@ -123,17 +135,7 @@ static int run_route(struct hlc_ctx *c, const struct hlc_command *cmd, const str
 	json_object_put(body);
 	if (rc)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-	} else {
-		hlc_print_fields(c, o, shown);
-		if (json_object_object_get_ex(o, "steps", &steps) &&
-		    json_object_is_type(steps, json_type_array))
-			print_steps(c, steps);
-		json_object_put(o);
-	}
-	hlc_response_free(&r);
-	return HLC_EXIT_OK;
+	return hlc_print_answer(c, &r, o, shown, show_steps);
 }
 
 /* --- deadline ------------------------------------------------------------------------- */
@@ -148,6 +150,20 @@ static const struct hlc_opt deadline_opts[] = {
 	END_OPTS,
 };
 
+/* A warning when the count went through a year without a calendar file. */
+static void note_fallback(const struct hlc_ctx *c, const struct hlc_response *r,
+			  struct json_object *answer)
+{
+	struct json_object *fallback;
+
+	(void)c;
+	(void)r;
+	if (json_object_object_get_ex(answer, "fallback", &fallback) &&
+	    json_object_get_boolean(fallback))
+		printf("(the count went through a year without a holiday calendar: weekends "
+		       "only, so the date may be wrong)\n");
+}
+
 static int run_deadline(struct hlc_ctx *c, const struct hlc_command *cmd,
 			const struct hlc_args *a)
 {
@@ -156,7 +172,6 @@ static int run_deadline(struct hlc_ctx *c, const struct hlc_command *cmd,
 	char path[512] = "/v1/calendar/deadline", now[40];
 	struct json_object *o = NULL;
 	struct hlc_response r;
-	struct json_object *fallback;
 	int rc;
 
 	if (a->npositional)
@@ -172,18 +187,7 @@ static int run_deadline(struct hlc_ctx *c, const struct hlc_command *cmd,
 	rc = hlc_call(c, "GET", path, NULL, NULL, &r, c->json ? NULL : &o);
 	if (rc)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-	} else {
-		hlc_print_fields(c, o, shown);
-		if (json_object_object_get_ex(o, "fallback", &fallback) &&
-		    json_object_get_boolean(fallback))
-			printf("(the count went through a year without a holiday calendar: weekends "
-			       "only, so the date may be wrong)\n");
-		json_object_put(o);
-	}
-	hlc_response_free(&r);
-	return HLC_EXIT_OK;
+	return hlc_print_answer(c, &r, o, shown, note_fallback);
 }
 
 /* --- report --------------------------------------------------------------------------- */

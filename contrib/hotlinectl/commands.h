@@ -34,6 +34,15 @@ extern const struct hlc_command hlc_tail_command;
  * order, leaving out `audit`. */
 void hlc_print_fields(const struct hlc_ctx *c, struct json_object *ticket,
 			     const char *const *only);
+/* What a command prints after the fields of its answer (a list, a note). */
+typedef void hlc_more_fn(const struct hlc_ctx *c, const struct hlc_response *r,
+			 struct json_object *answer);
+
+/* Prints a command's answer and releases it (r, and o, which may be NULL): with --json
+ * the body as it came; else the `shown` fields (NULL: all, as hlc_print_fields), then
+ * what `more` adds (may be NULL). Returns HLC_EXIT_OK. */
+int hlc_print_answer(const struct hlc_ctx *c, struct hlc_response *r, struct json_object *o,
+		     const char *const *shown, hlc_more_fn *more);
 /* One audit entry's state change as text: "a -> b", "b" (created, or unchanged). */
 void hlc_audit_states(struct json_object *entry, char *buf, size_t len);
 /* Who made an audit entry: "actor", or "actor (role)" when they differ. */
