@@ -57,7 +57,7 @@ PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 
 # Purpose-made plugins for the loader tests: one source, one variant per -D flag.
 TEST_PLUGIN_VARIANTS := good abi_major abi_minor no_descriptor init_fails bad_default \
-	route_fails route_slow route_async
+	route_fails route_slow route_async route_crashes
 TEST_PLUGINS := $(TEST_PLUGIN_VARIANTS:%=$(BUILD)/tests/plugins/%.so)
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 # Unit tests also link the shared plugin code (plugins/lib/) to test it directly, and

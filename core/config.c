@@ -67,6 +67,9 @@ static const struct hl_option routing_schema[] = {
 	{"reclaim_idle", HL_OPT_DURATION, 0, "30s",
 	 "take over routing work a stopped daemon left pending this long"},
 	{"max_returns", HL_OPT_INT, 0, "2", "approved returns (退单) before manual dispatch"},
+	{"max_attempts", HL_OPT_INT, 0, "5",
+	 "times routing may begin on a ticket without finishing (a daemon died meanwhile) "
+	 "before it is left for manual dispatch"},
 	{"related_window", HL_OPT_DURATION, 0, "72h",
 	 "how far back related tickets (same phone or address) are shown to plugins"},
 	{NULL, 0, 0, NULL, NULL},
@@ -299,6 +302,9 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	if (hl_opt_int(&cfg->routing, "max_returns") < 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_returns", root),
 				     "key 'max_returns': expected 0 or more");
+	if (hl_opt_int(&cfg->routing, "max_attempts") < 1)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_attempts", root),
+				     "key 'max_attempts': expected 1 or more");
 	if (cfg->idempotency_ttl_ms < 1000 || cfg->board_rate_window_ms < 1000)
 		return hl_yaml_error(err, errlen, cfg->intake.node ? cfg->intake.node : root,
 				     "keys 'idempotency_ttl' and 'board_rate_window': expected "

@@ -243,6 +243,30 @@ static void attach_related(struct hl_ticket *t, const redisReply *reply)
 	t->related = related;
 }
 
+/* Routing began on this ticket more than routing.max_attempts times without finishing:
+ * daemons died while routing it (a plugin that crashes on its text would take every
+ * daemon down in turn). Leaves it for manual dispatch without asking the plugins. */
+static int gave_up(struct job *job)
+{
+	const char *n = hl_ticket_field(&job->ticket, "route_attempts");
+	long long attempts = n ? atoll(n) : 0, most;
+	struct hl_route_result r;
+
+	most = hl_opt_int(&job->world->config->routing, "max_attempts");
+	if (attempts <= most)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.outcome = HL_ROUTE_MANUAL;
+	snprintf(r.manual_reason, sizeof(r.manual_reason),
+		 "routing began %lld times without finishing (routing.max_attempts %lld): the "
+		 "daemon stopped while routing it, perhaps a plugin fails on it",
+		 attempts - 1, most);
+	hl_log(HL_LOG_WARN, "dispatch", "gave_up id=%s attempts=%lld action=pending_manual",
+	       job->id, attempts - 1);
+	routed(&r, job);
+	return 1;
+}
+
 static void loaded(struct redisReply *reply, void *arg)
 {
 	struct job *job = arg;
@@ -266,6 +290,8 @@ static void loaded(struct redisReply *reply, void *arg)
 		return;
 	}
 	attach_related(&job->ticket, reply);
+	if (gave_up(job))
+		return;
 	if (hl_route_start(job->world->plugins, job->world->routes, job->disp->d->base,
 			   &job->ticket, hl_ticket_field(&job->ticket, "excluded"),
 			   cfg->plugin_timeout_ms, 0, routed, job, &job->routing) < 0)

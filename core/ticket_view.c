@@ -123,9 +123,9 @@ static int sees_whole(const struct hl_principal *who, const struct hl_ticket *t)
 /* Bookkeeping of the scripts, not the ticket's: never shown. */
 static int internal(const char *name)
 {
-	static const char *const names[] = {"route_seq",   "sign_next",	   "answer_next",
-					    "callback_next", "sign_plan", "answer_plan",
-					    "callback_plan"};
+	static const char *const names[] = {"route_seq",     "route_attempts", "sign_next",
+					    "answer_next",   "callback_next",  "sign_plan",
+					    "answer_plan",   "callback_plan"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0)

@@ -5,6 +5,9 @@
 -- ARGV[5] id   ARGV[6] route sequence of the entry   ARGV[7] stream entry id
 -- ARGV[8] consumer group   ARGV[9] related since (ms)   ARGV[10] most related to load
 -- Returns {} when stale, else {ticket fields (flat), related 1 fields, related 2 ...}.
+-- Each load counts one more attempt at routing this sequence (route_attempts): a ticket
+-- on which a plugin kills the daemon is loaded again after every reclaim, and the
+-- dispatcher stops trying after routing.max_attempts.
 local id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local since, most = ARGV[9], tonumber(ARGV[10])
 local tkey = k_ticket(id)
@@ -13,6 +16,7 @@ if now[1] ~= 'received' or now[2] ~= seq then
   redis.call('XACK', P .. 'intake', group, entry)
   return {}
 end
+redis.call('HINCRBY', tkey, 'route_attempts', 1)
 local out = {redis.call('HGETALL', tkey)}
 local seen = {[id] = true}
 local indexes = {}

@@ -132,7 +132,7 @@ elseif step == 'approve_return' then
     notice('dispatchers', id, 'pending_manual', 'returned ' .. returns .. ' times')
   else
     local seq = (tonumber(t[7]) or 1) + 1
-    redis.call('HSET', tkey, 'route_seq', seq)
+    redis.call('HSET', tkey, 'route_seq', seq, 'route_attempts', 0)
     move_state(id, state, 'received')
     redis.call('XADD', P .. 'intake', '*', 'id', id, 'seq', tostring(seq))
     audit(id, 'return_approved', state, 'received', 're-routing without ' .. excluded ..

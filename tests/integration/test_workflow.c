@@ -389,3 +389,48 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 	cr_expect(body && strstr(body, first), "%s", body);
 	free(body);
 }
+
+/* A ticket on which a plugin kills the daemon: each daemon that takes it over (after
+ * routing.reclaim_idle) dies too, until routing began routing.max_attempts times; then
+ * the ticket waits for a person with the reason, and the daemon lives on and routes the
+ * rest. */
+Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
+{
+	static const char *const crash_body =
+		"{\"channel\":\"hotline\",\"title\":\"CRASH 古田二路停水\",\"content\":\"来电人反映家中"
+		"停水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
+	struct hlt_response r;
+	char id[32], other[32], *v;
+
+	daemon_.extra_yaml = "routing:\n  reclaim_idle: 1s\n  max_attempts: 2\n";
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_crashes") PLUGIN("route_async"));
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+				 crash_body, &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	hlt_response_free(&r);
+
+	/* Attempts 1 and 2: the daemon dies routing it; another is started in its place. */
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		cr_assert_eq(hlt_daemon_stop(&daemon_, 0, 8000), 128 + SIGABRT,
+			     "attempt %d: the plugin did not kill the daemon", attempt);
+		v = hlt_ticket_field(&redis, id, "state");
+		cr_expect_str_eq(v, "received", "attempt %d", attempt);
+		free(v);
+		cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+		cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	}
+	/* The third daemon does not try again: manual dispatch, with why. */
+	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	v = hlt_ticket_field(&redis, id, "manual_reason");
+	cr_expect(v && strstr(v, "routing began 2 times without finishing"), "%s", v);
+	free(v);
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=gave_up", 0), "%s",
+		  hlt_read_file(daemon_.log));
+	/* It is alive and routes the next ticket as ever. */
+	create(daemon_.port, other, sizeof(other));
+	cr_expect(hlt_wait_state(&redis, other, "dispatched"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+}

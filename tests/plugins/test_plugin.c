@@ -13,12 +13,16 @@
  *   ROUTE_ASYNC    route returns HL_AGAIN and answers after `delay` (default 20 ms)
  *                  through a host timer: HL_OK, department "water", item "async-test",
  *                  reason "answered later (test)"
+ *   ROUTE_CRASHES  route kills the process (abort) on a ticket whose title starts with
+ *                  "CRASH", and declines every other: a plugin with a fatal bug
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#if defined(VARIANT_ROUTE_FAILS) || defined(VARIANT_ROUTE_SLOW) || defined(VARIANT_ROUTE_ASYNC)
+#if defined(VARIANT_ROUTE_FAILS) || defined(VARIANT_ROUTE_SLOW) || \
+	defined(VARIANT_ROUTE_ASYNC) || defined(VARIANT_ROUTE_CRASHES)
 #define ROUTE_VARIANT
 #endif
 #if defined(VARIANT_ROUTE_SLOW)
@@ -175,6 +179,19 @@ static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
 	(void)call;
 	snprintf(decision->reason, sizeof(decision->reason), "catalogue unavailable (test)");
 	return HL_ERROR;
+}
+#elif defined(VARIANT_ROUTE_CRASHES)
+static enum hl_status test_route(void *state, const struct hl_ticket *ticket,
+				 struct hl_decision *decision, struct hl_route_call *call)
+{
+	struct state *st = state;
+	const char *title = st->host->ticket_field(ticket, "title");
+
+	(void)decision;
+	(void)call;
+	if (title && strncmp(title, "CRASH", 5) == 0)
+		abort();
+	return HL_DECLINED;
 }
 #elif defined(VARIANT_ROUTE_SLOW) || defined(VARIANT_ROUTE_ASYNC)
 static void answer_now(void *arg)

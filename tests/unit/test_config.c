@@ -193,6 +193,8 @@ Test(config, values_that_would_misbehave_are_refused)
 		 "expected a zone name such as Asia/Shanghai");
 	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: zone.tab\n", "4:11",
 		 "expected a zone name such as Asia/Shanghai");
+	load_bad("redis:\n  socket: /a\nroutes: r\nrouting:\n  max_attempts: 0\n", "5:17",
+		 "key 'max_attempts': expected 1 or more");
 }
 
 Test(config, invalid_utf8_placed_on_its_line)
