@@ -299,6 +299,12 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		return hl_yaml_error(err, errlen, cfg->routing.node ? cfg->routing.node : root,
 				     "keys 'plugin_timeout' and 'reclaim_idle': expected at least "
 				     "1ms and 100ms");
+	/* a daemon still routing a ticket (up to plugin_timeout) must not look dead */
+	if (cfg->reclaim_idle_ms < 2 * cfg->plugin_timeout_ms)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "reclaim_idle", root),
+				     "key 'reclaim_idle': expected at least twice "
+				     "'plugin_timeout', or routing still under way is taken over "
+				     "by another daemon");
 	if (hl_opt_int(&cfg->routing, "max_returns") < 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_returns", root),
 				     "key 'max_returns': expected 0 or more");

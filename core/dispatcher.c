@@ -27,17 +27,34 @@
  * always, an fsync), while intake can add one ticket per client connection in that turn:
  * a read must be able to take more than the connections add, or routing falls behind. */
 #define READ_MAX 256
-#define CLAIM_COUNT "32"     /* entries per XAUTOCLAIM */
+#define CLAIM_MAX 32         /* entries per XAUTOCLAIM */
 #define READ_BLOCK_MS "1000" /* how long a read waits for new entries */
 #define INFLIGHT_MAX 1024    /* tickets routed at once; reading pauses above this */
 #define RELATED_MAX "10"
 #define RETRY_MS 200        /* when Redis is not ready */
 
+/* A routing stream entry: which ticket, at which routing sequence. */
+struct entry {
+	char entry[48], id[32], seq[16];
+};
+
+/* Entries taken over from a daemon that stopped while routing them are routed one at a
+ * time, in this lane: if one of them is what killed it (a plugin crashing on its text),
+ * the next daemon dies on it alone, and routing.max_attempts counts against it alone, not
+ * against every entry that happened to be in flight beside it. */
+struct lane {
+	struct entry entries[CLAIM_MAX];
+	size_t n, next;
+	char cursor[48]; /* where the next XAUTOCLAIM goes on; "0-0" when the scan is done */
+};
+
 struct hl_dispatcher {
 	struct hl_daemon *d;
 	char intake_key[96];
-	int group_ready, reading, claiming, stopped;
+	int group_ready, reading, stopped;
+	int claiming; /* an XAUTOCLAIM is outstanding or its lane is being routed */
 	size_t inflight;
+	struct lane lane;
 	struct event *retry, *reclaim;
 	struct job *jobs; /* in flight, for hl_dispatcher_free */
 };
@@ -46,7 +63,8 @@ struct hl_dispatcher {
 struct job {
 	struct hl_dispatcher *disp;
 	struct hl_world *world; /* the generation it is routed with, until committed */
-	char entry[48], id[32], seq[16];
+	struct entry e;
+	int in_lane;
 	struct hl_ticket ticket;
 	struct hl_route_run *routing; /* while a plugin is awaited */
 	int64_t start_ns;             /* for the routing time histogram */
@@ -54,6 +72,7 @@ struct job {
 };
 
 static void pump(struct hl_dispatcher *disp);
+static void lane_next(struct hl_dispatcher *disp);
 
 static void retry_later(struct hl_dispatcher *disp)
 {
@@ -101,7 +120,7 @@ static int eval(struct hl_dispatcher *disp, enum hl_script_id script, hl_redis_r
 static void emit(struct job *job, const char *event, const struct hl_ticket *ticket,
 		 const char *detail)
 {
-	hl_plugins_emit(job->world->plugins, event, job->id, ticket, detail);
+	hl_plugins_emit(job->world->plugins, event, job->e.id, ticket, detail);
 }
 
 static void committed(struct redisReply *reply, void *arg)
@@ -113,7 +132,7 @@ static void committed(struct redisReply *reply, void *arg)
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
 		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"%s\" action=left_pending",
-		       job->id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
+		       job->e.id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
 									: "connection lost");
 		finish(job);
 		return;
@@ -122,11 +141,11 @@ static void committed(struct redisReply *reply, void *arg)
 		memset(&after, 0, sizeof(after));
 	if (strcmp(outcome, "stale") == 0) {
 		hl_log(HL_LOG_INFO, "dispatch", "skipped id=%s reason=\"routed elsewhere already\"",
-		       job->id);
+		       job->e.id);
 	} else {
 		const char *dept = hl_ticket_field(&after, "department");
 
-		hl_log(HL_LOG_INFO, "dispatch", "%s id=%s department=%s", outcome, job->id,
+		hl_log(HL_LOG_INFO, "dispatch", "%s id=%s department=%s", outcome, job->e.id,
 		       dept ? dept : "-");
 		hl_metrics_count(job->disp->d->metrics.transitions, HL_METRIC_NAMES, outcome);
 		hl_metrics_observe(&job->disp->d->metrics.routing,
@@ -146,8 +165,11 @@ static void committed(struct redisReply *reply, void *arg)
 static void finish(struct job *job)
 {
 	struct hl_dispatcher *disp = job->disp;
+	int in_lane = job->in_lane;
 
 	job_free(job);
+	if (in_lane)
+		lane_next(disp);
 	pump(disp);
 }
 
@@ -199,11 +221,11 @@ static void routed(const struct hl_route_result *r, void *arg)
 	if (r->outcome != HL_ROUTE_MANUAL && r->decision.department[0] &&
 	    !(p = limits(job, &r->decision, hl_clock_now_ms(), &sla, return_until,
 			 sizeof(return_until))))
-		hl_log(HL_LOG_WARN, "dispatch", "no_deadlines id=%s reason=\"calendar\"", job->id);
+		hl_log(HL_LOG_WARN, "dispatch", "no_deadlines id=%s reason=\"calendar\"", job->e.id);
 	argv[argc++] = mode;
-	argv[argc++] = job->id;
-	argv[argc++] = job->seq;
-	argv[argc++] = job->entry;
+	argv[argc++] = job->e.id;
+	argv[argc++] = job->e.seq;
+	argv[argc++] = job->e.entry;
 	argv[argc++] = HL_GROUP_ROUTE;
 	argv[argc++] = r->decision.department;
 	argv[argc++] = r->decision.item;
@@ -223,7 +245,7 @@ static void routed(const struct hl_route_result *r, void *arg)
 	if (eval(job->disp, HL_SCRIPT_ROUTE_COMMIT, committed, job, argc, argv) < 0) {
 		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"Redis not ready\" "
 						"action=left_pending",
-		       job->id);
+		       job->e.id);
 		finish(job);
 	}
 }
@@ -262,7 +284,7 @@ static int gave_up(struct job *job)
 		 "daemon stopped while routing it, perhaps a plugin fails on it",
 		 attempts - 1, most);
 	hl_log(HL_LOG_WARN, "dispatch", "gave_up id=%s attempts=%lld action=pending_manual",
-	       job->id, attempts - 1);
+	       job->e.id, attempts - 1);
 	routed(&r, job);
 	return 1;
 }
@@ -274,7 +296,7 @@ static void loaded(struct redisReply *reply, void *arg)
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
 		hl_log(HL_LOG_WARN, "dispatch", "load_failed id=%s error=\"%s\" action=left_pending",
-		       job->id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
+		       job->e.id, reply && reply->type == REDIS_REPLY_ERROR ? reply->str
 									: "connection lost");
 		finish(job);
 		return;
@@ -285,7 +307,7 @@ static void loaded(struct redisReply *reply, void *arg)
 	}
 	if (hl_ticket_from_reply(reply->element[0], &job->ticket) < 0) {
 		hl_log(HL_LOG_ERROR, "dispatch", "load_failed id=%s error=\"unreadable ticket\"",
-		       job->id);
+		       job->e.id);
 		finish(job);
 		return;
 	}
@@ -298,29 +320,41 @@ static void loaded(struct redisReply *reply, void *arg)
 		finish(job);
 }
 
-/* Begins routing one entry: [stream id, [field, value, ...]]. */
-static void start_entry(struct hl_dispatcher *disp, const redisReply *entry)
+/* Reads a stream entry, [stream id, [field, value, ...]], into e. Returns -1 for an
+ * entry deleted while pending (XAUTOCLAIM answers nil) or one not of this daemon's
+ * making. */
+static int entry_from_reply(const redisReply *r, struct entry *e)
 {
 	const redisReply *kv;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY)
+		return -1;
+	memset(e, 0, sizeof(*e));
+	snprintf(e->entry, sizeof(e->entry), "%s", r->element[0]->str);
+	kv = r->element[1];
+	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+		if (strcmp(kv->element[i]->str, "id") == 0)
+			snprintf(e->id, sizeof(e->id), "%s", kv->element[i + 1]->str);
+		else if (strcmp(kv->element[i]->str, "seq") == 0)
+			snprintf(e->seq, sizeof(e->seq), "%s", kv->element[i + 1]->str);
+	}
+	return 0;
+}
+
+/* Begins routing one entry by loading its ticket. Returns -1 when the load could not be
+ * sent (the entry stays pending, to be read again after a reclaim). */
+static int start_job(struct hl_dispatcher *disp, const struct entry *e, int in_lane)
+{
 	struct job *job;
 	char related_since[24];
 	const char *argv[6];
 
-	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
-	    entry->element[0]->type != REDIS_REPLY_STRING ||
-	    entry->element[1]->type != REDIS_REPLY_ARRAY)
-		return; /* an entry deleted while pending (XAUTOCLAIM answers nil) */
-	kv = entry->element[1];
 	if (!(job = calloc(1, sizeof(*job))))
-		return;
+		return -1;
 	job->disp = disp;
-	snprintf(job->entry, sizeof(job->entry), "%s", entry->element[0]->str);
-	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
-		if (strcmp(kv->element[i]->str, "id") == 0)
-			snprintf(job->id, sizeof(job->id), "%s", kv->element[i + 1]->str);
-		else if (strcmp(kv->element[i]->str, "seq") == 0)
-			snprintf(job->seq, sizeof(job->seq), "%s", kv->element[i + 1]->str);
-	}
+	job->e = *e;
+	job->in_lane = in_lane;
 	job->world = hl_world_ref(disp->d->world);
 	job->start_ns = hl_clock_mono_ns();
 	job->next = disp->jobs;
@@ -330,21 +364,27 @@ static void start_entry(struct hl_dispatcher *disp, const redisReply *entry)
 	disp->inflight++;
 	snprintf(related_since, sizeof(related_since), "%lld",
 		 (long long)(hl_clock_now_ms() - job->world->config->related_window_ms));
-	argv[0] = job->id;
-	argv[1] = job->seq;
-	argv[2] = job->entry;
+	argv[0] = job->e.id;
+	argv[1] = job->e.seq;
+	argv[2] = job->e.entry;
 	argv[3] = HL_GROUP_ROUTE;
 	argv[4] = related_since;
 	argv[5] = RELATED_MAX;
-	if (eval(disp, HL_SCRIPT_ROUTE_LOAD, loaded, job, 6, argv) < 0)
-		job_free(job); /* stays pending; read again after a reclaim */
+	if (eval(disp, HL_SCRIPT_ROUTE_LOAD, loaded, job, 6, argv) < 0) {
+		job_free(job);
+		return -1;
+	}
+	return 0;
 }
 
 static void start_entries(struct hl_dispatcher *disp, const redisReply *entries)
 {
+	struct entry e;
+
 	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
 	     i++)
-		start_entry(disp, entries->element[i]);
+		if (entry_from_reply(entries->element[i], &e) == 0)
+			start_job(disp, &e, 0);
 }
 
 /* XREADGROUP answered: [[stream, [entries]]], or nil after BLOCK ran out. */
@@ -411,35 +451,69 @@ static void pump(struct hl_dispatcher *disp)
 	}
 }
 
+static int claim(struct hl_dispatcher *disp);
+
+/* Routes the lane's next entry once the one before it has finished; when the lane is
+ * done, goes on with the scan of pending entries, or ends it until the next tick. */
+static void lane_next(struct hl_dispatcher *disp)
+{
+	struct lane *l = &disp->lane;
+
+	while (!disp->stopped && l->next < l->n)
+		if (start_job(disp, &l->entries[l->next++], 1) == 0)
+			return;
+	l->n = l->next = 0;
+	if (disp->stopped || strcmp(l->cursor, "0-0") == 0 || claim(disp) < 0)
+		disp->claiming = 0;
+}
+
 /* XAUTOCLAIM answered: [next cursor, [entries], [deleted ids]]. */
 static void claimed(struct redisReply *reply, void *arg)
 {
 	struct hl_dispatcher *disp = arg;
+	struct lane *l = &disp->lane;
+	const redisReply *entries;
 
-	disp->claiming = 0;
-	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2)
+	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+	    reply->element[0]->type != REDIS_REPLY_STRING ||
+	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
+		disp->claiming = 0;
 		return;
-	if (reply->element[1]->type == REDIS_REPLY_ARRAY && reply->element[1]->elements > 0)
-		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu",
-		       reply->element[1]->elements);
-	if (!disp->stopped)
-		start_entries(disp, reply->element[1]);
+	}
+	snprintf(l->cursor, sizeof(l->cursor), "%s", reply->element[0]->str);
+	entries = reply->element[1];
+	if (entries->elements > 0)
+		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", entries->elements);
+	l->n = l->next = 0;
+	for (size_t i = 0; i < entries->elements && l->n < CLAIM_MAX; i++)
+		if (entry_from_reply(entries->element[i], &l->entries[l->n]) == 0)
+			l->n++;
+	lane_next(disp);
+}
+
+/* Takes over entries idle for routing.reclaim_idle, from the lane's cursor on. */
+static int claim(struct hl_dispatcher *disp)
+{
+	char idle[24], count[8];
+	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
+			      idle, disp->lane.cursor, "COUNT", count};
+
+	snprintf(idle, sizeof(idle), "%lld", (long long)disp->d->world->config->reclaim_idle_ms);
+	snprintf(count, sizeof(count), "%d", CLAIM_MAX);
+	return hl_redis_command(disp->d->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL);
 }
 
 static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_dispatcher *disp = arg;
-	char idle[24];
-	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
-			      idle, "0-0", "COUNT", CLAIM_COUNT};
 
 	(void)fd;
 	(void)what;
-	snprintf(idle, sizeof(idle), "%lld", (long long)disp->d->world->config->reclaim_idle_ms);
 	if (disp->stopped || disp->claiming || !disp->group_ready ||
 	    disp->inflight >= INFLIGHT_MAX)
 		return;
-	if (hl_redis_command(disp->d->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL) == 0)
+	strcpy(disp->lane.cursor, "0-0");
+	if (claim(disp) == 0)
 		disp->claiming = 1;
 }
 

@@ -3,8 +3,11 @@
  * the consumer group "route" shared by every hotlined on this Redis, routes each through
  * the plugins (router.h) and commits the result in one Lua step (lua/route_commit.lua),
  * which also acknowledges the entry. Entries a stopped or killed daemon left pending are
- * taken over (XAUTOCLAIM) once idle for routing.reclaim_idle; the commit is idempotent,
- * so a reclaimed ticket is still dispatched exactly once. Runs on the event loop.
+ * taken over (XAUTOCLAIM) once idle for routing.reclaim_idle, all of them at once (the scan
+ * goes on while there are more) but routed one at a time, so that a ticket that killed
+ * the daemon cannot take its neighbours' attempts (routing.max_attempts) with it. The
+ * commit is idempotent, so a reclaimed ticket is still dispatched exactly once. Runs on
+ * the event loop.
  */
 #ifndef HL_DISPATCHER_H
 #define HL_DISPATCHER_H

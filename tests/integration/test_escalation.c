@@ -22,7 +22,7 @@ static struct hlt_daemon daemon_;
 #define ROUTER                                                                               \
 	"  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"    \
 	"  - name: escalation\n"
-#define TEST_CLOCK "test_clock: true\nrouting:\n  reclaim_idle: 1s\n"
+#define TEST_CLOCK "test_clock: true\nrouting:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
 
 static void setup(void)
 {

@@ -26,7 +26,7 @@ static void setup(void)
 	redis.appendfsync = "always";
 	hlt_redis_start(&redis, dir);
 	memset(&daemon_, 0, sizeof(daemon_));
-	daemon_.extra_yaml = "routing:\n  reclaim_idle: 1s\n";
+	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis,
 			     "  - name: route_async\n    file: " HL_BUILD_DIR
 			     "/tests/plugins/route_async.so\n");

@@ -282,7 +282,7 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	/* The victim routes slowly (within its budget): killed while it holds entries. */
 	snprintf(path, sizeof(path), "%s/victim", dir);
 	mkdir(path, 0700);
-	victim.extra_yaml = "routing:\n  plugin_timeout: 10s\n  reclaim_idle: 1s\n";
+	victim.extra_yaml = "routing:\n  plugin_timeout: 10s\n  reclaim_idle: 20s\n";
 	hlt_daemon_configure(&victim, path, &redis, PLUGIN("route_async") "    options: {delay: 3s}\n");
 	cr_assert_eq(hlt_daemon_start(&victim), 0, "%s", hlt_read_file(victim.log));
 	cr_assert(hlt_daemon_wait_ready(&victim, 5000));
@@ -329,7 +329,7 @@ Test(workflow, an_explanation_waiting_on_a_plugin_is_answered_at_stop)
 	pthread_t thread;
 	int status = 0;
 
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n";
+	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n  reclaim_idle: 60s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_slow"));
 	daemon_.extra_yaml = NULL;
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0);
@@ -390,19 +390,22 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 	free(body);
 }
 
+#define CRASH_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n  max_attempts: 2\n"
+
+static const char *const crash_body =
+	"{\"channel\":\"hotline\",\"title\":\"CRASH 古田二路停水\",\"content\":\"来电人反映家中"
+	"停水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
+
 /* A ticket on which a plugin kills the daemon: each daemon that takes it over (after
  * routing.reclaim_idle) dies too, until routing began routing.max_attempts times; then
  * the ticket waits for a person with the reason, and the daemon lives on and routes the
  * rest. */
 Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 {
-	static const char *const crash_body =
-		"{\"channel\":\"hotline\",\"title\":\"CRASH 古田二路停水\",\"content\":\"来电人反映家中"
-		"停水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
 	struct hlt_response r;
 	char id[32], other[32], *v;
 
-	daemon_.extra_yaml = "routing:\n  reclaim_idle: 1s\n  max_attempts: 2\n";
+	daemon_.extra_yaml = CRASH_ROUTING;
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_crashes") PLUGIN("route_async"));
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
@@ -432,5 +435,58 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 	/* It is alive and routes the next ticket as ever. */
 	create(daemon_.port, other, sizeof(other));
 	cr_expect(hlt_wait_state(&redis, other, "dispatched"), "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+}
+
+/* The tickets a dead daemon held beside one that kills every daemon are taken over with
+ * it, but routed one at a time: they are dispatched, and only the killer is left for a
+ * person. (Routed all at once, each would die beside it and use up its attempts too.) */
+Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
+{
+	struct hlt_daemon holder = {0};
+	enum { N = 80 }; /* more than one XAUTOCLAIM takes */
+	static char ids[N][32];
+	char path[300], crash[32], *v;
+	struct hlt_response r;
+
+	/* A daemon whose router answers late holds the killer among N others. */
+	snprintf(path, sizeof(path), "%s/holder", dir);
+	mkdir(path, 0700);
+	holder.extra_yaml = "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n";
+	hlt_daemon_configure(&holder, path, &redis, PLUGIN("route_async") "    options: {delay: 30s}\n");
+	cr_assert_eq(hlt_daemon_start(&holder), 0, "%s", hlt_read_file(holder.log));
+	cr_assert(hlt_daemon_wait_ready(&holder, 5000));
+	for (int i = 0; i < N; i++) {
+		if (i == N / 2) {
+			cr_assert_eq(hlt_request(holder.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT,
+						 NULL, crash_body, &r),
+				     201, "%s", r.body);
+			hlt_json_member(r.body, "id", crash, sizeof(crash));
+			hlt_response_free(&r);
+		}
+		create(holder.port, ids[i], sizeof(ids[i]));
+	}
+	usleep(300000); /* it has read them all and waits for its router */
+	cr_assert_eq(hlt_daemon_stop(&holder, SIGKILL, 2000), 128 + SIGKILL);
+	v = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	cr_assert(v && atoi(v) == N + 1, "the holder held %s", v);
+	free(v);
+
+	/* The next daemon routes the first half, then dies on the killer; the one after it
+	 * gives the killer up and routes the rest. */
+	daemon_.extra_yaml = CRASH_ROUTING;
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_crashes") PLUGIN("route_async"));
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert_eq(hlt_daemon_stop(&daemon_, 0, 8000), 128 + SIGABRT, "%s",
+		     hlt_read_file(daemon_.log));
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_wait_state(&redis, crash, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	for (int i = 0; i < N; i++) {
+		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
+			  ids[i], i);
+		v = hlt_ticket_field(&redis, ids[i], "route_attempts");
+		cr_expect(v && atoi(v) <= 2, "%s: routing began %s times", ids[i], v);
+		free(v);
+	}
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
 }
