@@ -13,7 +13,8 @@
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
 #define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state */
 #define HL_KEY_AUDIT "audit:"    /* + id: stream, the ticket's timeline */
-#define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed */
+#define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed
+				    (an entry is deleted once its routing is committed) */
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */
 #define HL_KEY_IDEM "idem:"      /* + caller's token hash (16 hex) + ":" + Idempotency-Key:
 				    "id body-sha256" */

@@ -7,6 +7,8 @@
 --  manual:   state pending_manual (待人工派单) with the reason.
 -- A stale entry (not waiting at this sequence any more) is only acknowledged, so a
 -- ticket is never dispatched twice, even when its entry was reclaimed from a dead daemon.
+-- Either way the entry is then deleted: the stream holds only tickets waiting to be routed
+-- (its XINFO entries-added still counts every one ever queued).
 -- ARGV[5] mode   ARGV[6] id   ARGV[7] sequence   ARGV[8] entry   ARGV[9] group
 -- ARGV[10] unit  ARGV[11] catalogue item   ARGV[12] reason   ARGV[13] decided by
 -- ARGV[14] policy   ARGV[15] notify supervisors (1/0)   ARGV[16] merge into
@@ -23,6 +25,7 @@ local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms'
 
 local function done(outcome)
   redis.call('XACK', P .. 'intake', group, entry)
+  redis.call('XDEL', P .. 'intake', entry)
   return {outcome, redis.call('HGETALL', tkey)}
 end
 

@@ -1,7 +1,7 @@
 -- Loads a ticket for routing, with the open tickets related to it (same caller phone or
 -- same address, newest first), in one consistent step. An entry of the routing stream
 -- that is stale (the ticket is no longer waiting to be routed at this sequence: another
--- daemon got there first, or it was re-queued since) is acknowledged and skipped.
+-- daemon got there first, or it was re-queued since) is acknowledged, deleted and skipped.
 -- ARGV[5] id   ARGV[6] route sequence of the entry   ARGV[7] stream entry id
 -- ARGV[8] consumer group   ARGV[9] related since (ms)   ARGV[10] most related to load
 -- Returns {} when stale, else {ticket fields (flat), related 1 fields, related 2 ...}.
@@ -14,6 +14,7 @@ local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'caller_phone', 'address')
 if now[1] ~= 'received' or now[2] ~= seq then
   redis.call('XACK', P .. 'intake', group, entry)
+  redis.call('XDEL', P .. 'intake', entry)
   return {}
 end
 redis.call('HINCRBY', tkey, 'route_attempts', 1)

@@ -310,6 +310,9 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
 	cr_expect(pending && strncmp(pending, "0\n", 2) == 0, "entries left pending: %s", pending);
 	free(pending);
+	pending = hlt_redis_cmd(&redis, "XLEN hl:intake");
+	cr_expect(pending && strcmp(pending, "0\n") == 0, "routed entries kept: %s", pending);
+	free(pending);
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=reclaimed", 0),
 		  "the survivor did not take over the dead daemon's entries");
 }
