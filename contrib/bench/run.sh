@@ -19,7 +19,8 @@
 # Usage: contrib/bench/run.sh BUILD_DIR [OUT.md]
 # Tuning (environment): BENCH_RUNS (5), BENCH_SECS (10), BENCH_WARMUP (1),
 #   BENCH_CONNS ("64"; e.g. "16 64"), BENCH_TARGETS ("bare everysec always"),
-#   BENCH_KEEP=1 keeps the temporary directory (logs, AOF) for a look afterwards.
+#   BENCH_KEEP=1 keeps the temporary directory (logs, AOF, Redis INFO commandstats) for a
+#   look afterwards.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -144,6 +145,8 @@ measure() {
 		audit=$("$bench/dispatch_latency" -s "$dir/redis.sock" -w 0 | grep '^RESULT' |
 			sed 's/ drain_ms=[0-9]*//')
 		warns=$(grep -c 'level=\(warn\|error\)' "$dir/hotlined.log" || true)
+		[ "$keep" != 1 ] || redis-cli -s "$dir/redis.sock" INFO commandstats \
+			>"$dir/commandstats.txt" 2>&1 || true
 		stop_pid "$hotlined_pid"
 		forget_pid "$hotlined_pid"
 		stop_pid "$redis_pid"
