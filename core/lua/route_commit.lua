@@ -54,13 +54,15 @@ if mode == 'merge' then
 end
 
 if mode == 'dispatch' then
-  redis.call('HSET', tkey, 'department', dept, 'item', item, 'routed_by', by,
-    'route_reason', reason, 'dispatched_ms', NOW)
-  if policy ~= '' then redis.call('HSET', tkey, 'sla_policy', policy) end
-  if return_until ~= '' then redis.call('HSET', tkey, 'return_until_ms', return_until) end
-  schedule_from(id, 19)
-  if not now[3] and ctype ~= '' then redis.call('HSET', tkey, 'type', ctype) end
-  move_state(id, 'received', 'dispatched', now[4])
+  local set = {'department', dept, 'item', item, 'routed_by', by, 'route_reason', reason,
+    'dispatched_ms', NOW}
+  if policy ~= '' then put(id, set, 'sla_policy', policy) end
+  if return_until ~= '' then put(id, set, 'return_until_ms', return_until) end
+  unschedule(id) -- a received ticket runs no clock; should one be left, it goes
+  schedule_from(id, 19, set, true)
+  if not now[3] and ctype ~= '' then put(id, set, 'type', ctype) end
+  move_state(id, 'received', 'dispatched', now[4], set)
+  redis.call('HSET', tkey, unpack(set))
   redis.call('ZADD', k_index('dept:' .. dept), now[4], id)
   audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   tell_unit(dept, id, 'dispatched', reason)
