@@ -285,6 +285,16 @@ static void deadline_passed(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* The dispatcher has committed what it was routing: Redis may close. */
+static void dispatcher_drained(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	/* Commands already sent are answered before the connections close. */
+	if (register_event(d, "stopped", unregistered, d) < 0)
+		hl_redis_stop(d->redis, redis_closed, d);
+}
+
 void hl_daemon_stop(struct hl_daemon *d)
 {
 	int64_t ms = d->world->config->shutdown_timeout_ms;
@@ -294,7 +304,6 @@ void hl_daemon_stop(struct hl_daemon *d)
 		return;
 	d->stopping = 1;
 	hl_http_stop_accepting(d->http);
-	hl_dispatcher_stop(d->dispatcher);
 	hl_outbox_stop(d->outbox);
 	hl_escalation_stop(d->escalation);
 	hl_explain_cancel_all(d);
@@ -302,9 +311,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 	d->deadline = evtimer_new(d->base, deadline_passed, d);
 	if (d->deadline)
 		evtimer_add(d->deadline, &tv);
-	/* Commands already sent are answered before the connections close. */
-	if (register_event(d, "stopped", unregistered, d) < 0)
-		hl_redis_stop(d->redis, redis_closed, d);
+	hl_dispatcher_stop(d->dispatcher, dispatcher_drained, d);
 }
 
 void hl_daemon_free(struct hl_daemon *d)

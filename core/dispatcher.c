@@ -27,7 +27,6 @@
  * always, an fsync), while intake can add one ticket per client connection in that turn:
  * a read must be able to take more than the connections add, or routing falls behind. */
 #define READ_MAX 256
-#define CLAIM_MAX 32         /* entries per XAUTOCLAIM */
 #define READ_BLOCK_MS "1000" /* how long a read waits for new entries */
 #define INFLIGHT_MAX 1024    /* tickets routed at once; reading pauses above this */
 #define RELATED_MAX "10"
@@ -38,25 +37,28 @@ struct entry {
 	char entry[48], id[32], seq[16];
 };
 
-/* Entries taken over from a daemon that stopped while routing them are routed one at a
- * time, in this lane: if one of them is what killed it (a plugin crashing on its text),
- * the next daemon dies on it alone, and routing.max_attempts counts against it alone, not
- * against every entry that happened to be in flight beside it. */
-struct lane {
-	struct entry entries[CLAIM_MAX];
-	size_t n, next;
-	char cursor[48]; /* where the next XAUTOCLAIM goes on; "0-0" when the scan is done */
+/* Entries a daemon left pending when it stopped or died are taken over one at a time:
+ * each is claimed (XAUTOCLAIM COUNT 1) only when the one before it has been routed. If
+ * one of them is what killed that daemon (a plugin crashing on its text), the next daemon
+ * dies on it alone, so routing.max_attempts counts against it alone, not against every
+ * entry taken over beside it; and an entry never waits here, claimed but idle, long
+ * enough for yet another daemon to take it over too. */
+struct takeover {
+	int running;       /* an XAUTOCLAIM is outstanding or its entry is being routed */
+	char cursor[48];   /* where the scan of pending entries goes on; "0-0": done */
+	size_t taken;      /* entries taken over in this scan, for the log */
 };
 
 struct hl_dispatcher {
 	struct hl_daemon *d;
 	char intake_key[96];
 	int group_ready, reading, stopped;
-	int claiming; /* an XAUTOCLAIM is outstanding or its lane is being routed */
 	size_t inflight;
-	struct lane lane;
+	struct takeover takeover;
 	struct event *retry, *reclaim;
 	struct job *jobs; /* in flight, for hl_dispatcher_free */
+	void (*drained)(void *arg); /* after a stop, once nothing is in flight */
+	void *drained_arg;
 };
 
 /* One stream entry being routed. */
@@ -64,7 +66,7 @@ struct job {
 	struct hl_dispatcher *disp;
 	struct hl_world *world; /* the generation it is routed with, until committed */
 	struct entry e;
-	int in_lane;
+	int taken_over; /* by the takeover scan, which goes on when it ends */
 	struct hl_ticket ticket;
 	struct hl_route_run *routing; /* while a plugin is awaited */
 	int64_t start_ns;             /* for the routing time histogram */
@@ -72,7 +74,7 @@ struct job {
 };
 
 static void pump(struct hl_dispatcher *disp);
-static void lane_next(struct hl_dispatcher *disp);
+static void takeover_next(struct hl_dispatcher *disp);
 
 static void retry_later(struct hl_dispatcher *disp)
 {
@@ -165,12 +167,18 @@ static void committed(struct redisReply *reply, void *arg)
 static void finish(struct job *job)
 {
 	struct hl_dispatcher *disp = job->disp;
-	int in_lane = job->in_lane;
+	int taken_over = job->taken_over;
 
 	job_free(job);
-	if (in_lane)
-		lane_next(disp);
+	if (taken_over)
+		takeover_next(disp);
 	pump(disp);
+	if (disp->stopped && disp->inflight == 0 && disp->drained) {
+		void (*drained)(void *) = disp->drained;
+
+		disp->drained = NULL;
+		drained(disp->drained_arg);
+	}
 }
 
 /* The time limits of a dispatch: the SLA policy for the ticket as routed (the item and
@@ -344,7 +352,7 @@ static int entry_from_reply(const redisReply *r, struct entry *e)
 
 /* Begins routing one entry by loading its ticket. Returns -1 when the load could not be
  * sent (the entry stays pending, to be read again after a reclaim). */
-static int start_job(struct hl_dispatcher *disp, const struct entry *e, int in_lane)
+static int start_job(struct hl_dispatcher *disp, const struct entry *e, int taken_over)
 {
 	struct job *job;
 	char related_since[24];
@@ -354,7 +362,7 @@ static int start_job(struct hl_dispatcher *disp, const struct entry *e, int in_l
 		return -1;
 	job->disp = disp;
 	job->e = *e;
-	job->in_lane = in_lane;
+	job->taken_over = taken_over;
 	job->world = hl_world_ref(disp->d->world);
 	job->start_ns = hl_clock_mono_ns();
 	job->next = disp->jobs;
@@ -453,68 +461,66 @@ static void pump(struct hl_dispatcher *disp)
 
 static int claim(struct hl_dispatcher *disp);
 
-/* Routes the lane's next entry once the one before it has finished; when the lane is
- * done, goes on with the scan of pending entries, or ends it until the next tick. */
-static void lane_next(struct hl_dispatcher *disp)
+/* Goes on with the takeover scan, or ends it until the next tick. */
+static void takeover_next(struct hl_dispatcher *disp)
 {
-	struct lane *l = &disp->lane;
+	struct takeover *t = &disp->takeover;
 
-	while (!disp->stopped && l->next < l->n)
-		if (start_job(disp, &l->entries[l->next++], 1) == 0)
-			return;
-	l->n = l->next = 0;
-	if (disp->stopped || strcmp(l->cursor, "0-0") == 0 || claim(disp) < 0)
-		disp->claiming = 0;
+	if (!disp->stopped && strcmp(t->cursor, "0-0") != 0 && claim(disp) == 0)
+		return;
+	if (t->taken > 0)
+		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", t->taken);
+	t->running = 0;
 }
 
-/* XAUTOCLAIM answered: [next cursor, [entries], [deleted ids]]. */
+/* XAUTOCLAIM answered: [next cursor, [at most one entry], [deleted ids]]. */
 static void claimed(struct redisReply *reply, void *arg)
 {
 	struct hl_dispatcher *disp = arg;
-	struct lane *l = &disp->lane;
+	struct takeover *t = &disp->takeover;
 	const redisReply *entries;
+	struct entry e;
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
 	    reply->element[0]->type != REDIS_REPLY_STRING ||
 	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
-		disp->claiming = 0;
+		t->running = 0;
 		return;
 	}
-	snprintf(l->cursor, sizeof(l->cursor), "%s", reply->element[0]->str);
+	snprintf(t->cursor, sizeof(t->cursor), "%s", reply->element[0]->str);
 	entries = reply->element[1];
-	if (entries->elements > 0)
-		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", entries->elements);
-	l->n = l->next = 0;
-	for (size_t i = 0; i < entries->elements && l->n < CLAIM_MAX; i++)
-		if (entry_from_reply(entries->element[i], &l->entries[l->n]) == 0)
-			l->n++;
-	lane_next(disp);
+	if (!disp->stopped && entries->elements > 0 &&
+	    entry_from_reply(entries->element[0], &e) == 0 && start_job(disp, &e, 1) == 0) {
+		t->taken++;
+		return; /* the scan goes on when it is routed */
+	}
+	takeover_next(disp);
 }
 
-/* Takes over entries idle for routing.reclaim_idle, from the lane's cursor on. */
+/* Takes over the next entry idle for routing.reclaim_idle, from the scan's cursor on. */
 static int claim(struct hl_dispatcher *disp)
 {
-	char idle[24], count[8];
+	char idle[24];
 	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
-			      idle, disp->lane.cursor, "COUNT", count};
+			      idle, disp->takeover.cursor, "COUNT", "1"};
 
 	snprintf(idle, sizeof(idle), "%lld", (long long)disp->d->world->config->reclaim_idle_ms);
-	snprintf(count, sizeof(count), "%d", CLAIM_MAX);
 	return hl_redis_command(disp->d->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL);
 }
 
 static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_dispatcher *disp = arg;
+	struct takeover *t = &disp->takeover;
 
 	(void)fd;
 	(void)what;
-	if (disp->stopped || disp->claiming || !disp->group_ready ||
-	    disp->inflight >= INFLIGHT_MAX)
+	if (disp->stopped || t->running || !disp->group_ready || disp->inflight >= INFLIGHT_MAX)
 		return;
-	strcpy(disp->lane.cursor, "0-0");
+	strcpy(t->cursor, "0-0");
+	t->taken = 0;
 	if (claim(disp) == 0)
-		disp->claiming = 1;
+		t->running = 1;
 }
 
 struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
@@ -537,13 +543,22 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 	return disp;
 }
 
-void hl_dispatcher_stop(struct hl_dispatcher *disp)
+void hl_dispatcher_stop(struct hl_dispatcher *disp, void (*drained)(void *arg), void *arg)
 {
-	if (!disp)
+	if (!disp) {
+		drained(arg);
 		return;
+	}
 	disp->stopped = 1;
 	event_del(disp->retry);
 	event_del(disp->reclaim);
+	if (disp->inflight == 0) {
+		drained(arg);
+		return;
+	}
+	hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu", disp->inflight);
+	disp->drained = drained;
+	disp->drained_arg = arg;
 }
 
 void hl_dispatcher_free(struct hl_dispatcher *disp)

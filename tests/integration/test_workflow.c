@@ -493,3 +493,65 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
 	}
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
 }
+
+/* Two live daemons take over a dead daemon's entries while their router takes a while:
+ * each entry is claimed only when it is about to be routed, so neither daemon takes over
+ * an entry the other has claimed and not yet routed, and no ticket is loaded more often
+ * than once by the dead daemon and once by the one that took it over. */
+Test(workflow, live_daemons_taking_over_do_not_take_from_each_other)
+{
+	struct hlt_daemon holder = {0}, other = {0};
+	enum { N = 30 };
+	static char ids[N][32];
+	char path[300], *v;
+
+	snprintf(path, sizeof(path), "%s/holder", dir);
+	mkdir(path, 0700);
+	holder.extra_yaml = "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n";
+	hlt_daemon_configure(&holder, path, &redis, PLUGIN("route_async") "    options: {delay: 30s}\n");
+	cr_assert_eq(hlt_daemon_start(&holder), 0, "%s", hlt_read_file(holder.log));
+	cr_assert(hlt_daemon_wait_ready(&holder, 5000));
+	for (int i = 0; i < N; i++)
+		create(holder.port, ids[i], sizeof(ids[i]));
+	usleep(300000); /* it has read them all and waits for its router */
+	cr_assert_eq(hlt_daemon_stop(&holder, SIGKILL, 2000), 128 + SIGKILL);
+
+	/* routing a ticket takes a quarter of reclaim_idle */
+	snprintf(path, sizeof(path), "%s/other", dir);
+	mkdir(path, 0700);
+	daemon_.extra_yaml = other.extra_yaml = CRASH_ROUTING;
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	hlt_daemon_configure(&other, path, &redis, PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert_eq(hlt_daemon_start(&other), 0, "%s", hlt_read_file(other.log));
+	for (int i = 0; i < N; i++) {
+		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
+			  ids[i], i);
+		v = hlt_ticket_field(&redis, ids[i], "route_attempts");
+		cr_expect(v && atoi(v) == 2, "%s: routing began %s times", ids[i], v);
+		free(v);
+	}
+	cr_expect_eq(hlt_daemon_stop(&other, SIGTERM, 5000), 0);
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+}
+
+/* An orderly stop lets the tickets being routed finish: the one a slow router holds is
+ * dispatched before the daemon exits, not left for another to begin again. */
+Test(workflow, an_orderly_stop_finishes_the_routing_under_way)
+{
+	char id[32], *v;
+
+	daemon_.extra_yaml = "routing:\n  plugin_timeout: 2s\n  reclaim_idle: 30s\n";
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async") "    options: {delay: 1s}\n");
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	create(daemon_.port, id, sizeof(id));
+	usleep(300000); /* its router is working on it */
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "%s", hlt_read_file(daemon_.log));
+	v = hlt_ticket_field(&redis, id, "state");
+	cr_expect_str_eq(v, "dispatched", "%s", hlt_read_file(daemon_.log));
+	free(v);
+	v = hlt_ticket_field(&redis, id, "route_attempts");
+	cr_expect_str_eq(v, "1");
+	free(v);
+}
