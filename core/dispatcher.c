@@ -328,9 +328,9 @@ static void loaded(struct redisReply *reply, void *arg)
 		finish(job);
 }
 
-/* Reads a stream entry, [stream id, [field, value, ...]], into e. Returns -1 for an
- * entry deleted while pending (XAUTOCLAIM answers nil) or one not of this daemon's
- * making. */
+/* Reads a stream entry, [stream id, [field, value, ...]], into e. Returns -1 when it is
+ * not of that shape (an entry deleted while pending: XAUTOCLAIM of Redis 6.2 answers
+ * nil). */
 static int entry_from_reply(const redisReply *r, struct entry *e)
 {
 	const redisReply *kv;
