@@ -198,31 +198,13 @@ stats() { # target conns field
 	select_values "$results" "$3" target "$1" conns "$2" | medspread
 }
 
-# Per-run ratio of a target's rate to the bare server's: "median min max".
-ratio_stats() { # target conns
-	awk -v t="$1" -v c="$2" '
-		{ tg = ""; cn = ""; rn = ""; rt = ""
-		  for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "target") tg = kv[2]
-			if (kv[1] == "conns") cn = kv[2]
-			if (kv[1] == "run") rn = kv[2]
-			if (kv[1] == "rate") rt = kv[2]
-		  }
-		  if (cn != c) next
-		  if (tg == "bare") bare[rn] = rt
-		  if (tg == t) mine[rn] = rt }
-		END { for (r in mine) if (bare[r] > 0) printf "%.3f\n", mine[r] / bare[r] }' \
-		"$results" | medspread |
-		awk '$1 == "-" { print; next } { printf "%.2f %.2f %.2f\n", $1, $2, $3 }'
-}
-
-# Per run, the most tickets/s Redis could take at the Redis CPU a ticket cost in that run
-# (1 s / Redis µs per ticket: Redis runs each ticket's scripts on one thread), over the
-# bare server's rate: "median min max". However fast hotlined were, and with a CPU of its
-# own for Redis, the ratio to bare could not pass this.
-ceiling_stats() { # target conns
-	awk -v t="$1" -v c="$2" '
+# Per-run ratio to the bare server's rate, in the same round, of a target's rate or, with
+# `ceiling`, of the most tickets/s Redis could take at the CPU a ticket cost it in that run
+# (1 s / Redis µs per ticket: Redis runs each ticket's scripts on one thread; however fast
+# hotlined were, and with a CPU of Redis's own, the ratio could not pass this).
+# Prints "median min max".
+ratio_stats() { # target conns [ceiling]
+	awk -v t="$1" -v c="$2" -v what="${3:-rate}" '
 		{ tg = ""; cn = ""; rn = ""; rt = ""; us = ""
 		  for (i = 1; i <= NF; i++) {
 			split($i, kv, "=")
@@ -234,7 +216,9 @@ ceiling_stats() { # target conns
 		  }
 		  if (cn != c) next
 		  if (tg == "bare") bare[rn] = rt
-		  if (tg == t && us > 0) mine[rn] = 1e6 / us }
+		  if (tg != t) next
+		  if (what == "rate") mine[rn] = rt
+		  else if (us > 0) mine[rn] = 1e6 / us }
 		END { for (r in mine) if (bare[r] > 0) printf "%.3f\n", mine[r] / bare[r] }' \
 		"$results" | medspread |
 		awk '$1 == "-" { print; next } { printf "%.2f %.2f %.2f\n", $1, $2, $3 }'
@@ -338,7 +322,7 @@ section="$tmp/section.md"
 			echo "- appendfsync $t, 64 connections: $verdict."
 			set -- $(stats "$t" 64 redis_us_per_ticket)
 			us=$1
-			set -- $(ceiling_stats "$t" 64)
+			set -- $(ratio_stats "$t" 64 ceiling)
 			echo "  Redis alone spent $us µs of CPU per ticket: on its one thread it could" \
 				"take at most $(awk -v u="$us" 'BEGIN { printf "%.0f", (u > 0) ? 1e6 / u : 0 }')" \
 				"tickets/s, $1 ($2–$3) of bare, whatever hotlined did."

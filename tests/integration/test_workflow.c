@@ -39,17 +39,41 @@ static void teardown(void)
 
 TestSuite(workflow, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
-static void start_with(struct hlt_daemon *d, const char *sub, const char *plugins)
+/* Starts a daemon in dir, or in dir/sub, with the routing settings `yaml`. */
+static void start_in(struct hlt_daemon *d, const char *sub, const char *yaml,
+		     const char *plugins)
 {
 	char path[300];
 
 	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
 	if (sub)
 		mkdir(path, 0700);
-	d->extra_yaml = FAST_ROUTING;
+	d->extra_yaml = yaml;
 	hlt_daemon_configure(d, path, &redis, plugins);
 	cr_assert_eq(hlt_daemon_start(d), 0, "hotlined did not start:\n%s", hlt_read_file(d->log));
 	cr_assert(hlt_daemon_wait_ready(d, 5000), "not ready:\n%s", hlt_read_file(d->log));
+}
+
+static void start_with(struct hlt_daemon *d, const char *sub, const char *plugins)
+{
+	start_in(d, sub, FAST_ROUTING, plugins);
+}
+
+/* A daemon whose router answers only after 30 s (within its budget): the tickets it
+ * reads stay pending with it. */
+#define HOLDER_ROUTING "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n"
+#define HOLDER_PLUGINS PLUGIN("route_async") "    options: {delay: 30s}\n"
+
+/* Kills a daemon once it has read the tickets posted to it and holds `held` of them. */
+static void kill_holding(struct hlt_daemon *d, int held)
+{
+	char *pending;
+
+	usleep(300000); /* it has read them and waits for its router */
+	cr_assert_eq(hlt_daemon_stop(d, SIGKILL, 2000), 128 + SIGKILL);
+	pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	cr_assert(pending && atoi(pending) == held, "it held %s, not %d", pending, held);
+	free(pending);
 }
 
 static const char *const ticket_body =
@@ -277,22 +301,13 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	struct hlt_daemon victim = {0};
 	enum { N = 120, HELD = 20 };
 	static char ids[N][32];
-	char path[300];
+	char *pending;
 
 	/* The victim routes slowly (within its budget): killed while it holds entries. */
-	snprintf(path, sizeof(path), "%s/victim", dir);
-	mkdir(path, 0700);
-	victim.extra_yaml = "routing:\n  plugin_timeout: 10s\n  reclaim_idle: 20s\n";
-	hlt_daemon_configure(&victim, path, &redis, PLUGIN("route_async") "    options: {delay: 3s}\n");
-	cr_assert_eq(hlt_daemon_start(&victim), 0, "%s", hlt_read_file(victim.log));
-	cr_assert(hlt_daemon_wait_ready(&victim, 5000));
+	start_in(&victim, "victim", HOLDER_ROUTING, HOLDER_PLUGINS);
 	for (int i = 0; i < HELD; i++)
 		create(victim.port, ids[i], sizeof(ids[i]));
-	usleep(300000); /* it has read them and waits for its router */
-	cr_assert_eq(hlt_daemon_stop(&victim, SIGKILL, 2000), 128 + SIGKILL);
-	char *pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
-	cr_assert(pending && atoi(pending) == HELD, "the victim held %s", pending);
-	free(pending);
+	kill_holding(&victim, HELD);
 
 	/* The survivor takes its entries over while it routes new ones. */
 	start_with(&daemon_, "survivor", PLUGIN("route_async"));
@@ -449,16 +464,11 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
 	struct hlt_daemon holder = {0};
 	enum { N = 80 }; /* more than one XAUTOCLAIM takes */
 	static char ids[N][32];
-	char path[300], crash[32], *v;
+	char crash[32], *v;
 	struct hlt_response r;
 
 	/* A daemon whose router answers late holds the killer among N others. */
-	snprintf(path, sizeof(path), "%s/holder", dir);
-	mkdir(path, 0700);
-	holder.extra_yaml = "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n";
-	hlt_daemon_configure(&holder, path, &redis, PLUGIN("route_async") "    options: {delay: 30s}\n");
-	cr_assert_eq(hlt_daemon_start(&holder), 0, "%s", hlt_read_file(holder.log));
-	cr_assert(hlt_daemon_wait_ready(&holder, 5000));
+	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
 	for (int i = 0; i < N; i++) {
 		if (i == N / 2) {
 			cr_assert_eq(hlt_request(holder.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT,
@@ -469,11 +479,7 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
 		}
 		create(holder.port, ids[i], sizeof(ids[i]));
 	}
-	usleep(300000); /* it has read them all and waits for its router */
-	cr_assert_eq(hlt_daemon_stop(&holder, SIGKILL, 2000), 128 + SIGKILL);
-	v = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
-	cr_assert(v && atoi(v) == N + 1, "the holder held %s", v);
-	free(v);
+	kill_holding(&holder, N + 1);
 
 	/* The next daemon routes the first half, then dies on the killer; the one after it
 	 * gives the killer up and routes the rest. */
@@ -505,16 +511,10 @@ Test(workflow, live_daemons_taking_over_do_not_take_from_each_other)
 	static char ids[N][32];
 	char path[300], *v;
 
-	snprintf(path, sizeof(path), "%s/holder", dir);
-	mkdir(path, 0700);
-	holder.extra_yaml = "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n";
-	hlt_daemon_configure(&holder, path, &redis, PLUGIN("route_async") "    options: {delay: 30s}\n");
-	cr_assert_eq(hlt_daemon_start(&holder), 0, "%s", hlt_read_file(holder.log));
-	cr_assert(hlt_daemon_wait_ready(&holder, 5000));
+	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
 	for (int i = 0; i < N; i++)
 		create(holder.port, ids[i], sizeof(ids[i]));
-	usleep(300000); /* it has read them all and waits for its router */
-	cr_assert_eq(hlt_daemon_stop(&holder, SIGKILL, 2000), 128 + SIGKILL);
+	kill_holding(&holder, N);
 
 	/* routing a ticket takes a quarter of reclaim_idle */
 	snprintf(path, sizeof(path), "%s/other", dir);
