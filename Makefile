@@ -49,9 +49,10 @@ TESTCLOCK_OBJ := $(BUILD)/testclock/clock.o $(BUILD)/testclock/daemon.o \
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/lua/%.lua,$(BUILD)/gen/lua/%.lua.inc,$(wildcard core/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
-# Code the shipped plugins share (plugins/lib/, and the YAML reader of core/), compiled
-# position-independent and linked into each plugin; the linker keeps what each one uses.
-PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/yaml_tree.c
+# Code the shipped plugins share (plugins/lib/, and the YAML reader and the masking of
+# personal data of core/), compiled position-independent and linked into each plugin; the
+# linker keeps what each one uses.
+PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/yaml_tree.c core/mask.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 .SECONDARY: $(PLUGIN_LIB_OBJ)
 

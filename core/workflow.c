@@ -119,13 +119,16 @@ static void stepped(struct redisReply *reply, void *arg)
 		hl_http_reply_error(req, 403, NULL, "%s", hl_reply_str(reply, 1, b, sizeof(b)));
 	} else if (strcmp(outcome, "conflict") == 0) {
 		hl_http_reply_error(req, 409, "state", "%s", hl_reply_str(reply, 1, b, sizeof(b)));
-	} else if (reply->elements == 2 && hl_ticket_from_reply(reply->element[1], &t) == 0) {
+	} else if (reply->elements == 3 && hl_ticket_from_reply(reply->element[1], &t) == 0) {
 		const char *event = event_after(sc->step, &t);
+		const char *state = hl_ticket_field(&t, "state");
+		char before[32];
 
-		hl_log(HL_LOG_INFO, "workflow", "step=%s id=%s state=%s by=%s", sc->step->name,
-		       sc->id, hl_ticket_field(&t, "state"), sc->call.who->name);
-		hl_metrics_count(sc->call.d->metrics.transitions, HL_METRIC_NAMES,
-				 hl_ticket_field(&t, "state"));
+		hl_log(HL_LOG_INFO, "workflow", "step id=%s step=%s state=%s by=%s", sc->id,
+		       sc->step->name, state ? state : "-", sc->call.who->name);
+		/* a transition is a change of state: not an extension, a note, co-handling */
+		if (state && strcmp(hl_reply_str(reply, 2, before, sizeof(before)), state) != 0)
+			hl_metrics_count(sc->call.d->metrics.transitions, HL_METRIC_NAMES, state);
 		if (event)
 			hl_plugins_emit(sc->call.world->plugins, event, sc->id, &t, sc->step->name);
 		hl_http_reply_json(req, 200, hl_ticket_view(sc->call.who, &t, NULL));

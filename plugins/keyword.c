@@ -56,7 +56,7 @@ static enum hl_status keyword_init(const struct hl_host *host, struct hl_self *s
 		keyword_fini(st);
 		return HL_ERROR;
 	}
-	host->log(self, HL_LOG_INFO, "catalogue: %zu items, %zu keywords; gazetteer: %zu districts",
+	host->log(self, HL_LOG_INFO, "loaded items=%zu keywords=%zu districts=%zu",
 		  hl_catalogue_count(st->cat), hl_catalogue_keyword_count(st->cat),
 		  hl_gazetteer_count(st->gz));
 	*state_r = st;

@@ -1,12 +1,16 @@
 /*
  * The `log` plugin: writes one log line for every event it is given (or for the event
  * types listed in its `events` option), through the host's logger. It exercises the
- * whole plugin path and gives operators an audit of what the daemon tells plugins.
+ * whole plugin path and gives operators an audit of what the daemon tells plugins. The
+ * title and the detail are free text a citizen or an agent wrote: numbers in them (phone,
+ * ID) are masked as the API masks them, so the log carries no personal data.
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mask.h"
 
 static const struct hl_option log_options[] = {
 	{"level", HL_OPT_STRING, 0, "info", "level of the lines: debug, info, warn or error"},
@@ -100,14 +104,19 @@ static void log_on_event(void *state_p, const struct hl_event *ev)
 {
 	const struct log_state *st = state_p;
 	const char *title = NULL;
+	char *masked_title, *masked_detail;
 
 	if (!wanted(st, ev->type))
 		return;
 	if (ev->ticket)
 		title = st->host->ticket_field(ev->ticket, "title");
+	masked_title = hl_mask_text(title ? title : "");
+	masked_detail = hl_mask_text(ev->detail ? ev->detail : "");
 	st->host->log(st->self, st->level, "%s ticket=%s at_ms=%lld title=\"%s\" detail=\"%s\"",
 		      ev->type, ev->ticket_id ? ev->ticket_id : "-", (long long)ev->at_ms,
-		      title ? title : "", ev->detail ? ev->detail : "");
+		      masked_title ? masked_title : "-", masked_detail ? masked_detail : "-");
+	free(masked_title);
+	free(masked_detail);
 }
 
 HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {

@@ -42,12 +42,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* mask.h: the daemon's own masking code, linked into the plugin (a plugin links nothing
+ * of the daemon): what departments receive is masked exactly as the API masks it. */
+#include "mask.h"
 #include "plugin_glue.h"
 #include "yaml_tree.h"
-
-/* The daemon's own masking code, compiled into the plugin (a plugin links nothing of the
- * daemon): what departments receive is masked exactly as the API masks it. */
-#include "mask.c"
 
 #define QUEUE_BUCKETS 256
 #define JOB_ID_MAX 48

@@ -14,7 +14,8 @@
 --          for a dispatch, the new answer deadline for an approved extension, call-back
 --          for an answer, answer for a call-back that reopens the ticket
 -- Each step that a unit is held to also goes on the accountability ledger.
--- Returns {'ok', fields (flat)} | {'missing'} | {'denied', why} | {'conflict', why}.
+-- Returns {'ok', fields (flat), state before the step} | {'missing'} | {'denied', why} |
+-- {'conflict', why}.
 local step, id, text, a1, a2 = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local max_returns = tonumber(ARGV[10])
 local tkey = k_ticket(id)
@@ -31,7 +32,7 @@ if unit and unit ~= dept and
     not string.find(',' .. co_units .. ',', ',' .. unit .. ',', 1, true) then
   return {'missing'}
 end
-local function ok() return {'ok', redis.call('HGETALL', tkey)} end
+local function ok() return {'ok', redis.call('HGETALL', tkey), state} end
 local function conflict(allowed)
   if state == 'merged' then
     return result('conflict', 'ticket ' .. id .. ' was merged into ' .. (t[10] or '?') ..

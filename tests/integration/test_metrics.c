@@ -39,13 +39,14 @@ TestSuite(metrics, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT
 Test(metrics, prometheus_text_that_promtool_accepts)
 {
 	struct hlt_response r;
-	char *text = NULL, path[512], command[1200];
+	char *text = NULL, path[512], command[1200], id[32], step[96];
 
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
 				 "\"address\":\"硚口区\",\"caller_phone\":\"13907150030\"}",
 				 &r),
 		     201);
+	hlt_json_member(r.body, "id", id, sizeof(id));
 	hlt_response_free(&r);
 	for (int waited = 0; waited < 3000; waited += 50) {
 		free(text);
@@ -58,7 +59,20 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 	cr_expect(strstr(text, "hotline_tickets_received_total{channel=\"hotline\"} 1"), "%s",
 		  text);
 	cr_expect(strstr(text, "hotline_transitions_total{state=\"dispatched\"} 1"), "%s", text);
-	cr_expect(strstr(text, "hotline_open_tickets{department=\"water\",state=\"dispatched\"} 1"),
+	/* signing moves the ticket; a note does not, and is no transition */
+	snprintf(step, sizeof(step), "/v1/tickets/%s/sign", id);
+	cr_expect_eq(hlt_request(daemon_.port, "POST", step, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
+		     "%s", r.body);
+	hlt_response_free(&r);
+	snprintf(step, sizeof(step), "/v1/tickets/%s/notes", id);
+	cr_expect_eq(hlt_request(daemon_.port, "POST", step, HLT_TOKEN_WATER, NULL,
+				 "{\"note\":\"已联系水务站\"}", &r),
+		     200, "%s", r.body);
+	hlt_response_free(&r);
+	free(text);
+	cr_assert_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &text), 200);
+	cr_expect(strstr(text, "hotline_transitions_total{state=\"accepted\"} 1\n"), "%s", text);
+	cr_expect(strstr(text, "hotline_open_tickets{department=\"water\",state=\"accepted\"} 1"),
 		  "%s", text);
 	cr_expect(strstr(text, "hotline_ingest_request_duration_seconds_count 1"), "%s", text);
 	cr_expect(strstr(text, "hotline_plugin_calls_total{plugin=\"route_async\"} 1"), "%s",
