@@ -159,7 +159,8 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 
 		evbuffer_add_printf(b, "unit,name,received,signed,signed_on_time,returned,answered,"
 				       "answered_on_time,extended,reopened,overdue_now,reminders,"
-				       "escalation1,escalation2,sign_rate,return_rate,answer_rate,"
+				       "escalation1,escalation2,escalation3,escalation4,sign_rate,"
+				       "return_rate,answer_rate,"
 				       "citizen_answer_rate,reopen_rate,response_rate,"
 				       "resolution_rate,satisfaction_rate,score\r\n");
 		for (size_t i = 0; i < n; i++) {
@@ -168,12 +169,13 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 				hl_routes_department(rc->call.world->routes, u->unit);
 			struct rates r = rates_of(u, cfg);
 
-			evbuffer_add_printf(b, "%s,\"%s\",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld",
+			evbuffer_add_printf(b, "%s,\"%s\",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld",
 					    u->unit, d ? d->name : "", u->dispatched, u->signed_,
 					    u->signed_on_time, u->returned, u->answered,
 					    u->answered_on_time, u->extended, u->reopened,
-					    u->overdue_now, u->reminder, u->escalation[0],
-					    u->escalation[1]);
+					    u->overdue_now, u->reminder);
+			for (int l = 0; l < 4; l++)
+				evbuffer_add_printf(b, ",%ld", u->escalation[l]);
 			csv_rate(b, r.sign);
 			csv_rate(b, r.ret);
 			csv_rate(b, r.answer);

@@ -328,6 +328,8 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "water,\"武汉市水务集团有限公司\",4,3,2,1,3,2,"), "%s", r.body);
+	cr_expect(strstr(r.body, ",reminders,escalation1,escalation2,escalation3,escalation4,"),
+		  "every escalation level of the JSON report: %s", r.body);
 	hlt_response_free(&r);
 	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL,
 				 NULL, &r),
