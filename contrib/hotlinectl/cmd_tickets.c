@@ -355,6 +355,10 @@ static const struct hlc_opt submit_opts[] = {
 	 HLC_STRING, "direct_answer"},
 	{"idempotency-key", HLC_VALUE, "KEY",
 	 "retrying with the same key gets the same ticket back", HLC_NOWHERE, NULL},
+	{"citizen-address", HLC_VALUE, "IP",
+	 "a board ticket's citizen network address, sent as X-Forwarded-For (what the portal "
+	 "passes; the board's rate limit counts per address)",
+	 HLC_NOWHERE, NULL},
 	{NULL, 0, NULL, NULL, 0, NULL},
 };
 
@@ -402,9 +406,11 @@ static int run_submit(struct hlc_ctx *c, const struct hlc_command *cmd,
 	static const char *const shown[] = {"id", "state", "channel", "created_at",
 					     "promised_answer_by", NULL};
 	const char *file = hlc_arg(a, "file"), *key = hlc_arg(a, "idempotency-key");
+	const char *citizen = hlc_arg(a, "citizen-address");
 	struct json_object *body = NULL, *o = NULL;
-	char err[512], header[400];
-	const char *headers[] = {header, NULL};
+	char err[512], idem[400], forwarded[128];
+	const char *headers[3] = {NULL, NULL, NULL};
+	size_t nheaders = 0;
 	struct hlc_response r;
 	int rc;
 
@@ -436,9 +442,16 @@ static int run_submit(struct hlc_ctx *c, const struct hlc_command *cmd,
 	}
 	if (!json_object_object_get_ex(body, "channel", NULL))
 		json_object_object_add(body, "channel", json_object_new_string("hotline"));
-	snprintf(header, sizeof(header), "Idempotency-Key: %s", key ? key : "");
+	if (key) {
+		snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
+		headers[nheaders++] = idem;
+	}
+	if (citizen) {
+		snprintf(forwarded, sizeof(forwarded), "X-Forwarded-For: %s", citizen);
+		headers[nheaders++] = forwarded;
+	}
 	rc = hlc_call(c, "POST", "/v1/tickets", json_object_to_json_string_ext(body, PLAIN),
-		      key ? headers : NULL, &r, c->json ? NULL : &o);
+		      nheaders ? headers : NULL, &r, c->json ? NULL : &o);
 	json_object_put(body);
 	if (rc)
 		return rc;

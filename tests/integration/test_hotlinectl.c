@@ -391,6 +391,21 @@ Test(hotlinectl, submits_from_a_json_file_or_standard_input)
 	run_free(&r);
 }
 
+/* The portal's token submits a board ticket with the citizen's address, as the portal
+ * passes it. */
+Test(hotlinectl, submits_a_board_ticket_with_the_citizens_address)
+{
+	const char *args[] = {"submit", "--channel", "board", "--title", "光谷广场路灯不亮",
+			      "--content", "晚上一片漆黑", "--address", "洪山区光谷广场",
+			      "--citizen-address", "203.0.113.7", NULL};
+	struct run r = ctl_env(url, HLT_TOKEN_BOARD, NULL, NULL, args);
+	char id[32];
+
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(table_value(r.out, "channel", id, sizeof(id)), "board", "%s", r.out);
+	run_free(&r);
+}
+
 struct tail_run {
 	const char *const *args;
 	struct run r;
