@@ -311,7 +311,8 @@ void hl_daemon_stop(struct hl_daemon *d)
 	d->deadline = evtimer_new(d->base, deadline_passed, d);
 	if (d->deadline)
 		evtimer_add(d->deadline, &tv);
-	hl_dispatcher_stop(d->dispatcher, dispatcher_drained, d);
+	/* half the stop's time for routing under way, the rest for Redis and the answers */
+	hl_dispatcher_stop(d->dispatcher, ms / 2, dispatcher_drained, d);
 }
 
 void hl_daemon_free(struct hl_daemon *d)

@@ -53,12 +53,14 @@ struct hl_dispatcher {
 	struct hl_daemon *d;
 	char intake_key[96];
 	int group_ready, reading, stopped;
+	int drain_over; /* stopped, and its time for routing ran out: start no more */
 	size_t inflight;
 	struct takeover takeover;
 	struct event *retry, *reclaim;
 	struct job *jobs; /* in flight, for hl_dispatcher_free */
 	void (*drained)(void *arg); /* after a stop, once nothing is in flight */
 	void *drained_arg;
+	struct event *drain_limit;  /* after a stop: give up what still waits for a plugin */
 };
 
 /* One stream entry being routed. */
@@ -75,6 +77,7 @@ struct job {
 
 static void pump(struct hl_dispatcher *disp);
 static void takeover_next(struct hl_dispatcher *disp);
+static void check_drained(struct hl_dispatcher *disp);
 
 static void retry_later(struct hl_dispatcher *disp)
 {
@@ -173,12 +176,7 @@ static void finish(struct job *job)
 	if (taken_over)
 		takeover_next(disp);
 	pump(disp);
-	if (disp->stopped && disp->inflight == 0 && disp->drained) {
-		void (*drained)(void *) = disp->drained;
-
-		disp->drained = NULL;
-		drained(disp->drained_arg);
-	}
+	check_drained(disp);
 }
 
 /* The time limits of a dispatch: the SLA policy for the ticket as routed (the item and
@@ -320,6 +318,10 @@ static void loaded(struct redisReply *reply, void *arg)
 		return;
 	}
 	attach_related(&job->ticket, reply);
+	if (job->disp->drain_over) { /* the stop's time for routing ran out */
+		finish(job);
+		return;
+	}
 	if (gave_up(job))
 		return;
 	if (hl_route_start(job->world->plugins, job->world->routes, job->disp->d->base,
@@ -471,6 +473,7 @@ static void takeover_next(struct hl_dispatcher *disp)
 	if (t->taken > 0)
 		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", t->taken);
 	t->running = 0;
+	check_drained(disp);
 }
 
 /* XAUTOCLAIM answered: [next cursor, [at most one entry], [deleted ids]]. */
@@ -485,11 +488,14 @@ static void claimed(struct redisReply *reply, void *arg)
 	    reply->element[0]->type != REDIS_REPLY_STRING ||
 	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
 		t->running = 0;
+		check_drained(disp);
 		return;
 	}
 	snprintf(t->cursor, sizeof(t->cursor), "%s", reply->element[0]->str);
 	entries = reply->element[1];
-	if (!disp->stopped && entries->elements > 0 &&
+	/* claimed as the daemon stops, it is routed all the same: left now, it would wait
+	 * another reclaim_idle, claiming having made it look busy */
+	if (!disp->drain_over && entries->elements > 0 &&
 	    entry_from_reply(entries->element[0], &e) == 0 && start_job(disp, &e, 1) == 0) {
 		t->taken++;
 		return; /* the scan goes on when it is routed */
@@ -543,8 +549,45 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 	return disp;
 }
 
-void hl_dispatcher_stop(struct hl_dispatcher *disp, void (*drained)(void *arg), void *arg)
+/* After a stop, once nothing is in flight (no job, no takeover claim): tells the daemon. */
+static void check_drained(struct hl_dispatcher *disp)
 {
+	void (*drained)(void *) = disp->drained;
+
+	if (!disp->stopped || !drained || disp->inflight > 0 || disp->takeover.running)
+		return;
+	disp->drained = NULL;
+	if (disp->drain_limit)
+		event_del(disp->drain_limit);
+	drained(disp->drained_arg);
+}
+
+/* The stop's time for routing ran out: the jobs still waiting for a plugin are given up
+ * (their entries stay pending, for another daemon or the next start); those waiting for
+ * Redis finish as it answers. */
+static void drain_limit_passed(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_dispatcher *disp = arg;
+	struct job *job = disp->jobs, *next;
+
+	(void)fd;
+	(void)what;
+	disp->drain_over = 1;
+	for (; job; job = next) {
+		next = job->next;
+		if (job->routing) {
+			hl_log(HL_LOG_WARN, "dispatch", "stop_gave_up id=%s action=left_pending",
+			       job->e.id);
+			finish(job); /* the last one in flight tells the daemon */
+		}
+	}
+}
+
+void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
+			void (*drained)(void *arg), void *arg)
+{
+	struct timeval tv = {(time_t)(within_ms / 1000), (suseconds_t)(within_ms % 1000) * 1000};
+
 	if (!disp) {
 		drained(arg);
 		return;
@@ -552,13 +595,15 @@ void hl_dispatcher_stop(struct hl_dispatcher *disp, void (*drained)(void *arg), 
 	disp->stopped = 1;
 	event_del(disp->retry);
 	event_del(disp->reclaim);
-	if (disp->inflight == 0) {
-		drained(arg);
-		return;
-	}
-	hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu", disp->inflight);
 	disp->drained = drained;
 	disp->drained_arg = arg;
+	if (disp->inflight > 0) {
+		hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu", disp->inflight);
+		disp->drain_limit = evtimer_new(disp->d->base, drain_limit_passed, disp);
+		if (disp->drain_limit)
+			evtimer_add(disp->drain_limit, &tv);
+	}
+	check_drained(disp);
 }
 
 void hl_dispatcher_free(struct hl_dispatcher *disp)
@@ -571,5 +616,7 @@ void hl_dispatcher_free(struct hl_dispatcher *disp)
 		event_free(disp->retry);
 	if (disp->reclaim)
 		event_free(disp->reclaim);
+	if (disp->drain_limit)
+		event_free(disp->drain_limit);
 	free(disp);
 }

@@ -4,7 +4,8 @@
  * the plugins (router.h) and commits the result in one Lua step (lua/route_commit.lua),
  * which also acknowledges the entry. Entries a stopped or killed daemon left pending are
  * taken over (XAUTOCLAIM) once idle for routing.reclaim_idle, one at a time (each claimed
- * when the one before it is routed; the scan goes on until none is left), so that a
+ * when the one before it is routed; a scan goes through every pending entry, and those
+ * not idle long enough yet wait for the next, every reclaim_idle / 2), so that a
  * ticket that killed the daemon cannot take its neighbours' attempts
  * (routing.max_attempts) with it. The
  * commit is idempotent, so a reclaimed ticket is still dispatched exactly once. Runs on
@@ -14,6 +15,7 @@
 #define HL_DISPATCHER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hl_daemon;
 struct hl_dispatcher;
@@ -24,9 +26,10 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
 
 /* Stops taking new work; the tickets being routed are routed and committed, and then
  * drained(arg) is called (at once when there are none, or disp is NULL). Redis must stay
- * open until then. Should the daemon end before (its shutdown_timeout), their entries
- * stay pending for another daemon, or the next start, to take over. */
-void hl_dispatcher_stop(struct hl_dispatcher *disp, void (*drained)(void *arg), void *arg);
+ * open until then. Tickets still waiting for a plugin after within_ms are given up: their
+ * entries stay pending for another daemon, or the next start, to take over. */
+void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
+			void (*drained)(void *arg), void *arg);
 
 /* Frees it after the event loop has ended; work still in flight is dropped (its entries
  * stay pending in Redis and are reclaimed). */

@@ -357,14 +357,14 @@ int hl_route_start(const struct hl_plugin_set *set, const struct hl_routes *rout
 	run->budget_ms = budget_ms;
 	run->done = done;
 	run->arg = arg;
-	run->pending = pending;
-	if (pending)
-		*pending = run;
 	run->decision.size = sizeof(run->decision);
 	if (explain && !(run->steps = json_object_new_array())) {
 		free(run);
 		return -1;
 	}
+	run->pending = pending;
+	if (pending)
+		*pending = run;
 	run_continue(run);
 	return 0;
 }

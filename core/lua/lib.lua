@@ -20,7 +20,11 @@ end
 -- many fields thus makes one HSET: each redis.call costs more than the write.
 local function put(id, set, ...)
   if set then
-    for _, v in ipairs({...}) do set[#set + 1] = v end
+    for i = 1, select('#', ...) do
+      local v = select(i, ...)
+      if v == nil then error('put: field ' .. i .. ' of ticket ' .. id .. ' is nil') end
+      set[#set + 1] = v
+    end
   else
     redis.call('HSET', k_ticket(id), ...)
   end

@@ -555,3 +555,27 @@ Test(workflow, an_orderly_stop_finishes_the_routing_under_way)
 	cr_expect_str_eq(v, "1");
 	free(v);
 }
+
+/* An orderly stop gives routing under way half of shutdown_timeout: a router that would
+ * answer later is given up (the ticket stays pending for the next daemon) and the daemon
+ * still deregisters and exits 0 in time. */
+Test(workflow, an_orderly_stop_gives_up_routing_that_outlasts_it)
+{
+	char id[32], *v;
+
+	daemon_.extra_yaml = HOLDER_ROUTING; /* the harness's shutdown_timeout is 5 s */
+	hlt_daemon_configure(&daemon_, dir, &redis, HOLDER_PLUGINS);
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	create(daemon_.port, id, sizeof(id));
+	usleep(300000); /* its router is working on it */
+	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 4500), 0, "%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(daemon_.log, "event=stop_gave_up", 0), "%s",
+		  hlt_read_file(daemon_.log));
+	v = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect(v && strcmp(v, "0\n") == 0, "still registered: %s", v);
+	free(v);
+	v = hlt_ticket_field(&redis, id, "state");
+	cr_expect_str_eq(v, "received");
+	free(v);
+}
