@@ -137,6 +137,53 @@ static int use_test_clock(struct hl_daemon *d, char *err, size_t errlen)
 #endif
 }
 
+/* Settings that only take effect at a restart; a reload says so instead of pretending. */
+static const struct {
+	const char *section, *key;
+	size_t offset; /* of the section's struct hl_options in struct hl_config */
+} restart_keys[] = {
+	{"http", "listen", offsetof(struct hl_config, http)},
+	{"http", "max_body", offsetof(struct hl_config, http)},
+	{"http", "timeout", offsetof(struct hl_config, http)},
+	{"redis", "socket", offsetof(struct hl_config, redis)},
+	{"redis", "address", offsetof(struct hl_config, redis)},
+	{"redis", "prefix", offsetof(struct hl_config, redis)},
+	{"redis", "connect_timeout", offsetof(struct hl_config, redis)},
+	{"redis", "reconnect_min", offsetof(struct hl_config, redis)},
+	{"redis", "reconnect_max", offsetof(struct hl_config, redis)},
+};
+#define NRESTART_KEYS (sizeof(restart_keys) / sizeof(restart_keys[0]))
+
+/* The text of restart key i in cfg, "" when not set (the default). */
+static const char *restart_value(const struct hl_config *cfg, size_t i)
+{
+	const struct hl_options *o = (const void *)((const char *)cfg + restart_keys[i].offset);
+	const struct hl_yaml_node *n = hl_yaml_map_get(o->node, restart_keys[i].key);
+
+	return n && n->kind == HL_YAML_SCALAR ? n->text : "";
+}
+
+/* Remembers the restart keys the daemon started with (d->started_with, freed with it). */
+static int remember_restart_values(struct hl_daemon *d)
+{
+	if (!(d->started_with = calloc(NRESTART_KEYS, sizeof(char *))))
+		return -1;
+	for (size_t i = 0; i < NRESTART_KEYS; i++)
+		if (!(d->started_with[i] = strdup(restart_value(d->world->config, i))))
+			return -1;
+	return 0;
+}
+
+/* Warns of each restart key of cfg that differs from what the daemon runs with. */
+static void warn_restart_only(const struct hl_daemon *d, const struct hl_config *cfg)
+{
+	for (size_t i = 0; i < NRESTART_KEYS; i++)
+		if (strcmp(restart_value(cfg, i), d->started_with[i]) != 0)
+			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
+						      "takes effect at the next start\"",
+			       restart_keys[i].section, restart_keys[i].key);
+}
+
 int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *config_path,
 		    char *err, size_t errlen)
 {
@@ -151,6 +198,10 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 		 (long long)d->started_ms);
 	if (hl_world_build(config_path, base, 1, &d->world, err, errlen) < 0)
 		return -1;
+	if (remember_restart_values(d) < 0) {
+		snprintf(err, errlen, "out of memory starting the daemon");
+		return -1;
+	}
 	apply_process_settings(d->world->config);
 	snprintf(d->prefix, sizeof(d->prefix), "%s",
 		 hl_opt_string(&d->world->config->redis, "prefix"));
@@ -186,39 +237,6 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	return 0;
 }
 
-/* Settings that only take effect at a restart; a reload says so instead of pretending. */
-static void warn_restart_only(const struct hl_config *old, const struct hl_config *cfg)
-{
-	static const struct {
-		const char *section, *key;
-		size_t offset; /* of the section's struct hl_options in struct hl_config */
-	} keys[] = {
-		{"http", "listen", offsetof(struct hl_config, http)},
-		{"http", "max_body", offsetof(struct hl_config, http)},
-		{"http", "timeout", offsetof(struct hl_config, http)},
-		{"redis", "socket", offsetof(struct hl_config, redis)},
-		{"redis", "address", offsetof(struct hl_config, redis)},
-		{"redis", "prefix", offsetof(struct hl_config, redis)},
-		{"redis", "connect_timeout", offsetof(struct hl_config, redis)},
-		{"redis", "reconnect_min", offsetof(struct hl_config, redis)},
-		{"redis", "reconnect_max", offsetof(struct hl_config, redis)},
-	};
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const struct hl_options *so = (const void *)((const char *)old + keys[i].offset);
-		const struct hl_options *sn = (const void *)((const char *)cfg + keys[i].offset);
-		const struct hl_yaml_node *a = hl_yaml_map_get(so->node, keys[i].key);
-		const struct hl_yaml_node *b = hl_yaml_map_get(sn->node, keys[i].key);
-		int same = (!a && !b) || (a && b && a->kind == HL_YAML_SCALAR &&
-					  b->kind == HL_YAML_SCALAR && strcmp(a->text, b->text) == 0);
-
-		if (!same)
-			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
-						      "takes effect at the next start\"",
-			       keys[i].section, keys[i].key);
-	}
-}
-
 int hl_daemon_reload(struct hl_daemon *d)
 {
 	struct hl_world *fresh, *old = d->world;
@@ -234,7 +252,7 @@ int hl_daemon_reload(struct hl_daemon *d)
 		return -1;
 	}
 	d->last_reload_error[0] = '\0';
-	warn_restart_only(old->config, fresh->config);
+	warn_restart_only(d, fresh->config);
 	apply_process_settings(fresh->config);
 	d->world = fresh;
 	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
@@ -346,4 +364,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_http_free(d->http);
 	hl_world_unref(d->world);
 	d->world = NULL;
+	for (size_t i = 0; d->started_with && i < NRESTART_KEYS; i++)
+		free(d->started_with[i]);
+	free(d->started_with);
+	d->started_with = NULL;
 }

@@ -149,6 +149,16 @@ Test(daemon, sighup_switches_to_a_good_configuration)
 	cr_expect(!hlt_wait_for_text(daemon_.log, "restart_needed", 0), "nothing needs a restart");
 }
 
+/* The last "restart_needed" in a log, or NULL. */
+static const char *last_restart_warning(const char *log)
+{
+	const char *last = NULL;
+
+	for (const char *p = log; (p = strstr(p, "restart_needed")); p++)
+		last = p;
+	return last;
+}
+
 Test(daemon, sighup_says_which_changes_need_a_restart)
 {
 	char *text, *fixed, path[512];
@@ -158,7 +168,6 @@ Test(daemon, sighup_says_which_changes_need_a_restart)
 	cr_assert_not_null(text);
 	cr_assert(asprintf(&fixed, "http:\n  timeout: 5s\n%s", strstr(text, "http:\n") + 6) > 0);
 	hlt_write_file(dir, "hotlined.yaml", fixed, path, sizeof(path));
-	free(text);
 	free(fixed);
 	kill(daemon_.pid, SIGHUP);
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
@@ -166,6 +175,17 @@ Test(daemon, sighup_says_which_changes_need_a_restart)
 	cr_expect(hlt_wait_for_text(daemon_.log, "event=restart_needed key=http.timeout", 0), "%s",
 		  hlt_read_file(daemon_.log));
 	cr_expect(!hlt_wait_for_text(daemon_.log, "restart_needed key=http.listen", 0));
+	/* back to what it runs with: nothing to restart for (compared with the start, not
+	 * with the file loaded last) */
+	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
+	free(text);
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=3", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	text = hlt_read_file(daemon_.log);
+	cr_expect(text && strstr(text, "restart_needed") == last_restart_warning(text),
+		  "warned again on going back: %s", text);
+	free(text);
 }
 
 Test(daemon, sighup_with_broken_yaml_keeps_the_old_configuration)
