@@ -141,18 +141,13 @@ Test(intake, hotline_ticket_created_with_audit_and_routing_entry)
  * lines masked, as the API masks it. */
 Test(intake, a_phone_number_in_the_title_stays_out_of_the_log)
 {
-	struct hlt_response r;
 	char id[32];
 
 	start_with(NULL);
-	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL,
-			  "{\"channel\":\"hotline\",\"title\":\"回电13912345678张先生反映路灯不亮\","
-			  "\"content\":\"路灯不亮。\",\"address\":\"江岸区三阳路\","
-			  "\"caller_phone\":\"13907150001\"}",
-			  &r),
-		     201, "%s", r.body);
-	hlt_json_member(r.body, "id", id, sizeof(id));
-	hlt_response_free(&r);
+	create("{\"channel\":\"hotline\",\"title\":\"回电13912345678张先生反映路灯不亮\","
+	       "\"content\":\"路灯不亮。\",\"address\":\"江岸区三阳路\","
+	       "\"caller_phone\":\"13907150001\"}",
+	       id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "pending_manual"));
 	cr_assert(hlt_wait_for_text(daemon_.log, "title=\"回电139****5678张先生", 2000), "%s",
 		  hlt_read_file(daemon_.log));
