@@ -409,13 +409,16 @@ static void read_arrived(struct redisReply *reply, void *arg)
 		else if (reply)
 			hl_log(HL_LOG_WARN, "dispatch", "read_failed error=\"%s\"", reply->str);
 		retry_later(disp);
+		check_drained(disp);
 		return;
 	}
-	/* entries read as the daemon stops stay pending, for another to take over */
-	if (!disp->stopped && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	/* entries read as the daemon stops are routed too, within the stop's time for it:
+	 * left pending, they would wait reclaim_idle for another daemon */
+	if (!disp->drain_over && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
 	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
 		start_entries(disp, reply->element[0]->element[1]);
 	pump(disp);
+	check_drained(disp);
 }
 
 static void group_created(struct redisReply *reply, void *arg)
@@ -431,6 +434,7 @@ static void group_created(struct redisReply *reply, void *arg)
 		pump(disp);
 	else
 		retry_later(disp);
+	check_drained(disp);
 }
 
 /* Issues the next read when there is room; called whenever something changed. */
@@ -549,12 +553,14 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 	return disp;
 }
 
-/* After a stop, once nothing is in flight (no job, no takeover claim): tells the daemon. */
+/* After a stop, once nothing is in flight (no job, no read, no takeover claim): tells
+ * the daemon. */
 static void check_drained(struct hl_dispatcher *disp)
 {
 	void (*drained)(void *) = disp->drained;
 
-	if (!disp->stopped || !drained || disp->inflight > 0 || disp->takeover.running)
+	if (!disp->stopped || !drained || disp->inflight > 0 || disp->reading ||
+	    disp->takeover.running)
 		return;
 	disp->drained = NULL;
 	if (disp->drain_limit)
