@@ -553,14 +553,14 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 	return disp;
 }
 
-/* After a stop, once nothing is in flight (no job, no read, no takeover claim): tells
- * the daemon. */
+/* After a stop, once nothing is in flight (no job; no read or takeover claim, unless the
+ * stop's time for routing is over): tells the daemon. */
 static void check_drained(struct hl_dispatcher *disp)
 {
 	void (*drained)(void *) = disp->drained;
 
-	if (!disp->stopped || !drained || disp->inflight > 0 || disp->reading ||
-	    disp->takeover.running)
+	if (!disp->stopped || !drained || disp->inflight > 0 ||
+	    (!disp->drain_over && (disp->reading || disp->takeover.running)))
 		return;
 	disp->drained = NULL;
 	if (disp->drain_limit)
@@ -587,6 +587,7 @@ static void drain_limit_passed(evutil_socket_t fd, short what, void *arg)
 			finish(job); /* the last one in flight tells the daemon */
 		}
 	}
+	check_drained(disp); /* a read or claim still outstanding is not waited for */
 }
 
 void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
