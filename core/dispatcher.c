@@ -587,7 +587,7 @@ static void drain_limit_passed(evutil_socket_t fd, short what, void *arg)
 			finish(job); /* the last one in flight tells the daemon */
 		}
 	}
-	check_drained(disp); /* a read or claim still outstanding is not waited for */
+	check_drained(disp); /* the dispatcher waits no more for a read or claim */
 }
 
 void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
@@ -604,12 +604,12 @@ void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
 	event_del(disp->reclaim);
 	disp->drained = drained;
 	disp->drained_arg = arg;
-	if (disp->inflight > 0) {
-		hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu", disp->inflight);
-		disp->drain_limit = evtimer_new(disp->d->base, drain_limit_passed, disp);
-		if (disp->drain_limit)
-			evtimer_add(disp->drain_limit, &tv);
-	}
+	/* also when nothing is in flight: a read or claim under way may still bring work */
+	hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu reading=%d taking_over=%d",
+	       disp->inflight, disp->reading, disp->takeover.running);
+	disp->drain_limit = evtimer_new(disp->d->base, drain_limit_passed, disp);
+	if (!disp->drain_limit || evtimer_add(disp->drain_limit, &tv) < 0)
+		hl_log(HL_LOG_ERROR, "dispatch", "stop_unbounded reason=\"no timer\"");
 	check_drained(disp);
 }
 

@@ -579,3 +579,26 @@ Test(workflow, an_orderly_stop_gives_up_routing_that_outlasts_it)
 	cr_expect_str_eq(v, "received");
 	free(v);
 }
+
+/* Work that reaches a stopping daemon after the stop began (its read under way brings
+ * an entry) is bounded by the stop's time for routing too. */
+Test(workflow, work_arriving_during_a_stop_is_bounded_by_it)
+{
+	struct hlt_daemon holder = {0};
+	char id[32], *v;
+
+	/* a ticket whose entry is pending with a dead daemon */
+	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
+	create(holder.port, id, sizeof(id));
+	kill_holding(&holder, 1);
+	/* an idle daemon, its read waiting, is stopped; then the ticket is queued again */
+	start_in(&daemon_, NULL, HOLDER_ROUTING, HOLDER_PLUGINS);
+	usleep(300000);
+	kill(daemon_.pid, SIGTERM);
+	usleep(50000);
+	free(hlt_redis_cmd(&redis, "XADD hl:intake * id %s seq 1", id));
+	cr_expect_eq(hlt_daemon_stop(&daemon_, 0, 4500), 0, "%s", hlt_read_file(daemon_.log));
+	v = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect(v && strcmp(v, "1\n") == 0, "registered (the killed holder and?): %s", v);
+	free(v);
+}
