@@ -28,7 +28,8 @@ struct hl_daemon {
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */
-	char **started_with; /* the restart-only settings' texts at start (daemon.c owns) */
+	char **started_with; /* the restart-only settings' texts at start, one string per
+				key daemon.c lists; freed by hl_daemon_free */
 	int64_t started_ms;
 	uint64_t reloads_failed;
 	char last_reload_error[512];

@@ -176,7 +176,6 @@ static void finish(struct job *job)
 	if (taken_over)
 		takeover_next(disp);
 	pump(disp);
-	check_drained(disp);
 }
 
 /* The time limits of a dispatch: the SLA policy for the ticket as routed (the item and
@@ -418,7 +417,6 @@ static void read_arrived(struct redisReply *reply, void *arg)
 	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
 		start_entries(disp, reply->element[0]->element[1]);
 	pump(disp);
-	check_drained(disp);
 }
 
 static void group_created(struct redisReply *reply, void *arg)
@@ -437,14 +435,19 @@ static void group_created(struct redisReply *reply, void *arg)
 	check_drained(disp);
 }
 
-/* Issues the next read when there is room; called whenever something changed. */
+/* Issues the next read when there is room; called whenever something changed. After a
+ * stop it reads no more, and tells the daemon once nothing is in flight. */
 static void pump(struct hl_dispatcher *disp)
 {
 	struct hl_redis *r = disp->d->redis;
 	char count[16];
 	int sent;
 
-	if (disp->stopped || disp->reading || disp->inflight >= INFLIGHT_MAX)
+	if (disp->stopped) {
+		check_drained(disp);
+		return;
+	}
+	if (disp->reading || disp->inflight >= INFLIGHT_MAX)
 		return;
 	snprintf(count, sizeof(count), "%zu",
 		 INFLIGHT_MAX - disp->inflight < READ_MAX ? INFLIGHT_MAX - disp->inflight : READ_MAX);
@@ -467,17 +470,23 @@ static void pump(struct hl_dispatcher *disp)
 
 static int claim(struct hl_dispatcher *disp);
 
-/* Goes on with the takeover scan, or ends it until the next tick. */
-static void takeover_next(struct hl_dispatcher *disp)
+/* Ends the takeover scan until the next tick. */
+static void takeover_end(struct hl_dispatcher *disp)
 {
 	struct takeover *t = &disp->takeover;
 
-	if (!disp->stopped && strcmp(t->cursor, "0-0") != 0 && claim(disp) == 0)
-		return;
 	if (t->taken > 0)
 		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", t->taken);
 	t->running = 0;
 	check_drained(disp);
+}
+
+/* Goes on with the takeover scan, or ends it. */
+static void takeover_next(struct hl_dispatcher *disp)
+{
+	if (!disp->stopped && strcmp(disp->takeover.cursor, "0-0") != 0 && claim(disp) == 0)
+		return;
+	takeover_end(disp);
 }
 
 /* XAUTOCLAIM answered: [next cursor, [at most one entry], [deleted ids]]. */
@@ -491,8 +500,7 @@ static void claimed(struct redisReply *reply, void *arg)
 	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
 	    reply->element[0]->type != REDIS_REPLY_STRING ||
 	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
-		t->running = 0;
-		check_drained(disp);
+		takeover_end(disp);
 		return;
 	}
 	snprintf(t->cursor, sizeof(t->cursor), "%s", reply->element[0]->str);
@@ -559,7 +567,7 @@ static void check_drained(struct hl_dispatcher *disp)
 {
 	void (*drained)(void *) = disp->drained;
 
-	if (!disp->stopped || !drained || disp->inflight > 0 ||
+	if (!drained || disp->inflight > 0 ||
 	    (!disp->drain_over && (disp->reading || disp->takeover.running)))
 		return;
 	disp->drained = NULL;

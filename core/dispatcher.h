@@ -2,14 +2,15 @@
  * The dispatcher (派单): takes received tickets from the routing stream (hl:intake) through
  * the consumer group "route" shared by every hotlined on this Redis, routes each through
  * the plugins (router.h) and commits the result in one Lua step (lua/route_commit.lua),
- * which also acknowledges the entry. Entries a stopped or killed daemon left pending are
- * taken over (XAUTOCLAIM) once idle for routing.reclaim_idle, one at a time (each claimed
- * when the one before it is routed; a scan goes through every pending entry, and those
- * not idle long enough yet wait for the next, every reclaim_idle / 2), so that a
- * ticket that killed the daemon cannot take its neighbours' attempts
- * (routing.max_attempts) with it. The
- * commit is idempotent, so a reclaimed ticket is still dispatched exactly once. Runs on
- * the event loop.
+ * which also acknowledges and deletes the entry.
+ *
+ * Entries a stopped or killed daemon left pending are taken over (XAUTOCLAIM) once idle
+ * for routing.reclaim_idle, one at a time: each is claimed when the one before it is
+ * routed, a scan goes through every pending entry, and those not idle long enough yet
+ * wait for the next scan (every reclaim_idle / 2). So a ticket that killed a daemon
+ * cannot use up its neighbours' attempts (routing.max_attempts). The commit is
+ * idempotent, so a taken-over ticket is still dispatched exactly once. Runs on the event
+ * loop.
  */
 #ifndef HL_DISPATCHER_H
 #define HL_DISPATCHER_H
@@ -24,10 +25,12 @@ struct hl_dispatcher;
  * NULL when out of memory. The daemon must outlive the dispatcher. */
 struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
 
-/* Stops taking new work; the tickets being routed are routed and committed, and then
- * drained(arg) is called (at once when there are none, or disp is NULL). Redis must stay
- * open until then. Tickets still waiting for a plugin after within_ms are given up: their
- * entries stay pending for another daemon, or the next start, to take over. */
+/* Stops taking new work. The tickets being routed, and those a read or takeover claim
+ * under way brings, are routed and committed; then drained(arg) is called (at once when
+ * nothing is in flight, or disp is NULL). Redis must stay open until then. After
+ * within_ms, tickets still waiting for a plugin are given up (their entries stay pending
+ * for another daemon, or the next start, to take over) and reads or claims under way are
+ * no longer waited for. */
 void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
 			void (*drained)(void *arg), void *arg);
 

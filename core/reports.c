@@ -34,12 +34,14 @@ struct report_call {
 	char unit[64];
 };
 
+#define ESCALATION_LEVELS 4 /* escalation1 .. escalation4 on the ledger */
+
 /* The figures of one unit, as the ledger counts them. */
 struct unit_counts {
 	const char *unit;
 	long dispatched, signed_, signed_on_time, returned, answered, answered_on_time,
 		answered_citizen_on_time, extended, reopened, callback, satisfied, solved,
-		overdue_now, reminder, escalation[4];
+		overdue_now, reminder, escalation[ESCALATION_LEVELS];
 };
 
 static long *counter(struct unit_counts *u, const char *name)
@@ -158,11 +160,12 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 		struct evbuffer *b = evbuffer_new();
 
 		evbuffer_add_printf(b, "unit,name,received,signed,signed_on_time,returned,answered,"
-				       "answered_on_time,extended,reopened,overdue_now,reminders,"
-				       "escalation1,escalation2,escalation3,escalation4,sign_rate,"
-				       "return_rate,answer_rate,"
-				       "citizen_answer_rate,reopen_rate,response_rate,"
-				       "resolution_rate,satisfaction_rate,score\r\n");
+				       "answered_on_time,extended,reopened,overdue_now,reminders");
+		for (int l = 0; l < ESCALATION_LEVELS; l++)
+			evbuffer_add_printf(b, ",escalation%d", l + 1);
+		evbuffer_add_printf(b, ",sign_rate,return_rate,answer_rate,citizen_answer_rate,"
+				       "reopen_rate,response_rate,resolution_rate,satisfaction_rate,"
+				       "score\r\n");
 		for (size_t i = 0; i < n; i++) {
 			const struct unit_counts *u = &units[i];
 			const struct hl_department *d =
@@ -174,7 +177,7 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 					    u->signed_on_time, u->returned, u->answered,
 					    u->answered_on_time, u->extended, u->reopened,
 					    u->overdue_now, u->reminder);
-			for (int l = 0; l < 4; l++)
+			for (int l = 0; l < ESCALATION_LEVELS; l++)
 				evbuffer_add_printf(b, ",%ld", u->escalation[l]);
 			csv_rate(b, r.sign);
 			csv_rate(b, r.ret);
@@ -213,7 +216,7 @@ static void reply_units(struct report_call *rc, const struct unit_counts *units,
 		json_object_object_add(o, "reopened", json_object_new_int64(u->reopened));
 		json_object_object_add(o, "overdue_now", json_object_new_int64(u->overdue_now));
 		json_object_object_add(esc, "reminder", json_object_new_int64(u->reminder));
-		for (int l = 0; l < 4; l++) {
+		for (int l = 0; l < ESCALATION_LEVELS; l++) {
 			char key[16];
 
 			snprintf(key, sizeof(key), "escalation%d", l + 1);

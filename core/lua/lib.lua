@@ -15,15 +15,15 @@ local function audit(id, action, from, to, note)
     'action', action, 'from', from or '', 'to', to or '', 'note', note or '')
 end
 
--- Ticket fields to write: appended to the caller's list `set` (field, value, ...) when it
--- gives one, to be written with its own HSET, or written at once. A script that sets
+-- Ticket fields to write: appended to the caller's list `fields` (field, value, ...) when
+-- it gives one, to be written with its own HSET, or written at once. A script that sets
 -- many fields thus makes one HSET: each redis.call costs more than the write.
-local function put(id, set, ...)
-  if set then
+local function put(id, fields, ...)
+  if fields then
     for i = 1, select('#', ...) do
       local v = select(i, ...)
-      if v == nil then error('put: field ' .. i .. ' of ticket ' .. id .. ' is nil') end
-      set[#set + 1] = v
+      if v == nil then error('put: value ' .. i .. ' for ticket ' .. id .. ' is nil') end
+      fields[#fields + 1] = v
     end
   else
     redis.call('HSET', k_ticket(id), ...)
@@ -32,10 +32,10 @@ end
 
 -- Moves a ticket to another state: the field, updated_ms and the state indexes. The
 -- state indexes are scored by creation time: pass created_ms when the caller has it.
--- `set`: see put.
-local function move_state(id, from, to, created, set)
+-- `fields`: see put.
+local function move_state(id, from, to, created, fields)
   created = created or redis.call('HGET', k_ticket(id), 'created_ms')
-  put(id, set, 'state', to, 'updated_ms', NOW)
+  put(id, fields, 'state', to, 'updated_ms', NOW)
   if from and from ~= '' then redis.call('ZREM', k_index('state:' .. from), id) end
   redis.call('ZADD', k_index('state:' .. to), created, id)
 end
@@ -100,15 +100,15 @@ local function unschedule(id, clock)
 end
 
 -- Puts a clock's stage number n of its plan in hl:due (none when the plan has no more).
--- `set`: see put.
-local function schedule_stage(id, clock, plan, n, set)
+-- `fields`: see put.
+local function schedule_stage(id, clock, plan, n, fields)
   local k = 0
   for stage, due, audience in string.gmatch(plan, '([^|;]+)|([^|;]+)|([^;]*)') do
     k = k + 1
     if k == n then
       local member = id .. '|' .. clock .. '|' .. stage .. '|' .. audience
       redis.call('ZADD', P .. 'due', due, member)
-      put(id, set, clock .. '_next', member)
+      put(id, fields, clock .. '_next', member)
       return
     end
   end
@@ -118,22 +118,22 @@ end
 -- Schedules clocks given in ARGV from index i: a count, then per clock its name, its
 -- deadline and a count of stages, each stage a name, a due time and an audience.
 -- Replaces the clock's earlier stages, unless the caller has unscheduled every clock
--- already (`cleared`). `set`: see put. Returns the index after them.
-local function schedule_from(id, i, set, cleared)
+-- already (`already_unscheduled`). `fields`: see put. Returns the index after them.
+local function schedule_from(id, i, fields, already_unscheduled)
   local nclocks = tonumber(ARGV[i]); i = i + 1
   for _ = 1, nclocks do
     local clock, deadline, nstages = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
     i = i + 3
-    if not cleared then unschedule(id, clock) end
+    if not already_unscheduled then unschedule(id, clock) end
     local plan = {}
     for s = 1, nstages do
       plan[s] = ARGV[i] .. '|' .. ARGV[i + 1] .. '|' .. ARGV[i + 2]
       i = i + 3
     end
     plan = table.concat(plan, ';')
-    put(id, set, clock .. '_due_ms', deadline, clock .. '_plan', plan)
+    put(id, fields, clock .. '_due_ms', deadline, clock .. '_plan', plan)
     redis.call('ZADD', k_index('deadlines'), deadline, id .. '|' .. clock)
-    schedule_stage(id, clock, plan, 1, set)
+    schedule_stage(id, clock, plan, 1, fields)
   end
   return i
 end

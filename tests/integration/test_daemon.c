@@ -149,16 +149,6 @@ Test(daemon, sighup_switches_to_a_good_configuration)
 	cr_expect(!hlt_wait_for_text(daemon_.log, "restart_needed", 0), "nothing needs a restart");
 }
 
-/* The last "restart_needed" in a log, or NULL. */
-static const char *last_restart_warning(const char *log)
-{
-	const char *last = NULL;
-
-	for (const char *p = log; (p = strstr(p, "restart_needed")); p++)
-		last = p;
-	return last;
-}
-
 Test(daemon, sighup_says_which_changes_need_a_restart)
 {
 	char *text, *fixed, path[512];
@@ -183,8 +173,9 @@ Test(daemon, sighup_says_which_changes_need_a_restart)
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=3", 3000), "%s",
 		  hlt_read_file(daemon_.log));
 	text = hlt_read_file(daemon_.log);
-	cr_expect(text && strstr(text, "restart_needed") == last_restart_warning(text),
-		  "warned again on going back: %s", text);
+	char *first = text ? strstr(text, "restart_needed") : NULL;
+	cr_expect(first && !strstr(first + 1, "restart_needed"), "warned again on going back: %s",
+		  text);
 	free(text);
 }
 
