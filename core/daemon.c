@@ -255,6 +255,7 @@ int hl_daemon_reload(struct hl_daemon *d)
 	warn_restart_only(d, fresh->config);
 	apply_process_settings(fresh->config);
 	d->world = fresh;
+	hl_dispatcher_reconfigured(d->dispatcher);
 	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
 	hl_world_unref(old);
 	hl_log(HL_LOG_INFO, "daemon", "reloaded generation=%llu plugins=%zu",

@@ -541,11 +541,18 @@ static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 		t->running = 1;
 }
 
+/* (Re)arms the takeover scan every routing.reclaim_idle / 2 of the generation in service. */
+static int arm_takeover(struct hl_dispatcher *disp)
+{
+	int64_t every = disp->d->world->config->reclaim_idle_ms / 2;
+	struct timeval tv = {(time_t)(every / 1000), (suseconds_t)(every % 1000) * 1000};
+
+	return event_add(disp->reclaim, &tv);
+}
+
 struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 {
 	struct hl_dispatcher *disp = calloc(1, sizeof(*disp));
-	int64_t every = d->world->config->reclaim_idle_ms / 2;
-	struct timeval tv = {(time_t)(every / 1000), (suseconds_t)(every % 1000) * 1000};
 
 	if (!disp)
 		return NULL;
@@ -553,12 +560,18 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
 	hl_key(disp->intake_key, sizeof(disp->intake_key), d->prefix, HL_KEY_INTAKE);
 	disp->retry = evtimer_new(d->base, retry_fired, disp);
 	disp->reclaim = event_new(d->base, -1, EV_PERSIST, reclaim_fired, disp);
-	if (!disp->retry || !disp->reclaim || event_add(disp->reclaim, &tv) < 0) {
+	if (!disp->retry || !disp->reclaim || arm_takeover(disp) < 0) {
 		hl_dispatcher_free(disp);
 		return NULL;
 	}
 	pump(disp);
 	return disp;
+}
+
+void hl_dispatcher_reconfigured(struct hl_dispatcher *disp)
+{
+	if (disp && !disp->stopped && arm_takeover(disp) < 0)
+		hl_log(HL_LOG_ERROR, "dispatch", "takeover_unscheduled reason=\"no timer\"");
 }
 
 /* After a stop, once nothing is in flight (no job; no read or takeover claim, unless the

@@ -25,6 +25,9 @@ struct hl_dispatcher;
  * NULL when out of memory. The daemon must outlive the dispatcher. */
 struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
 
+/* After a reload: the takeover scan follows the new routing.reclaim_idle from now on. */
+void hl_dispatcher_reconfigured(struct hl_dispatcher *disp);
+
 /* Stops taking new work. The tickets being routed, and those a read or takeover claim
  * under way brings, are routed and committed; then drained(arg) is called (at once when
  * nothing is in flight, or disp is NULL). Redis must stay open until then. After

@@ -598,3 +598,24 @@ Test(workflow, work_arriving_during_a_stop_is_bounded_by_it)
 		  v);
 	free(v);
 }
+
+/* A reload that shortens routing.reclaim_idle is followed at once by the takeover scan:
+ * a dead daemon's ticket is taken over within the new reclaim_idle, not after the old. */
+Test(workflow, the_takeover_follows_a_reloaded_reclaim_idle)
+{
+	struct hlt_daemon holder = {0};
+	char id[32];
+
+	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
+	create(holder.port, id, sizeof(id));
+	kill_holding(&holder, 1);
+	start_in(&daemon_, NULL, "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 60s\n",
+		 PLUGIN("route_async"));
+	daemon_.extra_yaml = FAST_ROUTING;
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async"));
+	kill(daemon_.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_state(&redis, id, "dispatched"), "not taken over: %s",
+		  hlt_read_file(daemon_.log));
+}
