@@ -253,6 +253,7 @@ int hl_daemon_reload(struct hl_daemon *d)
 	}
 	d->last_reload_error[0] = '\0';
 	warn_restart_only(d, fresh->config);
+	hl_plugins_carry_counts(fresh->plugins, old->plugins);
 	apply_process_settings(fresh->config);
 	d->world = fresh;
 	hl_dispatcher_reconfigured(d->dispatcher);

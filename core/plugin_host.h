@@ -72,6 +72,11 @@ hl_deliver_hook hl_plugin_deliver_hook(const struct hl_self *self);
  * dlclose. */
 void hl_plugins_free(struct hl_plugin_set *set);
 
+/* At a reload: each plugin of `fresh` that has the name of one in `old` goes on counting
+ * from that one's calls, errors, timeouts and time, so that counters run for the life of
+ * the process as /metrics promises (what old counts after this is not carried). */
+void hl_plugins_carry_counts(struct hl_plugin_set *fresh, const struct hl_plugin_set *old);
+
 /* Tells every plugin with an on_event hook. Strings are borrowed for the call. */
 void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const char *ticket_id,
 		     const struct hl_ticket *ticket, const char *detail);

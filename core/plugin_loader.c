@@ -202,6 +202,25 @@ int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
 	return 0;
 }
 
+void hl_plugins_carry_counts(struct hl_plugin_set *fresh, const struct hl_plugin_set *old)
+{
+	for (size_t i = 0; i < fresh->n; i++) {
+		struct hl_self *to = fresh->plugins[i];
+
+		for (size_t j = 0; j < old->n; j++) {
+			const struct hl_self *from = old->plugins[j];
+
+			if (strcmp(from->name, to->name) == 0) {
+				to->calls = from->calls;
+				to->errors = from->errors;
+				to->timeouts = from->timeouts;
+				to->busy_ns = from->busy_ns;
+				break;
+			}
+		}
+	}
+}
+
 void hl_plugins_free(struct hl_plugin_set *set)
 {
 	if (!set)

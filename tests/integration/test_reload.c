@@ -222,4 +222,8 @@ Test(reload, plugin_calls_errors_and_timeouts_are_counted)
 	cr_assert_eq(reload(NULL), 200);
 	cr_expect(counted("\"calls\":1,\"errors\":1,\"timeouts\":0"),
 		  "the error was not counted");
+	/* the same plugin again: it counts on from before the reload */
+	cr_assert_eq(reload(NULL), 200);
+	cr_expect(counted("\"calls\":2,\"errors\":2,\"timeouts\":0"),
+		  "the counts went back to 0 at the reload");
 }
