@@ -20,7 +20,7 @@ static struct hlt_redis redis;
 static struct hlt_daemon daemon_;
 
 #define ROUTER                                                                               \
-	"  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"    \
+	HLT_PLUGIN("route_async")    \
 	"  - name: escalation\n"
 #define TEST_CLOCK "test_clock: true\nrouting:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
 
@@ -33,10 +33,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(escalation, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);

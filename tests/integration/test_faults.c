@@ -28,18 +28,14 @@ static void setup(void)
 	memset(&daemon_, 0, sizeof(daemon_));
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis,
-			     "  - name: route_async\n    file: " HL_BUILD_DIR
-			     "/tests/plugins/route_async.so\n");
+			     HLT_PLUGIN("route_async"));
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
 }
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(faults, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);

@@ -18,8 +18,6 @@
 #include "harness.h"
 
 #define CTL HL_BUILD_DIR "/hotlinectl"
-#define PLUGIN(variant)                                                                      \
-	"  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
 
 static char dir[256];
 static char url[64];
@@ -33,7 +31,7 @@ static void setup(void)
 	hlt_redis_start(&redis, dir);
 	memset(&daemon_, 0, sizeof(daemon_));
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async"));
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async"));
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
 		     hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s", hlt_read_file(daemon_.log));
@@ -42,10 +40,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(hotlinectl, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);

@@ -19,7 +19,7 @@ static char dir[256];
 static struct hlt_redis redis;
 static struct hlt_daemon daemon_;
 
-#define ROUTER "  - name: route_async\n    file: " HL_BUILD_DIR "/tests/plugins/route_async.so\n"
+#define ROUTER HLT_PLUGIN("route_async")
 
 static void setup(void)
 {
@@ -31,10 +31,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(reload, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);

@@ -53,10 +53,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(slow_clients, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);

@@ -28,7 +28,6 @@ static char dir[256];
 static struct hlt_redis redis;
 static struct hlt_daemon daemon_;
 
-#define PLUGIN(variant) "  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
 #define FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
 #define SECRET_WATER "water-secret-for-tests"
 #define SECRET_GAS "gas-secret-for-tests"
@@ -251,11 +250,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
 	receiver_stop();
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(webhook, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
@@ -272,7 +268,7 @@ static void start_with(const char *routing, int attempts, const char *backoff,
 		       "water: " SECRET_WATER "\ngas: \"" SECRET_GAS "\"\n", path, sizeof(path));
 	chmod(path, 0600);
 	snprintf(plugins, sizeof(plugins),
-		 PLUGIN("route_async") "  - name: webhook\n"
+		 HLT_PLUGIN("route_async") "  - name: webhook\n"
 				       "    options:\n"
 				       "      departments:\n"
 				       "        - water=http://127.0.0.1:%d/water\n"

@@ -19,7 +19,6 @@ static char dir[256];
 static struct hlt_redis redis;
 static struct hlt_daemon daemon_;
 
-#define PLUGIN(variant) "  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
 #define FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n  max_returns: 2\n"
 
 static void setup(void)
@@ -31,10 +30,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	if (daemon_.pid > 0)
-		hlt_daemon_stop(&daemon_, SIGKILL, 2000);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_teardown(&daemon_, &redis, dir);
 }
 
 TestSuite(workflow, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
@@ -62,7 +58,7 @@ static void start_with(struct hlt_daemon *d, const char *sub, const char *plugin
 /* A daemon whose router answers only after 30 s (within its budget): the tickets it
  * reads stay pending with it. */
 #define HOLDER_ROUTING "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n"
-#define HOLDER_PLUGINS PLUGIN("route_async") "    options: {delay: 30s}\n"
+#define HOLDER_PLUGINS HLT_PLUGIN("route_async") "    options: {delay: 30s}\n"
 
 /* Kills a daemon once it has read the tickets posted to it and holds `held` of them. */
 static void kill_holding(struct hlt_daemon *d, int held)
@@ -120,7 +116,7 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 {
 	char id[32], *body = NULL, *v;
 
-	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
 	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "department"), "water");
@@ -194,14 +190,14 @@ Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
 {
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, PLUGIN("route_fails"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_fails"));
 	create(daemon_.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
 	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "catalogue unavailable (test)"), "%s", v);
 	free(v);
 	hlt_daemon_stop(&daemon_, SIGTERM, 5000);
 
-	start_with(&daemon_, NULL, PLUGIN("route_slow"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_slow"));
 	create(daemon_.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
 	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "did not answer within 300 ms"), "%s", v);
@@ -220,7 +216,7 @@ Test(workflow, returns_reroute_without_the_unit_then_hit_the_limit)
 {
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"不属我单位\"}", "return_requested");
@@ -246,7 +242,7 @@ Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
 	char id[32], path[64], *body = NULL;
 	struct hlt_response r;
 
-	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
 	create(daemon_.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
@@ -280,7 +276,7 @@ Test(workflow, explain_routes_without_storing)
 	struct hlt_response r;
 	char dept[32];
 
-	start_with(&daemon_, NULL, PLUGIN("route_async"));
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r),
 		     200, "%s", r.body);
@@ -310,7 +306,7 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	kill_holding(&victim, HELD);
 
 	/* The survivor takes its entries over while it routes new ones. */
-	start_with(&daemon_, "survivor", PLUGIN("route_async"));
+	start_with(&daemon_, "survivor", HLT_PLUGIN("route_async"));
 	for (int i = HELD; i < N; i++)
 		create(daemon_.port, ids[i], sizeof(ids[i]));
 	for (int i = 0; i < N; i++) {
@@ -348,7 +344,7 @@ Test(workflow, an_explanation_waiting_on_a_plugin_is_answered_at_stop)
 	int status = 0;
 
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n  reclaim_idle: 60s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_slow"));
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_slow"));
 	daemon_.extra_yaml = NULL;
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0);
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
@@ -364,7 +360,7 @@ Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)
 	struct hlt_response r;
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, PLUGIN("route_async") "  - name: tv\n");
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async") "  - name: tv\n");
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_TV, NULL,
 				 "{\"channel\":\"tv\",\"title\":\"电视问政：古田停水\",\"content\":\"节目曝光\","
 				 "\"district\":\"硚口区\"}",
@@ -384,7 +380,7 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 {
 	char first[32], second[32], *v;
 
-	start_with(&daemon_, NULL, PLUGIN("route_async") "  - name: dedup\n");
+	start_with(&daemon_, NULL, HLT_PLUGIN("route_async") "  - name: dedup\n");
 	create(daemon_.port, first, sizeof(first));
 	cr_assert(hlt_wait_state(&redis, first, "dispatched"));
 	create(daemon_.port, second, sizeof(second)); /* the same caller, the same matter */
@@ -424,7 +420,7 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 	char id[32], other[32], *v;
 
 	daemon_.extra_yaml = FAST_RECLAIM;
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_crashes") PLUGIN("route_async"));
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
@@ -484,7 +480,7 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
 	/* The next daemon routes the first half, then dies on the killer; the one after it
 	 * gives the killer up and routes the rest. */
 	daemon_.extra_yaml = FAST_RECLAIM;
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_crashes") PLUGIN("route_async"));
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert_eq(hlt_daemon_stop(&daemon_, 0, 8000), 128 + SIGABRT, "%s",
 		     hlt_read_file(daemon_.log));
@@ -517,8 +513,8 @@ Test(workflow, live_daemons_taking_over_do_not_take_from_each_other)
 	kill_holding(&holder, N);
 
 	/* routing a ticket takes a quarter of reclaim_idle */
-	start_in(&daemon_, NULL, FAST_RECLAIM, PLUGIN("route_async") "    options: {delay: 250ms}\n");
-	start_in(&other, "other", FAST_RECLAIM, PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	start_in(&daemon_, NULL, FAST_RECLAIM, HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	start_in(&other, "other", FAST_RECLAIM, HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
 	for (int i = 0; i < N; i++) {
 		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
 			  ids[i], i);
@@ -537,7 +533,7 @@ Test(workflow, an_orderly_stop_finishes_the_routing_under_way)
 	char id[32], *v;
 
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 2s\n  reclaim_idle: 30s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async") "    options: {delay: 1s}\n");
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async") "    options: {delay: 1s}\n");
 	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
 	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
 	create(daemon_.port, id, sizeof(id));
@@ -610,9 +606,9 @@ Test(workflow, the_takeover_follows_a_reloaded_reclaim_idle)
 	create(holder.port, id, sizeof(id));
 	kill_holding(&holder, 1);
 	start_in(&daemon_, NULL, "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 60s\n",
-		 PLUGIN("route_async"));
+		 HLT_PLUGIN("route_async"));
 	daemon_.extra_yaml = FAST_ROUTING;
-	hlt_daemon_configure(&daemon_, dir, &redis, PLUGIN("route_async"));
+	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async"));
 	kill(daemon_.pid, SIGHUP);
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
 		  hlt_read_file(daemon_.log));

@@ -331,6 +331,14 @@ int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms)
 	return 0;
 }
 
+void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir)
+{
+	if (d->pid > 0)
+		hlt_daemon_stop(d, SIGKILL, 2000);
+	hlt_redis_stop(r, 1);
+	hlt_rmtree(dir);
+}
+
 int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms)
 {
 	int status;

@@ -76,6 +76,11 @@ int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms);
 /* Sends sig and waits up to timeout_ms for exit; returns the exit status, or -1 (after
  * a SIGKILL) when it did not exit in time. */
 int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms);
+/* A suite's end: kills the daemon if it still runs, stops Redis, removes dir. */
+void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir);
+/* The plugins: entry of a test plugin variant built from tests/plugins/test_plugin.c. */
+#define HLT_PLUGIN(variant)                                                                  \
+	"  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
 /* Runs hotlined with args (NULL-terminated) to completion, output to out_path. Returns
  * the exit status. */
 int hlt_run_hotlined(const char *const *args, const char *out_path);
