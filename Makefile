@@ -42,17 +42,18 @@ TEST_CFLAGS = $(CORE_CFLAGS) -Itests/support \
 	$(shell $(PKG_CONFIG) --cflags criterion)
 TEST_LIBS = $(CORE_LIBS) $(shell $(PKG_CONFIG) --libs criterion)
 
-CORE_SRC := $(filter-out core/main.c core/test_clock.c,$(wildcard core/*.c))
+CORE_SRC := $(filter-out core/daemon/main.c core/daemon/test_clock.c,$(wildcard core/*/*.c))
 # The daemon the deadline tests drive: the same, with a clock tests can move.
-TESTCLOCK_OBJ := $(BUILD)/testclock/clock.o $(BUILD)/testclock/daemon.o \
-	$(BUILD)/testclock/test_clock.o
+TESTCLOCK_OBJ := $(BUILD)/testclock/base/clock.o $(BUILD)/testclock/daemon/daemon.o \
+	$(BUILD)/testclock/daemon/test_clock.o
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-LUA_INC := $(patsubst core/lua/%.lua,$(BUILD)/gen/lua/%.lua.inc,$(wildcard core/lua/*.lua))
+LUA_INC := $(patsubst core/store/lua/%.lua,$(BUILD)/gen/store/lua/%.lua.inc,\
+	$(wildcard core/store/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
 # Code the shipped plugins share (plugins/lib/, and the YAML reader and the masking of
 # personal data of core/), compiled position-independent and linked into each plugin; the
 # linker keeps what each one uses.
-PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/yaml_tree.c core/mask.c
+PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 .SECONDARY: $(PLUGIN_LIB_OBJ)
 
@@ -79,11 +80,11 @@ all: $(BUILD)/hotlined $(PLUGINS) $(BUILD)/hotlinectl
 deps:
 	@contrib/deps.sh
 
-$(BUILD)/gen/lua/%.lua.inc: core/lua/%.lua
+$(BUILD)/gen/store/lua/%.lua.inc: core/store/lua/%.lua
 	@mkdir -p $(@D)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-$(BUILD)/core/scripts.o: $(LUA_INC)
+$(BUILD)/core/store/scripts.o: $(LUA_INC)
 
 $(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(@D)
@@ -93,7 +94,7 @@ $(BUILD)/testclock/%.o: core/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) -DHL_TEST_CLOCK -c -o $@ $<
 
-$(BUILD)/tests/hotlined-testclock: $(BUILD)/core/main.o $(TESTCLOCK_OBJ) $(BUILD)/libhotline.a
+$(BUILD)/tests/hotlined-testclock: $(BUILD)/core/daemon/main.o $(TESTCLOCK_OBJ) $(BUILD)/libhotline.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(CORE_LIBS)
 
@@ -101,7 +102,7 @@ $(BUILD)/libhotline.a: $(CORE_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/hotlined: $(BUILD)/core/main.o $(BUILD)/libhotline.a
+$(BUILD)/hotlined: $(BUILD)/core/daemon/main.o $(BUILD)/libhotline.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(CORE_LIBS)
 
 $(BUILD)/contrib/hotlinectl/%.o: contrib/hotlinectl/%.c
@@ -336,7 +337,7 @@ $(BUILD)/bench/route_bench: contrib/bench/route_bench.c $(PLUGIN_LIB_OBJ)
 		$< $(PLUGIN_LIB_OBJ) $(shell $(PKG_CONFIG) --libs json-c yaml-0.1)
 
 # The escalation engine at a million open tickets (contrib/bench/escalation.sh, about 5
-# minutes, 10 at most): its tools compile the daemon's Lua scripts in (build/gen/lua), and
+# minutes, 10 at most): its tools compile the daemon's Lua scripts in (build/gen/store/lua), and
 # it runs the test-clock daemon; rewrites its own section of BENCHMARKS.md.
 ESC_TOOLS := $(addprefix $(BUILD)/bench/,escalation_load escalation_probe)
 $(ESC_TOOLS): BENCH_CFLAGS += -I$(BUILD)/gen

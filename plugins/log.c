@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mask.h"
+#include "base/mask.h"
 
 static const struct hl_option log_options[] = {
 	{"level", HL_OPT_STRING, 0, "info", "level of the lines: debug, info, warn or error"},

@@ -44,9 +44,9 @@
 
 /* mask.h: the daemon's own masking code, linked into the plugin (a plugin links nothing
  * of the daemon): what departments receive is masked exactly as the API masks it. */
-#include "mask.h"
+#include "base/mask.h"
 #include "plugin_glue.h"
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 #define QUEUE_BUCKETS 256
 #define JOB_ID_MAX 48

@@ -46,12 +46,12 @@
 #define COMMIT_ARGS 96
 
 static const char create_src[] =
-#include "lua/lib.lua.inc"
-#include "lua/ticket_create.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/ticket_create.lua.inc"
 	;
 static const char commit_src[] =
-#include "lua/lib.lua.inc"
-#include "lua/route_commit.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/route_commit.lua.inc"
 	;
 
 struct sample {

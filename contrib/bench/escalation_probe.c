@@ -42,8 +42,8 @@
 #define LEDGER_COUNT "10000" /* ledger entries per XRANGE */
 
 static const char due_claim_src[] =
-#include "lua/lib.lua.inc"
-#include "lua/due_claim.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/due_claim.lua.inc"
 	;
 
 static const char *prefix = "hl:";

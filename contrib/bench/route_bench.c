@@ -45,7 +45,7 @@
 #include "catalogue.h"
 #include "fold.h"
 #include "gazetteer.h"
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 #define SEED UINT64_C(0x12345)  /* the hotline's number */
 #define BIG_KEYWORDS 10000

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/version.h" /* hotlinectl is versioned with hotlined */
+#include "../../core/base/version.h" /* hotlinectl is versioned with hotlined */
 
 /* One request in flight: what the callbacks fill in. */
 struct pending {

@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../../core/version.h" /* hotlinectl is versioned with hotlined */
+#include "../../core/base/version.h" /* hotlinectl is versioned with hotlined */
 #include "commands.h"
 
 static const struct hlc_opt global_opts[] = {

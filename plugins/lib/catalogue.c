@@ -10,7 +10,7 @@
 #include "aho.h"
 #include "fold.h"
 #include "rules_yaml.h"
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 #define TERRITORIAL "territorial"
 #define MAX_WEIGHT 100

@@ -10,7 +10,7 @@
 #include "aho.h"
 #include "fold.h"
 #include "rules_yaml.h"
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 /* Scores are multiplied by this, so that a name shared by 2, 3 or 4 districts still
  * splits its weight into whole numbers. */

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "yaml_tree.h"
+#include "base/yaml_tree.h"
 
 /* The node must be a mapping whose keys are all in `allowed` (NULL-terminated); `what`
  * names it in messages ("an item"). */

@@ -8,15 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "calendar.h"
+#include "time/calendar.h"
 #include "catalogue.h"
-#include "config.h"
-#include "duration.h"
+#include "config/config.h"
+#include "base/duration.h"
 #include "gazetteer.h"
-#include "routes.h"
-#include "sla.h"
-#include "ticket_input.h"
-#include "yaml_tree.h"
+#include "config/routes.h"
+#include "time/sla.h"
+#include "tickets/ticket_input.h"
+#include "base/yaml_tree.h"
 
 void hl_fuzz_ticket_input(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* Test harness: temp files, a private redis-server, hotlined, HTTP; see harness.h. */
 #include "harness.h"
 
-#include "digest.h"
+#include "base/digest.h"
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
-#include "digest.h"
+#include "config/auth.h"
+#include "base/digest.h"
 #include "harness.h"
-#include "routes.h"
+#include "config/routes.h"
 
 static char dir[256];
 static struct hl_routes *routes;

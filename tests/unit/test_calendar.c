@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "config.h"
-#include "duration.h"
+#include "time/calendar.h"
+#include "config/config.h"
+#include "base/duration.h"
 #include "harness.h"
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 #define SHIPPED HL_SOURCE_DIR "/etc/calendar"
 

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "harness.h"
-#include "routes.h"
+#include "config/routes.h"
 
 static char dir[256];
 

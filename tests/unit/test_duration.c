@@ -3,8 +3,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "duration.h"
-#include "options.h"
+#include "base/duration.h"
+#include "base/options.h"
 
 static struct hl_duration parse_ok(const char *text)
 {

@@ -9,7 +9,7 @@
 
 #include "gazetteer.h"
 #include "harness.h"
-#include "routes.h"
+#include "config/routes.h"
 
 static char dir[256];
 static struct hl_routes *routes;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mask.h"
+#include "base/mask.h"
 
 static const char *number(const char *value)
 {

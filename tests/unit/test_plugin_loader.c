@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "harness.h"
-#include "plugin_host.h"
+#include "host/plugin_host.h"
 
 static char dir[256];
 static struct event_base *base;

@@ -12,7 +12,7 @@
 
 #include "catalogue.h"
 #include "gazetteer.h"
-#include "routes.h"
+#include "config/routes.h"
 
 static struct hl_routes *routes;
 static struct hl_gazetteer *gz;

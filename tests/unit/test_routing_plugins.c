@@ -14,7 +14,7 @@
 
 #include "harness.h"
 #include "plugin_glue.h"
-#include "routes.h"
+#include "config/routes.h"
 
 static char dir[256];
 static struct hl_routes *routes;

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "routes.h"
-#include "ticket_input.h"
+#include "config/routes.h"
+#include "tickets/ticket_input.h"
 
 static struct hl_routes *routes;
 

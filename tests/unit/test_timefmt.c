@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static void shanghai(void)
 {

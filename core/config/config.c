@@ -1,0 +1,403 @@
+/* Loading and checking hotlined.yaml; see config.h and etc/hotlined.yaml. */
+#include "config/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/duration.h"
+#include "base/log.h"
+
+static const struct hl_option top_schema[] = {
+	{"http", HL_OPT_SECTION, 0, NULL, "the HTTP API listener"},
+	{"redis", HL_OPT_SECTION, 1, NULL, "where the system of record is"},
+	{"log", HL_OPT_SECTION, 0, NULL, "logging"},
+	{"auth", HL_OPT_SECTION, 1, NULL, "who may call the API"},
+	{"intake", HL_OPT_SECTION, 0, NULL, "how new tickets are taken in"},
+	{"routing", HL_OPT_SECTION, 0, NULL, "how tickets are dispatched (派单)"},
+	{"reports", HL_OPT_SECTION, 0, NULL, "accountability reports"},
+	{"timezone", HL_OPT_STRING, 0, "Asia/Shanghai", "zone for deadlines and logs"},
+	{"shutdown_timeout", HL_OPT_DURATION, 0, "10s", "how long in-flight work may take at stop"},
+	{"test_clock", HL_OPT_BOOL, 0, "false", "tests only: a clock moved by POST /v1/test/clock"},
+	{"routes", HL_OPT_STRING, 1, NULL, "directory of routing rules and SLA policies"},
+	{"plugin_dir", HL_OPT_STRING, 0, ".", "directory plugins are loaded from"},
+	{"plugins", HL_OPT_SEQUENCE, 0, NULL, "plugins to load, in order"},
+	{"calendar", HL_OPT_SECTION, 0, NULL, "working days and office hours for deadlines"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option http_schema[] = {
+	{"listen", HL_OPT_ADDRESS, 0, "127.0.0.1:12345", "address and port of the API"},
+	{"max_body", HL_OPT_SIZE, 0, "64KiB", "largest request body accepted"},
+	{"timeout", HL_OPT_DURATION, 0, "30s", "idle time after which a client is dropped"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option redis_schema[] = {
+	{"socket", HL_OPT_STRING, 0, NULL, "unix socket path (or use address)"},
+	{"address", HL_OPT_ADDRESS, 0, NULL, "IP literal and port (or use socket)"},
+	{"prefix", HL_OPT_STRING, 0, "hl:", "prefix of every key"},
+	{"connect_timeout", HL_OPT_DURATION, 0, "2s", "give up a connection attempt after"},
+	{"reconnect_min", HL_OPT_DURATION, 0, "100ms", "first reconnect delay"},
+	{"reconnect_max", HL_OPT_DURATION, 0, "5s", "longest reconnect delay"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option log_schema[] = {
+	{"level", HL_OPT_STRING, 0, "info", "debug, info, warn or error"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option auth_schema[] = {
+	{"tokens_file", HL_OPT_STRING, 1, NULL, "YAML list of token hashes and roles"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option intake_schema[] = {
+	{"idempotency_ttl", HL_OPT_DURATION, 0, "24h", "how long an Idempotency-Key is kept"},
+	{"board_rate_limit", HL_OPT_INT, 0, "20", "board tickets per citizen address per window"},
+	{"board_rate_window", HL_OPT_DURATION, 0, "10m", "the window of board_rate_limit"},
+	{"client_address_header", HL_OPT_STRING, 0, "X-Forwarded-For",
+	 "header in which the portal passes the citizen's address"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option routing_schema[] = {
+	{"plugin_timeout", HL_OPT_DURATION, 0, "2s", "budget of a routing plugin's answer"},
+	{"reclaim_idle", HL_OPT_DURATION, 0, "30s",
+	 "take over routing work a stopped daemon left pending this long"},
+	{"max_returns", HL_OPT_INT, 0, "2", "approved returns (退单) before manual dispatch"},
+	{"max_attempts", HL_OPT_INT, 0, "5",
+	 "times routing may begin on a ticket without finishing (a daemon died meanwhile) "
+	 "before it is left for manual dispatch"},
+	{"related_window", HL_OPT_DURATION, 0, "72h",
+	 "how far back related tickets (same phone or address) are shown to plugins"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option calendar_schema[] = {
+	{"dir", HL_OPT_STRING, 0, "calendar", "directory of the cn-YYYY.yaml working-day files"},
+	{"office_hours", HL_OPT_STRING_LIST, 0, NULL,
+	 "office periods of a working day (default 09:00-12:00, 13:30-17:30)"},
+	{"day_ends", HL_OPT_STRING, 0, "midnight",
+	 "where a working day ends for wd deadlines: midnight or office_close"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option reports_schema[] = {
+	{"response_weight", HL_OPT_INT, 0, "30", "weight of the response rate (响应率) in the score"},
+	{"resolution_weight", HL_OPT_INT, 0, "40", "weight of the resolution rate (解决率)"},
+	{"satisfaction_weight", HL_OPT_INT, 0, "30", "weight of the satisfaction rate (满意率)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option plugin_entry_schema[] = {
+	{"name", HL_OPT_STRING, 1, NULL, "the plugin, loaded from <plugin_dir>/<name>.so"},
+	{"file", HL_OPT_STRING, 0, NULL, "the .so to load instead, if not <name>.so"},
+	{"options", HL_OPT_SECTION, 0, NULL, "the plugin's own options"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+const char *hl_config_file(const struct hl_config *cfg)
+{
+	return cfg->doc->file;
+}
+
+char *hl_config_resolve(const struct hl_config *cfg, const char *path)
+{
+	char *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", cfg->dir, path) < 0)
+		return NULL;
+	return out;
+}
+
+/* Where a key's value stands, or the section itself when the key is absent. */
+static const struct hl_yaml_node *position_of(const struct hl_options *opts, const char *key,
+					      const struct hl_yaml_node *fallback)
+{
+	const struct hl_yaml_node *v = hl_yaml_map_get(opts->node, key);
+
+	if (v)
+		return v;
+	return opts->node ? opts->node : fallback;
+}
+
+/* A duration that must be wall-clock time (timeouts are not counted in working days). */
+static int wall_ms(const struct hl_options *opts, const char *key,
+		   const struct hl_yaml_node *fallback, int64_t *ms_r, char *err, size_t errlen)
+{
+	struct hl_duration d = hl_opt_duration(opts, key);
+
+	if (d.unit != HL_DUR_WALL_MS)
+		return hl_yaml_error(err, errlen, position_of(opts, key, fallback),
+				     "key '%s': expected wall-clock time (ms, s, m, h), not "
+				     "working time",
+				     key);
+	*ms_r = d.amount;
+	return 0;
+}
+
+static int check_section(struct hl_config *cfg, struct hl_options *section, const char *key,
+			 const struct hl_option *schema, char *err, size_t errlen)
+{
+	section->schema = schema;
+	section->node = hl_opt_node(&cfg->top, key);
+	section->owner = "config";
+	return hl_options_check(schema, section->node, cfg->doc->root, err, errlen);
+}
+
+static int load_plugins(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *list = hl_opt_node(&cfg->top, "plugins");
+	const char *dir = hl_opt_string(&cfg->top, "plugin_dir");
+
+	if (!list)
+		return 0;
+	cfg->plugins = calloc(list->count ? list->count : 1, sizeof(*cfg->plugins));
+	if (!cfg->plugins)
+		return hl_yaml_error(err, errlen, list, "out of memory");
+	for (size_t i = 0; i < list->count; i++) {
+		const struct hl_yaml_node *entry = list->items[i];
+		struct hl_options eo = {plugin_entry_schema, entry, "config", NULL};
+		struct hl_plugin_conf *pc = &cfg->plugins[i];
+		char *rel = NULL;
+
+		if (entry->kind != HL_YAML_MAP)
+			return hl_yaml_error(err, errlen, entry,
+					     "expected a plugin entry (a mapping with name and "
+					     "options), got %s",
+					     hl_yaml_kind_name(entry));
+		if (hl_options_check(plugin_entry_schema, entry, entry, err, errlen) < 0)
+			return -1;
+		pc->name = hl_opt_string(&eo, "name");
+		pc->options = hl_opt_node(&eo, "options");
+		pc->at = entry;
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(cfg->plugins[j].name, pc->name) == 0)
+				return hl_yaml_error(err, errlen, hl_yaml_map_get(entry, "name"),
+						     "plugin '%s' is listed twice (first at line "
+						     "%u)",
+						     pc->name, cfg->plugins[j].at->line);
+		}
+		cfg->nplugins = i + 1;
+		if (hl_opt_string(&eo, "file"))
+			rel = strdup(hl_opt_string(&eo, "file"));
+		else if (asprintf(&rel, "%s/%s.so", dir, pc->name) < 0)
+			rel = NULL;
+		if (!rel)
+			return hl_yaml_error(err, errlen, entry, "out of memory");
+		pc->file = hl_config_resolve(cfg, rel);
+		free(rel);
+		if (!pc->file)
+			return hl_yaml_error(err, errlen, entry, "out of memory");
+	}
+	return 0;
+}
+
+/* A zone is a regular file under /usr/share/zoneinfo that starts with the TZif magic;
+ * anything else would make the C library fall back to UTC without a word. */
+static int is_zone_file(const char *tz)
+{
+	char path[512], magic[4];
+	FILE *f;
+	int ok;
+
+	if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, ".."))
+		return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+static int check_timezone(const struct hl_config *cfg, char *err, size_t errlen)
+{
+	const char *tz = hl_opt_string(&cfg->top, "timezone");
+
+	if (!is_zone_file(tz))
+		return hl_yaml_error(err, errlen, position_of(&cfg->top, "timezone", cfg->doc->root),
+				     "key 'timezone': expected a zone name such as Asia/Shanghai, "
+				     "got '%s' (not in /usr/share/zoneinfo)",
+				     tz);
+	return 0;
+}
+
+/* Office hours and the end of a working day: the rules the calendar counts with. */
+static int read_calendar(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *root = cfg->doc->root;
+	const struct hl_yaml_node *hours = hl_yaml_map_get(cfg->calendar.node, "office_hours");
+	const char *day_ends = hl_opt_string(&cfg->calendar, "day_ends");
+	struct hl_calendar_rules *rules = &cfg->calendar_rules;
+	char why[256];
+
+	hl_calendar_rules_default(rules);
+	if (hours && !hl_yaml_is_null(hours)) {
+		if (hours->count == 0)
+			return hl_yaml_error(err, errlen, hours,
+					     "key 'office_hours': expected at least one office "
+					     "period such as 09:00-12:00");
+		rules->nperiods = 0;
+		for (size_t i = 0; i < hours->count; i++) {
+			if (hl_calendar_rules_add_period(rules, hours->items[i]->text, why,
+							 sizeof(why)) < 0)
+				return hl_yaml_error(err, errlen, hours->items[i],
+						     "key 'office_hours': %s", why);
+		}
+	}
+	if (strcmp(day_ends, "office_close") == 0)
+		rules->day_end = HL_DAY_ENDS_OFFICE_CLOSE;
+	else if (strcmp(day_ends, "midnight") != 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->calendar, "day_ends", root),
+				     "key 'day_ends': expected midnight or office_close, got '%s'",
+				     day_ends);
+	if (!(cfg->calendar_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->calendar, "dir"))))
+		return hl_yaml_error(err, errlen, root, "out of memory");
+	return 0;
+}
+
+static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *root = cfg->doc->root;
+	const char *level = hl_opt_string(&cfg->log, "level");
+	const char *socket = hl_opt_string(&cfg->redis, "socket");
+	const struct hl_yaml_node *addr = hl_yaml_map_get(cfg->redis.node, "address");
+	struct hl_address a;
+
+	if (addr && hl_yaml_is_null(addr))
+		addr = NULL;
+
+	if (hl_log_parse_level(level, &cfg->log_level) < 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->log, "level", root),
+				     "key 'level': expected debug, info, warn or error, got '%s'",
+				     level);
+	if (check_timezone(cfg, err, errlen) < 0)
+		return -1;
+	if (wall_ms(&cfg->top, "shutdown_timeout", root, &cfg->shutdown_timeout_ms, err, errlen) ||
+	    wall_ms(&cfg->http, "timeout", root, &cfg->http_timeout_ms, err, errlen) ||
+	    wall_ms(&cfg->redis, "connect_timeout", root, &cfg->redis_connect_timeout_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->redis, "reconnect_min", root, &cfg->redis_reconnect_min_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->redis, "reconnect_max", root, &cfg->redis_reconnect_max_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->intake, "idempotency_ttl", root, &cfg->idempotency_ttl_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->intake, "board_rate_window", root, &cfg->board_rate_window_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->routing, "plugin_timeout", root, &cfg->plugin_timeout_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "reclaim_idle", root, &cfg->reclaim_idle_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "related_window", root, &cfg->related_window_ms, err, errlen))
+		return -1;
+	if (cfg->plugin_timeout_ms < 1 || cfg->reclaim_idle_ms < 100)
+		return hl_yaml_error(err, errlen, cfg->routing.node ? cfg->routing.node : root,
+				     "keys 'plugin_timeout' and 'reclaim_idle': expected at least "
+				     "1ms and 100ms");
+	/* a daemon still routing a ticket (up to plugin_timeout) must not look dead */
+	if (cfg->reclaim_idle_ms < 2 * cfg->plugin_timeout_ms)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "reclaim_idle", root),
+				     "key 'reclaim_idle': expected at least twice "
+				     "'plugin_timeout', or routing still under way is taken over "
+				     "by another daemon");
+	if (hl_opt_int(&cfg->routing, "max_returns") < 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_returns", root),
+				     "key 'max_returns': expected 0 or more");
+	if (hl_opt_int(&cfg->routing, "max_attempts") < 1)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_attempts", root),
+				     "key 'max_attempts': expected 1 or more");
+	if (cfg->idempotency_ttl_ms < 1000 || cfg->board_rate_window_ms < 1000)
+		return hl_yaml_error(err, errlen, cfg->intake.node ? cfg->intake.node : root,
+				     "keys 'idempotency_ttl' and 'board_rate_window': expected "
+				     "at least 1s");
+	if (hl_opt_int(&cfg->intake, "board_rate_limit") < 1)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->intake, "board_rate_limit", root),
+				     "key 'board_rate_limit': expected at least 1");
+	if (cfg->shutdown_timeout_ms <= 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->top, "shutdown_timeout", root),
+				     "key 'shutdown_timeout': expected a time above 0");
+	if (cfg->redis_connect_timeout_ms <= 0)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "connect_timeout", root),
+				     "key 'connect_timeout': expected a time above 0");
+	if (cfg->redis_reconnect_min_ms <= 0 ||
+	    cfg->redis_reconnect_max_ms < cfg->redis_reconnect_min_ms)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "reconnect_max", root),
+				     "key 'reconnect_max': expected at least reconnect_min, and "
+				     "reconnect_min above 0");
+	if (!socket == !addr)
+		return hl_yaml_error(err, errlen, cfg->redis.node,
+				     "expected exactly one of 'socket' or 'address' for redis");
+	if (addr && (hl_opt_address(&cfg->redis, "address", &a) < 0 || a.port == 0))
+		return hl_yaml_error(err, errlen, addr, "key 'address': expected a port above 0");
+	if (socket && !(cfg->redis_socket = hl_config_resolve(cfg, socket)))
+		return hl_yaml_error(err, errlen, root, "out of memory");
+	if (!(cfg->routes_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->top, "routes"))) ||
+	    !(cfg->tokens_file = hl_config_resolve(cfg, hl_opt_string(&cfg->auth, "tokens_file"))))
+		return hl_yaml_error(err, errlen, root, "out of memory");
+	return 0;
+}
+
+int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t errlen)
+{
+	struct hl_config *cfg = calloc(1, sizeof(*cfg));
+	const char *slash;
+
+	if (!cfg) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (hl_yaml_load_file(path, &cfg->doc, err, errlen) < 0)
+		goto fail;
+	slash = strrchr(path, '/');
+	cfg->dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup(".");
+	if (!cfg->dir) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	if (!cfg->doc->root) {
+		snprintf(err, errlen, "%s:1:1: the file is empty; expected a mapping with at least "
+				      "'redis' and 'routes'",
+			 path);
+		goto fail;
+	}
+	cfg->top = (struct hl_options){top_schema, cfg->doc->root, "config", NULL};
+	if (hl_options_check(top_schema, cfg->doc->root, cfg->doc->root, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->http, "http", http_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->redis, "redis", redis_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->log, "log", log_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->auth, "auth", auth_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->intake, "intake", intake_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->routing, "routing", routing_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->reports, "reports", reports_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->calendar, "calendar", calendar_schema, err, errlen) < 0 ||
+	    resolve_values(cfg, err, errlen) < 0 || read_calendar(cfg, err, errlen) < 0 ||
+	    load_plugins(cfg, err, errlen) < 0)
+		goto fail;
+	*cfg_r = cfg;
+	return 0;
+fail:
+	hl_config_free(cfg);
+	return -1;
+}
+
+void hl_config_free(struct hl_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->nplugins; i++)
+		free(cfg->plugins[i].file);
+	free(cfg->plugins);
+	free(cfg->redis_socket);
+	free(cfg->routes_dir);
+	free(cfg->tokens_file);
+	free(cfg->calendar_dir);
+	free(cfg->dir);
+	hl_yaml_free(cfg->doc);
+	free(cfg);
+}

@@ -1,0 +1,373 @@
+/* The daemon's life cycle: start, reload, orderly stop; see daemon.h. */
+#include "daemon/daemon.h"
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tickets/api.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "tickets/dispatcher.h"
+#include "tickets/escalation.h"
+#include "http/http.h"
+#include "store/keys.h"
+#include "base/log.h"
+#include "host/outbox.h"
+#include "host/plugin_host.h"
+#include "store/redis.h"
+#include "base/version.h"
+#include "host/world.h"
+
+#define ESCALATION_SWEEP_MS 200 /* how often due stages are looked for */
+
+static void apply_process_settings(const struct hl_config *cfg)
+{
+	hl_log_set_level(cfg->log_level);
+	setenv("TZ", hl_opt_string(&cfg->top, "timezone"), 1);
+	tzset();
+}
+
+static void registered(struct redisReply *reply, void *arg)
+{
+	const char *event = arg;
+
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		hl_log(HL_LOG_WARN, "daemon", "register_failed event=%s error=\"%s\"", event,
+		       reply ? reply->str : "connection lost");
+}
+
+/* Records this daemon's event in the shared registry (lua/daemon_register.lua). */
+static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply_fn fn,
+			  void *arg)
+{
+	const struct hl_config *cfg = d->world->config;
+	const char *prefix = d->prefix;
+	char k_daemons[128], k_ops[128], gen[24], pid[16];
+	const char *argv[8];
+	size_t lens[8];
+
+	hl_key(k_daemons, sizeof(k_daemons), prefix, HL_KEY_DAEMONS);
+	hl_key(k_ops, sizeof(k_ops), prefix, HL_KEY_OPS);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->world->generation);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	argv[0] = k_daemons;
+	argv[1] = k_ops;
+	argv[2] = d->instance;
+	argv[3] = event;
+	argv[4] = gen;
+	argv[5] = pid;
+	argv[6] = hl_config_file(cfg);
+	argv[7] = HL_VERSION;
+	for (int i = 0; i < 8; i++)
+		lens[i] = strlen(argv[i]);
+	return hl_redis_eval(d->redis, HL_SCRIPT_DAEMON_REGISTER, fn, arg, 2, 8, argv, lens);
+}
+
+static void redis_ready(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	if (!d->stopping)
+		register_event(d, "connected", registered, (void *)"connected");
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		hl_log(HL_LOG_INFO, "daemon", "reload_requested signal=SIGHUP");
+		hl_daemon_reload(d);
+	} else {
+		hl_log(HL_LOG_INFO, "daemon", "stop_requested signal=%s",
+		       sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		hl_daemon_stop(d);
+	}
+}
+
+static void notice_sent(struct redisReply *reply, void *arg)
+{
+	(void)arg;
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"%s\"",
+		       reply ? reply->str : "connection lost");
+}
+
+/* host->notify: a notice on hl:notices for its audience. */
+static void send_notice(void *arg, const char *plugin, const char *audience,
+			const char *ticket_id, const char *text)
+{
+	struct hl_daemon *d = arg;
+	char key[96], at[24];
+	const char *argv[] = {"XADD", key,	 "MAXLEN",   "~",      "100000",   "*",
+			      "audience", audience, "id", ticket_id, "event", "notice",
+			      "note", text, "from", plugin, "at", at};
+
+	hl_key(key, sizeof(key), d->prefix, HL_KEY_NOTICES);
+	snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
+	if (hl_redis_command(d->redis, HL_REDIS_COMMANDS, notice_sent, NULL,
+			     (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL) < 0)
+		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"Redis not ready\" audience=%s",
+		       audience);
+}
+
+/* test_clock: true is honoured by the test build only; the shipped daemon refuses it. */
+static int use_test_clock(struct hl_daemon *d, char *err, size_t errlen)
+{
+	if (!hl_opt_bool(&d->world->config->top, "test_clock"))
+		return 0;
+#ifdef HL_TEST_CLOCK
+	(void)err;
+	(void)errlen;
+	hl_log(HL_LOG_WARN, "daemon", "test_clock enabled=1 reason=\"tests only\"");
+	return hl_test_clock_register(d);
+#else
+	snprintf(err, errlen, "%s: test_clock: this hotlined is built without a test clock "
+			      "(only tests/hotlined-testclock has one)",
+		 hl_config_file(d->world->config));
+	return -1;
+#endif
+}
+
+/* Settings that only take effect at a restart; a reload says so instead of pretending. */
+static const struct {
+	const char *section, *key;
+	size_t offset; /* of the section's struct hl_options in struct hl_config */
+} restart_keys[] = {
+	{"http", "listen", offsetof(struct hl_config, http)},
+	{"http", "max_body", offsetof(struct hl_config, http)},
+	{"http", "timeout", offsetof(struct hl_config, http)},
+	{"redis", "socket", offsetof(struct hl_config, redis)},
+	{"redis", "address", offsetof(struct hl_config, redis)},
+	{"redis", "prefix", offsetof(struct hl_config, redis)},
+	{"redis", "connect_timeout", offsetof(struct hl_config, redis)},
+	{"redis", "reconnect_min", offsetof(struct hl_config, redis)},
+	{"redis", "reconnect_max", offsetof(struct hl_config, redis)},
+};
+#define NRESTART_KEYS (sizeof(restart_keys) / sizeof(restart_keys[0]))
+
+/* The text of restart key i in cfg, "" when not set (the default). */
+static const char *restart_value(const struct hl_config *cfg, size_t i)
+{
+	const struct hl_options *o = (const void *)((const char *)cfg + restart_keys[i].offset);
+	const struct hl_yaml_node *n = hl_yaml_map_get(o->node, restart_keys[i].key);
+
+	return n && n->kind == HL_YAML_SCALAR ? n->text : "";
+}
+
+/* Remembers the restart keys the daemon started with (d->started_with, freed with it). */
+static int remember_restart_values(struct hl_daemon *d)
+{
+	if (!(d->started_with = calloc(NRESTART_KEYS, sizeof(char *))))
+		return -1;
+	for (size_t i = 0; i < NRESTART_KEYS; i++)
+		if (!(d->started_with[i] = strdup(restart_value(d->world->config, i))))
+			return -1;
+	return 0;
+}
+
+/* Warns of each restart key of cfg that differs from what the daemon runs with. */
+static void warn_restart_only(const struct hl_daemon *d, const struct hl_config *cfg)
+{
+	for (size_t i = 0; i < NRESTART_KEYS; i++)
+		if (strcmp(restart_value(cfg, i), d->started_with[i]) != 0)
+			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
+						      "takes effect at the next start\"",
+			       restart_keys[i].section, restart_keys[i].key);
+}
+
+int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *config_path,
+		    char *err, size_t errlen)
+{
+	char host[64] = "localhost";
+
+	memset(d, 0, sizeof(*d));
+	d->base = base;
+	d->config_path = config_path;
+	d->started_ms = hl_clock_now_ms();
+	gethostname(host, sizeof(host) - 1);
+	snprintf(d->instance, sizeof(d->instance), "%s:%ld:%lld", host, (long)getpid(),
+		 (long long)d->started_ms);
+	if (hl_world_build(config_path, base, 1, &d->world, err, errlen) < 0)
+		return -1;
+	if (remember_restart_values(d) < 0) {
+		snprintf(err, errlen, "out of memory starting the daemon");
+		return -1;
+	}
+	apply_process_settings(d->world->config);
+	snprintf(d->prefix, sizeof(d->prefix), "%s",
+		 hl_opt_string(&d->world->config->redis, "prefix"));
+	d->http = hl_http_start(base, d->world->config, err, errlen);
+	if (!d->http || hl_health_register(d) < 0 || hl_intake_register(d) < 0 ||
+	    hl_ticket_view_register(d) < 0 || hl_workflow_register(d) < 0 ||
+	    hl_explain_register(d) < 0 || hl_reports_register(d) < 0 ||
+	    hl_calendar_api_register(d) < 0 || hl_admin_register(d) < 0 ||
+	    hl_metrics_register(d) < 0) {
+		if (d->http)
+			snprintf(err, errlen, "out of memory registering endpoints");
+		return -1;
+	}
+	if (use_test_clock(d, err, errlen) < 0)
+		return -1;
+	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
+	hl_plugin_host_set_notifier(send_notice, d);
+	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
+	d->outbox = d->redis ? hl_outbox_start(d) : NULL; /* none when out of memory: puts fail */
+	d->escalation = d->redis ? hl_escalation_start(d, ESCALATION_SWEEP_MS) : NULL;
+	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
+	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
+	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
+	if (!d->redis || !d->dispatcher || !d->escalation || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
+	    event_add(d->sig_int, NULL)) {
+		snprintf(err, errlen, "out of memory starting the daemon");
+		return -1;
+	}
+	hl_plugins_emit(d->world->plugins, HL_EV_STARTED, NULL, NULL, hl_config_file(d->world->config));
+	hl_log(HL_LOG_INFO, "daemon", "started version=%s instance=%s config=%s generation=1",
+	       HL_VERSION, d->instance, config_path);
+	return 0;
+}
+
+int hl_daemon_reload(struct hl_daemon *d)
+{
+	struct hl_world *fresh, *old = d->world;
+
+	if (d->stopping)
+		return -1;
+	if (hl_world_build(d->config_path, d->base, old->generation + 1, &fresh,
+			   d->last_reload_error, sizeof(d->last_reload_error)) < 0) {
+		d->reloads_failed++;
+		hl_log(HL_LOG_ERROR, "daemon",
+		       "reload_failed generation=%llu action=kept_running error=\"%s\"",
+		       (unsigned long long)old->generation, d->last_reload_error);
+		return -1;
+	}
+	d->last_reload_error[0] = '\0';
+	warn_restart_only(d, fresh->config);
+	hl_plugins_carry_counts(fresh->plugins, old->plugins);
+	apply_process_settings(fresh->config);
+	d->world = fresh;
+	hl_dispatcher_reconfigured(d->dispatcher);
+	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
+	hl_world_unref(old);
+	hl_log(HL_LOG_INFO, "daemon", "reloaded generation=%llu plugins=%zu",
+	       (unsigned long long)fresh->generation, fresh->plugins->n);
+	register_event(d, "reloaded", registered, (void *)"reloaded");
+	return 0;
+}
+
+static void exit_loop(void *base)
+{
+	event_base_loopexit(base, NULL);
+}
+
+static void answers_written(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	hl_log(HL_LOG_INFO, "daemon", "stopped");
+	exit_loop(d->base);
+}
+
+/* Redis has answered everything: the last answers go out to clients, then the loop ends. */
+static void redis_closed(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	hl_http_when_drained(d->http, answers_written, d);
+}
+
+static void unregistered(struct redisReply *reply, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	registered(reply, (void *)"stopped");
+	hl_redis_stop(d->redis, redis_closed, d);
+}
+
+static void deadline_passed(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	hl_log(HL_LOG_ERROR, "daemon", "stop_timeout action=exit_now");
+	d->exit_code = 1;
+	event_base_loopbreak(d->base);
+}
+
+/* The dispatcher has committed what it was routing: Redis may close. */
+static void dispatcher_drained(void *arg)
+{
+	struct hl_daemon *d = arg;
+
+	/* Commands already sent are answered before the connections close. */
+	if (register_event(d, "stopped", unregistered, d) < 0)
+		hl_redis_stop(d->redis, redis_closed, d);
+}
+
+void hl_daemon_stop(struct hl_daemon *d)
+{
+	int64_t ms = d->world->config->shutdown_timeout_ms;
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	hl_http_stop_accepting(d->http);
+	hl_outbox_stop(d->outbox);
+	hl_escalation_stop(d->escalation);
+	hl_explain_cancel_all(d);
+	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
+	d->deadline = evtimer_new(d->base, deadline_passed, d);
+	if (d->deadline)
+		evtimer_add(d->deadline, &tv);
+	/* half the stop's time for routing under way, the rest for Redis and the answers */
+	hl_dispatcher_stop(d->dispatcher, ms / 2, dispatcher_drained, d);
+}
+
+void hl_daemon_free(struct hl_daemon *d)
+{
+	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
+
+	hl_plugin_host_set_notifier(NULL, NULL);
+	if (d->http)
+		hl_http_close(d->http); /* from here no handler runs: what it uses is going */
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		if (events[i])
+			event_free(events[i]);
+	}
+	/* Redis first: commands still pending answer their requests (503) before the HTTP
+	 * server frees the connections those requests belong to; those answers get a short,
+	 * bounded chance to be written out. */
+	hl_redis_free(d->redis);
+	d->redis = NULL;
+	hl_explain_cancel_all(d);
+	hl_dispatcher_free(d->dispatcher);
+	hl_outbox_free(d->outbox);
+	d->outbox = NULL;
+	hl_escalation_free(d->escalation);
+	if (hl_http_unsent(d->http) > 0) {
+		struct timeval flush = {0, 200 * 1000};
+
+		hl_http_when_drained(d->http, exit_loop, d->base);
+		event_base_loopexit(d->base, &flush);
+		event_base_dispatch(d->base);
+	}
+	hl_http_free(d->http);
+	hl_world_unref(d->world);
+	d->world = NULL;
+	for (size_t i = 0; d->started_with && i < NRESTART_KEYS; i++)
+		free(d->started_with[i]);
+	free(d->started_with);
+	d->started_with = NULL;
+}

@@ -1,0 +1,201 @@
+/*
+ * GET /metrics: Prometheus text format (hotline_ prefix, _total counters, seconds): tickets
+ * received by channel, transitions by state, open tickets by department and state,
+ * overdue by department, escalations by stage, the ingest request latency and routing
+ * time histograms, plugin calls, errors and timeouts, webhook deliveries (dead letters
+ * included), Redis reconnects, and whether the
+ * calendar fell back to weekends only. No token: bind the API where only the scraper
+ * and the staff reach it.
+ */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tickets/api.h"
+#include "time/calendar.h"
+#include "base/clock.h"
+#include "daemon/daemon.h"
+#include "http/http.h"
+#include "daemon/metrics.h"
+#include "host/outbox.h"
+#include "host/plugin_host.h"
+#include "store/redis.h"
+#include "host/world.h"
+
+static const double bounds[HL_METRIC_BUCKETS - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+						     0.05,   0.1,   0.25,   0.5,   1,    2.5};
+
+void hl_metrics_count(struct hl_counted *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (table[i].name[0] == '\0')
+			snprintf(table[i].name, sizeof(table[i].name), "%s", name);
+		if (strcmp(table[i].name, name) == 0) {
+			table[i].n++;
+			return;
+		}
+	}
+}
+
+void hl_metrics_observe(struct hl_histogram *h, double seconds)
+{
+	size_t b = 0;
+
+	while (b < HL_METRIC_BUCKETS - 1 && seconds > bounds[b])
+		b++;
+	h->counts[b]++;
+	h->count++;
+	h->sum += seconds;
+}
+
+static void help(struct evbuffer *b, const char *name, const char *type, const char *text)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+static void counted(struct evbuffer *b, const char *name, const char *label,
+		    const struct hl_counted *table, size_t n, const char *text)
+{
+	help(b, name, "counter", text);
+	for (size_t i = 0; i < n && table[i].name[0]; i++)
+		evbuffer_add_printf(b, "%s{%s=\"%s\"} %llu\n", name, label, table[i].name,
+				    (unsigned long long)table[i].n);
+}
+
+static void histogram(struct evbuffer *b, const char *name, const struct hl_histogram *h,
+		      const char *text)
+{
+	uint64_t cumulative = 0;
+
+	help(b, name, "histogram", text);
+	for (size_t i = 0; i < HL_METRIC_BUCKETS; i++) {
+		cumulative += h->counts[i];
+		if (i < HL_METRIC_BUCKETS - 1)
+			evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, bounds[i],
+					    (unsigned long long)cumulative);
+		else
+			evbuffer_add_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+					    (unsigned long long)cumulative);
+	}
+	evbuffer_add_printf(b, "%s_sum %.6f\n%s_count %llu\n", name, h->sum, name,
+			    (unsigned long long)h->count);
+}
+
+/* The in-process part. */
+static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
+{
+	const struct hl_metrics *m = &d->metrics;
+	const struct hl_plugin_set *set = d->world->plugins;
+	struct hl_outbox_stats ob;
+	int years[1];
+
+	counted(b, "hotline_tickets_received_total", "channel", m->received, 4,
+		"Tickets taken in, by channel.");
+	counted(b, "hotline_transitions_total", "state", m->transitions, HL_METRIC_NAMES,
+		"Tickets moved into a state by this daemon.");
+	counted(b, "hotline_escalations_total", "stage", m->stages, HL_METRIC_NAMES,
+		"Deadline stages fired (warning, overdue, reminder, escalationN).");
+	histogram(b, "hotline_ingest_request_duration_seconds", &m->ingest,
+		  "Time from a POST /v1/tickets to its answer.");
+	histogram(b, "hotline_routing_duration_seconds", &m->routing,
+		  "Time to route and commit one ticket.");
+	help(b, "hotline_plugin_calls_total", "counter", "Plugin hook calls.");
+	for (size_t i = 0; i < set->n; i++)
+		evbuffer_add_printf(b, "hotline_plugin_calls_total{plugin=\"%s\"} %llu\n",
+				    set->plugins[i]->name, (unsigned long long)set->plugins[i]->calls);
+	help(b, "hotline_plugin_errors_total", "counter", "Plugin hook calls that failed.");
+	for (size_t i = 0; i < set->n; i++)
+		evbuffer_add_printf(b, "hotline_plugin_errors_total{plugin=\"%s\"} %llu\n",
+				    set->plugins[i]->name,
+				    (unsigned long long)set->plugins[i]->errors);
+	help(b, "hotline_plugin_timeouts_total", "counter",
+	     "Plugin calls not answered within the routing budget.");
+	for (size_t i = 0; i < set->n; i++)
+		evbuffer_add_printf(b, "hotline_plugin_timeouts_total{plugin=\"%s\"} %llu\n",
+				    set->plugins[i]->name,
+				    (unsigned long long)set->plugins[i]->timeouts);
+	hl_outbox_stats(d->outbox, &ob);
+	help(b, "hotline_outbox_jobs_total", "counter",
+	     "Plugin deliveries (webhook) by how they ended: put, done, dead (dead-lettered), "
+	     "lost.");
+	evbuffer_add_printf(b, "hotline_outbox_jobs_total{outcome=\"put\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"done\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"dead\"} %llu\n"
+			       "hotline_outbox_jobs_total{outcome=\"lost\"} %llu\n",
+			    (unsigned long long)ob.put, (unsigned long long)ob.done,
+			    (unsigned long long)ob.dead, (unsigned long long)ob.lost);
+	help(b, "hotline_redis_reconnects_total", "counter", "Redis connections re-established.");
+	evbuffer_add_printf(b, "hotline_redis_reconnects_total{link=\"commands\"} %llu\n"
+			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n",
+			    (unsigned long long)hl_redis_reconnects(d->redis, HL_REDIS_COMMANDS),
+			    (unsigned long long)hl_redis_reconnects(d->redis, HL_REDIS_BLOCKING));
+	help(b, "hotline_calendar_fallback", "gauge",
+	     "1 when a deadline year has no calendar file and counts weekends only.");
+	evbuffer_add_printf(b, "hotline_calendar_fallback %d\n",
+			    hl_calendar_fallback_years(d->world->calendar, years, 1) > 0);
+}
+
+struct metrics_call {
+	struct hl_call call;
+};
+
+/* metrics_redis.lua answers: [state, count, ...] then '' then [unit|state, count, ...]
+ * then '' then [unit, overdue, ...]. */
+static void got_redis(struct redisReply *reply, void *arg)
+{
+	struct metrics_call *mc = arg;
+	struct evhttp_request *req = mc->call.req;
+	struct evbuffer *b = evbuffer_new();
+	size_t i = 0;
+
+	own_metrics(b, mc->call.d);
+	if (reply && reply->type == REDIS_REPLY_ARRAY) {
+		help(b, "hotline_open_tickets", "gauge", "Open tickets by unit and state.");
+		for (; i + 1 < reply->elements && reply->element[i]->str[0]; i += 2) {
+			const char *key = reply->element[i]->str, *bar = strchr(key, '|');
+
+			if (bar)
+				evbuffer_add_printf(b, "hotline_open_tickets{department=\"%.*s\","
+						       "state=\"%s\"} %s\n",
+						    (int)(bar - key), key, bar + 1,
+						    reply->element[i + 1]->str);
+		}
+		i++;
+		help(b, "hotline_overdue_tickets", "gauge", "Tickets past a deadline, by unit.");
+		for (; i + 1 < reply->elements; i += 2)
+			evbuffer_add_printf(b, "hotline_overdue_tickets{department=\"%s\"} %s\n",
+					    reply->element[i]->str, reply->element[i + 1]->str);
+	}
+	hl_http_set_header(req, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	evhttp_send_reply(req, 200, NULL, b);
+	evbuffer_free(b);
+	hl_call_end(&mc->call);
+	free(mc);
+}
+
+static void get_metrics(struct evhttp_request *req, const char *param, void *arg)
+{
+	struct hl_daemon *d = arg;
+	struct metrics_call *mc = calloc(1, sizeof(*mc));
+
+	(void)param;
+	if (!mc) {
+		hl_http_reply_error(req, 500, NULL, "out of memory");
+		return;
+	}
+	/* the scraper carries no token: the call is made as the daemon itself */
+	mc->call.req = req;
+	mc->call.d = d;
+	mc->call.world = hl_world_ref(d->world);
+	if (hl_eval_as(d, hl_clock_now_ms(), "metrics", "system", HL_SCRIPT_METRICS, got_redis, mc, 0, NULL,
+		       NULL) < 0)
+		got_redis(NULL, mc); /* Redis down: the daemon's own figures still count */
+}
+
+int hl_metrics_register(struct hl_daemon *d)
+{
+	return hl_http_route(d->http, "/metrics", EVHTTP_REQ_GET, get_metrics, d);
+}

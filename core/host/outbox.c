@@ -1,0 +1,750 @@
+/* Plugins' durable outbox: storing, leasing, reading, handing over, ending; see outbox.h. */
+#include "host/outbox.h"
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tickets/api.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "store/keys.h"
+#include "base/log.h"
+#include "host/plugin_host.h"
+#include "store/redis.h"
+#include "host/world.h"
+
+#define POLL_MS 100           /* how often held streams are read and the world looked at */
+#define READ_COUNT 32         /* entries per XREADGROUP or XAUTOCLAIM */
+#define READ_COUNT_TEXT "32"
+#define HELD_MAX 1024         /* jobs with a plugin per stream; reading pauses above */
+#define WAITING_MAX 10000     /* puts and ends kept while Redis is unreachable */
+#define PAYLOAD_MAX (1 << 20) /* bytes of one job */
+#define LEASE_MIN_MS 1000     /* the lease lives max(routing.reclaim_idle, this) */
+
+/* A job handed to a plugin instance and not ended yet. */
+struct job {
+	struct stream *s;
+	struct hl_world *world; /* the generation of `self`, held until the job is ended */
+	struct hl_self *self;
+	char id[48];
+	struct job *prev, *next;
+};
+
+/* One plugin instance name's stream, as this daemon sees it. Lives until the outbox is
+ * freed (there are as many as plugin names with a deliver hook). */
+struct stream {
+	struct hl_outbox *ob;
+	char name[64];
+	char key[160];
+	char lease_key[160];
+	int busy;        /* a command of the read cycle (group, lease, claim, read) in flight */
+	int group_ready;
+	int holding;     /* this daemon holds the lease */
+	int sweeping;    /* taking over pending jobs, from `cursor` on */
+	int handover;    /* new jobs wait for a replaced instance to end its own */
+	char cursor[48];
+	int64_t lease_due_ns; /* when to extend the lease (monotonic clock) */
+	struct job *jobs;
+	size_t njobs;
+	struct stream *next;
+};
+
+/* A put or an end waiting for Redis to be reachable, in the order they were asked. */
+enum waiting_kind { W_PUT, W_DONE, W_DEAD };
+struct waiting {
+	enum waiting_kind kind;
+	struct stream *s;
+	char *data;  /* the payload (put) or the job id (done, dead) */
+	size_t len;
+	char *ticket, *reason; /* dead */
+	struct waiting *next;
+};
+
+struct hl_outbox {
+	struct hl_daemon *d;
+	struct event *tick;
+	struct event *release; /* drops the world references of ended jobs, from the loop */
+	struct stream *streams;
+	struct job *ended;     /* waiting for `release` */
+	struct waiting *waiting, **waiting_tail;
+	size_t nwaiting;
+	int stopped;
+	struct hl_outbox_stats stats;
+};
+
+static void step(struct stream *s);
+
+static struct stream *find_stream(struct hl_outbox *ob, const char *name)
+{
+	for (struct stream *s = ob->streams; s; s = s->next) {
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct stream *stream_of(struct hl_outbox *ob, const char *name)
+{
+	struct stream *s = find_stream(ob, name);
+	char tail[96];
+
+	if (s || strlen(name) >= sizeof(s->name) || !(s = calloc(1, sizeof(*s))))
+		return s;
+	s->ob = ob;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX "%s", name);
+	hl_key(s->key, sizeof(s->key), ob->d->prefix, tail);
+	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX_LEASE "%s", name);
+	hl_key(s->lease_key, sizeof(s->lease_key), ob->d->prefix, tail);
+	s->next = ob->streams;
+	ob->streams = s;
+	return s;
+}
+
+/* The instance of the world in service that receives this stream's jobs, or NULL. */
+static struct hl_self *receiver(const struct stream *s)
+{
+	const struct hl_plugin_set *set = s->ob->d->world->plugins;
+
+	for (size_t i = 0; i < set->n; i++) {
+		if (strcmp(set->plugins[i]->name, s->name) == 0 && hl_plugin_deliver_hook(set->plugins[i]))
+			return set->plugins[i];
+	}
+	return NULL;
+}
+
+/* Whether an instance other than `self` still has jobs of this stream (after a reload). */
+static int others_busy(const struct stream *s, const struct hl_self *self)
+{
+	for (const struct job *j = s->jobs; j; j = j->next) {
+		if (j->self != self)
+			return 1;
+	}
+	return 0;
+}
+
+static struct job *find_job(const struct stream *s, const char *id)
+{
+	for (struct job *j = s->jobs; j; j = j->next) {
+		if (strcmp(j->id, id) == 0)
+			return j;
+	}
+	return NULL;
+}
+
+static int64_t lease_ms(const struct hl_outbox *ob)
+{
+	int64_t ms = ob->d->world->config->reclaim_idle_ms;
+
+	return ms > LEASE_MIN_MS ? ms : LEASE_MIN_MS;
+}
+
+/* --- ending jobs ----------------------------------------------------------------- */
+
+/* Drops the references of ended jobs. Runs from the loop, never from inside a plugin's
+ * call: the last reference to an old world retires its plugins (fini, dlclose), which
+ * must not happen under the plugin's own feet. */
+static void release_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_outbox *ob = arg;
+
+	(void)fd;
+	(void)what;
+	while (ob->ended) {
+		struct job *j = ob->ended;
+
+		ob->ended = j->next;
+		hl_world_unref(j->world);
+		free(j);
+	}
+	for (struct stream *s = ob->streams; s; s = s->next)
+		step(s); /* room to read again, or the old instance has finished */
+}
+
+/* Takes a job off its stream; its world reference is dropped from the loop. */
+static void end_job(struct job *j)
+{
+	struct stream *s = j->s;
+	struct timeval now = {0, 0};
+
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		s->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	s->njobs--;
+	s->ob->stats.held--;
+	j->next = s->ob->ended;
+	s->ob->ended = j;
+	evtimer_add(s->ob->release, &now);
+}
+
+static void wait_for_redis(struct hl_outbox *ob, struct waiting *w)
+{
+	w->next = NULL;
+	*ob->waiting_tail = w;
+	ob->waiting_tail = &w->next;
+	ob->nwaiting++;
+}
+
+static void waiting_free(struct waiting *w)
+{
+	free(w->data);
+	free(w->ticket);
+	free(w->reason);
+	free(w);
+}
+
+static struct waiting *waiting_new(enum waiting_kind kind, struct stream *s, const void *data,
+				   size_t len, const char *ticket, const char *reason)
+{
+	struct waiting *w = calloc(1, sizeof(*w));
+
+	if (!w || !(w->data = malloc(len + 1)) ||
+	    (ticket && !(w->ticket = strdup(ticket))) || (reason && !(w->reason = strdup(reason)))) {
+		if (w)
+			waiting_free(w);
+		return NULL;
+	}
+	memcpy(w->data, data, len);
+	w->data[len] = '\0';
+	w->len = len;
+	w->kind = kind;
+	w->s = s;
+	return w;
+}
+
+/* A put or an end (done or dead) on its way to Redis. */
+struct end_call {
+	struct stream *s;
+	struct waiting *w;
+};
+
+/* Completion of a put. A connection lost before Redis answered sends it again later:
+ * the job may then be stored twice, which at-least-once delivery allows; it is never
+ * dropped. */
+static void stored(struct redisReply *reply, void *arg)
+{
+	struct end_call *pc = arg;
+	struct stream *s = pc->s;
+
+	if (!reply && !s->ob->stopped) {
+		wait_for_redis(s->ob, pc->w);
+		free(pc);
+		return;
+	}
+	if (reply && reply->type != REDIS_REPLY_ERROR) {
+		s->ob->stats.put++;
+		waiting_free(pc->w);
+		free(pc);
+		step(s); /* read it now if this daemon delivers the stream */
+		return;
+	}
+	s->ob->stats.lost++;
+	hl_log(HL_LOG_ERROR, "outbox", "put_failed plugin=%s error=\"%s\"", s->name,
+	       reply ? reply->str : "connection lost at stop; the job may be lost");
+	waiting_free(pc->w);
+	free(pc);
+}
+
+/* Completion of an end (done or dead): a lost connection sends it again later (both are
+ * idempotent: an end of a job already gone does nothing). */
+static void ended(struct redisReply *reply, void *arg)
+{
+	struct end_call *ec = arg;
+	struct stream *s = ec->s;
+
+	if (!reply && !s->ob->stopped) {
+		wait_for_redis(s->ob, ec->w);
+		free(ec);
+		return;
+	}
+	if (!reply || reply->type == REDIS_REPLY_ERROR)
+		hl_log(HL_LOG_WARN, "outbox", "end_failed plugin=%s job=%s error=\"%s\" "
+					      "action=left_pending",
+		       s->name, ec->w->data, reply ? reply->str : "connection lost");
+	waiting_free(ec->w);
+	free(ec);
+}
+
+/* Sends one put or end. Returns 0 when sent (w is then owned by the reply), -1 when Redis
+ * is not reachable (w stays the caller's). */
+static int send_waiting(struct hl_outbox *ob, struct waiting *w)
+{
+	struct hl_daemon *d = ob->d;
+	struct stream *s = w->s;
+	struct end_call *ec;
+	int rc;
+
+	if (!(ec = malloc(sizeof(*ec))))
+		return -1;
+	*ec = (struct end_call){s, w};
+	if (w->kind == W_PUT) {
+		char at[24];
+		const char *argv[] = {"XADD", s->key, "*", "payload", w->data, "at", at, "from",
+				      d->instance};
+		size_t lens[] = {4, strlen(s->key), 1, 7, w->len, 2, 0, 4, strlen(d->instance)};
+
+		snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
+		lens[6] = strlen(at);
+		rc = hl_redis_command(d->redis, HL_REDIS_COMMANDS, stored, ec, 9, argv, lens);
+		if (rc < 0)
+			free(ec);
+		return rc;
+	}
+	if (w->kind == W_DONE) {
+		const char *argv[] = {s->key, HL_GROUP_DELIVER, w->data};
+
+		rc = hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_DONE, ended, ec, 1, 3, argv, NULL);
+	} else {
+		const char *argv[] = {s->name, HL_GROUP_DELIVER, w->data, w->ticket ? w->ticket : "",
+				      w->reason ? w->reason : ""};
+
+		rc = hl_eval_as(d, hl_clock_now_ms(), s->name, "system", HL_SCRIPT_OUTBOX_DEAD,
+				ended, ec, 5, argv, NULL);
+	}
+	if (rc < 0)
+		free(ec);
+	return rc;
+}
+
+/* Sends what waited for Redis, in order, as far as it goes. */
+static void flush_waiting(struct hl_outbox *ob)
+{
+	while (ob->waiting) {
+		struct waiting *w = ob->waiting;
+
+		ob->waiting = w->next;
+		if (!ob->waiting)
+			ob->waiting_tail = &ob->waiting;
+		ob->nwaiting--;
+		if (send_waiting(ob, w) < 0) {
+			w->next = ob->waiting; /* back in front */
+			if (!ob->waiting)
+				ob->waiting_tail = &w->next;
+			ob->waiting = w;
+			ob->nwaiting++;
+			return;
+		}
+	}
+}
+
+/* Sends at once when nothing waits before it, else queues behind (order matters for
+ * puts: a ticket's jobs must be stored in the order they were asked). */
+static int submit(struct hl_outbox *ob, struct waiting *w)
+{
+	if (!ob->waiting && send_waiting(ob, w) == 0)
+		return 0;
+	if (ob->nwaiting >= WAITING_MAX) {
+		waiting_free(w);
+		return -1;
+	}
+	wait_for_redis(ob, w);
+	return 0;
+}
+
+int hl_outbox_put(struct hl_outbox *ob, struct hl_self *self, const void *payload, size_t len)
+{
+	struct stream *s;
+	struct waiting *w;
+
+	if (len > PAYLOAD_MAX) {
+		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"payload of %zu bytes, "
+						    "more than %d\"",
+		       len, PAYLOAD_MAX);
+		return -1;
+	}
+	if (!(s = stream_of(ob, self->name)) ||
+	    !(w = waiting_new(W_PUT, s, payload, len, NULL, NULL))) {
+		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"out of memory\"");
+		return -1;
+	}
+	if (submit(ob, w) < 0) {
+		ob->stats.lost++;
+		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"Redis unreachable and "
+						    "%d jobs waiting already\"",
+		       WAITING_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static void end(struct hl_outbox *ob, struct hl_self *self, enum waiting_kind kind,
+		const char *job_id, const char *ticket_id, const char *reason)
+{
+	struct stream *s = stream_of(ob, self->name);
+	struct job *j = s ? find_job(s, job_id) : NULL;
+	struct waiting *w;
+
+	if (j)
+		end_job(j);
+	else
+		hl_log(HL_LOG_WARN, self->log_sub, "outbox_unknown_job job=%s", job_id);
+	if (kind == W_DONE)
+		ob->stats.done++;
+	else
+		ob->stats.dead++;
+	if (!s || !(w = waiting_new(kind, s, job_id, strlen(job_id), ticket_id, reason)) ||
+	    submit(ob, w) < 0)
+		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_end_dropped job=%s reason=\"out of "
+						    "memory or too much waiting for Redis\" "
+						    "action=left_pending",
+		       job_id);
+}
+
+void hl_outbox_done(struct hl_outbox *ob, struct hl_self *self, const char *job_id)
+{
+	end(ob, self, W_DONE, job_id, NULL, NULL);
+}
+
+void hl_outbox_dead(struct hl_outbox *ob, struct hl_self *self, const char *job_id,
+		    const char *ticket_id, const char *reason)
+{
+	end(ob, self, W_DEAD, job_id, ticket_id, reason ? reason : "");
+}
+
+/* --- reading and handing over ------------------------------------------------------- */
+
+/* Hands one entry ([id, [field, value, ...]]) to `self`. Returns 0 when handed or not
+ * to be handed (already with a plugin, or deleted), -1 when it must wait. */
+static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
+{
+	struct hl_outbox *ob = s->ob;
+	const redisReply *kv, *payload = NULL;
+	hl_deliver_hook deliver = self ? hl_plugin_deliver_hook(self) : NULL;
+	struct job *j;
+	int64_t start;
+
+	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+	    entry->element[0]->type != REDIS_REPLY_STRING ||
+	    entry->element[1]->type != REDIS_REPLY_ARRAY)
+		return 0; /* deleted while pending */
+	if (find_job(s, entry->element[0]->str))
+		return 0;
+	if (!deliver || others_busy(s, self) || s->njobs >= HELD_MAX)
+		return -1;
+	kv = entry->element[1];
+	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+		if (kv->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(kv->element[i]->str, "payload") == 0)
+			payload = kv->element[i + 1];
+	}
+	if (!payload || payload->type != REDIS_REPLY_STRING) {
+		hl_log(HL_LOG_ERROR, "outbox", "job_unreadable plugin=%s job=%s action=left_pending",
+		       s->name, entry->element[0]->str);
+		return 0;
+	}
+	if (!(j = calloc(1, sizeof(*j))))
+		return -1;
+	j->s = s;
+	j->self = self;
+	j->world = hl_world_ref(ob->d->world);
+	snprintf(j->id, sizeof(j->id), "%s", entry->element[0]->str);
+	j->next = s->jobs;
+	if (j->next)
+		j->next->prev = j;
+	s->jobs = j;
+	s->njobs++;
+	ob->stats.held++;
+	ob->stats.handed++;
+	/* the plugin may end the job before this returns: j is not touched after */
+	start = hl_clock_mono_ns();
+	deliver(self->state, entry->element[0]->str, payload->str, payload->len);
+	hl_plugin_account(self, start, HL_OK);
+	return 0;
+}
+
+/* Hands entries in order; one that must wait stops the rest (they would overtake it)
+ * and has the stream's pending jobs taken over again from the start, at the next tick.
+ * Returns the number handed, or -1 when one must wait. */
+static long hand_all(struct stream *s, const redisReply *entries)
+{
+	struct hl_self *self = receiver(s);
+	size_t before = s->ob->stats.handed;
+
+	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
+	     i++) {
+		if (hand(s, self, entries->element[i]) < 0) {
+			s->sweeping = 1;
+			snprintf(s->cursor, sizeof(s->cursor), "0-0");
+			return -1;
+		}
+	}
+	return (long)(s->ob->stats.handed - before);
+}
+
+static void group_created(struct redisReply *reply, void *arg)
+{
+	struct stream *s = arg;
+
+	s->busy = 0;
+	if (reply && (reply->type != REDIS_REPLY_ERROR || strncmp(reply->str, "BUSYGROUP", 9) == 0)) {
+		s->group_ready = 1;
+		step(s);
+	} else if (reply) {
+		hl_log(HL_LOG_WARN, "outbox", "group_failed plugin=%s error=\"%s\"", s->name,
+		       reply->str);
+	}
+}
+
+static void lease_answered(struct redisReply *reply, void *arg)
+{
+	struct stream *s = arg;
+	int was = s->holding;
+
+	s->busy = 0;
+	if (!reply || reply->type != REDIS_REPLY_INTEGER) {
+		if (reply)
+			hl_log(HL_LOG_WARN, "outbox", "lease_failed plugin=%s error=\"%s\"", s->name,
+			       reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected answer");
+		s->holding = 0; /* unknown: read nothing until it is confirmed */
+		return;
+	}
+	s->holding = reply->integer > 0;
+	s->lease_due_ns = hl_clock_mono_ns() + lease_ms(s->ob) / 3 * 1000000;
+	if (reply->integer == 2) {
+		hl_log(HL_LOG_INFO, "outbox", "lease_taken plugin=%s action=take_over_pending",
+		       s->name);
+		s->sweeping = 1;
+		snprintf(s->cursor, sizeof(s->cursor), "0-0");
+	} else if (was && !s->holding) {
+		hl_log(HL_LOG_WARN, "outbox", "lease_lost plugin=%s jobs_held=%zu "
+					      "reason=\"another daemon delivers now\"",
+		       s->name, s->njobs);
+	}
+	if (s->holding)
+		step(s);
+}
+
+static int not_group(struct stream *s, const struct redisReply *reply)
+{
+	if (reply->type != REDIS_REPLY_ERROR)
+		return 0;
+	if (strncmp(reply->str, "NOGROUP", 7) == 0)
+		s->group_ready = 0; /* the stream was deleted: create it and the group again */
+	else
+		hl_log(HL_LOG_WARN, "outbox", "read_failed plugin=%s error=\"%s\"", s->name,
+		       reply->str);
+	return 1;
+}
+
+/* XAUTOCLAIM answered: [next cursor, [entries], [ids deleted meanwhile]]. */
+static void claimed(struct redisReply *reply, void *arg)
+{
+	struct stream *s = arg;
+	long handed;
+
+	s->busy = 0;
+	if (!reply || not_group(s, reply) || reply->type != REDIS_REPLY_ARRAY ||
+	    reply->elements < 2 || reply->element[0]->type != REDIS_REPLY_STRING)
+		return;
+	snprintf(s->cursor, sizeof(s->cursor), "%s", reply->element[0]->str);
+	s->sweeping = strcmp(s->cursor, "0-0") != 0;
+	handed = hand_all(s, reply->element[1]);
+	if (handed > 0)
+		hl_log(HL_LOG_INFO, "outbox", "taken_over plugin=%s jobs=%ld", s->name, handed);
+	if (handed >= 0)
+		step(s);
+}
+
+/* XREADGROUP answered: [[stream, [entries]]], or nil when there was nothing new. */
+static void read_arrived(struct redisReply *reply, void *arg)
+{
+	struct stream *s = arg;
+	const redisReply *entries = NULL;
+
+	s->busy = 0;
+	if (!reply || not_group(s, reply))
+		return;
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
+		entries = reply->element[0]->element[1];
+	if (hand_all(s, entries) >= 0 && entries && entries->type == REDIS_REPLY_ARRAY &&
+	    entries->elements >= READ_COUNT)
+		step(s); /* more to take: do not wait for the tick */
+}
+
+static void lease_released(struct redisReply *reply, void *arg)
+{
+	(void)reply;
+	(void)arg;
+}
+
+static void release_lease(struct stream *s)
+{
+	struct hl_daemon *d = s->ob->d;
+	char ttl[24];
+	const char *argv[] = {s->lease_key, d->instance, ttl, "release"};
+
+	snprintf(ttl, sizeof(ttl), "%lld", (long long)lease_ms(s->ob));
+	s->holding = 0;
+	s->sweeping = 0;
+	hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_LEASE, lease_released, NULL, 1, 4, argv, NULL);
+}
+
+/* The read cycle of one stream: one command at a time, issued when the previous one was
+ * answered or at the next tick. */
+static void step(struct stream *s)
+{
+	struct hl_outbox *ob = s->ob;
+	struct hl_daemon *d = ob->d;
+	struct hl_self *self;
+	int sent;
+
+	if (ob->stopped || s->busy)
+		return;
+	if (!(self = receiver(s))) {
+		if (s->holding)
+			release_lease(s);
+		return;
+	}
+	if (s->handover && !others_busy(s, self)) {
+		s->handover = 0;
+		hl_log(HL_LOG_INFO, "outbox", "handover_done plugin=%s", s->name);
+	}
+	if (!s->group_ready) {
+		const char *argv[] = {"XGROUP", "CREATE", s->key, HL_GROUP_DELIVER, "0", "MKSTREAM"};
+
+		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, group_created, s, 6, argv,
+					NULL);
+	} else if (!s->holding || hl_clock_mono_ns() >= s->lease_due_ns) {
+		char ttl[24];
+		const char *argv[] = {s->lease_key, d->instance, ttl, "hold"};
+
+		snprintf(ttl, sizeof(ttl), "%lld", (long long)lease_ms(ob));
+		sent = hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_LEASE, lease_answered, s, 1, 4, argv,
+				     NULL);
+	} else if (s->njobs >= HELD_MAX) {
+		return; /* release_fired() steps again */
+	} else if (others_busy(s, self)) {
+		if (!s->handover)
+			hl_log(HL_LOG_INFO, "outbox", "handover_waits plugin=%s jobs_held=%zu "
+						      "reason=\"the replaced instance ends its jobs "
+						      "first\"",
+			       s->name, s->njobs);
+		s->handover = 1;
+		return;
+	} else if (s->sweeping) {
+		const char *argv[] = {"XAUTOCLAIM", s->key, HL_GROUP_DELIVER, d->instance, "0",
+				      s->cursor,    "COUNT", READ_COUNT_TEXT};
+
+		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, claimed, s, 8, argv, NULL);
+	} else {
+		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_DELIVER, d->instance, "COUNT",
+				      READ_COUNT_TEXT, "STREAMS", s->key, ">"};
+
+		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, read_arrived, s, 9, argv, NULL);
+	}
+	s->busy = sent == 0;
+}
+
+static void tick_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_outbox *ob = arg;
+	const struct hl_plugin_set *set = ob->d->world->plugins;
+
+	(void)fd;
+	(void)what;
+	flush_waiting(ob);
+	for (size_t i = 0; i < set->n; i++) {
+		if (hl_plugin_deliver_hook(set->plugins[i]))
+			stream_of(ob, set->plugins[i]->name);
+	}
+	for (struct stream *s = ob->streams; s; s = s->next)
+		step(s);
+}
+
+struct hl_outbox *hl_outbox_start(struct hl_daemon *d)
+{
+	struct hl_outbox *ob = calloc(1, sizeof(*ob));
+	struct timeval every = {0, POLL_MS * 1000};
+
+	if (!ob)
+		return NULL;
+	ob->d = d;
+	ob->waiting_tail = &ob->waiting;
+	ob->tick = event_new(d->base, -1, EV_PERSIST, tick_fired, ob);
+	ob->release = evtimer_new(d->base, release_fired, ob);
+	if (!ob->tick || !ob->release || event_add(ob->tick, &every) < 0) {
+		hl_outbox_free(ob);
+		return NULL;
+	}
+	hl_plugin_host_set_outbox(ob);
+	return ob;
+}
+
+void hl_outbox_stop(struct hl_outbox *ob)
+{
+	if (!ob || ob->stopped)
+		return;
+	flush_waiting(ob);
+	ob->stopped = 1;
+	event_del(ob->tick);
+	for (struct stream *s = ob->streams; s; s = s->next) {
+		if (s->holding)
+			release_lease(s);
+	}
+}
+
+void hl_outbox_free(struct hl_outbox *ob)
+{
+	if (!ob)
+		return;
+	hl_plugin_host_set_outbox(NULL);
+	ob->stopped = 1;
+	if (ob->nwaiting > 0)
+		hl_log(HL_LOG_WARN, "outbox", "exit_with_waiting count=%zu reason=\"Redis "
+					      "unreachable\" (puts among them are lost; ends are "
+					      "delivered again after the next start)",
+		       ob->nwaiting);
+	while (ob->waiting) {
+		struct waiting *w = ob->waiting;
+
+		ob->waiting = w->next;
+		ob->stats.lost += w->kind == W_PUT;
+		waiting_free(w);
+	}
+	/* Jobs still with plugins stay pending in Redis; dropping their references may
+	 * retire old worlds, whose plugins find the host's outbox gone. */
+	while (ob->streams) {
+		struct stream *s = ob->streams;
+
+		ob->streams = s->next;
+		while (s->jobs) {
+			struct job *j = s->jobs;
+
+			s->jobs = j->next;
+			hl_world_unref(j->world);
+			free(j);
+		}
+		free(s);
+	}
+	while (ob->ended) {
+		struct job *j = ob->ended;
+
+		ob->ended = j->next;
+		hl_world_unref(j->world);
+		free(j);
+	}
+	if (ob->tick)
+		event_free(ob->tick);
+	if (ob->release)
+		event_free(ob->release);
+	free(ob);
+}
+
+void hl_outbox_stats(const struct hl_outbox *ob, struct hl_outbox_stats *stats_r)
+{
+	memset(stats_r, 0, sizeof(*stats_r));
+	if (!ob)
+		return;
+	*stats_r = ob->stats;
+	stats_r->waiting = ob->nwaiting;
+	for (const struct stream *s = ob->streams; s; s = s->next)
+		stats_r->leases += s->holding;
+}

@@ -1,0 +1,375 @@
+/* The evhttp server: listener, routing table, JSON answers; see http.h. */
+#include "http/http.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <json-c/json.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "http/http_answers.h"
+#include "http/http_body_limit.h"
+#include "base/log.h"
+
+struct route {
+	char *path;    /* segments; "*" matches any one */
+	int methods;
+	hl_http_handler handler;
+	void *arg;
+};
+
+struct hl_http {
+	struct evhttp *http;
+	int closing;              /* the daemon is being freed: answer 503, run no handler */
+	struct hl_http_answers *answers; /* given but not yet written out */
+	struct hl_body_limit limit; /* read by every connection's body check */
+	struct evhttp_bound_socket *bound;
+	struct event *accept_resume; /* accepting again after accept() failed */
+	int64_t accept_warned_ns;    /* when the last such failure was logged */
+	uint16_t port;
+	size_t nroutes;
+	struct route *routes[32];
+};
+
+/* The server of the one evhttp in this process, whose answers are counted. */
+static struct hl_http *server;
+
+void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
+{
+	struct evbuffer *buf = evbuffer_new();
+	size_t len;
+	const char *text = json_object_to_json_string_length(
+		body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json; charset=utf-8");
+	if (server)
+		hl_http_answers_add(server->answers, req);
+	if (buf) {
+		evbuffer_add(buf, text, len);
+		evbuffer_add(buf, "\n", 1);
+	}
+	evhttp_send_reply(req, code, NULL, buf);
+	if (buf)
+		evbuffer_free(buf);
+	json_object_put(body);
+}
+
+void hl_http_reply_error(struct evhttp_request *req, int code, const char *field,
+			 const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	struct json_object *body = json_object_new_object();
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	json_object_object_add(body, "error", json_object_new_string(message));
+	if (field)
+		json_object_object_add(body, "field", json_object_new_string(field));
+	hl_http_reply_json(req, code, body);
+}
+
+static void allowed_methods(int methods, char *buf, size_t len)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {{EVHTTP_REQ_GET, "GET"},
+		     {EVHTTP_REQ_POST, "POST"},
+		     {EVHTTP_REQ_PUT, "PUT"},
+		     {EVHTTP_REQ_DELETE, "DELETE"},
+		     {EVHTTP_REQ_PATCH, "PATCH"}};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (methods & names[i].bit) {
+			int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 names[i].name);
+			if (n < 0 || (size_t)n >= len - used)
+				break;
+			used += (size_t)n;
+		}
+	}
+}
+
+/* Does rt serve path? Each "*" segment of the route matches one non-empty segment of the
+ * path; the segments matched are written into params, joined by '/'. */
+static int path_matches(const struct route *rt, const char *path, char *params, size_t len)
+{
+	const char *p = rt->path, *q = path;
+	size_t used = 0;
+
+	params[0] = '\0';
+	while (*p && *q) {
+		size_t pn = strcspn(p, "/"), qn = strcspn(q, "/");
+
+		if (pn == 1 && *p == '*') {
+			if (qn == 0 || used + qn + 2 > len)
+				return 0;
+			if (used)
+				params[used++] = '/';
+			memcpy(params + used, q, qn);
+			params[used += qn] = '\0';
+		} else if (pn != qn || strncmp(p, q, pn) != 0) {
+			return 0;
+		}
+		p += pn;
+		q += qn;
+		if (*p != *q)
+			return 0;
+		if (*p) {
+			p++;
+			q++;
+		}
+	}
+	return !*p && !*q;
+}
+
+/* Finds the route for the request's path and method; a path served only for other
+ * methods gets 405 with Allow, an unknown path 404. */
+static void dispatch(struct evhttp_request *req, void *arg)
+{
+	const struct hl_http *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	int method = (int)evhttp_request_get_command(req), allowed = 0;
+	uint64_t declared = 0;
+	enum hl_body_verdict verdict = hl_body_limit_verdict(&h->limit, req, &declared);
+	char allow[64];
+
+	if (h->closing) {
+		hl_http_set_header(req, "Connection", "close");
+		hl_http_set_header(req, "Retry-After", "1");
+		hl_http_reply_error(req, 503, NULL, "hotlined is stopping");
+		return;
+	}
+	if (verdict != HL_BODY_OK) {
+		hl_http_set_header(req, "Connection", "close");
+		if (verdict == HL_BODY_CHUNKED_411)
+			hl_http_reply_error(req, 411, "body",
+					    "chunked bodies are not accepted; send Content-Length");
+		else
+			hl_http_reply_error(req, 413, "body",
+					    "the body is %llu bytes; at most %llu are accepted "
+					    "(http.max_body)",
+					    (unsigned long long)declared,
+					    (unsigned long long)h->limit.max_body);
+		return;
+	}
+
+	for (size_t i = 0; path && i < h->nroutes; i++) {
+		const struct route *rt = h->routes[i];
+		char params[256];
+
+		if (!path_matches(rt, path, params, sizeof(params)))
+			continue;
+		if (method & rt->methods) {
+			rt->handler(req, params[0] ? params : NULL, rt->arg);
+			return;
+		}
+		allowed |= rt->methods;
+	}
+	if (!allowed) {
+		hl_http_reply_error(req, 404, NULL, "no such endpoint: %s",
+				    evhttp_request_get_uri(req));
+		return;
+	}
+	allowed_methods(allowed, allow, sizeof(allow));
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+	hl_http_reply_error(req, 405, NULL, "method not allowed on %s; allowed: %s", path, allow);
+}
+
+#define ACCEPT_PAUSE_MS 200        /* no accept() for this long after one failed */
+#define ACCEPT_WARN_EVERY_S 10     /* at most one log line for failures this often */
+
+/* accept() failed, mostly for want of file descriptors (EMFILE, ENFILE) or memory. With a
+ * connection still waiting, libevent would retry at once, in a loop, logging each time:
+ * pause accepting instead. The connections already open are served meanwhile and free
+ * descriptors as they close. */
+static void accept_failed(struct evconnlistener *listener, void *arg)
+{
+	struct hl_http *h = server; /* arg is evhttp's own */
+	int error = EVUTIL_SOCKET_ERROR();
+	struct timeval pause = {0, ACCEPT_PAUSE_MS * 1000};
+	int64_t now = hl_clock_mono_ns();
+
+	(void)arg;
+	evconnlistener_disable(listener);
+	if (!h)
+		return;
+	evtimer_add(h->accept_resume, &pause);
+	if (!h->accept_warned_ns || now - h->accept_warned_ns >= ACCEPT_WARN_EVERY_S * 1000000000LL) {
+		h->accept_warned_ns = now;
+		hl_log(HL_LOG_WARN, "http",
+		       "accept_failed error=\"%s\" action=pause_accepting pause_ms=%d%s",
+		       strerror(error), ACCEPT_PAUSE_MS,
+		       error == EMFILE || error == ENFILE
+			       ? " hint=\"out of file descriptors: raise LimitNOFILE or ulimit -n\""
+			       : "");
+	}
+}
+
+static void accept_resumed(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_http *h = arg;
+
+	(void)fd;
+	(void)what;
+	if (h->bound)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
+}
+
+struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *cfg, char *err,
+			      size_t errlen)
+{
+	struct hl_http *h = calloc(1, sizeof(*h));
+	struct hl_address addr;
+	struct timeval timeout = {(time_t)(cfg->http_timeout_ms / 1000),
+				  (suseconds_t)(cfg->http_timeout_ms % 1000) * 1000};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+
+	if (!h || !(h->http = evhttp_new(base)) || !(h->answers = hl_http_answers_new()) ||
+	    !(h->accept_resume = evtimer_new(base, accept_resumed, h))) {
+		hl_http_free(h);
+		snprintf(err, errlen, "out of memory starting the HTTP server");
+		return NULL;
+	}
+	hl_opt_address(&cfg->http, "listen", &addr);
+	if (hl_body_limit_init(&h->limit, hl_opt_size(&cfg->http, "max_body")) < 0) {
+		snprintf(err, errlen, "no randomness for the HTTP server's secret");
+		hl_http_free(h);
+		return NULL;
+	}
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)h->limit.max_body);
+	evhttp_set_bevcb(h->http, hl_body_limit_bev, &h->limit);
+	evhttp_set_max_headers_size(h->http, HL_HEADERS_MAX);
+	evhttp_set_timeout_tv(h->http, &timeout);
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+	evhttp_set_gencb(h->http, dispatch, h);
+	h->bound = evhttp_bind_socket_with_handle(h->http, addr.host, addr.port);
+	if (!h->bound) {
+		snprintf(err, errlen, "%s: cannot listen on %s:%u (in use, or not an address of "
+				      "this machine)",
+			 hl_config_file(cfg), addr.host, addr.port);
+		hl_http_free(h);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(h->bound), accept_failed);
+	if (getsockname(evhttp_bound_socket_get_fd(h->bound), (struct sockaddr *)&ss, &sslen) == 0)
+		h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							 : ((struct sockaddr_in *)&ss)->sin_port);
+	server = h;
+	hl_log(HL_LOG_INFO, "http", "listening addr=%s%s%s:%u", strchr(addr.host, ':') ? "[" : "",
+	       addr.host, strchr(addr.host, ':') ? "]" : "", h->port);
+	return h;
+}
+
+int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
+		  void *arg)
+{
+	struct route *rt;
+
+	if (h->nroutes == sizeof(h->routes) / sizeof(h->routes[0]))
+		return -1;
+	rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return -1;
+	if (!(rt->path = strdup(path))) {
+		free(rt);
+		return -1;
+	}
+	rt->methods = methods;
+	rt->handler = handler;
+	rt->arg = arg;
+	h->routes[h->nroutes++] = rt;
+	return 0;
+}
+
+uint16_t hl_http_port(const struct hl_http *h)
+{
+	return h->port;
+}
+
+void hl_http_stop_accepting(struct hl_http *h)
+{
+	if (h->bound) {
+		evhttp_del_accept_socket(h->http, h->bound);
+		h->bound = NULL;
+	}
+	if (h->accept_resume)
+		evtimer_del(h->accept_resume);
+}
+
+void hl_http_close(struct hl_http *h)
+{
+	h->closing = 1;
+}
+
+void hl_http_when_drained(struct hl_http *h, void (*fn)(void *arg), void *arg)
+{
+	hl_http_answers_when_drained(h->answers, fn, arg);
+}
+
+size_t hl_http_unsent(const struct hl_http *h)
+{
+	return h ? hl_http_answers_unsent(h->answers) : 0;
+}
+
+void hl_http_free(struct hl_http *h)
+{
+	if (!h)
+		return;
+	if (server == h)
+		server = NULL;
+	if (h->answers)
+		hl_http_answers_when_drained(h->answers, NULL, NULL);
+	if (h->http)
+		evhttp_free(h->http); /* closes the connections, which the answers hear of */
+	hl_http_answers_free(h->answers);
+	if (h->accept_resume)
+		event_free(h->accept_resume);
+	for (size_t i = 0; i < h->nroutes; i++) {
+		free(h->routes[i]->path);
+		free(h->routes[i]);
+	}
+	free(h);
+}
+
+const char *hl_http_header(struct evhttp_request *req, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
+}
+
+void hl_http_set_header(struct evhttp_request *req, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), name, value);
+}
+
+const char *hl_http_body(struct evhttp_request *req, size_t *len)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *data;
+
+	/* A NUL after the bytes makes the body safe to hand to C string functions. */
+	if (evbuffer_add(in, "", 1) < 0)
+		return NULL;
+	*len = evbuffer_get_length(in) - 1;
+	data = (const char *)evbuffer_pullup(in, -1);
+	return data;
+}

@@ -1,0 +1,526 @@
+/* Two self-healing async Redis connections with script loading; see redis.h. */
+#include "store/redis.h"
+
+#include <event2/event.h>
+#include <hiredis/adapters/libevent.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "base/log.h"
+
+struct link {
+	struct hl_redis *owner;
+	const char *role; /* "commands" or "blocking", for logs */
+	redisAsyncContext *ac;
+	enum hl_redis_state state;
+	struct event *timer; /* connect timeout while CONNECTING, else the reconnect delay */
+	int64_t backoff_ms;
+	int ever_connected;
+	uint64_t reconnects;
+	int pending_loads;
+	int connected_now; /* set by a connect, cleared when ready: tells reconnects apart */
+	char last_error[160];
+};
+
+struct hl_redis {
+	struct event_base *base;
+	char *socket; /* or host:port below */
+	char host[64];
+	int port;
+	char target[300];
+	int64_t connect_timeout_ms, backoff_min_ms, backoff_max_ms;
+	struct link links[HL_REDIS_LINKS];
+	char shas[HL_SCRIPT_COUNT][41];
+	hl_redis_ready_fn on_ready;
+	void *ready_arg;
+	int stopping;
+	void (*stopped)(void *arg);
+	void *stopped_arg;
+};
+
+/* A command in flight; argv is kept so that an EVALSHA can be resent as EVAL. */
+/* A command sent and waiting for its reply. It is formatted once (RESP); a script's
+ * EVALSHA can be turned into an EVAL from that text should Redis answer NOSCRIPT. */
+struct pending {
+	hl_redis_reply_fn fn;
+	void *arg;
+	struct hl_redis *r;
+	int script; /* -1 for a plain command */
+	int retried;
+	char *cmd;  /* owned: from redisFormatCommandArgv (redisFreeCommand), or, once
+		     * rewritten by to_eval, from malloc (free) */
+	size_t len;
+	int rewritten;
+};
+
+static void link_connect(struct link *l);
+
+const char *hl_redis_state_name(enum hl_redis_state state)
+{
+	static const char *const names[] = {"down", "connecting", "loading", "ready", "stopped"};
+	return names[state];
+}
+
+static struct timeval ms_to_tv(int64_t ms)
+{
+	return (struct timeval){(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+}
+
+static void maybe_stopped(struct hl_redis *r)
+{
+	for (int i = 0; i < HL_REDIS_LINKS; i++) {
+		if (r->links[i].state != HL_REDIS_STOPPED)
+			return;
+	}
+	if (r->stopped) {
+		void (*done)(void *) = r->stopped;
+		r->stopped = NULL;
+		done(r->stopped_arg);
+	}
+}
+
+static void reconnect_fired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	link_connect(arg);
+}
+
+/* Waits backoff (with jitter: between half and all of it), then connects again. */
+static void schedule_reconnect(struct link *l)
+{
+	struct hl_redis *r = l->owner;
+	int64_t delay;
+	struct timeval tv;
+
+	if (r->stopping) {
+		l->state = HL_REDIS_STOPPED;
+		maybe_stopped(r);
+		return;
+	}
+	l->state = HL_REDIS_DOWN;
+	delay = l->backoff_ms / 2 + (int64_t)(random() % (l->backoff_ms / 2 + 1));
+	l->backoff_ms = l->backoff_ms * 2 > r->backoff_max_ms ? r->backoff_max_ms : l->backoff_ms * 2;
+	tv = ms_to_tv(delay);
+	event_del(l->timer);
+	event_assign(l->timer, r->base, -1, 0, reconnect_fired, l);
+	event_add(l->timer, &tv);
+	hl_log(HL_LOG_DEBUG, "redis", "reconnect_scheduled link=%s delay_ms=%lld", l->role,
+	       (long long)delay);
+}
+
+static void set_error(struct link *l, const char *what)
+{
+	snprintf(l->last_error, sizeof(l->last_error), "%s", what);
+}
+
+static void became_ready(struct link *l)
+{
+	struct hl_redis *r = l->owner;
+
+	l->state = HL_REDIS_READY;
+	if (!l->connected_now) /* scripts reloaded after NOSCRIPT on a live connection */
+		return;
+	l->connected_now = 0;
+	l->backoff_ms = r->backoff_min_ms;
+	l->last_error[0] = '\0';
+	if (l->ever_connected)
+		l->reconnects++;
+	l->ever_connected = 1;
+	hl_log(HL_LOG_INFO, "redis", "ready link=%s target=%s reconnects=%llu", l->role,
+	       r->target, (unsigned long long)l->reconnects);
+	if (l == &r->links[HL_REDIS_COMMANDS] && r->on_ready)
+		r->on_ready(r->ready_arg);
+}
+
+static void script_loaded(redisAsyncContext *ac, void *reply_p, void *privdata)
+{
+	struct link *l = ac->data;
+	redisReply *reply = reply_p;
+	int id = (int)(intptr_t)privdata;
+
+	if (!reply) /* the connection went away; the disconnect callback handles it */
+		return;
+	if (reply->type != REDIS_REPLY_STRING || reply->len != 40) {
+		/* A script Redis refuses is a bug in the build: the link is dropped and retried
+		 * with backoff, and the log and /healthz say why it never becomes ready. */
+		hl_log(HL_LOG_ERROR, "redis", "script_load_failed script=%s error=\"%s\"",
+		       hl_scripts[id].name, reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+		set_error(l, "a Lua script failed to load");
+		redisAsyncDisconnect(ac);
+		return;
+	}
+	memcpy(l->owner->shas[id], reply->str, 41);
+	if (--l->pending_loads == 0 && l->state == HL_REDIS_LOADING)
+		became_ready(l);
+}
+
+static void drop_link(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	(void)fd;
+	(void)what;
+	if (l->ac)
+		redisAsyncDisconnect(l->ac);
+}
+
+static void load_scripts(struct link *l)
+{
+	l->state = HL_REDIS_LOADING;
+	l->pending_loads = 0;
+	for (int i = 0; i < HL_SCRIPT_COUNT; i++) {
+		if (redisAsyncCommand(l->ac, script_loaded, (void *)(intptr_t)i, "SCRIPT LOAD %s",
+				      hl_scripts[i].source) == REDIS_OK)
+			l->pending_loads++;
+	}
+	if (l->pending_loads == 0) {
+		/* Out of memory. Not disconnected here: hiredis 0.14 frees the context at
+		 * once outside its own callbacks, and this may run from the connect one. */
+		struct timeval now = {0, 0};
+		set_error(l, "out of memory queueing SCRIPT LOAD");
+		event_del(l->timer);
+		event_assign(l->timer, l->owner->base, -1, 0, drop_link, l);
+		event_add(l->timer, &now);
+	}
+}
+
+static void on_connect(const redisAsyncContext *ac, int status)
+{
+	struct link *l = ac->data;
+
+	event_del(l->timer);
+	l->connected_now = status == REDIS_OK;
+	if (status != REDIS_OK) {
+		/* hiredis frees the context after this callback. */
+		set_error(l, ac->errstr);
+		hl_log(HL_LOG_WARN, "redis", "connect_failed link=%s target=%s error=\"%s\"",
+		       l->role, l->owner->target, ac->errstr);
+		l->ac = NULL;
+		schedule_reconnect(l);
+		return;
+	}
+	if (l == &l->owner->links[HL_REDIS_COMMANDS])
+		load_scripts(l);
+	else
+		became_ready(l);
+}
+
+static void on_disconnect(const redisAsyncContext *ac, int status)
+{
+	struct link *l = ac->data;
+
+	l->ac = NULL; /* hiredis frees the context after this callback */
+	if (status != REDIS_OK)
+		set_error(l, ac->errstr);
+	else if (!l->last_error[0] && !l->owner->stopping)
+		set_error(l, "connection closed");
+	if (status != REDIS_OK || !l->owner->stopping)
+		hl_log(HL_LOG_WARN, "redis", "disconnected link=%s error=\"%s\"", l->role,
+		       l->last_error);
+	schedule_reconnect(l);
+}
+
+static void connect_timed_out(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	(void)fd;
+	(void)what;
+	snprintf(l->last_error, sizeof(l->last_error), "connect timed out after %lld ms",
+		 (long long)l->owner->connect_timeout_ms);
+	hl_log(HL_LOG_WARN, "redis", "connect_timeout link=%s target=%s", l->role, l->owner->target);
+	/* Not yet connected: hiredis calls neither callback when freeing it. */
+	redisAsyncFree(l->ac);
+	l->ac = NULL;
+	schedule_reconnect(l);
+}
+
+static void link_connect(struct link *l)
+{
+	struct hl_redis *r = l->owner;
+	redisAsyncContext *ac;
+	struct timeval tv = ms_to_tv(r->connect_timeout_ms);
+
+	l->state = HL_REDIS_CONNECTING;
+	ac = r->socket ? redisAsyncConnectUnix(r->socket) : redisAsyncConnect(r->host, r->port);
+	if (!ac || ac->err) {
+		set_error(l, ac ? ac->errstr : "out of memory");
+		hl_log(HL_LOG_WARN, "redis", "connect_failed link=%s target=%s error=\"%s\"",
+		       l->role, r->target, l->last_error);
+		if (ac)
+			redisAsyncFree(ac);
+		schedule_reconnect(l);
+		return;
+	}
+	ac->data = l;
+	l->ac = ac;
+	redisLibeventAttach(ac, r->base);
+	redisAsyncSetConnectCallback(ac, on_connect);
+	redisAsyncSetDisconnectCallback(ac, on_disconnect);
+	event_del(l->timer);
+	event_assign(l->timer, r->base, -1, 0, connect_timed_out, l);
+	event_add(l->timer, &tv);
+}
+
+struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
+				hl_redis_ready_fn on_ready, void *arg)
+{
+	struct hl_redis *r = calloc(1, sizeof(*r));
+	static const char *const roles[HL_REDIS_LINKS] = {"commands", "blocking"};
+
+	if (!r)
+		return NULL;
+	r->base = base;
+	r->on_ready = on_ready;
+	r->ready_arg = arg;
+	r->connect_timeout_ms = cfg->redis_connect_timeout_ms;
+	r->backoff_min_ms = cfg->redis_reconnect_min_ms;
+	r->backoff_max_ms = cfg->redis_reconnect_max_ms;
+	if (cfg->redis_socket) {
+		r->socket = strdup(cfg->redis_socket);
+		if (!r->socket) {
+			free(r);
+			return NULL;
+		}
+		snprintf(r->target, sizeof(r->target), "unix:%s", r->socket);
+	} else {
+		struct hl_address a;
+		if (hl_opt_address(&cfg->redis, "address", &a) < 0) { /* checked at load */
+			free(r);
+			return NULL;
+		}
+		snprintf(r->host, sizeof(r->host), "%s", a.host);
+		r->port = a.port;
+		snprintf(r->target, sizeof(r->target), "%s:%d", r->host, r->port);
+	}
+	for (int i = 0; i < HL_REDIS_LINKS; i++) {
+		struct link *l = &r->links[i];
+		l->owner = r;
+		l->role = roles[i];
+		l->backoff_ms = r->backoff_min_ms;
+		l->timer = event_new(base, -1, 0, reconnect_fired, l);
+		if (!l->timer) {
+			hl_redis_free(r);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < HL_REDIS_LINKS; i++)
+		link_connect(&r->links[i]);
+	return r;
+}
+
+static void free_cmd(struct pending *p)
+{
+	if (p->rewritten)
+		free(p->cmd);
+	else
+		redisFreeCommand(p->cmd);
+}
+
+static void pending_free(struct pending *p)
+{
+	free_cmd(p);
+	free(p);
+}
+
+static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata);
+
+static int send_pending(struct link *l, struct pending *p)
+{
+	if (redisAsyncFormattedCommand(l->ac, reply_arrived, p, p->cmd, p->len) != REDIS_OK)
+		return -1;
+	return 0;
+}
+
+/* The end of the RESP bulk string at cmd + at ("$<n>\r\n<n bytes>\r\n"), or 0. */
+static size_t skip_bulk(const char *cmd, size_t len, size_t at)
+{
+	char *end;
+	unsigned long n;
+
+	if (at >= len || cmd[at] != '$')
+		return 0;
+	n = strtoul(cmd + at + 1, &end, 10);
+	if (end + 2 > cmd + len || end[0] != '\r')
+		return 0;
+	at = (size_t)(end - cmd) + 2 + n + 2;
+	return at <= len ? at : 0;
+}
+
+/* Turns the pending EVALSHA <sha> ... into EVAL <source> ..., the rest unchanged. */
+static int to_eval(struct pending *p)
+{
+	const char *source = hl_scripts[p->script].source;
+	size_t srclen = strlen(source), at = strcspn(p->cmd, "\n") + 1, rest;
+	char head[64], *cmd;
+	int n;
+
+	rest = skip_bulk(p->cmd, p->len, skip_bulk(p->cmd, p->len, at));
+	if (!rest)
+		return -1;
+	n = snprintf(head, sizeof(head), "%.*s$4\r\nEVAL\r\n$%zu\r\n", (int)at, p->cmd, srclen);
+	if (!(cmd = malloc((size_t)n + srclen + 2 + (p->len - rest))))
+		return -1;
+	memcpy(cmd, head, (size_t)n);
+	memcpy(cmd + n, source, srclen);
+	memcpy(cmd + n + srclen, "\r\n", 2);
+	memcpy(cmd + n + srclen + 2, p->cmd + rest, p->len - rest);
+	free_cmd(p);
+	p->cmd = cmd;
+	p->rewritten = 1;
+	p->len = (size_t)n + srclen + 2 + (p->len - rest);
+	return 0;
+}
+
+static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
+{
+	struct pending *p = privdata;
+	redisReply *reply = reply_p;
+	struct link *l = ac->data;
+
+	if (reply && reply->type == REDIS_REPLY_ERROR && p->script >= 0 && !p->retried &&
+	    strncmp(reply->str, "NOSCRIPT", 8) == 0 &&
+	    (l->state == HL_REDIS_READY || l->state == HL_REDIS_LOADING)) {
+		hl_log(HL_LOG_WARN, "redis", "noscript script=%s action=resend_and_reload",
+		       hl_scripts[p->script].name);
+		p->retried = 1;
+		if (to_eval(p) == 0 && send_pending(l, p) == 0) {
+			if (l->state == HL_REDIS_READY)
+				load_scripts(l);
+			return;
+		}
+		reply = NULL;
+	}
+	p->fn(reply, p->arg);
+	pending_free(p);
+}
+
+#define ARGS_ON_STACK 96
+
+/* Formats prefix[0..nprefix) + argv[0..argc) into a pending command and sends it on a
+ * link. */
+static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
+		  hl_redis_reply_fn fn, void *arg, int nprefix, const char **prefix, int argc,
+		  const char **argv, const size_t *lens)
+{
+	struct link *l = &r->links[link];
+	const char *stack_args[ARGS_ON_STACK], **all = stack_args;
+	size_t stack_lens[ARGS_ON_STACK], *all_lens = stack_lens;
+	struct pending *p = NULL;
+	int total = nprefix + argc, formatted = -1, sent = -1;
+
+	if (l->state != HL_REDIS_READY || r->stopping)
+		return -1;
+	if (total > ARGS_ON_STACK) {
+		all = malloc((size_t)total * sizeof(*all));
+		all_lens = malloc((size_t)total * sizeof(*all_lens));
+	}
+	if (all && all_lens && (p = calloc(1, sizeof(*p)))) {
+		for (int i = 0; i < total; i++) {
+			all[i] = i < nprefix ? prefix[i] : argv[i - nprefix];
+			all_lens[i] = i < nprefix || !lens ? strlen(all[i]) : lens[i - nprefix];
+		}
+		p->fn = fn;
+		p->arg = arg;
+		p->r = r;
+		p->script = script;
+		formatted = redisFormatCommandArgv(&p->cmd, total, all, all_lens);
+	}
+	if (formatted >= 0) {
+		p->len = (size_t)formatted;
+		sent = send_pending(l, p);
+	}
+	if (sent < 0 && p)
+		pending_free(p);
+	if (all != stack_args)
+		free(all);
+	if (all_lens != stack_lens)
+		free(all_lens);
+	return sent;
+}
+
+int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		  int nkeys, int argc, const char **argv, const size_t *lens)
+{
+	char nkeys_text[16];
+	const char *prefix[3] = {"EVALSHA", r->shas[script], nkeys_text};
+
+	snprintf(nkeys_text, sizeof(nkeys_text), "%d", nkeys);
+	return submit(r, HL_REDIS_COMMANDS, (int)script, fn, arg, 3, prefix, argc, argv, lens);
+}
+
+int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_reply_fn fn,
+		     void *arg, int argc, const char **argv, const size_t *lens)
+{
+	return submit(r, link, -1, fn, arg, 0, NULL, argc, argv, lens);
+}
+
+void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg)
+{
+	if (r->stopping) /* already stopping, or being freed */
+		return;
+	r->stopping = 1;
+	r->stopped = done;
+	r->stopped_arg = arg;
+	for (int i = 0; i < HL_REDIS_LINKS; i++) {
+		struct link *l = &r->links[i];
+		event_del(l->timer);
+		if (l->ac && (l->state == HL_REDIS_LOADING || l->state == HL_REDIS_READY)) {
+			/* Waits for pending replies, then on_disconnect marks it stopped. */
+			redisAsyncDisconnect(l->ac);
+		} else {
+			if (l->ac) /* still connecting: no callback will come */
+				redisAsyncFree(l->ac);
+			l->ac = NULL;
+			l->state = HL_REDIS_STOPPED;
+		}
+	}
+	maybe_stopped(r);
+}
+
+void hl_redis_free(struct hl_redis *r)
+{
+	if (!r)
+		return;
+	/* Pending replies are called back with NULL while the contexts are freed; a
+	 * callback that asks to stop must find nothing left to do. */
+	r->stopping = 1;
+	r->stopped = NULL;
+	for (int i = 0; i < HL_REDIS_LINKS; i++) {
+		struct link *l = &r->links[i];
+		if (l->ac) {
+			redisAsyncContext *ac = l->ac;
+			l->ac = NULL;
+			redisAsyncFree(ac);
+		}
+		if (l->timer)
+			event_free(l->timer);
+	}
+	free(r->socket);
+	free(r);
+}
+
+enum hl_redis_state hl_redis_state(const struct hl_redis *r, enum hl_redis_link_id link)
+{
+	return r->links[link].state;
+}
+
+uint64_t hl_redis_reconnects(const struct hl_redis *r, enum hl_redis_link_id link)
+{
+	return r->links[link].reconnects;
+}
+
+const char *hl_redis_last_error(const struct hl_redis *r, enum hl_redis_link_id link)
+{
+	return r->links[link].last_error;
+}
+
+const char *hl_redis_target(const struct hl_redis *r)
+{
+	return r->target;
+}

@@ -1,0 +1,79 @@
+/*
+ * The daemon's two Redis connections (hiredis 0.14 async on libevent):
+ *  - "commands": every ordinary command and the Lua scripts, which it loads (SCRIPT LOAD)
+ *    at each connect before it reports ready;
+ *  - "blocking": kept apart for blocking reads (XREADGROUP BLOCK), so that they never
+ *    hold up commands.
+ * Each connection has its own connect timeout (hiredis 0.14 has none) and reconnects by
+ * itself with exponential backoff and jitter, from a timer, never from inside a hiredis
+ * callback. Everything runs on the event loop.
+ */
+#ifndef HL_REDIS_H
+#define HL_REDIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/scripts.h"
+
+struct event_base;
+struct hl_config;
+struct redisReply;
+struct hl_redis;
+
+enum hl_redis_state {
+	HL_REDIS_DOWN,       /* waiting to reconnect */
+	HL_REDIS_CONNECTING, /* connect in progress */
+	HL_REDIS_LOADING,    /* connected, loading scripts */
+	HL_REDIS_READY,      /* usable */
+	HL_REDIS_STOPPED     /* closed for good by hl_redis_stop */
+};
+
+enum hl_redis_link_id { HL_REDIS_COMMANDS, HL_REDIS_BLOCKING, HL_REDIS_LINKS };
+
+/* A reply callback. reply is NULL when the connection went away before the answer (the
+ * command may or may not have run); otherwise it is borrowed for the call, and may be an
+ * error reply (REDIS_REPLY_ERROR). Called exactly once per accepted command. */
+typedef void (*hl_redis_reply_fn)(struct redisReply *reply, void *arg);
+
+/* Called each time the commands connection becomes ready (scripts loaded). */
+typedef void (*hl_redis_ready_fn)(void *arg);
+
+/* Creates the client from the configuration's redis section and starts connecting.
+ * Returns NULL when out of memory. The configuration is only read during the call. */
+struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
+				hl_redis_ready_fn on_ready, void *arg);
+
+/* Runs a script by SHA (EVALSHA) on the commands connection, with nkeys of argv being
+ * keys. When Redis has lost the script (NOSCRIPT, e.g. after SCRIPT FLUSH), sends it once
+ * more with its source and reloads all scripts. Returns 0 when accepted (fn will be
+ * called once), or -1 when the connection is not ready (fn will not be called): the
+ * caller answers 503. argv strings are copied before the call returns. */
+int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		  int nkeys, int argc, const char **argv, const size_t *lens);
+
+/* Sends one command (argv[0] is its name) on a link: HL_REDIS_BLOCKING for blocking
+ * reads, HL_REDIS_COMMANDS otherwise. lens may be NULL for NUL-terminated arguments.
+ * Returns 0 when sent (fn will be called once), or -1 when that link is not ready. */
+int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_reply_fn fn,
+		     void *arg, int argc, const char **argv, const size_t *lens);
+
+/* Closes both connections once their pending replies have arrived, then calls done(arg),
+ * possibly before returning when nothing is pending. No reconnects happen after this. Calls after the first, and calls
+ * made while the client is being freed, do nothing. */
+void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg);
+
+/* Frees the client. Commands still pending are called back with a NULL reply. */
+void hl_redis_free(struct hl_redis *r);
+
+/* State of one connection, for health reports. */
+enum hl_redis_state hl_redis_state(const struct hl_redis *r, enum hl_redis_link_id link);
+const char *hl_redis_state_name(enum hl_redis_state state);
+/* Times a connection was re-established after it had been up once. */
+uint64_t hl_redis_reconnects(const struct hl_redis *r, enum hl_redis_link_id link);
+/* The last connection error, "" when none. Borrowed. */
+const char *hl_redis_last_error(const struct hl_redis *r, enum hl_redis_link_id link);
+/* Where the client connects: the socket path or host:port. Borrowed. */
+const char *hl_redis_target(const struct hl_redis *r);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * The Lua scripts that make each state change one atomic step in Redis. Their sources
+ * live in core/store/lua/ (one .lua file each; the ticket scripts start with lua/lib.lua) and
+ * are compiled into the daemon; hl_redis loads them at every connect and calls them by
+ * SHA.
+ */
+#ifndef HL_SCRIPTS_H
+#define HL_SCRIPTS_H
+
+enum hl_script_id {
+	HL_SCRIPT_DAEMON_REGISTER, /* lua/daemon_register.lua */
+	HL_SCRIPT_TICKET_CREATE,   /* lua/ticket_create.lua */
+	HL_SCRIPT_TICKET_GET,      /* lua/ticket_get.lua */
+	HL_SCRIPT_TICKET_LIST,     /* lua/ticket_list.lua */
+	HL_SCRIPT_ROUTE_LOAD,      /* lua/route_load.lua */
+	HL_SCRIPT_ROUTE_COMMIT,    /* lua/route_commit.lua */
+	HL_SCRIPT_TICKET_STEP,     /* lua/ticket_step.lua */
+	HL_SCRIPT_DUE_CLAIM,       /* lua/due_claim.lua */
+	HL_SCRIPT_REPORT_UNITS,    /* lua/report_units.lua */
+	HL_SCRIPT_REPORT_TICKETS,  /* lua/report_tickets.lua */
+	HL_SCRIPT_METRICS,         /* lua/metrics.lua */
+	HL_SCRIPT_OUTBOX_LEASE,    /* lua/outbox_lease.lua */
+	HL_SCRIPT_OUTBOX_DONE,     /* lua/outbox_done.lua */
+	HL_SCRIPT_OUTBOX_DEAD,     /* lua/outbox_dead.lua */
+	HL_SCRIPT_COUNT
+};
+
+struct hl_script {
+	const char *name;
+	const char *source;
+};
+
+extern const struct hl_script hl_scripts[HL_SCRIPT_COUNT];
+
+#endif

@@ -1,0 +1,93 @@
+/* Authentication, world references and script calls shared by the endpoints; see api.h. */
+#include "tickets/api.h"
+
+#include <event2/http.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/auth.h"
+#include "base/clock.h"
+#include "daemon/daemon.h"
+#include "http/http.h"
+#include "base/log.h"
+#include "host/world.h"
+
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d)
+{
+	enum hl_auth_result r;
+
+	memset(c, 0, sizeof(*c));
+	r = hl_auth_check(d->world->auth, hl_http_header(req, "Authorization"), &c->who);
+	if (r != HL_AUTH_OK) {
+		hl_http_set_header(req, "WWW-Authenticate", "Bearer realm=\"hotline\"");
+		hl_http_reply_error(req, 401, "Authorization", "%s", hl_auth_result_text(r));
+		return -1;
+	}
+	c->req = req;
+	c->d = d;
+	c->now_ms = hl_clock_now_ms();
+	c->world = hl_world_ref(d->world);
+	return 0;
+}
+
+void hl_call_end(struct hl_call *c)
+{
+	hl_world_unref(c->world);
+	c->world = NULL;
+}
+
+int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
+	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
+	       const char **argv, const size_t *lens)
+{
+	enum { LEAD = 4, MAX_ARGS = 96 };
+	const char *all[MAX_ARGS];
+	size_t all_lens[MAX_ARGS];
+	char now[24];
+
+	if (argc + LEAD > MAX_ARGS)
+		return -1;
+	snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+	all[0] = d->prefix;
+	all[1] = now;
+	all[2] = actor;
+	all[3] = role;
+	for (int i = 0; i < LEAD; i++)
+		all_lens[i] = strlen(all[i]);
+	for (int i = 0; i < argc; i++) {
+		all[LEAD + i] = argv[i];
+		all_lens[LEAD + i] = lens ? lens[i] : strlen(argv[i]);
+	}
+	return hl_redis_eval(d->redis, script, fn, arg, 0, argc + LEAD, all, all_lens);
+}
+
+int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		 int argc, const char **argv, const size_t *lens)
+{
+	return hl_eval_as(c->d, c->now_ms, c->who->name, c->who->role, script, fn, arg, argc,
+			  argv, lens);
+}
+
+void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
+			  const struct redisReply *reply, const char *what)
+{
+	static const char *const transient[] = {"READONLY", "OOM",	"BUSY",
+						"MASTERDOWN", "LOADING", "TRYAGAIN"};
+
+	hl_log(HL_LOG_ERROR, sub, "redis_error what=\"%s\" error=\"%s\"", what, reply->str);
+	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
+		if (strncmp(reply->str, transient[i], strlen(transient[i])) == 0) {
+			hl_reply_unavailable(req, what);
+			return;
+		}
+	}
+	hl_http_reply_error(req, 500, NULL, "internal error; %s (the daemon's log says why)",
+			    what);
+}
+
+void hl_reply_unavailable(struct evhttp_request *req, const char *what)
+{
+	hl_http_set_header(req, "Retry-After", "1");
+	hl_http_reply_error(req, 503, NULL, "the ticket store (Redis) is unreachable; %s", what);
+}

@@ -1,0 +1,84 @@
+/*
+ * What every API endpoint does around its own work: authenticate the caller, keep the
+ * configuration generation it started with alive until Redis has answered, run a ticket
+ * script with the standard leading arguments (lua/lib.lua), and answer 503 when Redis
+ * cannot be reached. Endpoints live in intake.c (POST /v1/tickets) and ticket_view.c
+ * (GET /v1/tickets, GET /v1/tickets/{id}).
+ */
+#ifndef HL_API_H
+#define HL_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/redis.h"
+#include "store/reply.h"
+
+struct evhttp_request;
+struct hl_daemon;
+struct redisReply;
+struct hl_ticket;
+struct json_object;
+struct hl_principal;
+
+/* One request between its handler and Redis's answer. Usually embedded at the start of
+ * an endpoint's own context. */
+struct hl_call {
+	struct evhttp_request *req;
+	struct hl_daemon *d;
+	struct hl_world *world;          /* a reference, dropped by hl_call_end */
+	const struct hl_principal *who;  /* borrowed from world->auth */
+	int64_t now_ms;                  /* when the request arrived: the time it acts at */
+};
+
+/* Authenticates req against the world in service. Returns 0 with c filled (call
+ * hl_call_end when done), or -1 after answering 401. */
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d);
+
+/* Drops the world reference. Does not answer the request. */
+void hl_call_end(struct hl_call *c);
+
+/* Runs a ticket script with ARGV = prefix, now_ms, actor, role, then argv[0..argc) (lens
+ * may be NULL for NUL-terminated arguments). Returns 0 when sent (fn will be called
+ * once), or -1 when Redis is not ready. argv is copied before the call returns; fn runs
+ * on the loop, with a NULL reply when the connection went away (also from
+ * hl_redis_free). hl_call_eval acts as the caller of the request, at its arrival time. */
+int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
+	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
+	       const char **argv, const size_t *lens);
+
+int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		 int argc, const char **argv, const size_t *lens);
+
+/* Answers a Redis error reply: 503 with Retry-After when it will pass (a replica after a
+ * failover, out of memory, busy, loading), else 500; the error text goes to the log
+ * under `sub`, never to the client. */
+void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
+			  const struct redisReply *reply, const char *what);
+
+/* Answers 503 with Retry-After, saying what was not done. */
+void hl_reply_unavailable(struct evhttp_request *req, const char *what);
+
+/* The JSON view of a ticket for `who` (ticket_view.c): fields converted for clients,
+ * personal data masked unless who may see it, and the audit trail when `audit` (an XRANGE
+ * reply) is given. The caller owns the result. */
+struct json_object *hl_ticket_view(const struct hl_principal *who, const struct hl_ticket *t,
+				   const struct redisReply *audit);
+/* May who read t? Answers 403 and returns 0 when not. */
+int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t,
+		       struct evhttp_request *req);
+
+/* Registers the ticket endpoints. Return 0, or -1 when out of memory. */
+int hl_intake_register(struct hl_daemon *d);
+int hl_ticket_view_register(struct hl_daemon *d);
+int hl_workflow_register(struct hl_daemon *d);
+int hl_explain_register(struct hl_daemon *d);
+/* Answers 503 to the explanations still waiting for a plugin, and frees them (at stop). */
+void hl_explain_cancel_all(struct hl_daemon *d);
+int hl_reports_register(struct hl_daemon *d);
+int hl_admin_register(struct hl_daemon *d);
+int hl_metrics_register(struct hl_daemon *d);
+/* GET /v1/calendar/deadline (calendar_api.c). */
+int hl_calendar_api_register(struct hl_daemon *d);
+
+#endif

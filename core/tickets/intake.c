@@ -1,0 +1,343 @@
+/*
+ * POST /v1/tickets: a citizen's matter comes in from the hotline, the message board or
+ * the TV-inquiry desk. The body is checked whole (ticket_input.c) before anything is
+ * written; the ticket, its audit entry and its place on the routing stream are then
+ * written by one Lua script (lua/ticket_create.lua), and 201 goes out only after Redis
+ * has confirmed. Idempotency-Key makes retries safe; the board is rate-limited per
+ * citizen address.
+ */
+#include <arpa/inet.h>
+#include <event2/http.h>
+#include <hiredis/hiredis.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tickets/api.h"
+#include "config/auth.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "base/digest.h"
+#include "http/http.h"
+#include "store/keys.h"
+#include "base/log.h"
+#include "tickets/ticket_input.h"
+#include "base/ticket.h"
+#include "time/sla.h"
+#include "time/calendar.h"
+#include "base/timefmt.h"
+#include "host/world.h"
+
+#define IDEMPOTENCY_KEY_MAX 128
+
+struct intake {
+	struct hl_call call;
+	char channel[16];
+	int64_t start_ns; /* for the ingest latency histogram */
+};
+
+/* application/json, optionally with charset=utf-8 (the only charset accepted). */
+static int json_content_type(const char *value)
+{
+	const char *params;
+
+	if (!value)
+		return 0;
+	while (*value == ' ')
+		value++;
+	if (strncasecmp(value, "application/json", 16) != 0)
+		return 0;
+	params = value + 16;
+	while (*params == ' ')
+		params++;
+	if (*params == '\0')
+		return 1;
+	if (*params != ';')
+		return 0;
+	params++;
+	while (*params == ' ')
+		params++;
+	return strncasecmp(params, "charset=", 8) == 0 &&
+	       (strcasecmp(params + 8, "utf-8") == 0 || strcasecmp(params + 8, "\"utf-8\"") == 0);
+}
+
+/* An Idempotency-Key is 1–128 visible ASCII characters. */
+static int valid_idempotency_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (key[i] <= 0x20 || key[i] >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* The citizen's address as the portal passes it: the last entry of the configured header
+ * (the one the portal's own proxy appended; earlier entries are whatever the client
+ * sent), as an IP literal. IPv6 addresses are counted per /64, the block one household
+ * gets. Writes the normalised form into out. Returns 0, or -1 when absent or not an IP. */
+static int citizen_address(struct evhttp_request *req, const char *header, char *out,
+			   size_t outlen)
+{
+	const char *v = hl_http_header(req, header), *last;
+	char text[INET6_ADDRSTRLEN + 1];
+	unsigned char ip[16];
+	size_t n;
+
+	if (!v)
+		return -1;
+	last = strrchr(v, ',');
+	last = last ? last + 1 : v;
+	while (*last == ' ')
+		last++;
+	n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(text))
+		return -1;
+	memcpy(text, last, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET, text, ip) == 1)
+		return inet_ntop(AF_INET, ip, out, (socklen_t)outlen) ? 0 : -1;
+	if (inet_pton(AF_INET6, text, ip) != 1)
+		return -1;
+	memset(ip + 8, 0, 8);
+	if (!inet_ntop(AF_INET6, ip, out, (socklen_t)outlen))
+		return -1;
+	strncat(out, "/64", outlen - strlen(out) - 1);
+	return 0;
+}
+
+/* The 201: the id, the state, and the answer time the citizen can be promised. */
+static void reply_ticket(struct evhttp_request *req, int code, const struct redisReply *reply,
+			 const char *channel)
+{
+	struct json_object *body = json_object_new_object();
+	char b1[32], b2[32], b3[32], b4[32];
+	const char *id = hl_reply_str(reply, 1, b1, sizeof(b1));
+	const char *state = hl_reply_str(reply, 2, b2, sizeof(b2));
+	const char *created_ms = hl_reply_str(reply, 3, b3, sizeof(b3));
+	const char *due_ms = hl_reply_str(reply, 4, b4, sizeof(b4));
+	char when[HL_TIME_BUFLEN], location[96];
+
+	hl_time_format_iso(strtoll(created_ms, NULL, 10), when);
+	snprintf(location, sizeof(location), "/v1/tickets/%s", id);
+	hl_http_set_header(req, "Location", location);
+	json_object_object_add(body, "id", json_object_new_string(id));
+	json_object_object_add(body, "state", json_object_new_string(state));
+	json_object_object_add(body, "channel", json_object_new_string(channel));
+	json_object_object_add(body, "created_at", json_object_new_string(when));
+	if (*due_ms) {
+		hl_time_format_iso(strtoll(due_ms, NULL, 10), when);
+		json_object_object_add(body, "promised_answer_by", json_object_new_string(when));
+	}
+	hl_http_reply_json(req, code, body);
+}
+
+static void created(struct redisReply *reply, void *arg)
+{
+	struct intake *it = arg;
+	struct evhttp_request *req = it->call.req;
+	char b1[32], b2[32], b3[32];
+	const char *status = hl_reply_str(reply, 0, b1, sizeof(b1));
+	const char *id = hl_reply_str(reply, 1, b2, sizeof(b2));
+
+	if (!reply) {
+		hl_reply_unavailable(req, "the connection was lost before Redis confirmed; the "
+					  "ticket may or may not exist: retry with the same "
+					  "Idempotency-Key");
+	} else if (reply->type == REDIS_REPLY_ERROR) {
+		hl_reply_redis_error(req, "intake", reply, "the ticket was not created");
+	} else if (strcmp(status, "created") == 0) {
+		const char *state = hl_reply_str(reply, 2, b3, sizeof(b3));
+
+		hl_log(HL_LOG_INFO, "intake", "created id=%s channel=%s state=%s by=%s", id,
+		       it->channel, state, it->call.who->name);
+		hl_metrics_count(it->call.d->metrics.received, 4, it->channel);
+		hl_metrics_count(it->call.d->metrics.transitions, HL_METRIC_NAMES, state);
+		reply_ticket(req, 201, reply, it->channel);
+	} else if (strcmp(status, "replayed") == 0) {
+		hl_http_set_header(req, "Idempotent-Replayed", "true");
+		reply_ticket(req, 201, reply, it->channel);
+	} else if (strcmp(status, "conflict") == 0) {
+		hl_http_reply_error(req, 409, "Idempotency-Key",
+				    "this Idempotency-Key was used for ticket %s with a different "
+				    "body; use a new key for a new ticket",
+				    id);
+	} else if (strcmp(status, "rate_limited") == 0) {
+		long long ms = strtoll(id, NULL, 10);
+		char secs[24];
+
+		snprintf(secs, sizeof(secs), "%lld", ms > 0 ? (ms + 999) / 1000 : 1);
+		hl_http_set_header(req, "Retry-After", secs);
+		hl_http_reply_error(req, 429, NULL,
+				    "too many board messages from this address; try again in %s s",
+				    secs);
+	} else {
+		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_create");
+	}
+	hl_metrics_observe(&it->call.d->metrics.ingest,
+			   (double)(hl_clock_mono_ns() - it->start_ns) / 1e9);
+	hl_call_end(&it->call);
+	free(it);
+}
+
+/* Arguments of lua/ticket_create.lua after the common four. */
+struct create_args {
+	const char *argv[16 + 2 * HL_INPUT_FIELDS_MAX];
+	size_t lens[16 + 2 * HL_INPUT_FIELDS_MAX];
+	int argc;
+	char date[HL_TIME_BUFLEN], idem_key[sizeof(HL_KEY_IDEM) + 64 + 256];
+	char body_hash[HL_SHA256_HEX_LEN + 1], ttl[24], rate_key[sizeof(HL_KEY_RATE) + 128];
+	char rate_limit[24], rate_window[24], citizen_due[24];
+};
+
+/* The answer time the citizen can be promised: the SLA policy's answer limit for the
+ * ticket as it came in, counted from now in the working-day calendar. */
+static int promise(const struct hl_call *call, const struct hl_ticket_input *in, char *out)
+{
+	struct hl_ticket_field fields[HL_INPUT_FIELDS_MAX];
+	struct hl_ticket view = {in->nfields, fields, 0, NULL};
+	const struct hl_sla_policy *p;
+	int64_t due;
+
+	for (size_t i = 0; i < in->nfields; i++)
+		fields[i] = (struct hl_ticket_field){in->fields[i].name, in->fields[i].value};
+	p = hl_sla_match(call->world->sla, &view, NULL);
+	due = hl_calendar_add(call->world->calendar, call->now_ms, p->limit[HL_CLOCK_ANSWER]);
+	if (due < 0)
+		return -1;
+	snprintf(out, 24, "%lld", (long long)due);
+	return 0;
+}
+
+static void push(struct create_args *a, const char *value, size_t len)
+{
+	a->argv[a->argc] = value;
+	a->lens[a->argc++] = len;
+}
+
+static void push_str(struct create_args *a, const char *value)
+{
+	push(a, value, strlen(value));
+}
+
+static void post_ticket(struct evhttp_request *req, const char *param, void *arg)
+{
+	struct hl_daemon *d = arg;
+	struct hl_call call;
+	const struct hl_config *cfg;
+	struct hl_ticket_input in;
+	struct hl_input_error e;
+	struct create_args a = {.argc = 0};
+	struct intake *it = NULL;
+	const char *body, *idem = hl_http_header(req, "Idempotency-Key");
+	size_t len = 0;
+	int64_t start_ns;
+
+	(void)param;
+	if (hl_call_begin(&call, req, d) < 0)
+		return;
+	start_ns = hl_clock_mono_ns();
+	cfg = call.world->config;
+	memset(&in, 0, sizeof(in));
+	if (!json_content_type(hl_http_header(req, "Content-Type"))) {
+		hl_http_reply_error(req, 415, "Content-Type",
+				    "expected Content-Type: application/json (UTF-8)");
+		goto done;
+	}
+	if (idem && !valid_idempotency_key(idem)) {
+		hl_http_reply_error(req, 400, "Idempotency-Key",
+				    "expected 1 to %d visible ASCII characters",
+				    IDEMPOTENCY_KEY_MAX);
+		goto done;
+	}
+	if (!(body = hl_http_body(req, &len)) || hl_sha256_hex(body, len, a.body_hash) < 0) {
+		hl_http_reply_error(req, 500, NULL, "out of memory reading the body");
+		goto done;
+	}
+	if (hl_ticket_input_parse(body, len, call.world->routes, &in, &e) < 0) {
+		/* the field only when it is one of ours: the client's own keys stay out */
+		hl_log(HL_LOG_INFO, "intake", "refused status=400 field=%s by=%s",
+		       !e.field[0] ? "body" : hl_ticket_input_known(e.field) ? e.field : "unknown",
+		       call.who->name);
+		hl_http_reply_error(req, 400, e.field[0] ? e.field : NULL, "%s%s%s", e.field,
+				    e.field[0] ? ": " : "", e.message);
+		goto done;
+	}
+	if (!hl_may_create(call.who, in.channel)) {
+		hl_http_reply_error(req, 403, "channel", "role %s may not create %s tickets",
+				    call.who->role, in.channel);
+		goto done;
+	}
+
+	hl_time_format_date(call.now_ms, a.date); /* the same instant as created_ms */
+	push_str(&a, a.date);
+	/* Keys are per caller: two clients may pick the same key. */
+	if (idem)
+		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%.16s:%s", d->prefix, HL_KEY_IDEM,
+			 call.who->hash, idem);
+	push_str(&a, a.idem_key);
+	push_str(&a, a.body_hash);
+	snprintf(a.ttl, sizeof(a.ttl), "%lld", (long long)cfg->idempotency_ttl_ms);
+	push_str(&a, a.ttl);
+	if (strcmp(in.channel, "board") == 0) {
+		const char *header = hl_opt_string(&cfg->intake, "client_address_header");
+		char addr[64];
+
+		if (citizen_address(req, header, addr, sizeof(addr)) < 0) {
+			hl_http_reply_error(req, 400, header,
+					    "the portal must pass the citizen's IP address as the "
+					    "last entry of %s",
+					    header);
+			goto done;
+		}
+		snprintf(a.rate_key, sizeof(a.rate_key), "%s%s%s", d->prefix, HL_KEY_RATE, addr);
+	}
+	push_str(&a, a.rate_key);
+	snprintf(a.rate_limit, sizeof(a.rate_limit), "%lld",
+		 (long long)hl_opt_int(&cfg->intake, "board_rate_limit"));
+	push_str(&a, a.rate_limit);
+	snprintf(a.rate_window, sizeof(a.rate_window), "%lld",
+		 (long long)cfg->board_rate_window_ms);
+	push_str(&a, a.rate_window);
+	push_str(&a, in.answered_on_call ? "resolved" : "received");
+	push_str(&a, in.channel);
+	push_str(&a, in.phone ? in.phone : "");
+	for (size_t i = 0; i < in.nfields; i++) {
+		push_str(&a, in.fields[i].name);
+		push(&a, in.fields[i].value, in.fields[i].len);
+	}
+	if (!in.answered_on_call && promise(&call, &in, a.citizen_due) == 0) {
+		push_str(&a, "citizen_due_ms");
+		push_str(&a, a.citizen_due);
+	}
+
+	if (!(it = calloc(1, sizeof(*it)))) {
+		hl_http_reply_error(req, 500, NULL, "out of memory");
+		goto done;
+	}
+	it->call = call;
+	it->start_ns = start_ns;
+	snprintf(it->channel, sizeof(it->channel), "%s", in.channel);
+	if (hl_call_eval(&it->call, HL_SCRIPT_TICKET_CREATE, created, it, a.argc, a.argv,
+			 a.lens) < 0) {
+		free(it);
+		hl_reply_unavailable(req, "the ticket was not created");
+		goto done;
+	}
+	hl_ticket_input_free(&in);
+	return;
+done:
+	hl_ticket_input_free(&in);
+	hl_call_end(&call);
+}
+
+int hl_intake_register(struct hl_daemon *d)
+{
+	return hl_http_route(d->http, "/v1/tickets", EVHTTP_REQ_POST, post_ticket, d);
+}
