@@ -1,0 +1,72 @@
+#!/bin/sh
+# The layering rule of core/README.md, checked: a file of core/<layer>/ includes headers
+# of its own layer or of the layers below it, never above; the shipped plugins include
+# nothing of core/ but base/ (and the SDK header); and no module (a .c with its .h)
+# reaches itself again through includes (a circle). Prints each breach and exits 1.
+set -eu
+cd "$(dirname "$0")/../.."
+LAYERS="base time config store http host tickets daemon"
+
+rank() {
+	n=0
+	for l in $LAYERS; do
+		[ "$l" = "$1" ] && { echo "$n"; return; }
+		n=$((n + 1))
+	done
+	echo -1
+}
+
+fail=0
+edges=$(mktemp)
+trap 'rm -f "$edges"' EXIT
+
+# "file included-path" pairs, for every quoted include of a core layer header.
+includes() {
+	grep -H -o '^#include "[a-z_]*/[a-z_./]*"' "$@" 2>/dev/null |
+		sed 's/:#include "\(.*\)"$/ \1/' || true
+}
+
+for dir in core/*/; do
+	layer=$(basename "$dir")
+	[ "$layer" = include ] && continue
+	mine=$(rank "$layer")
+	if [ "$mine" -lt 0 ]; then
+		echo "check-layers: core/$layer/ is not a layer of core/README.md ($LAYERS)"
+		fail=1
+		continue
+	fi
+	for pair in $(includes "$dir"*.c "$dir"*.h | tr ' ' '|'); do
+		file=${pair%%|*}
+		inc=${pair#*|}
+		to=${inc%%/*}
+		theirs=$(rank "$to")
+		[ "$theirs" -lt 0 ] && continue # not a layer header (a generated Lua include)
+		if [ "$theirs" -gt "$mine" ]; then
+			echo "check-layers: $file ($layer) includes $inc, of the higher layer $to"
+			fail=1
+		fi
+		from=core/$layer/$(basename "${file%.*}")
+		target=core/${inc%.h}
+		[ "$from" != "$target" ] && echo "$from $target" >>"$edges"
+	done
+done
+
+for pair in $(includes plugins/*.c plugins/lib/*.c plugins/lib/*.h | tr ' ' '|'); do
+	file=${pair%%|*}
+	inc=${pair#*|}
+	case "$inc" in
+	base/*) ;;
+	*) echo "check-layers: $file includes $inc: plugins use only core/base/ and the SDK"
+	   fail=1 ;;
+	esac
+done
+
+# tsort names the modules of every circle it meets.
+if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
+	echo "check-layers: modules that include each other in a circle:"
+	sed 's/^tsort: /  /' "$edges.err"
+	fail=1
+fi
+rm -f "$edges.err"
+[ "$fail" -eq 0 ] && echo "check-layers: $(wc -l <"$edges") includes between modules, none upward, no circle"
+exit "$fail"
