@@ -146,6 +146,7 @@ $(BUILD)/tests/integration-tests: $(INTEG_OBJ) $(BUILD)/libhotline.a
 # Runs the suites of this build (plain, or sanitized with SANITIZE=...).
 test: all $(TEST_PLUGINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests \
 	$(BUILD)/tests/hotlined-testclock
+	tests/scripts/check-layers.sh $(BUILD)
 	$(BUILD)/tests/unit-tests
 	$(BUILD)/tests/integration-tests
 

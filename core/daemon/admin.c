@@ -10,6 +10,7 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "daemon/daemon.h"
+#include "daemon/admin.h"
 #include "http/http.h"
 #include "host/plugin_host.h"
 #include "host/world.h"
@@ -21,7 +22,7 @@ static void post_reload(struct evhttp_request *req, const char *param, void *arg
 	struct json_object *body;
 
 	(void)param;
-	if (hl_call_begin(&call, req, d) < 0)
+	if (hl_call_begin(&call, req, &d->svc) < 0)
 		return;
 	if (call.who->kind != HL_ROLE_ADMIN) {
 		hl_http_reply_error(req, 403, NULL, "role %s may not reload the configuration",
@@ -31,13 +32,13 @@ static void post_reload(struct evhttp_request *req, const char *param, void *arg
 							"%llu) keeps serving",
 				    d->last_reload_error[0] ? d->last_reload_error
 							    : "the daemon is stopping",
-				    (unsigned long long)d->world->generation);
+				    (unsigned long long)d->svc.world->generation);
 	} else {
 		body = json_object_new_object();
 		json_object_object_add(body, "generation",
-				       json_object_new_uint64(d->world->generation));
+				       json_object_new_uint64(d->svc.world->generation));
 		json_object_object_add(body, "plugins",
-				       json_object_new_uint64(d->world->plugins->n));
+				       json_object_new_uint64(d->svc.world->plugins->n));
 		hl_http_reply_json(req, 200, body);
 	}
 	hl_call_end(&call);
@@ -45,5 +46,5 @@ static void post_reload(struct evhttp_request *req, const char *param, void *arg
 
 int hl_admin_register(struct hl_daemon *d)
 {
-	return hl_http_route(d->http, "/v1/admin/reload", EVHTTP_REQ_POST, post_reload, d);
+	return hl_http_route(d->svc.http, "/v1/admin/reload", EVHTTP_REQ_POST, post_reload, d);
 }

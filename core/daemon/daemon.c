@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/test_clock.h"
 #include "tickets/api.h"
 #include "base/clock.h"
 #include "config/config.h"
@@ -47,19 +48,19 @@ static void registered(struct redisReply *reply, void *arg)
 static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply_fn fn,
 			  void *arg)
 {
-	const struct hl_config *cfg = d->world->config;
-	const char *prefix = d->prefix;
+	const struct hl_config *cfg = d->svc.world->config;
+	const char *prefix = d->svc.prefix;
 	char k_daemons[128], k_ops[128], gen[24], pid[16];
 	const char *argv[8];
 	size_t lens[8];
 
 	hl_key(k_daemons, sizeof(k_daemons), prefix, HL_KEY_DAEMONS);
 	hl_key(k_ops, sizeof(k_ops), prefix, HL_KEY_OPS);
-	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->world->generation);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->svc.world->generation);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	argv[0] = k_daemons;
 	argv[1] = k_ops;
-	argv[2] = d->instance;
+	argv[2] = d->svc.instance;
 	argv[3] = event;
 	argv[4] = gen;
 	argv[5] = pid;
@@ -67,7 +68,7 @@ static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply
 	argv[7] = HL_VERSION;
 	for (int i = 0; i < 8; i++)
 		lens[i] = strlen(argv[i]);
-	return hl_redis_eval(d->redis, HL_SCRIPT_DAEMON_REGISTER, fn, arg, 2, 8, argv, lens);
+	return hl_redis_eval(d->svc.redis, HL_SCRIPT_DAEMON_REGISTER, fn, arg, 2, 8, argv, lens);
 }
 
 static void redis_ready(void *arg)
@@ -111,28 +112,37 @@ static void send_notice(void *arg, const char *plugin, const char *audience,
 			      "audience", audience, "id", ticket_id, "event", "notice",
 			      "note", text, "from", plugin, "at", at};
 
-	hl_key(key, sizeof(key), d->prefix, HL_KEY_NOTICES);
+	hl_key(key, sizeof(key), d->svc.prefix, HL_KEY_NOTICES);
 	snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
-	if (hl_redis_command(d->redis, HL_REDIS_COMMANDS, notice_sent, NULL,
+	if (hl_redis_command(d->svc.redis, HL_REDIS_COMMANDS, notice_sent, NULL,
 			     (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL) < 0)
 		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"Redis not ready\" audience=%s",
 		       audience);
 }
 
+/* Makes the outbox (none when out of memory) the one plugins' outbox calls reach. */
+static void link_outbox(struct hl_daemon *d)
+{
+	d->links.outbox = d->outbox;
+	d->links.outbox_put = hl_outbox_put;
+	d->links.outbox_done = hl_outbox_done;
+	d->links.outbox_dead = hl_outbox_dead;
+}
+
 /* test_clock: true is honoured by the test build only; the shipped daemon refuses it. */
 static int use_test_clock(struct hl_daemon *d, char *err, size_t errlen)
 {
-	if (!hl_opt_bool(&d->world->config->top, "test_clock"))
+	if (!hl_opt_bool(&d->svc.world->config->top, "test_clock"))
 		return 0;
 #ifdef HL_TEST_CLOCK
 	(void)err;
 	(void)errlen;
 	hl_log(HL_LOG_WARN, "daemon", "test_clock enabled=1 reason=\"tests only\"");
-	return hl_test_clock_register(d);
+	return hl_test_clock_register(&d->svc);
 #else
 	snprintf(err, errlen, "%s: test_clock: this hotlined is built without a test clock "
 			      "(only tests/hotlined-testclock has one)",
-		 hl_config_file(d->world->config));
+		 hl_config_file(d->svc.world->config));
 	return -1;
 #endif
 }
@@ -169,7 +179,7 @@ static int remember_restart_values(struct hl_daemon *d)
 	if (!(d->started_with = calloc(NRESTART_KEYS, sizeof(char *))))
 		return -1;
 	for (size_t i = 0; i < NRESTART_KEYS; i++)
-		if (!(d->started_with[i] = strdup(restart_value(d->world->config, i))))
+		if (!(d->started_with[i] = strdup(restart_value(d->svc.world->config, i))))
 			return -1;
 	return 0;
 }
@@ -190,60 +200,61 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	char host[64] = "localhost";
 
 	memset(d, 0, sizeof(*d));
-	d->base = base;
+	d->svc.base = base;
 	d->config_path = config_path;
-	d->started_ms = hl_clock_now_ms();
+	d->svc.started_ms = hl_clock_now_ms();
 	gethostname(host, sizeof(host) - 1);
-	snprintf(d->instance, sizeof(d->instance), "%s:%ld:%lld", host, (long)getpid(),
-		 (long long)d->started_ms);
-	if (hl_world_build(config_path, base, 1, &d->world, err, errlen) < 0)
+	snprintf(d->svc.instance, sizeof(d->svc.instance), "%s:%ld:%lld", host, (long)getpid(),
+		 (long long)d->svc.started_ms);
+	d->links.notify = send_notice;
+	d->links.notify_arg = d;
+	if (hl_world_build(config_path, base, &d->links, 1, &d->svc.world, err, errlen) < 0)
 		return -1;
 	if (remember_restart_values(d) < 0) {
 		snprintf(err, errlen, "out of memory starting the daemon");
 		return -1;
 	}
-	apply_process_settings(d->world->config);
-	snprintf(d->prefix, sizeof(d->prefix), "%s",
-		 hl_opt_string(&d->world->config->redis, "prefix"));
-	d->http = hl_http_start(base, d->world->config, err, errlen);
-	if (!d->http || hl_health_register(d) < 0 || hl_intake_register(d) < 0 ||
-	    hl_ticket_view_register(d) < 0 || hl_workflow_register(d) < 0 ||
-	    hl_explain_register(d) < 0 || hl_reports_register(d) < 0 ||
-	    hl_calendar_api_register(d) < 0 || hl_admin_register(d) < 0 ||
-	    hl_metrics_register(d) < 0) {
-		if (d->http)
+	apply_process_settings(d->svc.world->config);
+	snprintf(d->svc.prefix, sizeof(d->svc.prefix), "%s",
+		 hl_opt_string(&d->svc.world->config->redis, "prefix"));
+	d->svc.http = hl_http_start(base, d->svc.world->config, err, errlen);
+	if (!d->svc.http || hl_intake_register(&d->svc) < 0 ||
+	    hl_ticket_view_register(&d->svc) < 0 || hl_workflow_register(&d->svc) < 0 ||
+	    hl_explain_register(&d->svc) < 0 || hl_reports_register(&d->svc) < 0 ||
+	    hl_calendar_api_register(&d->svc) < 0) {
+		if (d->svc.http)
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
 	}
 	if (use_test_clock(d, err, errlen) < 0)
 		return -1;
-	d->redis = hl_redis_start(base, d->world->config, redis_ready, d);
-	hl_plugin_host_set_notifier(send_notice, d);
-	d->dispatcher = d->redis ? hl_dispatcher_start(d) : NULL;
-	d->outbox = d->redis ? hl_outbox_start(d) : NULL; /* none when out of memory: puts fail */
-	d->escalation = d->redis ? hl_escalation_start(d, ESCALATION_SWEEP_MS) : NULL;
+	d->svc.redis = hl_redis_start(base, d->svc.world->config, redis_ready, d);
+	d->dispatcher = d->svc.redis ? hl_dispatcher_start(&d->svc) : NULL;
+	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */
+	link_outbox(d);
+	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->redis || !d->dispatcher || !d->escalation || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
 		return -1;
 	}
-	hl_plugins_emit(d->world->plugins, HL_EV_STARTED, NULL, NULL, hl_config_file(d->world->config));
+	hl_plugins_emit(d->svc.world->plugins, HL_EV_STARTED, NULL, NULL, hl_config_file(d->svc.world->config));
 	hl_log(HL_LOG_INFO, "daemon", "started version=%s instance=%s config=%s generation=1",
-	       HL_VERSION, d->instance, config_path);
+	       HL_VERSION, d->svc.instance, config_path);
 	return 0;
 }
 
 int hl_daemon_reload(struct hl_daemon *d)
 {
-	struct hl_world *fresh, *old = d->world;
+	struct hl_world *fresh, *old = d->svc.world;
 
 	if (d->stopping)
 		return -1;
-	if (hl_world_build(d->config_path, d->base, old->generation + 1, &fresh,
+	if (hl_world_build(d->config_path, d->svc.base, &d->links, old->generation + 1, &fresh,
 			   d->last_reload_error, sizeof(d->last_reload_error)) < 0) {
 		d->reloads_failed++;
 		hl_log(HL_LOG_ERROR, "daemon",
@@ -255,7 +266,7 @@ int hl_daemon_reload(struct hl_daemon *d)
 	warn_restart_only(d, fresh->config);
 	hl_plugins_carry_counts(fresh->plugins, old->plugins);
 	apply_process_settings(fresh->config);
-	d->world = fresh;
+	d->svc.world = fresh;
 	hl_dispatcher_reconfigured(d->dispatcher);
 	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
 	hl_world_unref(old);
@@ -275,7 +286,7 @@ static void answers_written(void *arg)
 	struct hl_daemon *d = arg;
 
 	hl_log(HL_LOG_INFO, "daemon", "stopped");
-	exit_loop(d->base);
+	exit_loop(d->svc.base);
 }
 
 /* Redis has answered everything: the last answers go out to clients, then the loop ends. */
@@ -283,7 +294,7 @@ static void redis_closed(void *arg)
 {
 	struct hl_daemon *d = arg;
 
-	hl_http_when_drained(d->http, answers_written, d);
+	hl_http_when_drained(d->svc.http, answers_written, d);
 }
 
 static void unregistered(struct redisReply *reply, void *arg)
@@ -291,7 +302,7 @@ static void unregistered(struct redisReply *reply, void *arg)
 	struct hl_daemon *d = arg;
 
 	registered(reply, (void *)"stopped");
-	hl_redis_stop(d->redis, redis_closed, d);
+	hl_redis_stop(d->svc.redis, redis_closed, d);
 }
 
 static void deadline_passed(evutil_socket_t fd, short what, void *arg)
@@ -302,7 +313,7 @@ static void deadline_passed(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	hl_log(HL_LOG_ERROR, "daemon", "stop_timeout action=exit_now");
 	d->exit_code = 1;
-	event_base_loopbreak(d->base);
+	event_base_loopbreak(d->svc.base);
 }
 
 /* The dispatcher has committed what it was routing: Redis may close. */
@@ -312,23 +323,23 @@ static void dispatcher_drained(void *arg)
 
 	/* Commands already sent are answered before the connections close. */
 	if (register_event(d, "stopped", unregistered, d) < 0)
-		hl_redis_stop(d->redis, redis_closed, d);
+		hl_redis_stop(d->svc.redis, redis_closed, d);
 }
 
 void hl_daemon_stop(struct hl_daemon *d)
 {
-	int64_t ms = d->world->config->shutdown_timeout_ms;
+	int64_t ms = d->svc.world->config->shutdown_timeout_ms;
 	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
 
 	if (d->stopping)
 		return;
 	d->stopping = 1;
-	hl_http_stop_accepting(d->http);
+	hl_http_stop_accepting(d->svc.http);
 	hl_outbox_stop(d->outbox);
 	hl_escalation_stop(d->escalation);
-	hl_explain_cancel_all(d);
-	hl_plugins_emit(d->world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
-	d->deadline = evtimer_new(d->base, deadline_passed, d);
+	hl_explain_cancel_all(&d->svc);
+	hl_plugins_emit(d->svc.world->plugins, HL_EV_STOPPING, NULL, NULL, NULL);
+	d->deadline = evtimer_new(d->svc.base, deadline_passed, d);
 	if (d->deadline)
 		evtimer_add(d->deadline, &tv);
 	/* half the stop's time for routing under way, the rest for Redis and the answers */
@@ -339,9 +350,9 @@ void hl_daemon_free(struct hl_daemon *d)
 {
 	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
 
-	hl_plugin_host_set_notifier(NULL, NULL);
-	if (d->http)
-		hl_http_close(d->http); /* from here no handler runs: what it uses is going */
+	d->links.notify = NULL;
+	if (d->svc.http)
+		hl_http_close(d->svc.http); /* from here no handler runs: what it uses is going */
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		if (events[i])
 			event_free(events[i]);
@@ -349,23 +360,24 @@ void hl_daemon_free(struct hl_daemon *d)
 	/* Redis first: commands still pending answer their requests (503) before the HTTP
 	 * server frees the connections those requests belong to; those answers get a short,
 	 * bounded chance to be written out. */
-	hl_redis_free(d->redis);
-	d->redis = NULL;
-	hl_explain_cancel_all(d);
+	hl_redis_free(d->svc.redis);
+	d->svc.redis = NULL;
+	hl_explain_cancel_all(&d->svc);
 	hl_dispatcher_free(d->dispatcher);
+	d->links.outbox = NULL; /* plugins retired from here on find no outbox */
 	hl_outbox_free(d->outbox);
 	d->outbox = NULL;
 	hl_escalation_free(d->escalation);
-	if (hl_http_unsent(d->http) > 0) {
+	if (hl_http_unsent(d->svc.http) > 0) {
 		struct timeval flush = {0, 200 * 1000};
 
-		hl_http_when_drained(d->http, exit_loop, d->base);
-		event_base_loopexit(d->base, &flush);
-		event_base_dispatch(d->base);
+		hl_http_when_drained(d->svc.http, exit_loop, d->svc.base);
+		event_base_loopexit(d->svc.base, &flush);
+		event_base_dispatch(d->svc.base);
 	}
-	hl_http_free(d->http);
-	hl_world_unref(d->world);
-	d->world = NULL;
+	hl_http_free(d->svc.http);
+	hl_world_unref(d->svc.world);
+	d->svc.world = NULL;
 	for (size_t i = 0; d->started_with && i < NRESTART_KEYS; i++)
 		free(d->started_with[i]);
 	free(d->started_with);

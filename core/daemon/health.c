@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
+#include "daemon/health.h"
 #include "http/http.h"
 #include "host/plugin_host.h"
 #include "store/redis.h"
@@ -88,25 +89,25 @@ static struct json_object *calendar_json(const struct hl_calendar *cal)
 static void healthz(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_daemon *d = arg;
-	const struct hl_world *w = d->world;
+	const struct hl_world *w = d->svc.world;
 	struct json_object *body = json_object_new_object();
 	struct json_object *redis = json_object_new_object();
 	struct json_object *config = json_object_new_object();
-	int ready = hl_redis_state(d->redis, HL_REDIS_COMMANDS) == HL_REDIS_READY &&
-		    hl_redis_state(d->redis, HL_REDIS_BLOCKING) == HL_REDIS_READY;
+	int ready = hl_redis_state(d->svc.redis, HL_REDIS_COMMANDS) == HL_REDIS_READY &&
+		    hl_redis_state(d->svc.redis, HL_REDIS_BLOCKING) == HL_REDIS_READY;
 
 	(void)param;
 	json_object_object_add(body, "status", json_object_new_string(ready ? "ok" : "degraded"));
 	json_object_object_add(body, "version", json_object_new_string(HL_VERSION));
-	json_object_object_add(body, "instance", json_object_new_string(d->instance));
+	json_object_object_add(body, "instance", json_object_new_string(d->svc.instance));
 	json_object_object_add(body, "pid", json_object_new_int64(getpid()));
 	json_object_object_add(body, "uptime_ms",
-			       json_object_new_int64(hl_clock_now_ms() - d->started_ms));
+			       json_object_new_int64(hl_clock_now_ms() - d->svc.started_ms));
 
 	json_object_object_add(redis, "target",
-			       json_object_new_string(hl_redis_target(d->redis)));
-	json_object_object_add(redis, "commands", link_json(d->redis, HL_REDIS_COMMANDS));
-	json_object_object_add(redis, "blocking", link_json(d->redis, HL_REDIS_BLOCKING));
+			       json_object_new_string(hl_redis_target(d->svc.redis)));
+	json_object_object_add(redis, "commands", link_json(d->svc.redis, HL_REDIS_COMMANDS));
+	json_object_object_add(redis, "blocking", link_json(d->svc.redis, HL_REDIS_BLOCKING));
 	json_object_object_add(body, "redis", redis);
 
 	json_object_object_add(config, "file", json_object_new_string(hl_config_file(w->config)));
@@ -135,14 +136,14 @@ static void readyz(struct evhttp_request *req, const char *param, void *arg)
 
 	(void)param;
 	localtime_r(&now, &tm);
-	if (hl_redis_state(d->redis, HL_REDIS_COMMANDS) != HL_REDIS_READY ||
-	    hl_redis_state(d->redis, HL_REDIS_BLOCKING) != HL_REDIS_READY)
+	if (hl_redis_state(d->svc.redis, HL_REDIS_COMMANDS) != HL_REDIS_READY ||
+	    hl_redis_state(d->svc.redis, HL_REDIS_BLOCKING) != HL_REDIS_READY)
 		json_object_array_add(missing,
 				      json_object_new_string("redis (connected, scripts loaded)"));
-	if (!d->world->plugins || d->stopping)
+	if (!d->svc.world->plugins || d->stopping)
 		json_object_array_add(missing, json_object_new_string(
 						       d->stopping ? "not stopping" : "plugins"));
-	if (!hl_calendar_covers(d->world->calendar, tm.tm_year + 1900))
+	if (!hl_calendar_covers(d->svc.world->calendar, tm.tm_year + 1900))
 		json_object_array_add(missing,
 				      json_object_new_string("a calendar file for this year"));
 	json_object_object_add(body, "ready",
@@ -153,7 +154,7 @@ static void readyz(struct evhttp_request *req, const char *param, void *arg)
 
 int hl_health_register(struct hl_daemon *d)
 {
-	if (hl_http_route(d->http, "/readyz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, readyz, d) < 0)
+	if (hl_http_route(d->svc.http, "/readyz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, readyz, d) < 0)
 		return -1;
-	return hl_http_route(d->http, "/healthz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, healthz, d);
+	return hl_http_route(d->svc.http, "/healthz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, healthz, d);
 }

@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "daemon/admin.h"
 #include "daemon/daemon.h"
+#include "daemon/health.h"
+#include "daemon/metrics.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
 #include "config/routes.h"
@@ -41,7 +44,7 @@ static int check_only(const char *path)
 		fprintf(stderr, "hotlined: out of memory\n");
 		return 1;
 	}
-	if (hl_world_build(path, base, 0, &w, err, sizeof(err)) < 0) {
+	if (hl_world_build(path, base, NULL, 0, &w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hotlined: %s\nhotlined: configuration %s test failed\n", err, path);
 	} else {
 		printf("hotlined: configuration %s is ok: %zu departments, %zu plugins\n", path,
@@ -51,6 +54,16 @@ static int check_only(const char *path)
 	}
 	event_base_free(base);
 	return rc;
+}
+
+/* The endpoints that show or steer the daemon itself. */
+static int register_daemon_endpoints(struct hl_daemon *d, char *err, size_t errlen)
+{
+	if (hl_health_register(d) < 0 || hl_metrics_register(d) < 0 || hl_admin_register(d) < 0) {
+		snprintf(err, errlen, "out of memory registering endpoints");
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -97,7 +110,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotlined: cannot create the event loop\n");
 		return 1;
 	}
-	if (hl_daemon_start(&d, base, config_path, err, sizeof(err)) < 0) {
+	if (hl_daemon_start(&d, base, config_path, err, sizeof(err)) < 0 ||
+	    register_daemon_endpoints(&d, err, sizeof(err)) < 0) {
 		hl_log(HL_LOG_ERROR, "daemon", "start_failed error=\"%s\"", err);
 		hl_daemon_free(&d);
 		event_base_free(base);

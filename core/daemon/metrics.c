@@ -18,38 +18,13 @@
 #include "time/calendar.h"
 #include "base/clock.h"
 #include "daemon/daemon.h"
-#include "http/http.h"
 #include "daemon/metrics.h"
+#include "http/http.h"
+#include "base/counters.h"
 #include "host/outbox.h"
 #include "host/plugin_host.h"
 #include "store/redis.h"
 #include "host/world.h"
-
-static const double bounds[HL_METRIC_BUCKETS - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-						     0.05,   0.1,   0.25,   0.5,   1,    2.5};
-
-void hl_metrics_count(struct hl_counted *table, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (table[i].name[0] == '\0')
-			snprintf(table[i].name, sizeof(table[i].name), "%s", name);
-		if (strcmp(table[i].name, name) == 0) {
-			table[i].n++;
-			return;
-		}
-	}
-}
-
-void hl_metrics_observe(struct hl_histogram *h, double seconds)
-{
-	size_t b = 0;
-
-	while (b < HL_METRIC_BUCKETS - 1 && seconds > bounds[b])
-		b++;
-	h->counts[b]++;
-	h->count++;
-	h->sum += seconds;
-}
 
 static void help(struct evbuffer *b, const char *name, const char *type, const char *text)
 {
@@ -74,7 +49,7 @@ static void histogram(struct evbuffer *b, const char *name, const struct hl_hist
 	for (size_t i = 0; i < HL_METRIC_BUCKETS; i++) {
 		cumulative += h->counts[i];
 		if (i < HL_METRIC_BUCKETS - 1)
-			evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, bounds[i],
+			evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, hl_metric_bounds[i],
 					    (unsigned long long)cumulative);
 		else
 			evbuffer_add_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name,
@@ -87,8 +62,8 @@ static void histogram(struct evbuffer *b, const char *name, const struct hl_hist
 /* The in-process part. */
 static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 {
-	const struct hl_metrics *m = &d->metrics;
-	const struct hl_plugin_set *set = d->world->plugins;
+	const struct hl_metrics *m = &d->svc.metrics;
+	const struct hl_plugin_set *set = d->svc.world->plugins;
 	struct hl_outbox_stats ob;
 	int years[1];
 
@@ -130,16 +105,17 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 	help(b, "hotline_redis_reconnects_total", "counter", "Redis connections re-established.");
 	evbuffer_add_printf(b, "hotline_redis_reconnects_total{link=\"commands\"} %llu\n"
 			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n",
-			    (unsigned long long)hl_redis_reconnects(d->redis, HL_REDIS_COMMANDS),
-			    (unsigned long long)hl_redis_reconnects(d->redis, HL_REDIS_BLOCKING));
+			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_COMMANDS),
+			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_BLOCKING));
 	help(b, "hotline_calendar_fallback", "gauge",
 	     "1 when a deadline year has no calendar file and counts weekends only.");
 	evbuffer_add_printf(b, "hotline_calendar_fallback %d\n",
-			    hl_calendar_fallback_years(d->world->calendar, years, 1) > 0);
+			    hl_calendar_fallback_years(d->svc.world->calendar, years, 1) > 0);
 }
 
 struct metrics_call {
 	struct hl_call call;
+	struct hl_daemon *d;
 };
 
 /* metrics_redis.lua answers: [state, count, ...] then '' then [unit|state, count, ...]
@@ -151,7 +127,7 @@ static void got_redis(struct redisReply *reply, void *arg)
 	struct evbuffer *b = evbuffer_new();
 	size_t i = 0;
 
-	own_metrics(b, mc->call.d);
+	own_metrics(b, mc->d);
 	if (reply && reply->type == REDIS_REPLY_ARRAY) {
 		help(b, "hotline_open_tickets", "gauge", "Open tickets by unit and state.");
 		for (; i + 1 < reply->elements && reply->element[i]->str[0]; i += 2) {
@@ -188,14 +164,15 @@ static void get_metrics(struct evhttp_request *req, const char *param, void *arg
 	}
 	/* the scraper carries no token: the call is made as the daemon itself */
 	mc->call.req = req;
-	mc->call.d = d;
-	mc->call.world = hl_world_ref(d->world);
-	if (hl_eval_as(d, hl_clock_now_ms(), "metrics", "system", HL_SCRIPT_METRICS, got_redis, mc, 0, NULL,
-		       NULL) < 0)
+	mc->call.svc = &d->svc;
+	mc->d = d;
+	mc->call.world = hl_world_ref(d->svc.world);
+	if (hl_eval_as(&d->svc, hl_clock_now_ms(), "metrics", "system", HL_SCRIPT_METRICS,
+		       got_redis, mc, 0, NULL, NULL) < 0)
 		got_redis(NULL, mc); /* Redis down: the daemon's own figures still count */
 }
 
 int hl_metrics_register(struct hl_daemon *d)
 {
-	return hl_http_route(d->http, "/metrics", EVHTTP_REQ_GET, get_metrics, d);
+	return hl_http_route(d->svc.http, "/metrics", EVHTTP_REQ_GET, get_metrics, d);
 }

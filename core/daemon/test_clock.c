@@ -13,7 +13,8 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "base/clock.h"
-#include "daemon/daemon.h"
+#include "daemon/test_clock.h"
+#include "host/service.h"
 #include "base/duration.h"
 #include "http/http.h"
 #include "base/log.h"
@@ -53,7 +54,7 @@ static void post_clock(struct evhttp_request *req, const char *param, void *arg)
 	hl_call_end(&call);
 }
 
-int hl_test_clock_register(struct hl_daemon *d)
+int hl_test_clock_register(struct hl_service *svc)
 {
-	return hl_http_route(d->http, "/v1/test/clock", EVHTTP_REQ_POST, post_clock, d);
+	return hl_http_route(svc->http, "/v1/test/clock", EVHTTP_REQ_POST, post_clock, svc);
 }

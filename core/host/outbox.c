@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tickets/api.h"
 #include "base/clock.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "store/keys.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
@@ -65,7 +64,7 @@ struct waiting {
 };
 
 struct hl_outbox {
-	struct hl_daemon *d;
+	struct hl_service *svc;
 	struct event *tick;
 	struct event *release; /* drops the world references of ended jobs, from the loop */
 	struct stream *streams;
@@ -97,9 +96,9 @@ static struct stream *stream_of(struct hl_outbox *ob, const char *name)
 	s->ob = ob;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX "%s", name);
-	hl_key(s->key, sizeof(s->key), ob->d->prefix, tail);
+	hl_key(s->key, sizeof(s->key), ob->svc->prefix, tail);
 	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX_LEASE "%s", name);
-	hl_key(s->lease_key, sizeof(s->lease_key), ob->d->prefix, tail);
+	hl_key(s->lease_key, sizeof(s->lease_key), ob->svc->prefix, tail);
 	s->next = ob->streams;
 	ob->streams = s;
 	return s;
@@ -108,7 +107,7 @@ static struct stream *stream_of(struct hl_outbox *ob, const char *name)
 /* The instance of the world in service that receives this stream's jobs, or NULL. */
 static struct hl_self *receiver(const struct stream *s)
 {
-	const struct hl_plugin_set *set = s->ob->d->world->plugins;
+	const struct hl_plugin_set *set = s->ob->svc->world->plugins;
 
 	for (size_t i = 0; i < set->n; i++) {
 		if (strcmp(set->plugins[i]->name, s->name) == 0 && hl_plugin_deliver_hook(set->plugins[i]))
@@ -138,7 +137,7 @@ static struct job *find_job(const struct stream *s, const char *id)
 
 static int64_t lease_ms(const struct hl_outbox *ob)
 {
-	int64_t ms = ob->d->world->config->reclaim_idle_ms;
+	int64_t ms = ob->svc->world->config->reclaim_idle_ms;
 
 	return ms > LEASE_MIN_MS ? ms : LEASE_MIN_MS;
 }
@@ -276,7 +275,7 @@ static void ended(struct redisReply *reply, void *arg)
  * is not reachable (w stays the caller's). */
 static int send_waiting(struct hl_outbox *ob, struct waiting *w)
 {
-	struct hl_daemon *d = ob->d;
+	struct hl_service *svc = ob->svc;
 	struct stream *s = w->s;
 	struct end_call *ec;
 	int rc;
@@ -287,12 +286,12 @@ static int send_waiting(struct hl_outbox *ob, struct waiting *w)
 	if (w->kind == W_PUT) {
 		char at[24];
 		const char *argv[] = {"XADD", s->key, "*", "payload", w->data, "at", at, "from",
-				      d->instance};
-		size_t lens[] = {4, strlen(s->key), 1, 7, w->len, 2, 0, 4, strlen(d->instance)};
+				      svc->instance};
+		size_t lens[] = {4, strlen(s->key), 1, 7, w->len, 2, 0, 4, strlen(svc->instance)};
 
 		snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
 		lens[6] = strlen(at);
-		rc = hl_redis_command(d->redis, HL_REDIS_COMMANDS, stored, ec, 9, argv, lens);
+		rc = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, stored, ec, 9, argv, lens);
 		if (rc < 0)
 			free(ec);
 		return rc;
@@ -300,13 +299,13 @@ static int send_waiting(struct hl_outbox *ob, struct waiting *w)
 	if (w->kind == W_DONE) {
 		const char *argv[] = {s->key, HL_GROUP_DELIVER, w->data};
 
-		rc = hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_DONE, ended, ec, 1, 3, argv, NULL);
+		rc = hl_redis_eval(svc->redis, HL_SCRIPT_OUTBOX_DONE, ended, ec, 1, 3, argv, NULL);
 	} else {
 		const char *argv[] = {s->name, HL_GROUP_DELIVER, w->data, w->ticket ? w->ticket : "",
 				      w->reason ? w->reason : ""};
 
-		rc = hl_eval_as(d, hl_clock_now_ms(), s->name, "system", HL_SCRIPT_OUTBOX_DEAD,
-				ended, ec, 5, argv, NULL);
+		rc = hl_redis_eval_as(svc->redis, svc->prefix, hl_clock_now_ms(), s->name, "system",
+				      HL_SCRIPT_OUTBOX_DEAD, ended, ec, 5, argv, NULL);
 	}
 	if (rc < 0)
 		free(ec);
@@ -443,7 +442,7 @@ static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
 		return -1;
 	j->s = s;
 	j->self = self;
-	j->world = hl_world_ref(ob->d->world);
+	j->world = hl_world_ref(ob->svc->world);
 	snprintf(j->id, sizeof(j->id), "%s", entry->element[0]->str);
 	j->next = s->jobs;
 	if (j->next)
@@ -577,14 +576,14 @@ static void lease_released(struct redisReply *reply, void *arg)
 
 static void release_lease(struct stream *s)
 {
-	struct hl_daemon *d = s->ob->d;
+	struct hl_service *svc = s->ob->svc;
 	char ttl[24];
-	const char *argv[] = {s->lease_key, d->instance, ttl, "release"};
+	const char *argv[] = {s->lease_key, svc->instance, ttl, "release"};
 
 	snprintf(ttl, sizeof(ttl), "%lld", (long long)lease_ms(s->ob));
 	s->holding = 0;
 	s->sweeping = 0;
-	hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_LEASE, lease_released, NULL, 1, 4, argv, NULL);
+	hl_redis_eval(svc->redis, HL_SCRIPT_OUTBOX_LEASE, lease_released, NULL, 1, 4, argv, NULL);
 }
 
 /* The read cycle of one stream: one command at a time, issued when the previous one was
@@ -592,7 +591,7 @@ static void release_lease(struct stream *s)
 static void step(struct stream *s)
 {
 	struct hl_outbox *ob = s->ob;
-	struct hl_daemon *d = ob->d;
+	struct hl_service *svc = ob->svc;
 	struct hl_self *self;
 	int sent;
 
@@ -610,14 +609,14 @@ static void step(struct stream *s)
 	if (!s->group_ready) {
 		const char *argv[] = {"XGROUP", "CREATE", s->key, HL_GROUP_DELIVER, "0", "MKSTREAM"};
 
-		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, group_created, s, 6, argv,
+		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, group_created, s, 6, argv,
 					NULL);
 	} else if (!s->holding || hl_clock_mono_ns() >= s->lease_due_ns) {
 		char ttl[24];
-		const char *argv[] = {s->lease_key, d->instance, ttl, "hold"};
+		const char *argv[] = {s->lease_key, svc->instance, ttl, "hold"};
 
 		snprintf(ttl, sizeof(ttl), "%lld", (long long)lease_ms(ob));
-		sent = hl_redis_eval(d->redis, HL_SCRIPT_OUTBOX_LEASE, lease_answered, s, 1, 4, argv,
+		sent = hl_redis_eval(svc->redis, HL_SCRIPT_OUTBOX_LEASE, lease_answered, s, 1, 4, argv,
 				     NULL);
 	} else if (s->njobs >= HELD_MAX) {
 		return; /* release_fired() steps again */
@@ -630,15 +629,15 @@ static void step(struct stream *s)
 		s->handover = 1;
 		return;
 	} else if (s->sweeping) {
-		const char *argv[] = {"XAUTOCLAIM", s->key, HL_GROUP_DELIVER, d->instance, "0",
+		const char *argv[] = {"XAUTOCLAIM", s->key, HL_GROUP_DELIVER, svc->instance, "0",
 				      s->cursor,    "COUNT", READ_COUNT_TEXT};
 
-		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, claimed, s, 8, argv, NULL);
+		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, claimed, s, 8, argv, NULL);
 	} else {
-		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_DELIVER, d->instance, "COUNT",
+		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_DELIVER, svc->instance, "COUNT",
 				      READ_COUNT_TEXT, "STREAMS", s->key, ">"};
 
-		sent = hl_redis_command(d->redis, HL_REDIS_COMMANDS, read_arrived, s, 9, argv, NULL);
+		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, read_arrived, s, 9, argv, NULL);
 	}
 	s->busy = sent == 0;
 }
@@ -646,7 +645,7 @@ static void step(struct stream *s)
 static void tick_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_outbox *ob = arg;
-	const struct hl_plugin_set *set = ob->d->world->plugins;
+	const struct hl_plugin_set *set = ob->svc->world->plugins;
 
 	(void)fd;
 	(void)what;
@@ -659,22 +658,21 @@ static void tick_fired(evutil_socket_t fd, short what, void *arg)
 		step(s);
 }
 
-struct hl_outbox *hl_outbox_start(struct hl_daemon *d)
+struct hl_outbox *hl_outbox_start(struct hl_service *svc)
 {
 	struct hl_outbox *ob = calloc(1, sizeof(*ob));
 	struct timeval every = {0, POLL_MS * 1000};
 
 	if (!ob)
 		return NULL;
-	ob->d = d;
+	ob->svc = svc;
 	ob->waiting_tail = &ob->waiting;
-	ob->tick = event_new(d->base, -1, EV_PERSIST, tick_fired, ob);
-	ob->release = evtimer_new(d->base, release_fired, ob);
+	ob->tick = event_new(svc->base, -1, EV_PERSIST, tick_fired, ob);
+	ob->release = evtimer_new(svc->base, release_fired, ob);
 	if (!ob->tick || !ob->release || event_add(ob->tick, &every) < 0) {
 		hl_outbox_free(ob);
 		return NULL;
 	}
-	hl_plugin_host_set_outbox(ob);
 	return ob;
 }
 
@@ -695,7 +693,6 @@ void hl_outbox_free(struct hl_outbox *ob)
 {
 	if (!ob)
 		return;
-	hl_plugin_host_set_outbox(NULL);
 	ob->stopped = 1;
 	if (ob->nwaiting > 0)
 		hl_log(HL_LOG_WARN, "outbox", "exit_with_waiting count=%zu reason=\"Redis "

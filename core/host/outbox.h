@@ -28,14 +28,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hl_daemon;
+struct hl_service;
 struct hl_outbox;
 struct hl_self;
 
-/* Starts looking for plugins with a deliver hook in d->world (at every poll, so a reload
- * is seen) and delivering their streams once Redis is ready; registers itself as the
- * host's outbox. Returns NULL when out of memory. The daemon must outlive it. */
-struct hl_outbox *hl_outbox_start(struct hl_daemon *d);
+/* Starts looking for plugins with a deliver hook in svc->world (at every poll, so a reload
+ * is seen) and delivering their streams once Redis is ready. The daemon makes it the
+ * outbox of its host links (host_links.h), so that plugins' calls reach hl_outbox_put,
+ * hl_outbox_done and hl_outbox_dead. Returns NULL when out of memory. The daemon must
+ * outlive it. */
+struct hl_outbox *hl_outbox_start(struct hl_service *svc);
 
 /* Stops reading and gives up the leases this daemon holds (so that another daemon takes
  * over at once); jobs with plugins stay pending in Redis. Ends still sent now are

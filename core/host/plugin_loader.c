@@ -1,5 +1,5 @@
-/* Loading, checking, initialising and retiring plugins; see plugin_host.h. */
-#include "host/plugin_host.h"
+/* Loading, checking, initialising and retiring plugins; see plugin_loader.h. */
+#include "host/plugin_loader.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -13,14 +13,9 @@
 #include "config/config.h"
 #include "http/http_client.h"
 #include "base/log.h"
+#include "host/host_table.h"
+#include "host/plugin_host.h"
 #include "host/router.h"
-
-/* A hook, or NULL when the plugin's descriptor is too old to have that member. */
-#define HOOK(self, member)                                                                   \
-	(offsetof(struct hl_plugin, member) + sizeof((self)->desc->member) <=                \
-		 (self)->desc->size                                                          \
-	     ? (self)->desc->member                                                          \
-	     : NULL)
 
 /* The descriptor of ABI 1.0 ends with fini; no plugin of major 1 may be smaller. */
 #define MIN_DESCRIPTOR_SIZE (offsetof(struct hl_plugin, fini) + sizeof(void (*)(void *)))
@@ -29,8 +24,8 @@ static void retire(struct hl_self *self)
 {
 	if (!self)
 		return;
-	if (self->initialised && HOOK(self, fini))
-		HOOK(self, fini)(self->state);
+	if (self->initialised && HL_PLUGIN_HOOK(self, fini))
+		HL_PLUGIN_HOOK(self, fini)(self->state);
 	hl_plugin_cancel_timers(self);
 	hl_http_client_free(self->http); /* in flight: cancelled, never called back */
 	hl_router_free_abandoned(self);
@@ -122,7 +117,7 @@ static int check_descriptor(const struct hl_plugin *d, char *why, size_t len)
 /* Loads one plugin. On failure writes "file:line:column: plugin 'x' (path): why". */
 static int load_one(const struct hl_config *cfg, const struct hl_plugin_conf *pc,
 		    const struct hl_routes *routes, struct event_base *base,
-		    struct hl_self **self_r, char *err, size_t errlen)
+		    const struct hl_host_links *links, struct hl_self **self_r, char *err, size_t errlen)
 {
 	struct hl_self *self = calloc(1, sizeof(*self));
 	char why[512];
@@ -134,6 +129,7 @@ static int load_one(const struct hl_config *cfg, const struct hl_plugin_conf *pc
 	}
 	self->base = base;
 	self->routes = routes;
+	self->links = links;
 	snprintf(self->log_sub, sizeof(self->log_sub), "plugin.%s", self->name);
 	if (!(self->dl = open_private_copy(self->file, why, sizeof(why))))
 		goto fail;
@@ -157,9 +153,9 @@ static int load_one(const struct hl_config *cfg, const struct hl_plugin_conf *pc
 		snprintf(why, sizeof(why), "out of memory");
 		goto fail;
 	}
-	if (HOOK(self, init)) {
+	if (HL_PLUGIN_HOOK(self, init)) {
 		char reason[384] = "";
-		enum hl_status st = HOOK(self, init)(hl_host_table(), self, &self->options,
+		enum hl_status st = HL_PLUGIN_HOOK(self, init)(hl_host_table(), self, &self->options,
 						      &self->state, reason, sizeof(reason));
 		if (st != HL_OK) {
 			snprintf(why, sizeof(why), "init failed: %s",
@@ -180,7 +176,8 @@ fail:
 }
 
 int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
-		    struct event_base *base, struct hl_plugin_set **set_r, char *err,
+		    struct event_base *base, const struct hl_host_links *links,
+		    struct hl_plugin_set **set_r, char *err,
 		    size_t errlen)
 {
 	struct hl_plugin_set *set = calloc(1, sizeof(*set));
@@ -191,7 +188,8 @@ int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->nplugins; i++) {
-		if (load_one(cfg, &cfg->plugins[i], routes, base, &set->plugins[i], err, errlen) <
+		if (load_one(cfg, &cfg->plugins[i], routes, base, links, &set->plugins[i], err,
+			     errlen) <
 		    0) {
 			hl_plugins_free(set);
 			return -1;
@@ -200,25 +198,6 @@ int hl_plugins_load(const struct hl_config *cfg, const struct hl_routes *routes,
 	}
 	*set_r = set;
 	return 0;
-}
-
-void hl_plugins_carry_counts(struct hl_plugin_set *fresh, const struct hl_plugin_set *old)
-{
-	for (size_t i = 0; i < fresh->n; i++) {
-		struct hl_self *to = fresh->plugins[i];
-
-		for (size_t j = 0; j < old->n; j++) {
-			const struct hl_self *from = old->plugins[j];
-
-			if (strcmp(from->name, to->name) == 0) {
-				to->calls = from->calls;
-				to->errors = from->errors;
-				to->timeouts = from->timeouts;
-				to->busy_ns = from->busy_ns;
-				break;
-			}
-		}
-	}
 }
 
 void hl_plugins_free(struct hl_plugin_set *set)
@@ -231,40 +210,3 @@ void hl_plugins_free(struct hl_plugin_set *set)
 	free(set);
 }
 
-void hl_plugins_emit(const struct hl_plugin_set *set, const char *type, const char *ticket_id,
-		     const struct hl_ticket *ticket, const char *detail)
-{
-	struct hl_event ev = {
-		.size = sizeof(ev),
-		.type = type,
-		.ticket_id = ticket_id,
-		.ticket = ticket,
-		.detail = detail,
-		.at_ms = hl_clock_now_ms(),
-	};
-
-	for (size_t i = 0; i < set->n; i++) {
-		struct hl_self *self = set->plugins[i];
-		int64_t start = hl_clock_mono_ns();
-
-		if (HOOK(self, on_event)) {
-			HOOK(self, on_event)(self->state, &ev);
-			hl_plugin_account(self, start, HL_OK);
-		}
-	}
-}
-
-hl_route_hook hl_plugin_route_hook(const struct hl_self *self)
-{
-	return HOOK(self, route);
-}
-
-hl_route_hook hl_plugin_review_hook(const struct hl_self *self)
-{
-	return HOOK(self, review);
-}
-
-hl_deliver_hook hl_plugin_deliver_hook(const struct hl_self *self)
-{
-	return HOOK(self, deliver);
-}

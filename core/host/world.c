@@ -10,7 +10,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "base/log.h"
-#include "host/plugin_host.h"
+#include "host/plugin_loader.h"
 #include "config/routes.h"
 #include "time/sla.h"
 
@@ -36,8 +36,9 @@ static int load_calendar(struct hl_world *w, char *err, size_t errlen)
 	return 0;
 }
 
-int hl_world_build(const char *config_path, struct event_base *base, uint64_t generation,
-		   struct hl_world **world_r, char *err, size_t errlen)
+int hl_world_build(const char *config_path, struct event_base *base,
+		   const struct hl_host_links *links, uint64_t generation, struct hl_world **world_r,
+		   char *err, size_t errlen)
 {
 	struct hl_world *w = calloc(1, sizeof(*w));
 
@@ -52,7 +53,7 @@ int hl_world_build(const char *config_path, struct event_base *base, uint64_t ge
 	    hl_routes_load(w->config->routes_dir, &w->routes, err, errlen) < 0 ||
 	    hl_sla_load(w->config->routes_dir, &w->sla, err, errlen) < 0 ||
 	    hl_auth_load(w->config->tokens_file, w->routes, &w->auth, err, errlen) < 0 ||
-	    hl_plugins_load(w->config, w->routes, base, &w->plugins, err, errlen) < 0) {
+	    hl_plugins_load(w->config, w->routes, base, links, &w->plugins, err, errlen) < 0) {
 		hl_world_unref(w);
 		return -1;
 	}

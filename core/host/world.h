@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct event_base;
+struct hl_host_links;
 
 struct hl_world {
 	unsigned refs;
@@ -26,11 +27,13 @@ struct hl_world {
 	struct hl_plugin_set *plugins;
 };
 
-/* Loads configuration, calendar, routes and plugins. Returns 0 and *world_r holding one
- * reference, or -1 with the first error ("file:line:column: ..." or the plugin's) in err;
- * nothing is left loaded on failure. */
-int hl_world_build(const char *config_path, struct event_base *base, uint64_t generation,
-		   struct hl_world **world_r, char *err, size_t errlen);
+/* Loads configuration, calendar, routes and plugins; the plugins send notices and
+ * outbox jobs through `links` (may be NULL; it must outlive the world). Returns 0 and
+ * *world_r holding one reference, or -1 with the first error ("file:line:column: ..." or
+ * the plugin's) in err; nothing is left loaded on failure. */
+int hl_world_build(const char *config_path, struct event_base *base,
+		   const struct hl_host_links *links, uint64_t generation, struct hl_world **world_r,
+		   char *err, size_t errlen);
 
 /* Takes a reference, for work that must finish with this world (a request waiting for
  * Redis). Returns world. */

@@ -524,3 +524,28 @@ const char *hl_redis_target(const struct hl_redis *r)
 {
 	return r->target;
 }
+
+int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, const char *actor,
+		     const char *role, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		     int argc, const char **argv, const size_t *lens)
+{
+	enum { LEAD = 4, MAX_ARGS = 96 };
+	const char *all[MAX_ARGS];
+	size_t all_lens[MAX_ARGS];
+	char now[24];
+
+	if (argc + LEAD > MAX_ARGS)
+		return -1;
+	snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+	all[0] = prefix;
+	all[1] = now;
+	all[2] = actor;
+	all[3] = role;
+	for (int i = 0; i < LEAD; i++)
+		all_lens[i] = strlen(all[i]);
+	for (int i = 0; i < argc; i++) {
+		all[LEAD + i] = argv[i];
+		all_lens[LEAD + i] = lens ? lens[i] : strlen(argv[i]);
+	}
+	return hl_redis_eval(r, script, fn, arg, 0, argc + LEAD, all, all_lens);
+}

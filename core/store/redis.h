@@ -52,6 +52,14 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens);
 
+/* Runs a script that acts on tickets with the leading arguments lua/lib.lua reads first:
+ * ARGV = prefix (the key prefix), now_ms (the time it acts at), actor and role (who acts,
+ * for the audit trail), then argv[0..argc) (lens may be NULL for NUL-terminated
+ * arguments). No keys. Returns as hl_redis_eval does. */
+int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, const char *actor,
+		     const char *role, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
+		     int argc, const char **argv, const size_t *lens);
+
 /* Sends one command (argv[0] is its name) on a link: HL_REDIS_BLOCKING for blocking
  * reads, HL_REDIS_COMMANDS otherwise. lens may be NULL for NUL-terminated arguments.
  * Returns 0 when sent (fn will be called once), or -1 when that link is not ready. */

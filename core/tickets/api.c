@@ -8,26 +8,26 @@
 
 #include "config/auth.h"
 #include "base/clock.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "http/http.h"
 #include "base/log.h"
 #include "host/world.h"
 
-int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d)
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc)
 {
 	enum hl_auth_result r;
 
 	memset(c, 0, sizeof(*c));
-	r = hl_auth_check(d->world->auth, hl_http_header(req, "Authorization"), &c->who);
+	r = hl_auth_check(svc->world->auth, hl_http_header(req, "Authorization"), &c->who);
 	if (r != HL_AUTH_OK) {
 		hl_http_set_header(req, "WWW-Authenticate", "Bearer realm=\"hotline\"");
 		hl_http_reply_error(req, 401, "Authorization", "%s", hl_auth_result_text(r));
 		return -1;
 	}
 	c->req = req;
-	c->d = d;
+	c->svc = svc;
 	c->now_ms = hl_clock_now_ms();
-	c->world = hl_world_ref(d->world);
+	c->world = hl_world_ref(svc->world);
 	return 0;
 }
 
@@ -37,35 +37,18 @@ void hl_call_end(struct hl_call *c)
 	c->world = NULL;
 }
 
-int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
+int hl_eval_as(struct hl_service *svc, int64_t now_ms, const char *actor, const char *role,
 	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
 	       const char **argv, const size_t *lens)
 {
-	enum { LEAD = 4, MAX_ARGS = 96 };
-	const char *all[MAX_ARGS];
-	size_t all_lens[MAX_ARGS];
-	char now[24];
-
-	if (argc + LEAD > MAX_ARGS)
-		return -1;
-	snprintf(now, sizeof(now), "%lld", (long long)now_ms);
-	all[0] = d->prefix;
-	all[1] = now;
-	all[2] = actor;
-	all[3] = role;
-	for (int i = 0; i < LEAD; i++)
-		all_lens[i] = strlen(all[i]);
-	for (int i = 0; i < argc; i++) {
-		all[LEAD + i] = argv[i];
-		all_lens[LEAD + i] = lens ? lens[i] : strlen(argv[i]);
-	}
-	return hl_redis_eval(d->redis, script, fn, arg, 0, argc + LEAD, all, all_lens);
+	return hl_redis_eval_as(svc->redis, svc->prefix, now_ms, actor, role, script, fn, arg,
+				argc, argv, lens);
 }
 
 int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		 int argc, const char **argv, const size_t *lens)
 {
-	return hl_eval_as(c->d, c->now_ms, c->who->name, c->who->role, script, fn, arg, argc,
+	return hl_eval_as(c->svc, c->now_ms, c->who->name, c->who->role, script, fn, arg, argc,
 			  argv, lens);
 }
 

@@ -15,7 +15,7 @@
 #include "store/reply.h"
 
 struct evhttp_request;
-struct hl_daemon;
+struct hl_service;
 struct redisReply;
 struct hl_ticket;
 struct json_object;
@@ -25,7 +25,7 @@ struct hl_principal;
  * an endpoint's own context. */
 struct hl_call {
 	struct evhttp_request *req;
-	struct hl_daemon *d;
+	struct hl_service *svc;
 	struct hl_world *world;          /* a reference, dropped by hl_call_end */
 	const struct hl_principal *who;  /* borrowed from world->auth */
 	int64_t now_ms;                  /* when the request arrived: the time it acts at */
@@ -33,17 +33,16 @@ struct hl_call {
 
 /* Authenticates req against the world in service. Returns 0 with c filled (call
  * hl_call_end when done), or -1 after answering 401. */
-int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_daemon *d);
+int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc);
 
 /* Drops the world reference. Does not answer the request. */
 void hl_call_end(struct hl_call *c);
 
-/* Runs a ticket script with ARGV = prefix, now_ms, actor, role, then argv[0..argc) (lens
- * may be NULL for NUL-terminated arguments). Returns 0 when sent (fn will be called
- * once), or -1 when Redis is not ready. argv is copied before the call returns; fn runs
- * on the loop, with a NULL reply when the connection went away (also from
- * hl_redis_free). hl_call_eval acts as the caller of the request, at its arrival time. */
-int hl_eval_as(struct hl_daemon *d, int64_t now_ms, const char *actor, const char *role,
+/* hl_redis_eval_as (store/redis.h) on the service's Redis with its key prefix: ARGV =
+ * prefix, now_ms, actor, role, then argv[0..argc). Returns 0 when sent (fn will be called
+ * once), or -1 when Redis is not ready. hl_call_eval acts as the caller of the request,
+ * at its arrival time. */
+int hl_eval_as(struct hl_service *svc, int64_t now_ms, const char *actor, const char *role,
 	       enum hl_script_id script, hl_redis_reply_fn fn, void *arg, int argc,
 	       const char **argv, const size_t *lens);
 
@@ -69,16 +68,14 @@ int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t
 		       struct evhttp_request *req);
 
 /* Registers the ticket endpoints. Return 0, or -1 when out of memory. */
-int hl_intake_register(struct hl_daemon *d);
-int hl_ticket_view_register(struct hl_daemon *d);
-int hl_workflow_register(struct hl_daemon *d);
-int hl_explain_register(struct hl_daemon *d);
+int hl_intake_register(struct hl_service *svc);
+int hl_ticket_view_register(struct hl_service *svc);
+int hl_workflow_register(struct hl_service *svc);
+int hl_explain_register(struct hl_service *svc);
 /* Answers 503 to the explanations still waiting for a plugin, and frees them (at stop). */
-void hl_explain_cancel_all(struct hl_daemon *d);
-int hl_reports_register(struct hl_daemon *d);
-int hl_admin_register(struct hl_daemon *d);
-int hl_metrics_register(struct hl_daemon *d);
+void hl_explain_cancel_all(struct hl_service *svc);
+int hl_reports_register(struct hl_service *svc);
 /* GET /v1/calendar/deadline (calendar_api.c). */
-int hl_calendar_api_register(struct hl_daemon *d);
+int hl_calendar_api_register(struct hl_service *svc);
 
 #endif

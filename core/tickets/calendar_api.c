@@ -19,7 +19,7 @@
 
 #include "tickets/api.h"
 #include "time/calendar.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "base/duration.h"
 #include "http/http.h"
 #include "base/timefmt.h"
@@ -72,7 +72,7 @@ static int read_params(struct evhttp_request *req, struct evkeyvalq *params,
 static void get_deadline(struct evhttp_request *req, const char *param, void *arg)
 {
 	static const struct hl_duration nothing = {0, HL_DUR_WALL_MS};
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct evkeyvalq params;
 	struct hl_call c;
 	struct hl_duration within;
@@ -83,7 +83,7 @@ static void get_deadline(struct evhttp_request *req, const char *param, void *ar
 
 	(void)param;
 	TAILQ_INIT(&params);
-	if (hl_call_begin(&c, req, d) < 0)
+	if (hl_call_begin(&c, req, svc) < 0)
 		return;
 	if (read_params(req, &params, &from_text, &within_text) < 0)
 		goto out;
@@ -129,7 +129,7 @@ out:
 	hl_call_end(&c);
 }
 
-int hl_calendar_api_register(struct hl_daemon *d)
+int hl_calendar_api_register(struct hl_service *svc)
 {
-	return hl_http_route(d->http, "/v1/calendar/deadline", EVHTTP_REQ_GET, get_deadline, d);
+	return hl_http_route(svc->http, "/v1/calendar/deadline", EVHTTP_REQ_GET, get_deadline, svc);
 }

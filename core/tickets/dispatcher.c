@@ -10,7 +10,7 @@
 #include "tickets/api.h"
 #include "base/clock.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "store/keys.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
@@ -50,7 +50,7 @@ struct takeover {
 };
 
 struct hl_dispatcher {
-	struct hl_daemon *d;
+	struct hl_service *svc;
 	char intake_key[96];
 	int group_ready, reading, stopped;
 	int drain_over; /* stopped, and its time for routing ran out: start no more */
@@ -118,7 +118,7 @@ static void job_free(struct job *job)
 static int eval(struct hl_dispatcher *disp, enum hl_script_id script, hl_redis_reply_fn fn,
 		void *arg, int argc, const char **argv)
 {
-	return hl_eval_as(disp->d, hl_clock_now_ms(), "dispatcher", "system", script, fn, arg,
+	return hl_eval_as(disp->svc, hl_clock_now_ms(), "dispatcher", "system", script, fn, arg,
 			  argc, argv, NULL);
 }
 
@@ -152,8 +152,8 @@ static void committed(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "dispatch", "%s id=%s department=%s", outcome, job->e.id,
 		       dept ? dept : "-");
-		hl_metrics_count(job->disp->d->metrics.transitions, HL_METRIC_NAMES, outcome);
-		hl_metrics_observe(&job->disp->d->metrics.routing,
+		hl_metrics_count(job->disp->svc->metrics.transitions, HL_METRIC_NAMES, outcome);
+		hl_metrics_observe(&job->disp->svc->metrics.routing,
 				   (double)(hl_clock_mono_ns() - job->start_ns) / 1e9);
 		emit(job,
 		     strcmp(outcome, "dispatched") == 0 ? HL_EV_DISPATCHED
@@ -323,7 +323,7 @@ static void loaded(struct redisReply *reply, void *arg)
 	}
 	if (gave_up(job))
 		return;
-	if (hl_route_start(job->world->plugins, job->world->routes, job->disp->d->base,
+	if (hl_route_start(job->world->plugins, job->world->routes, job->disp->svc->base,
 			   &job->ticket, hl_ticket_field(&job->ticket, "excluded"),
 			   cfg->plugin_timeout_ms, 0, routed, job, &job->routing) < 0)
 		finish(job);
@@ -364,7 +364,7 @@ static int start_job(struct hl_dispatcher *disp, const struct entry *e, int take
 	job->disp = disp;
 	job->e = *e;
 	job->taken_over = taken_over;
-	job->world = hl_world_ref(disp->d->world);
+	job->world = hl_world_ref(disp->svc->world);
 	job->start_ns = hl_clock_mono_ns();
 	job->next = disp->jobs;
 	if (disp->jobs)
@@ -439,7 +439,7 @@ static void group_created(struct redisReply *reply, void *arg)
  * stop it reads no more, and tells the daemon once nothing is in flight. */
 static void pump(struct hl_dispatcher *disp)
 {
-	struct hl_redis *r = disp->d->redis;
+	struct hl_redis *r = disp->svc->redis;
 	char count[16];
 	int sent;
 
@@ -457,7 +457,7 @@ static void pump(struct hl_dispatcher *disp)
 				      "MKSTREAM"};
 		sent = hl_redis_command(r, HL_REDIS_COMMANDS, group_created, disp, 6, argv, NULL);
 	} else {
-		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_ROUTE, disp->d->instance,
+		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_ROUTE, disp->svc->instance,
 				      "COUNT", count, "BLOCK", READ_BLOCK_MS, "STREAMS",
 				      disp->intake_key, ">"};
 		sent = hl_redis_command(r, HL_REDIS_BLOCKING, read_arrived, disp, 11, argv, NULL);
@@ -519,11 +519,11 @@ static void claimed(struct redisReply *reply, void *arg)
 static int claim(struct hl_dispatcher *disp)
 {
 	char idle[24];
-	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->d->instance,
+	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->svc->instance,
 			      idle, disp->takeover.cursor, "COUNT", "1"};
 
-	snprintf(idle, sizeof(idle), "%lld", (long long)disp->d->world->config->reclaim_idle_ms);
-	return hl_redis_command(disp->d->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL);
+	snprintf(idle, sizeof(idle), "%lld", (long long)disp->svc->world->config->reclaim_idle_ms);
+	return hl_redis_command(disp->svc->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL);
 }
 
 static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
@@ -544,22 +544,22 @@ static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 /* (Re)arms the takeover scan every routing.reclaim_idle / 2 of the generation in service. */
 static int arm_takeover(struct hl_dispatcher *disp)
 {
-	int64_t every = disp->d->world->config->reclaim_idle_ms / 2;
+	int64_t every = disp->svc->world->config->reclaim_idle_ms / 2;
 	struct timeval tv = {(time_t)(every / 1000), (suseconds_t)(every % 1000) * 1000};
 
 	return event_add(disp->reclaim, &tv);
 }
 
-struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d)
+struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc)
 {
 	struct hl_dispatcher *disp = calloc(1, sizeof(*disp));
 
 	if (!disp)
 		return NULL;
-	disp->d = d;
-	hl_key(disp->intake_key, sizeof(disp->intake_key), d->prefix, HL_KEY_INTAKE);
-	disp->retry = evtimer_new(d->base, retry_fired, disp);
-	disp->reclaim = event_new(d->base, -1, EV_PERSIST, reclaim_fired, disp);
+	disp->svc = svc;
+	hl_key(disp->intake_key, sizeof(disp->intake_key), svc->prefix, HL_KEY_INTAKE);
+	disp->retry = evtimer_new(svc->base, retry_fired, disp);
+	disp->reclaim = event_new(svc->base, -1, EV_PERSIST, reclaim_fired, disp);
 	if (!disp->retry || !disp->reclaim || arm_takeover(disp) < 0) {
 		hl_dispatcher_free(disp);
 		return NULL;
@@ -628,7 +628,7 @@ void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
 	/* also when nothing is in flight: a read or claim under way may still bring work */
 	hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu reading=%d taking_over=%d",
 	       disp->inflight, disp->reading, disp->takeover.running);
-	disp->drain_limit = evtimer_new(disp->d->base, drain_limit_passed, disp);
+	disp->drain_limit = evtimer_new(disp->svc->base, drain_limit_passed, disp);
 	if (!disp->drain_limit || evtimer_add(disp->drain_limit, &tv) < 0)
 		hl_log(HL_LOG_ERROR, "dispatch", "stop_unbounded reason=\"no timer\"");
 	check_drained(disp);

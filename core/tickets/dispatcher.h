@@ -18,12 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hl_daemon;
+struct hl_service;
 struct hl_dispatcher;
 
 /* Starts reading once Redis is ready (it retries by itself while it is not). Returns
  * NULL when out of memory. The daemon must outlive the dispatcher. */
-struct hl_dispatcher *hl_dispatcher_start(struct hl_daemon *d);
+struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc);
 
 /* After a reload: the takeover scan follows the new routing.reclaim_idle from now on. */
 void hl_dispatcher_reconfigured(struct hl_dispatcher *disp);

@@ -9,7 +9,7 @@
 
 #include "tickets/api.h"
 #include "base/clock.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
 #include "base/ticket.h"
@@ -22,7 +22,7 @@
 #define FIELDS_PER_STAGE 7 /* id, clock, stage, audience, due_ms, late_ms, unit */
 
 struct hl_escalation {
-	struct hl_daemon *d;
+	struct hl_service *svc;
 	struct event *timer;
 	int claiming, stopped;
 };
@@ -57,8 +57,8 @@ static void tell(struct hl_escalation *e, const redisReply *r, size_t at)
 	       fields[0].value, fields[1].value, fields[2].value,
 	       *fields[3].value ? fields[3].value : "-", *fields[6].value ? fields[6].value : "-",
 	       fields[5].value);
-	hl_metrics_count(e->d->metrics.stages, HL_METRIC_NAMES, fields[2].value);
-	hl_plugins_emit(e->d->world->plugins, event_of(fields[2].value), fields[0].value, &view,
+	hl_metrics_count(e->svc->metrics.stages, HL_METRIC_NAMES, fields[2].value);
+	hl_plugins_emit(e->svc->world->plugins, event_of(fields[2].value), fields[0].value, &view,
 			detail);
 }
 
@@ -89,7 +89,7 @@ static void sweep(struct hl_escalation *e)
 	if (e->stopped || e->claiming)
 		return;
 	snprintf(most, sizeof(most), "%d", CLAIM_MOST);
-	if (hl_eval_as(e->d, hl_clock_now_ms(), "escalation", "system", HL_SCRIPT_DUE_CLAIM,
+	if (hl_eval_as(e->svc, hl_clock_now_ms(), "escalation", "system", HL_SCRIPT_DUE_CLAIM,
 		       claimed, e, 1, argv, NULL) == 0)
 		e->claiming = 1;
 }
@@ -101,15 +101,15 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	sweep(arg);
 }
 
-struct hl_escalation *hl_escalation_start(struct hl_daemon *d, int64_t interval_ms)
+struct hl_escalation *hl_escalation_start(struct hl_service *svc, int64_t interval_ms)
 {
 	struct hl_escalation *e = calloc(1, sizeof(*e));
 	struct timeval tv = {(time_t)(interval_ms / 1000), (suseconds_t)(interval_ms % 1000) * 1000};
 
 	if (!e)
 		return NULL;
-	e->d = d;
-	e->timer = event_new(d->base, -1, EV_PERSIST, tick, e);
+	e->svc = svc;
+	e->timer = event_new(svc->base, -1, EV_PERSIST, tick, e);
 	if (!e->timer || event_add(e->timer, &tv) < 0) {
 		hl_escalation_free(e);
 		return NULL;

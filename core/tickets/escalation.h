@@ -10,11 +10,11 @@
 
 #include <stdint.h>
 
-struct hl_daemon;
+struct hl_service;
 struct hl_escalation;
 
 /* Starts sweeping every `interval_ms`. NULL when out of memory. */
-struct hl_escalation *hl_escalation_start(struct hl_daemon *d, int64_t interval_ms);
+struct hl_escalation *hl_escalation_start(struct hl_service *svc, int64_t interval_ms);
 
 /* Stops sweeping; a claim in flight still completes. */
 void hl_escalation_stop(struct hl_escalation *e);

@@ -13,7 +13,7 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "http/http.h"
 #include "host/router.h"
 #include "base/ticket.h"
@@ -33,12 +33,12 @@ struct hl_explain_call {
 
 static void explain_free(struct hl_explain_call *ec)
 {
-	struct hl_daemon *d = ec->call.d;
+	struct hl_service *svc = ec->call.svc;
 
 	if (ec->prev)
 		ec->prev->next = ec->next;
-	else if (d->explains == ec)
-		d->explains = ec->next;
+	else if (svc->explains == ec)
+		svc->explains = ec->next;
 	if (ec->next)
 		ec->next->prev = ec->prev;
 	hl_ticket_input_free(&ec->input);
@@ -46,10 +46,10 @@ static void explain_free(struct hl_explain_call *ec)
 	free(ec);
 }
 
-void hl_explain_cancel_all(struct hl_daemon *d)
+void hl_explain_cancel_all(struct hl_service *svc)
 {
-	while (d->explains) {
-		struct hl_explain_call *ec = d->explains;
+	while (svc->explains) {
+		struct hl_explain_call *ec = svc->explains;
 
 		hl_route_cancel(ec->run);
 		hl_http_reply_error(ec->call.req, 503, NULL,
@@ -89,7 +89,7 @@ static void explained(const struct hl_route_result *r, void *arg)
 
 static void post_explain(struct evhttp_request *req, const char *param, void *arg)
 {
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct hl_explain_call *ec = calloc(1, sizeof(*ec));
 	struct hl_input_error e;
 	const char *raw;
@@ -100,7 +100,7 @@ static void post_explain(struct evhttp_request *req, const char *param, void *ar
 		hl_http_reply_error(req, 500, NULL, "out of memory");
 		return;
 	}
-	if (hl_call_begin(&ec->call, req, d) < 0) {
+	if (hl_call_begin(&ec->call, req, svc) < 0) {
 		free(ec);
 		return;
 	}
@@ -122,11 +122,11 @@ static void post_explain(struct evhttp_request *req, const char *param, void *ar
 							 ec->input.fields[i].value};
 	ec->ticket.nfields = ec->input.nfields;
 	ec->ticket.fields = ec->fields;
-	ec->next = d->explains;
-	if (d->explains)
-		d->explains->prev = ec;
-	d->explains = ec;
-	if (hl_route_start(ec->call.world->plugins, ec->call.world->routes, d->base, &ec->ticket,
+	ec->next = svc->explains;
+	if (svc->explains)
+		svc->explains->prev = ec;
+	svc->explains = ec;
+	if (hl_route_start(ec->call.world->plugins, ec->call.world->routes, svc->base, &ec->ticket,
 			   NULL, ec->call.world->config->plugin_timeout_ms, 1, explained, ec,
 			   &ec->run) == 0)
 		return;
@@ -139,7 +139,7 @@ fail:
 	free(ec);
 }
 
-int hl_explain_register(struct hl_daemon *d)
+int hl_explain_register(struct hl_service *svc)
 {
-	return hl_http_route(d->http, "/v1/route/explain", EVHTTP_REQ_POST, post_explain, d);
+	return hl_http_route(svc->http, "/v1/route/explain", EVHTTP_REQ_POST, post_explain, svc);
 }

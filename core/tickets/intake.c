@@ -19,7 +19,7 @@
 #include "config/auth.h"
 #include "base/clock.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "base/digest.h"
 #include "http/http.h"
 #include "store/keys.h"
@@ -157,8 +157,8 @@ static void created(struct redisReply *reply, void *arg)
 
 		hl_log(HL_LOG_INFO, "intake", "created id=%s channel=%s state=%s by=%s", id,
 		       it->channel, state, it->call.who->name);
-		hl_metrics_count(it->call.d->metrics.received, 4, it->channel);
-		hl_metrics_count(it->call.d->metrics.transitions, HL_METRIC_NAMES, state);
+		hl_metrics_count(it->call.svc->metrics.received, 4, it->channel);
+		hl_metrics_count(it->call.svc->metrics.transitions, HL_METRIC_NAMES, state);
 		reply_ticket(req, 201, reply, it->channel);
 	} else if (strcmp(status, "replayed") == 0) {
 		hl_http_set_header(req, "Idempotent-Replayed", "true");
@@ -180,7 +180,7 @@ static void created(struct redisReply *reply, void *arg)
 	} else {
 		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_create");
 	}
-	hl_metrics_observe(&it->call.d->metrics.ingest,
+	hl_metrics_observe(&it->call.svc->metrics.ingest,
 			   (double)(hl_clock_mono_ns() - it->start_ns) / 1e9);
 	hl_call_end(&it->call);
 	free(it);
@@ -228,7 +228,7 @@ static void push_str(struct create_args *a, const char *value)
 
 static void post_ticket(struct evhttp_request *req, const char *param, void *arg)
 {
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct hl_call call;
 	const struct hl_config *cfg;
 	struct hl_ticket_input in;
@@ -240,7 +240,7 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 	int64_t start_ns;
 
 	(void)param;
-	if (hl_call_begin(&call, req, d) < 0)
+	if (hl_call_begin(&call, req, svc) < 0)
 		return;
 	start_ns = hl_clock_mono_ns();
 	cfg = call.world->config;
@@ -279,7 +279,7 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 	push_str(&a, a.date);
 	/* Keys are per caller: two clients may pick the same key. */
 	if (idem)
-		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%.16s:%s", d->prefix, HL_KEY_IDEM,
+		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%.16s:%s", svc->prefix, HL_KEY_IDEM,
 			 call.who->hash, idem);
 	push_str(&a, a.idem_key);
 	push_str(&a, a.body_hash);
@@ -296,7 +296,7 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 					    header);
 			goto done;
 		}
-		snprintf(a.rate_key, sizeof(a.rate_key), "%s%s%s", d->prefix, HL_KEY_RATE, addr);
+		snprintf(a.rate_key, sizeof(a.rate_key), "%s%s%s", svc->prefix, HL_KEY_RATE, addr);
 	}
 	push_str(&a, a.rate_key);
 	snprintf(a.rate_limit, sizeof(a.rate_limit), "%lld",
@@ -337,7 +337,7 @@ done:
 	hl_call_end(&call);
 }
 
-int hl_intake_register(struct hl_daemon *d)
+int hl_intake_register(struct hl_service *svc)
 {
-	return hl_http_route(d->http, "/v1/tickets", EVHTTP_REQ_POST, post_ticket, d);
+	return hl_http_route(svc->http, "/v1/tickets", EVHTTP_REQ_POST, post_ticket, svc);
 }

@@ -22,7 +22,7 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "http/http.h"
 #include "config/routes.h"
 #include "base/timefmt.h"
@@ -321,7 +321,7 @@ static int period(struct evhttp_request *req, char *from, char *to, char *metric
 	return rc;
 }
 
-static struct report_call *begin(struct evhttp_request *req, struct hl_daemon *d)
+static struct report_call *begin(struct evhttp_request *req, struct hl_service *svc)
 {
 	struct report_call *rc = calloc(1, sizeof(*rc));
 
@@ -329,7 +329,7 @@ static struct report_call *begin(struct evhttp_request *req, struct hl_daemon *d
 		hl_http_reply_error(req, 500, NULL, "out of memory");
 		return NULL;
 	}
-	if (hl_call_begin(&rc->call, req, d) < 0) {
+	if (hl_call_begin(&rc->call, req, svc) < 0) {
 		free(rc);
 		return NULL;
 	}
@@ -390,10 +390,10 @@ static void get_unit_tickets(struct evhttp_request *req, const char *param, void
 	free(rc);
 }
 
-int hl_reports_register(struct hl_daemon *d)
+int hl_reports_register(struct hl_service *svc)
 {
-	if (hl_http_route(d->http, "/v1/reports/units", EVHTTP_REQ_GET, get_units, d) < 0)
+	if (hl_http_route(svc->http, "/v1/reports/units", EVHTTP_REQ_GET, get_units, svc) < 0)
 		return -1;
-	return hl_http_route(d->http, "/v1/reports/units/*/tickets", EVHTTP_REQ_GET,
-			     get_unit_tickets, d);
+	return hl_http_route(svc->http, "/v1/reports/units/*/tickets", EVHTTP_REQ_GET,
+			     get_unit_tickets, svc);
 }

@@ -17,7 +17,7 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "base/duration.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "http/http.h"
 #include "base/log.h"
 #include "base/mask.h"
@@ -243,14 +243,14 @@ static int valid_ticket_id(const char *id)
 
 static void get_ticket(struct evhttp_request *req, const char *param, void *arg)
 {
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct hl_call *c = malloc(sizeof(*c));
 
 	if (!c) {
 		hl_http_reply_error(req, 500, NULL, "out of memory");
 		return;
 	}
-	if (hl_call_begin(c, req, d) < 0) {
+	if (hl_call_begin(c, req, svc) < 0) {
 		free(c);
 		return;
 	}
@@ -484,7 +484,7 @@ static void choose_index(const struct list_query *q, char *index, size_t len)
 
 static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)
 {
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct hl_call *c = malloc(sizeof(*c));
 	struct evkeyvalq params = {0};
 	struct list_query q;
@@ -497,7 +497,7 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 		hl_http_reply_error(req, 500, NULL, "out of memory");
 		return;
 	}
-	if (hl_call_begin(c, req, d) < 0) {
+	if (hl_call_begin(c, req, svc) < 0) {
 		free(c);
 		return;
 	}
@@ -573,12 +573,12 @@ fail:
 	free(c);
 }
 
-int hl_ticket_view_register(struct hl_daemon *d)
+int hl_ticket_view_register(struct hl_service *svc)
 {
-	if (hl_http_route(d->http, "/v1/tickets", EVHTTP_REQ_GET, list_tickets, d) < 0)
+	if (hl_http_route(svc->http, "/v1/tickets", EVHTTP_REQ_GET, list_tickets, svc) < 0)
 		return -1;
-	if (hl_http_route(d->http, "/v1/departments/*/tickets", EVHTTP_REQ_GET, list_tickets, d) <
+	if (hl_http_route(svc->http, "/v1/departments/*/tickets", EVHTTP_REQ_GET, list_tickets, svc) <
 	    0)
 		return -1;
-	return hl_http_route(d->http, "/v1/tickets/*", EVHTTP_REQ_GET, get_ticket, d);
+	return hl_http_route(svc->http, "/v1/tickets/*", EVHTTP_REQ_GET, get_ticket, svc);
 }

@@ -17,7 +17,7 @@
 #include "tickets/api.h"
 #include "config/auth.h"
 #include "config/config.h"
-#include "daemon/daemon.h"
+#include "host/service.h"
 #include "http/http.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
@@ -128,7 +128,7 @@ static void stepped(struct redisReply *reply, void *arg)
 		       sc->step->name, state ? state : "-", sc->call.who->name);
 		/* a transition is a change of state: not an extension, a note, co-handling */
 		if (state && strcmp(hl_reply_str(reply, 2, before, sizeof(before)), state) != 0)
-			hl_metrics_count(sc->call.d->metrics.transitions, HL_METRIC_NAMES, state);
+			hl_metrics_count(sc->call.svc->metrics.transitions, HL_METRIC_NAMES, state);
 		if (event)
 			hl_plugins_emit(sc->call.world->plugins, event, sc->id, &t, sc->step->name);
 		hl_http_reply_json(req, 200, hl_ticket_view(sc->call.who, &t, NULL));
@@ -353,7 +353,7 @@ static void read_before_step(struct redisReply *reply, void *arg)
 
 static void post_step(struct evhttp_request *req, const char *param, void *arg)
 {
-	struct hl_daemon *d = arg;
+	struct hl_service *svc = arg;
 	struct step_call *sc = calloc(1, sizeof(*sc));
 	const char *slash = param ? strchr(param, '/') : NULL;
 	size_t len;
@@ -363,7 +363,7 @@ static void post_step(struct evhttp_request *req, const char *param, void *arg)
 		hl_http_reply_error(req, 500, NULL, "out of memory");
 		return;
 	}
-	if (hl_call_begin(&sc->call, req, d) < 0) {
+	if (hl_call_begin(&sc->call, req, svc) < 0) {
 		free(sc);
 		return;
 	}
@@ -405,7 +405,7 @@ static void post_step(struct evhttp_request *req, const char *param, void *arg)
 	}
 }
 
-int hl_workflow_register(struct hl_daemon *d)
+int hl_workflow_register(struct hl_service *svc)
 {
-	return hl_http_route(d->http, "/v1/tickets/*/*", EVHTTP_REQ_POST, post_step, d);
+	return hl_http_route(svc->http, "/v1/tickets/*/*", EVHTTP_REQ_POST, post_step, svc);
 }

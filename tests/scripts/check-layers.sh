@@ -2,7 +2,10 @@
 # The layering rule of core/README.md, checked: a file of core/<layer>/ includes headers
 # of its own layer or of the layers below it, never above; the shipped plugins include
 # nothing of core/ but base/ (and the SDK header); and no module (a .c with its .h)
-# reaches itself again through includes (a circle). Prints each breach and exits 1.
+# reaches itself again through includes (a circle). Given a build directory
+# (check-layers.sh build), the same holds for calls, read from the objects with nm: no
+# function calls one of a higher layer, and no module calls itself through others.
+# Prints each breach and exits 1.
 set -eu
 cd "$(dirname "$0")/../.."
 LAYERS="base time config store http host tickets daemon"
@@ -62,11 +65,39 @@ for pair in $(includes plugins/*.c plugins/lib/*.c plugins/lib/*.h | tr ' ' '|')
 done
 
 # tsort names the modules of every circle it meets.
-if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
-	echo "check-layers: modules that include each other in a circle:"
-	sed 's/^tsort: /  /' "$edges.err"
-	fail=1
+circles() {
+	if ! tsort "$1" >/dev/null 2>"$1.err"; then
+		echo "check-layers: modules that $2 each other in a circle:"
+		sed 's/^tsort: /  /' "$1.err"
+		fail=1
+	fi
+	rm -f "$1.err"
+}
+circles "$edges" include
+summary="$(wc -l <"$edges") includes between modules"
+
+# Calls: "caller callee" module pairs from each object's undefined hl_ symbols and the
+# object that defines them.
+if [ $# -ge 1 ]; then
+	objs=$(ls "$1"/core/*/*.o)
+	calls=$(mktemp)
+	nm -A $objs 2>/dev/null | awk -v top="$1/core/" '
+		{ split($1, f, ":"); obj = f[1]; sub(top, "", obj); sub(/\.o$/, "", obj) }
+		NF == 3 && $2 ~ /^[TDBR]$/ && $3 ~ /^hl_/ { def[$3] = obj }
+		NF == 3 && $2 == "U" && $3 ~ /^hl_/ { n++; user[n] = obj; sym[n] = $3 }
+		END { for (i = 1; i <= n; i++) if (sym[i] in def && def[sym[i]] != user[i])
+			print "core/" user[i], "core/" def[sym[i]] }' | sort -u >"$calls"
+	while read -r from to; do
+		l1=${from#core/}
+		l2=${to#core/}
+		if [ "$(rank "${l2%%/*}")" -gt "$(rank "${l1%%/*}")" ]; then
+			echo "check-layers: $from calls into $to, of a higher layer"
+			fail=1
+		fi
+	done <"$calls"
+	circles "$calls" call
+	summary="$summary, $(wc -l <"$calls") calls"
+	rm -f "$calls"
 fi
-rm -f "$edges.err"
-[ "$fail" -eq 0 ] && echo "check-layers: $(wc -l <"$edges") includes between modules, none upward, no circle"
+[ "$fail" -eq 0 ] && echo "check-layers: $summary; none upward, no circle"
 exit "$fail"

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "harness.h"
 #include "host/plugin_host.h"
+#include "host/plugin_loader.h"
 
 static char dir[256];
 static struct event_base *base;
@@ -51,7 +52,7 @@ static void refused(const char *plugins, const char *where, const char *what)
 	struct hl_plugin_set *set = NULL;
 	char err[1024] = "", prefix[600];
 
-	cr_assert_eq(hl_plugins_load(cfg, NULL, base, &set, err, sizeof(err)), -1, "loaded:\n%s",
+	cr_assert_eq(hl_plugins_load(cfg, NULL, base, NULL, &set, err, sizeof(err)), -1, "loaded:\n%s",
 		     plugins);
 	snprintf(prefix, sizeof(prefix), "%s/hotlined.yaml:%s: ", dir, where);
 	cr_assert(strncmp(err, prefix, strlen(prefix)) == 0, "wanted position %s in: %s", where,
@@ -68,7 +69,7 @@ Test(plugins, good_plugin_loads_and_gets_its_options)
 	char err[1024] = "";
 	struct timeval guard = {2, 0};
 
-	cr_assert_eq(hl_plugins_load(cfg, NULL, base, &set, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(hl_plugins_load(cfg, NULL, base, NULL, &set, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(set->n, 1);
 	cr_expect_str_eq(set->plugins[0]->name, "good");
 	cr_expect_str_eq(hl_opt_string(&set->plugins[0]->options, "greeting"), "你好");
@@ -88,7 +89,7 @@ Test(plugins, pending_timers_cancelled_on_unload)
 	struct hl_plugin_set *set;
 	char err[1024] = "";
 
-	cr_assert_eq(hl_plugins_load(cfg, NULL, base, &set, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(hl_plugins_load(cfg, NULL, base, NULL, &set, err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(hl_plugin_pending_timers(set->plugins[0]), 1, "the 1h timer is pending");
 	hl_plugins_free(set); /* teardown checks that no event is left on the base */
 	hl_config_free(cfg);
@@ -182,7 +183,7 @@ Test(plugins, log_plugin_logs_the_events_it_is_given, .init = setup_capturing_st
 		 HL_BUILD_DIR);
 	hlt_write_file(dir, "hotlined.yaml", text, path, sizeof(path));
 	cr_assert_eq(hl_config_load(path, &cfg, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(hl_plugins_load(cfg, NULL, base, &set, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(hl_plugins_load(cfg, NULL, base, NULL, &set, err, sizeof(err)), 0, "%s", err);
 	hl_plugins_emit(set, HL_EV_STARTED, NULL, NULL, "not in events: not logged");
 	hl_plugins_emit(set, HL_EV_RELOADED, NULL, NULL, "generation 2");
 	hl_plugins_free(set);
