@@ -147,6 +147,7 @@ $(BUILD)/tests/integration-tests: $(INTEG_OBJ) $(BUILD)/libhotline.a
 test: all $(TEST_PLUGINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-tests \
 	$(BUILD)/tests/hotlined-testclock
 	tests/scripts/check-layers.sh $(BUILD)
+	tests/scripts/check-citations.sh
 	$(BUILD)/tests/unit-tests
 	$(BUILD)/tests/integration-tests
 

@@ -1,7 +1,7 @@
 /*
  * The `tv` plugin: tickets from the TV-inquiry programme desk (电视问政, channel "tv") are
  * held to the strictest timelines and their supervisors are informed at every stage
- * (DESIGN.md sections 1 and 7). Its review hook attaches the SLA policy named by the
+ * (core/README.md §1 and §7). Its review hook attaches the SLA policy named by the
  * `policy` option to such a ticket's decision and asks for supervisors to be told; other
  * channels are not its matter.
  */

@@ -2,12 +2,12 @@
 # `make bench-escalation`, the escalation engine at a million open tickets (issue 8).
 # It fills a private redis-server (unix socket, no persistence) with ESC_TICKETS open,
 # dispatched tickets through the daemon's own Lua scripts (contrib/bench/escalation_load.c:
-# lua/ticket_create.lua and lua/route_commit.lua with the arguments core/intake.c and
-# core/dispatcher.c pass), every stage a month or more ahead except 2 x ESC_RUNS batches of
+# lua/ticket_create.lua and lua/route_commit.lua with the arguments core/tickets/intake.c and
+# core/tickets/dispatcher.c pass), every stage a month or more ahead except 2 x ESC_RUNS batches of
 # ESC_BATCH tickets whose sign clock warns at a known moment and is overdue 30 minutes
 # later. Then it measures, ESC_RUNS times each (contrib/bench/escalation_probe.c):
 #   memory    Redis's used_memory per open ticket, and where it goes (hl:due's share);
-#   sweeps    lua/due_claim.lua called as core/escalation.c calls it, with nothing due and
+#   sweeps    lua/due_claim.lua called as core/tickets/escalation.c calls it, with nothing due and
 #             with ESC_BATCH stages due (claims of 64 until one is not full), on this
 #             Redis and, for the ratio, on a baseline Redis of ESC_BASE_TICKETS open tickets
 #             (plus its own batches for the due sweeps);
@@ -326,7 +326,7 @@ section="$tmp/section.md"
 		"30–60 days ahead, except $batches batches of $(fmt_int "$batch") tickets whose sign" \
 		"clock warns at a known moment (one batch per moment, the same millisecond) and is" \
 		"overdue 30 minutes later. Redis: etc/redis.conf (unix socket, stream-node-max-bytes 512) without persistence."
-	echo "- Sweeps: \`due_claim.lua\` called as core/escalation.c calls it (\`EVALSHA\`, 64 at" \
+	echo "- Sweeps: \`due_claim.lua\` called as core/tickets/escalation.c calls it (\`EVALSHA\`, 64 at" \
 		"most, again at once while a claim comes back full), by" \
 		"\`$(basename "$build")/bench/escalation_probe\` with nothing running beside it." \
 		"Nothing due: $calls sweeps per run, Redis's time per sweep from \`INFO commandstats\`" \

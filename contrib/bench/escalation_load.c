@@ -1,10 +1,10 @@
 /*
  * escalation_load: fills a Redis with open tickets for `make bench-escalation` (issue 8,
  * the escalation engine), through the daemon's own Lua scripts, so that the data is what
- * production writes: lua/ticket_create.lua with the arguments core/intake.c passes, the
+ * production writes: lua/ticket_create.lua with the arguments core/tickets/intake.c passes, the
  * entry read from hl:intake by the consumer group `route` (XREADGROUP, as
- * core/dispatcher.c does), then lua/route_commit.lua with the arguments of a keyword
- * dispatch, its sign and answer clocks as core/sla.c builds them (each clock's stages:
+ * core/tickets/dispatcher.c does), then lua/route_commit.lua with the arguments of a keyword
+ * dispatch, its sign and answer clocks as core/time/sla.c builds them (each clock's stages:
  * warning, overdue, reminder, 督办 levels). The scripts are the very text the daemon loads
  * (lib.lua in front, from the generated build/gen/lua/NAME.lua.inc). Pipelined: CHUNK creates,
  * one XREADGROUP, then CHUNK commits, the next chunk's creates sent with them.

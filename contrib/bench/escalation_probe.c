@@ -4,7 +4,7 @@
  *
  *   sweep   -s SOCKET -t NOW [-n CALLS]
  *           CALLS sweeps with nothing due: lua/due_claim.lua called exactly as
- *           core/escalation.c does (EVALSHA, prefix, now, "escalation", "system", 64),
+ *           core/tickets/escalation.c does (EVALSHA, prefix, now, "escalation", "system", 64),
  *           one after the other; the time of each (send to reply) and Redis's own time for
  *           them (INFO commandstats, cmdstat_evalsha).
  *   claim   -s SOCKET -t NOW -e EXPECT
@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CLAIM_MOST 64        /* core/escalation.c */
+#define CLAIM_MOST 64        /* core/tickets/escalation.c */
 #define FIELDS_PER_STAGE 7   /* what due_claim.lua returns per stage */
 #define LEDGER_COUNT "10000" /* ledger entries per XRANGE */
 
@@ -142,7 +142,7 @@ static void load_script(void)
 	freeReplyObject(r);
 }
 
-/* One claim as core/escalation.c sends it; returns the stages it fired, *us its time,
+/* One claim as core/tickets/escalation.c sends it; returns the stages it fired, *us its time,
  * *more whether the claim was full (more may be due). */
 static size_t claim_once(int64_t now, int64_t *us, int *more)
 {

@@ -175,7 +175,7 @@ section="$tmp/section.md"
 	echo "- Baselines: **automaton alone** is hl_aho_collect over the catalogue's keywords" \
 		"(no exclusions, neutral phrases or cues) on the folded title and content;" \
 		"**strstr loop** is strstr of every keyword in the folded title and in the folded" \
-		"content, the loop the automaton replaces (DESIGN.md section 6). Both find the" \
+		"content, the loop the automaton replaces (core/README.md §6). Both find the" \
 		"same keywords in every ticket (route_bench checks it: shipped" \
 		"$(catalogue_field shipped keyword_hits), 10k $(catalogue_field 10k keyword_hits)" \
 		"keyword–field pairs over the 120 tickets). Routing does more than either:" \

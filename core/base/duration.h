@@ -1,5 +1,5 @@
 /*
- * Durations as written in configuration and SLA policies (DESIGN.md section 7):
+ * Durations as written in configuration and SLA policies (core/README.md §7):
  *   wall clock, 24/7:  500ms  30s  30m  2h  1h30m   (units in descending order, once each)
  *   working hours:     2wh    (inside office hours on working days)
  *   working days:      5wd    (after the day of arrival)

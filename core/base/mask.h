@@ -1,5 +1,5 @@
 /*
- * Masking of citizens' personal data (DESIGN.md section 9): phone numbers and ID numbers
+ * Masking of citizens' personal data (core/README.md §9): phone numbers and ID numbers
  * are shown as 138****5678 in every log line and in the views of roles that do not need
  * them. Pure functions.
  */

@@ -35,7 +35,7 @@ int hl_list_has(const char *list, const char *code);
 size_t hl_ticket_related_count(const struct hl_ticket *ticket);
 const struct hl_ticket *hl_ticket_related(const struct hl_ticket *ticket, size_t i);
 
-/* The states of DESIGN.md section 3, as stored in the ticket's "state" field. */
+/* The states of core/README.md §3, as stored in the ticket's "state" field. */
 extern const char *const hl_ticket_states[];
 
 /* 1 when `state` is one of hl_ticket_states. */

@@ -1,5 +1,5 @@
 /*
- * Who is calling: bearer tokens and roles (DESIGN.md section 9). Tokens are kept in a
+ * Who is calling: bearer tokens and roles (core/README.md §9). Tokens are kept in a
  * YAML file named by the configuration (auth.tokens_file) as SHA-256 hashes only; a
  * request's token is hashed and looked up. Roles: agent, channel:board, channel:tv,
  * dept:<code>, supervisor, admin. This file also holds the policy of what each role may

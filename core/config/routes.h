@@ -1,5 +1,5 @@
 /*
- * The city's routing data under routes/ (DESIGN.md section 6). So far: the department
+ * The city's routing data under routes/ (core/README.md §6). So far: the department
  * list (routes/departments.yaml), the units that tickets are dispatched to. Loaded and
  * checked as a whole; immutable once loaded; a reload loads a new set beside the old.
  */

@@ -1,5 +1,5 @@
 /*
- * Routing one ticket through the plugin set (DESIGN.md section 5): the route pass (the
+ * Routing one ticket through the plugin set (core/README.md §5): the route pass (the
  * first plugin that answers HL_OK decides the unit; HL_DECLINED asks the next), then the
  * review pass (every plugin may amend the decision: merge, policy, supervisors told).
  * Hooks that answer HL_AGAIN are waited for up to a time budget. No decision, a plugin

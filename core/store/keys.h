@@ -1,5 +1,5 @@
 /*
- * Every Redis key name the daemon uses, in one place (DESIGN.md section 4). A key is the
+ * Every Redis key name the daemon uses, in one place (core/README.md §4). A key is the
  * configured prefix (default "hl:") followed by one of these names. Keys that hold a
  * ticket id are built inside the Lua scripts, which generate the ids; lua/lib.lua spells
  * the same names and must be kept in step with this file.

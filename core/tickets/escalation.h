@@ -1,5 +1,5 @@
 /*
- * The escalation engine (DESIGN.md section 7): a timer that claims the stages fallen due
+ * The escalation engine (core/README.md §7): a timer that claims the stages fallen due
  * in hl:due with one Lua step (lua/due_claim.lua; each stage fires exactly once across
  * every daemon sharing the Redis), and tells the plugins (warning, overdue, escalated),
  * so that the `escalation` plugin can notify each stage's audience. Stages that fell due

@@ -1,5 +1,5 @@
 /*
- * Accountability reports for supervisors (DESIGN.md section 8), from the ledger:
+ * Accountability reports for supervisors (core/README.md §8), from the ledger:
  *   GET /v1/reports/units?from=&to=[&format=csv]  per unit: received, signed on time
  *       (及时签收率), returned (回退率), answered on time (按时办结率; also against the
  *       time promised to the citizen, which a return does not restart), extended, reopened

@@ -1,5 +1,5 @@
 /*
- * The department workflow over HTTP (DESIGN.md section 3): POST /v1/tickets/{id}/{step}
+ * The department workflow over HTTP (core/README.md §3): POST /v1/tickets/{id}/{step}
  * for sign (签收), return (退单), approve-return (改派), reject-return (强制派单), dispatch
  * (人工派单), co-handle (协办), extend (延期申请), approve-extension, reject-extension,
  * answer (办结), callback (回访) and notes. The body is checked here; the state, the

@@ -1,5 +1,5 @@
 /*
- * The working-day calendar and deadline arithmetic of DESIGN.md section 7.
+ * The working-day calendar and deadline arithmetic of core/README.md §7.
  *
  * A calendar is loaded from a directory of cn-YYYY.yaml files, one per year, each listing
  * that year's public holidays and make-up working days (调休) as the State Council

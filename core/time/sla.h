@@ -1,5 +1,5 @@
 /*
- * SLA policies (routes/sla.yaml, DESIGN.md section 7): which time limits hold for a
+ * SLA policies (routes/sla.yaml, core/README.md §7): which time limits hold for a
  * ticket, matched by channel, urgency, type and catalogue item (first match wins; the
  * last policy matches everything), and the stages each limit brings: warning (yellow,
  * at a share of the allowed time), overdue (red, at the deadline), reminder (催办, a delay

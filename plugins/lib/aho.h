@@ -1,6 +1,6 @@
 /*
  * Aho–Corasick multi-pattern matching over bytes, for the routing plugins' keyword and
- * place-name lookups (DESIGN.md section 6: an automaton, not a loop of strstr).
+ * place-name lookups (core/README.md §6: an automaton, not a loop of strstr).
  *
  * Patterns are byte strings; for UTF-8 text and UTF-8 patterns a match can only begin and
  * end on character boundaries, so byte-level matching is exact for Chinese. Every

@@ -1,7 +1,7 @@
 /*
  * The gazetteer (routes/districts.yaml): for each district or function zone, the names,
  * streets (街道), areas and landmarks that place a ticket in it; and the search for the
- * district of a ticket, used for territorial matters (DESIGN.md section 6; the labelling
+ * district of a ticket, used for territorial matters (core/README.md §6; the labelling
  * rules in routes/departments.yaml).
  *
  * Finding the district of one text: every listed place name in it is found (one

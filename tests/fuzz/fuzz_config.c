@@ -1,5 +1,5 @@
-/* libFuzzer harness: hotlined.yaml as the daemon loads it (core/config.c over the YAML
- * reader of core/yaml_tree.c): accepted, or refused with file:line:column. */
+/* libFuzzer harness: hotlined.yaml as the daemon loads it (core/config/config.c over the YAML
+ * reader of core/base/yaml_tree.c): accepted, or refused with file:line:column. */
 #include <stddef.h>
 #include <stdint.h>
 

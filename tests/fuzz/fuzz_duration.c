@@ -1,4 +1,4 @@
-/* libFuzzer harness: durations as policies write them (core/duration.c). */
+/* libFuzzer harness: durations as policies write them (core/base/duration.c). */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* libFuzzer harness: the JSON body of POST /v1/tickets (core/ticket_input.c). Any input
+/* libFuzzer harness: the JSON body of POST /v1/tickets (core/tickets/ticket_input.c). Any input
  * must be accepted or refused with a reason, never crash, leak or read out of bounds. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Integration tests for GET /v1/calendar/deadline and the calendar in /healthz: real
  * redis-server, real hotlined with the shipped 2026 calendar. The worked example of
- * DESIGN.md section 7 with its +08:00 offset, 400s naming `from` or `within`, 401 without
+ * core/README.md §7 with its +08:00 offset, 400s naming `from` or `within`, 401 without
  * a token, a year without a file reported in the answer, the log and /healthz, and a
  * reload picking up a new calendar file. */
 #include <criterion/criterion.h>

@@ -5,7 +5,7 @@
  * has descriptors. Each time a normal POST /v1/tickets still gets its 201, the server
  * closes what stalls after the timeout (not before), and SIGTERM ends hotlined with
  * status 0. hotlined caps what it reads ahead from one connection (HL_INPUT_HIGH) and
- * pauses accepting when out of descriptors instead of spinning (core/http.c). */
+ * pauses accepting when out of descriptors instead of spinning (core/http/http.c). */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <dirent.h>

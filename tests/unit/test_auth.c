@@ -1,4 +1,4 @@
-/* Unit tests for bearer tokens and roles (core/auth.c, core/digest.c): the tokens file
+/* Unit tests for bearer tokens and roles (core/config/auth.c, core/base/digest.c): the tokens file
  * loaded against the shipped department list, bad files refused at their exact
  * file:line:column, Authorization headers checked, and the policy of what each role may
  * create, read and see. */

@@ -1,4 +1,4 @@
-/* Unit tests for the working-day calendar (DESIGN.md section 7): the worked example, every
+/* Unit tests for the working-day calendar (core/README.md §7): the worked example, every
  * 2026 holiday boundary and make-up day, `wh` across lunch, nights, weekends and
  * holidays, `wd` ending at midnight or at office close, wall-clock time across midnight, a
  * year without a file falling back to weekends, load errors with their exact
@@ -106,7 +106,7 @@ static void expect_day(const char *date, int workday)
 
 Test(calendar, design_example)
 {
-	/* DESIGN.md section 7: Oct 1-7 off, Oct 8 and 9 working, Oct 10 a make-up day. */
+	/* core/README.md §7: Oct 1-7 off, Oct 8 and 9 working, Oct 10 a make-up day. */
 	expect_due("2026-09-30T16:00:00+08:00", "3wd", "2026-10-11T00:00:00+08:00");
 }
 

@@ -1,4 +1,4 @@
-/* Unit tests for duration parsing (DESIGN.md section 7 units) and the other value
+/* Unit tests for duration parsing (core/README.md §7 units) and the other value
  * parsers used by configuration: sizes, addresses, integers, booleans. */
 #include <criterion/criterion.h>
 #include <string.h>

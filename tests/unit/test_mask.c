@@ -1,4 +1,4 @@
-/* Unit tests for masking citizens' personal data (core/mask.c): phone and ID numbers as
+/* Unit tests for masking citizens' personal data (core/base/mask.c): phone and ID numbers as
  * 138****5678, names as 张**, and numbers found inside free text, which keeps its
  * length. */
 #include <criterion/criterion.h>

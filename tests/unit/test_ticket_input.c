@@ -1,4 +1,4 @@
-/* Unit tests for the body of POST /v1/tickets (core/ticket_input.c): good hotline and
+/* Unit tests for the body of POST /v1/tickets (core/tickets/ticket_input.c): good hotline and
  * board tickets stored as the fields the ticket hash receives, and every refusal naming
  * the field to blame; also the phone normaliser and the resident ID number check. The
  * district names are resolved against the shipped department list under routes/. */

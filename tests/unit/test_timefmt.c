@@ -1,4 +1,4 @@
-/* Unit tests for the time formats (core/timefmt.c): ISO 8601 with the zone's offset and
+/* Unit tests for the time formats (core/base/timefmt.c): ISO 8601 with the zone's offset and
  * the local ticket date, both in Asia/Shanghai, and the parser of the ISO forms clients
  * send, with its refusals of impossible dates and trailing junk. */
 #include <criterion/criterion.h>

@@ -110,7 +110,8 @@ struct hl_option {
 };
 
 /*
- * A duration as the city writes it in policies (DESIGN.md section 7).
+ * A duration as the city writes it in policies (routes/sla.yaml; the working-day rules
+ * are in hotlined.yaml(5), section calendar).
  * HL_DUR_WALL_MS counts wall-clock milliseconds (ms, s, m, h, 24/7).
  * HL_DUR_WORK_MINUTES counts minutes inside office hours on working days (wh).
  * HL_DUR_WORK_DAYS counts working days after the day of arrival (wd).

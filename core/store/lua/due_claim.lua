@@ -1,4 +1,4 @@
--- Claims the stages that have fallen due (DESIGN.md section 7): each is removed from
+-- Claims the stages that have fallen due (core/README.md §7): each is removed from
 -- hl:due in this one step, so it fires exactly once however many daemons claim. A
 -- stage whose clock no longer runs (signed in time, answered, closed) is dropped
 -- silently; the others write an audit entry and a ledger entry and are returned for

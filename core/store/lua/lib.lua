@@ -1,8 +1,8 @@
 -- Shared by the ticket scripts; the build puts it in front of each of them.
 -- Every ticket script takes ARGV[1] = key prefix, ARGV[2] = now (ms), ARGV[3] = actor,
--- ARGV[4] = the actor's role. Key names follow core/keys.h.
+-- ARGV[4] = the actor's role. Key names follow core/store/keys.h.
 -- Ticket keys are built here from ids the scripts generate or read, so these scripts
--- need a single Redis (or Sentinel), not Redis Cluster (DESIGN.md section 10).
+-- need a single Redis (or Sentinel), not Redis Cluster (core/README.md §10).
 local P, NOW, ACTOR, ROLE = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local function k_ticket(id) return P .. 't:' .. id end

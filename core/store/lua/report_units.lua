@@ -1,4 +1,4 @@
--- Counts the accountability ledger of a period per unit (DESIGN.md section 8), and the
+-- Counts the accountability ledger of a period per unit (core/README.md §8), and the
 -- tickets overdue now per unit. ARGV[5] from (ms)  ARGV[6] to (ms, inclusive).
 -- Returns a flat list: unit, then its counts as name, value pairs, then '' ends the unit.
 local entries = redis.call('XRANGE', P .. 'ledger', ARGV[5], ARGV[6])

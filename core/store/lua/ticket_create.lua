@@ -1,4 +1,4 @@
--- Creates a ticket in one step (issue 3, DESIGN.md sections 3 and 4): the ticket hash,
+-- Creates a ticket in one step (issue 3, core/README.md §3 and §4): the ticket hash,
 -- its first audit entry, its place in the list indexes and, unless it was answered on
 -- the call, its entry on the routing stream. Answers a retry with the same
 -- Idempotency-Key with the ticket it created, and rate-limits the public board channel.

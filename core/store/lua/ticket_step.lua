@@ -1,4 +1,4 @@
--- One step of the department workflow (DESIGN.md section 3), checked and applied in one
+-- One step of the department workflow (core/README.md §3), checked and applied in one
 -- atomic step: the ticket's current state, the caller's right to take the step (a unit
 -- acts on its own tickets; supervisors decide returns and extensions; agents call back),
 -- the change, the unit's work queue, the indexes and the audit trail.
