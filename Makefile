@@ -349,6 +349,14 @@ bench-escalation: all $(BUILD)/tests/hotlined-testclock $(ESC_TOOLS) $(BUILD)/be
 	| bench-deps
 	contrib/bench/escalation.sh $(BUILD) BENCHMARKS.md
 
+# The module graph of core/ (includes and calls, one box per layer) as build/graph.svg;
+# needs Graphviz (apt-get install graphviz), which nothing else needs.
+.PHONY: graph
+graph: all
+	DOT=$(BUILD)/graph.dot tests/scripts/check-layers.sh $(BUILD)
+	dot -Tsvg -o $(BUILD)/graph.svg $(BUILD)/graph.dot
+	@echo "graph: $(BUILD)/graph.svg"
+
 clean:
 	rm -rf build
 

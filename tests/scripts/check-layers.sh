@@ -6,6 +6,8 @@
 # (check-layers.sh build), the same holds for calls, read from the objects with nm: no
 # function calls one of a higher layer, and no module calls itself through others.
 # Prints each breach and exits 1.
+# With DOT=FILE in the environment it also writes the module graph (includes and calls)
+# as Graphviz DOT, one cluster per layer, for `dot -Tsvg FILE`: make graph.
 set -eu
 cd "$(dirname "$0")/../.."
 LAYERS="base time config store http host tickets daemon"
@@ -43,7 +45,8 @@ for dir in core/*/; do
 		inc=${pair#*|}
 		to=${inc%%/*}
 		theirs=$(rank "$to")
-		[ "$theirs" -lt 0 ] && continue # not a layer header (a generated Lua include)
+		[ "$theirs" -lt 0 ] && continue # not a layer header
+		case "$inc" in *.h) ;; *) continue ;; esac # a generated Lua include
 		if [ "$theirs" -gt "$mine" ]; then
 			echo "check-layers: $file ($layer) includes $inc, of the higher layer $to"
 			fail=1
@@ -97,7 +100,24 @@ if [ $# -ge 1 ]; then
 	done <"$calls"
 	circles "$calls" call
 	summary="$summary, $(wc -l <"$calls") calls"
-	rm -f "$calls"
+	calls_kept=$calls
+	trap 'rm -f "$edges" "$calls"' EXIT
+fi
+if [ -n "${DOT:-}" ]; then
+	{
+		echo 'digraph core { rankdir=TB; newrank=true; node [shape=box, fontsize=10];'
+		for l in $LAYERS; do
+			echo "  subgraph cluster_$l { label=\"$l/\";"
+			for f in core/$l/*.c core/$l/*.h; do
+				[ -e "$f" ] || continue
+				m=${f%.*}
+				echo "    \"$m\" [label=\"${m#core/$l/}\"];"
+			done | sort -u
+			echo '  }'
+		done
+		cat "$edges" ${calls_kept:-} | sort -u | awk '{ printf "  \"%s\" -> \"%s\";\n", $1, $2 }'
+		echo '}'
+	} >"$DOT"
 fi
 [ "$fail" -eq 0 ] && echo "check-layers: $summary; none upward, no circle"
 exit "$fail"
