@@ -50,10 +50,11 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/store/lua/%.lua,$(BUILD)/gen/store/lua/%.lua.inc,\
 	$(wildcard core/store/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
-# Code the shipped plugins share (plugins/lib/, and the YAML reader and the masking of
-# personal data of core/), compiled position-independent and linked into each plugin; the
-# linker keeps what each one uses.
-PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c
+# Code the shipped plugins share (plugins/lib/, and the YAML reader, the masking of
+# personal data and the UTF-8 decoder of core/base/), compiled position-independent and
+# linked into each plugin; the linker keeps what each one uses.
+PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c \
+	core/base/utf8.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 .SECONDARY: $(PLUGIN_LIB_OBJ)
 
@@ -68,10 +69,12 @@ UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OB
 	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c)) $(BUILD)/tests/fuzz/fuzz_targets.o
 INTEG_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(SUPPORT_OBJ)
 # hotlinectl, the command-line client (contrib/hotlinectl/): libevent's HTTP client and
-# json-c only, nothing of the daemon. Its display-width and table code is unit-tested.
+# json-c, and of the daemon only the UTF-8 decoder of core/base/. Its display-width and
+# table code is unit-tested.
 CTL_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent json-c)
 CTL_LIBS = $(shell $(PKG_CONFIG) --libs libevent json-c)
-CTL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard contrib/hotlinectl/*.c))
+CTL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard contrib/hotlinectl/*.c)) \
+	$(BUILD)/core/base/utf8.o
 UNIT_OBJ += $(BUILD)/contrib/hotlinectl/width.o $(BUILD)/contrib/hotlinectl/table.o
 
 .PHONY: all run check test deps clean install uninstall

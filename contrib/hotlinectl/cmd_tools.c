@@ -41,7 +41,7 @@ static char *title_from(const char *text)
 	uint32_t cp;
 
 	for (int chars = 0; i < len && chars < TITLE_CHARS; chars++)
-		i += hlc_utf8_next(text + i, len - i, &cp);
+		i += hl_utf8_decode(text + i, len - i, &cp);
 	return strndup(text, i);
 }
 

@@ -64,43 +64,6 @@ static int in_ranges(uint32_t cp, const struct range *r, size_t n)
 	return 0;
 }
 
-size_t hlc_utf8_next(const char *s, size_t len, uint32_t *cp_r)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t cp, min;
-	size_t n;
-
-	if (len == 0)
-		return 0;
-	if (p[0] < 0x80) {
-		*cp_r = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		n = 2, cp = p[0] & 0x1F, min = 0x80;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		n = 3, cp = p[0] & 0x0F, min = 0x800;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		n = 4, cp = p[0] & 0x07, min = 0x10000;
-	} else {
-		goto bad;
-	}
-	if (len < n)
-		goto bad;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			goto bad;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		goto bad;
-	*cp_r = cp;
-	return n;
-bad:
-	*cp_r = 0xFFFD;
-	return 1;
-}
-
 int hlc_cp_width(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
@@ -122,7 +85,7 @@ size_t hlc_width_n(const char *s, size_t len)
 		uint32_t cp;
 		int w;
 
-		i += hlc_utf8_next(s + i, len - i, &cp);
+		i += hl_utf8_decode(s + i, len - i, &cp);
 		w = hlc_cp_width(cp);
 		if (w > 0)
 			cols += (size_t)w;
@@ -141,7 +104,7 @@ size_t hlc_fit_bytes(const char *s, size_t cols, size_t *width_r)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = hlc_utf8_next(s + i, len - i, &cp);
+		size_t n = hl_utf8_decode(s + i, len - i, &cp);
 		int w = hlc_cp_width(cp);
 		size_t add = w > 0 ? (size_t)w : 0;
 
@@ -198,7 +161,7 @@ size_t hlc_wrap_next(const char *s, size_t cols, size_t *skip_r)
 		cols = 1;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = hlc_utf8_next(s + i, len - i, &cp);
+		size_t n = hl_utf8_decode(s + i, len - i, &cp);
 		int w = hlc_cp_width(cp);
 		size_t add = w > 0 ? (size_t)w : 0;
 
@@ -236,11 +199,10 @@ char *hlc_printable(const char *s, int keep_newlines)
 		return NULL;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = hlc_utf8_next(s + i, len - i, &cp);
+		size_t n = hl_utf8_decode(s + i, len - i, &cp);
 
-		if (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80) {
-			memcpy(p, "\xEF\xBF\xBD", 3);
-			p += 3;
+		if (cp == HL_UTF8_REPLACEMENT && n == 1 && (unsigned char)s[i] >= 0x80) {
+			p += hl_utf8_encode(HL_UTF8_REPLACEMENT, p);
 		} else if (hlc_cp_width(cp) < 0) {
 			*p++ = cp == '\n' && keep_newlines ? '\n' : ' ';
 		} else {

@@ -15,10 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decodes the character at s (len bytes available). Returns the bytes it takes (at least
- * 1 when len > 0) and sets *cp_r; a malformed or truncated sequence, an overlong form or
- * a surrogate takes one byte and decodes as U+FFFD. Returns 0 when len is 0. */
-size_t hlc_utf8_next(const char *s, size_t len, uint32_t *cp_r);
+/* The decoder is the daemon's (hl_utf8_decode: a malformed, truncated, overlong or
+ * surrogate sequence takes one byte and decodes as U+FFFD), linked in from core/base. */
+#include "../../core/base/utf8.h"
+
+/* hl_utf8_decode under the name hotlinectl's tests know it by. */
+static inline size_t hlc_utf8_next(const char *s, size_t len, uint32_t *cp_r)
+{
+	return hl_utf8_decode(s, len, cp_r);
+}
 
 /* Columns one code point takes: 2 (wide, fullwidth), 1, 0 (combining, zero-width), or
  * -1 for a control character (C0, DEL, C1), which a table must not print as is. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 /* Pairs of (traditional, simplified), each character three bytes of UTF-8, sorted by the
  * traditional character's code point. */
 static const char t2s[] =
@@ -159,13 +161,6 @@ static const char t2s[] =
 
 #define T2S_PAIRS ((sizeof(t2s) - 1) / 6)
 
-static uint32_t decode3(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-}
-
 #define CJK_FIRST 0x4E00
 #define CJK_LAST 0x9FFF
 
@@ -177,8 +172,13 @@ static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
 
 static void make_t2s_map(void)
 {
-	for (size_t i = 0; i < T2S_PAIRS; i++)
-		t2s_map[decode3(t2s + 6 * i) - CJK_FIRST] = (uint16_t)decode3(t2s + 6 * i + 3);
+	for (size_t i = 0; i < T2S_PAIRS; i++) {
+		uint32_t trad, simp;
+
+		hl_utf8_decode(t2s + 6 * i, 3, &trad);
+		hl_utf8_decode(t2s + 6 * i + 3, 3, &simp);
+		t2s_map[trad - CJK_FIRST] = (uint16_t)simp;
+	}
 }
 
 static uint32_t simplified(uint32_t c)
@@ -186,66 +186,6 @@ static uint32_t simplified(uint32_t c)
 	if (c < CJK_FIRST || c > CJK_LAST || !t2s_map[c - CJK_FIRST])
 		return c;
 	return t2s_map[c - CJK_FIRST];
-}
-
-/* Decodes one UTF-8 character at s (n > 0 bytes left) into *c; returns its length, or 1
- * with U+FFFD for a malformed, overlong or surrogate sequence. */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *c)
-{
-	size_t len;
-	uint32_t v, min;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, v = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, v = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else {
-		goto bad;
-	}
-	if (len > n)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		goto bad;
-	*c = v;
-	return len;
-bad:
-	*c = 0xFFFD;
-	return 1;
-}
-
-static size_t encode(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xE0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
 }
 
 static uint32_t fold_char(uint32_t c)
@@ -271,8 +211,8 @@ char *hl_fold(const char *text, size_t len, size_t *len_r)
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
 
-		i += decode((const unsigned char *)text + i, len - i, &c);
-		o += encode(fold_char(c), out + o);
+		i += hl_utf8_decode(text + i, len - i, &c);
+		o += hl_utf8_encode(fold_char(c), out + o);
 	}
 	out[o] = '\0';
 	if (len_r)

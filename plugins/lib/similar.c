@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPLACEMENT 0xFFFDu
+#include "base/utf8.h"
+
 /* Marks the second half of a text's only token when it has a single character; no code
  * point is this large, so it cannot collide with a real bigram. */
 #define NO_SECOND 0xFFFFFFFFu
@@ -31,49 +32,6 @@ static const struct {
 	{0xFEFF, 0xFEFF}, /* byte order mark */
 	{0xFF61, 0xFF65}, /* halfwidth 。「」、・ */
 };
-
-/* Decodes the code point at *p and advances *p past it. A byte that does not start a
- * well-formed sequence (stray continuation, overlong form, surrogate, beyond U+10FFFF,
- * truncated by the end of the text) yields U+FFFD and advances one byte. */
-static uint32_t next_code_point(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	uint32_t cp, min;
-	int len;
-
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if ((s[0] & 0xE0) == 0xC0) {
-		cp = s[0] & 0x1Fu;
-		len = 2;
-		min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		cp = s[0] & 0x0Fu;
-		len = 3;
-		min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		cp = s[0] & 0x07u;
-		len = 4;
-		min = 0x10000;
-	} else {
-		goto invalid;
-	}
-	/* The terminating NUL is not a continuation byte, so this never reads past it. */
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto invalid;
-		cp = cp << 6 | (s[i] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		goto invalid;
-	*p = s + len;
-	return cp;
-invalid:
-	*p = s + 1;
-	return REPLACEMENT;
-}
 
 /* Returns the code point as compared (fullwidth ASCII folded, ASCII lower-cased), or 0
  * when it is dropped. */
@@ -106,14 +64,14 @@ static int compare_tokens(const void *pa, const void *pb)
  * as first << 32 | second, and returns how many. */
 static size_t tokenise(const char *text, uint64_t *tokens)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	size_t len = strlen(text), n = 0, chars = 0;
 	uint32_t prev = 0;
-	size_t n = 0, chars = 0;
 
-	while (*p) {
-		uint32_t cp = normalise(next_code_point(&p));
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
 
-		if (cp == 0)
+		i += hl_utf8_decode(text + i, len - i, &cp);
+		if ((cp = normalise(cp)) == 0)
 			continue;
 		if (chars++ > 0)
 			tokens[n++] = (uint64_t)prev << 32 | cp;
