@@ -51,10 +51,10 @@ LUA_INC := $(patsubst core/store/lua/%.lua,$(BUILD)/gen/store/lua/%.lua.inc,\
 	$(wildcard core/store/lua/*.lua))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
 # Code the shipped plugins share (plugins/lib/, and the YAML reader, the masking of
-# personal data and the UTF-8 decoder of core/base/), compiled position-independent and
-# linked into each plugin; the linker keeps what each one uses.
+# personal data, the UTF-8 decoder and the hex encoder of core/base/), compiled
+# position-independent and linked into each plugin; the linker keeps what each one uses.
 PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c \
-	core/base/utf8.c
+	core/base/utf8.c core/base/hex.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 .SECONDARY: $(PLUGIN_LIB_OBJ)
 

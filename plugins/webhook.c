@@ -44,6 +44,7 @@
 
 /* mask.h: the daemon's own masking code, linked into the plugin (a plugin links nothing
  * of the daemon): what departments receive is masked exactly as the API masks it. */
+#include "base/hex.h"
 #include "base/mask.h"
 #include "plugin_glue.h"
 #include "base/yaml_tree.h"
@@ -620,17 +621,6 @@ static void answered(int status, const char *body, size_t len, void *arg)
 	failed(q, why);
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* HMAC-SHA256(secret, timestamp + "." + body) as "sha256=<hex>". */
 static int sign(const struct unit *u, const char *ts, const char *body, size_t len, char *out,
 		size_t outlen)
@@ -653,7 +643,7 @@ static int sign(const struct unit *u, const char *ts, const char *body, size_t l
 	if (!ok || maclen != 32)
 		return -1;
 	memcpy(out, "sha256=", 7);
-	hex(mac, maclen, out + 7);
+	hl_hex_encode(mac, maclen, out + 7);
 	return 0;
 }
 
