@@ -9,9 +9,9 @@
  *   X-Hotline-Event, X-Hotline-Attempt
  *
  * A unit gets the events of tickets it leads (role "lead") or co-handles ("co_handling").
- * The caller's phone and ID number and the citizen's name are masked, and so are numbers
- * in free text (title, content, address), as in the views of roles that do not see
- * personal data; the unit reads the rest through the API with its dept: token.
+ * The fields of base/mask.h's list of personal data (the caller's phone and ID number,
+ * the citizen's name, numbers in free text) are masked as in the views of roles that do
+ * not see personal data; the unit reads them whole through the API with its dept: token.
  *
  * Durability: each delivery is a job in the host's outbox (host->outbox_put), so a
  * restart loses none, and it is POSTed when the outbox hands it back (deliver). A
@@ -74,23 +74,14 @@ static const char *const known_events[] = {
 	HL_EV_RESOLVED, HL_EV_REOPENED,	  HL_EV_CLOSED,	  HL_EV_WARNING,  HL_EV_OVERDUE,
 	HL_EV_ESCALATED, HL_EV_PENDING_MANUAL, HL_EV_MERGED, NULL};
 
-/* How a ticket field goes into the payload. */
-enum field_kind { F_PLAIN, F_NUMBER_MS, F_TEXT, F_PERSONAL_NUMBER, F_PERSONAL_NAME };
-static const struct {
-	const char *name;
-	enum field_kind kind;
-} payload_fields[] = {
-	{"id", F_PLAIN},	      {"channel", F_PLAIN},	     {"state", F_PLAIN},
-	{"type", F_PLAIN},	      {"urgency", F_PLAIN},	     {"item", F_PLAIN},
-	{"district", F_PLAIN},	      {"department", F_PLAIN},	     {"co_units", F_PLAIN},
-	{"sla_policy", F_PLAIN},      {"master", F_PLAIN},	     {"confidential", F_PLAIN},
-	{"reopens", F_PLAIN},	      {"stage", F_PLAIN},	     {"clock", F_PLAIN},
-	{"audience", F_PLAIN},	      {"title", F_TEXT},	     {"content", F_TEXT},
-	{"address", F_TEXT},	      {"caller_phone", F_PERSONAL_NUMBER},
-	{"citizen_id_number", F_PERSONAL_NUMBER},		     {"citizen_name", F_PERSONAL_NAME},
-	{"created_ms", F_NUMBER_MS},  {"updated_ms", F_NUMBER_MS},   {"dispatched_ms", F_NUMBER_MS},
-	{"sign_due_ms", F_NUMBER_MS}, {"answer_due_ms", F_NUMBER_MS}, {"citizen_due_ms", F_NUMBER_MS},
-	{"due_ms", F_NUMBER_MS},      {"late_ms", F_NUMBER_MS},
+/* The ticket fields departments receive. Those ending in _ms go as numbers; those of
+ * hl_personal_fields (base/mask.h) masked; the rest as they are. */
+static const char *const payload_fields[] = {
+	"id", "channel", "state", "type", "urgency", "item", "district", "department",
+	"co_units", "sla_policy", "master", "confidential", "reopens", "stage", "clock",
+	"audience", "title", "content", "address", "caller_phone", "citizen_id_number",
+	"citizen_name", "created_ms", "updated_ms", "dispatched_ms", "sign_due_ms",
+	"answer_due_ms", "citizen_due_ms", "due_ms", "late_ms",
 };
 
 struct unit {
@@ -339,39 +330,28 @@ static void add_string(struct json_object *o, const char *key, const char *value
 }
 
 /* A field's value as departments receive it. */
-static void add_field(struct json_object *t, const char *name, enum field_kind kind,
-		      const char *value)
+static void add_field(struct json_object *t, const char *name, const char *value)
 {
-	char buf[256], *end;
-	long long n;
+	size_t n = strlen(name);
+	char *end;
 
-	switch (kind) {
-	case F_NUMBER_MS:
-		n = strtoll(value, &end, 10);
-		if (*value && !*end)
-			json_object_object_add(t, name, json_object_new_int64(n));
-		else
-			add_string(t, name, value);
-		return;
-	case F_PERSONAL_NUMBER:
-		hl_mask_number(value, buf, sizeof(buf));
-		add_string(t, name, buf);
-		return;
-	case F_PERSONAL_NAME:
-		hl_mask_name(value, buf, sizeof(buf));
-		add_string(t, name, buf);
-		return;
-	case F_TEXT: {
-		char *masked = hl_mask_text(value);
+	if (n > 3 && strcmp(name + n - 3, "_ms") == 0) {
+		long long ms = strtoll(value, &end, 10);
 
-		if (masked)
+		if (*value && !*end) {
+			json_object_object_add(t, name, json_object_new_int64(ms));
+			return;
+		}
+	}
+	if (hl_field_is_personal(name)) {
+		char *masked = hl_mask_field(name, value);
+
+		if (masked) /* never the value whole */
 			add_string(t, name, masked);
 		free(masked);
 		return;
 	}
-	default:
-		add_string(t, name, value);
-	}
+	add_string(t, name, value);
 }
 
 /* The body of one delivery; the caller frees. NULL when out of memory. */
@@ -400,10 +380,10 @@ static char *payload(const struct webhook *wh, const struct hl_event *ev, const 
 		free(masked);
 	}
 	for (size_t i = 0; i < sizeof(payload_fields) / sizeof(payload_fields[0]); i++) {
-		const char *v = wh->host->ticket_field(ev->ticket, payload_fields[i].name);
+		const char *v = wh->host->ticket_field(ev->ticket, payload_fields[i]);
 
 		if (v && *v)
-			add_field(t, payload_fields[i].name, payload_fields[i].kind, v);
+			add_field(t, payload_fields[i], v);
 	}
 	json_object_object_add(o, "ticket", t);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

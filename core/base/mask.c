@@ -1,4 +1,4 @@
-/* Masking phone and ID numbers; see mask.h. */
+/* Masking phone and ID numbers, names and free text, field by field; see mask.h. */
 #include "base/mask.h"
 
 #include <stdlib.h>
@@ -131,4 +131,52 @@ char *hl_mask_text(const char *text)
 	}
 	*o = '\0';
 	return out;
+}
+
+const struct hl_personal_field hl_personal_fields[] = {
+	{"caller_phone", HL_MASK_NUMBER},
+	{"citizen_id_number", HL_MASK_NUMBER},
+	{"citizen_name", HL_MASK_NAME},
+	{"title", HL_MASK_TEXT},
+	{"content", HL_MASK_TEXT},
+	{"address", HL_MASK_TEXT},
+	{"direct_answer", HL_MASK_TEXT},
+	{NULL, HL_MASK_NONE},
+};
+
+enum hl_mask_kind hl_field_masking(const char *name)
+{
+	for (const struct hl_personal_field *f = hl_personal_fields; f->name; f++) {
+		if (strcmp(f->name, name) == 0)
+			return f->kind;
+	}
+	return HL_MASK_NONE;
+}
+
+int hl_field_is_personal(const char *name)
+{
+	return hl_field_masking(name) != HL_MASK_NONE;
+}
+
+char *hl_mask_field(const char *name, const char *value)
+{
+	/* a masked number or name is never longer than the value */
+	size_t size = strlen(value) + 1;
+	char *out;
+
+	switch (hl_field_masking(name)) {
+	case HL_MASK_TEXT:
+		return hl_mask_text(value);
+	case HL_MASK_NUMBER:
+		if ((out = malloc(size)))
+			hl_mask_number(value, out, size);
+		return out;
+	case HL_MASK_NAME:
+		if ((out = malloc(size)))
+			hl_mask_name(value, out, size);
+		return out;
+	case HL_MASK_NONE:
+		break;
+	}
+	return strdup(value);
 }

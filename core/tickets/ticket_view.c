@@ -40,43 +40,18 @@ static const char *const summary_fields[] = {
 };
 #define NSUMMARY (sizeof(summary_fields) / sizeof(summary_fields[0]))
 
-enum field_show { SHOW_PLAIN, SHOW_NUMBER, SHOW_NAME, SHOW_TEXT };
-
-/* How a field is shown to a role that does not see personal data. */
-static enum field_show masking_of(const char *name)
-{
-	if (strcmp(name, "caller_phone") == 0 || strcmp(name, "citizen_id_number") == 0)
-		return SHOW_NUMBER;
-	if (strcmp(name, "citizen_name") == 0)
-		return SHOW_NAME;
-	if (strcmp(name, "title") == 0 || strcmp(name, "content") == 0 ||
-	    strcmp(name, "address") == 0 || strcmp(name, "direct_answer") == 0)
-		return SHOW_TEXT;
-	return SHOW_PLAIN;
-}
-
+/* A field's value as JSON: whole when `whole`, else masked as hl_personal_fields says. */
 static struct json_object *shown_string(const char *name, const char *value, int whole)
 {
 	struct json_object *o;
-	char buf[128];
-	char *text;
+	char *masked;
 
-	switch (whole ? SHOW_PLAIN : masking_of(name)) {
-	case SHOW_NUMBER:
-		hl_mask_number(value, buf, sizeof(buf));
-		return json_object_new_string(buf);
-	case SHOW_NAME:
-		hl_mask_name(value, buf, sizeof(buf));
-		return json_object_new_string(buf);
-	case SHOW_TEXT:
-		text = hl_mask_text(value);
-		o = json_object_new_string(text ? text : "");
-		free(text);
-		return o;
-	case SHOW_PLAIN:
-		break;
-	}
-	return json_object_new_string(value);
+	if (whole || !hl_field_is_personal(name))
+		return json_object_new_string(value);
+	masked = hl_mask_field(name, value);
+	o = json_object_new_string(masked ? masked : ""); /* never the value whole */
+	free(masked);
+	return o;
 }
 
 /* Adds one stored field to a ticket's JSON, converted for clients. */
@@ -174,6 +149,7 @@ static struct json_object *audit_json(const redisReply *entry, int whole)
 			hl_time_format_iso(strtoll(v, NULL, 10), when);
 			json_object_object_add(a, "at", json_object_new_string(when));
 		} else if (strcmp(k, "note") == 0) {
+			/* a note is free text: masked as the content is */
 			json_object_object_add(a, k, shown_string("content", v, whole));
 		} else {
 			json_object_object_add(a, k, json_object_new_string(v));
