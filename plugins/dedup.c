@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin_glue.h"
 #include "similar.h"
 
 static const struct hl_option dedup_options[] = {
@@ -60,21 +61,14 @@ static enum hl_status dedup_init(const struct hl_host *host, struct hl_self *sel
 			 (long long)threshold);
 		return HL_ERROR;
 	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "out of memory");
+	st = hl_glue_state_new(host, 1, 0, "related tickets, explain", sizeof(*st), err, errlen);
+	if (!st)
 		return HL_ERROR;
-	}
 	st->host = host;
 	st->window_ms = window.amount;
 	st->threshold = (int)threshold;
 	*state_r = st;
 	return HL_OK;
-}
-
-static void dedup_fini(void *state)
-{
-	free(state);
 }
 
 /* A ticket's field, or "" when it has none. */
@@ -247,5 +241,5 @@ HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
 	.options = dedup_options,
 	.init = dedup_init,
 	.review = dedup_review,
-	.fini = dedup_fini,
+	.fini = hl_glue_state_free,
 };

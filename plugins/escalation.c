@@ -8,7 +8,6 @@
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "plugin_glue.h"
@@ -79,11 +78,6 @@ static void escalation_on_event(void *state, const struct hl_event *ev)
 	st->host->notify(st->self, to, ev->ticket_id, text);
 }
 
-static void escalation_fini(void *state)
-{
-	free(state);
-}
-
 HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
 	HL_PLUGIN_HEADER,
 	.name = "escalation",
@@ -92,5 +86,5 @@ HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
 	.options = escalation_options,
 	.init = escalation_init,
 	.on_event = escalation_on_event,
-	.fini = escalation_fini,
+	.fini = hl_glue_state_free,
 };

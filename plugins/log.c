@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/mask.h"
+#include "plugin_glue.h"
 
 static const struct hl_option log_options[] = {
 	{"level", HL_OPT_STRING, 0, "info", "level of the lines: debug, info, warn or error"},
@@ -56,13 +57,11 @@ static enum hl_status log_init(const struct hl_host *host, struct hl_self *self,
 			       const struct hl_options *opts, void **state_r, char *err,
 			       size_t errlen)
 {
-	struct log_state *st = calloc(1, sizeof(*st));
+	struct log_state *st = hl_glue_state_new(host, 0, 0, "log", sizeof(*st), err, errlen);
 	const char *level = host->opt_string(opts, "level");
 
-	if (!st) {
-		snprintf(err, errlen, "out of memory");
+	if (!st)
 		return HL_ERROR;
-	}
 	st->host = host;
 	st->self = self;
 	if (parse_level(level, &st->level) < 0) {

@@ -7,8 +7,9 @@
  */
 #include <hotline/plugin.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "plugin_glue.h"
 
 static const struct hl_option tv_options[] = {
 	{"policy", HL_OPT_STRING, 0, "tv", "SLA policy given to TV-inquiry tickets"},
@@ -33,11 +34,9 @@ static enum hl_status tv_init(const struct hl_host *host, struct hl_self *self,
 			 HL_POLICY_MAX - 1);
 		return HL_ERROR;
 	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "out of memory");
+	st = hl_glue_state_new(host, 1, 0, "review, explain", sizeof(*st), err, errlen);
+	if (!st)
 		return HL_ERROR;
-	}
 	st->host = host;
 	snprintf(st->policy, sizeof(st->policy), "%s", policy);
 	*state_r = st;
@@ -60,11 +59,6 @@ static enum hl_status tv_review(void *state_p, const struct hl_ticket *ticket,
 	return HL_OK;
 }
 
-static void tv_fini(void *state)
-{
-	free(state);
-}
-
 HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
 	HL_PLUGIN_HEADER,
 	.name = "tv",
@@ -73,5 +67,5 @@ HL_PLUGIN_EXPORT const struct hl_plugin hl_plugin = {
 	.options = tv_options,
 	.init = tv_init,
 	.review = tv_review,
-	.fini = tv_fini,
+	.fini = hl_glue_state_free,
 };

@@ -1,9 +1,12 @@
-/* SDK glue for the routing plugins; see plugin_glue.h. */
+/* SDK glue: the routing plugins' hooks, and plugin state; see plugin_glue.h. */
 #include "plugin_glue.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "catalogue.h"
+#include "gazetteer.h"
 
 void hl_glue_ticket_text(struct hl_ticket_text *text_r, const struct hl_ticket *ticket,
 			 hl_field_fn field)
@@ -75,4 +78,63 @@ void *hl_glue_state_new(const struct hl_host *host, unsigned minor, size_t host_
 	if (!(state = calloc(1, size)))
 		snprintf(err, errlen, "out of memory");
 	return state;
+}
+
+void hl_glue_state_free(void *state)
+{
+	free(state);
+}
+
+void hl_glue_router_fini(void *state)
+{
+	struct hl_glue_router *r = state;
+
+	if (!r)
+		return;
+	hl_catalogue_free(r->cat);
+	hl_gazetteer_free(r->gz);
+	free(r);
+}
+
+enum hl_status hl_glue_router_init(const struct hl_host *host, struct hl_self *self,
+				   const struct hl_options *opts, int with_catalogue,
+				   void **state_r, char *err, size_t errlen)
+{
+	struct hl_glue_router *r;
+	struct hl_glue_units units;
+
+	r = hl_glue_state_new(host, 1, 0, "department_name, explain, path options", sizeof(*r),
+			      err, errlen);
+	if (!r)
+		return HL_ERROR;
+	r->host = host;
+	hl_glue_units_init(&units, host->department_name, self);
+	if (hl_gazetteer_load(host->opt_string(opts, "gazetteer"), &units.check, &r->gz, err,
+			      errlen) < 0 ||
+	    (with_catalogue && hl_catalogue_load(host->opt_string(opts, "catalogue"),
+						 &units.check, &r->cat, err, errlen) < 0)) {
+		hl_glue_router_fini(r);
+		return HL_ERROR;
+	}
+	*state_r = r;
+	return HL_OK;
+}
+
+enum hl_status hl_glue_router_route(void *state, const struct hl_ticket *ticket,
+				    struct hl_decision *decision, struct hl_route_call *call)
+{
+	const struct hl_glue_router *r = state;
+	struct hl_ticket_text text;
+	struct hl_glue_explain explain;
+	struct hl_route_answer answer;
+	int rc;
+
+	(void)call;
+	hl_glue_ticket_text(&text, ticket, r->host->ticket_field);
+	hl_glue_explain_init(&explain, r->host->explain, decision);
+	if (r->cat)
+		rc = hl_catalogue_route(r->cat, r->gz, &text, &answer, &explain.sink);
+	else
+		rc = hl_gazetteer_route(r->gz, &text, &answer, &explain.sink);
+	return hl_glue_decide(rc, &answer, decision);
 }

@@ -1,9 +1,10 @@
 /*
  * Glue between the plugin SDK's types (hotline/plugin.h) and the routing code of
- * plugins/lib, for the keyword and district plugins; and the start of every shipped
- * plugin's init (hl_glue_state_new). The host's functions are passed in
- * as plain function pointers, so this code depends on no host being there and the unit
- * tests can drive it with fakes.
+ * plugins/lib: the whole of the keyword and district plugins but their names and
+ * descriptors (hl_glue_router_*); and the start and end of every shipped plugin's state
+ * (hl_glue_state_new, hl_glue_state_free). Below the router, the host's functions are
+ * passed in as plain function pointers, so that code depends on no host being there and
+ * the unit tests can drive it with fakes.
  */
 #ifndef HL_PLUGIN_GLUE_H
 #define HL_PLUGIN_GLUE_H
@@ -23,6 +24,38 @@
  * the plugin calls), or no memory. */
 void *hl_glue_state_new(const struct hl_host *host, unsigned minor, size_t host_end,
 			const char *needs, size_t size, char *err, size_t errlen);
+
+/* A fini hook for a plugin whose state (from hl_glue_state_new) owns nothing else: frees
+ * it. NULL is allowed. */
+void hl_glue_state_free(void *state);
+
+struct hl_catalogue;
+struct hl_gazetteer;
+
+/* The state of a routing plugin (keyword, district). */
+struct hl_glue_router {
+	const struct hl_host *host;
+	struct hl_catalogue *cat; /* NULL: routed by the gazetteer alone (district) */
+	struct hl_gazetteer *gz;
+};
+
+/* The init hook of a routing plugin, for a host of ABI 1.1 or newer (department_name,
+ * explain, path options): loads the file of the "gazetteer" option and, when
+ * with_catalogue, of the "catalogue" option, their unit codes checked with
+ * host->department_name. HL_OK with a struct hl_glue_router in *state_r, which
+ * hl_glue_router_fini frees; HL_ERROR with the reason (file:line:column) in err. */
+enum hl_status hl_glue_router_init(const struct hl_host *host, struct hl_self *self,
+				   const struct hl_options *opts, int with_catalogue,
+				   void **state_r, char *err, size_t errlen);
+
+/* The route hook of a routing plugin: the catalogue's answer (hl_catalogue_route, which
+ * falls back on the gazetteer for territorial items), or without a catalogue the
+ * gazetteer's (hl_gazetteer_route); each step explained through host->explain. */
+enum hl_status hl_glue_router_route(void *state, const struct hl_ticket *ticket,
+				    struct hl_decision *decision, struct hl_route_call *call);
+
+/* The fini hook of a routing plugin: frees the state (NULL is allowed). */
+void hl_glue_router_fini(void *state);
 
 typedef const char *(*hl_field_fn)(const struct hl_ticket *ticket, const char *name);
 typedef const char *(*hl_dept_name_fn)(struct hl_self *self, const char *code);
