@@ -49,14 +49,19 @@ TESTCLOCK_OBJ := $(BUILD)/testclock/base/clock.o $(BUILD)/testclock/daemon/daemo
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/store/lua/%.lua,$(BUILD)/gen/store/lua/%.lua.inc,\
 	$(wildcard core/store/lua/*.lua))
-PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
+# A plugin is plugins/<name>.c, or the folder plugins/<name>/ when it is several files
+# (the webhook): their objects are linked into <name>.so alone.
+PLUGIN_DIRS := $(filter-out lib,$(patsubst plugins/%/,%,$(wildcard plugins/*/)))
+plugin_dir_obj = $(patsubst %.c,$(BUILD)/pic/%.o,$(wildcard plugins/$(1)/*.c))
+PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c)) \
+	$(PLUGIN_DIRS:%=$(BUILD)/plugins/%.so)
 # Code the shipped plugins share (plugins/lib/, and the YAML reader, the masking of
 # personal data, the UTF-8 decoder and the hex encoder of core/base/), compiled
 # position-independent and linked into each plugin; the linker keeps what each one uses.
 PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c \
 	core/base/utf8.c core/base/hex.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
-.SECONDARY: $(PLUGIN_LIB_OBJ)
+.SECONDARY: $(PLUGIN_LIB_OBJ) $(foreach d,$(PLUGIN_DIRS),$(call plugin_dir_obj,$(d)))
 
 # Purpose-made plugins for the loader tests: one source, one variant per -D flag.
 TEST_PLUGIN_VARIANTS := good abi_major abi_minor no_descriptor init_fails bad_default \
@@ -122,6 +127,15 @@ $(BUILD)/pic/%.o: %.c
 $(BUILD)/plugins/%.so: plugins/%.c core/include/hotline/plugin.h $(PLUGIN_LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(SHIPPED_PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< $(PLUGIN_LIB_OBJ) \
+		$(SHIPPED_PLUGIN_LIBS)
+
+# A plugin of several files (no plugins/<name>.c): the objects of plugins/<name>/, which
+# the second expansion ($$*, the plugin's name) lists for each plugin.
+.SECONDEXPANSION:
+$(BUILD)/plugins/%.so: $$(call plugin_dir_obj,$$*) core/include/hotline/plugin.h \
+		$(PLUGIN_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(PLUGIN_LDFLAGS) -o $@ $(call plugin_dir_obj,$*) $(PLUGIN_LIB_OBJ) \
 		$(SHIPPED_PLUGIN_LIBS)
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/test_plugin.c core/include/hotline/plugin.h
@@ -363,4 +377,7 @@ graph: all
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (A folder plugin's objects have their own .d files; an older build's .d of the single
+# file it once was names that file, which is gone: left out.)
+-include $(filter-out $(PLUGIN_DIRS:%=$(BUILD)/plugins/%.d),\
+	$(shell find $(BUILD) -name '*.d' 2>/dev/null))

@@ -57,7 +57,7 @@ for dir in core/*/; do
 	done
 done
 
-for pair in $(includes plugins/*.c plugins/lib/*.c plugins/lib/*.h | tr ' ' '|'); do
+for pair in $(includes plugins/*.c plugins/*/*.c plugins/*/*.h | tr ' ' '|'); do
 	file=${pair%%|*}
 	inc=${pair#*|}
 	case "$inc" in
