@@ -48,7 +48,9 @@ TESTCLOCK_OBJ := $(BUILD)/testclock/base/clock.o $(BUILD)/testclock/daemon/daemo
 	$(BUILD)/testclock/daemon/test_clock.o
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_INC := $(patsubst core/store/lua/%.lua,$(BUILD)/gen/store/lua/%.lua.inc,\
-	$(wildcard core/store/lua/*.lua))
+	$(wildcard core/store/lua/*.lua)) $(BUILD)/gen/store/lua/keys.lua.inc
+# A Lua file as C string literals, one a line, for #include (store/scripts.c).
+LUA_TO_C = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'
 # A plugin is plugins/<name>.c, or the folder plugins/<name>/ when it is several files
 # (the webhook): their objects are linked into <name>.so alone.
 PLUGIN_DIRS := $(filter-out lib,$(patsubst plugins/%/,%,$(wildcard plugins/*/)))
@@ -90,7 +92,16 @@ deps:
 
 $(BUILD)/gen/store/lua/%.lua.inc: core/store/lua/%.lua
 	@mkdir -p $(@D)
-	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+	$(LUA_TO_C) $< > $@
+
+# The key names of store/keys.h as Lua (KEY.ticket, INDEX.state, ...): store/scripts.c puts
+# them in front of every script, so that no script spells a key name itself.
+$(BUILD)/gen/store/lua/keys.lua: core/store/keys.h core/store/keys-to-lua.awk
+	@mkdir -p $(@D)
+	awk -f core/store/keys-to-lua.awk $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/store/lua/keys.lua.inc: $(BUILD)/gen/store/lua/keys.lua
+	$(LUA_TO_C) $< > $@
 
 $(BUILD)/core/store/scripts.o: $(LUA_INC)
 

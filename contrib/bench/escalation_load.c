@@ -6,8 +6,9 @@
  * core/tickets/dispatcher.c does), then lua/route_commit.lua with the arguments of a keyword
  * dispatch, its sign and answer clocks as core/time/sla.c builds them (each clock's stages:
  * warning, overdue, reminder, 督办 levels). The scripts are the very text the daemon loads
- * (lib.lua in front, from the generated build/gen/lua/NAME.lua.inc). Pipelined: CHUNK creates,
- * one XREADGROUP, then CHUNK commits, the next chunk's creates sent with them.
+ * (keys.lua and lib.lua in front, from the generated build/gen/store/lua/NAME.lua.inc).
+ * Pipelined: CHUNK creates, one XREADGROUP, then CHUNK commits, the next chunk's creates
+ * sent with them.
  *
  * The tickets are hotline calls built from tests/data/tickets-sample.jsonl, varied like
  * contrib/bench/loadgen.c does (title suffix, added sentence, house number, random
@@ -46,10 +47,12 @@
 #define COMMIT_ARGS 96
 
 static const char create_src[] =
+#include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/ticket_create.lua.inc"
 	;
 static const char commit_src[] =
+#include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/route_commit.lua.inc"
 	;

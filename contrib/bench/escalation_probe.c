@@ -42,6 +42,7 @@
 #define LEDGER_COUNT "10000" /* ledger entries per XRANGE */
 
 static const char due_claim_src[] =
+#include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/due_claim.lua.inc"
 	;

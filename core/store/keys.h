@@ -1,8 +1,11 @@
 /*
  * Every Redis key name the daemon uses, in one place (core/README.md §4). A key is the
  * configured prefix (default "hl:") followed by one of these names. Keys that hold a
- * ticket id are built inside the Lua scripts, which generate the ids; lua/lib.lua spells
- * the same names and must be kept in step with this file.
+ * ticket id are built inside the Lua scripts, which generate the ids. The scripts spell
+ * no name themselves: the build makes these lines into a Lua prelude put in front of
+ * every script (keys-to-lua.awk: HL_KEY_TICKET is KEY.ticket there, HL_INDEX_STATE is
+ * INDEX.state), and tests/scripts/check-lua-keys.sh fails on a script that spells one.
+ * So a name is written once, here, as #define HL_KEY_<NAME> "<text>" on one line.
  */
 #ifndef HL_KEYS_H
 #define HL_KEYS_H
@@ -19,10 +22,7 @@
 #define HL_KEY_IDEM "idem:"      /* + caller's token hash (16 hex) + ":" + Idempotency-Key:
 				    "id body-sha256" */
 #define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
-#define HL_KEY_INDEX "idx:"      /* + all | phone:<n> | addr:<address> | state:<s> |
-				    channel:<c> | dept:<code>: sorted sets of ids scored by
-				    creation time (ms); overdue (by when they went late);
-				    deadlines ("id|clock" by deadline) */
+#define HL_KEY_INDEX "idx:"      /* + an HL_INDEX_* name below: a sorted set of ids */
 #define HL_KEY_DEPT "dept:"      /* + unit code: stream, the unit's work queue */
 #define HL_KEY_NOTICES "notices" /* stream: notices for supervisors and dispatchers */
 #define HL_GROUP_ROUTE "route"   /* consumer group of the daemons routing hl:intake */
@@ -35,6 +35,30 @@
 #define HL_KEY_DEADLETTER "deadletter" /* stream: outbox jobs a plugin gave up on
 					  (lua/outbox_dead.lua spells it too) */
 #define HL_GROUP_DELIVER "deliver" /* consumer group of each hl:outbox:<name> stream */
+#define HL_KEY_LEDGER "ledger"   /* stream: the accountability ledger, what each unit did or
+				    failed to do (dispatched, signed, answered, ...), its
+				    ids carrying the daemon's time; written by lua/lib.lua's
+				    ledger() (ticket_step, route_commit, due_claim), read by
+				    the reports (report_units.lua, report_tickets.lua) */
+#define HL_KEY_DUE "due"         /* sorted set: the next stage of each running clock,
+				    "id|clock|stage|audience" scored by when it falls due;
+				    written by lua/lib.lua's schedule_stage and unschedule
+				    (ticket_step, route_commit), claimed by due_claim.lua */
+
+/* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
+ * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
+ * due_claim), read by ticket_list.lua (GET /v1/tickets), route_load.lua (related tickets),
+ * metrics.lua and the reports. Scored by the ticket's creation time (ms) unless said. */
+#define HL_INDEX_ALL "all"             /* every ticket */
+#define HL_INDEX_PHONE "phone:"        /* + normalised caller phone */
+#define HL_INDEX_ADDR "addr:"          /* + the address as given */
+#define HL_INDEX_STATE "state:"        /* + state */
+#define HL_INDEX_CHANNEL "channel:"    /* + channel: hotline, board, tv */
+#define HL_INDEX_DEPT "dept:"          /* + unit code: the unit leads or co-handles it */
+#define HL_INDEX_OVERDUE "overdue"     /* tickets a clock of which is late, scored by when
+					  it went late */
+#define HL_INDEX_DEADLINES "deadlines" /* "id|clock" of every running clock, scored by its
+					  deadline (the supervisors' watch list) */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

@@ -1,6 +1,7 @@
 /*
  * The Lua scripts that make each state change one atomic step in Redis. Their sources
- * live in core/store/lua/ (one .lua file each; the ticket scripts start with lua/lib.lua) and
+ * live in core/store/lua/ (one .lua file each; every script starts with the key names of
+ * keys.h, as the build writes them in Lua, and the ticket scripts then with lua/lib.lua) and
  * are compiled into the daemon; hl_redis loads them at every connect and calls them by
  * SHA.
  */

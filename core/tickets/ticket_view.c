@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "base/mask.h"
 #include "config/routes.h"
+#include "store/keys.h"
 #include "base/ticket.h"
 #include "tickets/ticket_input.h"
 #include "base/timefmt.h"
@@ -443,19 +444,19 @@ static int apply_scope(struct evhttp_request *req, const struct hl_principal *wh
 static void choose_index(const struct list_query *q, char *index, size_t len)
 {
 	if (q->due_within)
-		snprintf(index, len, "due_soon");
+		snprintf(index, len, "due_soon"); /* not a key: ticket_list.lua reads deadlines */
 	else if (q->overdue)
-		snprintf(index, len, "overdue");
+		snprintf(index, len, "%s", HL_INDEX_OVERDUE);
 	else if (q->phone[0])
-		snprintf(index, len, "phone:%s", q->phone);
+		snprintf(index, len, "%s%s", HL_INDEX_PHONE, q->phone);
 	else if (q->department)
-		snprintf(index, len, "dept:%s", q->department);
+		snprintf(index, len, "%s%s", HL_INDEX_DEPT, q->department);
 	else if (q->state)
-		snprintf(index, len, "state:%s", q->state);
+		snprintf(index, len, "%s%s", HL_INDEX_STATE, q->state);
 	else if (q->channel)
-		snprintf(index, len, "channel:%s", q->channel);
+		snprintf(index, len, "%s%s", HL_INDEX_CHANNEL, q->channel);
 	else
-		snprintf(index, len, "all");
+		snprintf(index, len, "%s", HL_INDEX_ALL);
 }
 
 static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)

@@ -8,7 +8,7 @@
 -- due: claim again at once), else '0'; then id, clock, stage, audience, due_ms, late_ms,
 -- unit, per stage that fired (fewer than were claimed when some were dropped).
 local most = tonumber(ARGV[5])
-local due = redis.call('ZRANGE', P .. 'due', '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
+local due = redis.call('ZRANGE', P .. KEY.due, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
   'WITHSCORES')
 local runs = {
   sign = {dispatched = true, return_requested = true}, -- a return request does not stop it
@@ -18,7 +18,7 @@ local runs = {
 local out = {#due / 2 >= most and '1' or '0'}
 for i = 1, #due, 2 do
   local member, at = due[i], due[i + 1]
-  if redis.call('ZREM', P .. 'due', member) == 1 then
+  if redis.call('ZREM', P .. KEY.due, member) == 1 then
     local id, clock, stage, audience = string.match(member, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
     local t = redis.call('HMGET', k_ticket(id), 'state', 'department', clock .. '_next',
       clock .. '_plan')
@@ -42,7 +42,7 @@ for i = 1, #due, 2 do
         if stage ~= 'overdue' then redis.call('HINCRBY', k_ticket(id), 'escalations', 1) end
       end
       if stage == 'overdue' then
-        redis.call('ZADD', k_index('overdue'), at, id)
+        redis.call('ZADD', k_index(INDEX.overdue), at, id)
       end
       for _, v in ipairs({id, clock, stage, audience, at, tostring(late), t[2] or ''}) do
         out[#out + 1] = v

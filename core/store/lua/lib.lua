@@ -1,13 +1,14 @@
 -- Shared by the ticket scripts; the build puts it in front of each of them.
 -- Every ticket script takes ARGV[1] = key prefix, ARGV[2] = now (ms), ARGV[3] = actor,
--- ARGV[4] = the actor's role. Key names follow core/store/keys.h.
+-- ARGV[4] = the actor's role. Key names are KEY.x and INDEX.x, put in front of this by
+-- the build from core/store/keys.h; no script spells one itself.
 -- Ticket keys are built here from ids the scripts generate or read, so these scripts
 -- need a single Redis (or Sentinel), not Redis Cluster (core/README.md §10).
 local P, NOW, ACTOR, ROLE = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
-local function k_ticket(id) return P .. 't:' .. id end
-local function k_audit(id) return P .. 'audit:' .. id end
-local function k_index(name) return P .. 'idx:' .. name end
+local function k_ticket(id) return P .. KEY.ticket .. id end
+local function k_audit(id) return P .. KEY.audit .. id end
+local function k_index(name) return P .. KEY.index .. name end
 
 -- Appends one entry to a ticket's timeline: who did what, from which state to which.
 local function audit(id, action, from, to, note)
@@ -36,19 +37,19 @@ end
 local function move_state(id, from, to, created, fields)
   created = created or redis.call('HGET', k_ticket(id), 'created_ms')
   put(id, fields, 'state', to, 'updated_ms', NOW)
-  if from and from ~= '' then redis.call('ZREM', k_index('state:' .. from), id) end
-  redis.call('ZADD', k_index('state:' .. to), created, id)
+  if from and from ~= '' then redis.call('ZREM', k_index(INDEX.state .. from), id) end
+  redis.call('ZADD', k_index(INDEX.state .. to), created, id)
 end
 
 -- Tells a unit's work queue (hl:dept:<code>) that something happened to a ticket.
 local function tell_unit(dept, id, event, note)
-  redis.call('XADD', P .. 'dept:' .. dept, 'MAXLEN', '~', '100000', '*', 'id', id,
+  redis.call('XADD', P .. KEY.dept .. dept, 'MAXLEN', '~', '100000', '*', 'id', id,
     'event', event, 'note', note or '')
 end
 
 -- A notice for an audience (supervisors, dispatchers) on hl:notices.
 local function notice(audience, id, event, note)
-  redis.call('XADD', P .. 'notices', 'MAXLEN', '~', '100000', '*', 'audience', audience,
+  redis.call('XADD', P .. KEY.notices, 'MAXLEN', '~', '100000', '*', 'audience', audience,
     'id', id, 'event', event, 'note', note or '', 'at', NOW)
 end
 
@@ -62,12 +63,12 @@ local function ledger(unit, id, event, fields)
     entry[#entry + 1] = tostring(v)
   end
   local ms = tonumber(NOW)
-  local top = redis.call('XREVRANGE', P .. 'ledger', '+', '-', 'COUNT', 1)
+  local top = redis.call('XREVRANGE', P .. KEY.ledger, '+', '-', 'COUNT', 1)
   if top[1] then
     local top_ms = tonumber(string.match(top[1][1], '^(%d+)'))
     if top_ms > ms then ms = top_ms end
   end
-  redis.call('XADD', P .. 'ledger', string.format('%d', ms) .. '-*', unpack(entry))
+  redis.call('XADD', P .. KEY.ledger, string.format('%d', ms) .. '-*', unpack(entry))
 end
 
 -- A clock's stages (warning, overdue, reminder, escalationN) are kept as a plan on the
@@ -87,15 +88,15 @@ local function unschedule(id, clock)
   local was_late = f[7] or f[8] or f[9]
   for i, c in ipairs(CLOCKS) do
     if (not clock or c == clock) and (f[i] or f[i + 3] or f[i + 6]) then
-      if f[i] then redis.call('ZREM', P .. 'due', f[i]) end
-      if f[i + 3] then redis.call('ZREM', k_index('deadlines'), id .. '|' .. c) end
+      if f[i] then redis.call('ZREM', P .. KEY.due, f[i]) end
+      if f[i + 3] then redis.call('ZREM', k_index(INDEX.deadlines), id .. '|' .. c) end
       redis.call('HDEL', tkey, c .. '_next', c .. '_plan', c .. '_due_ms', c .. '_status')
       f[i + 6] = false
     end
   end
   -- off the supervisors' overdue list once no clock of it is late any more
   if was_late and not (f[7] or f[8] or f[9]) then
-    redis.call('ZREM', k_index('overdue'), id)
+    redis.call('ZREM', k_index(INDEX.overdue), id)
   end
 end
 
@@ -107,7 +108,7 @@ local function schedule_stage(id, clock, plan, n, fields)
     k = k + 1
     if k == n then
       local member = id .. '|' .. clock .. '|' .. stage .. '|' .. audience
-      redis.call('ZADD', P .. 'due', due, member)
+      redis.call('ZADD', P .. KEY.due, due, member)
       put(id, fields, clock .. '_next', member)
       return
     end
@@ -132,7 +133,7 @@ local function schedule_from(id, i, fields, already_unscheduled)
     end
     plan = table.concat(plan, ';')
     put(id, fields, clock .. '_due_ms', deadline, clock .. '_plan', plan)
-    redis.call('ZADD', k_index('deadlines'), deadline, id .. '|' .. clock)
+    redis.call('ZADD', k_index(INDEX.deadlines), deadline, id .. '|' .. clock)
     schedule_stage(id, clock, plan, 1, fields)
   end
   return i

@@ -8,7 +8,7 @@ local counts, out, seen = {}, {}, 0
 for _, state in ipairs(open) do
   local room = LIMIT - seen
   if room <= 0 then break end
-  for _, id in ipairs(redis.call('ZRANGE', k_index('state:' .. state), 0, room - 1)) do
+  for _, id in ipairs(redis.call('ZRANGE', k_index(INDEX.state .. state), 0, room - 1)) do
     local unit = redis.call('HGET', k_ticket(id), 'department') or 'none'
     local key = unit .. '|' .. state
     counts[key] = (counts[key] or 0) + 1
@@ -18,7 +18,7 @@ end
 for key, n in pairs(counts) do out[#out + 1] = key; out[#out + 1] = tostring(n) end
 out[#out + 1] = ''
 local overdue = {}
-for _, id in ipairs(redis.call('ZRANGE', k_index('overdue'), 0, LIMIT - 1)) do
+for _, id in ipairs(redis.call('ZRANGE', k_index(INDEX.overdue), 0, LIMIT - 1)) do
   local unit = redis.call('HGET', k_ticket(id), 'department') or 'none'
   overdue[unit] = (overdue[unit] or 0) + 1
 end

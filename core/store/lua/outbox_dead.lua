@@ -7,14 +7,14 @@
 -- ARGV[9]  reason
 -- Returns 'dead', or 'gone' when the job was no longer in the outbox (ended already).
 local plugin, group, job, id, reason = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local stream = P .. 'outbox:' .. plugin
+local stream = P .. KEY.outbox .. plugin
 local entry = redis.call('XRANGE', stream, job, job)[1]
 if not entry then return 'gone' end
 local payload = ''
 for i = 1, #entry[2], 2 do
   if entry[2][i] == 'payload' then payload = entry[2][i + 1] end
 end
-redis.call('XADD', P .. 'deadletter', 'MAXLEN', '~', '100000', '*', 'plugin', plugin,
+redis.call('XADD', P .. KEY.deadletter, 'MAXLEN', '~', '100000', '*', 'plugin', plugin,
   'job', job, 'ticket', id, 'reason', reason, 'at', NOW, 'payload', payload)
 redis.call('XACK', stream, group, job)
 redis.call('XDEL', stream, job)

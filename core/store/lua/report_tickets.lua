@@ -6,7 +6,7 @@
 local unit, metric = ARGV[5], ARGV[6]
 local out, seen = {}, {}
 if metric == 'overdue_now' then -- not a ledger event: the tickets late now
-  for _, id in ipairs(redis.call('ZRANGE', k_index('overdue'), 0, -1)) do
+  for _, id in ipairs(redis.call('ZRANGE', k_index(INDEX.overdue), 0, -1)) do
     if redis.call('HGET', k_ticket(id), 'department') == unit then out[#out + 1] = id end
   end
   return out
@@ -15,7 +15,7 @@ if metric == 'received' then metric = 'dispatched' end
 local base = string.gsub(metric, '_on_time$', '')
 if metric == 'answered_citizen_on_time' then base = 'answered' end
 if metric == 'satisfied' or metric == 'solved' then base = 'callback' end
-for _, e in ipairs(redis.call('XRANGE', P .. 'ledger', ARGV[7], ARGV[8])) do
+for _, e in ipairs(redis.call('XRANGE', P .. KEY.ledger, ARGV[7], ARGV[8])) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   if f.unit == unit and f.event == base and not seen[f.id] then

@@ -1,7 +1,7 @@
 -- Counts the accountability ledger of a period per unit (core/README.md §8), and the
 -- tickets overdue now per unit. ARGV[5] from (ms)  ARGV[6] to (ms, inclusive).
 -- Returns a flat list: unit, then its counts as name, value pairs, then '' ends the unit.
-local entries = redis.call('XRANGE', P .. 'ledger', ARGV[5], ARGV[6])
+local entries = redis.call('XRANGE', P .. KEY.ledger, ARGV[5], ARGV[6])
 local units, order = {}, {}
 local function count(unit, name)
   if not units[unit] then units[unit] = {}; order[#order + 1] = unit end
@@ -24,7 +24,7 @@ for _, e in ipairs(entries) do
     end
   end
 end
-for _, id in ipairs(redis.call('ZRANGE', k_index('overdue'), 0, -1)) do
+for _, id in ipairs(redis.call('ZRANGE', k_index(INDEX.overdue), 0, -1)) do
   local unit = redis.call('HGET', k_ticket(id), 'department')
   if unit then count(unit, 'overdue_now') end
 end

@@ -13,16 +13,16 @@ local since, most = ARGV[9], tonumber(ARGV[10])
 local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'caller_phone', 'address')
 if now[1] ~= 'received' or now[2] ~= seq then
-  redis.call('XACK', P .. 'intake', group, entry)
-  redis.call('XDEL', P .. 'intake', entry)
+  redis.call('XACK', P .. KEY.intake, group, entry)
+  redis.call('XDEL', P .. KEY.intake, entry)
   return {}
 end
 redis.call('HINCRBY', tkey, 'route_attempts', 1)
 local out = {redis.call('HGETALL', tkey)}
 local seen = {[id] = true}
 local indexes = {}
-if now[3] then indexes[#indexes + 1] = k_index('phone:' .. now[3]) end
-if now[4] then indexes[#indexes + 1] = k_index('addr:' .. now[4]) end
+if now[3] then indexes[#indexes + 1] = k_index(INDEX.phone .. now[3]) end
+if now[4] then indexes[#indexes + 1] = k_index(INDEX.addr .. now[4]) end
 for _, index in ipairs(indexes) do
   local ids = redis.call('ZRANGE', index, '+inf', since, 'BYSCORE', 'REV', 'LIMIT', 0, most)
   for _, rid in ipairs(ids) do

@@ -35,7 +35,7 @@ end
 
 -- The day's counter; should it have been lost (a restored backup), it steps past the ids
 -- already taken rather than reuse one.
-local seq_key = P .. 'seq:' .. date
+local seq_key = P .. KEY.seq .. date
 local id, tkey
 for _ = 1, 100000 do
   local seq = redis.call('INCR', seq_key)
@@ -63,15 +63,15 @@ if state == 'resolved' then
   audit(id, 'answered_on_call', '', state, '')
 else
   audit(id, 'create', '', state, '')
-  redis.call('XADD', P .. 'intake', '*', 'id', id, 'seq', '1')
+  redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', '1')
 end
 
-redis.call('ZADD', k_index('all'), NOW, id)
-redis.call('ZADD', k_index('state:' .. state), NOW, id)
-redis.call('ZADD', k_index('channel:' .. channel), NOW, id)
-if phone ~= '' then redis.call('ZADD', k_index('phone:' .. phone), NOW, id) end
+redis.call('ZADD', k_index(INDEX.all), NOW, id)
+redis.call('ZADD', k_index(INDEX.state .. state), NOW, id)
+redis.call('ZADD', k_index(INDEX.channel .. channel), NOW, id)
+if phone ~= '' then redis.call('ZADD', k_index(INDEX.phone .. phone), NOW, id) end
 local address = given['address']
-if address then redis.call('ZADD', k_index('addr:' .. address), NOW, id) end
+if address then redis.call('ZADD', k_index(INDEX.addr .. address), NOW, id) end
 
 if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
 return {'created', id, state, NOW, given['citizen_due_ms'] or ''}

@@ -55,7 +55,7 @@ for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
 -- 'due_soon', read from idx:deadlines), soonest first, in one page.
 if ARGV[5] == 'due_soon' then
   local out, seen = {'', ''}, {}
-  local due = redis.call('ZRANGE', k_index('deadlines'), lo, hi, 'BYSCORE', 'LIMIT', 0,
+  local due = redis.call('ZRANGE', k_index(INDEX.deadlines), lo, hi, 'BYSCORE', 'LIMIT', 0,
     max_scan)
   for _, m in ipairs(due) do
     local id = string.match(m, '^([^|]+)|')

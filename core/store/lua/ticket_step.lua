@@ -66,7 +66,7 @@ local function dispatch_to(code, from, note)
     'route_reason', note)
   if ARGV[11] ~= '' then redis.call('HSET', tkey, 'return_until_ms', ARGV[11]) end
   if ARGV[12] ~= '' then redis.call('HSET', tkey, 'sla_policy', ARGV[12]) end
-  redis.call('ZADD', k_index('dept:' .. code), t[6], id)
+  redis.call('ZADD', k_index(INDEX.dept .. code), t[6], id)
   move_state(id, from, 'dispatched')
   tell_unit(code, id, 'dispatched', note)
   ledger(code, id, 'dispatched', {})
@@ -118,7 +118,7 @@ elseif step == 'approve_return' then
   -- the unit's pending extension request goes with it
   redis.call('HDEL', tkey, 'department', 'extension_pending', 'extension_days',
     'extension_reason')
-  redis.call('ZREM', k_index('dept:' .. dept), id)
+  redis.call('ZREM', k_index(INDEX.dept .. dept), id)
   tell_unit(dept, id, 'return_approved', text)
   unschedule(id)
   if a1 ~= '' then
@@ -135,7 +135,7 @@ elseif step == 'approve_return' then
     local seq = (tonumber(t[7]) or 1) + 1
     redis.call('HSET', tkey, 'route_seq', seq, 'route_attempts', 0)
     move_state(id, state, 'received')
-    redis.call('XADD', P .. 'intake', '*', 'id', id, 'seq', tostring(seq))
+    redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', tostring(seq))
     audit(id, 'return_approved', state, 'received', 're-routing without ' .. excluded ..
       '; ' .. text)
   end
@@ -163,7 +163,7 @@ elseif step == 'co_handle' then
   for code in string.gmatch(a1, '[^,]+') do
     if code ~= dept and not listed(co_units, code) then
       co_units = co_units == '' and code or (co_units .. ',' .. code)
-      redis.call('ZADD', k_index('dept:' .. code), t[6], id)
+      redis.call('ZADD', k_index(INDEX.dept .. code), t[6], id)
       tell_unit(code, id, 'co_handle', 'lead unit ' .. (dept or '?') .. ': ' .. text)
     end
   end
