@@ -1,7 +1,9 @@
 # hotline: one entry point.
 #   make                 build hotlined and the plugins (into build/)
 #   make run             install missing packages, build, start a private Redis and hotlined
-#   make check           install missing packages, run every test plain and under ASan+UBSan
+#   make check           install missing packages, check that no Lua script spells a key name
+#                        (tests/scripts/check-lua-keys.sh), run every test plain and under
+#                        ASan+UBSan
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
 #   make bench           benchmarks (issue 8) into BENCHMARKS.md; not part of make check
 #   make fuzz            libFuzzer on the input, configuration and duration parsers (clang)
@@ -180,6 +182,7 @@ test: all $(TEST_PLUGINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/integration-t
 	$(BUILD)/tests/integration-tests
 
 check: deps
+	tests/scripts/check-lua-keys.sh
 	$(MAKE) test
 	$(MAKE) SANITIZE=address,undefined test
 
