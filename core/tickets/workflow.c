@@ -62,15 +62,31 @@ static const struct step steps[] = {
 	{"notes", "note", "note", TEXT, NULL, NO_CLOCK},
 };
 
+/* What a step's body says, each field with one meaning, as check_body leaves it: NULL
+ * when the body leaves it out or the step does not take it. The strings point into the
+ * request's body (struct step_call.body), units into units_buf. */
+struct step_input {
+	const char *text;         /* the step's text field (struct step.text: a reason, an
+				     answer or a note); "" when left out */
+	const char *unit;         /* department: the unit to dispatch to (dispatch,
+				     approve-return) */
+	const char *units;        /* units, joined with commas: the units to co-handle */
+	const char *days;         /* days: the working days an extension asks for, "1".."15" */
+	const char *satisfaction; /* the call-back's verdict: satisfied, basically_satisfied
+				     or unsatisfied */
+	const char *solved;       /* the call-back's verdict: solved or unsolved */
+	char units_buf[512];
+};
+#define STEP_NAMED_MAX 8 /* named arguments of lua/ticket_step.lua: see take_step */
+
 struct step_call {
 	struct hl_call call;
 	const struct step *step;
 	char id[32];
-	struct json_object *body; /* the request's body; text, a1, a2 point into it */
-	const char *text, *a1, *a2;
-	char units[512];
+	struct json_object *body; /* the request's body; in points into it */
+	struct step_input in;
 	char return_until[24]; /* a dispatch's return window, ms ("" otherwise) */
-	const char *policy;    /* a dispatch's SLA policy (borrowed from the world), or "" */
+	const char *policy;    /* a dispatch's SLA policy (borrowed from the world), or NULL */
 };
 
 static void step_call_free(struct step_call *sc)
@@ -157,12 +173,11 @@ static int member(struct evhttp_request *req, struct json_object *body, const ch
 	return 0;
 }
 
-/* Checks the step's body; fills text, a1, a2 (a1_buf holds a joined unit list). */
-static int check_body(struct evhttp_request *req, const struct step *st,
-		      const struct hl_world *w, struct json_object *body, const char **text,
-		      const char **a1, const char **a2, char *a1_buf, size_t a1_len)
+/* Every field a body may have is known, whatever the step: a step that does not take
+ * one ignores it. Returns -1 after a 400 naming an unknown field. */
+static int known_fields(struct evhttp_request *req, const struct step *st,
+			struct json_object *body)
 {
-	const char *unit, *days, *satisfaction, *solved;
 	const char *known[] = {st->text, "department", "units", "days", "satisfaction", "solved"};
 
 	json_object_object_foreach(body, key, val)
@@ -177,108 +192,180 @@ static int check_body(struct evhttp_request *req, const struct step *st,
 			return -1;
 		}
 	}
-	if (member(req, body, st->text, text) < 0 || member(req, body, "department", &unit) < 0 ||
-	    member(req, body, "days", &days) < 0 ||
-	    member(req, body, "satisfaction", &satisfaction) < 0 ||
-	    member(req, body, "solved", &solved) < 0)
-		return -1;
-	if ((st->needs & TEXT) && (!*text || !**text)) {
-		hl_http_reply_error(req, 400, st->text, "%s: required for %s", st->text, st->path);
-		return -1;
-	}
-	if (*text && strlen(*text) > TEXT_MAX * 4) {
-		hl_http_reply_error(req, 400, st->text, "%s: too long", st->text);
-		return -1;
-	}
-	*a1 = *a2 = "";
-	if (st->needs & (UNIT | UNIT_OPTIONAL)) {
-		if (!unit && (st->needs & UNIT)) {
-			hl_http_reply_error(req, 400, "department", "department: required for %s",
-					    st->path);
-			return -1;
-		}
-		if (unit && !hl_routes_department(w->routes, unit)) {
-			hl_http_reply_error(req, 400, "department", "department: unknown unit '%s'",
-					    unit);
-			return -1;
-		}
-		*a1 = unit ? unit : "";
-	}
-	if (st->needs & UNITS) {
-		struct json_object *list;
-		size_t used = 0;
-
-		if (!json_object_object_get_ex(body, "units", &list) ||
-		    !json_object_is_type(list, json_type_array) ||
-		    json_object_array_length(list) == 0) {
-			hl_http_reply_error(req, 400, "units", "units: expected a list of unit codes");
-			return -1;
-		}
-		a1_buf[0] = '\0';
-		for (size_t i = 0; i < json_object_array_length(list); i++) {
-			const char *code = json_object_get_string(json_object_array_get_idx(list, i));
-
-			if (!code || !hl_routes_department(w->routes, code) ||
-			    used + strlen(code) + 2 > a1_len) {
-				hl_http_reply_error(req, 400, "units", "units: unknown unit '%s'",
-						    code ? code : "?");
-				return -1;
-			}
-			used += (size_t)snprintf(a1_buf + used, a1_len - used, "%s%s",
-						 used ? "," : "", code);
-		}
-		*a1 = a1_buf;
-	}
-	if (st->needs & DAYS) {
-		char *end;
-		long n = days ? strtol(days, &end, 10) : 0;
-
-		if (!days || *end || n < 1 || n > 15) {
-			hl_http_reply_error(req, 400, "days",
-					    "days: expected the working days asked for, 1 to 15, "
-					    "as a string such as \"5\"");
-			return -1;
-		}
-		*a1 = days;
-	}
-	if (st->needs & VERDICT) {
-		if (!satisfaction || (strcmp(satisfaction, "satisfied") &&
-				      strcmp(satisfaction, "basically_satisfied") &&
-				      strcmp(satisfaction, "unsatisfied"))) {
-			hl_http_reply_error(req, 400, "satisfaction",
-					    "satisfaction: expected satisfied, basically_satisfied "
-					    "or unsatisfied");
-			return -1;
-		}
-		if (!solved || (strcmp(solved, "solved") && strcmp(solved, "unsolved"))) {
-			hl_http_reply_error(req, 400, "solved", "solved: expected solved or unsolved");
-			return -1;
-		}
-		*a1 = satisfaction;
-		*a2 = solved;
-	}
-	if (!*text)
-		*text = "";
 	return 0;
 }
 
-/* Takes the step in Redis, with the clocks it restarts (argc 1, "0", for none). */
+/* The step's text, required or optional, of TEXT_MAX characters at most (4 bytes each at
+ * most); "" when left out. */
+static int check_text(struct evhttp_request *req, const struct step *st,
+		      struct step_input *in)
+{
+	if ((st->needs & TEXT) && (!in->text || !*in->text)) {
+		hl_http_reply_error(req, 400, st->text, "%s: required for %s", st->text, st->path);
+		return -1;
+	}
+	if (in->text && strlen(in->text) > TEXT_MAX * 4) {
+		hl_http_reply_error(req, 400, st->text, "%s: too long", st->text);
+		return -1;
+	}
+	if (!in->text)
+		in->text = "";
+	return 0;
+}
+
+/* `department`: a unit of the routes, when the step takes one (UNIT, UNIT_OPTIONAL). */
+static int check_unit(struct evhttp_request *req, const struct step *st,
+		      const struct hl_routes *routes, const char *unit)
+{
+	if (!unit && (st->needs & UNIT)) {
+		hl_http_reply_error(req, 400, "department", "department: required for %s",
+				    st->path);
+		return -1;
+	}
+	if (unit && !hl_routes_department(routes, unit)) {
+		hl_http_reply_error(req, 400, "department", "department: unknown unit '%s'", unit);
+		return -1;
+	}
+	return 0;
+}
+
+/* `units`: a list of units of the routes, joined with commas into in->units_buf. */
+static int read_units(struct evhttp_request *req, const struct hl_routes *routes,
+		      struct json_object *body, struct step_input *in)
+{
+	struct json_object *list;
+	size_t used = 0;
+
+	if (!json_object_object_get_ex(body, "units", &list) ||
+	    !json_object_is_type(list, json_type_array) || json_object_array_length(list) == 0) {
+		hl_http_reply_error(req, 400, "units", "units: expected a list of unit codes");
+		return -1;
+	}
+	in->units_buf[0] = '\0';
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		const char *code = json_object_get_string(json_object_array_get_idx(list, i));
+
+		if (!code || !hl_routes_department(routes, code) ||
+		    used + strlen(code) + 2 > sizeof(in->units_buf)) {
+			hl_http_reply_error(req, 400, "units", "units: unknown unit '%s'",
+					    code ? code : "?");
+			return -1;
+		}
+		used += (size_t)snprintf(in->units_buf + used, sizeof(in->units_buf) - used, "%s%s",
+					 used ? "," : "", code);
+	}
+	in->units = in->units_buf;
+	return 0;
+}
+
+/* `days`: the working days an extension asks for, "1" to "15". */
+static int check_days(struct evhttp_request *req, const char *days)
+{
+	char *end;
+	long n = days ? strtol(days, &end, 10) : 0;
+
+	if (!days || *end || n < 1 || n > 15) {
+		hl_http_reply_error(req, 400, "days",
+				    "days: expected the working days asked for, 1 to 15, as a "
+				    "string such as \"5\"");
+		return -1;
+	}
+	return 0;
+}
+
+/* `satisfaction` and `solved`: the citizen's verdict at the call-back. */
+static int check_verdict(struct evhttp_request *req, const struct step_input *in)
+{
+	const char *sat = in->satisfaction;
+
+	if (!sat || (strcmp(sat, "satisfied") && strcmp(sat, "basically_satisfied") &&
+		     strcmp(sat, "unsatisfied"))) {
+		hl_http_reply_error(req, 400, "satisfaction",
+				    "satisfaction: expected satisfied, basically_satisfied or "
+				    "unsatisfied");
+		return -1;
+	}
+	if (!in->solved || (strcmp(in->solved, "solved") && strcmp(in->solved, "unsolved"))) {
+		hl_http_reply_error(req, 400, "solved", "solved: expected solved or unsolved");
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks the step's body and fills *in with what the step takes (the fields it does not
+ * take stay NULL). Returns 0, or -1 after a 400. */
+static int check_body(struct evhttp_request *req, const struct step *st,
+		      const struct hl_routes *routes, struct json_object *body,
+		      struct step_input *in)
+{
+	const char *unit, *days, *satisfaction, *solved;
+
+	*in = (struct step_input){0};
+	/* each field of the body is checked to be a string, taken by the step or not */
+	if (known_fields(req, st, body) < 0 || member(req, body, st->text, &in->text) < 0 ||
+	    member(req, body, "department", &unit) < 0 || member(req, body, "days", &days) < 0 ||
+	    member(req, body, "satisfaction", &satisfaction) < 0 ||
+	    member(req, body, "solved", &solved) < 0 || check_text(req, st, in) < 0)
+		return -1;
+	if (st->needs & (UNIT | UNIT_OPTIONAL)) {
+		if (check_unit(req, st, routes, unit) < 0)
+			return -1;
+		in->unit = unit;
+	}
+	if ((st->needs & UNITS) && read_units(req, routes, body, in) < 0)
+		return -1;
+	if (st->needs & DAYS) {
+		if (check_days(req, days) < 0)
+			return -1;
+		in->days = days;
+	}
+	if (st->needs & VERDICT) {
+		in->satisfaction = satisfaction;
+		in->solved = solved;
+		if (check_verdict(req, in) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Adds name and value to a script's named arguments (lib.lua's named_args) when the value
+ * is given. */
+static void add_named(const char **argv, int *argc, int *nnamed, const char *name,
+		      const char *value)
+{
+	if (!value || !*value)
+		return;
+	argv[(*argc)++] = name;
+	argv[(*argc)++] = value;
+	(*nnamed)++;
+}
+
+/* Takes the step in Redis, with the clocks it restarts (argc 1, "0", for none). The
+ * step's arguments go by name (lua/ticket_step.lua): each has one meaning. */
 static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 {
-	const char *argv[8 + HL_SLA_ARGS_MAX];
-	char max_returns[16];
-	int argc = 0;
+	const char *argv[4 + 2 * STEP_NAMED_MAX + HL_SLA_ARGS_MAX];
+	const struct step_input *in = &sc->in;
+	char max_returns[16], count[8];
+	int argc = 0, nnamed = 0;
 
 	snprintf(max_returns, sizeof(max_returns), "%lld",
 		 (long long)hl_opt_int(&sc->call.world->config->routing, "max_returns"));
 	argv[argc++] = sc->step->name;
 	argv[argc++] = sc->id;
-	argv[argc++] = sc->text;
-	argv[argc++] = sc->a1;
-	argv[argc++] = sc->a2;
 	argv[argc++] = max_returns;
-	argv[argc++] = sc->return_until;
-	argv[argc++] = sc->policy ? sc->policy : "";
+	argv[argc++] = count;
+	argv[argc++] = "text"; /* always, "" for none */
+	argv[argc++] = in->text;
+	nnamed++;
+	add_named(argv, &argc, &nnamed, "unit", in->unit);
+	add_named(argv, &argc, &nnamed, "units", in->units);
+	add_named(argv, &argc, &nnamed, "days", in->days);
+	add_named(argv, &argc, &nnamed, "satisfaction", in->satisfaction);
+	add_named(argv, &argc, &nnamed, "solved", in->solved);
+	add_named(argv, &argc, &nnamed, "return_until", sc->return_until);
+	add_named(argv, &argc, &nnamed, "policy", sc->policy);
+	snprintf(count, sizeof(count), "%d", nnamed);
 	for (int i = 0; i < clocks->argc; i++)
 		argv[argc++] = clocks->argv[i];
 	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, argc, argv, NULL) < 0) {
@@ -384,8 +471,7 @@ static void post_step(struct evhttp_request *req, const char *param, void *arg)
 		step_call_free(sc);
 		return;
 	}
-	if (check_body(req, sc->step, sc->call.world, sc->body, &sc->text, &sc->a1, &sc->a2,
-		       sc->units, sizeof(sc->units)) < 0) {
+	if (check_body(req, sc->step, sc->call.world->routes, sc->body, &sc->in) < 0) {
 		step_call_free(sc);
 		return;
 	}

@@ -10,6 +10,15 @@ local function k_ticket(id) return P .. KEY.ticket .. id end
 local function k_audit(id) return P .. KEY.audit .. id end
 local function k_index(name) return P .. KEY.index .. name end
 
+-- Reads ARGV from index i: a count n, then n name, value pairs. Returns the values by
+-- name (nil: not given) and the index after them. For the arguments whose meaning would
+-- otherwise change with a step or a mode: each is read by its name.
+local function named_args(i)
+  local args, n = {}, tonumber(ARGV[i])
+  for k = 1, n do args[ARGV[i + 2 * k - 1]] = ARGV[i + 2 * k] end
+  return args, i + 1 + 2 * n
+end
+
 -- Appends one entry to a ticket's timeline: who did what, from which state to which.
 local function audit(id, action, from, to, note)
   return redis.call('XADD', k_audit(id), '*', 'at', NOW, 'actor', ACTOR, 'role', ROLE,

@@ -4,20 +4,27 @@
 -- the change, the unit's work queue, the indexes and the audit trail.
 -- ARGV[5] step: sign, return, approve_return, reject_return, dispatch, co_handle, extend,
 --         approve_extension, reject_extension, answer, callback, note
--- ARGV[6] ticket id   ARGV[7] text (reason, answer, note)
--- ARGV[8] first argument: unit (dispatch, approve_return), units (co_handle, comma-
---         separated), working days (extend), satisfaction (callback)
--- ARGV[9] second argument: solved or unsolved (callback)
--- ARGV[10] approved returns after which a ticket goes to manual dispatch
--- ARGV[11] end of the return window and ARGV[12] SLA policy, for a dispatch ('' otherwise)
--- ARGV[13...] clocks to (re)start, as lib.lua's schedule_from reads them: sign and answer
+-- ARGV[6] ticket id
+-- ARGV[7] approved returns after which a ticket goes to manual dispatch
+-- ARGV[8...] the step's arguments by name, as lib.lua's named_args reads them; each
+--         given only to the steps that take it:
+--   text          the reason, answer or note ('' for none; always given)
+--   unit          the unit to dispatch to (dispatch; approve_return, where it is optional)
+--   units         the units to co-handle, comma-separated (co_handle)
+--   days          the working days asked for (extend)
+--   satisfaction  satisfied, basically_satisfied or unsatisfied (callback)
+--   solved        solved or unsolved (callback)
+--   return_until  the end of the return window (ms) and
+--   policy        the SLA policy, for a dispatch (dispatch, approve_return)
+-- Then the clocks to (re)start, as lib.lua's schedule_from reads them: sign and answer
 --          for a dispatch, the new answer deadline for an approved extension, call-back
 --          for an answer, answer for a call-back that reopens the ticket
 -- Each step that a unit is held to also goes on the accountability ledger.
 -- Returns {'ok', fields (flat), state before the step} | {'missing'} | {'denied', why} |
 -- {'conflict', why}.
-local step, id, text, a1, a2 = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local max_returns = tonumber(ARGV[10])
+local step, id, max_returns = ARGV[5], ARGV[6], tonumber(ARGV[7])
+local args, clocks_at = named_args(8)
+local text = args.text or ''
 local tkey = k_ticket(id)
 if redis.call('EXISTS', tkey) == 0 then return {'missing'} end
 local t = redis.call('HMGET', tkey, 'state', 'department', 'co_units', 'returns',
@@ -64,8 +71,10 @@ end
 local function dispatch_to(code, from, note)
   redis.call('HSET', tkey, 'department', code, 'dispatched_ms', NOW, 'routed_by', ACTOR,
     'route_reason', note)
-  if ARGV[11] ~= '' then redis.call('HSET', tkey, 'return_until_ms', ARGV[11]) end
-  if ARGV[12] ~= '' then redis.call('HSET', tkey, 'sla_policy', ARGV[12]) end
+  if args.return_until then
+    redis.call('HSET', tkey, 'return_until_ms', args.return_until)
+  end
+  if args.policy then redis.call('HSET', tkey, 'sla_policy', args.policy) end
   redis.call('ZADD', k_index(INDEX.dept .. code), t[6], id)
   move_state(id, from, 'dispatched')
   tell_unit(code, id, 'dispatched', note)
@@ -109,8 +118,9 @@ elseif step == 'approve_return' then
   if state ~= 'return_requested' then return conflict('return_requested') end
   local returns = (tonumber(t[4]) or 0) + 1
   local excluded = t[8] and (t[8] .. ',' .. dept) or dept
-  if a1 ~= '' and listed(excluded, a1) then
-    return result('conflict', a1 .. ' has returned ticket ' .. id ..
+  local to = args.unit -- reassigned at once, or routed again when nil
+  if to and listed(excluded, to) then
+    return result('conflict', to .. ' has returned ticket ' .. id ..
       ' already; to keep it with ' .. dept .. ', reject the return instead')
   end
   ledger(dept, id, 'returned', {reason = redis.call('HGET', tkey, 'return_reason') or ''})
@@ -121,10 +131,10 @@ elseif step == 'approve_return' then
   redis.call('ZREM', k_index(INDEX.dept .. dept), id)
   tell_unit(dept, id, 'return_approved', text)
   unschedule(id)
-  if a1 ~= '' then
-    dispatch_to(a1, state, 'reassigned by ' .. ACTOR .. ': ' .. text)
-    schedule_from(id, 13)
-    audit(id, 'reassign', state, 'dispatched', dept .. ' -> ' .. a1 .. ': ' .. text)
+  if to then
+    dispatch_to(to, state, 'reassigned by ' .. ACTOR .. ': ' .. text)
+    schedule_from(id, clocks_at)
+    audit(id, 'reassign', state, 'dispatched', dept .. ' -> ' .. to .. ': ' .. text)
   elseif returns >= max_returns then
     redis.call('HSET', tkey, 'manual_reason', 'returned ' .. returns .. ' times')
     move_state(id, state, 'pending_manual')
@@ -151,16 +161,16 @@ elseif step == 'reject_return' then
 elseif step == 'dispatch' then
   denied = role_only('agent', 'supervisor'); if denied then return denied end
   if state ~= 'pending_manual' then return conflict('pending_manual') end
-  dispatch_to(a1, state, 'dispatched by ' .. ACTOR .. ': ' .. text)
-  schedule_from(id, 13)
-  audit(id, 'dispatch', state, 'dispatched', a1 .. ': ' .. text)
+  dispatch_to(args.unit, state, 'dispatched by ' .. ACTOR .. ': ' .. text)
+  schedule_from(id, clocks_at)
+  audit(id, 'dispatch', state, 'dispatched', args.unit .. ': ' .. text)
 
 elseif step == 'co_handle' then
   denied = role_only('supervisor'); if denied then return denied end
   if not in_states('dispatched', 'accepted', 'reopened', 'return_requested') then
     return conflict('dispatched, accepted, reopened or return_requested')
   end
-  for code in string.gmatch(a1, '[^,]+') do
+  for code in string.gmatch(args.units, '[^,]+') do
     if code ~= dept and not listed(co_units, code) then
       co_units = co_units == '' and code or (co_units .. ',' .. code)
       redis.call('ZADD', k_index(INDEX.dept .. code), t[6], id)
@@ -177,10 +187,11 @@ elseif step == 'extend' then
     return result('conflict', 'ticket ' .. id .. ' is ' .. state ..
       ' and an extension request is already waiting')
   end
-  redis.call('HSET', tkey, 'extension_pending', '1', 'extension_days', a1,
+  redis.call('HSET', tkey, 'extension_pending', '1', 'extension_days', args.days,
     'extension_reason', text, 'updated_ms', NOW)
-  audit(id, 'extension_requested', state, state, a1 .. ' working days: ' .. text)
-  notice('supervisors', id, 'extension_requested', dept .. ': ' .. a1 .. 'wd: ' .. text)
+  audit(id, 'extension_requested', state, state, args.days .. ' working days: ' .. text)
+  notice('supervisors', id, 'extension_requested',
+    dept .. ': ' .. args.days .. 'wd: ' .. text)
 
 elseif step == 'approve_extension' or step == 'reject_extension' then
   denied = role_only('supervisor'); if denied then return denied end
@@ -194,7 +205,7 @@ elseif step == 'approve_extension' or step == 'reject_extension' then
     local days = redis.call('HGET', tkey, 'extension_days')
     redis.call('HINCRBY', tkey, 'extensions', 1)
     redis.call('HSET', tkey, 'extension_granted_days', days, 'updated_ms', NOW)
-    schedule_from(id, 13)
+    schedule_from(id, clocks_at)
     ledger(dept, id, 'extended', {days = days})
     audit(id, 'extension_approved', state, state, days .. ' working days: ' .. text)
     tell_unit(dept, id, 'extension_approved', days .. ' working days')
@@ -213,22 +224,23 @@ elseif step == 'answer' then
   -- the unit's clock (restarted by a re-dispatch) and the citizen's (never restarted)
   ledger(dept, id, 'answered', {late_ms = late(t[12]), citizen_late_ms = late(t[14])})
   unschedule(id)
-  schedule_from(id, 13)
+  schedule_from(id, clocks_at)
   audit(id, 'answer', state, 'resolved', text)
 
 elseif step == 'callback' then
   denied = role_only('agent'); if denied then return denied end
   if state ~= 'resolved' then return conflict('resolved') end
-  redis.call('HSET', tkey, 'satisfaction', a1, 'solved', a2, 'callback_ms', NOW,
-    'callback_by', ACTOR)
-  local note = a1 .. ', ' .. a2 .. (text ~= '' and (': ' .. text) or '')
+  local satisfaction, solved = args.satisfaction, args.solved
+  redis.call('HSET', tkey, 'satisfaction', satisfaction, 'solved', solved,
+    'callback_ms', NOW, 'callback_by', ACTOR)
+  local note = satisfaction .. ', ' .. solved .. (text ~= '' and (': ' .. text) or '')
   unschedule(id, 'callback')
-  ledger(dept, id, 'callback', {satisfaction = a1, solved = a2})
-  if a1 == 'unsatisfied' or a2 == 'unsolved' then
+  ledger(dept, id, 'callback', {satisfaction = satisfaction, solved = solved})
+  if satisfaction == 'unsatisfied' or solved == 'unsolved' then
     redis.call('HINCRBY', tkey, 'reopens', 1)
     move_state(id, state, 'reopened')
     ledger(dept, id, 'reopened', {})
-    schedule_from(id, 13)
+    schedule_from(id, clocks_at)
     audit(id, 'callback', state, 'reopened', note)
     tell_unit(dept, id, 'reopened', note)
   else
