@@ -226,115 +226,151 @@ static void push_str(struct create_args *a, const char *value)
 	push(a, value, strlen(value));
 }
 
+/* Checks the request before anything is written: its Content-Type, Idempotency-Key (idem,
+ * may be NULL), body (parsed into *in, its SHA-256 into body_hash) and the caller's right
+ * to the ticket's channel. Returns 0, or -1 after the error answer. */
+static int check_request(struct evhttp_request *req, const struct hl_call *call,
+			 const char *idem, struct hl_ticket_input *in, char *body_hash)
+{
+	struct hl_input_error e;
+	const char *body;
+	size_t len = 0;
+
+	if (!json_content_type(hl_http_header(req, "Content-Type"))) {
+		hl_http_reply_error(req, 415, "Content-Type",
+				    "expected Content-Type: application/json (UTF-8)");
+		return -1;
+	}
+	if (idem && !valid_idempotency_key(idem)) {
+		hl_http_reply_error(req, 400, "Idempotency-Key",
+				    "expected 1 to %d visible ASCII characters",
+				    IDEMPOTENCY_KEY_MAX);
+		return -1;
+	}
+	if (!(body = hl_http_body(req, &len)) || hl_sha256_hex(body, len, body_hash) < 0) {
+		hl_http_reply_error(req, 500, NULL, "out of memory reading the body");
+		return -1;
+	}
+	if (hl_ticket_input_parse(body, len, call->world->routes, in, &e) < 0) {
+		/* the field only when it is one of ours: the client's own keys stay out */
+		hl_log(HL_LOG_INFO, "intake", "refused status=400 field=%s by=%s",
+		       !e.field[0] ? "body" : hl_ticket_input_known(e.field) ? e.field : "unknown",
+		       call->who->name);
+		hl_http_reply_error(req, 400, e.field[0] ? e.field : NULL, "%s%s%s", e.field,
+				    e.field[0] ? ": " : "", e.message);
+		return -1;
+	}
+	if (!hl_may_create(call->who, in->channel)) {
+		hl_http_reply_error(req, 403, "channel", "role %s may not create %s tickets",
+				    call->who->role, in->channel);
+		return -1;
+	}
+	return 0;
+}
+
+/* The board's rate key, prefix + HL_KEY_RATE + the citizen's address, into a->rate_key.
+ * Returns 0, or -1 after a 400 when the portal did not pass the address. */
+static int board_rate_key(struct evhttp_request *req, const struct hl_config *cfg,
+			  const char *prefix, struct create_args *a)
+{
+	const char *header = hl_opt_string(&cfg->intake, "client_address_header");
+	char addr[64];
+
+	if (citizen_address(req, header, addr, sizeof(addr)) < 0) {
+		hl_http_reply_error(req, 400, header,
+				    "the portal must pass the citizen's IP address as the last "
+				    "entry of %s",
+				    header);
+		return -1;
+	}
+	snprintf(a->rate_key, sizeof(a->rate_key), "%s%s%s", prefix, HL_KEY_RATE, addr);
+	return 0;
+}
+
+/* The arguments of lua/ticket_create.lua for the checked ticket `in` (the values of its
+ * fields are borrowed: in must outlive a). Returns 0, or -1 after a 400. */
+static int fill_create_args(struct evhttp_request *req, const struct hl_call *call,
+			    const char *prefix, const char *idem,
+			    const struct hl_ticket_input *in, struct create_args *a)
+{
+	const struct hl_config *cfg = call->world->config;
+
+	hl_time_format_date(call->now_ms, a->date); /* the same instant as created_ms */
+	push_str(a, a->date);
+	/* Keys are per caller: two clients may pick the same key. */
+	if (idem)
+		snprintf(a->idem_key, sizeof(a->idem_key), "%s%s%.16s:%s", prefix, HL_KEY_IDEM,
+			 call->who->hash, idem);
+	push_str(a, a->idem_key);
+	push_str(a, a->body_hash);
+	snprintf(a->ttl, sizeof(a->ttl), "%lld", (long long)cfg->idempotency_ttl_ms);
+	push_str(a, a->ttl);
+	if (strcmp(in->channel, "board") == 0 && board_rate_key(req, cfg, prefix, a) < 0)
+		return -1;
+	push_str(a, a->rate_key);
+	snprintf(a->rate_limit, sizeof(a->rate_limit), "%lld",
+		 (long long)hl_opt_int(&cfg->intake, "board_rate_limit"));
+	push_str(a, a->rate_limit);
+	snprintf(a->rate_window, sizeof(a->rate_window), "%lld",
+		 (long long)cfg->board_rate_window_ms);
+	push_str(a, a->rate_window);
+	push_str(a, in->answered_on_call ? "resolved" : "received");
+	push_str(a, in->channel);
+	push_str(a, in->phone ? in->phone : "");
+	for (size_t i = 0; i < in->nfields; i++) {
+		push_str(a, in->fields[i].name);
+		push(a, in->fields[i].value, in->fields[i].len);
+	}
+	if (!in->answered_on_call && promise(call, in, a->citizen_due) == 0) {
+		push_str(a, "citizen_due_ms");
+		push_str(a, a->citizen_due);
+	}
+	return 0;
+}
+
+/* Runs lua/ticket_create.lua; created() answers. On success the call belongs to the
+ * request in flight; returns -1 (after a 500 or 503) when it was not sent, the call still
+ * the caller's. */
+static int start_create(const struct hl_call *call, int64_t start_ns, const char *channel,
+			struct create_args *a)
+{
+	struct intake *it = calloc(1, sizeof(*it));
+
+	if (!it) {
+		hl_http_reply_error(call->req, 500, NULL, "out of memory");
+		return -1;
+	}
+	it->call = *call;
+	it->start_ns = start_ns;
+	snprintf(it->channel, sizeof(it->channel), "%s", channel);
+	if (hl_call_eval(&it->call, HL_SCRIPT_TICKET_CREATE, created, it, a->argc, a->argv,
+			 a->lens) < 0) {
+		free(it);
+		hl_reply_unavailable(call->req, "the ticket was not created");
+		return -1;
+	}
+	return 0;
+}
+
 static void post_ticket(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_service *svc = arg;
 	struct hl_call call;
-	const struct hl_config *cfg;
 	struct hl_ticket_input in;
-	struct hl_input_error e;
 	struct create_args a = {.argc = 0};
-	struct intake *it = NULL;
-	const char *body, *idem = hl_http_header(req, "Idempotency-Key");
-	size_t len = 0;
+	const char *idem = hl_http_header(req, "Idempotency-Key");
 	int64_t start_ns;
 
 	(void)param;
 	if (hl_call_begin(&call, req, svc) < 0)
 		return;
 	start_ns = hl_clock_mono_ns();
-	cfg = call.world->config;
 	memset(&in, 0, sizeof(in));
-	if (!json_content_type(hl_http_header(req, "Content-Type"))) {
-		hl_http_reply_error(req, 415, "Content-Type",
-				    "expected Content-Type: application/json (UTF-8)");
-		goto done;
-	}
-	if (idem && !valid_idempotency_key(idem)) {
-		hl_http_reply_error(req, 400, "Idempotency-Key",
-				    "expected 1 to %d visible ASCII characters",
-				    IDEMPOTENCY_KEY_MAX);
-		goto done;
-	}
-	if (!(body = hl_http_body(req, &len)) || hl_sha256_hex(body, len, a.body_hash) < 0) {
-		hl_http_reply_error(req, 500, NULL, "out of memory reading the body");
-		goto done;
-	}
-	if (hl_ticket_input_parse(body, len, call.world->routes, &in, &e) < 0) {
-		/* the field only when it is one of ours: the client's own keys stay out */
-		hl_log(HL_LOG_INFO, "intake", "refused status=400 field=%s by=%s",
-		       !e.field[0] ? "body" : hl_ticket_input_known(e.field) ? e.field : "unknown",
-		       call.who->name);
-		hl_http_reply_error(req, 400, e.field[0] ? e.field : NULL, "%s%s%s", e.field,
-				    e.field[0] ? ": " : "", e.message);
-		goto done;
-	}
-	if (!hl_may_create(call.who, in.channel)) {
-		hl_http_reply_error(req, 403, "channel", "role %s may not create %s tickets",
-				    call.who->role, in.channel);
-		goto done;
-	}
-
-	hl_time_format_date(call.now_ms, a.date); /* the same instant as created_ms */
-	push_str(&a, a.date);
-	/* Keys are per caller: two clients may pick the same key. */
-	if (idem)
-		snprintf(a.idem_key, sizeof(a.idem_key), "%s%s%.16s:%s", svc->prefix, HL_KEY_IDEM,
-			 call.who->hash, idem);
-	push_str(&a, a.idem_key);
-	push_str(&a, a.body_hash);
-	snprintf(a.ttl, sizeof(a.ttl), "%lld", (long long)cfg->idempotency_ttl_ms);
-	push_str(&a, a.ttl);
-	if (strcmp(in.channel, "board") == 0) {
-		const char *header = hl_opt_string(&cfg->intake, "client_address_header");
-		char addr[64];
-
-		if (citizen_address(req, header, addr, sizeof(addr)) < 0) {
-			hl_http_reply_error(req, 400, header,
-					    "the portal must pass the citizen's IP address as the "
-					    "last entry of %s",
-					    header);
-			goto done;
-		}
-		snprintf(a.rate_key, sizeof(a.rate_key), "%s%s%s", svc->prefix, HL_KEY_RATE, addr);
-	}
-	push_str(&a, a.rate_key);
-	snprintf(a.rate_limit, sizeof(a.rate_limit), "%lld",
-		 (long long)hl_opt_int(&cfg->intake, "board_rate_limit"));
-	push_str(&a, a.rate_limit);
-	snprintf(a.rate_window, sizeof(a.rate_window), "%lld",
-		 (long long)cfg->board_rate_window_ms);
-	push_str(&a, a.rate_window);
-	push_str(&a, in.answered_on_call ? "resolved" : "received");
-	push_str(&a, in.channel);
-	push_str(&a, in.phone ? in.phone : "");
-	for (size_t i = 0; i < in.nfields; i++) {
-		push_str(&a, in.fields[i].name);
-		push(&a, in.fields[i].value, in.fields[i].len);
-	}
-	if (!in.answered_on_call && promise(&call, &in, a.citizen_due) == 0) {
-		push_str(&a, "citizen_due_ms");
-		push_str(&a, a.citizen_due);
-	}
-
-	if (!(it = calloc(1, sizeof(*it)))) {
-		hl_http_reply_error(req, 500, NULL, "out of memory");
-		goto done;
-	}
-	it->call = call;
-	it->start_ns = start_ns;
-	snprintf(it->channel, sizeof(it->channel), "%s", in.channel);
-	if (hl_call_eval(&it->call, HL_SCRIPT_TICKET_CREATE, created, it, a.argc, a.argv,
-			 a.lens) < 0) {
-		free(it);
-		hl_reply_unavailable(req, "the ticket was not created");
-		goto done;
-	}
+	if (check_request(req, &call, idem, &in, a.body_hash) < 0 ||
+	    fill_create_args(req, &call, svc->prefix, idem, &in, &a) < 0 ||
+	    start_create(&call, start_ns, in.channel, &a) < 0)
+		hl_call_end(&call);
 	hl_ticket_input_free(&in);
-	return;
-done:
-	hl_ticket_input_free(&in);
-	hl_call_end(&call);
 }
 
 int hl_intake_register(struct hl_service *svc)
