@@ -437,8 +437,6 @@ static int apply_scope(struct evhttp_request *req, const struct hl_principal *wh
 	return 0;
 }
 
-/* GET /v1/tickets, or with `unit` set GET /v1/departments/{unit}/tickets (the unit's
- * worklist: its own and co-handled tickets, filtered by state as the caller asks). */
 /* The index that drives the scan, the most selective the query allows; every filter is
  * still checked on each ticket. */
 static void choose_index(const struct list_query *q, char *index, size_t len)
@@ -459,15 +457,93 @@ static void choose_index(const struct list_query *q, char *index, size_t len)
 		snprintf(index, len, "%s", HL_INDEX_ALL);
 }
 
+/* Fits the parsed query to the request: the unit of the path (NULL for GET /v1/tickets),
+ * the caller's scope, and the window of a due_within query. Returns 0, or -1 after the
+ * error answer. */
+static int fit_list_query(struct evhttp_request *req, const struct hl_call *c,
+			  const char *unit, struct list_query *q)
+{
+	if (unit) {
+		if (!hl_routes_department(c->world->routes, unit)) {
+			hl_http_reply_error(req, 404, "department", "no such unit: %s", unit);
+			return -1;
+		}
+		if (q->department && strcmp(q->department, unit) != 0) {
+			hl_http_reply_error(req, 400, "department",
+					    "department: the path names the unit already");
+			return -1;
+		}
+		q->department = unit;
+	}
+	if (apply_scope(req, c->who, q) < 0)
+		return -1;
+	if (q->phone[0] && c->who->kind != HL_ROLE_AGENT && c->who->kind != HL_ROLE_DEPT) {
+		/* who sees numbers masked may not probe them either */
+		hl_http_reply_error(req, 403, "caller_phone",
+				    "role %s may not look tickets up by phone", c->who->role);
+		return -1;
+	}
+	if (q->due_within) {
+		snprintf(q->since, sizeof(q->since), "%lld", (long long)c->now_ms);
+		snprintf(q->until, sizeof(q->until), "%lld", (long long)(c->now_ms + q->due_within));
+	}
+	return 0;
+}
+
+/* The arguments of lua/ticket_list.lua, with the numbers and names they point to. */
+struct list_args {
+	const char *argv[16 + NSUMMARY];
+	int argc;
+	char index[96], scan[16], nfilters[8];
+};
+
+static void add_filter(struct list_args *a, int *nf, const char *field, const char *value)
+{
+	a->argv[a->argc++] = field;
+	a->argv[a->argc++] = value;
+	(*nf)++;
+}
+
+/* The arguments for q, which they borrow from. */
+static void fill_list_args(const struct list_query *q, struct list_args *a)
+{
+	int nf = 0;
+
+	choose_index(q, a->index, sizeof(a->index));
+	snprintf(a->scan, sizeof(a->scan), "%d", SCAN_MAX);
+	a->argc = 0;
+	a->argv[a->argc++] = a->index;
+	a->argv[a->argc++] = q->since;
+	a->argv[a->argc++] = q->until;
+	a->argv[a->argc++] = q->cursor_score;
+	a->argv[a->argc++] = q->cursor_id;
+	a->argv[a->argc++] = q->limit;
+	a->argv[a->argc++] = a->scan;
+	a->argv[a->argc++] = a->nfilters;
+	/* Every filter is checked per ticket; a department filter means the unit leads or
+	 * co-handles the ticket. */
+	if (q->phone[0])
+		add_filter(a, &nf, "caller_phone", q->phone);
+	if (q->department)
+		add_filter(a, &nf, "unit", q->department);
+	if (q->state)
+		add_filter(a, &nf, "state", q->state);
+	if (q->channel)
+		add_filter(a, &nf, "channel", q->channel);
+	snprintf(a->nfilters, sizeof(a->nfilters), "%d", nf);
+	for (size_t i = 0; i < NSUMMARY; i++)
+		a->argv[a->argc++] = summary_fields[i];
+}
+
+/* GET /v1/tickets, or with `unit` set GET /v1/departments/{unit}/tickets (the unit's
+ * worklist: its own and co-handled tickets, filtered by state as the caller asks). */
 static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)
 {
 	struct hl_service *svc = arg;
 	struct hl_call *c = malloc(sizeof(*c));
 	struct evkeyvalq params = {0};
 	struct list_query q;
-	const char *argv[16 + NSUMMARY];
-	char index[96], scan[16], nfilters[8];
-	int argc = 0, nf = 0;
+	struct list_args a;
 
 	TAILQ_INIT(&params);
 	if (!c) {
@@ -478,68 +554,11 @@ static void list_tickets(struct evhttp_request *req, const char *unit, void *arg
 		free(c);
 		return;
 	}
-	if (parse_list_query(req, c->world, &params, &q) < 0)
+	if (parse_list_query(req, c->world, &params, &q) < 0 ||
+	    fit_list_query(req, c, unit, &q) < 0)
 		goto fail;
-	if (unit) {
-		if (!hl_routes_department(c->world->routes, unit)) {
-			hl_http_reply_error(req, 404, "department", "no such unit: %s", unit);
-			goto fail;
-		}
-		if (q.department && strcmp(q.department, unit) != 0) {
-			hl_http_reply_error(req, 400, "department",
-					    "department: the path names the unit already");
-			goto fail;
-		}
-		q.department = unit;
-	}
-	if (apply_scope(req, c->who, &q) < 0)
-		goto fail;
-	if (q.phone[0] && c->who->kind != HL_ROLE_AGENT && c->who->kind != HL_ROLE_DEPT) {
-		/* who sees numbers masked may not probe them either */
-		hl_http_reply_error(req, 403, "caller_phone",
-				    "role %s may not look tickets up by phone", c->who->role);
-		goto fail;
-	}
-	if (q.due_within) {
-		snprintf(q.since, sizeof(q.since), "%lld", (long long)c->now_ms);
-		snprintf(q.until, sizeof(q.until), "%lld", (long long)(c->now_ms + q.due_within));
-	}
-	choose_index(&q, index, sizeof(index));
-	snprintf(scan, sizeof(scan), "%d", SCAN_MAX);
-	argv[argc++] = index;
-	argv[argc++] = q.since;
-	argv[argc++] = q.until;
-	argv[argc++] = q.cursor_score;
-	argv[argc++] = q.cursor_id;
-	argv[argc++] = q.limit;
-	argv[argc++] = scan;
-	argv[argc++] = nfilters;
-	/* Every filter is checked per ticket; a department filter means the unit leads or
-	 * co-handles the ticket. */
-	if (q.phone[0]) {
-		argv[argc++] = "caller_phone";
-		argv[argc++] = q.phone;
-		nf++;
-	}
-	if (q.department) {
-		argv[argc++] = "unit";
-		argv[argc++] = q.department;
-		nf++;
-	}
-	if (q.state) {
-		argv[argc++] = "state";
-		argv[argc++] = q.state;
-		nf++;
-	}
-	if (q.channel) {
-		argv[argc++] = "channel";
-		argv[argc++] = q.channel;
-		nf++;
-	}
-	snprintf(nfilters, sizeof(nfilters), "%d", nf);
-	for (size_t i = 0; i < NSUMMARY; i++)
-		argv[argc++] = summary_fields[i];
-	if (hl_call_eval(c, HL_SCRIPT_TICKET_LIST, got_list, c, argc, argv, NULL) == 0) {
+	fill_list_args(&q, &a);
+	if (hl_call_eval(c, HL_SCRIPT_TICKET_LIST, got_list, c, a.argc, a.argv, NULL) == 0) {
 		evhttp_clear_headers(&params);
 		return;
 	}
