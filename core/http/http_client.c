@@ -66,6 +66,18 @@ size_t hl_http_client_pending(const struct hl_http_client *c)
 	return c ? c->n : 0;
 }
 
+/* Puts a call at the head of its client's list: calls are kept newest first. */
+static void link_call(struct call *call)
+{
+	struct hl_http_client *c = call->c;
+
+	call->next = c->calls;
+	if (call->next)
+		call->next->prev = call;
+	c->calls = call;
+	c->n++;
+}
+
 static void unlink_call(struct call *call)
 {
 	struct hl_http_client *c = call->c;
@@ -118,9 +130,6 @@ static const char *error_name(const struct call *call)
 	}
 }
 
-/* Runs from the event loop once the answer is in or the deadline passed: the call is
- * taken off the client and freed, then the plugin is told. Calling back here rather than
- * from inside evhttp lets the callback start new requests or free anything. */
 /* Sends the oldest held request when a slot is free. A request that cannot be sent is
  * left to its deadline, which answers "timeout". */
 static void start_held(struct hl_http_client *c)
@@ -145,6 +154,9 @@ static void start_held(struct hl_http_client *c)
 	oldest->held = NULL;
 }
 
+/* Runs from the event loop once the answer is in or the deadline passed: the call is
+ * taken off the client and freed, then the plugin is told. Calling back here rather than
+ * from inside evhttp lets the callback start new requests or free anything. */
 static void finish(evutil_socket_t fd, short what, void *arg)
 {
 	struct call *call = arg;
@@ -237,51 +249,57 @@ static int add_header(struct evkeyvalq *out, const char *line, char *why, size_t
 	return 0;
 }
 
+/* The parts of an http:// URL (split_url). */
+struct url_parts {
+	char host[256]; /* a name or an address; an IPv6 literal without its brackets */
+	int port;
+	char *target; /* the path and query, to send: the caller's to free */
+};
+
 /* The parts of an http:// URL. Returns 0, or -1 with the reason. */
-static int split_url(const char *url, char *host, size_t hostlen, int *port_r, char **target_r,
-		     char *why, size_t len)
+static int split_url(const char *url, struct url_parts *u, char *why, size_t len)
 {
-	struct evhttp_uri *u = evhttp_uri_parse_with_flags(url, 0);
+	struct evhttp_uri *parsed = evhttp_uri_parse_with_flags(url, 0);
 	const char *scheme, *h, *path, *query;
 	size_t hl;
 	int rc = -1;
 
-	if (!u) {
+	if (!parsed) {
 		snprintf(why, len, "not a URL");
 		return -1;
 	}
-	scheme = evhttp_uri_get_scheme(u);
-	h = evhttp_uri_get_host(u);
-	path = evhttp_uri_get_path(u);
-	query = evhttp_uri_get_query(u);
+	scheme = evhttp_uri_get_scheme(parsed);
+	h = evhttp_uri_get_host(parsed);
+	path = evhttp_uri_get_path(parsed);
+	query = evhttp_uri_get_query(parsed);
 	if (!scheme || strcasecmp(scheme, "http") != 0) {
 		snprintf(why, len, "only http:// URLs are supported");
 		goto out;
 	}
-	if (!h || !*h || strlen(h) >= hostlen) {
+	if (!h || !*h || strlen(h) >= sizeof(u->host)) {
 		snprintf(why, len, "no host, or one too long");
 		goto out;
 	}
 	hl = strlen(h);
 	if (h[0] == '[' && h[hl - 1] == ']') { /* an IPv6 literal, without its brackets */
-		memcpy(host, h + 1, hl - 2);
-		host[hl - 2] = '\0';
+		memcpy(u->host, h + 1, hl - 2);
+		u->host[hl - 2] = '\0';
 	} else {
-		memcpy(host, h, hl + 1);
+		memcpy(u->host, h, hl + 1);
 	}
-	*port_r = evhttp_uri_get_port(u) < 0 ? 80 : evhttp_uri_get_port(u);
-	if (*port_r == 0) {
+	u->port = evhttp_uri_get_port(parsed) < 0 ? 80 : evhttp_uri_get_port(parsed);
+	if (u->port == 0) {
 		snprintf(why, len, "port 0");
 		goto out;
 	}
-	if (asprintf(target_r, "%s%s%s", path && *path ? path : "/", query ? "?" : "",
+	if (asprintf(&u->target, "%s%s%s", path && *path ? path : "/", query ? "?" : "",
 		     query ? query : "") < 0) {
 		snprintf(why, len, "out of memory");
 		goto out;
 	}
 	rc = 0;
 out:
-	evhttp_uri_free(u);
+	evhttp_uri_free(parsed);
 	return rc;
 }
 
@@ -292,85 +310,124 @@ static int is_address(const char *host)
 	return evutil_inet_pton(AF_INET, host, buf) == 1 || evutil_inet_pton(AF_INET6, host, buf) == 1;
 }
 
-int hl_http_client_post(struct hl_http_client *c, const char *url, const char *const *headers,
-			const void *body, size_t len, uint64_t timeout_ms, hl_http_fn fn,
-			void *arg)
+/* A call to u, with its deadline timer (not armed yet) and its connection (with a name
+ * lookup when u names a host rather than an address). Returns NULL, with the reason in
+ * why when it is not memory. */
+static struct call *new_call(struct hl_http_client *c, const struct url_parts *u,
+			     const struct timeval *tv, char *why, size_t whylen)
 {
-	struct call *call = NULL;
-	struct evhttp_request *req = NULL;
-	struct evkeyvalq *out;
-	char host[256], host_header[300], why[128] = "out of memory";
-	char *target = NULL;
-	int port = 80;
-	uint64_t ms = timeout_ms ? timeout_ms : HL_HTTP_CLIENT_TIMEOUT_MS;
-	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+	struct call *call = calloc(1, sizeof(*call));
 
-	if (!url || split_url(url, host, sizeof(host), &port, &target, why, sizeof(why)) < 0)
-		goto fail;
-	if (!(call = calloc(1, sizeof(*call))))
-		goto fail;
+	if (!call)
+		return NULL;
 	call->c = c;
-	call->fn = fn;
-	call->arg = arg;
 	call->status = -1;
-	snprintf(call->where, sizeof(call->where), "%s:%d%.*s", host, port,
-		 (int)strcspn(target, "?"), target);
-	if (!is_address(host) &&
+	snprintf(call->where, sizeof(call->where), "%s:%d%.*s", u->host, u->port,
+		 (int)strcspn(u->target, "?"), u->target);
+	if (!is_address(u->host) &&
 	    !(call->dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 							  EVDNS_BASE_DISABLE_WHEN_INACTIVE))) {
-		snprintf(why, sizeof(why), "cannot set up name resolution");
+		snprintf(why, whylen, "cannot set up name resolution");
 		goto fail;
 	}
 	if (!(call->finish = evtimer_new(c->base, finish, call)) ||
-	    !(call->conn = evhttp_connection_base_new(c->base, call->dns, host, (uint16_t)port)) ||
-	    !(req = evhttp_request_new(request_done, call)))
+	    !(call->conn = evhttp_connection_base_new(c->base, call->dns, u->host,
+						      (uint16_t)u->port)))
 		goto fail;
-	evhttp_connection_set_timeout_tv(call->conn, &tv);
+	evhttp_connection_set_timeout_tv(call->conn, tv);
 	evhttp_connection_set_retries(call->conn, 0);
 	evhttp_connection_set_max_body_size(call->conn, HL_HTTP_CLIENT_MAX_BODY);
 	evhttp_connection_set_max_headers_size(call->conn, MAX_HEADERS_SIZE);
+	return call;
+fail:
+	free_call(call);
+	return NULL;
+}
+
+/* The call's POST request: Host, Connection: close, the caller's headers and the body.
+ * Returns NULL, with the reason in why when it is not memory. */
+static struct evhttp_request *new_request(struct call *call, const struct url_parts *u,
+					  const char *const *headers, const void *body,
+					  size_t len, char *why, size_t whylen)
+{
+	struct evhttp_request *req = evhttp_request_new(request_done, call);
+	struct evkeyvalq *out;
+	char host_header[300];
+
+	if (!req)
+		return NULL;
 	evhttp_request_set_error_cb(req, request_error);
 	out = evhttp_request_get_output_headers(req);
-	if (strchr(host, ':'))
-		snprintf(host_header, sizeof(host_header), "[%s]", host);
+	if (strchr(u->host, ':'))
+		snprintf(host_header, sizeof(host_header), "[%s]", u->host);
 	else
-		snprintf(host_header, sizeof(host_header), "%s", host);
-	if (port != 80)
+		snprintf(host_header, sizeof(host_header), "%s", u->host);
+	if (u->port != 80)
 		snprintf(host_header + strlen(host_header), sizeof(host_header) - strlen(host_header),
-			 ":%d", port);
+			 ":%d", u->port);
 	if (evhttp_add_header(out, "Host", host_header) < 0 ||
 	    evhttp_add_header(out, "Connection", "close") < 0)
 		goto fail;
 	for (size_t i = 0; headers && headers[i]; i++) {
-		if (add_header(out, headers[i], why, sizeof(why)) < 0)
+		if (add_header(out, headers[i], why, whylen) < 0)
 			goto fail;
 	}
 	if (len > 0 && evbuffer_add(evhttp_request_get_output_buffer(req), body, len) < 0)
 		goto fail;
+	return req;
+fail:
+	evhttp_request_free(req);
+	return NULL;
+}
+
+/* Sends req now, or holds it with its target (taken from *target) until a slot is free:
+ * start_held sends it then. Returns -1 when it could not be started: req is then still
+ * the caller's to free (libevent 2.1 has taken it off the connection without freeing it;
+ * the only other failure, out of memory copying the target, frees it: not worth telling
+ * apart). */
+static int send_or_hold(struct call *call, struct evhttp_request *req, char **target)
+{
+	struct hl_http_client *c = call->c;
+
+	if (c->active >= ACTIVE_MAX) {
+		call->held = req;
+		call->target = *target;
+		*target = NULL;
+		return 0;
+	}
+	if (evhttp_make_request(call->conn, req, EVHTTP_REQ_POST, *target) < 0)
+		return -1;
+	call->sent = 1;
+	c->active++;
+	return 0;
+}
+
+int hl_http_client_post(struct hl_http_client *c, const char *url, const char *const *headers,
+			const void *body, size_t len, uint64_t timeout_ms, hl_http_fn fn,
+			void *arg)
+{
+	struct url_parts u = {.port = 80, .target = NULL};
+	struct call *call = NULL;
+	struct evhttp_request *req = NULL;
+	char why[128] = "out of memory";
+	uint64_t ms = timeout_ms ? timeout_ms : HL_HTTP_CLIENT_TIMEOUT_MS;
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+
+	if (!url || split_url(url, &u, why, sizeof(why)) < 0 ||
+	    !(call = new_call(c, &u, &tv, why, sizeof(why))) ||
+	    !(req = new_request(call, &u, headers, body, len, why, sizeof(why))))
+		goto fail;
+	call->fn = fn;
+	call->arg = arg;
 	/* The deadline covers the name lookup, the connect, sending and the answer. */
 	if (evtimer_add(call->finish, &tv) < 0)
 		goto fail;
-	if (c->active >= ACTIVE_MAX) { /* wait for a slot; start_held sends it */
-		call->held = req;
-		call->target = target;
-		req = NULL;
-		target = NULL;
-	} else if (evhttp_make_request(call->conn, req, EVHTTP_REQ_POST, target) < 0) {
-		/* On failure libevent 2.1 has taken req off the connection without freeing it
-		 * (the only other failure, out of memory copying the target, frees it: not
-		 * worth telling apart), so the ladder below frees it. */
+	if (send_or_hold(call, req, &u.target) < 0) {
 		snprintf(why, sizeof(why), "cannot start the request");
 		goto fail;
-	} else {
-		call->sent = 1;
-		c->active++;
 	}
-	free(target);
-	call->next = c->calls;
-	if (call->next)
-		call->next->prev = call;
-	c->calls = call;
-	c->n++;
+	free(u.target);
+	link_call(call);
 	return 0;
 fail:
 	hl_log(HL_LOG_WARN, c->log_sub, "http_refused url=\"%.*s\" reason=\"%s\"",
@@ -379,7 +436,7 @@ fail:
 		evhttp_request_free(req);
 	if (call)
 		free_call(call);
-	free(target);
+	free(u.target);
 	return -1;
 }
 
