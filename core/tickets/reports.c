@@ -116,6 +116,28 @@ static struct rates rates_of(const struct unit_counts *u, const struct hl_config
 	return r;
 }
 
+/* The rates in the order of the report's columns (CSV) and members (JSON). */
+static const struct {
+	const char *name;
+	size_t offset;
+} rate_columns[] = {
+	{"sign_rate", offsetof(struct rates, sign)},
+	{"return_rate", offsetof(struct rates, ret)},
+	{"answer_rate", offsetof(struct rates, answer)},
+	{"citizen_answer_rate", offsetof(struct rates, citizen)},
+	{"reopen_rate", offsetof(struct rates, reopen)},
+	{"response_rate", offsetof(struct rates, response)},
+	{"resolution_rate", offsetof(struct rates, resolution)},
+	{"satisfaction_rate", offsetof(struct rates, satisfaction)},
+	{"score", offsetof(struct rates, score)},
+};
+#define NRATES (sizeof(rate_columns) / sizeof(rate_columns[0]))
+
+static double rate_column(const struct rates *r, size_t i)
+{
+	return *(const double *)((const char *)r + rate_columns[i].offset);
+}
+
 static struct json_object *rate_json(double v)
 {
 	return v < 0 ? NULL : json_object_new_double((double)(long)(v * 10 + 0.5) / 10);
@@ -151,91 +173,93 @@ static size_t parse_units(const redisReply *reply, struct unit_counts *units, si
 	return n;
 }
 
+/* One unit's row of the CSV report; dept may be NULL (a unit no longer in the routes). */
+static void csv_row(struct evbuffer *b, const struct unit_counts *u,
+		    const struct hl_department *dept, const struct hl_config *cfg)
+{
+	struct rates r = rates_of(u, cfg);
+
+	evbuffer_add_printf(b, "%s,\"%s\",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld", u->unit,
+			    dept ? dept->name : "", u->dispatched, u->signed_, u->signed_on_time,
+			    u->returned, u->answered, u->answered_on_time, u->extended,
+			    u->reopened, u->overdue_now, u->reminder);
+	for (int l = 0; l < ESCALATION_LEVELS; l++)
+		evbuffer_add_printf(b, ",%ld", u->escalation[l]);
+	for (size_t i = 0; i < NRATES; i++)
+		csv_rate(b, rate_column(&r, i));
+	evbuffer_add_printf(b, "\r\n");
+}
+
+/* The units report as CSV: a header line, then a row per unit. */
+static void reply_units_csv(struct report_call *rc, const struct unit_counts *units, size_t n)
+{
+	const struct hl_world *w = rc->call.world;
+	struct evhttp_request *req = rc->call.req;
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add_printf(b, "unit,name,received,signed,signed_on_time,returned,answered,"
+			       "answered_on_time,extended,reopened,overdue_now,reminders");
+	for (int l = 0; l < ESCALATION_LEVELS; l++)
+		evbuffer_add_printf(b, ",escalation%d", l + 1);
+	for (size_t i = 0; i < NRATES; i++)
+		evbuffer_add_printf(b, ",%s", rate_columns[i].name);
+	evbuffer_add_printf(b, "\r\n");
+	for (size_t i = 0; i < n; i++)
+		csv_row(b, &units[i], hl_routes_department(w->routes, units[i].unit), w->config);
+	hl_http_set_header(req, "Content-Type", "text/csv; charset=utf-8");
+	evhttp_send_reply(req, 200, NULL, b);
+	evbuffer_free(b);
+}
+
+/* One unit of the JSON report; dept may be NULL (a unit no longer in the routes). */
+static struct json_object *unit_json(const struct unit_counts *u,
+				     const struct hl_department *dept,
+				     const struct hl_config *cfg)
+{
+	struct rates r = rates_of(u, cfg);
+	struct json_object *o = json_object_new_object(), *esc = json_object_new_object();
+
+	json_object_object_add(o, "unit", json_object_new_string(u->unit));
+	json_object_object_add(o, "name", dept ? json_object_new_string(dept->name) : NULL);
+	json_object_object_add(o, "received", json_object_new_int64(u->dispatched));
+	json_object_object_add(o, "signed", json_object_new_int64(u->signed_));
+	json_object_object_add(o, "signed_on_time", json_object_new_int64(u->signed_on_time));
+	json_object_object_add(o, "returned", json_object_new_int64(u->returned));
+	json_object_object_add(o, "answered", json_object_new_int64(u->answered));
+	json_object_object_add(o, "answered_on_time", json_object_new_int64(u->answered_on_time));
+	json_object_object_add(o, "extended", json_object_new_int64(u->extended));
+	json_object_object_add(o, "reopened", json_object_new_int64(u->reopened));
+	json_object_object_add(o, "overdue_now", json_object_new_int64(u->overdue_now));
+	json_object_object_add(esc, "reminder", json_object_new_int64(u->reminder));
+	for (int l = 0; l < ESCALATION_LEVELS; l++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "escalation%d", l + 1);
+		json_object_object_add(esc, key, json_object_new_int64(u->escalation[l]));
+	}
+	json_object_object_add(o, "escalations", esc);
+	for (size_t i = 0; i < NRATES; i++)
+		json_object_object_add(o, rate_columns[i].name, rate_json(rate_column(&r, i)));
+	return o;
+}
+
 static void reply_units(struct report_call *rc, const struct unit_counts *units, size_t n)
 {
-	const struct hl_config *cfg = rc->call.world->config;
-	struct evhttp_request *req = rc->call.req;
+	const struct hl_world *w = rc->call.world;
+	struct json_object *body, *list;
 
 	if (rc->csv) {
-		struct evbuffer *b = evbuffer_new();
-
-		evbuffer_add_printf(b, "unit,name,received,signed,signed_on_time,returned,answered,"
-				       "answered_on_time,extended,reopened,overdue_now,reminders");
-		for (int l = 0; l < ESCALATION_LEVELS; l++)
-			evbuffer_add_printf(b, ",escalation%d", l + 1);
-		evbuffer_add_printf(b, ",sign_rate,return_rate,answer_rate,citizen_answer_rate,"
-				       "reopen_rate,response_rate,resolution_rate,satisfaction_rate,"
-				       "score\r\n");
-		for (size_t i = 0; i < n; i++) {
-			const struct unit_counts *u = &units[i];
-			const struct hl_department *d =
-				hl_routes_department(rc->call.world->routes, u->unit);
-			struct rates r = rates_of(u, cfg);
-
-			evbuffer_add_printf(b, "%s,\"%s\",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld",
-					    u->unit, d ? d->name : "", u->dispatched, u->signed_,
-					    u->signed_on_time, u->returned, u->answered,
-					    u->answered_on_time, u->extended, u->reopened,
-					    u->overdue_now, u->reminder);
-			for (int l = 0; l < ESCALATION_LEVELS; l++)
-				evbuffer_add_printf(b, ",%ld", u->escalation[l]);
-			csv_rate(b, r.sign);
-			csv_rate(b, r.ret);
-			csv_rate(b, r.answer);
-			csv_rate(b, r.citizen);
-			csv_rate(b, r.reopen);
-			csv_rate(b, r.response);
-			csv_rate(b, r.resolution);
-			csv_rate(b, r.satisfaction);
-			csv_rate(b, r.score);
-			evbuffer_add_printf(b, "\r\n");
-		}
-		hl_http_set_header(req, "Content-Type", "text/csv; charset=utf-8");
-		evhttp_send_reply(req, 200, NULL, b);
-		evbuffer_free(b);
+		reply_units_csv(rc, units, n);
 		return;
 	}
-	struct json_object *body = json_object_new_object(), *list = json_object_new_array();
-
-	for (size_t i = 0; i < n; i++) {
-		const struct unit_counts *u = &units[i];
-		const struct hl_department *d = hl_routes_department(rc->call.world->routes, u->unit);
-		struct rates r = rates_of(u, cfg);
-		struct json_object *o = json_object_new_object(), *esc = json_object_new_object();
-
-		json_object_object_add(o, "unit", json_object_new_string(u->unit));
-		json_object_object_add(o, "name", d ? json_object_new_string(d->name) : NULL);
-		json_object_object_add(o, "received", json_object_new_int64(u->dispatched));
-		json_object_object_add(o, "signed", json_object_new_int64(u->signed_));
-		json_object_object_add(o, "signed_on_time", json_object_new_int64(u->signed_on_time));
-		json_object_object_add(o, "returned", json_object_new_int64(u->returned));
-		json_object_object_add(o, "answered", json_object_new_int64(u->answered));
-		json_object_object_add(o, "answered_on_time",
-				       json_object_new_int64(u->answered_on_time));
-		json_object_object_add(o, "extended", json_object_new_int64(u->extended));
-		json_object_object_add(o, "reopened", json_object_new_int64(u->reopened));
-		json_object_object_add(o, "overdue_now", json_object_new_int64(u->overdue_now));
-		json_object_object_add(esc, "reminder", json_object_new_int64(u->reminder));
-		for (int l = 0; l < ESCALATION_LEVELS; l++) {
-			char key[16];
-
-			snprintf(key, sizeof(key), "escalation%d", l + 1);
-			json_object_object_add(esc, key, json_object_new_int64(u->escalation[l]));
-		}
-		json_object_object_add(o, "escalations", esc);
-		json_object_object_add(o, "sign_rate", rate_json(r.sign));
-		json_object_object_add(o, "return_rate", rate_json(r.ret));
-		json_object_object_add(o, "answer_rate", rate_json(r.answer));
-		json_object_object_add(o, "citizen_answer_rate", rate_json(r.citizen));
-		json_object_object_add(o, "reopen_rate", rate_json(r.reopen));
-		json_object_object_add(o, "response_rate", rate_json(r.response));
-		json_object_object_add(o, "resolution_rate", rate_json(r.resolution));
-		json_object_object_add(o, "satisfaction_rate", rate_json(r.satisfaction));
-		json_object_object_add(o, "score", rate_json(r.score));
-		json_object_array_add(list, o);
-	}
+	body = json_object_new_object();
+	list = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(list, unit_json(&units[i],
+						      hl_routes_department(w->routes, units[i].unit),
+						      w->config));
 	json_object_object_add(body, "units", list);
-	hl_http_reply_json(req, 200, body);
+	hl_http_reply_json(rc->call.req, 200, body);
 }
 
 static void got_units(struct redisReply *reply, void *arg)
