@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/list.h"
 #include "config/config.h"
 #include "host/service.h"
 #include "store/keys.h"
@@ -30,7 +31,7 @@ struct job {
 	struct hl_world *world; /* the generation of `self`, held until the job is ended */
 	struct hl_self *self;
 	char id[48];
-	struct job *prev, *next;
+	struct hl_list_node node; /* on its stream's jobs, then on the outbox's ended */
 };
 
 /* One plugin instance name's stream, as this daemon sees it. Lives until the outbox is
@@ -47,7 +48,7 @@ struct stream {
 	int handover;    /* new jobs wait for a replaced instance to end its own */
 	char cursor[48];
 	int64_t lease_due_ns; /* when to extend the lease (monotonic clock) */
-	struct job *jobs;
+	struct hl_list jobs; /* struct job with plugins */
 	size_t njobs;
 	struct stream *next;
 };
@@ -68,7 +69,7 @@ struct hl_outbox {
 	struct event *tick;
 	struct event *release; /* drops the world references of ended jobs, from the loop */
 	struct stream *streams;
-	struct job *ended;     /* waiting for `release` */
+	struct hl_list ended;  /* struct job waiting for `release` */
 	struct waiting *waiting, **waiting_tail;
 	size_t nwaiting;
 	int stopped;
@@ -119,8 +120,10 @@ static struct hl_self *receiver(const struct stream *s)
 /* Whether an instance other than `self` still has jobs of this stream (after a reload). */
 static int others_busy(const struct stream *s, const struct hl_self *self)
 {
-	for (const struct job *j = s->jobs; j; j = j->next) {
-		if (j->self != self)
+	const struct hl_list_node *node;
+
+	HL_LIST_EACH(node, &s->jobs) {
+		if (HL_LIST_ENTRY(node, const struct job, node)->self != self)
 			return 1;
 	}
 	return 0;
@@ -128,11 +131,25 @@ static int others_busy(const struct stream *s, const struct hl_self *self)
 
 static struct job *find_job(const struct stream *s, const char *id)
 {
-	for (struct job *j = s->jobs; j; j = j->next) {
+	struct hl_list_node *node;
+
+	HL_LIST_EACH(node, &s->jobs) {
+		struct job *j = HL_LIST_ENTRY(node, struct job, node);
+
 		if (strcmp(j->id, id) == 0)
 			return j;
 	}
 	return NULL;
+}
+
+/* Takes the first job off a list and frees it, dropping its world reference. */
+static void job_free_first(struct hl_list *list)
+{
+	struct job *j = HL_LIST_ENTRY(hl_list_first(list), struct job, node);
+
+	hl_list_remove(&j->node);
+	hl_world_unref(j->world);
+	free(j);
 }
 
 static int64_t lease_ms(const struct hl_outbox *ob)
@@ -153,13 +170,8 @@ static void release_fired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	while (ob->ended) {
-		struct job *j = ob->ended;
-
-		ob->ended = j->next;
-		hl_world_unref(j->world);
-		free(j);
-	}
+	while (!hl_list_empty(&ob->ended))
+		job_free_first(&ob->ended);
 	for (struct stream *s = ob->streams; s; s = s->next)
 		step(s); /* room to read again, or the old instance has finished */
 }
@@ -170,16 +182,10 @@ static void end_job(struct job *j)
 	struct stream *s = j->s;
 	struct timeval now = {0, 0};
 
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		s->jobs = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
+	hl_list_remove(&j->node);
 	s->njobs--;
 	s->ob->stats.held--;
-	j->next = s->ob->ended;
-	s->ob->ended = j;
+	hl_list_push(&s->ob->ended, &j->node);
 	evtimer_add(s->ob->release, &now);
 }
 
@@ -444,10 +450,7 @@ static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
 	j->self = self;
 	j->world = hl_world_ref(ob->svc->world);
 	snprintf(j->id, sizeof(j->id), "%s", entry->element[0]->str);
-	j->next = s->jobs;
-	if (j->next)
-		j->next->prev = j;
-	s->jobs = j;
+	hl_list_push(&s->jobs, &j->node);
 	s->njobs++;
 	ob->stats.held++;
 	ob->stats.handed++;
@@ -712,22 +715,12 @@ void hl_outbox_free(struct hl_outbox *ob)
 		struct stream *s = ob->streams;
 
 		ob->streams = s->next;
-		while (s->jobs) {
-			struct job *j = s->jobs;
-
-			s->jobs = j->next;
-			hl_world_unref(j->world);
-			free(j);
-		}
+		while (!hl_list_empty(&s->jobs))
+			job_free_first(&s->jobs);
 		free(s);
 	}
-	while (ob->ended) {
-		struct job *j = ob->ended;
-
-		ob->ended = j->next;
-		hl_world_unref(j->world);
-		free(j);
-	}
+	while (!hl_list_empty(&ob->ended))
+		job_free_first(&ob->ended);
 	if (ob->tick)
 		event_free(ob->tick);
 	if (ob->release)

@@ -10,20 +10,14 @@
 
 struct hl_timer {
 	struct event *ev;
-	struct hl_self *owner;
 	hl_timer_fn fn;
 	void *arg;
-	struct hl_timer *prev, *next;
+	struct hl_list_node node; /* on its instance's timers */
 };
 
 static void timer_unlink_free(struct hl_timer *t)
 {
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		t->owner->timers = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
+	hl_list_remove(&t->node);
 	event_free(t->ev);
 	free(t);
 }
@@ -55,13 +49,9 @@ struct hl_timer *hl_plugin_timer_start(struct hl_self *self, uint64_t after_ms, 
 		free(t);
 		return NULL;
 	}
-	t->owner = self;
 	t->fn = fn;
 	t->arg = arg;
-	t->next = self->timers;
-	if (t->next)
-		t->next->prev = t;
-	self->timers = t;
+	hl_list_push(&self->timers, &t->node);
 	return t;
 }
 
@@ -73,17 +63,18 @@ void hl_plugin_timer_cancel(struct hl_timer *timer)
 
 size_t hl_plugin_pending_timers(const struct hl_self *self)
 {
+	const struct hl_list_node *node;
 	size_t n = 0;
 
-	for (const struct hl_timer *t = self->timers; t; t = t->next)
+	HL_LIST_EACH(node, &self->timers)
 		n++;
 	return n;
 }
 
 void hl_plugin_cancel_timers(struct hl_self *self)
 {
-	while (self->timers)
-		timer_unlink_free(self->timers);
+	while (!hl_list_empty(&self->timers))
+		timer_unlink_free(HL_LIST_ENTRY(hl_list_first(&self->timers), struct hl_timer, node));
 }
 
 void hl_plugin_account(struct hl_self *self, int64_t start_ns, enum hl_status status)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <hotline/plugin.h>
 
+#include "base/list.h"
 #include "base/options.h"
 #include "host/host_links.h"
 
@@ -30,14 +31,16 @@ struct hl_self {
 	void *state;                  /* the plugin's own, from init */
 	int initialised;              /* init succeeded: fini is owed */
 	struct event_base *base;
-	struct hl_timer *timers;      /* pending timers, cancelled when the instance goes */
+	struct hl_list timers;        /* pending struct hl_timer, cancelled when the instance
+					 goes (plugin_host.c keeps the list) */
 	char log_sub[96];             /* "plugin.<name>" */
 	const struct hl_routes *routes;      /* the department list of its generation */
 	/* Accounting, shown in /healthz: hook calls, those that failed (HL_ERROR), those
 	 * that did not answer within the routing budget, and the time spent in hooks. */
 	uint64_t calls, errors, timeouts;
 	int64_t busy_ns;
-	struct hl_route_call *abandoned;     /* routing calls answered too late (router.c) */
+	struct hl_list abandoned;     /* routing calls answered too late (router.c keeps the
+					 list of struct hl_route_call) */
 	struct hl_http_client *http;  /* its host->http_post calls, made at the first; cancelled
 					 (without callbacks) when the instance is retired */
 	const struct hl_host_links *links; /* where notices and outbox jobs go; borrowed from

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/list.h"
 #include "base/log.h"
 #include "host/plugin_host.h"
 #include "config/routes.h"
@@ -33,7 +34,7 @@ struct hl_route_call {
 	int in_hook;                  /* the hook has not returned yet */
 	int answered;                 /* route_done came (possibly from inside the hook) */
 	enum hl_status status;
-	struct hl_route_call *next;   /* on self->abandoned */
+	struct hl_list_node abandoned; /* on self->abandoned, once abandoned */
 };
 
 struct hl_route_run {
@@ -177,8 +178,7 @@ static void abandon(struct hl_route_call *c)
 	if (c->timer)
 		event_del(c->timer);
 	c->run = NULL;
-	c->next = c->self->abandoned;
-	c->self->abandoned = c;
+	hl_list_push(&c->self->abandoned, &c->abandoned);
 }
 
 static void budget_spent(evutil_socket_t fd, short what, void *arg)
@@ -223,12 +223,7 @@ void hl_router_route_done(struct hl_route_call *c, enum hl_status status)
 	if (c->in_hook)
 		return; /* the hook's return is handled below, in ask() */
 	if (!c->run) { /* too late: the ticket went to manual dispatch */
-		struct hl_route_call **pp = &c->self->abandoned;
-
-		while (*pp && *pp != c)
-			pp = &(*pp)->next;
-		if (*pp)
-			*pp = c->next;
+		hl_list_remove(&c->abandoned);
 		hl_log(HL_LOG_INFO, "router", "late_answer plugin=%s ignored=1", c->self->name);
 		call_free(c);
 		return;
@@ -255,10 +250,11 @@ void hl_router_explain(struct hl_decision *decision, const char *fmt, ...)
 
 void hl_router_free_abandoned(struct hl_self *self)
 {
-	while (self->abandoned) {
-		struct hl_route_call *c = self->abandoned;
+	while (!hl_list_empty(&self->abandoned)) {
+		struct hl_route_call *c =
+			HL_LIST_ENTRY(hl_list_first(&self->abandoned), struct hl_route_call, abandoned);
 
-		self->abandoned = c->next;
+		hl_list_remove(&c->abandoned);
 		call_free(c);
 	}
 }

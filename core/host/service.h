@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #include "base/counters.h"
+#include "base/list.h"
 
 struct event_base;
-struct hl_explain_call;
 struct hl_http;
 struct hl_redis;
 struct hl_world;
@@ -28,8 +28,8 @@ struct hl_service {
 	 * (hl_world_ref) instead of keeping this pointer. */
 	struct hl_world *world;
 	struct hl_metrics metrics;        /* this process's counters, for GET /metrics */
-	struct hl_explain_call *explains; /* POST /v1/route/explain in progress
-					     (tickets/explain.c keeps the list) */
+	struct hl_list explains; /* POST /v1/route/explain in progress (tickets/explain.c
+				    keeps the list of its calls) */
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */
 	int64_t started_ms;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/list.h"
 #include "base/log.h"
 
 #define MAX_HEADERS_SIZE 65536 /* of an answer's header block */
@@ -34,7 +35,7 @@ struct call {
 	struct evhttp_request *held; /* made but not sent: waiting for a free slot */
 	int sent;                    /* on the wire: counted in the client's active */
 	char *target;                /* its path, while held */
-	struct call *prev, *next;
+	struct hl_list_node node; /* on c->calls */
 };
 
 /* At most this many requests of one client are on the wire at once; the others wait
@@ -45,7 +46,7 @@ struct call {
 struct hl_http_client {
 	struct event_base *base;
 	const char *log_sub;
-	struct call *calls;
+	struct hl_list calls; /* of struct call, newest first */
 	size_t n;
 	size_t active; /* calls sent, not yet finished */
 };
@@ -71,24 +72,14 @@ static void link_call(struct call *call)
 {
 	struct hl_http_client *c = call->c;
 
-	call->next = c->calls;
-	if (call->next)
-		call->next->prev = call;
-	c->calls = call;
+	hl_list_push(&c->calls, &call->node);
 	c->n++;
 }
 
 static void unlink_call(struct call *call)
 {
-	struct hl_http_client *c = call->c;
-
-	if (call->prev)
-		call->prev->next = call->next;
-	else
-		c->calls = call->next;
-	if (call->next)
-		call->next->prev = call->prev;
-	c->n--;
+	hl_list_remove(&call->node);
+	call->c->n--;
 }
 
 /* Frees a call's libevent objects and memory; never calls back. The connection goes
@@ -135,10 +126,13 @@ static const char *error_name(const struct call *call)
 static void start_held(struct hl_http_client *c)
 {
 	struct call *oldest = NULL;
+	struct hl_list_node *node;
 
 	if (c->active >= ACTIVE_MAX)
 		return;
-	for (struct call *call = c->calls; call; call = call->next) {
+	HL_LIST_EACH(node, &c->calls) {
+		struct call *call = HL_LIST_ENTRY(node, struct call, node);
+
 		if (call->held)
 			oldest = call; /* calls are kept newest first */
 	}
@@ -445,8 +439,8 @@ void hl_http_client_free(struct hl_http_client *c)
 	if (!c)
 		return;
 	c->active = ACTIVE_MAX; /* nothing more is started while they go */
-	while (c->calls) {
-		struct call *call = c->calls;
+	while (!hl_list_empty(&c->calls)) {
+		struct call *call = HL_LIST_ENTRY(hl_list_first(&c->calls), struct call, node);
 
 		unlink_call(call);
 		free_call(call);

@@ -9,6 +9,7 @@
 
 #include "tickets/api.h"
 #include "base/clock.h"
+#include "base/list.h"
 #include "config/config.h"
 #include "host/service.h"
 #include "store/keys.h"
@@ -57,7 +58,7 @@ struct hl_dispatcher {
 	size_t inflight;
 	struct takeover takeover;
 	struct event *retry, *reclaim;
-	struct job *jobs; /* in flight, for hl_dispatcher_free */
+	struct hl_list jobs; /* struct job in flight, for hl_dispatcher_free */
 	void (*drained)(void *arg); /* after a stop, once nothing is in flight */
 	void *drained_arg;
 	struct event *drain_limit;  /* after a stop: give up what still waits for a plugin */
@@ -72,7 +73,7 @@ struct job {
 	struct hl_ticket ticket;
 	struct hl_route_run *routing; /* while a plugin is awaited */
 	int64_t start_ns;             /* for the routing time histogram */
-	struct job *prev, *next;
+	struct hl_list_node node;     /* on disp->jobs */
 };
 
 static void pump(struct hl_dispatcher *disp);
@@ -101,12 +102,7 @@ static void job_free(struct job *job)
 {
 	struct hl_dispatcher *disp = job->disp;
 
-	if (job->prev)
-		job->prev->next = job->next;
-	else
-		disp->jobs = job->next;
-	if (job->next)
-		job->next->prev = job->prev;
+	hl_list_remove(&job->node);
 	disp->inflight--;
 	hl_route_cancel(job->routing);
 	hl_ticket_release(&job->ticket);
@@ -366,10 +362,7 @@ static int start_job(struct hl_dispatcher *disp, const struct entry *e, int take
 	job->taken_over = taken_over;
 	job->world = hl_world_ref(disp->svc->world);
 	job->start_ns = hl_clock_mono_ns();
-	job->next = disp->jobs;
-	if (disp->jobs)
-		disp->jobs->prev = job;
-	disp->jobs = job;
+	hl_list_push(&disp->jobs, &job->node);
 	disp->inflight++;
 	snprintf(related_since, sizeof(related_since), "%lld",
 		 (long long)(hl_clock_now_ms() - job->world->config->related_window_ms));
@@ -595,13 +588,14 @@ static void check_drained(struct hl_dispatcher *disp)
 static void drain_limit_passed(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_dispatcher *disp = arg;
-	struct job *job = disp->jobs, *next;
+	struct hl_list_node *node, *next;
 
 	(void)fd;
 	(void)what;
 	disp->drain_over = 1;
-	for (; job; job = next) {
-		next = job->next;
+	HL_LIST_EACH_SAFE(node, next, &disp->jobs) {
+		struct job *job = HL_LIST_ENTRY(node, struct job, node);
+
 		if (job->routing) {
 			hl_log(HL_LOG_WARN, "dispatch", "stop_gave_up id=%s action=left_pending",
 			       job->e.id);
@@ -638,8 +632,8 @@ void hl_dispatcher_free(struct hl_dispatcher *disp)
 {
 	if (!disp)
 		return;
-	while (disp->jobs)
-		job_free(disp->jobs);
+	while (!hl_list_empty(&disp->jobs))
+		job_free(HL_LIST_ENTRY(hl_list_first(&disp->jobs), struct job, node));
 	if (disp->retry)
 		event_free(disp->retry);
 	if (disp->reclaim)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tickets/api.h"
+#include "base/list.h"
 #include "config/auth.h"
 #include "config/config.h"
 #include "host/service.h"
@@ -28,19 +29,12 @@ struct hl_explain_call {
 	struct hl_ticket_field fields[HL_INPUT_FIELDS_MAX];
 	struct hl_ticket ticket;
 	struct hl_route_run *run; /* while a plugin is awaited */
-	struct hl_explain_call *prev, *next;
+	struct hl_list_node node; /* on svc->explains */
 };
 
 static void explain_free(struct hl_explain_call *ec)
 {
-	struct hl_service *svc = ec->call.svc;
-
-	if (ec->prev)
-		ec->prev->next = ec->next;
-	else if (svc->explains == ec)
-		svc->explains = ec->next;
-	if (ec->next)
-		ec->next->prev = ec->prev;
+	hl_list_remove(&ec->node);
 	hl_ticket_input_free(&ec->input);
 	hl_call_end(&ec->call);
 	free(ec);
@@ -48,8 +42,9 @@ static void explain_free(struct hl_explain_call *ec)
 
 void hl_explain_cancel_all(struct hl_service *svc)
 {
-	while (svc->explains) {
-		struct hl_explain_call *ec = svc->explains;
+	while (!hl_list_empty(&svc->explains)) {
+		struct hl_explain_call *ec =
+			HL_LIST_ENTRY(hl_list_first(&svc->explains), struct hl_explain_call, node);
 
 		hl_route_cancel(ec->run);
 		hl_http_reply_error(ec->call.req, 503, NULL,
@@ -122,10 +117,7 @@ static void post_explain(struct evhttp_request *req, const char *param, void *ar
 							 ec->input.fields[i].value};
 	ec->ticket.nfields = ec->input.nfields;
 	ec->ticket.fields = ec->fields;
-	ec->next = svc->explains;
-	if (svc->explains)
-		svc->explains->prev = ec;
-	svc->explains = ec;
+	hl_list_push(&svc->explains, &ec->node);
 	if (hl_route_start(ec->call.world->plugins, ec->call.world->routes, svc->base, &ec->ticket,
 			   NULL, ec->call.world->config->plugin_timeout_ms, 1, explained, ec,
 			   &ec->run) == 0)
