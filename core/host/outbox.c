@@ -15,11 +15,11 @@
 #include "base/log.h"
 #include "host/plugin_host.h"
 #include "store/redis.h"
+#include "store/stream.h"
 #include "host/world.h"
 
 #define POLL_MS 100           /* how often held streams are read and the world looked at */
 #define READ_COUNT 32         /* entries per XREADGROUP or XAUTOCLAIM */
-#define READ_COUNT_TEXT "32"
 #define HELD_MAX 1024         /* jobs with a plugin per stream; reading pauses above */
 #define WAITING_MAX 10000     /* puts and ends kept while Redis is unreachable */
 #define PAYLOAD_MAX (1 << 20) /* bytes of one job */
@@ -41,12 +41,11 @@ struct stream {
 	char name[64];
 	char key[160];
 	char lease_key[160];
+	struct hl_stream in; /* this daemon's consumer; its takeover scan (hl_stream_scanning)
+				takes over the jobs pending when the lease was taken */
 	int busy;        /* a command of the read cycle (group, lease, claim, read) in flight */
-	int group_ready;
 	int holding;     /* this daemon holds the lease */
-	int sweeping;    /* taking over pending jobs, from `cursor` on */
 	int handover;    /* new jobs wait for a replaced instance to end its own */
-	char cursor[48];
 	int64_t lease_due_ns; /* when to extend the lease (monotonic clock) */
 	struct hl_list jobs; /* struct job with plugins */
 	size_t njobs;
@@ -100,6 +99,12 @@ static struct stream *stream_of(struct hl_outbox *ob, const char *name)
 	hl_key(s->key, sizeof(s->key), ob->svc->prefix, tail);
 	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX_LEASE "%s", name);
 	hl_key(s->lease_key, sizeof(s->lease_key), ob->svc->prefix, tail);
+	snprintf(tail, sizeof(tail), "plugin=%s", name);
+	if (hl_stream_init(&s->in, ob->svc->redis, s->key, HL_GROUP_DELIVER, ob->svc->instance,
+			   "outbox", tail) < 0) {
+		free(s);
+		return NULL;
+	}
 	s->next = ob->streams;
 	ob->streams = s;
 	return s;
@@ -415,33 +420,28 @@ void hl_outbox_dead(struct hl_outbox *ob, struct hl_self *self, const char *job_
 
 /* --- reading and handing over ------------------------------------------------------- */
 
-/* Hands one entry ([id, [field, value, ...]]) to `self`. Returns 0 when handed or not
- * to be handed (already with a plugin, or deleted), -1 when it must wait. */
-static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
+/* Hands entry i of a batch to `self`. Returns 0 when handed or not to be handed (already
+ * with a plugin, or deleted), -1 when it must wait. */
+static int hand(struct stream *s, struct hl_self *self, const struct hl_stream_batch *batch,
+		size_t i)
 {
 	struct hl_outbox *ob = s->ob;
-	const redisReply *kv, *payload = NULL;
 	hl_deliver_hook deliver = self ? hl_plugin_deliver_hook(self) : NULL;
+	struct hl_stream_entry e;
+	const char *payload;
+	size_t len;
 	struct job *j;
 	int64_t start;
 
-	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
-	    entry->element[0]->type != REDIS_REPLY_STRING ||
-	    entry->element[1]->type != REDIS_REPLY_ARRAY)
+	if (hl_stream_batch_entry(batch, i, &e) < 0)
 		return 0; /* deleted while pending */
-	if (find_job(s, entry->element[0]->str))
+	if (find_job(s, e.id))
 		return 0;
 	if (!deliver || others_busy(s, self) || s->njobs >= HELD_MAX)
 		return -1;
-	kv = entry->element[1];
-	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
-		if (kv->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(kv->element[i]->str, "payload") == 0)
-			payload = kv->element[i + 1];
-	}
-	if (!payload || payload->type != REDIS_REPLY_STRING) {
+	if (!(payload = hl_stream_field(&e, "payload", &len))) {
 		hl_log(HL_LOG_ERROR, "outbox", "job_unreadable plugin=%s job=%s action=left_pending",
-		       s->name, entry->element[0]->str);
+		       s->name, e.id);
 		return 0;
 	}
 	if (!(j = calloc(1, sizeof(*j))))
@@ -449,14 +449,14 @@ static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
 	j->s = s;
 	j->self = self;
 	j->world = hl_world_ref(ob->svc->world);
-	snprintf(j->id, sizeof(j->id), "%s", entry->element[0]->str);
+	snprintf(j->id, sizeof(j->id), "%s", e.id);
 	hl_list_push(&s->jobs, &j->node);
 	s->njobs++;
 	ob->stats.held++;
 	ob->stats.handed++;
 	/* the plugin may end the job before this returns: j is not touched after */
 	start = hl_clock_mono_ns();
-	deliver(self->state, entry->element[0]->str, payload->str, payload->len);
+	deliver(self->state, e.id, payload, len);
 	hl_plugin_account(self, start, HL_OK);
 	return 0;
 }
@@ -464,34 +464,29 @@ static int hand(struct stream *s, struct hl_self *self, const redisReply *entry)
 /* Hands entries in order; one that must wait stops the rest (they would overtake it)
  * and has the stream's pending jobs taken over again from the start, at the next tick.
  * Returns the number handed, or -1 when one must wait. */
-static long hand_all(struct stream *s, const redisReply *entries)
+static long hand_all(struct stream *s, const struct hl_stream_batch *batch)
 {
 	struct hl_self *self = receiver(s);
 	size_t before = s->ob->stats.handed;
 
-	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
-	     i++) {
-		if (hand(s, self, entries->element[i]) < 0) {
-			s->sweeping = 1;
-			snprintf(s->cursor, sizeof(s->cursor), "0-0");
+	for (size_t i = 0; i < hl_stream_batch_size(batch); i++) {
+		if (hand(s, self, batch, i) < 0) {
+			hl_stream_scan_begin(&s->in);
 			return -1;
 		}
 	}
 	return (long)(s->ob->stats.handed - before);
 }
 
-static void group_created(struct redisReply *reply, void *arg)
+static void group_created(enum hl_stream_result result, const struct hl_stream_batch *batch,
+			  void *arg)
 {
 	struct stream *s = arg;
 
+	(void)batch;
 	s->busy = 0;
-	if (reply && (reply->type != REDIS_REPLY_ERROR || strncmp(reply->str, "BUSYGROUP", 9) == 0)) {
-		s->group_ready = 1;
+	if (result == HL_STREAM_OK)
 		step(s);
-	} else if (reply) {
-		hl_log(HL_LOG_WARN, "outbox", "group_failed plugin=%s error=\"%s\"", s->name,
-		       reply->str);
-	}
 }
 
 static void lease_answered(struct redisReply *reply, void *arg)
@@ -512,8 +507,7 @@ static void lease_answered(struct redisReply *reply, void *arg)
 	if (reply->integer == 2) {
 		hl_log(HL_LOG_INFO, "outbox", "lease_taken plugin=%s action=take_over_pending",
 		       s->name);
-		s->sweeping = 1;
-		snprintf(s->cursor, sizeof(s->cursor), "0-0");
+		hl_stream_scan_begin(&s->in);
 	} else if (was && !s->holding) {
 		hl_log(HL_LOG_WARN, "outbox", "lease_lost plugin=%s jobs_held=%zu "
 					      "reason=\"another daemon delivers now\"",
@@ -523,51 +517,34 @@ static void lease_answered(struct redisReply *reply, void *arg)
 		step(s);
 }
 
-static int not_group(struct stream *s, const struct redisReply *reply)
-{
-	if (reply->type != REDIS_REPLY_ERROR)
-		return 0;
-	if (strncmp(reply->str, "NOGROUP", 7) == 0)
-		s->group_ready = 0; /* the stream was deleted: create it and the group again */
-	else
-		hl_log(HL_LOG_WARN, "outbox", "read_failed plugin=%s error=\"%s\"", s->name,
-		       reply->str);
-	return 1;
-}
-
-/* XAUTOCLAIM answered: [next cursor, [entries], [ids deleted meanwhile]]. */
-static void claimed(struct redisReply *reply, void *arg)
+/* A claim of the takeover scan answered: the jobs pending for whoever held the lease
+ * before, handed in order. */
+static void claimed(enum hl_stream_result result, const struct hl_stream_batch *batch,
+		    void *arg)
 {
 	struct stream *s = arg;
 	long handed;
 
 	s->busy = 0;
-	if (!reply || not_group(s, reply) || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements < 2 || reply->element[0]->type != REDIS_REPLY_STRING)
-		return;
-	snprintf(s->cursor, sizeof(s->cursor), "%s", reply->element[0]->str);
-	s->sweeping = strcmp(s->cursor, "0-0") != 0;
-	handed = hand_all(s, reply->element[1]);
+	if (result != HL_STREAM_OK)
+		return; /* after NOGROUP, step creates the group again */
+	handed = hand_all(s, batch);
 	if (handed > 0)
 		hl_log(HL_LOG_INFO, "outbox", "taken_over plugin=%s jobs=%ld", s->name, handed);
 	if (handed >= 0)
 		step(s);
 }
 
-/* XREADGROUP answered: [[stream, [entries]]], or nil when there was nothing new. */
-static void read_arrived(struct redisReply *reply, void *arg)
+/* A read of new jobs answered. */
+static void read_arrived(enum hl_stream_result result, const struct hl_stream_batch *batch,
+			 void *arg)
 {
 	struct stream *s = arg;
-	const redisReply *entries = NULL;
 
 	s->busy = 0;
-	if (!reply || not_group(s, reply))
+	if (result != HL_STREAM_OK)
 		return;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
-	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
-		entries = reply->element[0]->element[1];
-	if (hand_all(s, entries) >= 0 && entries && entries->type == REDIS_REPLY_ARRAY &&
-	    entries->elements >= READ_COUNT)
+	if (hand_all(s, batch) >= 0 && hl_stream_batch_size(batch) >= READ_COUNT)
 		step(s); /* more to take: do not wait for the tick */
 }
 
@@ -585,7 +562,7 @@ static void release_lease(struct stream *s)
 
 	snprintf(ttl, sizeof(ttl), "%lld", (long long)lease_ms(s->ob));
 	s->holding = 0;
-	s->sweeping = 0;
+	hl_stream_scan_end(&s->in);
 	hl_redis_eval(svc->redis, HL_SCRIPT_OUTBOX_LEASE, lease_released, NULL, 1, 4, argv, NULL);
 }
 
@@ -609,11 +586,8 @@ static void step(struct stream *s)
 		s->handover = 0;
 		hl_log(HL_LOG_INFO, "outbox", "handover_done plugin=%s", s->name);
 	}
-	if (!s->group_ready) {
-		const char *argv[] = {"XGROUP", "CREATE", s->key, HL_GROUP_DELIVER, "0", "MKSTREAM"};
-
-		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, group_created, s, 6, argv,
-					NULL);
+	if (!hl_stream_ready(&s->in)) {
+		sent = hl_stream_create_group(&s->in, group_created, s);
 	} else if (!s->holding || hl_clock_mono_ns() >= s->lease_due_ns) {
 		char ttl[24];
 		const char *argv[] = {s->lease_key, svc->instance, ttl, "hold"};
@@ -631,16 +605,10 @@ static void step(struct stream *s)
 			       s->name, s->njobs);
 		s->handover = 1;
 		return;
-	} else if (s->sweeping) {
-		const char *argv[] = {"XAUTOCLAIM", s->key, HL_GROUP_DELIVER, svc->instance, "0",
-				      s->cursor,    "COUNT", READ_COUNT_TEXT};
-
-		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, claimed, s, 8, argv, NULL);
+	} else if (hl_stream_scanning(&s->in)) {
+		sent = hl_stream_claim(&s->in, 0, READ_COUNT, claimed, s);
 	} else {
-		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_DELIVER, svc->instance, "COUNT",
-				      READ_COUNT_TEXT, "STREAMS", s->key, ">"};
-
-		sent = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, read_arrived, s, 9, argv, NULL);
+		sent = hl_stream_read(&s->in, READ_COUNT, HL_STREAM_NO_BLOCK, read_arrived, s);
 	}
 	s->busy = sent == 0;
 }

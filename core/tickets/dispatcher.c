@@ -17,6 +17,7 @@
 #include "host/plugin_host.h"
 #include "store/redis.h"
 #include "store/reply.h"
+#include "store/stream.h"
 #include "host/router.h"
 #include "time/sla.h"
 #include "time/calendar.h"
@@ -28,12 +29,12 @@
  * always, an fsync), while intake can add one ticket per client connection in that turn:
  * a read must be able to take more than the connections add, or routing falls behind. */
 #define READ_MAX 256
-#define READ_BLOCK_MS "1000" /* how long a read waits for new entries */
+#define READ_BLOCK_MS 1000   /* how long a read waits for new entries */
 #define INFLIGHT_MAX 1024    /* tickets routed at once; reading pauses above this */
 #define RELATED_MAX "10"
 #define RETRY_MS 200        /* when Redis is not ready */
 
-/* A routing stream entry: which ticket, at which routing sequence. */
+/* A routing stream entry (its stream id): which ticket, at which routing sequence. */
 struct entry {
 	char entry[48], id[32], seq[16];
 };
@@ -46,14 +47,13 @@ struct entry {
  * enough for yet another daemon to take it over too. */
 struct takeover {
 	int running;       /* an XAUTOCLAIM is outstanding or its entry is being routed */
-	char cursor[48];   /* where the scan of pending entries goes on; "0-0": done */
 	size_t taken;      /* entries taken over in this scan, for the log */
 };
 
 struct hl_dispatcher {
 	struct hl_service *svc;
-	char intake_key[96];
-	int group_ready, reading, stopped;
+	struct hl_stream intake; /* this daemon's consumer of the routing stream */
+	int stopped;
 	int drain_over; /* stopped, and its time for routing ran out: start no more */
 	size_t inflight;
 	struct takeover takeover;
@@ -325,26 +325,15 @@ static void loaded(struct redisReply *reply, void *arg)
 		finish(job);
 }
 
-/* Reads a stream entry, [stream id, [field, value, ...]], into e. Returns -1 when it is
- * not of that shape (an entry deleted while pending: XAUTOCLAIM of Redis 6.2 answers
- * nil). */
-static int entry_from_reply(const redisReply *r, struct entry *e)
+/* Copies a routing stream entry: its stream id, and its fields id and seq. */
+static void entry_copy(const struct hl_stream_entry *se, struct entry *e)
 {
-	const redisReply *kv;
+	const char *id = hl_stream_field(se, "id", NULL), *seq = hl_stream_field(se, "seq", NULL);
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY)
-		return -1;
 	memset(e, 0, sizeof(*e));
-	snprintf(e->entry, sizeof(e->entry), "%s", r->element[0]->str);
-	kv = r->element[1];
-	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
-		if (strcmp(kv->element[i]->str, "id") == 0)
-			snprintf(e->id, sizeof(e->id), "%s", kv->element[i + 1]->str);
-		else if (strcmp(kv->element[i]->str, "seq") == 0)
-			snprintf(e->seq, sizeof(e->seq), "%s", kv->element[i + 1]->str);
-	}
-	return 0;
+	snprintf(e->entry, sizeof(e->entry), "%s", se->id);
+	snprintf(e->id, sizeof(e->id), "%s", id ? id : "");
+	snprintf(e->seq, sizeof(e->seq), "%s", seq ? seq : "");
 }
 
 /* Begins routing one entry by loading its ticket. Returns -1 when the load could not be
@@ -379,49 +368,43 @@ static int start_job(struct hl_dispatcher *disp, const struct entry *e, int take
 	return 0;
 }
 
-static void start_entries(struct hl_dispatcher *disp, const redisReply *entries)
+static void start_entries(struct hl_dispatcher *disp, const struct hl_stream_batch *batch)
 {
+	struct hl_stream_entry se;
 	struct entry e;
 
-	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
-	     i++)
-		if (entry_from_reply(entries->element[i], &e) == 0)
+	for (size_t i = 0; i < hl_stream_batch_size(batch); i++) {
+		if (hl_stream_batch_entry(batch, i, &se) == 0) {
+			entry_copy(&se, &e);
 			start_job(disp, &e, 0);
+		}
+	}
 }
 
-/* XREADGROUP answered: [[stream, [entries]]], or nil after BLOCK ran out. */
-static void read_arrived(struct redisReply *reply, void *arg)
+static void read_arrived(enum hl_stream_result result, const struct hl_stream_batch *batch,
+			 void *arg)
 {
 	struct hl_dispatcher *disp = arg;
 
-	disp->reading = 0;
-	if (!reply || reply->type == REDIS_REPLY_ERROR) {
-		if (reply && strncmp(reply->str, "NOGROUP", 7) == 0)
-			disp->group_ready = 0; /* the stream was deleted: create the group again */
-		else if (reply)
-			hl_log(HL_LOG_WARN, "dispatch", "read_failed error=\"%s\"", reply->str);
+	if (result != HL_STREAM_OK) { /* after NOGROUP, pump creates the group again */
 		retry_later(disp);
 		check_drained(disp);
 		return;
 	}
 	/* entries read as the daemon stops are routed too, within the stop's time for it:
 	 * left pending, they would wait reclaim_idle for another daemon */
-	if (!disp->drain_over && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
-	    reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2)
-		start_entries(disp, reply->element[0]->element[1]);
+	if (!disp->drain_over)
+		start_entries(disp, batch);
 	pump(disp);
 }
 
-static void group_created(struct redisReply *reply, void *arg)
+static void group_created(enum hl_stream_result result, const struct hl_stream_batch *batch,
+			  void *arg)
 {
 	struct hl_dispatcher *disp = arg;
 
-	disp->reading = 0;
-	if (reply && (reply->type != REDIS_REPLY_ERROR || strncmp(reply->str, "BUSYGROUP", 9) == 0))
-		disp->group_ready = 1;
-	else if (reply)
-		hl_log(HL_LOG_WARN, "dispatch", "group_failed error=\"%s\"", reply->str);
-	if (disp->group_ready)
+	(void)batch;
+	if (result == HL_STREAM_OK)
 		pump(disp);
 	else
 		retry_later(disp);
@@ -432,33 +415,24 @@ static void group_created(struct redisReply *reply, void *arg)
  * stop it reads no more, and tells the daemon once nothing is in flight. */
 static void pump(struct hl_dispatcher *disp)
 {
-	struct hl_redis *r = disp->svc->redis;
-	char count[16];
+	struct hl_stream *in = &disp->intake;
+	size_t room;
 	int sent;
 
 	if (disp->stopped) {
 		check_drained(disp);
 		return;
 	}
-	if (disp->reading || disp->inflight >= INFLIGHT_MAX)
+	if (hl_stream_reading(in) || disp->inflight >= INFLIGHT_MAX)
 		return;
-	snprintf(count, sizeof(count), "%zu",
-		 INFLIGHT_MAX - disp->inflight < READ_MAX ? INFLIGHT_MAX - disp->inflight : READ_MAX);
-	disp->reading = 1;
-	if (!disp->group_ready) {
-		const char *argv[] = {"XGROUP", "CREATE", disp->intake_key, HL_GROUP_ROUTE, "0",
-				      "MKSTREAM"};
-		sent = hl_redis_command(r, HL_REDIS_COMMANDS, group_created, disp, 6, argv, NULL);
-	} else {
-		const char *argv[] = {"XREADGROUP", "GROUP", HL_GROUP_ROUTE, disp->svc->instance,
-				      "COUNT", count, "BLOCK", READ_BLOCK_MS, "STREAMS",
-				      disp->intake_key, ">"};
-		sent = hl_redis_command(r, HL_REDIS_BLOCKING, read_arrived, disp, 11, argv, NULL);
-	}
-	if (sent < 0) {
-		disp->reading = 0;
+	room = INFLIGHT_MAX - disp->inflight;
+	if (!hl_stream_ready(in))
+		sent = hl_stream_create_group(in, group_created, disp);
+	else
+		sent = hl_stream_read(in, room < READ_MAX ? room : READ_MAX, READ_BLOCK_MS,
+				      read_arrived, disp);
+	if (sent < 0)
 		retry_later(disp);
-	}
 }
 
 static int claim(struct hl_dispatcher *disp);
@@ -477,33 +451,32 @@ static void takeover_end(struct hl_dispatcher *disp)
 /* Goes on with the takeover scan, or ends it. */
 static void takeover_next(struct hl_dispatcher *disp)
 {
-	if (!disp->stopped && strcmp(disp->takeover.cursor, "0-0") != 0 && claim(disp) == 0)
+	if (!disp->stopped && hl_stream_scanning(&disp->intake) && claim(disp) == 0)
 		return;
 	takeover_end(disp);
 }
 
-/* XAUTOCLAIM answered: [next cursor, [at most one entry], [deleted ids]]. */
-static void claimed(struct redisReply *reply, void *arg)
+/* A claim answered: at most one entry (none when the one the cursor came to was not idle
+ * long enough, or was deleted while pending). */
+static void claimed(enum hl_stream_result result, const struct hl_stream_batch *batch,
+		    void *arg)
 {
 	struct hl_dispatcher *disp = arg;
-	struct takeover *t = &disp->takeover;
-	const redisReply *entries;
+	struct hl_stream_entry se;
 	struct entry e;
 
-	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
-	    reply->element[0]->type != REDIS_REPLY_STRING ||
-	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
+	if (result != HL_STREAM_OK) {
 		takeover_end(disp);
 		return;
 	}
-	snprintf(t->cursor, sizeof(t->cursor), "%s", reply->element[0]->str);
-	entries = reply->element[1];
 	/* claimed as the daemon stops, it is routed all the same: left now, it would wait
 	 * another reclaim_idle, claiming having made it look busy */
-	if (!disp->drain_over && entries->elements > 0 &&
-	    entry_from_reply(entries->element[0], &e) == 0 && start_job(disp, &e, 1) == 0) {
-		t->taken++;
-		return; /* the scan goes on when it is routed */
+	if (!disp->drain_over && hl_stream_batch_entry(batch, 0, &se) == 0) {
+		entry_copy(&se, &e);
+		if (start_job(disp, &e, 1) == 0) {
+			disp->takeover.taken++;
+			return; /* the scan goes on when it is routed */
+		}
 	}
 	takeover_next(disp);
 }
@@ -511,12 +484,8 @@ static void claimed(struct redisReply *reply, void *arg)
 /* Takes over the next entry idle for routing.reclaim_idle, from the scan's cursor on. */
 static int claim(struct hl_dispatcher *disp)
 {
-	char idle[24];
-	const char *argv[] = {"XAUTOCLAIM", disp->intake_key, HL_GROUP_ROUTE, disp->svc->instance,
-			      idle, disp->takeover.cursor, "COUNT", "1"};
-
-	snprintf(idle, sizeof(idle), "%lld", (long long)disp->svc->world->config->reclaim_idle_ms);
-	return hl_redis_command(disp->svc->redis, HL_REDIS_COMMANDS, claimed, disp, 8, argv, NULL);
+	return hl_stream_claim(&disp->intake, disp->svc->world->config->reclaim_idle_ms, 1,
+			       claimed, disp);
 }
 
 static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
@@ -526,9 +495,10 @@ static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (disp->stopped || t->running || !disp->group_ready || disp->inflight >= INFLIGHT_MAX)
+	if (disp->stopped || t->running || !hl_stream_ready(&disp->intake) ||
+	    disp->inflight >= INFLIGHT_MAX)
 		return;
-	strcpy(t->cursor, "0-0");
+	hl_stream_scan_begin(&disp->intake);
 	t->taken = 0;
 	if (claim(disp) == 0)
 		t->running = 1;
@@ -546,11 +516,17 @@ static int arm_takeover(struct hl_dispatcher *disp)
 struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc)
 {
 	struct hl_dispatcher *disp = calloc(1, sizeof(*disp));
+	char key[96];
 
 	if (!disp)
 		return NULL;
 	disp->svc = svc;
-	hl_key(disp->intake_key, sizeof(disp->intake_key), svc->prefix, HL_KEY_INTAKE);
+	hl_key(key, sizeof(key), svc->prefix, HL_KEY_INTAKE);
+	if (hl_stream_init(&disp->intake, svc->redis, key, HL_GROUP_ROUTE, svc->instance,
+			   "dispatch", NULL) < 0) {
+		free(disp);
+		return NULL;
+	}
 	disp->retry = evtimer_new(svc->base, retry_fired, disp);
 	disp->reclaim = event_new(svc->base, -1, EV_PERSIST, reclaim_fired, disp);
 	if (!disp->retry || !disp->reclaim || arm_takeover(disp) < 0) {
@@ -574,7 +550,7 @@ static void check_drained(struct hl_dispatcher *disp)
 	void (*drained)(void *) = disp->drained;
 
 	if (!drained || disp->inflight > 0 ||
-	    (!disp->drain_over && (disp->reading || disp->takeover.running)))
+	    (!disp->drain_over && (hl_stream_reading(&disp->intake) || disp->takeover.running)))
 		return;
 	disp->drained = NULL;
 	if (disp->drain_limit)
@@ -621,7 +597,7 @@ void hl_dispatcher_stop(struct hl_dispatcher *disp, int64_t within_ms,
 	disp->drained_arg = arg;
 	/* also when nothing is in flight: a read or claim under way may still bring work */
 	hl_log(HL_LOG_INFO, "dispatch", "stopping in_flight=%zu reading=%d taking_over=%d",
-	       disp->inflight, disp->reading, disp->takeover.running);
+	       disp->inflight, hl_stream_reading(&disp->intake), disp->takeover.running);
 	disp->drain_limit = evtimer_new(disp->svc->base, drain_limit_passed, disp);
 	if (!disp->drain_limit || evtimer_add(disp->drain_limit, &tv) < 0)
 		hl_log(HL_LOG_ERROR, "dispatch", "stop_unbounded reason=\"no timer\"");
