@@ -231,6 +231,28 @@ static void arg_int(struct args *a, long long v)
 	arg(a, a->text[a->argc]);
 }
 
+/* One argument by name, as lib.lua's named_args reads them (begin_named, then named per
+ * argument, then end_named writes their number in front). */
+static int begin_named(struct args *a)
+{
+	int at = a->argc;
+
+	arg_copy(a, "0");
+	return at;
+}
+
+static void named(struct args *a, const char *name, const char *value)
+{
+	arg(a, name);
+	arg(a, value);
+}
+
+static void end_named(struct args *a, int at)
+{
+	snprintf(a->text[at], sizeof(a->text[0]), "%d", (a->argc - at - 1) / 2);
+	a->lens[at] = strlen(a->text[at]);
+}
+
 /* EVALSHA sha 0 prefix now actor role: what hl_eval_as puts in front */
 static void lead(struct args *a, const char *sha, int64_t now, const char *actor,
 		 const char *role)
@@ -342,7 +364,7 @@ static int append_commit(redisContext *c, const char *sha, const struct ticket *
 {
 	static const char *const audiences[] = {"supervision_office", "leadership"};
 	static struct args a;
-	static char reason[512];
+	static char reason[512], return_until[24];
 	const struct item *it = t->it;
 	const char *policy = "default", *type = it ? it->type : "";
 	int levels = 2;
@@ -361,22 +383,28 @@ static int append_commit(redisContext *c, const char *sha, const struct ticket *
 			 it->type, 6 + 2 * rnd_below(8), it->keyword);
 	else
 		snprintf(reason, sizeof(reason), "the district of the address (%s)", t->s->dept);
+	int at;
+
 	lead(&a, sha, t->now, "dispatcher", "system");
-	arg(&a, "dispatch");
-	arg(&a, t->id);
-	arg(&a, "1");
-	arg(&a, t->entry);
-	arg(&a, "route");
-	arg(&a, t->s->dept);
-	arg(&a, it ? it->id : "");
-	arg(&a, reason);
-	arg(&a, it ? "keyword" : "district");
-	arg(&a, policy);
-	arg(&a, "0");
-	arg(&a, "");
-	arg(&a, type);
-	arg_int(&a, t->now + DAY_MS); /* return window: 1wd */
-	arg(&a, "2");
+	snprintf(return_until, sizeof(return_until), "%lld",
+		 (long long)(t->now + DAY_MS)); /* return window: 1wd */
+	at = begin_named(&a);
+	named(&a, "mode", "dispatch");
+	named(&a, "id", t->id);
+	named(&a, "seq", "1");
+	named(&a, "entry", t->entry);
+	named(&a, "group", "route");
+	named(&a, "unit", t->s->dept);
+	named(&a, "item", it ? it->id : "");
+	named(&a, "reason", reason);
+	named(&a, "by", it ? "keyword" : "district");
+	named(&a, "policy", policy);
+	named(&a, "notify", "0");
+	named(&a, "merge_into", "");
+	named(&a, "type", type);
+	named(&a, "return_until", return_until);
+	end_named(&a, at);
+	arg(&a, "2"); /* clocks */
 	if (t->batch >= 0) { /* warning at W(b), overdue 30 min later, the rest far */
 		int64_t w = t0 + DAY_MS + t->batch * HOUR_MS;
 

@@ -8,6 +8,8 @@
 #ifndef HL_SCRIPTS_H
 #define HL_SCRIPTS_H
 
+#include <stddef.h>
+
 enum hl_script_id {
 	HL_SCRIPT_DAEMON_REGISTER, /* lua/daemon_register.lua */
 	HL_SCRIPT_TICKET_CREATE,   /* lua/ticket_create.lua */
@@ -32,5 +34,23 @@ struct hl_script {
 };
 
 extern const struct hl_script hl_scripts[HL_SCRIPT_COUNT];
+
+/* An argument by name, for the scripts that read theirs with lib.lua's named_args
+ * (route_load, route_commit): the name the script looks for, and its value. The caller
+ * keeps both strings alive until the script is sent. */
+struct hl_script_arg {
+	const char *name;
+	const char *value;
+};
+
+/* Room in argv for n named arguments. */
+#define HL_SCRIPT_ARGS_NAMED(n) (1 + 2 * (n))
+
+/* Writes n named arguments into argv as named_args reads them: how many there are (as
+ * text, into count, which must stay alive as the values do), then each name and value.
+ * Returns the number of argv filled, HL_SCRIPT_ARGS_NAMED(n), or -1 when room is smaller
+ * (nothing written). */
+int hl_script_args_named(const char **argv, size_t room, char count[16],
+			 const struct hl_script_arg *args, size_t n);
 
 #endif

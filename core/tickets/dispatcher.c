@@ -33,6 +33,7 @@
 #define INFLIGHT_MAX 1024    /* tickets routed at once; reading pauses above this */
 #define RELATED_MAX "10"
 #define RETRY_MS 200        /* when Redis is not ready */
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A routing stream entry (its stream id): which ticket, at which routing sequence. */
 struct entry {
@@ -214,29 +215,32 @@ static void routed(const struct hl_route_result *r, void *arg)
 			   : r->outcome == HL_ROUTE_MERGE  ? "merge"
 							   : "manual";
 	struct hl_sla_args sla;
-	char return_until[24] = "";
+	char return_until[24] = "", count[16];
 	const struct hl_sla_policy *p = NULL;
-	const char *argv[15 + HL_SLA_ARGS_MAX];
-	int argc = 0;
+	const char *argv[HL_SCRIPT_ARGS_NAMED(14) + HL_SLA_ARGS_MAX];
+	int argc;
 
 	if (r->outcome != HL_ROUTE_MANUAL && r->decision.department[0] &&
 	    !(p = limits(job, &r->decision, hl_clock_now_ms(), &sla, return_until,
 			 sizeof(return_until))))
 		hl_log(HL_LOG_WARN, "dispatch", "no_deadlines id=%s reason=\"calendar\"", job->e.id);
-	argv[argc++] = mode;
-	argv[argc++] = job->e.id;
-	argv[argc++] = job->e.seq;
-	argv[argc++] = job->e.entry;
-	argv[argc++] = HL_GROUP_ROUTE;
-	argv[argc++] = r->decision.department;
-	argv[argc++] = r->decision.item;
-	argv[argc++] = r->outcome == HL_ROUTE_MANUAL ? r->manual_reason : r->decision.reason;
-	argv[argc++] = r->decided_by ? r->decided_by : "";
-	argv[argc++] = p ? p->name : r->decision.policy;
-	argv[argc++] = r->decision.notify_supervisors ? "1" : "0";
-	argv[argc++] = r->decision.merge_into;
-	argv[argc++] = r->decision.type;
-	argv[argc++] = return_until;
+	const struct hl_script_arg named[] = {
+		{"mode", mode},
+		{"id", job->e.id},
+		{"seq", job->e.seq},
+		{"entry", job->e.entry},
+		{"group", HL_GROUP_ROUTE},
+		{"unit", r->decision.department},
+		{"item", r->decision.item},
+		{"reason", r->outcome == HL_ROUTE_MANUAL ? r->manual_reason : r->decision.reason},
+		{"by", r->decided_by ? r->decided_by : ""},
+		{"policy", p ? p->name : r->decision.policy},
+		{"notify", r->decision.notify_supervisors ? "1" : "0"},
+		{"merge_into", r->decision.merge_into},
+		{"type", r->decision.type},
+		{"return_until", return_until},
+	};
+	argc = hl_script_args_named(argv, COUNT_OF(argv), count, named, COUNT_OF(named));
 	if (p) {
 		for (int i = 0; i < sla.argc; i++)
 			argv[argc++] = sla.argv[i];
@@ -341,8 +345,8 @@ static void entry_copy(const struct hl_stream_entry *se, struct entry *e)
 static int start_job(struct hl_dispatcher *disp, const struct entry *e, int taken_over)
 {
 	struct job *job;
-	char related_since[24];
-	const char *argv[6];
+	char related_since[24], count[16];
+	const char *argv[HL_SCRIPT_ARGS_NAMED(6)];
 
 	if (!(job = calloc(1, sizeof(*job))))
 		return -1;
@@ -355,13 +359,17 @@ static int start_job(struct hl_dispatcher *disp, const struct entry *e, int take
 	disp->inflight++;
 	snprintf(related_since, sizeof(related_since), "%lld",
 		 (long long)(hl_clock_now_ms() - job->world->config->related_window_ms));
-	argv[0] = job->e.id;
-	argv[1] = job->e.seq;
-	argv[2] = job->e.entry;
-	argv[3] = HL_GROUP_ROUTE;
-	argv[4] = related_since;
-	argv[5] = RELATED_MAX;
-	if (eval(disp, HL_SCRIPT_ROUTE_LOAD, loaded, job, 6, argv) < 0) {
+	const struct hl_script_arg named[] = {
+		{"id", job->e.id},
+		{"seq", job->e.seq},
+		{"entry", job->e.entry},
+		{"group", HL_GROUP_ROUTE},
+		{"since", related_since},
+		{"most", RELATED_MAX},
+	};
+	int argc = hl_script_args_named(argv, COUNT_OF(argv), count, named, COUNT_OF(named));
+
+	if (eval(disp, HL_SCRIPT_ROUTE_LOAD, loaded, job, argc, argv) < 0) {
 		job_free(job);
 		return -1;
 	}

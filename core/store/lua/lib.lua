@@ -10,12 +10,26 @@ local function k_ticket(id) return P .. KEY.ticket .. id end
 local function k_audit(id) return P .. KEY.audit .. id end
 local function k_index(name) return P .. KEY.index .. name end
 
--- Reads ARGV from index i: a count n, then n name, value pairs. Returns the values by
--- name (nil: not given) and the index after them. For the arguments whose meaning would
--- otherwise change with a step or a mode: each is read by its name.
-local function named_args(i)
-  local args, n = {}, tonumber(ARGV[i])
-  for k = 1, n do args[ARGV[i + 2 * k - 1]] = ARGV[i + 2 * k] end
+-- A script's own arguments by name (route_load, route_commit, ticket_step): ARGV[i] is
+-- how many name/value pairs follow it. Returns them as a table, and the index of the ARGV
+-- after them (where positional arguments, such as schedule_from's clocks, go on). Every
+-- name of `required` must be given; those of `optional` may be; no other is allowed, so
+-- that an argument cannot shift into another's place unnoticed: the script fails
+-- instead, before it writes anything.
+local function named_args(i, required, optional)
+  local n, args, known = tonumber(ARGV[i]), {}, {}
+  if not n then error('named_args: ARGV[' .. i .. '] is not the number of pairs') end
+  for _, name in ipairs(required) do known[name] = true end
+  for _, name in ipairs(optional or {}) do known[name] = true end
+  for k = 1, n do
+    local name, value = ARGV[i + 2 * k - 1], ARGV[i + 2 * k]
+    if not known[name] then error('named_args: unknown argument ' .. tostring(name)) end
+    if value == nil then error('named_args: argument ' .. name .. ' has no value') end
+    args[name] = value
+  end
+  for _, name in ipairs(required) do
+    if args[name] == nil then error('named_args: missing argument ' .. name) end
+  end
   return args, i + 1 + 2 * n
 end
 

@@ -9,23 +9,26 @@
 -- ticket is never dispatched twice, even when its entry was reclaimed from a dead daemon.
 -- Either way the entry is then deleted: the stream holds only tickets waiting to be routed
 -- (its XINFO entries-added still counts every one ever queued).
--- ARGV[5] mode   ARGV[6] id   ARGV[7] sequence   ARGV[8] entry   ARGV[9] group
--- ARGV[10] unit  ARGV[11] catalogue item   ARGV[12] reason   ARGV[13] decided by
--- ARGV[14] policy   ARGV[15] notify supervisors (1/0)   ARGV[16] merge into
--- ARGV[17] ticket type proposed by the catalogue   ARGV[18] end of the return window (ms)
--- ARGV[19...] the clocks to start (sign, answer), as lib.lua's schedule_from reads them
+-- Arguments by name (lib.lua's named_args, from ARGV[5]): mode, id, seq (the routing
+-- sequence), entry and group (the stream entry and its consumer group), unit, item (the
+-- catalogue item), reason, by (who decided), policy, notify (supervisors: 1/0),
+-- merge_into, type (proposed by the catalogue), return_until (end of the return window,
+-- ms); after them, the clocks to start (sign, answer), as lib.lua's schedule_from reads
+-- them.
 -- Returns {outcome, ticket fields (flat)}; outcome is dispatched, merged,
 -- pending_manual or stale.
-local mode, id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local dept, item, reason, by = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local policy, notify, master, ctype = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
-local return_until = ARGV[18]
+local a, clocks = named_args(5, {'mode', 'id', 'seq', 'entry', 'group', 'unit', 'item',
+  'reason', 'by', 'policy', 'notify', 'merge_into', 'type', 'return_until'})
+local mode, id, seq, entry, group = a.mode, a.id, a.seq, a.entry, a.group
+local dept, item, reason, by = a.unit, a.item, a.reason, a.by
+local policy, notify, master, ctype = a.policy, a.notify, a.merge_into, a.type
+local return_until = a.return_until
 local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms')
 
 local function done(outcome)
-  redis.call('XACK', P .. 'intake', group, entry)
-  redis.call('XDEL', P .. 'intake', entry)
+  redis.call('XACK', P .. KEY.intake, group, entry)
+  redis.call('XDEL', P .. KEY.intake, entry)
   return {outcome, redis.call('HGETALL', tkey)}
 end
 
@@ -60,11 +63,11 @@ if mode == 'dispatch' then
   if return_until ~= '' then put(id, fields, 'return_until_ms', return_until) end
   -- every clock at once, with one HMGET, so that schedule_from need not do it per clock
   unschedule(id)
-  schedule_from(id, 19, fields, true)
+  schedule_from(id, clocks, fields, true)
   if not now[3] and ctype ~= '' then put(id, fields, 'type', ctype) end
   move_state(id, 'received', 'dispatched', now[4], fields)
   redis.call('HSET', tkey, unpack(fields))
-  redis.call('ZADD', k_index('dept:' .. dept), now[4], id)
+  redis.call('ZADD', k_index(INDEX.dept .. dept), now[4], id)
   audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   tell_unit(dept, id, 'dispatched', reason)
   ledger(dept, id, 'dispatched', {policy = policy})

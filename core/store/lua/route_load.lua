@@ -2,14 +2,16 @@
 -- same address, newest first), in one consistent step. An entry of the routing stream
 -- that is stale (the ticket is no longer waiting to be routed at this sequence: another
 -- daemon got there first, or it was re-queued since) is acknowledged, deleted and skipped.
--- ARGV[5] id   ARGV[6] route sequence of the entry   ARGV[7] stream entry id
--- ARGV[8] consumer group   ARGV[9] related since (ms)   ARGV[10] most related to load
+-- Arguments by name (lib.lua's named_args, from ARGV[5]): id, seq (the route sequence of
+-- the entry), entry (the stream entry id), group (its consumer group), since (related
+-- tickets created since, ms), most (related tickets to load at the most).
 -- Returns {} when stale, else {ticket fields (flat), related 1 fields, related 2 ...}.
 -- Each load counts one more attempt at routing this sequence (route_attempts): a ticket
 -- on which a plugin kills the daemon is loaded again after every reclaim, and the
 -- dispatcher stops trying after routing.max_attempts.
-local id, seq, entry, group = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local since, most = ARGV[9], tonumber(ARGV[10])
+local a = named_args(5, {'id', 'seq', 'entry', 'group', 'since', 'most'})
+local id, seq, entry, group = a.id, a.seq, a.entry, a.group
+local since, most = a.since, tonumber(a.most)
 local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'caller_phone', 'address')
 if now[1] ~= 'received' or now[2] ~= seq then

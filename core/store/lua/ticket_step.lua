@@ -23,7 +23,8 @@
 -- Returns {'ok', fields (flat), state before the step} | {'missing'} | {'denied', why} |
 -- {'conflict', why}.
 local step, id, max_returns = ARGV[5], ARGV[6], tonumber(ARGV[7])
-local args, clocks_at = named_args(8)
+local args, clocks_at = named_args(8, {'text'},
+  {'unit', 'units', 'days', 'satisfaction', 'solved', 'return_until', 'policy'})
 local text = args.text or ''
 local tkey = k_ticket(id)
 if redis.call('EXISTS', tkey) == 0 then return {'missing'} end
