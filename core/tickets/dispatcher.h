@@ -1,8 +1,9 @@
 /*
  * The dispatcher (派单): takes received tickets from the routing stream (hl:intake) through
- * the consumer group "route" shared by every hotlined on this Redis, routes each through
- * the plugins (router.h) and commits the result in one Lua step (lua/route_commit.lua),
- * which also acknowledges and deletes the entry.
+ * the consumer group "route" shared by every hotlined on this Redis (store/stream.h),
+ * routes each through the plugins (router.h) and commits the result in one Lua step
+ * (lua/route_commit.lua), which also acknowledges and deletes the entry; one entry's way
+ * through that is dispatch_job.h.
  *
  * Entries a stopped or killed daemon left pending are taken over (XAUTOCLAIM) once idle
  * for routing.reclaim_idle, one at a time: each is claimed when the one before it is
