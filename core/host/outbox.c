@@ -1,6 +1,8 @@
-/* Plugins' durable outbox: storing, leasing, reading, handing over, ending; see outbox.h. */
+/* Plugins' durable outbox: the streams, leasing, reading, handing over, ending (the writes
+ * to Redis: outbox_queue.c); see outbox.h. */
 #include "host/outbox.h"
 
+#include <errno.h>
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "host/service.h"
 #include "store/keys.h"
 #include "base/log.h"
+#include "host/outbox_queue.h"
 #include "host/plugin_host.h"
 #include "store/redis.h"
 #include "store/stream.h"
@@ -21,7 +24,6 @@
 #define POLL_MS 100           /* how often held streams are read and the world looked at */
 #define READ_COUNT 32         /* entries per XREADGROUP or XAUTOCLAIM */
 #define HELD_MAX 1024         /* jobs with a plugin per stream; reading pauses above */
-#define WAITING_MAX 10000     /* puts and ends kept while Redis is unreachable */
 #define PAYLOAD_MAX (1 << 20) /* bytes of one job */
 #define LEASE_MIN_MS 1000     /* the lease lives max(routing.reclaim_idle, this) */
 
@@ -41,6 +43,7 @@ struct stream {
 	char name[64];
 	char key[160];
 	char lease_key[160];
+	struct hl_outbox_target target; /* for the queue: name, key, this stream */
 	struct hl_stream in; /* this daemon's consumer; its takeover scan (hl_stream_scanning)
 				takes over the jobs pending when the lease was taken */
 	int busy;        /* a command of the read cycle (group, lease, claim, read) in flight */
@@ -52,27 +55,15 @@ struct stream {
 	struct stream *next;
 };
 
-/* A put or an end waiting for Redis to be reachable, in the order they were asked. */
-enum waiting_kind { W_PUT, W_DONE, W_DEAD };
-struct waiting {
-	enum waiting_kind kind;
-	struct stream *s;
-	char *data;  /* the payload (put) or the job id (done, dead) */
-	size_t len;
-	char *ticket, *reason; /* dead */
-	struct waiting *next;
-};
-
 struct hl_outbox {
 	struct hl_service *svc;
 	struct event *tick;
 	struct event *release; /* drops the world references of ended jobs, from the loop */
 	struct stream *streams;
 	struct hl_list ended;  /* struct job waiting for `release` */
-	struct waiting *waiting, **waiting_tail;
-	size_t nwaiting;
+	struct hl_outbox_queue queue; /* puts and ends on their way to Redis */
 	int stopped;
-	struct hl_outbox_stats stats;
+	struct hl_outbox_stats stats; /* put, lost and waiting: the queue's */
 };
 
 static void step(struct stream *s);
@@ -99,6 +90,7 @@ static struct stream *stream_of(struct hl_outbox *ob, const char *name)
 	hl_key(s->key, sizeof(s->key), ob->svc->prefix, tail);
 	snprintf(tail, sizeof(tail), HL_KEY_OUTBOX_LEASE "%s", name);
 	hl_key(s->lease_key, sizeof(s->lease_key), ob->svc->prefix, tail);
+	s->target = (struct hl_outbox_target){s->name, s->key, s};
 	snprintf(tail, sizeof(tail), "plugin=%s", name);
 	if (hl_stream_init(&s->in, ob->svc->redis, s->key, HL_GROUP_DELIVER, ob->svc->instance,
 			   "outbox", tail) < 0) {
@@ -194,174 +186,10 @@ static void end_job(struct job *j)
 	evtimer_add(s->ob->release, &now);
 }
 
-static void wait_for_redis(struct hl_outbox *ob, struct waiting *w)
-{
-	w->next = NULL;
-	*ob->waiting_tail = w;
-	ob->waiting_tail = &w->next;
-	ob->nwaiting++;
-}
-
-static void waiting_free(struct waiting *w)
-{
-	free(w->data);
-	free(w->ticket);
-	free(w->reason);
-	free(w);
-}
-
-static struct waiting *waiting_new(enum waiting_kind kind, struct stream *s, const void *data,
-				   size_t len, const char *ticket, const char *reason)
-{
-	struct waiting *w = calloc(1, sizeof(*w));
-
-	if (!w || !(w->data = malloc(len + 1)) ||
-	    (ticket && !(w->ticket = strdup(ticket))) || (reason && !(w->reason = strdup(reason)))) {
-		if (w)
-			waiting_free(w);
-		return NULL;
-	}
-	memcpy(w->data, data, len);
-	w->data[len] = '\0';
-	w->len = len;
-	w->kind = kind;
-	w->s = s;
-	return w;
-}
-
-/* A put or an end (done or dead) on its way to Redis. */
-struct end_call {
-	struct stream *s;
-	struct waiting *w;
-};
-
-/* Completion of a put. A connection lost before Redis answered sends it again later:
- * the job may then be stored twice, which at-least-once delivery allows; it is never
- * dropped. */
-static void stored(struct redisReply *reply, void *arg)
-{
-	struct end_call *pc = arg;
-	struct stream *s = pc->s;
-
-	if (!reply && !s->ob->stopped) {
-		wait_for_redis(s->ob, pc->w);
-		free(pc);
-		return;
-	}
-	if (reply && reply->type != REDIS_REPLY_ERROR) {
-		s->ob->stats.put++;
-		waiting_free(pc->w);
-		free(pc);
-		step(s); /* read it now if this daemon delivers the stream */
-		return;
-	}
-	s->ob->stats.lost++;
-	hl_log(HL_LOG_ERROR, "outbox", "put_failed plugin=%s error=\"%s\"", s->name,
-	       reply ? reply->str : "connection lost at stop; the job may be lost");
-	waiting_free(pc->w);
-	free(pc);
-}
-
-/* Completion of an end (done or dead): a lost connection sends it again later (both are
- * idempotent: an end of a job already gone does nothing). */
-static void ended(struct redisReply *reply, void *arg)
-{
-	struct end_call *ec = arg;
-	struct stream *s = ec->s;
-
-	if (!reply && !s->ob->stopped) {
-		wait_for_redis(s->ob, ec->w);
-		free(ec);
-		return;
-	}
-	if (!reply || reply->type == REDIS_REPLY_ERROR)
-		hl_log(HL_LOG_WARN, "outbox", "end_failed plugin=%s job=%s error=\"%s\" "
-					      "action=left_pending",
-		       s->name, ec->w->data, reply ? reply->str : "connection lost");
-	waiting_free(ec->w);
-	free(ec);
-}
-
-/* Sends one put or end. Returns 0 when sent (w is then owned by the reply), -1 when Redis
- * is not reachable (w stays the caller's). */
-static int send_waiting(struct hl_outbox *ob, struct waiting *w)
-{
-	struct hl_service *svc = ob->svc;
-	struct stream *s = w->s;
-	struct end_call *ec;
-	int rc;
-
-	if (!(ec = malloc(sizeof(*ec))))
-		return -1;
-	*ec = (struct end_call){s, w};
-	if (w->kind == W_PUT) {
-		char at[24];
-		const char *argv[] = {"XADD", s->key, "*", "payload", w->data, "at", at, "from",
-				      svc->instance};
-		size_t lens[] = {4, strlen(s->key), 1, 7, w->len, 2, 0, 4, strlen(svc->instance)};
-
-		snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
-		lens[6] = strlen(at);
-		rc = hl_redis_command(svc->redis, HL_REDIS_COMMANDS, stored, ec, 9, argv, lens);
-		if (rc < 0)
-			free(ec);
-		return rc;
-	}
-	if (w->kind == W_DONE) {
-		const char *argv[] = {s->key, HL_GROUP_DELIVER, w->data};
-
-		rc = hl_redis_eval(svc->redis, HL_SCRIPT_OUTBOX_DONE, ended, ec, 1, 3, argv, NULL);
-	} else {
-		const char *argv[] = {s->name, HL_GROUP_DELIVER, w->data, w->ticket ? w->ticket : "",
-				      w->reason ? w->reason : ""};
-
-		rc = hl_redis_eval_as(svc->redis, svc->prefix, hl_clock_now_ms(), s->name, "system",
-				      HL_SCRIPT_OUTBOX_DEAD, ended, ec, 5, argv, NULL);
-	}
-	if (rc < 0)
-		free(ec);
-	return rc;
-}
-
-/* Sends what waited for Redis, in order, as far as it goes. */
-static void flush_waiting(struct hl_outbox *ob)
-{
-	while (ob->waiting) {
-		struct waiting *w = ob->waiting;
-
-		ob->waiting = w->next;
-		if (!ob->waiting)
-			ob->waiting_tail = &ob->waiting;
-		ob->nwaiting--;
-		if (send_waiting(ob, w) < 0) {
-			w->next = ob->waiting; /* back in front */
-			if (!ob->waiting)
-				ob->waiting_tail = &w->next;
-			ob->waiting = w;
-			ob->nwaiting++;
-			return;
-		}
-	}
-}
-
-/* Sends at once when nothing waits before it, else queues behind (order matters for
- * puts: a ticket's jobs must be stored in the order they were asked). */
-static int submit(struct hl_outbox *ob, struct waiting *w)
-{
-	if (!ob->waiting && send_waiting(ob, w) == 0)
-		return 0;
-	if (ob->nwaiting >= WAITING_MAX) {
-		waiting_free(w);
-		return -1;
-	}
-	wait_for_redis(ob, w);
-	return 0;
-}
-
 int hl_outbox_put(struct hl_outbox *ob, struct hl_self *self, const void *payload, size_t len)
 {
 	struct stream *s;
-	struct waiting *w;
+	int rc;
 
 	if (len > PAYLOAD_MAX) {
 		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"payload of %zu bytes, "
@@ -370,37 +198,34 @@ int hl_outbox_put(struct hl_outbox *ob, struct hl_self *self, const void *payloa
 		return -1;
 	}
 	if (!(s = stream_of(ob, self->name)) ||
-	    !(w = waiting_new(W_PUT, s, payload, len, NULL, NULL))) {
+	    (rc = hl_outbox_queue_put(&ob->queue, &s->target, payload, len)) == -ENOMEM) {
 		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"out of memory\"");
 		return -1;
 	}
-	if (submit(ob, w) < 0) {
-		ob->stats.lost++;
+	if (rc < 0) {
 		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_refused reason=\"Redis unreachable and "
 						    "%d jobs waiting already\"",
-		       WAITING_MAX);
+		       HL_OUTBOX_WAITING_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-static void end(struct hl_outbox *ob, struct hl_self *self, enum waiting_kind kind,
+static void end(struct hl_outbox *ob, struct hl_self *self, enum hl_outbox_end kind,
 		const char *job_id, const char *ticket_id, const char *reason)
 {
 	struct stream *s = stream_of(ob, self->name);
 	struct job *j = s ? find_job(s, job_id) : NULL;
-	struct waiting *w;
 
 	if (j)
 		end_job(j);
 	else
 		hl_log(HL_LOG_WARN, self->log_sub, "outbox_unknown_job job=%s", job_id);
-	if (kind == W_DONE)
+	if (kind == HL_OUTBOX_DONE)
 		ob->stats.done++;
 	else
 		ob->stats.dead++;
-	if (!s || !(w = waiting_new(kind, s, job_id, strlen(job_id), ticket_id, reason)) ||
-	    submit(ob, w) < 0)
+	if (!s || hl_outbox_queue_end(&ob->queue, &s->target, kind, job_id, ticket_id, reason) < 0)
 		hl_log(HL_LOG_ERROR, self->log_sub, "outbox_end_dropped job=%s reason=\"out of "
 						    "memory or too much waiting for Redis\" "
 						    "action=left_pending",
@@ -409,13 +234,13 @@ static void end(struct hl_outbox *ob, struct hl_self *self, enum waiting_kind ki
 
 void hl_outbox_done(struct hl_outbox *ob, struct hl_self *self, const char *job_id)
 {
-	end(ob, self, W_DONE, job_id, NULL, NULL);
+	end(ob, self, HL_OUTBOX_DONE, job_id, NULL, NULL);
 }
 
 void hl_outbox_dead(struct hl_outbox *ob, struct hl_self *self, const char *job_id,
 		    const char *ticket_id, const char *reason)
 {
-	end(ob, self, W_DEAD, job_id, ticket_id, reason ? reason : "");
+	end(ob, self, HL_OUTBOX_DEAD, job_id, ticket_id, reason ? reason : "");
 }
 
 /* --- reading and handing over ------------------------------------------------------- */
@@ -620,13 +445,19 @@ static void tick_fired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	flush_waiting(ob);
+	hl_outbox_queue_flush(&ob->queue);
 	for (size_t i = 0; i < set->n; i++) {
 		if (hl_plugin_deliver_hook(set->plugins[i]))
 			stream_of(ob, set->plugins[i]->name);
 	}
 	for (struct stream *s = ob->streams; s; s = s->next)
 		step(s);
+}
+
+/* The queue stored a put: read it now if this daemon delivers the stream. */
+static void stored(void *owner)
+{
+	step(owner);
 }
 
 struct hl_outbox *hl_outbox_start(struct hl_service *svc)
@@ -637,7 +468,7 @@ struct hl_outbox *hl_outbox_start(struct hl_service *svc)
 	if (!ob)
 		return NULL;
 	ob->svc = svc;
-	ob->waiting_tail = &ob->waiting;
+	hl_outbox_queue_init(&ob->queue, svc, stored);
 	ob->tick = event_new(svc->base, -1, EV_PERSIST, tick_fired, ob);
 	ob->release = evtimer_new(svc->base, release_fired, ob);
 	if (!ob->tick || !ob->release || event_add(ob->tick, &every) < 0) {
@@ -651,7 +482,7 @@ void hl_outbox_stop(struct hl_outbox *ob)
 {
 	if (!ob || ob->stopped)
 		return;
-	flush_waiting(ob);
+	hl_outbox_queue_stop(&ob->queue);
 	ob->stopped = 1;
 	event_del(ob->tick);
 	for (struct stream *s = ob->streams; s; s = s->next) {
@@ -665,18 +496,7 @@ void hl_outbox_free(struct hl_outbox *ob)
 	if (!ob)
 		return;
 	ob->stopped = 1;
-	if (ob->nwaiting > 0)
-		hl_log(HL_LOG_WARN, "outbox", "exit_with_waiting count=%zu reason=\"Redis "
-					      "unreachable\" (puts among them are lost; ends are "
-					      "delivered again after the next start)",
-		       ob->nwaiting);
-	while (ob->waiting) {
-		struct waiting *w = ob->waiting;
-
-		ob->waiting = w->next;
-		ob->stats.lost += w->kind == W_PUT;
-		waiting_free(w);
-	}
+	hl_outbox_queue_free(&ob->queue);
 	/* Jobs still with plugins stay pending in Redis; dropping their references may
 	 * retire old worlds, whose plugins find the host's outbox gone. */
 	while (ob->streams) {
@@ -702,7 +522,9 @@ void hl_outbox_stats(const struct hl_outbox *ob, struct hl_outbox_stats *stats_r
 	if (!ob)
 		return;
 	*stats_r = ob->stats;
-	stats_r->waiting = ob->nwaiting;
+	stats_r->put = ob->queue.put;
+	stats_r->lost = ob->queue.lost;
+	stats_r->waiting = ob->queue.n;
 	for (const struct stream *s = ob->streams; s; s = s->next)
 		stats_r->leases += s->holding;
 }
