@@ -328,44 +328,36 @@ static int check_body(struct evhttp_request *req, const struct step *st,
 	return 0;
 }
 
-/* Adds name and value to a script's named arguments (lib.lua's named_args) when the value
- * is given. */
-static void add_named(const char **argv, int *argc, int *nnamed, const char *name,
-		      const char *value)
-{
-	if (!value || !*value)
-		return;
-	argv[(*argc)++] = name;
-	argv[(*argc)++] = value;
-	(*nnamed)++;
-}
-
 /* Takes the step in Redis, with the clocks it restarts (argc 1, "0", for none). The
- * step's arguments go by name (lua/ticket_step.lua): each has one meaning. */
+ * step's arguments go by name (lua/ticket_step.lua): each has one meaning; "text" always
+ * (empty for none), the others only when given. */
 static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 {
-	const char *argv[4 + 2 * STEP_NAMED_MAX + HL_SLA_ARGS_MAX];
 	const struct step_input *in = &sc->in;
-	char max_returns[16], count[8];
-	int argc = 0, nnamed = 0;
+	const struct hl_script_arg given[] = {
+		{"unit", in->unit},		{"units", in->units},
+		{"days", in->days},		{"satisfaction", in->satisfaction},
+		{"solved", in->solved},		{"return_until", sc->return_until},
+		{"policy", sc->policy},
+	};
+	struct hl_script_arg named[STEP_NAMED_MAX] = {{"text", in->text}};
+	const char *argv[3 + HL_SCRIPT_ARGS_NAMED(STEP_NAMED_MAX) + HL_SLA_ARGS_MAX];
+	char max_returns[16], count[16];
+	size_t n = 1;
+	int argc = 0, filled;
 
+	for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++)
+		if (given[i].value && given[i].value[0])
+			named[n++] = given[i];
 	snprintf(max_returns, sizeof(max_returns), "%lld",
 		 (long long)hl_opt_int(&sc->call.world->config->routing, "max_returns"));
 	argv[argc++] = sc->step->name;
 	argv[argc++] = sc->id;
 	argv[argc++] = max_returns;
-	argv[argc++] = count;
-	argv[argc++] = "text"; /* always, "" for none */
-	argv[argc++] = in->text;
-	nnamed++;
-	add_named(argv, &argc, &nnamed, "unit", in->unit);
-	add_named(argv, &argc, &nnamed, "units", in->units);
-	add_named(argv, &argc, &nnamed, "days", in->days);
-	add_named(argv, &argc, &nnamed, "satisfaction", in->satisfaction);
-	add_named(argv, &argc, &nnamed, "solved", in->solved);
-	add_named(argv, &argc, &nnamed, "return_until", sc->return_until);
-	add_named(argv, &argc, &nnamed, "policy", sc->policy);
-	snprintf(count, sizeof(count), "%d", nnamed);
+	/* room for every name: it cannot fail */
+	filled = hl_script_args_named(argv + argc, HL_SCRIPT_ARGS_NAMED(STEP_NAMED_MAX), count,
+				      named, n);
+	argc += filled > 0 ? filled : 0;
 	for (int i = 0; i < clocks->argc; i++)
 		argv[argc++] = clocks->argv[i];
 	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, argc, argv, NULL) < 0) {
