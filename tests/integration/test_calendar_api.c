@@ -33,14 +33,6 @@ static void teardown(void)
 
 TestSuite(calendar_api, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
-static void start(void)
-{
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s",
-		  hlt_read_file(daemon_.log));
-}
-
 /* GET /v1/calendar/deadline?query with token; the parsed body in *body_r (caller puts). */
 static int deadline(const char *token, const char *query, struct json_object **body_r)
 {
@@ -105,7 +97,7 @@ Test(calendar_api, the_design_example_with_its_offset)
 {
 	struct json_object *o;
 
-	start();
+	hlt_daemon_start_ready(&daemon_);
 	cr_assert_eq(deadline(HLT_TOKEN_AGENT, "from=2026-09-30T16:00:00%2B08:00&within=3wd", &o),
 		     200, "%s", json_object_to_json_string(o));
 	cr_expect_str_eq(str(o, "from"), "2026-09-30T16:00:00+08:00");
@@ -147,7 +139,7 @@ Test(calendar_api, bad_or_missing_parameters_are_named)
 	};
 	struct json_object *o;
 
-	start();
+	hlt_daemon_start_ready(&daemon_);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_expect_eq(deadline(HLT_TOKEN_AGENT, bad[i].query, &o), 400, "%s", bad[i].query);
 		cr_expect_str_eq(str(o, "field"), bad[i].field, "%s", bad[i].query);
@@ -161,7 +153,7 @@ Test(calendar_api, needs_a_token)
 {
 	struct json_object *o;
 
-	start();
+	hlt_daemon_start_ready(&daemon_);
 	cr_expect_eq(deadline(NULL, "from=2026-09-30&within=3wd", &o), 401);
 	cr_expect_str_eq(str(o, "field"), "Authorization");
 	json_object_put(o);
@@ -174,7 +166,7 @@ Test(calendar_api, a_year_without_a_file_is_reported)
 	struct json_object *o;
 	char *cal;
 
-	start();
+	hlt_daemon_start_ready(&daemon_);
 	cal = health_calendar();
 	cr_expect(strstr(cal, "\"years\":[2026]"), "%s", cal);
 	free(cal);
@@ -218,7 +210,7 @@ Test(calendar_api, a_reload_picks_up_a_new_calendar_file)
 	int year = current_year();
 
 	use_own_calendar_dir(caldir, sizeof(caldir));
-	start();
+	hlt_daemon_start_ready(&daemon_);
 	/* No file at all: the current year falls back at once, in the log and /healthz. */
 	snprintf(want, sizeof(want), "event=calendar_fallback year=%d reason=", year);
 	cr_expect(hlt_wait_for_text(daemon_.log, want, 2000), "%s", hlt_read_file(daemon_.log));

@@ -29,14 +29,6 @@ static void teardown(void)
 
 TestSuite(daemon, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
-static void start_ready(void)
-{
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready in 5 s:\n%s",
-		  hlt_read_file(daemon_.log));
-}
-
 /* Waits until exactly one daemon is registered in hl:daemons. */
 static int registered_within(int timeout_ms)
 {
@@ -63,7 +55,7 @@ Test(daemon, healthz_reports_redis_and_plugins)
 {
 	char *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	body = healthz();
 	cr_expect(strstr(body, "\"status\":\"ok\""), "%s", body);
 	cr_expect(strstr(body, "\"commands\":{\"state\":\"ready\""), "%s", body);
@@ -88,7 +80,7 @@ Test(daemon, errors_are_json)
 {
 	char *body = NULL;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	cr_expect_eq(hlt_http(daemon_.port, "GET", "/nothing-here", NULL, &body), 404);
 	cr_expect(strstr(body, "{\"error\":\"no such endpoint: /nothing-here\"}"), "%s", body);
 	free(body);
@@ -101,7 +93,7 @@ Test(daemon, sigterm_stops_cleanly)
 {
 	char *ops;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "exit status\n%s",
 		     hlt_read_file(daemon_.log));
 	cr_expect(hlt_wait_for_text(daemon_.log, "sub=plugin.log event=stopping", 0));
@@ -117,7 +109,7 @@ Test(daemon, sigterm_stops_cleanly)
 
 Test(daemon, sigint_stops_cleanly)
 {
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGINT, 5000), 0);
 	cr_expect(hlt_wait_for_text(daemon_.log, "sub=daemon event=stopped", 0));
 }
@@ -126,7 +118,7 @@ Test(daemon, sighup_switches_to_a_good_configuration)
 {
 	char *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	/* Same daemon, new plugin options: the log plugin now logs only reloads, at warn. */
 	hlt_daemon_configure(&daemon_, dir, &redis,
 			     "  - name: log\n    options: {level: warn, events: [reloaded]}\n");
@@ -150,7 +142,7 @@ Test(daemon, sighup_says_which_changes_need_a_restart)
 {
 	char *text, *fixed, path[512];
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	text = hlt_read_file(daemon_.config);
 	cr_assert_not_null(text);
 	cr_assert(asprintf(&fixed, "http:\n  timeout: 5s\n%s", strstr(text, "http:\n") + 6) > 0);
@@ -180,7 +172,7 @@ Test(daemon, sighup_with_broken_yaml_keeps_the_old_configuration)
 {
 	char path[512], *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	hlt_write_file(dir, "hotlined.yaml", "redis:\n  socket: [unclosed\nroutes: r\n", path,
 		       sizeof(path));
 	kill(daemon_.pid, SIGHUP);
@@ -203,7 +195,7 @@ Test(daemon, sighup_with_failing_plugin_keeps_the_old_configuration)
 {
 	char *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	hlt_daemon_configure(&daemon_, dir, &redis,
 			     "  - name: log\n  - name: init_fails\n    file: " HL_BUILD_DIR
 			     "/tests/plugins/init_fails.so\n    options: {greeting: hi}\n");
@@ -259,7 +251,7 @@ Test(daemon, reconnects_after_redis_restarts)
 {
 	char *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	hlt_redis_stop(&redis, 1);
 	cr_assert(hlt_wait_for_text(daemon_.log, "event=disconnected link=commands", 3000));
 	body = healthz();
@@ -281,7 +273,7 @@ Test(daemon, lost_scripts_are_reloaded)
 {
 	char *body;
 
-	start_ready();
+	hlt_daemon_start_ready(&daemon_);
 	body = hlt_redis_cmd(&redis, "SCRIPT FLUSH");
 	free(body);
 	body = hlt_redis_cmd(&redis, "DEL hl:daemons");

@@ -48,8 +48,7 @@ static void start(struct hlt_daemon *d, const char *sub)
 	d->extra_yaml = TEST_CLOCK;
 	d->binary = HL_BUILD_DIR "/tests/hotlined-testclock";
 	hlt_daemon_configure(d, path, &redis, ROUTER);
-	cr_assert_eq(hlt_daemon_start(d), 0, "%s", hlt_read_file(d->log));
-	cr_assert(hlt_daemon_wait_ready(d, 5000), "%s", hlt_read_file(d->log));
+	hlt_daemon_start_ready(d);
 }
 
 static void advance(const struct hlt_daemon *d, const char *by)
@@ -230,8 +229,7 @@ Test(escalation, stages_due_while_stopped_fire_at_the_next_start_marked_late)
 	create_urgent(&daemon_, id, sizeof(id));
 	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
 	/* A new process starts with the real clock: move it past the 30-minute deadline. */
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	advance(&daemon_, "40m");
 	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(daemon_.log));
 	cr_expect_eq(times(id, "sign warning"), 1);

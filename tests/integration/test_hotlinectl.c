@@ -32,9 +32,7 @@ static void setup(void)
 	memset(&daemon_, 0, sizeof(daemon_));
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async"));
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s", hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&daemon_);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", daemon_.port);
 }
 

@@ -36,10 +36,7 @@ static void start_with(const char *extra_yaml)
 {
 	daemon_.extra_yaml = extra_yaml;
 	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s",
-		  hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&daemon_);
 }
 
 static const char *const hotline_body =
@@ -674,8 +671,7 @@ Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
 	snprintf(sub, sizeof(sub), "%s/second", dir);
 	cr_assert_eq(mkdir(sub, 0700), 0);
 	hlt_daemon_configure(&second, sub, &redis, NULL);
-	cr_assert_eq(hlt_daemon_start(&second), 0, "%s", hlt_read_file(second.log));
-	cr_assert(hlt_daemon_wait_ready(&second, 5000));
+	hlt_daemon_start_ready(&second);
 	for (int i = 0; i < 20; i++) {
 		create(hotline_body, a, sizeof(a));
 		cr_assert_eq(hlt_request(second.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
@@ -735,8 +731,7 @@ Test(intake, every_201_survives_sigkill_and_restart)
 	cr_assert(created > 10, "only %d tickets before the kill", created);
 	hlt_daemon_stop(&daemon_, SIGKILL, 2000); /* reaps it */
 
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; i < runs[t].created; i++) {
 			char path[64];

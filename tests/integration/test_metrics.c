@@ -21,8 +21,7 @@ static void setup(void)
 	memset(&daemon_, 0, sizeof(daemon_));
 	hlt_daemon_configure(&daemon_, dir, &redis,
 			     HLT_PLUGIN("route_async"));
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 }
 
 static void teardown(void)

@@ -39,8 +39,7 @@ TestSuite(reload, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT)
 static void start(const char *plugins)
 {
 	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "%s", hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&daemon_);
 }
 
 static int reload(char **body_r)

@@ -203,9 +203,7 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 		 stage, stage, stage, stage);
 	daemon_.binary = binary;
 	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "%s", hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&daemon_);
 
 	/* Loaded, as ABI 1.0 (what it declares), and it found the 1.1 host functions. */
 	snprintf(want, sizeof(want), "event=loaded plugin=example_dept file=%s abi=1.0", so);

@@ -281,10 +281,7 @@ static void start_with(const char *routing, int attempts, const char *backoff,
 		 rx.port, rx.port, attempts, backoff, backoff_max);
 	daemon_.extra_yaml = routing;
 	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "hotlined did not start:\n%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s",
-		  hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&daemon_);
 }
 
 static void start(int attempts, const char *backoff, const char *backoff_max)
@@ -515,8 +512,7 @@ Test(webhook, a_delivery_pending_at_sigkill_is_delivered_after_restart)
 	/* The receiver recovers; a new hotlined (another instance id) takes the job over
 	 * once the dead one's lease has run out. */
 	receiver_set(0);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	cr_assert(wait_hits(200, 1, 6000), "not delivered after the restart:\n%s",
 		  hlt_read_file(daemon_.log));
 	cr_assert(outbox_drained(2000), "the job is still in the outbox");

@@ -46,8 +46,7 @@ static void start_in(struct hlt_daemon *d, const char *sub, const char *yaml,
 		mkdir(path, 0700);
 	d->extra_yaml = yaml;
 	hlt_daemon_configure(d, path, &redis, plugins);
-	cr_assert_eq(hlt_daemon_start(d), 0, "hotlined did not start:\n%s", hlt_read_file(d->log));
-	cr_assert(hlt_daemon_wait_ready(d, 5000), "not ready:\n%s", hlt_read_file(d->log));
+	hlt_daemon_start_ready(d);
 }
 
 static void start_with(struct hlt_daemon *d, const char *sub, const char *plugins)
@@ -346,8 +345,7 @@ Test(workflow, an_explanation_waiting_on_a_plugin_is_answered_at_stop)
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n  reclaim_idle: 60s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_slow"));
 	daemon_.extra_yaml = NULL;
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0);
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	pthread_create(&thread, NULL, explain_once, &status);
 	usleep(300000);
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 8000), 0, "%s", hlt_read_file(daemon_.log));
@@ -421,8 +419,7 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 
 	daemon_.extra_yaml = FAST_RECLAIM;
 	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 crash_body, &r),
 		     201, "%s", r.body);
@@ -436,8 +433,7 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 		v = hlt_ticket_field(&redis, id, "state");
 		cr_expect_str_eq(v, "received", "attempt %d", attempt);
 		free(v);
-		cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-		cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+		hlt_daemon_start_ready(&daemon_);
 	}
 	/* The third daemon does not try again: manual dispatch, with why. */
 	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
@@ -534,8 +530,7 @@ Test(workflow, an_orderly_stop_finishes_the_routing_under_way)
 
 	daemon_.extra_yaml = "routing:\n  plugin_timeout: 2s\n  reclaim_idle: 30s\n";
 	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async") "    options: {delay: 1s}\n");
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	create(daemon_.port, id, sizeof(id));
 	usleep(300000); /* its router is working on it */
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "%s", hlt_read_file(daemon_.log));
@@ -556,8 +551,7 @@ Test(workflow, an_orderly_stop_gives_up_routing_that_outlasts_it)
 
 	daemon_.extra_yaml = HOLDER_ROUTING; /* the harness's shutdown_timeout is 5 s */
 	hlt_daemon_configure(&daemon_, dir, &redis, HOLDER_PLUGINS);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000));
+	hlt_daemon_start_ready(&daemon_);
 	create(daemon_.port, id, sizeof(id));
 	usleep(300000); /* its router is working on it */
 	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 4500), 0, "%s", hlt_read_file(daemon_.log));

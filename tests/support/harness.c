@@ -331,6 +331,12 @@ int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms)
 	return 0;
 }
 
+void hlt_daemon_start_ready(struct hlt_daemon *d)
+{
+	cr_assert_eq(hlt_daemon_start(d), 0, "hotlined did not start:\n%s", hlt_read_file(d->log));
+	cr_assert(hlt_daemon_wait_ready(d, 5000), "not ready in 5 s:\n%s", hlt_read_file(d->log));
+}
+
 void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir)
 {
 	if (d->pid > 0)

@@ -76,6 +76,9 @@ int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms);
 /* Sends sig and waits up to timeout_ms for exit; returns the exit status, or -1 (after
  * a SIGKILL) when it did not exit in time. */
 int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms);
+/* hlt_daemon_start, then hlt_daemon_wait_ready for up to 5 s; fails the test, showing
+ * the daemon's log, when it did not start or did not get ready. */
+void hlt_daemon_start_ready(struct hlt_daemon *d);
 /* A suite's end: kills the daemon if it still runs, stops Redis, removes dir. */
 void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir);
 /* The plugins: entry of a test plugin variant built from tests/plugins/test_plugin.c. */
