@@ -345,6 +345,37 @@ void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir)
 	hlt_rmtree(dir);
 }
 
+void hlt_fixture_setup(struct hlt_fixture *f)
+{
+	hlt_tmpdir(f->dir, sizeof(f->dir));
+	hlt_redis_start(&f->redis, f->dir);
+	if (f->setup == HLT_SETUP_CONFIG)
+		hlt_daemon_configure(&f->daemon, f->dir, &f->redis, f->plugins);
+	else if (f->setup == HLT_SETUP_DAEMON)
+		hlt_fixture_start(f, &f->daemon, NULL, f->plugins);
+}
+
+void hlt_fixture_teardown(struct hlt_fixture *f)
+{
+	hlt_teardown(&f->daemon, &f->redis, f->dir);
+}
+
+void hlt_fixture_start(struct hlt_fixture *f, struct hlt_daemon *d, const char *sub,
+		       const char *plugins)
+{
+	char path[sizeof(d->dir)];
+
+	if (sub) {
+		cr_assert_lt((size_t)snprintf(path, sizeof(path), "%s/%s", f->dir, sub),
+			     sizeof(path), "%s/%s: too long", f->dir, sub);
+		cr_assert_eq(mkdir(path, 0700), 0, "mkdir %s: %s", path, strerror(errno));
+	} else {
+		snprintf(path, sizeof(path), "%s", f->dir);
+	}
+	hlt_daemon_configure(d, path, &f->redis, plugins);
+	hlt_daemon_start_ready(d);
+}
+
 int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms)
 {
 	int status;

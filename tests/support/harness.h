@@ -81,9 +81,74 @@ int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms);
 void hlt_daemon_start_ready(struct hlt_daemon *d);
 /* A suite's end: kills the daemon if it still runs, stops Redis, removes dir. */
 void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir);
+/* The routing settings (extra_yaml) of the suites whose tests route: a plugin that has
+ * not answered in 300 ms is given up on, and a dead daemon's entries are taken over after
+ * 1 s. */
+#define HLT_FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
 /* The plugins: entry of a test plugin variant built from tests/plugins/test_plugin.c. */
 #define HLT_PLUGIN(variant)                                                                  \
 	"  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
+/* --- a suite's fixture ----------------------------------------------------------------- */
+
+/* How far a suite's setup goes before each test. */
+enum hlt_setup {
+	HLT_SETUP_REDIS,  /* the directory and Redis; each test starts its daemon (default) */
+	HLT_SETUP_CONFIG, /* ... and the daemon's configuration written */
+	HLT_SETUP_DAEMON, /* ... and the daemon started and ready */
+};
+
+/* What each test of an integration suite starts from: a fresh temporary directory, a
+ * Redis on a private socket in it, and a daemon configured for that Redis. A suite keeps
+ * one in a static, initialised with what is particular to it, e.g.
+ *
+ *	static struct hlt_fixture fx = {
+ *		.setup = HLT_SETUP_DAEMON,
+ *		.daemon.extra_yaml = "routing:\n  plugin_timeout: 300ms\n",
+ *		.plugins = HLT_PLUGIN("route_async"),
+ *	};
+ *	HLT_SUITE(metrics, fx);
+ *
+ * Each criterion test runs in a process of its own, so every test sees the static as
+ * initialised. */
+struct hlt_fixture {
+	enum hlt_setup setup;
+	const char *plugins;      /* the daemon's plugins list (YAML; NULL: the log plugin) */
+	char dir[256];            /* set by hlt_fixture_setup */
+	struct hlt_redis redis;   /* .appendfsync may be given */
+	struct hlt_daemon daemon; /* .extra_yaml, .binary and .http_timeout may be given */
+};
+
+/* Makes the directory and starts Redis in it, then configures (HLT_SETUP_CONFIG) or
+ * configures and starts (HLT_SETUP_DAEMON) f->daemon with f->plugins. Fails the test
+ * when any of it does not work. */
+void hlt_fixture_setup(struct hlt_fixture *f);
+/* Kills the daemon if it still runs, stops Redis, removes the directory (hlt_teardown).
+ * Daemons other than f->daemon are the test's to stop. */
+void hlt_fixture_teardown(struct hlt_fixture *f);
+/* Configures d for the fixture's Redis with plugins (NULL: the log plugin) and d's own
+ * extra_yaml, binary and http_timeout, in the fixture's directory or, when sub is not
+ * NULL, in a subdirectory of that name which it makes (it must not exist yet: each
+ * daemon has its own log and configuration); then hlt_daemon_start_ready(d). d may be
+ * &f->daemon or another daemon of the test, which the test then stops. */
+void hlt_fixture_start(struct hlt_fixture *f, struct hlt_daemon *d, const char *sub,
+		       const char *plugins);
+/* Declares criterion suite `name` whose tests share `fixture` (a struct hlt_fixture):
+ * set up before each test, torn down after, with the integration suites' timeout. A
+ * suite that needs more (a receiver thread, derived paths) writes its own .init and
+ * .fini around hlt_fixture_setup and hlt_fixture_teardown instead. The including file
+ * includes <criterion/criterion.h>. */
+#define HLT_SUITE(name, fixture)                                                             \
+	static void name##_setup(void)                                                       \
+	{                                                                                    \
+		hlt_fixture_setup(&(fixture));                                               \
+	}                                                                                    \
+	static void name##_teardown(void)                                                    \
+	{                                                                                    \
+		hlt_fixture_teardown(&(fixture));                                            \
+	}                                                                                    \
+	TestSuite(name, .init = name##_setup, .fini = name##_teardown,                       \
+		  .timeout = HLT_SUITE_TIMEOUT)
+
 /* Runs hotlined with args (NULL-terminated) to completion, output to out_path. Returns
  * the exit status. */
 int hlt_run_hotlined(const char *const *args, const char *out_path);
