@@ -14,24 +14,8 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(calendar_api, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx = {.setup = HLT_SETUP_CONFIG};
+HLT_SUITE(calendar_api, fx);
 
 /* GET /v1/calendar/deadline?query with token; the parsed body in *body_r (caller puts). */
 static int deadline(const char *token, const char *query, struct json_object **body_r)
@@ -41,7 +25,7 @@ static int deadline(const char *token, const char *query, struct json_object **b
 	int status;
 
 	snprintf(path, sizeof(path), "/v1/calendar/deadline?%s", query);
-	status = hlt_request(daemon_.port, "GET", path, token, NULL, NULL, &r);
+	status = hlt_request(fx.daemon.port, "GET", path, token, NULL, NULL, &r);
 	*body_r = r.body ? json_tokener_parse(r.body) : NULL;
 	cr_assert_not_null(*body_r, "no JSON body for %s: %s", query, r.body);
 	hlt_response_free(&r);
@@ -73,7 +57,7 @@ static char *health_calendar(void)
 	struct json_object *o, *cal;
 	char *body = NULL, *out;
 
-	cr_assert_eq(hlt_http(daemon_.port, "GET", "/healthz", NULL, &body), 200);
+	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &body), 200);
 	o = json_tokener_parse(body);
 	cr_assert(o && json_object_object_get_ex(o, "calendar", &cal), "%s", body);
 	out = strdup(json_object_to_json_string_ext(cal, JSON_C_TO_STRING_PLAIN));
@@ -97,7 +81,7 @@ Test(calendar_api, the_design_example_with_its_offset)
 {
 	struct json_object *o;
 
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	cr_assert_eq(deadline(HLT_TOKEN_AGENT, "from=2026-09-30T16:00:00%2B08:00&within=3wd", &o),
 		     200, "%s", json_object_to_json_string(o));
 	cr_expect_str_eq(str(o, "from"), "2026-09-30T16:00:00+08:00");
@@ -139,7 +123,7 @@ Test(calendar_api, bad_or_missing_parameters_are_named)
 	};
 	struct json_object *o;
 
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_expect_eq(deadline(HLT_TOKEN_AGENT, bad[i].query, &o), 400, "%s", bad[i].query);
 		cr_expect_str_eq(str(o, "field"), bad[i].field, "%s", bad[i].query);
@@ -153,7 +137,7 @@ Test(calendar_api, needs_a_token)
 {
 	struct json_object *o;
 
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	cr_expect_eq(deadline(NULL, "from=2026-09-30&within=3wd", &o), 401);
 	cr_expect_str_eq(str(o, "field"), "Authorization");
 	json_object_put(o);
@@ -166,7 +150,7 @@ Test(calendar_api, a_year_without_a_file_is_reported)
 	struct json_object *o;
 	char *cal;
 
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	cal = health_calendar();
 	cr_expect(strstr(cal, "\"years\":[2026]"), "%s", cal);
 	free(cal);
@@ -176,11 +160,11 @@ Test(calendar_api, a_year_without_a_file_is_reported)
 	cr_expect_str_eq(str(o, "deadline"), "2027-03-04T00:00:00+08:00");
 	cr_expect(fallback_of(o));
 	json_object_put(o);
-	cr_expect(hlt_wait_for_text(daemon_.log,
+	cr_expect(hlt_wait_for_text(fx.daemon.log,
 				    "event=calendar_fallback year=2027 reason=\"no calendar file: "
 				    "weekends only\"",
 				    2000),
-		  "%s", hlt_read_file(daemon_.log));
+		  "%s", hlt_read_file(fx.daemon.log));
 	cal = health_calendar();
 	cr_expect(strstr(cal, "2027"), "%s", cal);
 	cr_expect(strstr(cal, "\"fallback_years\":["), "%s", cal);
@@ -192,15 +176,15 @@ Test(calendar_api, a_year_without_a_file_is_reported)
  * directory. */
 static void use_own_calendar_dir(char *caldir, size_t len)
 {
-	char *text = hlt_read_file(daemon_.config), *at, path[512], fixed[8192];
+	char *text = hlt_read_file(fx.daemon.config), *at, path[512], fixed[8192];
 	const char *shipped = HL_SOURCE_DIR "/etc/calendar";
 
-	snprintf(caldir, len, "%s/cal", dir);
+	snprintf(caldir, len, "%s/cal", fx.dir);
 	cr_assert_eq(mkdir(caldir, 0755), 0);
 	cr_assert(text && (at = strstr(text, shipped)), "%s", text);
 	snprintf(fixed, sizeof(fixed), "%.*s%s%s", (int)(at - text), text, caldir,
 		 at + strlen(shipped));
-	hlt_write_file(dir, "hotlined.yaml", fixed, path, sizeof(path));
+	hlt_write_file(fx.dir, "hotlined.yaml", fixed, path, sizeof(path));
 	free(text);
 }
 
@@ -210,10 +194,10 @@ Test(calendar_api, a_reload_picks_up_a_new_calendar_file)
 	int year = current_year();
 
 	use_own_calendar_dir(caldir, sizeof(caldir));
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	/* No file at all: the current year falls back at once, in the log and /healthz. */
 	snprintf(want, sizeof(want), "event=calendar_fallback year=%d reason=", year);
-	cr_expect(hlt_wait_for_text(daemon_.log, want, 2000), "%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, want, 2000), "%s", hlt_read_file(fx.daemon.log));
 	cal = health_calendar();
 	snprintf(want, sizeof(want), "\"fallback_years\":[%d]", year);
 	cr_expect(strstr(cal, "\"years\":[]"), "%s", cal);
@@ -224,9 +208,9 @@ Test(calendar_api, a_reload_picks_up_a_new_calendar_file)
 	cr_assert_not_null(shipped);
 	hlt_write_file(caldir, "cn-2026.yaml", shipped, path, sizeof(path));
 	free(shipped);
-	kill(daemon_.pid, SIGHUP);
-	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
-		  hlt_read_file(daemon_.log));
+	kill(fx.daemon.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(fx.daemon.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(fx.daemon.log));
 	cal = health_calendar();
 	cr_expect(strstr(cal, "\"years\":[2026]"), "%s", cal);
 	if (year == 2026)
@@ -237,9 +221,9 @@ Test(calendar_api, a_reload_picks_up_a_new_calendar_file)
 	hlt_write_file(caldir, "cn-2027.yaml", "year: 2027\nholidays: []\nworkdays:\n"
 					       "  - {date: 2027-01-04, for: 元旦}\n",
 		       path, sizeof(path));
-	kill(daemon_.pid, SIGHUP);
+	kill(fx.daemon.pid, SIGHUP);
 	snprintf(want, sizeof(want), "%s:4:12: key 'date': 2027-01-04 is a Monday", path);
-	cr_expect(hlt_wait_for_text(daemon_.log, want, 3000), "%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, want, 3000), "%s", hlt_read_file(fx.daemon.log));
 	cal = health_calendar();
 	cr_expect(strstr(cal, "\"years\":[2026]"), "%s", cal);
 	free(cal);

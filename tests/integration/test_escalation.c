@@ -15,40 +15,18 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
+static struct hlt_fixture fx;
+HLT_SUITE(escalation, fx);
 
-#define ROUTER                                                                               \
-	HLT_PLUGIN("route_async")    \
-	"  - name: escalation\n"
-#define TEST_CLOCK "test_clock: true\nrouting:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
+#define ROUTER HLT_PLUGIN("route_async") "  - name: escalation\n"
+#define TEST_CLOCK "test_clock: true\n" HLT_FAST_ROUTING
 
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(escalation, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
-
+/* Starts d, on the test clock, in the fixture's directory or in its subdirectory sub. */
 static void start(struct hlt_daemon *d, const char *sub)
 {
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
-	if (sub)
-		mkdir(path, 0700);
 	d->extra_yaml = TEST_CLOCK;
 	d->binary = HL_BUILD_DIR "/tests/hotlined-testclock";
-	hlt_daemon_configure(d, path, &redis, ROUTER);
-	hlt_daemon_start_ready(d);
+	hlt_fixture_start(&fx, d, sub, ROUTER);
 }
 
 static void advance(const struct hlt_daemon *d, const char *by)
@@ -80,7 +58,7 @@ static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
 	json_object_put(o);
 	hlt_response_free(&r);
 	for (int waited = 0; waited < 5000; waited += 20) {
-		char *state = hlt_ticket_field(&redis, id, "state");
+		char *state = hlt_ticket_field(&fx.redis, id, "state");
 		int done = state && strcmp(state, "dispatched") == 0;
 		free(state);
 		if (done)
@@ -93,7 +71,7 @@ static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
 /* How often the audit trail records `note` (e.g. "sign overdue"). */
 static int times(const char *id, const char *note)
 {
-	char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", id);
+	char *audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", id);
 	int n = 0;
 
 	for (char *p = audit; p && (p = strstr(p, note)); p++)
@@ -135,7 +113,7 @@ static void walk_through_the_stages(const struct hlt_daemon *a, const struct hlt
 	usleep(600000); /* several more sweeps: nothing fires twice */
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		cr_expect_eq(times(id, steps[i].note), 1, "%s fired again", steps[i].note);
-	char *ledger = hlt_redis_cmd(&redis, "XRANGE hl:ledger - +");
+	char *ledger = hlt_redis_cmd(&fx.redis, "XRANGE hl:ledger - +");
 	cr_expect(ledger && strstr(ledger, "escalation2"), "not on the ledger: %s", ledger);
 	free(ledger);
 }
@@ -146,40 +124,40 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 
 	struct hlt_response r;
 
-	start(&daemon_, NULL);
-	create_urgent(&daemon_, id, sizeof(id));
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sla_policy"), "urgent");
+	start(&fx.daemon, NULL);
+	create_urgent(&fx.daemon, id, sizeof(id));
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "sla_policy"), "urgent");
 	free(v);
-	cr_expect_not_null(v = hlt_ticket_field(&redis, id, "sign_due_ms"));
+	cr_expect_not_null(v = hlt_ticket_field(&fx.redis, id, "sign_due_ms"));
 	free(v);
 	/* On the supervisors' watch list: due within the hour, not yet overdue. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?due_within=1h",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?due_within=1h",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200, "%s", r.body);
 	cr_expect(strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?overdue=true",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?overdue=true",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(!strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	walk_through_the_stages(&daemon_, NULL, id);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?overdue=true",
+	walk_through_the_stages(&fx.daemon, NULL, id);
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?overdue=true",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, id) && strstr(r.body, "\"sign_status\":\"escalation2\""), "%s",
 		  r.body);
 	hlt_response_free(&r);
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sign_status"), "escalation2");
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "sign_status"), "escalation2");
 	free(v);
 	/* The escalation plugin told each level's audience. */
-	char *notices = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
+	char *notices = hlt_redis_cmd(&fx.redis, "XRANGE hl:notices - +");
 	cr_expect(notices && strstr(notices, "audience\nleadership\n") &&
 			  strstr(notices, "audience\nsupervision_office\n") &&
 			  strstr(notices, "audience\nunit:water\n"),
 		  "%s", notices);
 	free(notices);
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=fired", 0));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=fired", 0));
 }
 
 Test(escalation, two_daemons_fire_each_stage_once)
@@ -187,10 +165,10 @@ Test(escalation, two_daemons_fire_each_stage_once)
 	struct hlt_daemon other = {0};
 	char id[32];
 
-	start(&daemon_, "a");
+	start(&fx.daemon, "a");
 	start(&other, "b");
-	create_urgent(&daemon_, id, sizeof(id));
-	walk_through_the_stages(&daemon_, &other, id);
+	create_urgent(&fx.daemon, id, sizeof(id));
+	walk_through_the_stages(&fx.daemon, &other, id);
 	hlt_daemon_stop(&other, SIGTERM, 5000);
 }
 
@@ -199,23 +177,23 @@ Test(escalation, a_ticket_handled_in_time_never_escalates)
 	char id[32], path[96];
 	struct hlt_response r;
 
-	start(&daemon_, NULL);
-	create_urgent(&daemon_, id, sizeof(id));
-	advance(&daemon_, "10m");
+	start(&fx.daemon, NULL);
+	create_urgent(&fx.daemon, id, sizeof(id));
+	advance(&fx.daemon, "10m");
 	snprintf(path, sizeof(path), "/v1/tickets/%s/sign", id);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
 		     "%s", r.body);
 	hlt_response_free(&r);
-	advance(&daemon_, "30m");
+	advance(&fx.daemon, "30m");
 	snprintf(path, sizeof(path), "/v1/tickets/%s/answer", id);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_WATER, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_WATER, NULL,
 				 "{\"answer\":\"已关阀检修\"}", &r),
 		     200, "%s", r.body);
 	hlt_response_free(&r);
-	advance(&daemon_, "5h");
+	advance(&fx.daemon, "5h");
 	usleep(800000);
 	cr_expect_eq(times(id, "action\nstage\n"), 0, "a stage fired for a ticket handled in time");
-	char *ledger = hlt_redis_cmd(&redis, "XRANGE hl:ledger - +");
+	char *ledger = hlt_redis_cmd(&fx.redis, "XRANGE hl:ledger - +");
 	cr_expect(ledger && strstr(ledger, "signed") && strstr(ledger, "late_ms\n0\n"),
 		  "%s", ledger);
 	free(ledger);
@@ -225,13 +203,13 @@ Test(escalation, stages_due_while_stopped_fire_at_the_next_start_marked_late)
 {
 	char id[32];
 
-	start(&daemon_, NULL);
-	create_urgent(&daemon_, id, sizeof(id));
-	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	start(&fx.daemon, NULL);
+	create_urgent(&fx.daemon, id, sizeof(id));
+	cr_assert_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 	/* A new process starts with the real clock: move it past the 30-minute deadline. */
-	hlt_daemon_start_ready(&daemon_);
-	advance(&daemon_, "40m");
-	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(daemon_.log));
+	hlt_daemon_start_ready(&fx.daemon);
+	advance(&fx.daemon, "40m");
+	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(fx.daemon.log));
 	cr_expect_eq(times(id, "sign warning"), 1);
 }
 
@@ -242,7 +220,7 @@ static void act(const char *token, const char *id, const char *step, const char 
 	char path[96];
 
 	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, step);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", path, token, NULL, body ? body : "{}", &r),
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, token, NULL, body ? body : "{}", &r),
 		     200, "%s %s: %s", step, id, r.body);
 	hlt_response_free(&r);
 }
@@ -267,20 +245,20 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 	char t[4][32];
 	struct hlt_response r;
 
-	start(&daemon_, NULL);
+	start(&fx.daemon, NULL);
 	for (int i = 0; i < 4; i++)
-		create_urgent(&daemon_, t[i], sizeof(t[i]));
-	advance(&daemon_, "10m");
+		create_urgent(&fx.daemon, t[i], sizeof(t[i]));
+	advance(&fx.daemon, "10m");
 	act(HLT_TOKEN_WATER, t[0], "sign", NULL);
 	act(HLT_TOKEN_WATER, t[1], "sign", NULL);
 	act(HLT_TOKEN_WATER, t[3], "return", "{\"reason\":\"属燃气\"}");
 	act(HLT_TOKEN_SUPERVISOR, t[3], "approve-return", "{\"department\":\"gas\"}");
-	advance(&daemon_, "25m"); /* 35m: past the 30m sign-for limit */
+	advance(&fx.daemon, "25m"); /* 35m: past the 30m sign-for limit */
 	act(HLT_TOKEN_WATER, t[2], "sign", NULL);
-	advance(&daemon_, "5m"); /* 40m */
+	advance(&fx.daemon, "5m"); /* 40m */
 	act(HLT_TOKEN_WATER, t[0], "answer", "{\"answer\":\"已修复\"}");
 	act(HLT_TOKEN_WATER, t[1], "answer", "{\"answer\":\"已修复\"}");
-	advance(&daemon_, "100m"); /* 140m: past the 2h answer limit */
+	advance(&fx.daemon, "100m"); /* 140m: past the 2h answer limit */
 	act(HLT_TOKEN_WATER, t[2], "answer", "{\"answer\":\"已修复\"}");
 	act(HLT_TOKEN_AGENT, t[0], "callback", "{\"satisfaction\":\"satisfied\",\"solved\":\"solved\"}");
 	act(HLT_TOKEN_AGENT, t[1], "callback",
@@ -292,7 +270,7 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 	 * 4: 回退率 25.0; answered 3, 2 in time: 按时办结率 66.7; reopened 1 of 3: 重办率 33.3;
 	 * 响应率 = signed in time / received = 50.0; 解决率 = solved 2 of 3 call-backs = 66.7;
 	 * 满意率 = 2 of 3 not unsatisfied = 66.7; score = (50*30 + 66.7*40 + 66.7*30) / 100. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units?from=2000-01-01",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units?from=2000-01-01",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200, "%s", r.body);
 	struct json_object *o = json_tokener_parse(r.body), *units;
@@ -312,21 +290,21 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 	hlt_response_free(&r);
 
 	/* Each figure leads to its tickets; the CSV says the same. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET",
 				 "/v1/reports/units/water/tickets?metric=answered_on_time",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, t[0]) && strstr(r.body, t[1]) && !strstr(r.body, t[2]), "%s",
 		  r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units?format=csv",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units?format=csv",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "water,\"武汉市水务集团有限公司\",4,3,2,1,3,2,"), "%s", r.body);
 	cr_expect(strstr(r.body, ",reminders,escalation1,escalation2,escalation3,escalation4,"),
 		  "every escalation level of the JSON report: %s", r.body);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL,
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL,
 				 NULL, &r),
 		     403);
 	hlt_response_free(&r);
@@ -337,48 +315,48 @@ Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 	char id[32], *v;
 	struct hlt_response r;
 
-	start(&daemon_, NULL);
-	create_urgent(&daemon_, id, sizeof(id));
+	start(&fx.daemon, NULL);
+	create_urgent(&fx.daemon, id, sizeof(id));
 	act(HLT_TOKEN_WATER, id, "sign", NULL);
 	act(HLT_TOKEN_WATER, id, "extend", "{\"days\":\"3\",\"reason\":\"待查\"}");
-	advance(&daemon_, "10m");
+	advance(&fx.daemon, "10m");
 	act(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"属燃气\"}");
 	/* The return waits past the answer's warning: the clock runs on meanwhile. */
-	advance(&daemon_, "85m");
+	advance(&fx.daemon, "85m");
 	cr_expect_eq(fired(id, "answer warning", 1), 1, "a stage was dropped during the return");
 	act(HLT_TOKEN_SUPERVISOR, id, "approve-return", "{\"department\":\"gas\"}");
 	/* water's extension request left with water */
-	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/tickets/x/approve-extension", NULL,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets/x/approve-extension", NULL,
 				 NULL, "{}", &r),
 		     401);
 	hlt_response_free(&r);
 	char path[96];
 	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-extension", id);
-	cr_expect_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL, "{}", &r),
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL, "{}", &r),
 		     409, "%s", r.body);
 	hlt_response_free(&r);
-	v = hlt_ticket_field(&redis, id, "extension_pending");
+	v = hlt_ticket_field(&fx.redis, id, "extension_pending");
 	cr_expect(!v || !*v || strcmp(v, "(nil)") == 0, "extension still pending: %s", v);
 	free(v);
 	/* gas gets its own return window, counted from its dispatch */
-	advance(&daemon_, "20m");
+	advance(&fx.daemon, "20m");
 	act(HLT_TOKEN_GAS, id, "return", "{\"reason\":\"非燃气管线\"}");
 	/* and the sign clock keeps running while a return waits */
-	advance(&daemon_, "15m");
-	cr_expect_eq(fired(id, "sign overdue", 1), 1, "%s", hlt_read_file(daemon_.log));
+	advance(&fx.daemon, "15m");
+	cr_expect_eq(fired(id, "sign overdue", 1), 1, "%s", hlt_read_file(fx.daemon.log));
 	/* a supervisor may not reassign to a unit that has returned it */
 	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-return", id);
-	cr_expect_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
 				 "{\"department\":\"water\"}", &r),
 		     409, "%s", r.body);
 	hlt_response_free(&r);
 	/* every figure leads to tickets: received, and what is late now */
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/reports/units/gas/tickets?metric=received",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units/gas/tickets?metric=received",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200, "%s", r.body);
 	cr_expect(strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET",
 				 "/v1/reports/units/gas/tickets?metric=overdue_now",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200, "%s", r.body);

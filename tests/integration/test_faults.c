@@ -15,29 +15,13 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	memset(&redis, 0, sizeof(redis));
-	redis.appendfsync = "always";
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis,
-			     HLT_PLUGIN("route_async"));
-	hlt_daemon_start_ready(&daemon_);
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(faults, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.redis.appendfsync = "always",
+	.daemon.extra_yaml = HLT_FAST_ROUTING,
+	.plugins = HLT_PLUGIN("route_async"),
+};
+HLT_SUITE(faults, fx);
 
 struct load {
 	volatile int stop;
@@ -51,7 +35,7 @@ static void *post_load(void *arg)
 
 	while (!l->stop && l->created < 3000) {
 		struct hlt_response r;
-		int status = hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+		int status = hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 					 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
 					 "\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150040\"}",
 					 &r);
@@ -90,12 +74,12 @@ Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
 	pthread_create(&thread, NULL, post_load, &l);
 	while (l.created < 50)
 		usleep(10000);
-	hlt_redis_stop(&redis, 1); /* SIGKILL */
+	hlt_redis_stop(&fx.redis, 1); /* SIGKILL */
 	usleep(700000);
 	cr_expect_gt(l.unavailable, 0, "no 503 while Redis was down");
-	hlt_redis_start(&redis, dir); /* the same directory: the AOF is read back */
+	hlt_redis_start(&fx.redis, fx.dir); /* the same directory: the AOF is read back */
 	back = now_ms();
-	cr_expect(hlt_daemon_wait_ready(&daemon_, 2000), "not ready within 2 s of Redis' return");
+	cr_expect(hlt_daemon_wait_ready(&fx.daemon, 2000), "not ready within 2 s of Redis' return");
 	cr_expect_leq(now_ms() - back, 2000);
 	usleep(300000);
 	l.stop = 1;
@@ -108,14 +92,14 @@ Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
 
 		for (int waited = 0; waited < 5000; waited += 20) {
 			free(state);
-			state = hlt_redis_cmd(&redis, "HGET hl:t:%s state", l.ids[i]);
+			state = hlt_redis_cmd(&fx.redis, "HGET hl:t:%s state", l.ids[i]);
 			if (state && strcmp(state, "dispatched\n") == 0)
 				break;
 			usleep(20000);
 		}
 		cr_expect_str_eq(state, "dispatched\n", "%s after the Redis restart", l.ids[i]);
 		free(state);
-		audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", l.ids[i]);
+		audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", l.ids[i]);
 		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
 			dispatches++;
 		cr_expect_eq(dispatches, 1, "%s dispatched %d times", l.ids[i], dispatches);
@@ -124,6 +108,6 @@ Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
 	snprintf(command, sizeof(command),
 		 "redis-check-aof '%s/appendonlydir/appendonly.aof.manifest' > '%s/check-aof.out' "
 		 "2>&1",
-		 dir, dir);
-	cr_expect_eq(system(command), 0, "redis-check-aof: see %s/check-aof.out", dir);
+		 fx.dir, fx.dir);
+	cr_expect_eq(system(command), 0, "redis-check-aof: see %s/check-aof.out", fx.dir);
 }

@@ -19,26 +19,23 @@
 
 #define CTL HL_BUILD_DIR "/hotlinectl"
 
-static char dir[256];
+static struct hlt_fixture fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.extra_yaml = HLT_FAST_ROUTING,
+	.plugins = HLT_PLUGIN("route_async"),
+};
 static char url[64];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
 static int serial; /* numbers the runs' output files: dir/ctl-N.out, .err, .in */
 
 static void setup(void)
 {
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async"));
-	hlt_daemon_start_ready(&daemon_);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", daemon_.port);
+	hlt_fixture_setup(&fx);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", fx.daemon.port);
 }
 
 static void teardown(void)
 {
-	hlt_teardown(&daemon_, &redis, dir);
+	hlt_fixture_teardown(&fx);
 }
 
 TestSuite(hotlinectl, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
@@ -73,15 +70,15 @@ static struct run ctl_env(const char *run_url, const char *token, const char *co
 	struct run r;
 
 	serial++;
-	snprintf(out, sizeof(out), "%s/ctl-%d.out", dir, serial);
-	snprintf(err, sizeof(err), "%s/ctl-%d.err", dir, serial);
-	snprintf(in, sizeof(in), "%s/ctl-%d.in", dir, serial);
+	snprintf(out, sizeof(out), "%s/ctl-%d.out", fx.dir, serial);
+	snprintf(err, sizeof(err), "%s/ctl-%d.err", fx.dir, serial);
+	snprintf(in, sizeof(in), "%s/ctl-%d.in", fx.dir, serial);
 	for (size_t i = 0; args[i] && n < 39; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	snprintf(url_env, sizeof(url_env), "HOTLINE_URL=%s", run_url ? run_url : "");
 	snprintf(token_env, sizeof(token_env), "HOTLINE_TOKEN=%s", token ? token : "");
-	snprintf(home_env, sizeof(home_env), "HOME=%s", dir);
+	snprintf(home_env, sizeof(home_env), "HOME=%s", fx.dir);
 	snprintf(err_env, sizeof(err_env), "CTL_ERR=%s", err);
 	env[e++] = run_url ? url_env : "HOTLINE_URL";
 	env[e++] = token ? token_env : "HOTLINE_TOKEN";
@@ -93,7 +90,7 @@ static struct run ctl_env(const char *run_url, const char *token, const char *co
 	if (input) {
 		char path[420];
 
-		hlt_write_file(dir, strrchr(in, '/') + 1, input, path, sizeof(path));
+		hlt_write_file(fx.dir, strrchr(in, '/') + 1, input, path, sizeof(path));
 		snprintf(in_env, sizeof(in_env), "CTL_IN=%s", in);
 		env[e++] = in_env;
 	} else {
@@ -170,7 +167,8 @@ Test(hotlinectl, takes_a_ticket_through_its_life)
 	cr_expect_str_eq(table_value(r.out, "state", state, sizeof(state)), "received", "%s", r.out);
 	cr_expect(strstr(r.out, "promised_answer_by"), "%s", r.out);
 	run_free(&r);
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "not routed: %s",
+		  hlt_read_file(fx.daemon.log));
 
 	/* show: the fields, then the timeline as a table */
 	r = CTL_AS(HLT_TOKEN_AGENT, "show", id);
@@ -261,7 +259,7 @@ Test(hotlinectl, shows_server_errors_as_the_server_said_them)
 	char id[32];
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	r = CTL_AS(HLT_TOKEN_WATER, "answer", id, "--answer", "x");
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, "409 Conflict") && strstr(r.err, "(field: state)"), "%s", r.err);
@@ -307,7 +305,7 @@ Test(hotlinectl, takes_url_and_token_from_option_environment_or_file)
 
 	snprintf(text, sizeof(text), "# hotlinectl\nurl = %s\ntoken = \"%s\"\n", url,
 		 HLT_TOKEN_AGENT);
-	hlt_write_file(dir, "ctl.conf", text, conf, sizeof(conf));
+	hlt_write_file(fx.dir, "ctl.conf", text, conf, sizeof(conf));
 	chmod(conf, 0600);
 	snprintf(env_conf, sizeof(env_conf), "HOTLINE_CONFIG=%s", conf);
 
@@ -343,7 +341,7 @@ Test(hotlinectl, takes_url_and_token_from_option_environment_or_file)
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.err, "others may read it"), "%s", r.err);
 	run_free(&r);
-	hlt_write_file(dir, "ctl.conf", "url = http://127.0.0.1:1\ncolour = red\n", conf,
+	hlt_write_file(fx.dir, "ctl.conf", "url = http://127.0.0.1:1\ncolour = red\n", conf,
 		       sizeof(conf));
 	r = ctl_env(NULL, NULL, env, NULL, list);
 	cr_expect_eq(r.status, 2);
@@ -375,7 +373,7 @@ Test(hotlinectl, submits_from_a_json_file_or_standard_input)
 	cr_expect_str_eq(table_value(r.out, "id", id2, sizeof(id2)), id1);
 	cr_expect(strstr(r.out, "Idempotency-Key made before"), "%s", r.out);
 	run_free(&r);
-	char *urgency = hlt_redis_cmd(&redis, "HGET hl:t:%s urgency", id1);
+	char *urgency = hlt_redis_cmd(&fx.redis, "HGET hl:t:%s urgency", id1);
 	cr_expect(urgency && strcmp(urgency, "urgent\n") == 0, "the option overrides: %s", urgency);
 	free(urgency);
 	r = ctl_env(url, HLT_TOKEN_AGENT, NULL, "{\"title\":",
@@ -425,16 +423,16 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 	struct run r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	usleep(1100000);
 	/* the next run's stdout; its header shows once the first poll set where it starts */
-	snprintf(out, sizeof(out), "%s/ctl-%d.out", dir, serial + 1);
+	snprintf(out, sizeof(out), "%s/ctl-%d.out", fx.dir, serial + 1);
 	cr_assert_eq(pthread_create(&thread, NULL, run_tail, &t), 0);
 	if (!hlt_wait_for_text(out, "AT ", 10000)) {
 		pthread_join(thread, NULL);
 		cr_assert_fail("tail did not start (exit %d):\n%s", t.r.status, t.r.err);
 	}
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 "{\"channel\":\"hotline\",\"title\":\"汉正街夜市噪音扰民\","
 				 "\"content\":\"每晚十二点后仍有高音喇叭\",\"address\":\"硚口区汉正街\","
 				 "\"caller_phone\":\"13907150009\"}",
@@ -456,7 +454,7 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 			       t.r.err);
 	}
 	snprintf(path, sizeof(path), "/v1/tickets/%s/notes", id);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
 				 "{\"note\":\"请加快处理\"}", &resp),
 		     200);
 	hlt_response_free(&resp);
@@ -524,7 +522,7 @@ Test(hotlinectl, explains_routing_counts_deadlines_and_reports)
 	char id[32];
 	table_value(r.out, "id", id, sizeof(id));
 	run_free(&r);
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	snprintf(month, sizeof(month), "%.4s-%.2s", id, id + 4);
 	r = CTL_AS(HLT_TOKEN_AGENT, "report", "--month", month);
 	cr_expect_eq(r.status, 1, "agents may not read reports");

@@ -14,29 +14,13 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(intake, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx;
+HLT_SUITE(intake, fx);
 
 static void start_with(const char *extra_yaml)
 {
-	daemon_.extra_yaml = extra_yaml;
-	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
-	hlt_daemon_start_ready(&daemon_);
+	fx.daemon.extra_yaml = extra_yaml;
+	hlt_fixture_start(&fx, &fx.daemon, NULL, NULL);
 }
 
 static const char *const hotline_body =
@@ -48,7 +32,7 @@ static const char *const hotline_body =
 static int post(const char *token, const char *headers, const char *body,
 		struct hlt_response *r)
 {
-	return hlt_request(daemon_.port, "POST", "/v1/tickets", token, headers, body, r);
+	return hlt_request(fx.daemon.port, "POST", "/v1/tickets", token, headers, body, r);
 }
 
 /* Posts the standard hotline ticket and returns its id in buf. */
@@ -64,7 +48,7 @@ static const char *create(const char *body, char *id, size_t len)
 
 static long redis_int(const char *fmt, const char *arg)
 {
-	char *text = hlt_redis_cmd(&redis, fmt, arg);
+	char *text = hlt_redis_cmd(&fx.redis, fmt, arg);
 	long n = text ? atol(text) : -1;
 
 	free(text);
@@ -74,7 +58,7 @@ static long redis_int(const char *fmt, const char *arg)
 /* How many entries were ever added to the routing stream (routed ones are deleted). */
 static long queued_ever(void)
 {
-	char *text = hlt_redis_cmd(&redis, "XINFO STREAM hl:intake");
+	char *text = hlt_redis_cmd(&fx.redis, "XINFO STREAM hl:intake");
 	char *at = text ? strstr(text, "entries-added\n") : NULL;
 	long n = at ? atol(at + strlen("entries-added\n")) : 0;
 
@@ -111,21 +95,21 @@ Test(intake, hotline_ticket_created_with_audit_and_routing_entry)
 	cr_expect(strstr(loc, id));
 	hlt_response_free(&r);
 
-	char *fields = hlt_redis_cmd(&redis, "HGETALL hl:t:%s", id);
+	char *fields = hlt_redis_cmd(&fx.redis, "HGETALL hl:t:%s", id);
 	cr_assert_not_null(fields);
 	cr_expect(strstr(fields, "caller_phone\n13907150001\n"), "phone normalised: %s", fields);
 	cr_expect(strstr(fields, "type\nreport\n"), "%s", fields);
 	cr_expect(strstr(fields, "title\n三阳路机动车道井盖缺失\n"), "%s", fields);
 	free(fields);
-	char *first = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - + COUNT 1", id);
+	char *first = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - + COUNT 1", id);
 	cr_expect(first && strstr(first, "action\ncreate\n"), "first audit entry: %s", first);
 	free(first);
 	/* queued for routing: with only the log plugin, nobody decides */
 	cr_expect_eq(queued_ever(), 1);
-	cr_expect(hlt_wait_state(&redis, id, "pending_manual"), "never routed");
+	cr_expect(hlt_wait_state(&fx.redis, id, "pending_manual"), "never routed");
 	/* The log names the ticket but never the caller's whole phone number. */
-	cr_expect(hlt_wait_for_text(daemon_.log, id, 1000));
-	char *log = hlt_read_file(daemon_.log);
+	cr_expect(hlt_wait_for_text(fx.daemon.log, id, 1000));
+	char *log = hlt_read_file(fx.daemon.log);
 	cr_expect(!strstr(log, "13907150001") && !strstr(log, "139-0715-0001"),
 		  "phone in the log");
 	free(log);
@@ -142,10 +126,10 @@ Test(intake, a_phone_number_in_the_title_stays_out_of_the_log)
 	       "\"content\":\"路灯不亮。\",\"address\":\"江岸区三阳路\","
 	       "\"caller_phone\":\"13907150001\"}",
 	       id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "pending_manual"));
-	cr_assert(hlt_wait_for_text(daemon_.log, "title=\"回电139****5678张先生", 2000), "%s",
-		  hlt_read_file(daemon_.log));
-	char *log = hlt_read_file(daemon_.log);
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"));
+	cr_assert(hlt_wait_for_text(fx.daemon.log, "title=\"回电139****5678张先生", 2000), "%s",
+		  hlt_read_file(fx.daemon.log));
+	char *log = hlt_read_file(fx.daemon.log);
 	cr_expect(!strstr(log, "13912345678"), "phone in the log: %s", log);
 	free(log);
 }
@@ -167,7 +151,7 @@ Test(intake, answered_on_the_call_is_resolved_and_never_routed)
 	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "resolved");
 	hlt_response_free(&r);
 	cr_expect_eq(queued_ever(), 0, "a resolved ticket was queued");
-	char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", id);
+	char *audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", id);
 	cr_expect(audit && strstr(audit, "answered_on_call"), "%s", audit);
 	free(audit);
 }
@@ -181,7 +165,7 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 	create(hotline_body, id, sizeof(id));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 
-	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r), 200);
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r), 200);
 	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "13907150001");
 	cr_expect_str_eq(hlt_json_member(r.body, "citizen_name", value, sizeof(value)), "张三丰");
 	cr_expect(strstr(r.body, "\"audit\":[{\"at\":\""), "%s", r.body);
@@ -189,7 +173,7 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 	cr_expect(strstr(r.body, "\"actor\":\"agent-test\""), "%s", r.body);
 	hlt_response_free(&r);
 
-	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "139****0001");
 	cr_expect_str_eq(hlt_json_member(r.body, "citizen_name", value, sizeof(value)), "张**");
@@ -197,11 +181,11 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 		  "phone in the text not masked: %s", value);
 	hlt_response_free(&r);
 
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets/20261126-999999",
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/20261126-999999",
 				 HLT_TOKEN_AGENT, NULL, NULL, &r),
 		     404);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets/nonsense", HLT_TOKEN_AGENT,
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/nonsense", HLT_TOKEN_AGENT,
 				 NULL, NULL, &r),
 		     404);
 	hlt_response_free(&r);
@@ -215,14 +199,14 @@ Test(intake, department_reads_its_own_tickets_only)
 	start_with(NULL);
 	create(hotline_body, id, sizeof(id));
 	/* Dispatch is the routing issue's; here the ticket is assigned by hand. */
-	free(hlt_redis_cmd(&redis, "HSET hl:t:%s department water", id));
+	free(hlt_redis_cmd(&fx.redis, "HSET hl:t:%s department water", id));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
 
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
 	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "13907150001",
 			 "its own department sees the phone whole");
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
 	cr_expect(strstr(r.body, "not assigned to your department"), "%s", r.body);
 	cr_expect(!strstr(r.body, "三阳路"), "leaked: %s", r.body);
 	hlt_response_free(&r);
@@ -231,19 +215,19 @@ Test(intake, department_reads_its_own_tickets_only)
 	create("{\"channel\":\"hotline\",\"title\":\"在职教师有偿补课\",\"content\":\"要求保密\","
 	       "\"address\":\"江夏区纸坊\",\"caller_phone\":\"13907150002\",\"confidential\":true}",
 	       secret, sizeof(secret));
-	free(hlt_redis_cmd(&redis, "HSET hl:t:%s department water", secret));
+	free(hlt_redis_cmd(&fx.redis, "HSET hl:t:%s department water", secret));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", secret);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_WATER, NULL, NULL, &r), 200);
 	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "139****0002");
 	hlt_response_free(&r);
 
 	/* Lists: a department sees its own only, and may not ask for another's. */
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?department=gas",
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?department=gas",
 				 HLT_TOKEN_WATER, NULL, NULL, &r),
 		     403);
 	hlt_response_free(&r);
-	free(hlt_redis_cmd(&redis, "ZADD hl:idx:dept:water 1 %s", id));
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets", HLT_TOKEN_GAS, NULL, NULL, &r),
+	free(hlt_redis_cmd(&fx.redis, "ZADD hl:idx:dept:water 1 %s", id));
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets", HLT_TOKEN_GAS, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "\"tickets\":[]"), "gas sees water's: %s", r.body);
 	hlt_response_free(&r);
@@ -266,7 +250,7 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 
 		snprintf(path, sizeof(path), "/v1/tickets?caller_phone=13907150001&limit=2%s%s",
 			 cursor[0] ? "&cursor=" : "", cursor);
-		cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL,
+		cr_assert_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL,
 					 &r),
 			     200, "%s", r.body);
 		o = json_tokener_parse(r.body);
@@ -288,13 +272,13 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 	cr_expect_eq(seen, 5);
 
 	/* Filters combine; a window in the future is empty; bad filters name themselves. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET",
 				 "/v1/tickets?state=received&channel=hotline&limit=200",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "139****9999"), "masked for supervisors: %s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?since=2099-01-01",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?since=2099-01-01",
 				 HLT_TOKEN_AGENT, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "\"tickets\":[]"), "%s", r.body);
@@ -308,7 +292,7 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char field[64];
 		snprintf(path, sizeof(path), "/v1/tickets?%s", bad[i][0]);
-		cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r),
+		cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL, NULL, &r),
 			     400, "%s", bad[i][0]);
 		cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), bad[i][1]);
 		hlt_response_free(&r);
@@ -330,43 +314,43 @@ Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
 
 	/* The TV desk reads neither the hotline's ticket nor the board's; the portal its own. */
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_TV, NULL, NULL, &r), 403);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_TV, NULL, NULL, &r), 403);
 	hlt_response_free(&r);
 	snprintf(path, sizeof(path), "/v1/tickets/%s", board_id);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_BOARD, NULL, NULL, &r), 200);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_BOARD, NULL, NULL, &r), 200);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets", HLT_TOKEN_BOARD, NULL, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets", HLT_TOKEN_BOARD, NULL, NULL,
 				 &r),
 		     200);
 	cr_expect(strstr(r.body, board_id) && !strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?channel=hotline",
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?channel=hotline",
 				 HLT_TOKEN_BOARD, NULL, NULL, &r),
 		     403);
 	hlt_response_free(&r);
 
 	/* A unit lists what it leads, even when another index would be scanned first; an
 	 * index entry left behind does not leak a ticket the unit does not lead. */
-	free(hlt_redis_cmd(&redis, "HSET hl:t:%s department water", id));
-	free(hlt_redis_cmd(&redis, "ZADD hl:idx:dept:water 1 %s", id));
-	free(hlt_redis_cmd(&redis, "ZADD hl:idx:dept:water 2 %s", board_id));
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?state=received",
+	free(hlt_redis_cmd(&fx.redis, "HSET hl:t:%s department water", id));
+	free(hlt_redis_cmd(&fx.redis, "ZADD hl:idx:dept:water 1 %s", id));
+	free(hlt_redis_cmd(&fx.redis, "ZADD hl:idx:dept:water 2 %s", board_id));
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?state=received",
 				 HLT_TOKEN_WATER, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, id) && !strstr(r.body, board_id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?caller_phone=13907150001",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?caller_phone=13907150001",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     403, "masked roles may not probe phone numbers");
 	hlt_response_free(&r);
 
 	/* A window around now holds both; one that ended yesterday holds none. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?since=2020-01-01&until=2099-01-01",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?since=2020-01-01&until=2099-01-01",
 				 HLT_TOKEN_AGENT, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, id) && strstr(r.body, board_id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/tickets?until=2020-01-01T00:00:00%2B08:00",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?until=2020-01-01T00:00:00%2B08:00",
 				 HLT_TOKEN_AGENT, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "\"tickets\":[]"), "%s", r.body);
@@ -474,7 +458,7 @@ Test(intake, oversized_body_refused_before_it_is_read)
 			   "{\"channel\":";
 
 	start_with(NULL);
-	cr_assert_eq(hlt_request_raw(daemon_.port, head, strlen(head), &r), 413, "%s", r.headers);
+	cr_assert_eq(hlt_request_raw(fx.daemon.port, head, strlen(head), &r), 413, "%s", r.headers);
 	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	cr_expect(strstr(r.body, "65536"), "%s", r.body);
 	hlt_response_free(&r);
@@ -493,7 +477,7 @@ Test(intake, oversized_declared_in_a_late_header_piece_still_gets_json_413)
 			       "\r\n{\"channel\":"};
 
 	start_with(NULL);
-	cr_assert_eq(hlt_request_parts(daemon_.port, parts, 3, 150, &r), 413, "%s", r.headers);
+	cr_assert_eq(hlt_request_parts(fx.daemon.port, parts, 3, 150, &r), 413, "%s", r.headers);
 	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	hlt_response_free(&r);
 }
@@ -508,7 +492,7 @@ Test(intake, chunked_bodies_get_json_411_and_a_forged_marker_is_ignored)
 			      "5\r\n{\"a\":\r\n";
 
 	start_with(NULL);
-	cr_assert_eq(hlt_request_raw(daemon_.port, chunked, strlen(chunked), &r), 411, "%s",
+	cr_assert_eq(hlt_request_raw(fx.daemon.port, chunked, strlen(chunked), &r), 411, "%s",
 		     r.headers);
 	cr_expect_str_eq(hlt_json_member(r.body, "field", field, sizeof(field)), "body");
 	hlt_response_free(&r);
@@ -534,16 +518,16 @@ Test(intake, sigterm_answers_the_requests_in_flight)
 
 	start_with(NULL);
 	/* Redis holds its answers for a second, so the posts are still in flight at SIGTERM. */
-	free(hlt_redis_cmd(&redis, "CLIENT PAUSE 1000 WRITE"));
+	free(hlt_redis_cmd(&fx.redis, "CLIENT PAUSE 1000 WRITE"));
 	for (int i = 0; i < 4; i++)
 		pthread_create(&threads[i], NULL, post_once, &status[i]);
 	usleep(300000);
-	kill(daemon_.pid, SIGTERM);
+	kill(fx.daemon.pid, SIGTERM);
 	for (int i = 0; i < 4; i++) {
 		pthread_join(threads[i], NULL);
 		cr_expect_eq(status[i], 201, "request %d got %d", i, status[i]);
 	}
-	cr_expect_eq(hlt_daemon_stop(&daemon_, 0, 5000), 0, "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, 0, 5000), 0, "%s", hlt_read_file(fx.daemon.log));
 	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), 4);
 }
 
@@ -553,7 +537,7 @@ Test(intake, redis_down_gives_503_with_retry_after)
 	char retry[16];
 
 	start_with(NULL);
-	hlt_redis_stop(&redis, 1);
+	hlt_redis_stop(&fx.redis, 1);
 	for (int i = 0; i < 50; i++) { /* until the daemon has noticed */
 		post(HLT_TOKEN_AGENT, NULL, hotline_body, &r);
 		if (r.status == 503)
@@ -664,14 +648,11 @@ Test(intake, hundreds_at_once_get_unique_ids_and_whole_records)
 Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
 {
 	struct hlt_daemon second = {0};
-	char sub[300], a[64], b[64];
+	char a[64], b[64];
 	struct hlt_response r;
 
 	start_with(NULL);
-	snprintf(sub, sizeof(sub), "%s/second", dir);
-	cr_assert_eq(mkdir(sub, 0700), 0);
-	hlt_daemon_configure(&second, sub, &redis, NULL);
-	hlt_daemon_start_ready(&second);
+	hlt_fixture_start(&fx, &second, "second", NULL);
 	for (int i = 0; i < 20; i++) {
 		create(hotline_body, a, sizeof(a));
 		cr_assert_eq(hlt_request(second.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
@@ -723,20 +704,20 @@ Test(intake, every_201_survives_sigkill_and_restart)
 	for (int waited = 0; waited < 5000 && runs[0].created + runs[1].created < 20; waited += 10)
 		usleep(10000);
 	usleep(50000);
-	kill(daemon_.pid, SIGKILL);
+	kill(fx.daemon.pid, SIGKILL);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(threads[i], NULL);
 		created += runs[i].created;
 	}
 	cr_assert(created > 10, "only %d tickets before the kill", created);
-	hlt_daemon_stop(&daemon_, SIGKILL, 2000); /* reaps it */
+	hlt_daemon_stop(&fx.daemon, SIGKILL, 2000); /* reaps it */
 
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; i < runs[t].created; i++) {
 			char path[64];
 			snprintf(path, sizeof(path), "/v1/tickets/%s", runs[t].ids[i]);
-			cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_AGENT, NULL,
+			cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL,
 						 NULL, &r),
 				     200, "ticket %s lost after SIGKILL", runs[t].ids[i]);
 			hlt_response_free(&r);
@@ -746,7 +727,7 @@ Test(intake, every_201_survives_sigkill_and_restart)
 	long tickets = redis_int("ZCARD hl:idx:all%s", "");
 	cr_expect_geq(tickets, created);
 	cr_expect_eq(queued_ever(), tickets);
-	char *keys = hlt_redis_cmd(&redis, "KEYS hl:t:*");
+	char *keys = hlt_redis_cmd(&fx.redis, "KEYS hl:t:*");
 	for (char *line = keys; line && *line;) {
 		char *nl = strchr(line, '\n');
 		if (nl)

@@ -10,33 +10,18 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	hlt_daemon_configure(&daemon_, dir, &redis,
-			     HLT_PLUGIN("route_async"));
-	hlt_daemon_start_ready(&daemon_);
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(metrics, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.plugins = HLT_PLUGIN("route_async"),
+};
+HLT_SUITE(metrics, fx);
 
 Test(metrics, prometheus_text_that_promtool_accepts)
 {
 	struct hlt_response r;
 	char *text = NULL, path[512], command[1200], id[32], step[96];
 
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
 				 "\"address\":\"硚口区\",\"caller_phone\":\"13907150030\"}",
 				 &r),
@@ -46,7 +31,7 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 	for (int waited = 0; waited < 3000; waited += 50) {
 		free(text);
 		text = NULL;
-		cr_assert_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &text), 200);
+		cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/metrics", NULL, &text), 200);
 		if (strstr(text, "hotline_open_tickets{department=\"water\",state=\"dispatched\"} 1"))
 			break;
 		usleep(50000);
@@ -56,16 +41,16 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 	cr_expect(strstr(text, "hotline_transitions_total{state=\"dispatched\"} 1"), "%s", text);
 	/* signing moves the ticket; a note does not, and is no transition */
 	snprintf(step, sizeof(step), "/v1/tickets/%s/sign", id);
-	cr_expect_eq(hlt_request(daemon_.port, "POST", step, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", step, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
 		     "%s", r.body);
 	hlt_response_free(&r);
 	snprintf(step, sizeof(step), "/v1/tickets/%s/notes", id);
-	cr_expect_eq(hlt_request(daemon_.port, "POST", step, HLT_TOKEN_WATER, NULL,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", step, HLT_TOKEN_WATER, NULL,
 				 "{\"note\":\"已联系水务站\"}", &r),
 		     200, "%s", r.body);
 	hlt_response_free(&r);
 	free(text);
-	cr_assert_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &text), 200);
+	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/metrics", NULL, &text), 200);
 	cr_expect(strstr(text, "hotline_transitions_total{state=\"accepted\"} 1\n"), "%s", text);
 	cr_expect(strstr(text, "hotline_open_tickets{department=\"water\",state=\"accepted\"} 1"),
 		  "%s", text);
@@ -73,7 +58,7 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 	cr_expect(strstr(text, "hotline_plugin_calls_total{plugin=\"route_async\"} 1"), "%s",
 		  text);
 	cr_expect(strstr(text, "hotline_calendar_fallback 0"), "%s", text);
-	hlt_write_file(dir, "metrics.txt", text, path, sizeof(path));
+	hlt_write_file(fx.dir, "metrics.txt", text, path, sizeof(path));
 	snprintf(command, sizeof(command), "promtool check metrics < '%s' > '%s.out' 2>&1", path,
 		 path);
 	cr_expect_eq(system(command), 0, "promtool: %s.out", path);
@@ -84,12 +69,12 @@ Test(metrics, readyz_follows_redis)
 {
 	char *body = NULL;
 
-	cr_expect_eq(hlt_http(daemon_.port, "GET", "/readyz", NULL, &body), 200, "%s", body);
+	cr_expect_eq(hlt_http(fx.daemon.port, "GET", "/readyz", NULL, &body), 200, "%s", body);
 	free(body);
-	hlt_redis_stop(&redis, 1);
+	hlt_redis_stop(&fx.redis, 1);
 	int status = 0;
 	for (int waited = 0; waited < 3000 && status != 503; waited += 50) {
-		status = hlt_http(daemon_.port, "GET", "/readyz", NULL, &body);
+		status = hlt_http(fx.daemon.port, "GET", "/readyz", NULL, &body);
 		if (status != 503) {
 			free(body);
 			usleep(50000);
@@ -108,7 +93,7 @@ Test(metrics, man_pages_render_cleanly)
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		char command[1024], path[600], *warnings;
 
-		snprintf(path, sizeof(path), "%s/man-%zu.err", dir, i);
+		snprintf(path, sizeof(path), "%s/man-%zu.err", fx.dir, i);
 		snprintf(command, sizeof(command),
 			 "MANWIDTH=80 man --warnings -l '" HL_SOURCE_DIR "/contrib/man/%s' "
 			 "> /dev/null 2> '%s'",

@@ -15,37 +15,15 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
+static struct hlt_fixture fx = {.daemon.extra_yaml = HLT_FAST_ROUTING};
+HLT_SUITE(reload, fx);
 
 #define ROUTER HLT_PLUGIN("route_async")
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n";
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(reload, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
-
-static void start(const char *plugins)
-{
-	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	hlt_daemon_start_ready(&daemon_);
-}
 
 static int reload(char **body_r)
 {
 	struct hlt_response r;
-	int status = hlt_request(daemon_.port, "POST", "/v1/admin/reload", HLT_TOKEN_ADMIN, NULL,
+	int status = hlt_request(fx.daemon.port, "POST", "/v1/admin/reload", HLT_TOKEN_ADMIN, NULL,
 				 "{}", &r);
 
 	if (body_r)
@@ -65,7 +43,7 @@ static void *post_stream(void *arg)
 
 	for (int i = 0; i < s->count; i++) {
 		struct hlt_response r;
-		if (hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+		if (hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				"{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
 				"\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150020\"}",
 				&r) == 201) {
@@ -85,12 +63,12 @@ Test(reload, reloads_during_intake_and_dispatch_lose_and_duplicate_nothing)
 	static struct stream s;
 	pthread_t thread;
 
-	start(ROUTER);
+	hlt_fixture_start(&fx, &fx.daemon, NULL, ROUTER);
 	s = (struct stream){.count = 300};
 	pthread_create(&thread, NULL, post_stream, &s);
 	for (int i = 0; i < 20; i++) {
 		if (i % 2)
-			kill(daemon_.pid, SIGHUP);
+			kill(fx.daemon.pid, SIGHUP);
 		else
 			cr_expect_eq(reload(NULL), 200);
 		usleep(50000);
@@ -103,13 +81,13 @@ Test(reload, reloads_during_intake_and_dispatch_lose_and_duplicate_nothing)
 
 		for (int waited = 0; waited < 5000; waited += 20) {
 			free(state);
-			state = hlt_redis_cmd(&redis, "HGET hl:t:%s state", s.ids[i]);
+			state = hlt_redis_cmd(&fx.redis, "HGET hl:t:%s state", s.ids[i]);
 			if (state && strcmp(state, "dispatched\n") == 0)
 				break;
 			usleep(20000);
 		}
 		cr_expect_str_eq(state, "dispatched\n", "%s", s.ids[i]);
-		audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", s.ids[i]);
+		audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", s.ids[i]);
 		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
 			dispatches++;
 		cr_expect_eq(dispatches, 1, "%s dispatched %d times", s.ids[i], dispatches);
@@ -117,7 +95,7 @@ Test(reload, reloads_during_intake_and_dispatch_lose_and_duplicate_nothing)
 		free(audit);
 	}
 	char *health = NULL;
-	cr_assert_eq(hlt_http(daemon_.port, "GET", "/healthz", NULL, &health), 200);
+	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &health), 200);
 	cr_expect(strstr(health, "\"generation\":21"), "%s", health);
 	free(health);
 }
@@ -126,24 +104,24 @@ Test(reload, a_broken_file_or_a_failing_plugin_keeps_the_old_configuration)
 {
 	char path[512], *body = NULL, *health = NULL;
 
-	start(ROUTER);
-	hlt_write_file(dir, "hotlined.yaml", "redis: [\n", path, sizeof(path));
+	hlt_fixture_start(&fx, &fx.daemon, NULL, ROUTER);
+	hlt_write_file(fx.dir, "hotlined.yaml", "redis: [\n", path, sizeof(path));
 	cr_expect_eq(reload(&body), 422);
 	cr_expect(strstr(body, "hotlined.yaml:2:1") || strstr(body, "hotlined.yaml:1:"), "%s",
 		  body);
 	free(body);
-	hlt_daemon_configure(&daemon_, dir, &redis,
+	hlt_daemon_configure(&fx.daemon, fx.dir, &fx.redis,
 			     "  - name: init_fails\n    file: " HL_BUILD_DIR
 			     "/tests/plugins/init_fails.so\n    options: {greeting: hi}\n");
 	cr_expect_eq(reload(&body), 422);
 	cr_expect(strstr(body, "street gazetteer is empty"), "%s", body);
 	free(body);
-	cr_assert_eq(hlt_http(daemon_.port, "GET", "/healthz", NULL, &health), 200);
+	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &health), 200);
 	cr_expect(strstr(health, "\"generation\":1") && strstr(health, "route_async"), "%s",
 		  health);
 	free(health);
 	struct hlt_response r;
-	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/admin/reload", HLT_TOKEN_SUPERVISOR,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", "/v1/admin/reload", HLT_TOKEN_SUPERVISOR,
 				 NULL, "{}", &r),
 		     403);
 	hlt_response_free(&r);
@@ -151,12 +129,13 @@ Test(reload, a_broken_file_or_a_failing_plugin_keeps_the_old_configuration)
 
 Test(reload, fifty_reloads_leak_nothing)
 {
-	start(ROUTER "  - name: tv\n  - name: escalation\n");
+	hlt_fixture_start(&fx, &fx.daemon, NULL,
+			  ROUTER "  - name: tv\n  - name: escalation\n");
 	for (int i = 0; i < 50; i++)
 		cr_assert_eq(reload(NULL), 200, "reload %d", i);
 	/* Under AddressSanitizer a leak makes the exit status non-zero. */
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 10000), 0, "%s",
-		     hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 10000), 0, "%s",
+		     hlt_read_file(fx.daemon.log));
 }
 
 /* Copies a file with cp, in place when the target exists (as an operator would). */
@@ -172,16 +151,16 @@ Test(reload, a_plugin_file_replaced_on_disk_runs_as_its_new_version)
 {
 	char plugins[512], copy[300];
 
-	snprintf(copy, sizeof(copy), "%s/department.so", dir);
+	snprintf(copy, sizeof(copy), "%s/department.so", fx.dir);
 	copy_file(HL_BUILD_DIR "/plugins/escalation.so", copy);
 	snprintf(plugins, sizeof(plugins), "  - name: department\n    file: %s\n", copy);
-	start(plugins);
-	cr_expect(!hlt_wait_for_text(daemon_.log, "sub=plugin.department event=reloaded", 0));
+	hlt_fixture_start(&fx, &fx.daemon, NULL, plugins);
+	cr_expect(!hlt_wait_for_text(fx.daemon.log, "sub=plugin.department event=reloaded", 0));
 	/* The new version logs every event it is given; the old one logged none. */
 	copy_file(HL_BUILD_DIR "/plugins/log.so", copy);
 	cr_assert_eq(reload(NULL), 200);
-	cr_expect(hlt_wait_for_text(daemon_.log, "sub=plugin.department event=reloaded", 2000),
-		  "the stale version still runs:\n%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "sub=plugin.department event=reloaded", 2000),
+		  "the stale version still runs:\n%s", hlt_read_file(fx.daemon.log));
 }
 
 /* Posts a ticket and waits until /healthz shows `want`. */
@@ -191,14 +170,14 @@ static int counted(const char *want)
 	char *health = NULL;
 	int seen = 0;
 
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 "{\"channel\":\"hotline\",\"title\":\"t\",\"content\":\"c\","
 				 "\"address\":\"a\",\"caller_phone\":\"13907150021\"}",
 				 &r),
 		     201);
 	hlt_response_free(&r);
 	for (int waited = 0; waited < 3000 && !seen; waited += 50) {
-		hlt_http(daemon_.port, "GET", "/healthz", NULL, &health);
+		hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &health);
 		seen = health && strstr(health, want);
 		free(health);
 		health = NULL;
@@ -209,10 +188,11 @@ static int counted(const char *want)
 
 Test(reload, plugin_calls_errors_and_timeouts_are_counted)
 {
-	start("  - name: slow\n    file: " HL_BUILD_DIR "/tests/plugins/route_slow.so\n");
+	hlt_fixture_start(&fx, &fx.daemon, NULL,
+			  "  - name: slow\n    file: " HL_BUILD_DIR "/tests/plugins/route_slow.so\n");
 	cr_expect(counted("\"calls\":1,\"errors\":0,\"timeouts\":1"),
 		  "the timeout was not counted");
-	hlt_daemon_configure(&daemon_, dir, &redis,
+	hlt_daemon_configure(&fx.daemon, fx.dir, &fx.redis,
 			     "  - name: failing\n    file: " HL_BUILD_DIR
 			     "/tests/plugins/route_fails.so\n");
 	cr_assert_eq(reload(NULL), 200);

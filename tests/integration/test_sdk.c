@@ -29,11 +29,9 @@
 #define HL_SAN_FLAGS ""
 #endif
 
-static char dir[256];
+static struct hlt_fixture fx;
 static char stage[300]; /* the DESTDIR */
 static char binary[400];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
 
 /* The environment of every make and pkg-config run here: nothing of the make running
  * the tests (its jobserver, its command-line variables) leaks into them, and pkg-config
@@ -45,18 +43,16 @@ static const char *const tool_env[] = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKE
 
 static void setup(void)
 {
-	hlt_tmpdir(dir, sizeof(dir));
-	snprintf(stage, sizeof(stage), "%s/stage", dir);
+	hlt_fixture_setup(&fx);
+	snprintf(stage, sizeof(stage), "%s/stage", fx.dir);
 	snprintf(binary, sizeof(binary), "%s/usr/sbin/hotlined", stage);
 	snprintf(pc_path, sizeof(pc_path), "PKG_CONFIG_PATH=%s/usr/lib/pkgconfig", stage);
 	snprintf(pc_sysroot, sizeof(pc_sysroot), "PKG_CONFIG_SYSROOT_DIR=%s", stage);
-	memset(&redis, 0, sizeof(redis));
-	memset(&daemon_, 0, sizeof(daemon_));
 }
 
 static void teardown(void)
 {
-	hlt_teardown(&daemon_, &redis, dir);
+	hlt_fixture_teardown(&fx);
 }
 
 /* No criterion .timeout: every wait here bounds itself (hlt_run kills what outlasts its
@@ -71,7 +67,7 @@ TestSuite(sdk, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
  * (a compile of the example takes about a second). */
 static int run(const char *const *argv, const char *log, char *log_path, size_t len)
 {
-	snprintf(log_path, len, "%s/%s", dir, log);
+	snprintf(log_path, len, "%s/%s", fx.dir, log);
 	return hlt_run(argv, tool_env, NULL, log_path, 30000);
 }
 
@@ -123,7 +119,7 @@ static void build_example(void)
 			       "LDFLAGS=" HL_SAN_FLAGS, NULL};
 	char *text;
 
-	snprintf(example, sizeof(example), "%s/example", dir);
+	snprintf(example, sizeof(example), "%s/example", fx.dir);
 	cr_assert_eq(run(cp, "cp.log", log, sizeof(log)), 0, "%s", hlt_read_file(log));
 	cr_assert_eq(run(build, "example.log", log, sizeof(log)), 0,
 		     "the example plugin did not build:\n%s", hlt_read_file(log));
@@ -144,7 +140,7 @@ static char *healthz_plugin(const char *name)
 	char *body = NULL, *found = NULL;
 	struct json_object *o, *list;
 
-	cr_assert_eq(hlt_http(daemon_.port, "GET", "/healthz", NULL, &body), 200);
+	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &body), 200);
 	o = json_tokener_parse(body);
 	if (o && json_object_object_get_ex(o, "plugins", &list)) {
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -187,7 +183,6 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 
 	/* The installed hotlined, with the installed keyword router and routes, and the
 	 * example following the water company. */
-	hlt_redis_start(&redis, dir);
 	snprintf(plugins, sizeof(plugins),
 		 "  - name: keyword\n"
 		 "    file: %s/usr/lib/hotline/plugins/keyword.so\n"
@@ -201,19 +196,18 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 		 "      notify: true\n"
 		 "      summary_every: 200ms\n",
 		 stage, stage, stage, stage);
-	daemon_.binary = binary;
-	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	hlt_daemon_start_ready(&daemon_);
+	fx.daemon.binary = binary;
+	hlt_fixture_start(&fx, &fx.daemon, NULL, plugins);
 
 	/* Loaded, as ABI 1.0 (what it declares), and it found the 1.1 host functions. */
 	snprintf(want, sizeof(want), "event=loaded plugin=example_dept file=%s abi=1.0", so);
-	cr_expect(hlt_wait_for_text(daemon_.log, want, 0), "%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, want, 0), "%s", hlt_read_file(fx.daemon.log));
 	snprintf(want, sizeof(want), "host_abi=%d.%d", HL_ABI_MAJOR, HL_ABI_MINOR);
-	cr_expect(hlt_wait_for_text(daemon_.log, "sub=plugin.example_dept event=ready "
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "sub=plugin.example_dept event=ready "
 						 "department=water name=\"",
 				    0) &&
-			  hlt_wait_for_text(daemon_.log, want, 0),
-		  "%s", hlt_read_file(daemon_.log));
+			  hlt_wait_for_text(fx.daemon.log, want, 0),
+		  "%s", hlt_read_file(fx.daemon.log));
 	entry = healthz_plugin("example_dept");
 	cr_assert_not_null(entry, "example_dept is not in /healthz");
 	cr_expect(strstr(entry, "\"abi\":\"1.0\"") && strstr(entry, "\"version\":\"1.0.0\""), "%s",
@@ -221,7 +215,7 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 	free(entry);
 
 	/* A ticket for the water company: routed by keyword, seen by the example. */
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 water_ticket, &r),
 		     201, "%s", r.body);
 	out = strstr(r.body, "\"id\":\"");
@@ -230,14 +224,14 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 	hlt_response_free(&r);
 	snprintf(want, sizeof(want),
 		 "sub=plugin.example_dept event=dispatched ticket=%s department=water", id);
-	cr_assert(hlt_wait_for_text(daemon_.log, want, 5000), "no '%s':\n%s", want,
-		  hlt_read_file(daemon_.log));
-	cr_expect(hlt_wait_for_text(daemon_.log, "count=1", 0));
+	cr_assert(hlt_wait_for_text(fx.daemon.log, want, 5000), "no '%s':\n%s", want,
+		  hlt_read_file(fx.daemon.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "count=1", 0));
 
 	/* notify (1.1): the unit is told on hl:notices. */
 	for (int waited = 0; waited < 2000; waited += 20) {
 		free(notices);
-		notices = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
+		notices = hlt_redis_cmd(&fx.redis, "XRANGE hl:notices - +");
 		if (notices && strstr(notices, "from\nexample_dept\n"))
 			break;
 		usleep(20000);
@@ -248,14 +242,14 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 	free(notices);
 
 	/* Its timer runs, and fini runs at an orderly stop. */
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=summary department=water dispatched=1",
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=summary department=water dispatched=1",
 				    3000),
-		  "%s", hlt_read_file(daemon_.log));
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "%s",
-		     hlt_read_file(daemon_.log));
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=finished department=water dispatched=1",
+		  "%s", hlt_read_file(fx.daemon.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0, "%s",
+		     hlt_read_file(fx.daemon.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=finished department=water dispatched=1",
 				    0),
-		  "%s", hlt_read_file(daemon_.log));
+		  "%s", hlt_read_file(fx.daemon.log));
 }
 
 Test(sdk, installed_configuration_checks)

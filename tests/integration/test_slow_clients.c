@@ -37,26 +37,11 @@
 #define LATE_MS 3000        /* a close is due within the timeout + this */
 #define IDLE_CONNECTIONS 1000
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	memset(&redis, 0, sizeof(redis));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	daemon_.http_timeout = TIMEOUT;
-	hlt_daemon_configure(&daemon_, dir, &redis, NULL);
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(slow_clients, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx = {
+	.setup = HLT_SETUP_CONFIG,
+	.daemon.http_timeout = TIMEOUT,
+};
+HLT_SUITE(slow_clients, fx);
 
 static int64_t now_ms(void)
 {
@@ -107,12 +92,12 @@ static void start_daemon(rlim_t nofile)
 		low.rlim_cur = nofile;
 		cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0, "setrlimit: %s", strerror(errno));
 	}
-	started = hlt_daemon_start(&daemon_);
+	started = hlt_daemon_start(&fx.daemon);
 	if (nofile > 0)
 		cr_assert_eq(setrlimit(RLIMIT_NOFILE, &saved), 0, "setrlimit: %s", strerror(errno));
-	cr_assert_eq(started, 0, "hotlined did not start:\n%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "not ready:\n%s",
-		  hlt_read_file(daemon_.log));
+	cr_assert_eq(started, 0, "hotlined did not start:\n%s", hlt_read_file(fx.daemon.log));
+	cr_assert(hlt_daemon_wait_ready(&fx.daemon, 5000), "not ready:\n%s",
+		  hlt_read_file(fx.daemon.log));
 }
 
 /* The text of hotlined's /proc/<pid>/<name> (hlt_read_file cannot: /proc files have no
@@ -123,7 +108,7 @@ static char *daemon_proc(const char *name)
 	size_t len = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)daemon_.pid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)fx.daemon.pid, name);
 	if (!(f = fopen(path, "r")))
 		return NULL;
 	for (;;) {
@@ -178,7 +163,7 @@ static int daemon_fds(void)
 	DIR *d;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)daemon_.pid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)fx.daemon.pid);
 	if (!(d = opendir(path)))
 		return -1;
 	while ((e = readdir(d)))
@@ -225,7 +210,7 @@ static int daemon_side(int port, unsigned long *tx_queue)
 
 		if (sscanf(line, " %*d: %x:%x %x:%x %x %lx", &laddr, &lport, &raddr, &rport, &st,
 			   &txq) == 6 &&
-		    (int)lport == daemon_.port && (int)rport == port) {
+		    (int)lport == fx.daemon.port && (int)rport == port) {
 			state = (int)st;
 			*tx_queue = txq;
 		}
@@ -306,7 +291,7 @@ static long count_lines(const char *path, long from, const char *needle)
  * way), with a receive buffer of rcvbuf bytes when rcvbuf > 0. -1 when it failed. */
 static int connect_nb(int rcvbuf)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_.port)};
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)fx.daemon.port)};
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
@@ -535,7 +520,7 @@ static int64_t normal_post(const char *while_what)
 	struct hlt_response r;
 	char id[64];
 	int64_t start = now_ms();
-	int status = hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	int status = hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r);
 	int64_t took = now_ms() - start;
 
@@ -552,7 +537,7 @@ static int64_t normal_healthz(const char *while_what)
 {
 	char *body = NULL;
 	int64_t start = now_ms();
-	int status = hlt_http(daemon_.port, "GET", "/healthz", NULL, &body);
+	int status = hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &body);
 	int64_t took = now_ms() - start;
 
 	cr_expect_eq(status, 200, "GET /healthz while %s: %d after %lld ms", while_what, status,
@@ -567,10 +552,10 @@ static int64_t normal_healthz(const char *while_what)
 static void stop_cleanly(void)
 {
 	int64_t start = now_ms();
-	int status = hlt_daemon_stop(&daemon_, SIGTERM, 10000);
+	int status = hlt_daemon_stop(&fx.daemon, SIGTERM, 10000);
 
 	cr_expect_eq(status, 0, "hotlined exited %d, %lld ms after SIGTERM; log: %s", status,
-		     (long long)(now_ms() - start), daemon_.log);
+		     (long long)(now_ms() - start), fx.daemon.log);
 }
 
 /* 1. Half a request, then nothing: the connection is closed after the timeout, and
@@ -650,7 +635,7 @@ Test(slow_clients, a_thousand_idle_connections_stall_nobody_and_are_closed_after
 	nofile = daemon_nofile();
 	cr_assert_geq(nofile, IDLE_CONNECTIONS + 64, "hotlined may open only %ld files", nofile);
 	baseline = settled_daemon_fds();
-	cr_assert_gt(baseline, 0, "cannot read /proc/%d/fd", (int)daemon_.pid);
+	cr_assert_gt(baseline, 0, "cannot read /proc/%d/fd", (int)fx.daemon.pid);
 
 	first = now_ms();
 	connected = open_connections(fds, opened, IDLE_CONNECTIONS, baseline);
@@ -769,11 +754,11 @@ Test(slow_clients, a_slow_reader_stalls_nobody_and_is_dropped_after_the_timeout)
 	unsigned long txq = 0;
 
 	start_daemon(0);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/healthz", NULL, NULL, NULL, &r), 200);
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/healthz", NULL, NULL, NULL, &r), 200);
 	answer_len = strlen(r.headers) + 4 + strlen(r.body);
 	hlt_response_free(&r);
 	baseline = settled_daemon_fds();
-	cr_assert_gt(baseline, 0, "cannot read /proc/%d/fd", (int)daemon_.pid);
+	cr_assert_gt(baseline, 0, "cannot read /proc/%d/fd", (int)fx.daemon.pid);
 
 	fd = connect_daemon(4096); /* a small window: hotlined's writes block soon */
 	cr_assert_geq(fd, 0, "connect: %s", strerror(errno));
@@ -870,7 +855,7 @@ Test(slow_clients, a_slow_reader_cannot_make_hotlined_buffer_without_bound)
 	start_daemon(0);
 	normal_healthz("nothing else happens");
 	before = daemon_rss_kib();
-	cr_assert_gt(before, 0, "cannot read /proc/%d/status", (int)daemon_.pid);
+	cr_assert_gt(before, 0, "cannot read /proc/%d/status", (int)fx.daemon.pid);
 
 	fd = connect_daemon(4096);
 	cr_assert_geq(fd, 0, "connect: %s", strerror(errno));
@@ -995,7 +980,7 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 		fds[i] = connect_nb(0);
 	/* Those hotlined could not accept wait in its listen queue (or retry their SYN). */
 	sleep_ms(300);
-	log_before = file_size(daemon_.log);
+	log_before = file_size(fx.daemon.log);
 	cpu_before = daemon_cpu_ms();
 	window_start = now_ms();
 	/* The client already connected is still served. */
@@ -1009,7 +994,7 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 	window = now_ms() - window_start;
 	close(keep);
 	free(whole);
-	log_growth = file_size(daemon_.log) - log_before;
+	log_growth = file_size(fx.daemon.log) - log_before;
 	cr_log_info("with %d connections and %d descriptors: %d held by hotlined, %lld ms of CPU "
 		    "in %lld ms, %ld bytes logged",
 		    IDLE, LIMIT, daemon_fds(), (long long)(cpu_after - cpu_before), (long long)window,
@@ -1019,7 +1004,7 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 		if (fds[i] >= 0)
 			close(fds[i]);
 	}
-	accept_warnings = count_lines(daemon_.log, log_before, "accept");
+	accept_warnings = count_lines(fx.daemon.log, log_before, "accept");
 	cr_expect_lt(cpu_after - cpu_before, window / 2,
 		     "hotlined spun: %lld ms of CPU in %lld ms while out of descriptors",
 		     (long long)(cpu_after - cpu_before), (long long)window);
@@ -1030,7 +1015,7 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 
 	/* Once they are gone, it serves again. */
 	for (int64_t deadline = now_ms() + 5000; !healthy && now_ms() < deadline;) {
-		healthy = hlt_http(daemon_.port, "GET", "/healthz", NULL, NULL) == 200;
+		healthy = hlt_http(fx.daemon.port, "GET", "/healthz", NULL, NULL) == 200;
 		if (!healthy)
 			sleep_ms(100);
 	}

@@ -24,11 +24,8 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
+static struct hlt_fixture fx;
 
-#define FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
 #define SECRET_WATER "water-secret-for-tests"
 #define SECRET_GAS "gas-secret-for-tests"
 #define CALLER_PHONE "13907150003"
@@ -242,29 +239,26 @@ static int wait_hits(int status, int want, int timeout_ms)
 
 static void setup(void)
 {
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-	memset(&rx, 0, sizeof(rx));
+	hlt_fixture_setup(&fx);
 }
 
 static void teardown(void)
 {
 	receiver_stop();
-	hlt_teardown(&daemon_, &redis, dir);
+	hlt_fixture_teardown(&fx);
 }
 
 TestSuite(webhook, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
 
 /* Configures and starts hotlined with route_async and the webhook (water and gas pointing
- * at the receiver) with the given retry policy; routing.reclaim_idle (FAST_ROUTING: 1 s)
+ * at the receiver) with the given retry policy; routing.reclaim_idle (HLT_FAST_ROUTING: 1 s)
  * is also how long an outbox lease lives. */
 static void start_with(const char *routing, int attempts, const char *backoff,
 		       const char *backoff_max)
 {
 	char plugins[1024], path[300];
 
-	hlt_write_file(dir, "webhook-secrets.yaml",
+	hlt_write_file(fx.dir, "webhook-secrets.yaml",
 		       "water: " SECRET_WATER "\ngas: \"" SECRET_GAS "\"\n", path, sizeof(path));
 	chmod(path, 0600);
 	snprintf(plugins, sizeof(plugins),
@@ -279,14 +273,13 @@ static void start_with(const char *routing, int attempts, const char *backoff,
 				       "      backoff_max: %s\n"
 				       "      timeout: 2s\n",
 		 rx.port, rx.port, attempts, backoff, backoff_max);
-	daemon_.extra_yaml = routing;
-	hlt_daemon_configure(&daemon_, dir, &redis, plugins);
-	hlt_daemon_start_ready(&daemon_);
+	fx.daemon.extra_yaml = routing;
+	hlt_fixture_start(&fx, &fx.daemon, NULL, plugins);
 }
 
 static void start(int attempts, const char *backoff, const char *backoff_max)
 {
-	start_with(FAST_ROUTING, attempts, backoff, backoff_max);
+	start_with(HLT_FAST_ROUTING, attempts, backoff, backoff_max);
 }
 
 static const char *const ticket_body =
@@ -298,7 +291,7 @@ static void create(char *id, size_t len)
 	struct hlt_response r;
 	struct json_object *o;
 
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r),
 		     201, "%s", r.body);
 	o = json_tokener_parse(r.body);
@@ -309,7 +302,7 @@ static void create(char *id, size_t len)
 
 static char *redis_text(const char *fmt, const char *arg)
 {
-	char *v = hlt_redis_cmd(&redis, fmt, arg);
+	char *v = hlt_redis_cmd(&fx.redis, fmt, arg);
 
 	return v ? v : strdup("");
 }
@@ -320,7 +313,7 @@ static void step(const char *token, const char *id, const char *name, const char
 	char path[128];
 
 	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, name);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", path, token, NULL, body, &r), 200, "%s: %s",
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, token, NULL, body, &r), 200, "%s: %s",
 		     name, r.body);
 	hlt_response_free(&r);
 }
@@ -344,8 +337,8 @@ static int outbox_drained(int timeout_ms)
  * that it leaked nothing (work still in flight included). */
 static void stop_cleanly(void)
 {
-	int status = hlt_daemon_stop(&daemon_, SIGTERM, 8000);
-	char *log = hlt_read_file(daemon_.log);
+	int status = hlt_daemon_stop(&fx.daemon, SIGTERM, 8000);
+	char *log = hlt_read_file(fx.daemon.log);
 
 	cr_expect_eq(status, 0, "hotlined exited with %d:\n%s", status, log);
 	cr_expect(!strstr(log, "Sanitizer") && !strstr(log, "runtime error"), "%s", log);
@@ -404,9 +397,10 @@ Test(webhook, every_delivery_arrives_once_in_order_after_retries)
 	create(a, sizeof(a));
 	create(b, sizeof(b));
 	create(c, sizeof(c));
-	cr_assert(hlt_wait_state(&redis, a, "dispatched") && hlt_wait_state(&redis, b, "dispatched") &&
-		  hlt_wait_state(&redis, c, "dispatched"),
-		  "not dispatched:\n%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_wait_state(&fx.redis, a, "dispatched") &&
+			  hlt_wait_state(&fx.redis, b, "dispatched") &&
+			  hlt_wait_state(&fx.redis, c, "dispatched"),
+		  "not dispatched:\n%s", hlt_read_file(fx.daemon.log));
 	/* Ticket a lives on while its first delivery is still being retried: gas co-handles
 	 * it (no event), it is reopened, then closed; both units hear of both. */
 	step(HLT_TOKEN_SUPERVISOR, a, "co-handle", "{\"units\":[\"gas\"],\"note\":\"协办\"}");
@@ -417,7 +411,7 @@ Test(webhook, every_delivery_arrives_once_in_order_after_retries)
 	step(HLT_TOKEN_AGENT, a, "callback", SATISFIED);
 
 	cr_assert(wait_hits(200, JOBS, 8000), "accepted %d of %d:\n%s", count_hits(200), JOBS,
-		  hlt_read_file(daemon_.log));
+		  hlt_read_file(fx.daemon.log));
 	cr_assert(outbox_drained(2000), "jobs left in the outbox");
 	usleep(300000); /* nothing more may come */
 	n = hits(h);
@@ -453,7 +447,7 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	receiver_start(0, 1);
 	start(3, "50ms", "100ms");
 	create(id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	for (int waited = 0; waited < 5000; waited += 20) {
 		v = redis_text("XLEN %s", "hl:deadletter");
 		int there = strcmp(v, "1\n") == 0;
@@ -464,7 +458,7 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	}
 	usleep(400000); /* no fourth attempt */
 	cr_expect_eq(count_hits(0), 3, "tries: %d, attempts is 3\n%s", count_hits(0),
-		     hlt_read_file(daemon_.log));
+		     hlt_read_file(fx.daemon.log));
 	v = redis_text("XRANGE %s - +", "hl:deadletter");
 	cr_expect(strstr(v, "plugin\nwebhook\n") && strstr(v, id) &&
 		  strstr(v, "gave up after 3 attempts: HTTP 503") && strstr(v, "payload\n{"),
@@ -483,9 +477,9 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	cr_expect(strstr(v, "action\ndelivery_failed\n"), "audit: %s", v);
 	free(v);
 	cr_expect(outbox_drained(0), "the job is still in the outbox");
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=dead_letter", 0));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=dead_letter", 0));
 	char *metrics = NULL;
-	cr_expect_eq(hlt_http(daemon_.port, "GET", "/metrics", NULL, &metrics), 200);
+	cr_expect_eq(hlt_http(fx.daemon.port, "GET", "/metrics", NULL, &metrics), 200);
 	cr_expect(metrics && strstr(metrics, "hotline_outbox_jobs_total{outcome=\"dead\"} 1"),
 		  "%s", metrics);
 	free(metrics);
@@ -501,8 +495,8 @@ Test(webhook, a_delivery_pending_at_sigkill_is_delivered_after_restart)
 	receiver_start(0, 1);
 	start(20, "100ms", "200ms");
 	create(id, sizeof(id));
-	cr_assert(wait_hits(0, 2, 5000), "no tries:\n%s", hlt_read_file(daemon_.log));
-	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGKILL, 2000), 128 + SIGKILL);
+	cr_assert(wait_hits(0, 2, 5000), "no tries:\n%s", hlt_read_file(fx.daemon.log));
+	cr_assert_eq(hlt_daemon_stop(&fx.daemon, SIGKILL, 2000), 128 + SIGKILL);
 	n = hits(h);
 	snprintf(job, sizeof(job), "%s", h[0].delivery);
 	v = redis_text("XPENDING %s deliver", "hl:outbox:webhook");
@@ -512,9 +506,9 @@ Test(webhook, a_delivery_pending_at_sigkill_is_delivered_after_restart)
 	/* The receiver recovers; a new hotlined (another instance id) takes the job over
 	 * once the dead one's lease has run out. */
 	receiver_set(0);
-	hlt_daemon_start_ready(&daemon_);
+	hlt_daemon_start_ready(&fx.daemon);
 	cr_assert(wait_hits(200, 1, 6000), "not delivered after the restart:\n%s",
-		  hlt_read_file(daemon_.log));
+		  hlt_read_file(fx.daemon.log));
 	cr_assert(outbox_drained(2000), "the job is still in the outbox");
 	usleep(300000);
 	n = hits(h);
@@ -524,8 +518,8 @@ Test(webhook, a_delivery_pending_at_sigkill_is_delivered_after_restart)
 	cr_expect_str_eq(h[n - 1].event, "dispatched");
 	for (int i = 0; i < n; i++)
 		cr_expect(h[i].signed_ok, "bad signature on request %d", i);
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=taken_over plugin=webhook jobs=1", 0),
-		  "%s", hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=taken_over plugin=webhook jobs=1", 0),
+		  "%s", hlt_read_file(fx.daemon.log));
 	stop_cleanly();
 }
 
@@ -540,27 +534,27 @@ Test(webhook, a_reload_keeps_a_tickets_deliveries_in_order)
 	receiver_start(2, 0);
 	start(5, "300ms", "300ms");
 	create(id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	cr_assert(wait_hits(0, 1, 3000));
-	kill(daemon_.pid, SIGHUP);
-	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
-		  hlt_read_file(daemon_.log));
+	kill(fx.daemon.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(fx.daemon.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(fx.daemon.log));
 	step(HLT_TOKEN_WATER, id, "sign", "{}");
 	step(HLT_TOKEN_WATER, id, "answer", "{\"answer\":\"已修复\"}");
 	step(HLT_TOKEN_AGENT, id, "callback", UNSATISFIED);
-	cr_assert(wait_hits(200, 2, 5000), "%s", hlt_read_file(daemon_.log));
+	cr_assert(wait_hits(200, 2, 5000), "%s", hlt_read_file(fx.daemon.log));
 	cr_assert(outbox_drained(2000));
 	usleep(300000);
 	n = hits(h);
 	cr_expect_eq(n, 2 + 2, "requests: %d", n);
 	const struct expected want[] = {{id, "water", {"dispatched", "reopened", NULL}}};
 	check_order(h, n, want, 1);
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=handover_waits plugin=webhook", 0),
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=handover_waits plugin=webhook", 0),
 		  "the reopened event did not wait for the old instance: %s",
-		  hlt_read_file(daemon_.log));
+		  hlt_read_file(fx.daemon.log));
 	/* the old instance was finished once it had ended its job, not before */
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=retired generation=1", 1000), "%s",
-		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=retired generation=1", 1000), "%s",
+		  hlt_read_file(fx.daemon.log));
 	stop_cleanly();
 }
 
@@ -577,7 +571,7 @@ Test(webhook, a_stop_while_retrying_leaves_the_delivery_for_the_next_start)
 	start_with("routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 30s\n", 20, "100ms",
 		   "100ms");
 	create(id, sizeof(id));
-	cr_assert(wait_hits(0, 2, 5000), "no tries:\n%s", hlt_read_file(daemon_.log));
+	cr_assert(wait_hits(0, 2, 5000), "no tries:\n%s", hlt_read_file(fx.daemon.log));
 	stop_cleanly();
 	v = redis_text("XLEN %s", "hl:outbox:webhook");
 	cr_assert_str_eq(v, "1\n", "the job did not stay in the outbox");
@@ -586,9 +580,9 @@ Test(webhook, a_stop_while_retrying_leaves_the_delivery_for_the_next_start)
 	cr_expect_str_eq(v, "0\n", "the lease was not given up");
 	free(v);
 	receiver_set(0);
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert_eq(hlt_daemon_start(&fx.daemon), 0, "%s", hlt_read_file(fx.daemon.log));
 	cr_assert(wait_hits(200, 1, 5000), "not delivered at once after the restart:\n%s",
-		  hlt_read_file(daemon_.log));
+		  hlt_read_file(fx.daemon.log));
 	cr_assert(outbox_drained(2000));
 	usleep(200000);
 	n = hits(h);

@@ -15,38 +15,18 @@
 
 #include "harness.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-static struct hlt_daemon daemon_;
+static struct hlt_fixture fx;
+HLT_SUITE(workflow, fx);
 
-#define FAST_ROUTING "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n  max_returns: 2\n"
+#define FAST_ROUTING HLT_FAST_ROUTING "  max_returns: 2\n"
 
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	hlt_redis_start(&redis, dir);
-	memset(&daemon_, 0, sizeof(daemon_));
-}
-
-static void teardown(void)
-{
-	hlt_teardown(&daemon_, &redis, dir);
-}
-
-TestSuite(workflow, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
-
-/* Starts a daemon in dir, or in dir/sub, with the routing settings `yaml`. */
+/* Starts a daemon in the fixture's directory, or in its subdirectory sub, with the
+ * routing settings `yaml`. */
 static void start_in(struct hlt_daemon *d, const char *sub, const char *yaml,
 		     const char *plugins)
 {
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s%s%s", dir, sub ? "/" : "", sub ? sub : "");
-	if (sub)
-		mkdir(path, 0700);
 	d->extra_yaml = yaml;
-	hlt_daemon_configure(d, path, &redis, plugins);
-	hlt_daemon_start_ready(d);
+	hlt_fixture_start(&fx, d, sub, plugins);
 }
 
 static void start_with(struct hlt_daemon *d, const char *sub, const char *plugins)
@@ -66,7 +46,7 @@ static void kill_holding(struct hlt_daemon *d, int held)
 
 	usleep(300000); /* it has read them and waits for its router */
 	cr_assert_eq(hlt_daemon_stop(d, SIGKILL, 2000), 128 + SIGKILL);
-	pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	pending = hlt_redis_cmd(&fx.redis, "XPENDING hl:intake route");
 	cr_assert(pending && atoi(pending) == held, "it held %s, not %d", pending, held);
 	free(pending);
 }
@@ -95,7 +75,7 @@ static int step(const char *token, const char *id, const char *name, const char 
 	int status;
 
 	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, name);
-	status = hlt_request(daemon_.port, "POST", path, token, NULL, body ? body : "{}", &r);
+	status = hlt_request(fx.daemon.port, "POST", path, token, NULL, body ? body : "{}", &r);
 	if (body_r)
 		*body_r = r.body ? strdup(r.body) : NULL;
 	hlt_response_free(&r);
@@ -115,12 +95,13 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 {
 	char id[32], *body = NULL, *v;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
-	create(daemon_.port, id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "not routed: %s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "department"), "water");
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	create(fx.daemon.port, id, sizeof(id));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "not routed: %s",
+		  hlt_read_file(fx.daemon.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "department"), "water");
 	free(v);
-	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
+	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:dept:water - +");
 	cr_expect(v && strstr(v, id), "not on the unit's queue: %s", v);
 	free(v);
 
@@ -138,7 +119,7 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 	cr_expect_eq(step(HLT_TOKEN_WATER, id, "approve-return", NULL, NULL), 403);
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return",
 		"{\"department\":\"gas\",\"note\":\"改派燃气集团\"}", "dispatched");
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "department"), "gas");
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "department"), "gas");
 	free(v);
 	cr_expect_eq(step(HLT_TOKEN_WATER, id, "sign", NULL, NULL), 404, "water no longer leads");
 	STEP_OK(HLT_TOKEN_GAS, id, "sign", NULL, "accepted");
@@ -170,7 +151,7 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 	struct hlt_response r;
 	char path[64];
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	struct json_object *o = json_tokener_parse(r.body), *audit;
 	cr_assert(json_object_object_get_ex(o, "audit", &audit));
@@ -189,17 +170,19 @@ Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
 {
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_fails"));
-	create(daemon_.port, id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "catalogue unavailable (test)"), "%s", v);
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_fails"));
+	create(fx.daemon.port, id, sizeof(id));
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_ticket_field(&fx.redis, id, "manual_reason");
+	cr_expect(v && strstr(v, "catalogue unavailable (test)"), "%s", v);
 	free(v);
-	hlt_daemon_stop(&daemon_, SIGTERM, 5000);
+	hlt_daemon_stop(&fx.daemon, SIGTERM, 5000);
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_slow"));
-	create(daemon_.port, id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "did not answer within 300 ms"), "%s", v);
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_slow"));
+	create(fx.daemon.port, id, sizeof(id));
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_ticket_field(&fx.redis, id, "manual_reason");
+	cr_expect(v && strstr(v, "did not answer within 300 ms"), "%s", v);
 	free(v);
 
 	/* A dispatcher sends it to a unit by hand; a unit may not. */
@@ -208,27 +191,28 @@ Test(workflow, failing_and_slow_plugins_leave_the_ticket_for_manual_dispatch)
 		     400);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\",\"note\":\"人工派单\"}",
 		"dispatched");
-	cr_expect(hlt_daemon_stop(&daemon_, SIGTERM, 5000) == 0, "unclean stop with a late plugin");
+	cr_expect(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000) == 0, "unclean stop with a late plugin");
 }
 
 Test(workflow, returns_reroute_without_the_unit_then_hit_the_limit)
 {
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
-	create(daemon_.port, id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	create(fx.daemon.port, id, sizeof(id));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"不属我单位\"}", "return_requested");
 	/* Re-routed without water: the only plugin names water again, so nobody is left. */
 	cr_expect_eq(step(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, NULL), 200);
-	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "excluded"), "water");
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "excluded"), "water");
 	free(v);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"gas\"}", "dispatched");
 	STEP_OK(HLT_TOKEN_GAS, id, "return", "{\"reason\":\"也不属我单位\"}", "return_requested");
 	/* The second approved return reaches routing.max_returns: a person decides. */
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "approve-return", NULL, "pending_manual");
-	cr_expect(strstr(v = hlt_ticket_field(&redis, id, "manual_reason"), "returned 2 times"), "%s", v);
+	v = hlt_ticket_field(&fx.redis, id, "manual_reason");
+	cr_expect(v && strstr(v, "returned 2 times"), "%s", v);
 	free(v);
 	STEP_OK(HLT_TOKEN_AGENT, id, "dispatch", "{\"department\":\"water\"}", "dispatched");
 	STEP_OK(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"再次退回\"}", "return_requested");
@@ -241,26 +225,26 @@ Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
 	char id[32], path[64], *body = NULL;
 	struct hlt_response r;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
-	create(daemon_.port, id, sizeof(id));
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"));
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	create(fx.daemon.port, id, sizeof(id));
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
 	hlt_response_free(&r);
 	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"x\"}", NULL), 404);
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "co-handle", "{\"units\":[\"gas\"],\"note\":\"协办\"}",
 		"dispatched");
-	cr_expect_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 200);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 200);
 	hlt_response_free(&r);
 	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"燃气管线已排查\"}", NULL), 200);
 	cr_expect_eq(step(HLT_TOKEN_GAS, id, "sign", NULL, NULL), 403, "co-handlers do not lead");
 	/* The worklists: the lead's and the co-handler's both hold it. */
-	cr_assert_eq(hlt_request(daemon_.port, "GET", "/v1/departments/gas/tickets?state=dispatched",
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/departments/gas/tickets?state=dispatched",
 				 HLT_TOKEN_GAS, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(daemon_.port, "GET", "/v1/departments/water/tickets", HLT_TOKEN_GAS,
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/departments/water/tickets", HLT_TOKEN_GAS,
 				 NULL, NULL, &r),
 		     403);
 	hlt_response_free(&r);
@@ -275,17 +259,17 @@ Test(workflow, explain_routes_without_storing)
 	struct hlt_response r;
 	char dept[32];
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async"));
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r),
 		     200, "%s", r.body);
 	cr_expect_str_eq(hlt_json_member(r.body, "department", dept, sizeof(dept)), "water");
 	cr_expect(strstr(r.body, "\"steps\":[{\"plugin\":\"route_async\""), "%s", r.body);
 	hlt_response_free(&r);
-	char *keys = hlt_redis_cmd(&redis, "KEYS hl:t:*");
+	char *keys = hlt_redis_cmd(&fx.redis, "KEYS hl:t:*");
 	cr_expect(keys && !*keys, "explain stored a ticket: %s", keys);
 	free(keys);
-	cr_expect_eq(hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_WATER, NULL,
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", "/v1/route/explain", HLT_TOKEN_WATER, NULL,
 				 ticket_body, &r),
 		     403);
 	hlt_response_free(&r);
@@ -305,25 +289,25 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 	kill_holding(&victim, HELD);
 
 	/* The survivor takes its entries over while it routes new ones. */
-	start_with(&daemon_, "survivor", HLT_PLUGIN("route_async"));
+	start_with(&fx.daemon, "survivor", HLT_PLUGIN("route_async"));
 	for (int i = HELD; i < N; i++)
-		create(daemon_.port, ids[i], sizeof(ids[i]));
+		create(fx.daemon.port, ids[i], sizeof(ids[i]));
 	for (int i = 0; i < N; i++) {
-		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s not dispatched", ids[i]);
-		char *audit = hlt_redis_cmd(&redis, "XRANGE hl:audit:%s - +", ids[i]);
+		cr_expect(hlt_wait_state(&fx.redis, ids[i], "dispatched"), "%s not dispatched", ids[i]);
+		char *audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", ids[i]);
 		int dispatches = 0;
 		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
 			dispatches++;
 		cr_expect_eq(dispatches, 1, "%s dispatched %d times", ids[i], dispatches);
 		free(audit);
 	}
-	pending = hlt_redis_cmd(&redis, "XPENDING hl:intake route");
+	pending = hlt_redis_cmd(&fx.redis, "XPENDING hl:intake route");
 	cr_expect(pending && strncmp(pending, "0\n", 2) == 0, "entries left pending: %s", pending);
 	free(pending);
-	pending = hlt_redis_cmd(&redis, "XLEN hl:intake");
+	pending = hlt_redis_cmd(&fx.redis, "XLEN hl:intake");
 	cr_expect(pending && strcmp(pending, "0\n") == 0, "routed entries kept: %s", pending);
 	free(pending);
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=reclaimed", 0),
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=reclaimed", 0),
 		  "the survivor did not take over the dead daemon's entries");
 }
 
@@ -331,7 +315,7 @@ static void *explain_once(void *arg)
 {
 	struct hlt_response r;
 
-	*(int *)arg = hlt_request(daemon_.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT,
+	*(int *)arg = hlt_request(fx.daemon.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT,
 				  NULL, ticket_body, &r);
 	hlt_response_free(&r);
 	return NULL;
@@ -342,13 +326,11 @@ Test(workflow, an_explanation_waiting_on_a_plugin_is_answered_at_stop)
 	pthread_t thread;
 	int status = 0;
 
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 30s\n  reclaim_idle: 60s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_slow"));
-	daemon_.extra_yaml = NULL;
-	hlt_daemon_start_ready(&daemon_);
+	start_in(&fx.daemon, NULL, "routing:\n  plugin_timeout: 30s\n  reclaim_idle: 60s\n",
+		 HLT_PLUGIN("route_slow"));
 	pthread_create(&thread, NULL, explain_once, &status);
 	usleep(300000);
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 8000), 0, "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 8000), 0, "%s", hlt_read_file(fx.daemon.log));
 	pthread_join(thread, NULL);
 	cr_expect_eq(status, 503);
 }
@@ -358,18 +340,18 @@ Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)
 	struct hlt_response r;
 	char id[32], *v;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async") "  - name: tv\n");
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_TV, NULL,
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async") "  - name: tv\n");
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_TV, NULL,
 				 "{\"channel\":\"tv\",\"title\":\"电视问政：古田停水\",\"content\":\"节目曝光\","
 				 "\"district\":\"硚口区\"}",
 				 &r),
 		     201, "%s", r.body);
 	hlt_json_member(r.body, "id", id, sizeof(id));
 	hlt_response_free(&r);
-	cr_assert(hlt_wait_state(&redis, id, "dispatched"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, id, "sla_policy"), "tv");
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "%s", hlt_read_file(fx.daemon.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "sla_policy"), "tv");
 	free(v);
-	v = hlt_redis_cmd(&redis, "XRANGE hl:notices - +");
+	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:notices - +");
 	cr_expect(v && strstr(v, "audience\nsupervisors\n") && strstr(v, id), "%s", v);
 	free(v);
 }
@@ -378,22 +360,22 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 {
 	char first[32], second[32], *v;
 
-	start_with(&daemon_, NULL, HLT_PLUGIN("route_async") "  - name: dedup\n");
-	create(daemon_.port, first, sizeof(first));
-	cr_assert(hlt_wait_state(&redis, first, "dispatched"));
-	create(daemon_.port, second, sizeof(second)); /* the same caller, the same matter */
-	cr_assert(hlt_wait_state(&redis, second, "merged"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, second, "master"), first);
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async") "  - name: dedup\n");
+	create(fx.daemon.port, first, sizeof(first));
+	cr_assert(hlt_wait_state(&fx.redis, first, "dispatched"));
+	create(fx.daemon.port, second, sizeof(second)); /* the same caller, the same matter */
+	cr_assert(hlt_wait_state(&fx.redis, second, "merged"), "%s", hlt_read_file(fx.daemon.log));
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, second, "master"), first);
 	free(v);
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, first, "citizens"), "2");
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, first, "citizens"), "2");
 	free(v);
-	cr_expect_str_eq(v = hlt_ticket_field(&redis, first, "merged"), second);
+	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, first, "merged"), second);
 	free(v);
-	v = hlt_redis_cmd(&redis, "XRANGE hl:dept:water - +");
+	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:dept:water - +");
 	cr_expect(v && strstr(v, "event\nmerged\n"), "the master's unit was not told: %s", v);
 	free(v);
 	/* Nothing runs late against a merged ticket, and a step on it names its master. */
-	v = hlt_redis_cmd(&redis, "ZRANGE hl:due 0 -1");
+	v = hlt_redis_cmd(&fx.redis, "ZRANGE hl:due 0 -1");
 	cr_expect(v && !strstr(v, second), "stages left for a merged ticket: %s", v);
 	free(v);
 	char *body = NULL;
@@ -402,7 +384,7 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 	free(body);
 }
 
-#define FAST_RECLAIM "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n  max_attempts: 2\n"
+#define FAST_RECLAIM HLT_FAST_ROUTING "  max_attempts: 2\n"
 
 static const char *const crash_body =
 	"{\"channel\":\"hotline\",\"title\":\"CRASH 古田二路停水\",\"content\":\"来电人反映家中"
@@ -417,10 +399,8 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 	struct hlt_response r;
 	char id[32], other[32], *v;
 
-	daemon_.extra_yaml = FAST_RECLAIM;
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
-	hlt_daemon_start_ready(&daemon_);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
+	start_in(&fx.daemon, NULL, FAST_RECLAIM, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 crash_body, &r),
 		     201, "%s", r.body);
 	hlt_json_member(r.body, "id", id, sizeof(id));
@@ -428,24 +408,24 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 
 	/* Attempts 1 and 2: the daemon dies routing it; another is started in its place. */
 	for (int attempt = 1; attempt <= 2; attempt++) {
-		cr_assert_eq(hlt_daemon_stop(&daemon_, 0, 8000), 128 + SIGABRT,
+		cr_assert_eq(hlt_daemon_stop(&fx.daemon, 0, 8000), 128 + SIGABRT,
 			     "attempt %d: the plugin did not kill the daemon", attempt);
-		v = hlt_ticket_field(&redis, id, "state");
+		v = hlt_ticket_field(&fx.redis, id, "state");
 		cr_expect_str_eq(v, "received", "attempt %d", attempt);
 		free(v);
-		hlt_daemon_start_ready(&daemon_);
+		hlt_daemon_start_ready(&fx.daemon);
 	}
 	/* The third daemon does not try again: manual dispatch, with why. */
-	cr_assert(hlt_wait_state(&redis, id, "pending_manual"), "%s", hlt_read_file(daemon_.log));
-	v = hlt_ticket_field(&redis, id, "manual_reason");
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_ticket_field(&fx.redis, id, "manual_reason");
 	cr_expect(v && strstr(v, "routing began 2 times without finishing"), "%s", v);
 	free(v);
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=gave_up", 0), "%s",
-		  hlt_read_file(daemon_.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=gave_up", 0), "%s",
+		  hlt_read_file(fx.daemon.log));
 	/* It is alive and routes the next ticket as ever. */
-	create(daemon_.port, other, sizeof(other));
-	cr_expect(hlt_wait_state(&redis, other, "dispatched"), "%s", hlt_read_file(daemon_.log));
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	create(fx.daemon.port, other, sizeof(other));
+	cr_expect(hlt_wait_state(&fx.redis, other, "dispatched"), "%s", hlt_read_file(fx.daemon.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 }
 
 /* The tickets a dead daemon held beside one that kills every daemon are taken over with
@@ -475,21 +455,22 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
 
 	/* The next daemon routes the first half, then dies on the killer; the one after it
 	 * gives the killer up and routes the rest. */
-	daemon_.extra_yaml = FAST_RECLAIM;
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert_eq(hlt_daemon_stop(&daemon_, 0, 8000), 128 + SIGABRT, "%s",
-		     hlt_read_file(daemon_.log));
-	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
-	cr_assert(hlt_wait_state(&redis, crash, "pending_manual"), "%s", hlt_read_file(daemon_.log));
+	fx.daemon.extra_yaml = FAST_RECLAIM;
+	hlt_daemon_configure(&fx.daemon, fx.dir, &fx.redis,
+			     HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
+	cr_assert_eq(hlt_daemon_start(&fx.daemon), 0, "%s", hlt_read_file(fx.daemon.log));
+	cr_assert_eq(hlt_daemon_stop(&fx.daemon, 0, 8000), 128 + SIGABRT, "%s",
+		     hlt_read_file(fx.daemon.log));
+	cr_assert_eq(hlt_daemon_start(&fx.daemon), 0, "%s", hlt_read_file(fx.daemon.log));
+	cr_assert(hlt_wait_state(&fx.redis, crash, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
 	for (int i = 0; i < N; i++) {
-		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
+		cr_expect(hlt_wait_state(&fx.redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
 			  ids[i], i);
-		v = hlt_ticket_field(&redis, ids[i], "route_attempts");
+		v = hlt_ticket_field(&fx.redis, ids[i], "route_attempts");
 		cr_expect(v && atoi(v) <= 2, "%s: routing began %s times", ids[i], v);
 		free(v);
 	}
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 }
 
 /* Two live daemons take over a dead daemon's entries while their router takes a while:
@@ -509,17 +490,19 @@ Test(workflow, live_daemons_taking_over_do_not_take_from_each_other)
 	kill_holding(&holder, N);
 
 	/* routing a ticket takes a quarter of reclaim_idle */
-	start_in(&daemon_, NULL, FAST_RECLAIM, HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
-	start_in(&other, "other", FAST_RECLAIM, HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	start_in(&fx.daemon, NULL, FAST_RECLAIM,
+		 HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
+	start_in(&other, "other", FAST_RECLAIM,
+		 HLT_PLUGIN("route_async") "    options: {delay: 250ms}\n");
 	for (int i = 0; i < N; i++) {
-		cr_expect(hlt_wait_state(&redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
+		cr_expect(hlt_wait_state(&fx.redis, ids[i], "dispatched"), "%s (number %d) not dispatched",
 			  ids[i], i);
-		v = hlt_ticket_field(&redis, ids[i], "route_attempts");
+		v = hlt_ticket_field(&fx.redis, ids[i], "route_attempts");
 		cr_expect(v && atoi(v) == 2, "%s: routing began %s times", ids[i], v);
 		free(v);
 	}
 	cr_expect_eq(hlt_daemon_stop(&other, SIGTERM, 5000), 0);
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 }
 
 /* An orderly stop lets the tickets being routed finish: the one a slow router holds is
@@ -528,16 +511,15 @@ Test(workflow, an_orderly_stop_finishes_the_routing_under_way)
 {
 	char id[32], *v;
 
-	daemon_.extra_yaml = "routing:\n  plugin_timeout: 2s\n  reclaim_idle: 30s\n";
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async") "    options: {delay: 1s}\n");
-	hlt_daemon_start_ready(&daemon_);
-	create(daemon_.port, id, sizeof(id));
+	start_in(&fx.daemon, NULL, "routing:\n  plugin_timeout: 2s\n  reclaim_idle: 30s\n",
+		 HLT_PLUGIN("route_async") "    options: {delay: 1s}\n");
+	create(fx.daemon.port, id, sizeof(id));
 	usleep(300000); /* its router is working on it */
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0, "%s", hlt_read_file(daemon_.log));
-	v = hlt_ticket_field(&redis, id, "state");
-	cr_expect_str_eq(v, "dispatched", "%s", hlt_read_file(daemon_.log));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0, "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_ticket_field(&fx.redis, id, "state");
+	cr_expect_str_eq(v, "dispatched", "%s", hlt_read_file(fx.daemon.log));
 	free(v);
-	v = hlt_ticket_field(&redis, id, "route_attempts");
+	v = hlt_ticket_field(&fx.redis, id, "route_attempts");
 	cr_expect_str_eq(v, "1");
 	free(v);
 }
@@ -549,18 +531,17 @@ Test(workflow, an_orderly_stop_gives_up_routing_that_outlasts_it)
 {
 	char id[32], *v;
 
-	daemon_.extra_yaml = HOLDER_ROUTING; /* the harness's shutdown_timeout is 5 s */
-	hlt_daemon_configure(&daemon_, dir, &redis, HOLDER_PLUGINS);
-	hlt_daemon_start_ready(&daemon_);
-	create(daemon_.port, id, sizeof(id));
+	/* the harness's shutdown_timeout is 5 s */
+	start_in(&fx.daemon, NULL, HOLDER_ROUTING, HOLDER_PLUGINS);
+	create(fx.daemon.port, id, sizeof(id));
 	usleep(300000); /* its router is working on it */
-	cr_expect_eq(hlt_daemon_stop(&daemon_, SIGTERM, 4500), 0, "%s", hlt_read_file(daemon_.log));
-	cr_expect(hlt_wait_for_text(daemon_.log, "event=stop_gave_up", 0), "%s",
-		  hlt_read_file(daemon_.log));
-	v = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 4500), 0, "%s", hlt_read_file(fx.daemon.log));
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=stop_gave_up", 0), "%s",
+		  hlt_read_file(fx.daemon.log));
+	v = hlt_redis_cmd(&fx.redis, "HLEN hl:daemons");
 	cr_expect(v && strcmp(v, "0\n") == 0, "still registered: %s", v);
 	free(v);
-	v = hlt_ticket_field(&redis, id, "state");
+	v = hlt_ticket_field(&fx.redis, id, "state");
 	cr_expect_str_eq(v, "received");
 	free(v);
 }
@@ -577,13 +558,13 @@ Test(workflow, work_arriving_during_a_stop_is_bounded_by_it)
 	create(holder.port, id, sizeof(id));
 	kill_holding(&holder, 1);
 	/* an idle daemon, its read waiting, is stopped; then the ticket is queued again */
-	start_in(&daemon_, NULL, HOLDER_ROUTING, HOLDER_PLUGINS);
+	start_in(&fx.daemon, NULL, HOLDER_ROUTING, HOLDER_PLUGINS);
 	usleep(300000);
-	kill(daemon_.pid, SIGTERM);
+	kill(fx.daemon.pid, SIGTERM);
 	usleep(50000);
-	free(hlt_redis_cmd(&redis, "XADD hl:intake * id %s seq 1", id));
-	cr_expect_eq(hlt_daemon_stop(&daemon_, 0, 4500), 0, "%s", hlt_read_file(daemon_.log));
-	v = hlt_redis_cmd(&redis, "HLEN hl:daemons");
+	free(hlt_redis_cmd(&fx.redis, "XADD hl:intake * id %s seq 1", id));
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, 0, 4500), 0, "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_redis_cmd(&fx.redis, "HLEN hl:daemons");
 	cr_expect(v && strcmp(v, "1\n") == 0, "only the killed holder should be registered: %s",
 		  v);
 	free(v);
@@ -599,13 +580,13 @@ Test(workflow, the_takeover_follows_a_reloaded_reclaim_idle)
 	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
 	create(holder.port, id, sizeof(id));
 	kill_holding(&holder, 1);
-	start_in(&daemon_, NULL, "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 60s\n",
+	start_in(&fx.daemon, NULL, "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 60s\n",
 		 HLT_PLUGIN("route_async"));
-	daemon_.extra_yaml = FAST_ROUTING;
-	hlt_daemon_configure(&daemon_, dir, &redis, HLT_PLUGIN("route_async"));
-	kill(daemon_.pid, SIGHUP);
-	cr_assert(hlt_wait_for_text(daemon_.log, "event=reloaded generation=2", 3000), "%s",
-		  hlt_read_file(daemon_.log));
-	cr_expect(hlt_wait_state(&redis, id, "dispatched"), "not taken over: %s",
-		  hlt_read_file(daemon_.log));
+	fx.daemon.extra_yaml = FAST_ROUTING;
+	hlt_daemon_configure(&fx.daemon, fx.dir, &fx.redis, HLT_PLUGIN("route_async"));
+	kill(fx.daemon.pid, SIGHUP);
+	cr_assert(hlt_wait_for_text(fx.daemon.log, "event=reloaded generation=2", 3000), "%s",
+		  hlt_read_file(fx.daemon.log));
+	cr_expect(hlt_wait_state(&fx.redis, id, "dispatched"), "not taken over: %s",
+		  hlt_read_file(fx.daemon.log));
 }
