@@ -41,43 +41,31 @@ static void advance(const struct hlt_daemon *d, const char *by)
 	hlt_response_free(&r);
 }
 
+/* Posts an urgent ticket to d and waits until it is dispatched. */
 static void create_urgent(const struct hlt_daemon *d, char *id, size_t len)
 {
-	struct hlt_response r;
-	struct json_object *o, *v;
+	hlt_create_ticket(d->port, HLT_TOKEN_AGENT,
+			  "{\"channel\":\"hotline\",\"title\":\"燃气泄漏\",\"content\":\"楼道燃气味浓\","
+			  "\"address\":\"后湖\",\"caller_phone\":\"13907150009\","
+			  "\"urgency\":\"urgent\"}",
+			  id, len);
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "%s not dispatched", id);
+}
 
-	cr_assert_eq(hlt_request(d->port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-				 "{\"channel\":\"hotline\",\"title\":\"燃气泄漏\",\"content\":\"楼道燃气味浓\","
-				 "\"address\":\"后湖\",\"caller_phone\":\"13907150009\","
-				 "\"urgency\":\"urgent\"}",
-				 &r),
-		     201, "%s", r.body);
-	o = json_tokener_parse(r.body);
-	json_object_object_get_ex(o, "id", &v);
-	snprintf(id, len, "%s", json_object_get_string(v));
-	json_object_put(o);
-	hlt_response_free(&r);
-	for (int waited = 0; waited < 5000; waited += 20) {
-		char *state = hlt_ticket_field(&fx.redis, id, "state");
-		int done = state && strcmp(state, "dispatched") == 0;
-		free(state);
-		if (done)
-			return;
-		usleep(20000);
-	}
-	cr_assert_fail("%s not dispatched", id);
+/* Takes a step as `token` on the fixture's daemon; expects 200. */
+static void act(const char *token, const char *id, const char *step, const char *body)
+{
+	char *answer = NULL;
+
+	cr_assert_eq(hlt_ticket_step(fx.daemon.port, token, id, step, body, &answer), 200,
+		     "%s %s: %s", step, id, answer);
+	free(answer);
 }
 
 /* How often the audit trail records `note` (e.g. "sign overdue"). */
 static int times(const char *id, const char *note)
 {
-	char *audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", id);
-	int n = 0;
-
-	for (char *p = audit; p && (p = strstr(p, note)); p++)
-		n++;
-	free(audit);
-	return n;
+	return hlt_audit_count(&fx.redis, id, note);
 }
 
 /* Waits up to 3 s for the note to appear `want` times. */
@@ -174,22 +162,14 @@ Test(escalation, two_daemons_fire_each_stage_once)
 
 Test(escalation, a_ticket_handled_in_time_never_escalates)
 {
-	char id[32], path[96];
-	struct hlt_response r;
+	char id[32];
 
 	start(&fx.daemon, NULL);
 	create_urgent(&fx.daemon, id, sizeof(id));
 	advance(&fx.daemon, "10m");
-	snprintf(path, sizeof(path), "/v1/tickets/%s/sign", id);
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
-		     "%s", r.body);
-	hlt_response_free(&r);
+	act(HLT_TOKEN_WATER, id, "sign", NULL);
 	advance(&fx.daemon, "30m");
-	snprintf(path, sizeof(path), "/v1/tickets/%s/answer", id);
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_WATER, NULL,
-				 "{\"answer\":\"已关阀检修\"}", &r),
-		     200, "%s", r.body);
-	hlt_response_free(&r);
+	act(HLT_TOKEN_WATER, id, "answer", "{\"answer\":\"已关阀检修\"}");
 	advance(&fx.daemon, "5h");
 	usleep(800000);
 	cr_expect_eq(times(id, "action\nstage\n"), 0, "a stage fired for a ticket handled in time");
@@ -211,18 +191,6 @@ Test(escalation, stages_due_while_stopped_fire_at_the_next_start_marked_late)
 	advance(&fx.daemon, "40m");
 	cr_expect_eq(fired(id, "sign overdue, late by", 1), 1, "%s", hlt_read_file(fx.daemon.log));
 	cr_expect_eq(times(id, "sign warning"), 1);
-}
-
-/* Takes a step as `token`; expects 200. */
-static void act(const char *token, const char *id, const char *step, const char *body)
-{
-	struct hlt_response r;
-	char path[96];
-
-	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, step);
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, token, NULL, body ? body : "{}", &r),
-		     200, "%s %s: %s", step, id, r.body);
-	hlt_response_free(&r);
 }
 
 static double unit_rate(struct json_object *units, const char *unit, const char *key)
@@ -304,15 +272,13 @@ Test(escalation, the_units_report_matches_a_month_worked_out_by_hand)
 	cr_expect(strstr(r.body, ",reminders,escalation1,escalation2,escalation3,escalation4,"),
 		  "every escalation level of the JSON report: %s", r.body);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL,
-				 NULL, &r),
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/reports/units", HLT_TOKEN_WATER, NULL),
 		     403);
-	hlt_response_free(&r);
 }
 
 Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 {
-	char id[32], *v;
+	char id[32], *v, *answer = NULL;
 	struct hlt_response r;
 
 	start(&fx.daemon, NULL);
@@ -326,15 +292,12 @@ Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 	cr_expect_eq(fired(id, "answer warning", 1), 1, "a stage was dropped during the return");
 	act(HLT_TOKEN_SUPERVISOR, id, "approve-return", "{\"department\":\"gas\"}");
 	/* water's extension request left with water */
-	cr_expect_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets/x/approve-extension", NULL,
-				 NULL, "{}", &r),
+	cr_expect_eq(hlt_ticket_step(fx.daemon.port, NULL, "x", "approve-extension", NULL, NULL),
 		     401);
-	hlt_response_free(&r);
-	char path[96];
-	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-extension", id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL, "{}", &r),
-		     409, "%s", r.body);
-	hlt_response_free(&r);
+	cr_expect_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_SUPERVISOR, id, "approve-extension",
+				     NULL, &answer),
+		     409, "%s", answer);
+	free(answer);
 	v = hlt_ticket_field(&fx.redis, id, "extension_pending");
 	cr_expect(!v || !*v || strcmp(v, "(nil)") == 0, "extension still pending: %s", v);
 	free(v);
@@ -345,11 +308,10 @@ Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 	advance(&fx.daemon, "15m");
 	cr_expect_eq(fired(id, "sign overdue", 1), 1, "%s", hlt_read_file(fx.daemon.log));
 	/* a supervisor may not reassign to a unit that has returned it */
-	snprintf(path, sizeof(path), "/v1/tickets/%s/approve-return", id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
-				 "{\"department\":\"water\"}", &r),
-		     409, "%s", r.body);
-	hlt_response_free(&r);
+	cr_expect_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_SUPERVISOR, id, "approve-return",
+				     "{\"department\":\"water\"}", &answer),
+		     409, "%s", answer);
+	free(answer);
 	/* every figure leads to tickets: received, and what is late now */
 	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/reports/units/gas/tickets?metric=received",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),

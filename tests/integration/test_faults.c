@@ -55,14 +55,6 @@ static void *post_load(void *arg)
 	return NULL;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
 {
 	static struct load l;
@@ -78,32 +70,21 @@ Test(faults, redis_killed_and_restarted_under_load_loses_no_201)
 	usleep(700000);
 	cr_expect_gt(l.unavailable, 0, "no 503 while Redis was down");
 	hlt_redis_start(&fx.redis, fx.dir); /* the same directory: the AOF is read back */
-	back = now_ms();
+	back = hlt_now_ms();
 	cr_expect(hlt_daemon_wait_ready(&fx.daemon, 2000), "not ready within 2 s of Redis' return");
-	cr_expect_leq(now_ms() - back, 2000);
+	cr_expect_leq(hlt_now_ms() - back, 2000);
 	usleep(300000);
 	l.stop = 1;
 	pthread_join(thread, NULL);
 	cr_expect_eq(l.other, 0, "answers other than 201 and 503");
 
 	for (int i = 0; i < l.created; i++) {
-		char *state = NULL, *audit;
-		int dispatches = 0;
+		int dispatches;
 
-		for (int waited = 0; waited < 5000; waited += 20) {
-			free(state);
-			state = hlt_redis_cmd(&fx.redis, "HGET hl:t:%s state", l.ids[i]);
-			if (state && strcmp(state, "dispatched\n") == 0)
-				break;
-			usleep(20000);
-		}
-		cr_expect_str_eq(state, "dispatched\n", "%s after the Redis restart", l.ids[i]);
-		free(state);
-		audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", l.ids[i]);
-		for (char *p = audit; p && (p = strstr(p, "action\ndispatch\n")); p++)
-			dispatches++;
+		cr_expect(hlt_wait_state(&fx.redis, l.ids[i], "dispatched"),
+			  "%s not dispatched after the Redis restart", l.ids[i]);
+		dispatches = hlt_audit_count(&fx.redis, l.ids[i], "action\ndispatch\n");
 		cr_expect_eq(dispatches, 1, "%s dispatched %d times", l.ids[i], dispatches);
-		free(audit);
 	}
 	snprintf(command, sizeof(command),
 		 "redis-check-aof '%s/appendonlydir/appendonly.aof.manifest' > '%s/check-aof.out' "

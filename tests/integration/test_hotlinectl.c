@@ -415,8 +415,7 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 	const char *args[] = {"tail", "--count", "3", "--for", "20s", NULL};
 	struct tail_run t = {args, {0}};
 	pthread_t thread;
-	struct hlt_response resp;
-	char id[32] = "", path[64], out[400];
+	char id[32] = "", out[400], *answer = NULL;
 
 	/* an old ticket: not printed, it happened before tail started (times are to the
 	 * second: tail starts in a later one) */
@@ -432,20 +431,11 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 		pthread_join(thread, NULL);
 		cr_assert_fail("tail did not start (exit %d):\n%s", t.r.status, t.r.err);
 	}
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-				 "{\"channel\":\"hotline\",\"title\":\"汉正街夜市噪音扰民\","
-				 "\"content\":\"每晚十二点后仍有高音喇叭\",\"address\":\"硚口区汉正街\","
-				 "\"caller_phone\":\"13907150009\"}",
-				 &resp),
-		     201);
-	{
-		struct json_object *o = json_tokener_parse(resp.body), *v;
-
-		if (o && json_object_object_get_ex(o, "id", &v))
-			snprintf(id, sizeof(id), "%s", json_object_get_string(v));
-		json_object_put(o);
-	}
-	hlt_response_free(&resp);
+	hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT,
+			  "{\"channel\":\"hotline\",\"title\":\"汉正街夜市噪音扰民\","
+			  "\"content\":\"每晚十二点后仍有高音喇叭\",\"address\":\"硚口区汉正街\","
+			  "\"caller_phone\":\"13907150009\"}",
+			  id, sizeof(id));
 	/* the note comes once tail has shown the dispatch: a note does not move updated_at,
 	 * so tail finds it on its next sweep of the window */
 	if (!hlt_wait_for_text(out, "  dispatch ", 10000)) {
@@ -453,11 +443,10 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 		cr_assert_fail("tail did not show the dispatch (exit %d):\n%s%s", t.r.status, t.r.out,
 			       t.r.err);
 	}
-	snprintf(path, sizeof(path), "/v1/tickets/%s/notes", id);
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, HLT_TOKEN_SUPERVISOR, NULL,
-				 "{\"note\":\"请加快处理\"}", &resp),
-		     200);
-	hlt_response_free(&resp);
+	cr_assert_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_SUPERVISOR, id, "notes",
+				     "{\"note\":\"请加快处理\"}", &answer),
+		     200, "%s", answer);
+	free(answer);
 	pthread_join(thread, NULL);
 	cr_expect_eq(t.r.status, 0, "%s", t.r.err);
 	cr_expect(strncmp(t.r.out, "AT ", 3) == 0, "%s", t.r.out);

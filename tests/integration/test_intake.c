@@ -35,15 +35,10 @@ static int post(const char *token, const char *headers, const char *body,
 	return hlt_request(fx.daemon.port, "POST", "/v1/tickets", token, headers, body, r);
 }
 
-/* Posts the standard hotline ticket and returns its id in buf. */
+/* Posts a ticket as the agent and returns its id in id. */
 static const char *create(const char *body, char *id, size_t len)
 {
-	struct hlt_response r;
-
-	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL, body, &r), 201, "%s", r.body);
-	hlt_json_member(r.body, "id", id, len);
-	hlt_response_free(&r);
-	return id;
+	return hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT, body, id, len);
 }
 
 static long redis_int(const char *fmt, const char *arg)
@@ -181,14 +176,12 @@ Test(intake, ticket_view_shows_audit_and_masks_by_role)
 		  "phone in the text not masked: %s", value);
 	hlt_response_free(&r);
 
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/20261126-999999",
-				 HLT_TOKEN_AGENT, NULL, NULL, &r),
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets/20261126-999999",
+				HLT_TOKEN_AGENT, NULL),
 		     404);
-	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/nonsense", HLT_TOKEN_AGENT,
-				 NULL, NULL, &r),
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets/nonsense", HLT_TOKEN_AGENT,
+				NULL),
 		     404);
-	hlt_response_free(&r);
 }
 
 Test(intake, department_reads_its_own_tickets_only)
@@ -222,10 +215,9 @@ Test(intake, department_reads_its_own_tickets_only)
 	hlt_response_free(&r);
 
 	/* Lists: a department sees its own only, and may not ask for another's. */
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?department=gas",
-				 HLT_TOKEN_WATER, NULL, NULL, &r),
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets?department=gas",
+				HLT_TOKEN_WATER, NULL),
 		     403);
-	hlt_response_free(&r);
 	free(hlt_redis_cmd(&fx.redis, "ZADD hl:idx:dept:water 1 %s", id));
 	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets", HLT_TOKEN_GAS, NULL, NULL, &r),
 		     200);
@@ -314,20 +306,17 @@ Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
 
 	/* The TV desk reads neither the hotline's ticket nor the board's; the portal its own. */
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_TV, NULL, NULL, &r), 403);
-	hlt_response_free(&r);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_TV, NULL), 403);
 	snprintf(path, sizeof(path), "/v1/tickets/%s", board_id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_BOARD, NULL, NULL, &r), 200);
-	hlt_response_free(&r);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_BOARD, NULL), 200);
 	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets", HLT_TOKEN_BOARD, NULL, NULL,
 				 &r),
 		     200);
 	cr_expect(strstr(r.body, board_id) && !strstr(r.body, id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?channel=hotline",
-				 HLT_TOKEN_BOARD, NULL, NULL, &r),
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets?channel=hotline",
+				HLT_TOKEN_BOARD, NULL),
 		     403);
-	hlt_response_free(&r);
 
 	/* A unit lists what it leads, even when another index would be scanned first; an
 	 * index entry left behind does not leak a ticket the unit does not lead. */
@@ -339,10 +328,9 @@ Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
 		     200);
 	cr_expect(strstr(r.body, id) && !strstr(r.body, board_id), "%s", r.body);
 	hlt_response_free(&r);
-	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?caller_phone=13907150001",
-				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+	cr_assert_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets?caller_phone=13907150001",
+				HLT_TOKEN_SUPERVISOR, NULL),
 		     403, "masked roles may not probe phone numbers");
-	hlt_response_free(&r);
 
 	/* A window around now holds both; one that ended yesterday holds none. */
 	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?since=2020-01-01&until=2099-01-01",
@@ -649,17 +637,12 @@ Test(intake, ids_stay_unique_across_two_daemons_on_one_redis)
 {
 	struct hlt_daemon second = {0};
 	char a[64], b[64];
-	struct hlt_response r;
 
 	start_with(NULL);
 	hlt_fixture_start(&fx, &second, "second", NULL);
 	for (int i = 0; i < 20; i++) {
 		create(hotline_body, a, sizeof(a));
-		cr_assert_eq(hlt_request(second.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-					 hotline_body, &r),
-			     201);
-		hlt_json_member(r.body, "id", b, sizeof(b));
-		hlt_response_free(&r);
+		hlt_create_ticket(second.port, HLT_TOKEN_AGENT, hotline_body, b, sizeof(b));
 		cr_expect_str_neq(a, b);
 	}
 	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), 40);
@@ -693,7 +676,6 @@ Test(intake, every_201_survives_sigkill_and_restart)
 {
 	static struct killer_run runs[2];
 	pthread_t threads[2];
-	struct hlt_response r;
 	int created = 0;
 
 	memset(runs, 0, sizeof(runs));
@@ -717,10 +699,8 @@ Test(intake, every_201_survives_sigkill_and_restart)
 		for (int i = 0; i < runs[t].created; i++) {
 			char path[64];
 			snprintf(path, sizeof(path), "/v1/tickets/%s", runs[t].ids[i]);
-			cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL,
-						 NULL, &r),
+			cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_AGENT, NULL),
 				     200, "ticket %s lost after SIGKILL", runs[t].ids[i]);
-			hlt_response_free(&r);
 		}
 	}
 	/* No ticket without its audit entry and its place on the routing stream. */

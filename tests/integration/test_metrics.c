@@ -18,16 +18,12 @@ HLT_SUITE(metrics, fx);
 
 Test(metrics, prometheus_text_that_promtool_accepts)
 {
-	struct hlt_response r;
-	char *text = NULL, path[512], command[1200], id[32], step[96];
+	char *text = NULL, *answer = NULL, path[512], command[1200], id[32];
 
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-				 "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
-				 "\"address\":\"硚口区\",\"caller_phone\":\"13907150030\"}",
-				 &r),
-		     201);
-	hlt_json_member(r.body, "id", id, sizeof(id));
-	hlt_response_free(&r);
+	hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT,
+			  "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"家中停水\","
+			  "\"address\":\"硚口区\",\"caller_phone\":\"13907150030\"}",
+			  id, sizeof(id));
 	for (int waited = 0; waited < 3000; waited += 50) {
 		free(text);
 		text = NULL;
@@ -40,15 +36,13 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 		  text);
 	cr_expect(strstr(text, "hotline_transitions_total{state=\"dispatched\"} 1"), "%s", text);
 	/* signing moves the ticket; a note does not, and is no transition */
-	snprintf(step, sizeof(step), "/v1/tickets/%s/sign", id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "POST", step, HLT_TOKEN_WATER, NULL, "{}", &r), 200,
-		     "%s", r.body);
-	hlt_response_free(&r);
-	snprintf(step, sizeof(step), "/v1/tickets/%s/notes", id);
-	cr_expect_eq(hlt_request(fx.daemon.port, "POST", step, HLT_TOKEN_WATER, NULL,
-				 "{\"note\":\"已联系水务站\"}", &r),
-		     200, "%s", r.body);
-	hlt_response_free(&r);
+	cr_expect_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_WATER, id, "sign", NULL, &answer),
+		     200, "%s", answer);
+	free(answer);
+	cr_expect_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_WATER, id, "notes",
+				     "{\"note\":\"已联系水务站\"}", &answer),
+		     200, "%s", answer);
+	free(answer);
 	free(text);
 	cr_assert_eq(hlt_http(fx.daemon.port, "GET", "/metrics", NULL, &text), 200);
 	cr_expect(strstr(text, "hotline_transitions_total{state=\"accepted\"} 1\n"), "%s", text);

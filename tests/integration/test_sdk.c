@@ -160,8 +160,7 @@ static char *healthz_plugin(const char *name)
 Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 {
 	char plugins[2048], want[1024], got[512], so[512], id[64] = "";
-	char *out, *entry, *notices = NULL;
-	struct hlt_response r;
+	char *entry, *notices = NULL;
 	const char *version[] = {"pkg-config", "--modversion", "hotline-plugin", NULL};
 	const char *plugindir[] = {"pkg-config", "--variable=plugindir", "hotline-plugin", NULL};
 
@@ -215,13 +214,7 @@ Test(sdk, example_plugin_builds_out_of_tree_and_loads)
 	free(entry);
 
 	/* A ticket for the water company: routed by keyword, seen by the example. */
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-				 water_ticket, &r),
-		     201, "%s", r.body);
-	out = strstr(r.body, "\"id\":\"");
-	cr_assert_not_null(out, "%s", r.body);
-	snprintf(id, sizeof(id), "%.*s", (int)strcspn(out + 6, "\""), out + 6);
-	hlt_response_free(&r);
+	hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT, water_ticket, id, sizeof(id));
 	snprintf(want, sizeof(want),
 		 "sub=plugin.example_dept event=dispatched ticket=%s department=water", id);
 	cr_assert(hlt_wait_for_text(fx.daemon.log, want, 5000), "no '%s':\n%s", want,

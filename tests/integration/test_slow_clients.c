@@ -43,14 +43,6 @@ static struct hlt_fixture fx = {
 };
 HLT_SUITE(slow_clients, fx);
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int64_t ms)
 {
 	struct timespec ts;
@@ -177,16 +169,16 @@ static int daemon_fds(void)
  * closed. -1 when unreadable. */
 static int settled_daemon_fds(void)
 {
-	int64_t deadline = now_ms() + 3000, since = now_ms();
+	int64_t deadline = hlt_now_ms() + 3000, since = hlt_now_ms();
 	int n = daemon_fds();
 
-	while (n >= 0 && now_ms() - since < 300 && now_ms() < deadline) {
+	while (n >= 0 && hlt_now_ms() - since < 300 && hlt_now_ms() < deadline) {
 		int m;
 
 		sleep_ms(20);
 		if ((m = daemon_fds()) != n) {
 			n = m;
-			since = now_ms();
+			since = hlt_now_ms();
 		}
 	}
 	return n;
@@ -232,10 +224,10 @@ static int local_port(int fd)
  * many it holds then. */
 static int wait_daemon_fds(int fds, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = hlt_now_ms() + timeout_ms;
 	int n;
 
-	while ((n = daemon_fds()) > fds && now_ms() < deadline)
+	while ((n = daemon_fds()) > fds && hlt_now_ms() < deadline)
 		sleep_ms(20);
 	return n;
 }
@@ -318,8 +310,8 @@ static int wait_connected(int *fds, int n, int64_t deadline)
 		p[i] = (struct pollfd){.fd = fds[i], .events = POLLOUT};
 		pending += fds[i] >= 0;
 	}
-	while (pending > 0 && now_ms() < deadline) {
-		if (poll(p, (nfds_t)n, (int)(deadline - now_ms())) <= 0)
+	while (pending > 0 && hlt_now_ms() < deadline) {
+		if (poll(p, (nfds_t)n, (int)(deadline - hlt_now_ms())) <= 0)
 			continue;
 		for (int i = 0; i < n; i++) {
 			int err = 0;
@@ -354,7 +346,7 @@ static int connect_daemon(int rcvbuf)
 	int fd = connect_nb(rcvbuf);
 
 	if (fd >= 0)
-		wait_connected(&fd, 1, now_ms() + 5000);
+		wait_connected(&fd, 1, hlt_now_ms() + 5000);
 	return fd;
 }
 
@@ -373,12 +365,12 @@ static int open_connections(int *fds, int64_t *opened, int n, int baseline)
 		int64_t deadline;
 
 		for (int k = i; k < i + batch; k++) {
-			opened[k] = now_ms();
+			opened[k] = hlt_now_ms();
 			fds[k] = connect_nb(0);
 		}
-		made += wait_connected(fds + i, batch, now_ms() + 10000);
-		deadline = now_ms() + 10000;
-		while (daemon_fds() < baseline + made && now_ms() < deadline)
+		made += wait_connected(fds + i, batch, hlt_now_ms() + 10000);
+		deadline = hlt_now_ms() + 10000;
+		while (daemon_fds() < baseline + made && hlt_now_ms() < deadline)
 			sleep_ms(5);
 	}
 	return made;
@@ -387,9 +379,9 @@ static int open_connections(int *fds, int64_t *opened, int n, int baseline)
 /* Sends all of data[0..len) on a non-blocking socket within 5 s. Returns 0 or -1. */
 static int send_all(int fd, const char *data, size_t len)
 {
-	int64_t deadline = now_ms() + 5000;
+	int64_t deadline = hlt_now_ms() + 5000;
 
-	for (size_t sent = 0; sent < len && now_ms() < deadline;) {
+	for (size_t sent = 0; sent < len && hlt_now_ms() < deadline;) {
 		ssize_t n = send(fd, data + sent, len - sent, MSG_NOSIGNAL);
 
 		if (n > 0) {
@@ -437,7 +429,7 @@ static int drain(int fd, size_t *got)
 
 /* Waits until `deadline` for the server to close each of the n sockets (recv gives 0
  * or ECONNRESET), reading and dropping what it sends. closed_at[i] gets when it did
- * (now_ms), or -1 when it was still open at the deadline. Returns how many closed. */
+ * (hlt_now_ms), or -1 when it was still open at the deadline. Returns how many closed. */
 static int wait_closed(const int *fds, int n, int64_t deadline, int64_t *closed_at)
 {
 	struct pollfd *p = calloc((size_t)n, sizeof(*p));
@@ -449,8 +441,8 @@ static int wait_closed(const int *fds, int n, int64_t deadline, int64_t *closed_
 		closed_at[i] = -1;
 		pending += fds[i] >= 0;
 	}
-	while (pending > 0 && now_ms() < deadline) {
-		if (poll(p, (nfds_t)n, (int)(deadline - now_ms())) <= 0)
+	while (pending > 0 && hlt_now_ms() < deadline) {
+		if (poll(p, (nfds_t)n, (int)(deadline - hlt_now_ms())) <= 0)
 			continue;
 		for (int i = 0; i < n; i++) {
 			int rc;
@@ -460,7 +452,7 @@ static int wait_closed(const int *fds, int n, int64_t deadline, int64_t *closed_
 			cr_expect(rc == 0 || rc == -ECONNRESET,
 				  "a connection hotlined should close failed otherwise: %s",
 				  strerror(-rc));
-			closed_at[i] = now_ms();
+			closed_at[i] = hlt_now_ms();
 			p[i].fd = -1;
 			pending--;
 			closed++;
@@ -496,7 +488,7 @@ static int read_status(int fd, char *buf, size_t len)
 	int status = -1;
 
 	buf[0] = '\0';
-	for (int64_t deadline = now_ms() + 5000; now_ms() < deadline && got + 1 < len &&
+	for (int64_t deadline = hlt_now_ms() + 5000; hlt_now_ms() < deadline && got + 1 < len &&
 						  !strstr(buf, "\r\n\r\n");) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
@@ -519,10 +511,10 @@ static int64_t normal_post(const char *while_what)
 {
 	struct hlt_response r;
 	char id[64];
-	int64_t start = now_ms();
+	int64_t start = hlt_now_ms();
 	int status = hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
 				 ticket_body, &r);
-	int64_t took = now_ms() - start;
+	int64_t took = hlt_now_ms() - start;
 
 	cr_expect_eq(status, 201, "POST /v1/tickets while %s: %d after %lld ms %s", while_what,
 		     status, (long long)took, r.body ? r.body : "");
@@ -536,9 +528,9 @@ static int64_t normal_post(const char *while_what)
 static int64_t normal_healthz(const char *while_what)
 {
 	char *body = NULL;
-	int64_t start = now_ms();
+	int64_t start = hlt_now_ms();
 	int status = hlt_http(fx.daemon.port, "GET", "/healthz", NULL, &body);
-	int64_t took = now_ms() - start;
+	int64_t took = hlt_now_ms() - start;
 
 	cr_expect_eq(status, 200, "GET /healthz while %s: %d after %lld ms", while_what, status,
 		     (long long)took);
@@ -551,11 +543,11 @@ static int64_t normal_healthz(const char *while_what)
 /* SIGTERM must end hotlined by itself with status 0 (under the sanitizers: no leak). */
 static void stop_cleanly(void)
 {
-	int64_t start = now_ms();
+	int64_t start = hlt_now_ms();
 	int status = hlt_daemon_stop(&fx.daemon, SIGTERM, 10000);
 
 	cr_expect_eq(status, 0, "hotlined exited %d, %lld ms after SIGTERM; log: %s", status,
-		     (long long)(now_ms() - start), fx.daemon.log);
+		     (long long)(hlt_now_ms() - start), fx.daemon.log);
 }
 
 /* 1. Half a request, then nothing: the connection is closed after the timeout, and
@@ -579,19 +571,19 @@ Test(slow_clients, half_a_request_is_closed_after_the_timeout_and_stalls_nobody)
 		fds[i] = connect_daemon(0);
 		cr_assert_geq(fds[i], 0, "connect: %s", strerror(errno));
 		cr_assert_eq(send_all(fds[i], whole, cut[i]), 0, "send: %s", strerror(errno));
-		sent[i] = now_ms();
+		sent[i] = hlt_now_ms();
 	}
-	stalled = now_ms();
+	stalled = hlt_now_ms();
 
 	took += normal_post("three clients stall mid-request");
 	took += normal_healthz("three clients stall mid-request");
 	took += normal_post("three clients stall mid-request");
 	for (int i = 0; i < N; i++)
 		open_after += still_open(fds[i]);
-	if (now_ms() - sent[0] < TIMEOUT_MS - EARLY_SLACK_MS)
+	if (hlt_now_ms() - sent[0] < TIMEOUT_MS - EARLY_SLACK_MS)
 		cr_expect_eq(open_after, N, "only %d of the stalled clients were still connected "
 					    "%lld ms after they stalled (http.timeout %s)",
-			     open_after, (long long)(now_ms() - sent[0]), TIMEOUT);
+			     open_after, (long long)(hlt_now_ms() - sent[0]), TIMEOUT);
 	else
 		cr_log_warn("the normal requests took %lld ms: too slow to see them served while "
 			    "the stalled clients were certainly connected",
@@ -637,9 +629,9 @@ Test(slow_clients, a_thousand_idle_connections_stall_nobody_and_are_closed_after
 	baseline = settled_daemon_fds();
 	cr_assert_gt(baseline, 0, "cannot read /proc/%d/fd", (int)fx.daemon.pid);
 
-	first = now_ms();
+	first = hlt_now_ms();
 	connected = open_connections(fds, opened, IDLE_CONNECTIONS, baseline);
-	all_open = now_ms();
+	all_open = hlt_now_ms();
 	cr_assert_eq(connected, IDLE_CONNECTIONS, "only %d of %d connections were made",
 		     connected, IDLE_CONNECTIONS);
 
@@ -648,14 +640,14 @@ Test(slow_clients, a_thousand_idle_connections_stall_nobody_and_are_closed_after
 	normal_post("1,000 connections are idle");
 	for (int i = 0; i < IDLE_CONNECTIONS; i++)
 		open_after += still_open(fds[i]);
-	if (now_ms() - first < TIMEOUT_MS - EARLY_SLACK_MS)
+	if (hlt_now_ms() - first < TIMEOUT_MS - EARLY_SLACK_MS)
 		cr_expect_eq(open_after, IDLE_CONNECTIONS,
 			     "only %d idle connections were open %lld ms after the first connect",
-			     open_after, (long long)(now_ms() - first));
+			     open_after, (long long)(hlt_now_ms() - first));
 	else
 		cr_log_warn("connecting and the normal requests took %lld ms: too slow to see "
 			    "them served while all idle connections were certainly open",
-			    (long long)(now_ms() - first));
+			    (long long)(hlt_now_ms() - first));
 
 	/* Every one of them, not a sample. */
 	closed = wait_closed(fds, IDLE_CONNECTIONS, all_open + TIMEOUT_MS + LATE_MS, closed_at);
@@ -700,19 +692,19 @@ static size_t pipeline(int fd, size_t total)
 	enum { COPIES = 4096 };
 	size_t one = sizeof(pipelined_get) - 1, chunk = one * COPIES, sent = 0, at = 0;
 	char *buf = malloc(chunk);
-	int64_t start = now_ms(), progress = start;
+	int64_t start = hlt_now_ms(), progress = start;
 
 	cr_assert_not_null(buf);
 	for (size_t i = 0; i < COPIES; i++)
 		memcpy(buf + i * one, pipelined_get, one);
-	while (sent < total && now_ms() - progress < 500 && now_ms() - start < 10000) {
+	while (sent < total && hlt_now_ms() - progress < 500 && hlt_now_ms() - start < 10000) {
 		size_t want = chunk - at < total - sent ? chunk - at : total - sent;
 		ssize_t n = send(fd, buf + at, want, MSG_NOSIGNAL);
 
 		if (n > 0) {
 			sent += (size_t)n;
 			at = (at + (size_t)n) % chunk;
-			progress = now_ms();
+			progress = hlt_now_ms();
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd p = {.fd = fd, .events = POLLOUT};
 			poll(&p, 1, 50);
@@ -763,17 +755,17 @@ Test(slow_clients, a_slow_reader_stalls_nobody_and_is_dropped_after_the_timeout)
 	fd = connect_daemon(4096); /* a small window: hotlined's writes block soon */
 	cr_assert_geq(fd, 0, "connect: %s", strerror(errno));
 	port = local_port(fd);
-	start = now_ms();
+	start = hlt_now_ms();
 	sent = pipeline(fd, total);
 	cr_expect_gt(sent, 0, "no request could be sent");
 
 	/* Wait until hotlined's writes stop making progress: the answers queued on our
 	 * side and in its socket's send queue stop growing (its send buffer grows to
 	 * megabytes first, which a sanitizer build takes more than a second to fill). */
-	settled = now_ms();
-	while (now_ms() - settled < 500 && now_ms() - start < 10000) {
+	settled = hlt_now_ms();
+	while (hlt_now_ms() - settled < 500 && hlt_now_ms() - start < 10000) {
 		if (progressed(fd, port, &queued, &txq, &state))
-			settled = now_ms();
+			settled = hlt_now_ms();
 		sleep_ms(20);
 	}
 	cr_expect_lt((size_t)queued, answer_len * REQUESTS / 2,
@@ -787,12 +779,12 @@ Test(slow_clients, a_slow_reader_stalls_nobody_and_is_dropped_after_the_timeout)
 	normal_post("a slow reader reads nothing");
 	/* They were served while hotlined still held the slow reader, its writes blocked. */
 	if (progressed(fd, port, &queued, &txq, &state))
-		settled = now_ms();
-	if (now_ms() - settled < TIMEOUT_MS - EARLY_SLACK_MS)
+		settled = hlt_now_ms();
+	if (hlt_now_ms() - settled < TIMEOUT_MS - EARLY_SLACK_MS)
 		cr_expect_eq(state, ESTABLISHED, "hotlined's end of the slow reader's connection "
 						 "was in TCP state %d %lld ms after its last write "
 						 "progress",
-			     state, (long long)(now_ms() - settled));
+			     state, (long long)(hlt_now_ms() - settled));
 	else
 		cr_log_warn("the normal requests took too long to see them served while the slow "
 			    "reader was certainly held");
@@ -800,11 +792,11 @@ Test(slow_clients, a_slow_reader_stalls_nobody_and_is_dropped_after_the_timeout)
 	/* hotlined's FIN waits behind the answers it handed to the kernel, so it cannot be
 	 * seen from here without reading: look at hotlined's end of the connection. The
 	 * timeout runs from its last write progress. */
-	while (now_ms() < settled + TIMEOUT_MS + LATE_MS) {
+	while (hlt_now_ms() < settled + TIMEOUT_MS + LATE_MS) {
 		if (progressed(fd, port, &queued, &txq, &state))
-			settled = now_ms();
+			settled = hlt_now_ms();
 		if (state != ESTABLISHED) {
-			dropped_at = now_ms();
+			dropped_at = hlt_now_ms();
 			break;
 		}
 		sleep_ms(10);
@@ -823,7 +815,7 @@ Test(slow_clients, a_slow_reader_stalls_nobody_and_is_dropped_after_the_timeout)
 	/* Reading now gets what the kernel still holds, then the end of the connection,
 	 * short of the answers to all requests. */
 	end = 1;
-	for (int64_t deadline = now_ms() + 5000; end == 1 && now_ms() < deadline;) {
+	for (int64_t deadline = hlt_now_ms() + 5000; end == 1 && hlt_now_ms() < deadline;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 
 		poll(&p, 1, 100);
@@ -904,23 +896,23 @@ Test(slow_clients, a_request_trickled_within_the_timeout_is_served_and_stalls_no
 	fd = connect_daemon(0);
 	cr_assert_geq(fd, 0, "connect: %s", strerror(errno));
 	cr_assert_eq(send_all(fd, whole, len - TRICKLED), 0);
-	start = next = now_ms();
+	start = next = hlt_now_ms();
 	for (size_t i = len - TRICKLED; i < len; i++) {
 		next += gap;
-		sleep_ms(next - now_ms());
+		sleep_ms(next - hlt_now_ms());
 		cr_assert_eq(send_all(fd, whole + i, 1), 0,
 			     "hotlined dropped the trickling client %lld ms into its body",
-			     (long long)(now_ms() - start));
+			     (long long)(hlt_now_ms() - start));
 		for (int k = 0; k < LORIS; k++)
 			send(loris[k], "a", 1, MSG_NOSIGNAL);
-		last_byte = now_ms();
+		last_byte = hlt_now_ms();
 		/* Somebody else, between two bytes. */
 		if (i % 2)
 			normal_post("a body trickles in and 200 header blocks never end");
 		else
 			normal_healthz("a body trickles in and 200 header blocks never end");
 	}
-	stopped = now_ms();
+	stopped = hlt_now_ms();
 	cr_log_info("body trickled over %lld ms (http.timeout %s)", (long long)(stopped - start),
 		    TIMEOUT);
 
@@ -935,7 +927,7 @@ Test(slow_clients, a_request_trickled_within_the_timeout_is_served_and_stalls_no
 	for (int i = 0; i < LORIS; i++)
 		loris_open += still_open(loris[i]);
 	cr_log_info("%d of %d endless header blocks still open after %lld ms", loris_open, LORIS,
-		    (long long)(now_ms() - start));
+		    (long long)(hlt_now_ms() - start));
 	/* ...and, now that they stop, they are dropped after the timeout. */
 	cr_expect_eq(wait_closed(loris, LORIS, stopped + TIMEOUT_MS + LATE_MS, closed_at), LORIS,
 		     "connections with unfinished headers were still open %d ms after the "
@@ -982,16 +974,16 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 	sleep_ms(300);
 	log_before = file_size(fx.daemon.log);
 	cpu_before = daemon_cpu_ms();
-	window_start = now_ms();
+	window_start = hlt_now_ms();
 	/* The client already connected is still served. */
 	cr_assert_eq(send_all(keep, whole, strlen(whole)), 0);
 	status = read_status(keep, answer, sizeof(answer));
 	cr_expect_eq(status, 201, "POST /v1/tickets on a connection made before hotlined ran out "
 				  "of descriptors: %s",
 		     answer[0] ? answer : "(nothing)");
-	sleep_ms(window_start + WINDOW_MS - now_ms());
+	sleep_ms(window_start + WINDOW_MS - hlt_now_ms());
 	cpu_after = daemon_cpu_ms();
-	window = now_ms() - window_start;
+	window = hlt_now_ms() - window_start;
 	close(keep);
 	free(whole);
 	log_growth = file_size(fx.daemon.log) - log_before;
@@ -1014,7 +1006,7 @@ Test(slow_clients, more_idle_connections_than_descriptors_neither_spin_nor_flood
 		     accept_warnings, log_growth, (long long)window);
 
 	/* Once they are gone, it serves again. */
-	for (int64_t deadline = now_ms() + 5000; !healthy && now_ms() < deadline;) {
+	for (int64_t deadline = hlt_now_ms() + 5000; !healthy && hlt_now_ms() < deadline;) {
 		healthy = hlt_http(fx.daemon.port, "GET", "/healthz", NULL, NULL) == 200;
 		if (!healthy)
 			sleep_ms(100);

@@ -288,16 +288,7 @@ static const char *const ticket_body =
 
 static void create(char *id, size_t len)
 {
-	struct hlt_response r;
-	struct json_object *o;
-
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, NULL,
-				 ticket_body, &r),
-		     201, "%s", r.body);
-	o = json_tokener_parse(r.body);
-	copy_member(o, "id", id, len);
-	json_object_put(o);
-	hlt_response_free(&r);
+	hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT, ticket_body, id, len);
 }
 
 static char *redis_text(const char *fmt, const char *arg)
@@ -307,15 +298,14 @@ static char *redis_text(const char *fmt, const char *arg)
 	return v ? v : strdup("");
 }
 
+/* Takes a step; expects 200. */
 static void step(const char *token, const char *id, const char *name, const char *body)
 {
-	struct hlt_response r;
-	char path[128];
+	char *answer = NULL;
 
-	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, name);
-	cr_assert_eq(hlt_request(fx.daemon.port, "POST", path, token, NULL, body, &r), 200, "%s: %s",
-		     name, r.body);
-	hlt_response_free(&r);
+	cr_assert_eq(hlt_ticket_step(fx.daemon.port, token, id, name, body, &answer), 200,
+		     "%s: %s", name, answer);
+	free(answer);
 }
 
 /* Waits until the outbox stream is empty (every job ended). */

@@ -29,6 +29,14 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+int64_t hlt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void hlt_tmpdir(char *buf, size_t len)
 {
 	snprintf(buf, len, "/tmp/hotline-test-XXXXXX");
@@ -549,6 +557,16 @@ int hlt_request(int port, const char *method, const char *path, const char *toke
 	return status;
 }
 
+int hlt_status(int port, const char *method, const char *path, const char *token,
+	       const char *body)
+{
+	struct hlt_response r;
+	int status = hlt_request(port, method, path, token, NULL, body, &r);
+
+	hlt_response_free(&r);
+	return status;
+}
+
 const char *hlt_response_header(const struct hlt_response *r, const char *name, char *buf,
 				size_t len)
 {
@@ -597,6 +615,45 @@ const char *hlt_json_member(const char *json, const char *key, char *buf, size_t
 		snprintf(buf, len, "%s", json_object_get_string(v));
 	json_object_put(o);
 	return buf;
+}
+
+const char *hlt_create_ticket(int port, const char *token, const char *body, char *id,
+			      size_t len)
+{
+	struct hlt_response r;
+
+	cr_assert_eq(hlt_request(port, "POST", "/v1/tickets", token, NULL, body, &r), 201,
+		     "ticket not created (%d): %s\n%s", r.status, r.body, body);
+	hlt_json_member(r.body, "id", id, len);
+	hlt_response_free(&r);
+	cr_assert(id[0], "no id in the 201");
+	return id;
+}
+
+int hlt_ticket_step(int port, const char *token, const char *id, const char *step,
+		    const char *body, char **body_r)
+{
+	struct hlt_response r;
+	char path[256];
+	int status;
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, step);
+	status = hlt_request(port, "POST", path, token, NULL, body ? body : "{}", &r);
+	if (body_r)
+		*body_r = r.body ? strdup(r.body) : NULL;
+	hlt_response_free(&r);
+	return status;
+}
+
+int hlt_audit_count(const struct hlt_redis *r, const char *id, const char *needle)
+{
+	char *audit = hlt_redis_cmd(r, "XRANGE hl:audit:%s - +", id);
+	int n = 0;
+
+	for (const char *p = audit; p && (p = strstr(p, needle)); p++)
+		n++;
+	free(audit);
+	return n;
 }
 
 char *hlt_ticket_field(const struct hlt_redis *r, const char *id, const char *name)

@@ -2,12 +2,15 @@
  * Test harness: temporary directories and files, a real redis-server on a private unix
  * socket, a real hotlined started from the build, and a small blocking HTTP client.
  * Every wait is bounded; every child process dies with the test (PR_SET_PDEATHSIG).
+ * Functions that fail the test (criterion asserts) are for the test's own thread, not
+ * for threads it starts.
  * HL_SOURCE_DIR and HL_BUILD_DIR are set by the Makefile.
  */
 #ifndef HL_TEST_HARNESS_H
 #define HL_TEST_HARNESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Creates a fresh directory under /tmp and writes its path into buf. */
@@ -21,6 +24,8 @@ void hlt_write_file(const char *dir, const char *name, const char *content, char
 char *hlt_read_file(const char *path);
 /* Waits up to timeout_ms for `needle` to appear in the file. Returns 1 when it did. */
 int hlt_wait_for_text(const char *path, const char *needle, int timeout_ms);
+/* The monotonic clock in milliseconds, for measuring how long something took. */
+int64_t hlt_now_ms(void);
 
 struct hlt_redis {
 	char dir[256];
@@ -168,6 +173,18 @@ int hlt_http(int port, const char *method, const char *path, const char *body, c
 /* A string member of a JSON text, copied into buf ("" when absent or not a string).
  * Returns buf. */
 const char *hlt_json_member(const char *json, const char *key, char *buf, size_t len);
+/* POSTs body to /v1/tickets as token; fails the test, showing the answer, unless it is
+ * 201. Copies the new ticket's id into id (len bytes) and returns id. */
+const char *hlt_create_ticket(int port, const char *token, const char *body, char *id,
+			      size_t len);
+/* POSTs body (NULL: "{}") to /v1/tickets/<id>/<step> as token. Returns the status (-1:
+ * no answer), and the answer's body in *body_r (caller frees; NULL without a body) when
+ * body_r is not NULL. */
+int hlt_ticket_step(int port, const char *token, const char *id, const char *step,
+		    const char *body, char **body_r);
+/* How often `needle` stands in ticket id's audit trail as hlt_redis_cmd returns it
+ * (XRANGE hl:audit:<id>, one item a line: "action\ndispatch\n" counts dispatches). */
+int hlt_audit_count(const struct hlt_redis *r, const char *id, const char *needle);
 /* A ticket's field as Redis holds it, without the newline ("(nil)" when absent); the
  * caller frees. */
 char *hlt_ticket_field(const struct hlt_redis *r, const char *id, const char *name);
@@ -185,6 +202,9 @@ struct hlt_response {
  * Release r with hlt_response_free. Returns r->status. */
 int hlt_request(int port, const char *method, const char *path, const char *token,
 		const char *headers, const char *body, struct hlt_response *r);
+/* hlt_request for its status alone (-1: no answer), the answer dropped. */
+int hlt_status(int port, const char *method, const char *path, const char *token,
+	       const char *body);
 /* Sends raw bytes and reads the answer until the server closes or 5 s pass. */
 int hlt_request_raw(int port, const char *data, size_t len, struct hlt_response *r);
 /* The same, sending nparts strings one after another with gap_ms between them (headers
