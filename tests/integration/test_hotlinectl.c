@@ -155,6 +155,18 @@ static const char *const life_args[] = {
 	"--content", "来电人反映家中停水，已经三天没有自来水。",
 	"--address", "硚口区古田二路", "--phone", "139-0715-0003", NULL};
 
+/* Submits the life_args ticket as the agent; its id in id once it is dispatched. */
+static void submit_dispatched(char *id, size_t len)
+{
+	struct run r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
+
+	cr_assert_eq(r.status, 0, "submit: %s%s", r.out, r.err);
+	table_value(r.out, "id", id, len);
+	run_free(&r);
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "%s not routed: %s", id,
+		  hlt_read_file(fx.daemon.log));
+}
+
 Test(hotlinectl, takes_a_ticket_through_its_life)
 {
 	char id[32], state[32], buf[128];
@@ -255,11 +267,8 @@ Test(hotlinectl, shows_server_errors_as_the_server_said_them)
 	run_free(&r);
 
 	/* a step in the wrong state names the state; another unit is told nothing */
-	r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
 	char id[32];
-	table_value(r.out, "id", id, sizeof(id));
-	run_free(&r);
-	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
+	submit_dispatched(id, sizeof(id));
 	r = CTL_AS(HLT_TOKEN_WATER, "answer", id, "--answer", "x");
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, "409 Conflict") && strstr(r.err, "(field: state)"), "%s", r.err);
@@ -416,13 +425,11 @@ Test(hotlinectl, tail_follows_new_audit_entries)
 	struct tail_run t = {args, {0}};
 	pthread_t thread;
 	char id[32] = "", out[400], *answer = NULL;
+	struct run r;
 
 	/* an old ticket: not printed, it happened before tail started (times are to the
 	 * second: tail starts in a later one) */
-	struct run r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
-	table_value(r.out, "id", id, sizeof(id));
-	run_free(&r);
-	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
+	submit_dispatched(id, sizeof(id));
 	usleep(1100000);
 	/* the next run's stdout; its header shows once the first poll set where it starts */
 	snprintf(out, sizeof(out), "%s/ctl-%d.out", fx.dir, serial + 1);
@@ -507,11 +514,8 @@ Test(hotlinectl, explains_routing_counts_deadlines_and_reports)
 	run_free(&r);
 
 	/* a report over the month the ticket came in: Chinese unit names, columns aligned */
-	r = ctl_env(url, HLT_TOKEN_AGENT, NULL, NULL, life_args);
 	char id[32];
-	table_value(r.out, "id", id, sizeof(id));
-	run_free(&r);
-	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
+	submit_dispatched(id, sizeof(id));
 	snprintf(month, sizeof(month), "%.4s-%.2s", id, id + 4);
 	r = CTL_AS(HLT_TOKEN_AGENT, "report", "--month", month);
 	cr_expect_eq(r.status, 1, "agents may not read reports");

@@ -60,6 +60,19 @@ static void create(int port, char *id, size_t len)
 	hlt_create_ticket(port, HLT_TOKEN_AGENT, ticket_body, id, len);
 }
 
+/* Leaves n tickets (their ids in ids) pending with a dead daemon: one started in the
+ * subdirectory sub with a router that answers late, given the tickets and killed while
+ * it holds them. */
+static void leave_with_dead_daemon(const char *sub, char (*ids)[32], int n)
+{
+	struct hlt_daemon holder = {0};
+
+	start_in(&holder, sub, HOLDER_ROUTING, HOLDER_PLUGINS);
+	for (int i = 0; i < n; i++)
+		create(holder.port, ids[i], sizeof(ids[i]));
+	kill_holding(&holder, n);
+}
+
 /* Takes a step on the fixture's daemon; returns the status and leaves the answer's body
  * in *body_r if wanted. */
 static int step(const char *token, const char *id, const char *name, const char *body,
@@ -259,16 +272,12 @@ Test(workflow, explain_routes_without_storing)
 
 Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 {
-	struct hlt_daemon victim = {0};
 	enum { N = 120, HELD = 20 };
 	static char ids[N][32];
 	char *pending;
 
 	/* The victim routes slowly (within its budget): killed while it holds entries. */
-	start_in(&victim, "victim", HOLDER_ROUTING, HOLDER_PLUGINS);
-	for (int i = 0; i < HELD; i++)
-		create(victim.port, ids[i], sizeof(ids[i]));
-	kill_holding(&victim, HELD);
+	leave_with_dead_daemon("victim", ids, HELD);
 
 	/* The survivor takes its entries over while it routes new ones. */
 	start_with(&fx.daemon, "survivor", HLT_PLUGIN("route_async"));
@@ -445,15 +454,12 @@ Test(workflow, a_ticket_that_kills_every_daemon_takes_no_neighbour_with_it)
  * than once by the dead daemon and once by the one that took it over. */
 Test(workflow, live_daemons_taking_over_do_not_take_from_each_other)
 {
-	struct hlt_daemon holder = {0}, other = {0};
+	struct hlt_daemon other = {0};
 	enum { N = 30 };
 	static char ids[N][32];
 	char *v;
 
-	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
-	for (int i = 0; i < N; i++)
-		create(holder.port, ids[i], sizeof(ids[i]));
-	kill_holding(&holder, N);
+	leave_with_dead_daemon("holder", ids, N);
 
 	/* routing a ticket takes a quarter of reclaim_idle */
 	start_in(&fx.daemon, NULL, FAST_RECLAIM,
@@ -516,13 +522,10 @@ Test(workflow, an_orderly_stop_gives_up_routing_that_outlasts_it)
  * an entry) is bounded by the stop's time for routing too. */
 Test(workflow, work_arriving_during_a_stop_is_bounded_by_it)
 {
-	struct hlt_daemon holder = {0};
 	char id[32], *v;
 
 	/* a ticket whose entry is pending with a dead daemon */
-	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
-	create(holder.port, id, sizeof(id));
-	kill_holding(&holder, 1);
+	leave_with_dead_daemon("holder", &id, 1);
 	/* an idle daemon, its read waiting, is stopped; then the ticket is queued again */
 	start_in(&fx.daemon, NULL, HOLDER_ROUTING, HOLDER_PLUGINS);
 	usleep(300000);
@@ -540,12 +543,9 @@ Test(workflow, work_arriving_during_a_stop_is_bounded_by_it)
  * a dead daemon's ticket is taken over within the new reclaim_idle, not after the old. */
 Test(workflow, the_takeover_follows_a_reloaded_reclaim_idle)
 {
-	struct hlt_daemon holder = {0};
 	char id[32];
 
-	start_in(&holder, "holder", HOLDER_ROUTING, HOLDER_PLUGINS);
-	create(holder.port, id, sizeof(id));
-	kill_holding(&holder, 1);
+	leave_with_dead_daemon("holder", &id, 1);
 	start_in(&fx.daemon, NULL, "routing:\n  plugin_timeout: 300ms\n  reclaim_idle: 60s\n",
 		 HLT_PLUGIN("route_async"));
 	fx.daemon.extra_yaml = FAST_ROUTING;
