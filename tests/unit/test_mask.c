@@ -7,22 +7,32 @@
 
 #include "base/mask.h"
 
-static const char *number(const char *value)
+/* What mask (hl_mask_number or hl_mask_name) writes of value into `room` bytes of a
+ * buffer filled with '?' beforehand; the buffer ends in a '\0' of its own, so that output
+ * left unterminated reads as a string of '?'s instead of running on. Writing past `room`
+ * fails the test. */
+static const char *masked(void (*mask)(const char *, char *, size_t), const char *value,
+			  size_t room)
 {
 	static char out[128];
 
-	memset(out, '?', sizeof(out));
-	hl_mask_number(value, out, sizeof(out));
+	cr_assert_lt(room, sizeof(out));
+	memset(out, '?', sizeof(out) - 1);
+	out[sizeof(out) - 1] = '\0';
+	mask(value, out, room);
+	for (size_t i = room; i < sizeof(out) - 1; i++)
+		cr_assert_eq(out[i], '?', "'%s' in %zu bytes: byte %zu written", value, room, i);
 	return out;
+}
+
+static const char *number(const char *value)
+{
+	return masked(hl_mask_number, value, 64);
 }
 
 static const char *name(const char *value)
 {
-	static char out[128];
-
-	memset(out, '?', sizeof(out));
-	hl_mask_name(value, out, sizeof(out));
-	return out;
+	return masked(hl_mask_name, value, 64);
 }
 
 static void text_is(const char *value, const char *want)
@@ -65,17 +75,10 @@ Test(mask, four_characters_or_fewer_unchanged)
 
 Test(mask, number_output_always_terminated)
 {
-	char out[8];
-
-	memset(out, '?', sizeof(out));
-	hl_mask_number("13812345678", out, sizeof(out));
-	cr_expect_eq(strlen(out), sizeof(out) - 1);
-	out[0] = '?';
-	hl_mask_number("13812345678", out, 1);
-	cr_expect_str_eq(out, "");
-	out[0] = '?';
-	hl_mask_number("13812345678", out, 0); /* writes nothing at all */
-	cr_expect_eq(out[0], '?');
+	cr_expect_eq(strlen(masked(hl_mask_number, "13812345678", 8)), 7);
+	cr_expect_str_eq(masked(hl_mask_number, "13812345678", 1), "");
+	/* writes nothing at all */
+	cr_expect_eq(masked(hl_mask_number, "13812345678", 0)[0], '?');
 }
 
 /* A buffer too small for the whole number must not show more of it than the full mask
@@ -124,20 +127,11 @@ Test(mask, ascii_names)
 
 Test(mask, name_output_always_terminated)
 {
-	char out[8];
-
-	memset(out, '?', sizeof(out));
-	hl_mask_name("张三丰", out, 4); /* room for 张 only */
-	cr_expect_str_eq(out, "张");
-	memset(out, '?', sizeof(out));
-	hl_mask_name("张三丰", out, 5);
-	cr_expect_str_eq(out, "张*");
-	memset(out, '?', sizeof(out));
-	hl_mask_name("张三丰", out, 2); /* not even 张 fits: stars only, never a partial 张 */
-	cr_expect_str_eq(out, "*");
-	memset(out, '?', sizeof(out));
-	hl_mask_name("Tom", out, 1);
-	cr_expect_str_eq(out, "");
+	cr_expect_str_eq(masked(hl_mask_name, "张三丰", 4), "张"); /* room for 张 only */
+	cr_expect_str_eq(masked(hl_mask_name, "张三丰", 5), "张*");
+	/* not even 张 fits: stars only, never a partial 张 */
+	cr_expect_str_eq(masked(hl_mask_name, "张三丰", 2), "*");
+	cr_expect_str_eq(masked(hl_mask_name, "Tom", 1), "");
 }
 
 Test(mask, phone_inside_chinese_text)
