@@ -47,13 +47,24 @@ static const char districts_yaml[] =
 	"  - {code: d.jianghan, names: [江汉区], areas: [前进一路]}\n"
 	"  - {code: d.wuchang, names: [武昌区], areas: [徐东]}\n";
 
+/* The catalogue `text`, written to dir/name and loaded without a department check; the
+ * caller frees it. */
+static struct hl_catalogue *load_ok(const char *name, const char *text)
+{
+	char path[512], err[1024] = "";
+	struct hl_catalogue *c = NULL;
+
+	hlt_write_file(dir, name, text, path, sizeof(path));
+	cr_assert_eq(hl_catalogue_load(path, NULL, &c, err, sizeof(err)), 0, "%s", err);
+	return c;
+}
+
 static void setup(void)
 {
 	char path[512], err[1024] = "";
 
 	hlt_tmpdir(dir, sizeof(dir));
-	hlt_write_file(dir, "catalogue.yaml", catalogue_yaml, path, sizeof(path));
-	cr_assert_eq(hl_catalogue_load(path, NULL, &cat, err, sizeof(err)), 0, "%s", err);
+	cat = load_ok("catalogue.yaml", catalogue_yaml);
 	hlt_write_file(dir, "districts.yaml", districts_yaml, path, sizeof(path));
 	cr_assert_eq(hl_gazetteer_load(path, NULL, &gz, err, sizeof(err)), 0, "%s", err);
 }
@@ -197,16 +208,13 @@ Test(catalogue, territorial_items_go_to_the_district)
 
 Test(catalogue, the_ticket_may_say_its_type)
 {
-	char path[512], err[1024] = "";
 	struct hl_catalogue *c;
 	struct hl_ticket_text t = {"咨询停水通知", NULL, NULL, NULL};
 	struct hl_route_answer a;
 
-	hlt_write_file(dir, "cues.yaml",
-		       "type_cues: {consultation: [咨询], praise: [表扬, 感谢]}\nitems:\n"
-		       "  - {id: w, name: 停水, type: report, department: water, keywords: [停水]}\n",
-		       path, sizeof(path));
-	cr_assert_eq(hl_catalogue_load(path, NULL, &c, err, sizeof(err)), 0, "%s", err);
+	c = load_ok("cues.yaml",
+		    "type_cues: {consultation: [咨询], praise: [表扬, 感谢]}\nitems:\n"
+		    "  - {id: w, name: 停水, type: report, department: water, keywords: [停水]}\n");
 	cr_assert_eq(hl_catalogue_route(c, NULL, &t, &a, NULL), 1);
 	cr_expect_str_eq(a.type, "consultation");
 	cr_expect_str_eq(a.reason, "w 停水 (consultation), score 2: 停水 (title)");
@@ -225,16 +233,13 @@ Test(catalogue, the_ticket_may_say_its_type)
 
 Test(catalogue, min_score)
 {
-	char path[512], err[1024] = "";
 	struct hl_catalogue *strict;
 	struct hl_ticket_text t = {"停水", NULL, NULL, NULL};
 	struct hl_route_answer a;
 
-	hlt_write_file(dir, "strict.yaml",
-		       "min_score: 11\nitems:\n  - {id: w, name: 停水, type: report, department: "
-		       "water, weight: 5, keywords: [停水, 没水]}\n",
-		       path, sizeof(path));
-	cr_assert_eq(hl_catalogue_load(path, NULL, &strict, err, sizeof(err)), 0, "%s", err);
+	strict = load_ok("strict.yaml",
+			 "min_score: 11\nitems:\n  - {id: w, name: 停水, type: report, department: "
+			 "water, weight: 5, keywords: [停水, 没水]}\n");
 	cr_expect_eq(hl_catalogue_route(strict, NULL, &t, &a, NULL), 0);
 	t.content = "没水";
 	cr_expect_eq(hl_catalogue_route(strict, NULL, &t, &a, NULL), 1);
