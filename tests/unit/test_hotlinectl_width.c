@@ -183,6 +183,17 @@ static void expect_widths(const char *text, size_t want)
 	}
 }
 
+/* t rendered in max_width columns (0: any), with or without its header, is `want`. */
+static void expect_render(const struct hlc_table *t, size_t max_width, int show_header,
+			  const char *want)
+{
+	char *text = hlc_table_render(t, max_width, show_header);
+
+	cr_expect_str_eq(text, want, "rendered in %zu columns%s", max_width,
+			 show_header ? "" : ", no header");
+	free(text);
+}
+
 Test(hotlinectl_table, columns_line_up_with_chinese_and_fullwidth_text)
 {
 	static const struct hlc_column cols[] = {{"NAME", 0, 0}, {"COUNT", HLC_COL_RIGHT, 0}};
@@ -211,15 +222,12 @@ Test(hotlinectl_table, the_last_column_leaves_no_trailing_spaces)
 {
 	static const struct hlc_column cols[] = {{"ID", 0, 0}, {"TITLE", 0, 0}, {"NOTE", 0, 0}};
 	struct hlc_table *t = hlc_table_new(cols, 3);
-	char *text;
 
 	hlc_table_addv(t, "1", "井盖缺失", "");
 	hlc_table_addv(t, "22", "停水", "已安排\n抢修");
-	text = hlc_table_render(t, 0, 1);
-	cr_expect_str_eq(text, "ID  TITLE     NOTE\n"
+	expect_render(t, 0, 1, "ID  TITLE     NOTE\n"
 			       "1   井盖缺失\n"
 			       "22  停水      已安排 抢修\n");
-	free(text);
 	hlc_table_free(t);
 }
 
@@ -227,18 +235,12 @@ Test(hotlinectl_table, a_narrow_room_cuts_shrinking_columns)
 {
 	static const struct hlc_column cols[] = {{"ID", 0, 0}, {"TITLE", HLC_COL_SHRINK, 6}};
 	struct hlc_table *t = hlc_table_new(cols, 2);
-	char *text;
 
 	hlc_table_addv(t, "1", "三阳路机动车道井盖缺失");
-	text = hlc_table_render(t, 12, 1);
-	cr_expect_str_eq(text, "ID  TITLE\n1   三阳...\n");
-	free(text);
-	text = hlc_table_render(t, 4, 1); /* never below the column's minimum */
-	cr_expect_str_eq(text, "ID  TITLE\n1   三...\n");
-	free(text);
-	text = hlc_table_render(t, 0, 1);
-	cr_expect_str_eq(text, "ID  TITLE\n1   三阳路机动车道井盖缺失\n");
-	free(text);
+	expect_render(t, 12, 1, "ID  TITLE\n1   三阳...\n");
+	/* never below the column's minimum */
+	expect_render(t, 4, 1, "ID  TITLE\n1   三...\n");
+	expect_render(t, 0, 1, "ID  TITLE\n1   三阳路机动车道井盖缺失\n");
 	hlc_table_free(t);
 }
 
@@ -247,23 +249,18 @@ Test(hotlinectl_table, a_narrow_room_folds_wrapping_columns_first)
 	static const struct hlc_column cols[] = {
 		{NULL, 0, 0}, {NULL, HLC_COL_SHRINK, 4}, {NULL, HLC_COL_WRAP, 4}};
 	struct hlc_table *t = hlc_table_new(cols, 3);
-	char *text;
 
 	hlc_table_addv(t, "id", "abcde", "一二三四五");
 	hlc_table_addv(t, "x", "", "ok");
-	text = hlc_table_render(t, 15, 1);
 	/* the wrapping column gives way first, down to 4; then the other is cut */
-	cr_expect_str_eq(text, "id  abcde  一二\n"
-			       "           三四\n"
-			       "           五\n"
-			       "x          ok\n");
-	free(text);
-	text = hlc_table_render(t, 14, 1);
-	cr_expect_str_eq(text, "id  a...  一二\n"
-			       "          三四\n"
-			       "          五\n"
-			       "x         ok\n");
-	free(text);
+	expect_render(t, 15, 1, "id  abcde  一二\n"
+				"           三四\n"
+				"           五\n"
+				"x          ok\n");
+	expect_render(t, 14, 1, "id  a...  一二\n"
+				"          三四\n"
+				"          五\n"
+				"x         ok\n");
 	hlc_table_free(t);
 }
 
