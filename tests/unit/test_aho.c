@@ -47,7 +47,7 @@ static struct seen search(const struct hl_aho *aho, const char *text)
 	return s;
 }
 
-/* Byte offset of the n-th UTF-8 character of text (all three-byte characters here). */
+/* Byte offset of the first `needle` in text (fails the test when there is none). */
 static size_t at(const char *text, const char *needle)
 {
 	const char *p = strstr(text, needle);
