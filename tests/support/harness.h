@@ -93,6 +93,7 @@ void hlt_teardown(struct hlt_daemon *d, struct hlt_redis *r, const char *dir);
 /* The plugins: entry of a test plugin variant built from tests/plugins/test_plugin.c. */
 #define HLT_PLUGIN(variant)                                                                  \
 	"  - name: " variant "\n    file: " HL_BUILD_DIR "/tests/plugins/" variant ".so\n"
+
 /* --- a suite's fixture ----------------------------------------------------------------- */
 
 /* How far a suite's setup goes before each test. */
@@ -108,10 +109,11 @@ enum hlt_setup {
  *
  *	static struct hlt_fixture fx = {
  *		.setup = HLT_SETUP_DAEMON,
- *		.daemon.extra_yaml = "routing:\n  plugin_timeout: 300ms\n",
+ *		.redis.appendfsync = "always",
+ *		.daemon.extra_yaml = HLT_FAST_ROUTING,
  *		.plugins = HLT_PLUGIN("route_async"),
  *	};
- *	HLT_SUITE(metrics, fx);
+ *	HLT_SUITE(faults, fx);
  *
  * Each criterion test runs in a process of its own, so every test sees the static as
  * initialised. */
