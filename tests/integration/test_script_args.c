@@ -10,23 +10,8 @@
 #include "harness.h"
 #include "store/scripts.h"
 
-static char dir[256];
-static struct hlt_redis redis;
-
-static void setup(void)
-{
-	hlt_tmpdir(dir, sizeof(dir));
-	memset(&redis, 0, sizeof(redis));
-	hlt_redis_start(&redis, dir);
-}
-
-static void teardown(void)
-{
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
-}
-
-TestSuite(script_args, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+static struct hlt_fixture fx;
+HLT_SUITE(script_args, fx);
 
 /* EVAL of a script with the leading arguments lib.lua reads, then the words of `rest`
  * (no % in it). Returns the reply as text; the caller frees. */
@@ -36,7 +21,7 @@ static char *eval(enum hl_script_id script, const char *rest)
 	char *text;
 
 	snprintf(fmt, sizeof(fmt), "EVAL %%s 0 hl: 1700000000000 dispatcher system %s", rest);
-	text = hlt_redis_cmd(&redis, fmt, hl_scripts[script].source);
+	text = hlt_redis_cmd(&fx.redis, fmt, hl_scripts[script].source);
 
 	cr_assert(text, "no answer from Redis");
 	return text;
@@ -81,7 +66,7 @@ Test(script_args, route_commit_refuses_what_does_not_line_up)
 		       "13 mode dispatch id 1 seq 1 entry 1-1 group route unit water item x "
 		       "reason r by keyword policy default notify 0 type t return_until 0 0",
 		       "missing argument merge_into");
-	keys = hlt_redis_cmd(&redis, "DBSIZE");
+	keys = hlt_redis_cmd(&fx.redis, "DBSIZE");
 	cr_expect_str_eq(keys, "0\n", "a refused commit wrote %s keys", keys);
 	free(keys);
 }

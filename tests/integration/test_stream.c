@@ -22,8 +22,9 @@
 #define ME "me:1:1"
 #define OTHER "other:2:2"
 
-static char dir[256];
-static struct hlt_redis redis;
+/* No daemon runs here: the fixture writes a daemon's configuration only for the Redis
+ * client under test to load. */
+static struct hlt_fixture fx = {.setup = HLT_SETUP_CONFIG};
 static struct hl_config *cfg;
 static struct event_base *base;
 static struct hl_redis *client;
@@ -90,15 +91,10 @@ static int never(void *arg)
 
 static void setup(void)
 {
-	struct hlt_daemon d;
 	char err[512];
 
-	hlt_tmpdir(dir, sizeof(dir));
-	memset(&redis, 0, sizeof(redis));
-	hlt_redis_start(&redis, dir);
-	memset(&d, 0, sizeof(d));
-	hlt_daemon_configure(&d, dir, &redis, NULL);
-	cr_assert_eq(hl_config_load(d.config, &cfg, err, sizeof(err)), 0, "%s", err);
+	hlt_fixture_setup(&fx);
+	cr_assert_eq(hl_config_load(fx.daemon.config, &cfg, err, sizeof(err)), 0, "%s", err);
 	base = event_base_new();
 	client = hl_redis_start(base, cfg, redis_ready, NULL);
 	cr_assert(client);
@@ -113,8 +109,7 @@ static void teardown(void)
 		     "events left on the loop");
 	event_base_free(base);
 	hl_config_free(cfg);
-	hlt_redis_stop(&redis, 1);
-	hlt_rmtree(dir);
+	hlt_fixture_teardown(&fx);
 }
 
 TestSuite(stream, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
@@ -164,13 +159,13 @@ static void await(struct got *g)
 
 static void xadd(const char *id, const char *n)
 {
-	free(hlt_redis_cmd(&redis, "XADD " KEY " %s n %s", id, n));
+	free(hlt_redis_cmd(&fx.redis, "XADD " KEY " %s n %s", id, n));
 }
 
 /* How many entries XPENDING lists for a consumer. */
 static int pending_for(const char *consumer)
 {
-	char *text = hlt_redis_cmd(&redis, "XPENDING " KEY " " GROUP " - + 100 %s", consumer);
+	char *text = hlt_redis_cmd(&fx.redis, "XPENDING " KEY " " GROUP " - + 100 %s", consumer);
 	int lines = 0;
 
 	cr_assert(text);
@@ -206,7 +201,7 @@ Test(stream, group_read_and_pending)
 	stream_init(&s, ME);
 	cr_expect_not(hl_stream_ready(&s));
 	create_group(&s); /* creates the stream too (MKSTREAM) */
-	text = hlt_redis_cmd(&redis, "EXISTS " KEY);
+	text = hlt_redis_cmd(&fx.redis, "EXISTS " KEY);
 	cr_expect_str_eq(text, "1\n");
 	free(text);
 	stream_init(&again, OTHER);
@@ -310,9 +305,9 @@ Test(stream, takeover_scan)
 		xadd(id, v);
 	}
 	/* another consumer read them all and stopped; one of them is then deleted */
-	free(hlt_redis_cmd(&redis, "XREADGROUP GROUP " GROUP " " OTHER " COUNT 10 STREAMS " KEY
+	free(hlt_redis_cmd(&fx.redis, "XREADGROUP GROUP " GROUP " " OTHER " COUNT 10 STREAMS " KEY
 				   " >"));
-	free(hlt_redis_cmd(&redis, "XDEL " KEY " 2-1"));
+	free(hlt_redis_cmd(&fx.redis, "XDEL " KEY " 2-1"));
 	cr_assert_eq(pending_for(OTHER), 5);
 
 	/* not idle long enough yet: the scan goes through them all and takes none */
@@ -338,7 +333,7 @@ Test(stream, takeover_scan)
 	cr_expect_eq(n, 0);
 
 	/* a claim that fails leaves the cursor: the scan goes on from there */
-	text = hlt_redis_cmd(&redis, "XGROUP DESTROY " KEY " " GROUP);
+	text = hlt_redis_cmd(&fx.redis, "XGROUP DESTROY " KEY " " GROUP);
 	free(text);
 	{
 		struct got g = {0};
@@ -366,9 +361,9 @@ Test(stream, scan_with_larger_claims)
 		snprintf(id, sizeof(id), "%d-1", i);
 		xadd(id, "x");
 	}
-	free(hlt_redis_cmd(&redis, "XREADGROUP GROUP " GROUP " " OTHER " COUNT 10 STREAMS " KEY
+	free(hlt_redis_cmd(&fx.redis, "XREADGROUP GROUP " GROUP " " OTHER " COUNT 10 STREAMS " KEY
 				   " >"));
-	free(hlt_redis_cmd(&redis, "XDEL " KEY " 6-1"));
+	free(hlt_redis_cmd(&fx.redis, "XDEL " KEY " 6-1"));
 	usleep(60 * 1000);
 	scan(&s, 10, 3, all, &n);
 	cr_assert_eq(n, 6);
@@ -463,7 +458,7 @@ Test(stream, nogroup_recovery)
 	cr_expect_eq(c.creations, 1);
 
 	/* deleted while the consumer runs (its read blocked in Redis), then written again */
-	free(hlt_redis_cmd(&redis, "DEL " KEY));
+	free(hlt_redis_cmd(&fx.redis, "DEL " KEY));
 	run_until(never, NULL, 300);
 	xadd("*", "second");
 	cr_assert(run_until(read_two, &c, 5000), "nothing read after the stream was deleted "
@@ -471,7 +466,7 @@ Test(stream, nogroup_recovery)
 		  c.failures, c.creations);
 	cr_expect_eq(c.creations, 2, "the group was created again: %d creations", c.creations);
 	cr_expect_geq(c.failures, 1);
-	text = hlt_redis_cmd(&redis, "XINFO GROUPS " KEY);
+	text = hlt_redis_cmd(&fx.redis, "XINFO GROUPS " KEY);
 	cr_expect(text && strstr(text, GROUP "\n"), "no group on the new stream: %s", text);
 	free(text);
 	cr_expect_eq(pending_for(ME), 1, "the second entry is pending for the consumer");
