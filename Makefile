@@ -392,6 +392,7 @@ clean:
 	rm -rf build
 
 # (A folder plugin's objects have their own .d files; an older build's .d of the single
-# file it once was names that file, which is gone: left out.)
--include $(filter-out $(PLUGIN_DIRS:%=$(BUILD)/plugins/%.d),\
+# file it once was names that file, which is gone: left out, in every build under build/,
+# since the plain build's search finds the sanitized build's files too.)
+-include $(filter-out $(PLUGIN_DIRS:%=\%/plugins/%.d),\
 	$(shell find $(BUILD) -name '*.d' 2>/dev/null))
