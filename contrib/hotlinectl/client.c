@@ -9,15 +9,24 @@
 #include <string.h>
 #include <time.h>
 
+/* "hotlinectl: <command>: <message>" on stderr, without the newline. */
+static void vsay(const struct hlc_ctx *c, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vsay(const struct hlc_ctx *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "hotlinectl: ");
+	if (c && c->command)
+		fprintf(stderr, "%s: ", c->command);
+	vfprintf(stderr, fmt, ap);
+}
+
 void hlc_error(const struct hlc_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "hotlinectl: ");
-	if (c && c->command)
-		fprintf(stderr, "%s: ", c->command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(c, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -26,11 +35,8 @@ int hlc_usage_error(const struct hlc_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "hotlinectl: ");
-	if (c && c->command)
-		fprintf(stderr, "%s: ", c->command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(c, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'hotlinectl %s%s--help'.\n", c && c->command ? c->command : "",
 		c && c->command ? " " : "");
