@@ -105,20 +105,6 @@ awk '
 	END { if (id != "") print dept "\t" id "\t" name "\t" type "\t" kw }
 ' "$top/routes/catalogue.yaml" >"$tmp/items.tsv"
 
-start_redis() { # dir; sets redis_pid
-	# the shipped settings (etc/redis.conf), without persistence
-	redis-server "$top/etc/redis.conf" --unixsocket "$1/redis.sock" --dir "$1" \
-		--appendonly no --logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
-	redis_pid=$!
-	started_pids="$started_pids $redis_pid"
-	i=0
-	until redis-cli -s "$1/redis.sock" ping >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -le 200 ] || { echo "bench: redis-server did not start ($1/redis.log)" >&2; exit 1; }
-		sleep 0.025
-	done
-}
-
 used_memory() { # sock
 	redis-cli -s "$1" info memory | tr -d '\r' | sed -n 's/^used_memory://p'
 }
@@ -166,14 +152,14 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the baseline Redis: ESC_BASE_TICKETS open (batches added after the idle sweeps)
 mkdir -p "$tmp/base" "$tmp/main"
-start_redis "$tmp/base"
+start_redis "$tmp/base" --appendonly no
 base_pid=$redis_pid
 base_sock="$tmp/base/redis.sock"
 line=$(load "$base_sock" "$base_tickets" 0 0)
 record "phase=base what=load ${line#RESULT }"
 
 # --- the big Redis
-start_redis "$tmp/main"
+start_redis "$tmp/main" --appendonly no
 sock="$tmp/main/redis.sock"
 used0=$(used_memory "$sock")
 echo "bench: loading $tickets tickets through ticket_create.lua and route_commit.lua"

@@ -36,6 +36,24 @@ trap 'exit 130' INT TERM
 trap 'exit 129' HUP
 trap 'exit 141' PIPE # e.g. piped into head: still clean up
 
+# Starts a private redis-server in DIR with the shipped settings (etc/redis.conf), on the
+# unix socket DIR/redis.sock, the given options added (--appendfsync always, ...); sets
+# redis_pid, adds it to started_pids and waits (bounded) until it answers. Needs `top`.
+start_redis() { # dir [--option value]...
+	sr_dir=$1
+	shift
+	redis-server "$top/etc/redis.conf" --unixsocket "$sr_dir/redis.sock" --dir "$sr_dir" \
+		--logfile "$sr_dir/redis.log" "$@" </dev/null >/dev/null 2>&1 &
+	redis_pid=$!
+	started_pids="$started_pids $redis_pid"
+	i=0
+	until redis-cli -s "$sr_dir/redis.sock" ping >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -le 200 ] || { echo "bench: redis-server did not start ($sr_dir/redis.log)" >&2; exit 1; }
+		sleep 0.025
+	done
+}
+
 # CPU seconds (user + system) a process has used so far.
 cpu_secs() {
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' \

@@ -59,20 +59,6 @@ chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $/
 results="$tmp/results"
 : >"$results"
 
-start_redis() { # dir fsync
-	# the shipped settings (etc/redis.conf), with the fsync policy measured
-	redis-server "$top/etc/redis.conf" --unixsocket "$1/redis.sock" --dir "$1" \
-		--appendfsync "$2" --logfile "$1/redis.log" </dev/null >/dev/null 2>&1 &
-	redis_pid=$!
-	started_pids="$started_pids $redis_pid"
-	i=0
-	until redis-cli -s "$1/redis.sock" ping >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -le 200 ] || { echo "bench: redis-server did not start ($1/redis.log)" >&2; exit 1; }
-		sleep 0.025
-	done
-}
-
 start_hotlined() { # dir; sets port and hotlined_pid
 	tries=0
 	while :; do
@@ -134,7 +120,7 @@ measure() {
 		forget_pid "$bare_pid"
 		line="$line srv_cpu=$(echo "$cpu0 $cpu1" | awk '{printf "%.2f", $2 - $1}')"
 	else
-		start_redis "$dir" "$target"
+		start_redis "$dir" --appendfsync "$target"
 		start_hotlined "$dir"
 		cpu0=$(cpu_secs "$hotlined_pid") rcpu0=$(cpu_secs "$redis_pid")
 		line=$("$bench/loadgen" -p "$port" -c "$conns" -d "$secs" -w "$warmup" \
