@@ -19,6 +19,10 @@
  *   loadgen -F             prints a free TCP port of 127.0.0.1 and exits
  *   loadgen -p PORT -R S   waits up to S seconds for GET /healthz to answer 200 with
  *                          "status":"ok"; exit 0 when it did, 1 when not
+ *   loadgen -B N [-f SAMPLES] [-s SEED]
+ *                          prints the first N request bodies that a run with this seed
+ *                          sends, one JSON object a line, and exits (the BullMQ peer of
+ *                          contrib/bench/bullmq.sh adds the same tickets as jobs)
  *
  * The token is -t, or else the environment variable named by -e (HOTLINE_TOKEN_AGENT).
  */
@@ -585,6 +589,25 @@ static int wait_ready(const struct sockaddr_in *addr, int secs)
 	return 1;
 }
 
+/* -B: the first n bodies a run with lg's seed would send (make_body is the only user of
+ * the generator), one a line: a body is JSON with its strings escaped, so no newline. */
+static int dump_bodies(struct lg *lg, const char *samples, unsigned long long n)
+{
+	if (load_samples(lg, samples) < 0)
+		return 2;
+	for (unsigned long long i = 0; i < n; i++) {
+		int len = make_body(lg);
+
+		if (len < 0 || len >= (int)sizeof(lg->body)) {
+			fprintf(stderr, "loadgen: a ticket body did not fit in %d bytes\n", BODY_MAX);
+			return 1;
+		}
+		fwrite(lg->body, 1, (size_t)len, stdout);
+		putchar('\n');
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -592,7 +615,9 @@ static void usage(void)
 		"               [-n MAX_REQUESTS] [-f SAMPLES.jsonl] [-t TOKEN | -e ENVVAR]\n"
 		"               [-u PATH] [-I] [-s SEED]\n"
 		"       loadgen -F            print a free port of 127.0.0.1\n"
-		"       loadgen -p PORT -R S  wait up to S s for GET /healthz to be ok\n");
+		"       loadgen -p PORT -R S  wait up to S s for GET /healthz to be ok\n"
+		"       loadgen -B N [-f SAMPLES.jsonl] [-s SEED]\n"
+		"                             print the first N bodies of a run, one a line\n");
 	exit(2);
 }
 
@@ -603,6 +628,7 @@ int main(int argc, char **argv)
 	const char *token_env = "HOTLINE_TOKEN_AGENT";
 	double secs = 10, warmup = 1;
 	int port = 0, ready_secs = -1, opt;
+	unsigned long long dump = 0;
 	struct event *stop_ev, *guard_ev;
 	struct timeval tv;
 	double window, rate;
@@ -612,9 +638,10 @@ int main(int argc, char **argv)
 	lg.use_idempotency = 1;
 	lg.max_requests = 10000000;
 	lg.rng = seed(0);
-	while ((opt = getopt(argc, argv, "a:c:d:e:f:Fn:p:R:s:t:u:w:Ih")) != -1) {
+	while ((opt = getopt(argc, argv, "a:B:c:d:e:f:Fn:p:R:s:t:u:w:Ih")) != -1) {
 		switch (opt) {
 		case 'a': address = optarg; break;
+		case 'B': dump = strtoull(optarg, NULL, 10); break;
 		case 'c': lg.nconns = atoi(optarg); break;
 		case 'd': secs = atof(optarg); break;
 		case 'e': token_env = optarg; break;
@@ -631,6 +658,8 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
+	if (dump > 0)
+		return dump_bodies(&lg, samples, dump);
 	if (port <= 0 || port > 65535 || lg.nconns < 1 || lg.nconns > 10000 || secs <= 0 ||
 	    secs > 3600 || warmup < 0 || warmup > 600 || lg.max_requests == 0)
 		usage();
