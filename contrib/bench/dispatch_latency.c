@@ -6,7 +6,9 @@
  * and takes, per ticket, the `at` (ms) of the `create` entry and of the first routing
  * outcome: `dispatch` (派单), `merge` (并单, by the dedup plugin) or `route_failed` (manual
  * dispatch). The latency p50/p99 is given over the dispatched tickets, and over all
- * routed ones; the counts say how many took each way.
+ * routed ones; the counts say how many took each way. The end-to-end rate is the routed
+ * tickets over the time from the first `create` to the last routing outcome: the rate of
+ * the whole run, once the dispatcher caught up (the BullMQ peer's is read the same way).
  *
  *   dispatch_latency -s REDIS_SOCKET [-P hl:] [-w WAIT_SECS] [-W]
  *
@@ -88,6 +90,7 @@ static const char *entry_field(const redisReply *kv, const char *name)
 struct tally {
 	struct lats dispatched, routed;
 	size_t tickets, ndispatch, nmerge, nmanual, unrouted, unreadable;
+	int64_t first_create, last_routed; /* `at`, ms; INT64_MAX and -1 when none */
 };
 
 /* One audit stream: [[entry id, [field, value, ...]], ...]. */
@@ -111,11 +114,15 @@ static void weigh(struct tally *t, const redisReply *r)
 			continue;
 		if (strcmp(action, "create") == 0) {
 			created = strtoll(at, NULL, 10);
+			if (created < t->first_create)
+				t->first_create = created;
 		} else if (created >= 0 && (strcmp(action, "dispatch") == 0 ||
 					    strcmp(action, "merge") == 0 ||
 					    strcmp(action, "route_failed") == 0)) {
-			int64_t ms = strtoll(at, NULL, 10) - created;
+			int64_t routed_at = strtoll(at, NULL, 10), ms = routed_at - created;
 
+			if (routed_at > t->last_routed)
+				t->last_routed = routed_at;
 			push(&t->routed, ms);
 			if (action[0] == 'd') {
 				t->ndispatch++;
@@ -140,9 +147,12 @@ int main(int argc, char **argv)
 	redisReply *r, *ids;
 	struct tally t;
 	long long waiting = -1;
-	int64_t started = now_ms(), waited;
+	int64_t started = now_ms(), waited, span;
+	double e2e_rate;
 
 	memset(&t, 0, sizeof(t));
+	t.first_create = INT64_MAX;
+	t.last_routed = -1;
 	while ((opt = getopt(argc, argv, "s:P:w:W")) != -1) {
 		switch (opt) {
 		case 's': socket_path = optarg; break;
@@ -210,6 +220,9 @@ int main(int argc, char **argv)
 	freeReplyObject(ids);
 	redisFree(c);
 
+	span = t.last_routed >= 0 && t.first_create != INT64_MAX ? t.last_routed - t.first_create
+								   : 0;
+	e2e_rate = span > 0 ? (double)t.routed.n * 1000 / (double)span : 0;
 	qsort(t.dispatched.v, t.dispatched.n, sizeof(int64_t), cmp_i64);
 	qsort(t.routed.v, t.routed.n, sizeof(int64_t), cmp_i64);
 	printf("dispatch_latency: %zu tickets: %zu dispatched, %zu merged, %zu to manual "
@@ -221,13 +234,16 @@ int main(int argc, char **argv)
 	       (long long)quantile(&t.dispatched, 0.5), (long long)quantile(&t.dispatched, 0.99),
 	       (long long)quantile(&t.dispatched, 1.0), (long long)quantile(&t.routed, 0.5),
 	       (long long)quantile(&t.routed, 0.99));
+	printf("  end to end: %zu routed in %.3f s from the first create to the last outcome, "
+	       "%.1f/s\n",
+	       t.routed.n, (double)span / 1000, e2e_rate);
 	printf("RESULT tickets=%zu dispatched=%zu merged=%zu manual=%zu unrouted=%zu "
 	       "disp_p50_ms=%lld disp_p99_ms=%lld disp_max_ms=%lld routed_p50_ms=%lld "
-	       "routed_p99_ms=%lld drain_ms=%lld\n",
+	       "routed_p99_ms=%lld span_ms=%lld e2e_rate=%.1f drain_ms=%lld\n",
 	       t.tickets, t.ndispatch, t.nmerge, t.nmanual, t.unrouted,
 	       (long long)quantile(&t.dispatched, 0.5), (long long)quantile(&t.dispatched, 0.99),
 	       (long long)quantile(&t.dispatched, 1.0), (long long)quantile(&t.routed, 0.5),
-	       (long long)quantile(&t.routed, 0.99), (long long)waited);
+	       (long long)quantile(&t.routed, 0.99), (long long)span, e2e_rate, (long long)waited);
 	free(t.dispatched.v);
 	free(t.routed.v);
 	return 0;
