@@ -5,7 +5,8 @@
 #                        (tests/scripts/check-lua-keys.sh), run every test plain and under
 #                        ASan+UBSan
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
-#   make bench           benchmarks (issue 8) into BENCHMARKS.md; not part of make check
+#   make bench           benchmarks (issues 8 and 14) into BENCHMARKS.md; not part of make
+#                        check (it alone needs node and BullMQ: contrib/deps.sh bench, npm ci)
 #   make fuzz            libFuzzer on the input, configuration and duration parsers (clang)
 #   make install         build, then install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall       remove what make install put there, except the configuration
@@ -306,6 +307,12 @@ uninstall:
 BENCH_TOOLS := $(addprefix $(BUILD)/bench/,loadgen bare dispatch_latency)
 BENCH_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent hiredis json-c)
 BENCH_LIBS = $(shell $(PKG_CONFIG) --libs libevent hiredis json-c)
+# The BullMQ peer (contrib/bench/bullmq.sh): BullMQ and its Redis client from npm at the
+# versions of the committed lockfile, npm ci into $(BUILD)/bench/bullmq/node_modules
+# without install scripts (nothing but npm packages is fetched); node and npm come from
+# contrib/deps.sh bench.
+BULLMQ_STAMP = $(BUILD)/bench/bullmq/installed
+BULLMQ_NPM := $(addprefix contrib/bench/bullmq/,package.json package-lock.json .npmrc)
 # --- make fuzz -------------------------------------------------------------------------
 # libFuzzer (clang) on the parsers of outside input: the ticket JSON, the configuration,
 # the routes files and calendar, durations; FUZZ_SECONDS each (default 60). Seeds: the
@@ -358,6 +365,12 @@ bench-ingest: all $(BENCH_TOOLS) | bench-deps
 $(BUILD)/bench/%: contrib/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_LIBS)
+
+$(BULLMQ_STAMP): $(BULLMQ_NPM) | bench-deps
+	@mkdir -p $(@D)
+	cp $(BULLMQ_NPM) $(@D)/
+	cd $(@D) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 # The routing engine (contrib/bench/routing.sh): the catalogue code of plugins/lib/ as the
 # plugins link it, timed and counted with callgrind; rewrites its own section of BENCHMARKS.md.

@@ -6,7 +6,8 @@
 # Usage: contrib/deps.sh [fuzz] [bench]
 #   no argument: what `make run` and `make check` need;
 #   fuzz:  also clang, whose runtime has libFuzzer (`make fuzz`);
-#   bench: also valgrind, whose callgrind counts instructions (`make bench`).
+#   bench: also valgrind, whose callgrind counts instructions, and node and npm, which run
+#          the BullMQ peer (`make bench`; npm installs BullMQ itself from the lockfile).
 set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages
@@ -20,7 +21,14 @@ redis-server redis-tools tzdata prometheus man-db"
 for extra in "$@"; do
 	case "$extra" in
 	fuzz) PACKAGES="$PACKAGES clang" ;;
-	bench) PACKAGES="$PACKAGES valgrind" ;;
+	bench)
+		PACKAGES="$PACKAGES valgrind"
+		# Debian's nodejs and npm, unless a node and an npm are there already (another
+		# packaging of node brings its own npm and conflicts with Debian's)
+		if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+			PACKAGES="$PACKAGES nodejs npm"
+		fi
+		;;
 	*) echo "deps: unknown group '$extra' (known: fuzz bench)" >&2; exit 2 ;;
 	esac
 done

@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (run.sh, routing.sh, escalation.sh), which source it
-# after setting `tmp` (their temporary directory) and `keep` (1: leave it for a look).
+# Shared by the benchmark scripts (run.sh, bullmq.sh, routing.sh, escalation.sh), which
+# source it after setting `tmp` (their temporary directory) and `keep` (1: leave it for a
+# look).
 # It starts with no process of theirs; they add what they start to started_pids, and the
 # EXIT trap set here stops those and removes tmp whatever happens.
 
