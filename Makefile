@@ -351,7 +351,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
-.PHONY: bench bench-deps bench-ingest bench-routing bench-escalation
+.PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation
 bench: bench-ingest
 	$(MAKE) bench-routing
 	$(MAKE) bench-escalation
@@ -359,8 +359,13 @@ bench: bench-ingest
 bench-deps:
 	@contrib/deps.sh bench
 
-bench-ingest: all $(BENCH_TOOLS) | bench-deps
+# bench-ingest also measures the BullMQ peer (issue 14) in the same rounds and writes its
+# section; bench-bullmq measures hotlined (everysec) and BullMQ alone, for that section.
+bench-ingest: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
 	contrib/bench/run.sh $(BUILD) BENCHMARKS.md
+
+bench-bullmq: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
+	BENCH_TARGETS="everysec bullmq" contrib/bench/run.sh $(BUILD) BENCHMARKS.md
 
 $(BUILD)/bench/%: contrib/bench/%.c
 	@mkdir -p $(@D)
