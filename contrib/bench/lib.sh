@@ -71,7 +71,7 @@ fmt_int() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 # of its old NAME section, or at the end; the rest of OUT.md is left as it is.
 splice_section() { # name section out
 	if [ ! -f "$3" ]; then
-		printf '# Benchmarks\n\n`make bench` writes the sections below; see issue 8.\n' >"$3"
+		printf '# Benchmarks\n\n`make bench` writes the sections below; see issues 8 and 14.\n' >"$3"
 	fi
 	if grep -q "^<!-- bench:$1:begin" "$3"; then
 		grep -q "^<!-- bench:$1:end" "$3" ||

@@ -358,7 +358,7 @@ bullmq_section() {
 		echo "- BullMQ adds that failed, jobs that failed and jobs left undone: $errs."
 		echo
 	done
-	echo "Raw figures, one line per run (everysec: as in the ingest section):"
+	echo "Raw figures, one line per run (hotlined's with the fields of the ingest section):"
 	echo
 	echo '```'
 	grep -e '^target=everysec ' -e '^target=bullmq ' "$results"
