@@ -350,7 +350,10 @@ void hl_daemon_free(struct hl_daemon *d)
 {
 	struct event *events[] = {d->sig_hup, d->sig_term, d->sig_int, d->deadline};
 
+	/* From here plugins (retired below, as the last world references go) find no
+	 * notice channel and no outbox: their calls are logged and refused. */
 	d->links.notify = NULL;
+	d->links.outbox = NULL;
 	if (d->svc.http)
 		hl_http_close(d->svc.http); /* from here no handler runs: what it uses is going */
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
@@ -364,7 +367,6 @@ void hl_daemon_free(struct hl_daemon *d)
 	d->svc.redis = NULL;
 	hl_explain_cancel_all(&d->svc);
 	hl_dispatcher_free(d->dispatcher);
-	d->links.outbox = NULL; /* plugins retired from here on find no outbox */
 	hl_outbox_free(d->outbox);
 	d->outbox = NULL;
 	hl_escalation_free(d->escalation);

@@ -2,8 +2,10 @@
  * Where a plugin's notices (host->notify) and durable jobs (host->outbox_put, outbox_done,
  * outbox_dead) go. The host layer owns this interface so that it needs nothing of the
  * parts that serve it: the daemon owns one struct for its whole life, hands it to every
- * plugin instance it loads, and fills or clears its members as those parts start and
- * stop. A NULL notify or outbox means the call is logged and refused (put fails).
+ * plugin instance it loads, fills its members as those parts start, and clears them when
+ * it begins to free itself (an orderly stop leaves them: plugins may still put jobs while
+ * Redis closes). A NULL notify or outbox means the call is logged and refused (put
+ * fails).
  * Event loop only; the members are called from inside a plugin's call.
  */
 #ifndef HL_HOST_LINKS_H

@@ -58,7 +58,7 @@ static int host_http_post(struct hl_self *self, const char *url, const char *con
 	return hl_http_client_post(self->http, url, headers, body, len, timeout_ms, fn, arg);
 }
 
-/* The outbox of the daemon the plugin runs in, or NULL (not running, or stopped). */
+/* The outbox of the daemon the plugin runs in, or NULL (not running, or being freed). */
 static const struct hl_host_links *outbox_of(const struct hl_self *self)
 {
 	return self->links && self->links->outbox ? self->links : NULL;

@@ -119,6 +119,8 @@ static int send_write(struct hl_outbox_queue *q, struct hl_outbox_write *w)
 	struct hl_service *svc = q->svc;
 	const struct hl_outbox_target *t = w->t;
 
+	if (!svc->redis) /* the daemon is being freed: nothing reaches Redis any more */
+		return -1;
 	if (w->kind == W_PUT) {
 		char at[24];
 		const char *argv[] = {"XADD", t->key, "*", "payload", w->data, "at", at, "from",

@@ -33,7 +33,7 @@
 					       the daemon delivering that outbox, with a
 					       time to live (lua/outbox_lease.lua) */
 #define HL_KEY_DEADLETTER "deadletter" /* stream: outbox jobs a plugin gave up on
-					  (lua/outbox_dead.lua spells it too) */
+					  (lua/outbox_dead.lua uses it as KEY.deadletter) */
 #define HL_GROUP_DELIVER "deliver" /* consumer group of each hl:outbox:<name> stream */
 #define HL_KEY_LEDGER "ledger"   /* stream: the accountability ledger, what each unit did or
 				    failed to do (dispatched, signed, answered, ...), its

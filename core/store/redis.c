@@ -529,7 +529,7 @@ int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, con
 		     const char *role, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		     int argc, const char **argv, const size_t *lens)
 {
-	enum { LEAD = 4, MAX_ARGS = 96 };
+	enum { LEAD = 4, MAX_ARGS = LEAD + HL_REDIS_EVAL_AS_ARGS_MAX };
 	const char *all[MAX_ARGS];
 	size_t all_lens[MAX_ARGS];
 	char now[24];

@@ -56,6 +56,8 @@ int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_f
  * ARGV = prefix (the key prefix), now_ms (the time it acts at), actor and role (who acts,
  * for the audit trail), then argv[0..argc) (lens may be NULL for NUL-terminated
  * arguments). No keys. Returns as hl_redis_eval does. */
+#define HL_REDIS_EVAL_AS_ARGS_MAX 124 /* argv of hl_redis_eval_as, after the leading four;
+					  callers check their most with _Static_assert */
 int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, const char *actor,
 		     const char *role, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		     int argc, const char **argv, const size_t *lens);

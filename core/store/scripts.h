@@ -36,7 +36,7 @@ struct hl_script {
 extern const struct hl_script hl_scripts[HL_SCRIPT_COUNT];
 
 /* An argument by name, for the scripts that read theirs with lib.lua's named_args
- * (route_load, route_commit): the name the script looks for, and its value. The caller
+ * (route_load, route_commit, ticket_step): the name the script looks for, and its value. The caller
  * keeps both strings alive until the script is sent. */
 struct hl_script_arg {
 	const char *name;

@@ -127,6 +127,8 @@ static void routed(const struct hl_route_result *r, void *arg)
 	const struct hl_sla_policy *p = NULL;
 	const char *argv[HL_SCRIPT_ARGS_NAMED(14) + HL_SLA_ARGS_MAX];
 	int argc;
+	_Static_assert(HL_SCRIPT_ARGS_NAMED(14) + HL_SLA_ARGS_MAX <= HL_REDIS_EVAL_AS_ARGS_MAX,
+		       "route_commit's arguments must fit hl_redis_eval_as");
 
 	if (r->outcome != HL_ROUTE_MANUAL && r->decision.department[0] &&
 	    !(p = limits(job, &r->decision, hl_clock_now_ms(), &sla, return_until,

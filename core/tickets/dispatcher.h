@@ -23,7 +23,7 @@ struct hl_service;
 struct hl_dispatcher;
 
 /* Starts reading once Redis is ready (it retries by itself while it is not). Returns
- * NULL when out of memory. The daemon must outlive the dispatcher. */
+ * NULL when out of memory. The service (the daemon) must outlive the dispatcher. */
 struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc);
 
 /* After a reload: the takeover scan follows the new routing.reclaim_idle from now on. */

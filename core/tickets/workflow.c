@@ -340,8 +340,13 @@ static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 		{"solved", in->solved},		{"return_until", sc->return_until},
 		{"policy", sc->policy},
 	};
-	struct hl_script_arg named[STEP_NAMED_MAX] = {{"text", in->text}};
+	struct hl_script_arg named[1 + sizeof(given) / sizeof(given[0])] = {{"text", in->text}};
 	const char *argv[3 + HL_SCRIPT_ARGS_NAMED(STEP_NAMED_MAX) + HL_SLA_ARGS_MAX];
+	_Static_assert(1 + sizeof(given) / sizeof(given[0]) <= STEP_NAMED_MAX,
+		       "STEP_NAMED_MAX must cover every named argument of a step");
+	_Static_assert(3 + HL_SCRIPT_ARGS_NAMED(STEP_NAMED_MAX) + HL_SLA_ARGS_MAX <=
+			       HL_REDIS_EVAL_AS_ARGS_MAX,
+		       "a step's arguments must fit hl_redis_eval_as");
 	char max_returns[16], count[16];
 	size_t n = 1;
 	int argc = 0, filled;
@@ -354,10 +359,10 @@ static void take_step(struct step_call *sc, const struct hl_sla_args *clocks)
 	argv[argc++] = sc->step->name;
 	argv[argc++] = sc->id;
 	argv[argc++] = max_returns;
-	/* room for every name: it cannot fail */
+	/* room for every name (the asserts above): it cannot fail */
 	filled = hl_script_args_named(argv + argc, HL_SCRIPT_ARGS_NAMED(STEP_NAMED_MAX), count,
 				      named, n);
-	argc += filled > 0 ? filled : 0;
+	argc += filled;
 	for (int i = 0; i < clocks->argc; i++)
 		argv[argc++] = clocks->argv[i];
 	if (hl_call_eval(&sc->call, HL_SCRIPT_TICKET_STEP, stepped, sc, argc, argv, NULL) < 0) {
