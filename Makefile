@@ -351,7 +351,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
-.PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation
+.PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation \
+	bench-profile
 bench: bench-ingest
 	$(MAKE) bench-routing
 	$(MAKE) bench-escalation
@@ -376,6 +377,11 @@ $(BULLMQ_STAMP): $(BULLMQ_NPM) | bench-deps
 	cp $(BULLMQ_NPM) $(@D)/
 	cd $(@D) && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+# hotlined's instructions per ticket, intake to dispatched, under callgrind
+# (contrib/bench/profile.sh, under a minute); prints them, writes nothing.
+bench-profile: all $(BENCH_TOOLS) | bench-deps
+	contrib/bench/profile.sh $(BUILD)
 
 # The routing engine (contrib/bench/routing.sh): the catalogue code of plugins/lib/ as the
 # plugins link it, timed and counted with callgrind; rewrites its own section of BENCHMARKS.md.
