@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "base/log.h"
+#include "store/resp.h"
 
 struct link {
 	struct hl_redis *owner;
@@ -42,19 +43,19 @@ struct hl_redis {
 	void *stopped_arg;
 };
 
-/* A command in flight; argv is kept so that an EVALSHA can be resent as EVAL. */
-/* A command sent and waiting for its reply. It is formatted once (RESP); a script's
- * EVALSHA can be turned into an EVAL from that text should Redis answer NOSCRIPT. */
+/* A command sent and waiting for its reply. It is formatted once (RESP, store/resp.h)
+ * into the same allocation (text); a script's EVALSHA can be turned into an EVAL from
+ * that text should Redis answer NOSCRIPT. */
 struct pending {
 	hl_redis_reply_fn fn;
 	void *arg;
 	struct hl_redis *r;
 	int script; /* -1 for a plain command */
 	int retried;
-	char *cmd;  /* owned: from redisFormatCommandArgv (redisFreeCommand), or, once
-		     * rewritten by to_eval, from malloc (free) */
+	char *cmd;  /* text, or, once rewritten by to_eval, owned (malloc) */
 	size_t len;
 	int rewritten;
+	char text[]; /* the command as first formatted */
 };
 
 static void link_connect(struct link *l);
@@ -318,8 +319,6 @@ static void free_cmd(struct pending *p)
 {
 	if (p->rewritten)
 		free(p->cmd);
-	else
-		redisFreeCommand(p->cmd);
 }
 
 static void pending_free(struct pending *p)
@@ -412,7 +411,7 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 	const char *stack_args[ARGS_ON_STACK], **all = stack_args;
 	size_t stack_lens[ARGS_ON_STACK], *all_lens = stack_lens;
 	struct pending *p = NULL;
-	int total = nprefix + argc, formatted = -1, sent = -1;
+	int total = nprefix + argc, sent = -1;
 
 	if (l->state != HL_REDIS_READY || r->stopping)
 		return -1;
@@ -420,23 +419,20 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 		all = malloc((size_t)total * sizeof(*all));
 		all_lens = malloc((size_t)total * sizeof(*all_lens));
 	}
-	if (all && all_lens && (p = calloc(1, sizeof(*p)))) {
+	if (all && all_lens) {
 		for (int i = 0; i < total; i++) {
 			all[i] = i < nprefix ? prefix[i] : argv[i - nprefix];
 			all_lens[i] = i < nprefix || !lens ? strlen(all[i]) : lens[i - nprefix];
 		}
-		p->fn = fn;
-		p->arg = arg;
-		p->r = r;
-		p->script = script;
-		formatted = redisFormatCommandArgv(&p->cmd, total, all, all_lens);
+		p = malloc(sizeof(*p) + hl_resp_command_len(total, all_lens));
 	}
-	if (formatted >= 0) {
-		p->len = (size_t)formatted;
+	if (p) {
+		*p = (struct pending){.fn = fn, .arg = arg, .r = r, .script = script, .cmd = p->text};
+		p->len = hl_resp_write_command(p->text, total, all, all_lens);
 		sent = send_pending(l, p);
+		if (sent < 0)
+			pending_free(p);
 	}
-	if (sent < 0 && p)
-		pending_free(p);
 	if (all != stack_args)
 		free(all);
 	if (all_lens != stack_lens)
