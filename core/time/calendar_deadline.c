@@ -28,11 +28,12 @@ static int64_t mktime_ms(int64_t dn, int min)
 	return (int64_t)mktime(&tm) * 1000;
 }
 
-/* Local day dn's span, from the cache (emptied when TZ has changed since it was filled). */
-static const struct day_span *day_span(struct hl_calendar *cal, int64_t dn)
+/* Empties the day cache when TZ has changed since it was filled. Called once per
+ * deadline (deadline below) rather than per day looked up: getenv walks the whole
+ * environment, and a dispatch looks up some fifty days. */
+static void check_zone(struct hl_calendar *cal)
 {
 	const char *zone = getenv("TZ");
-	struct day_span *e = &cal->days[(uint64_t)dn % DAY_CACHE];
 
 	if (!zone)
 		zone = "\n(unset)"; /* /etc/localtime, unlike TZ="" (UTC); no TZ has a newline */
@@ -40,6 +41,13 @@ static const struct day_span *day_span(struct hl_calendar *cal, int64_t dn)
 		memset(cal->days, 0, sizeof(cal->days));
 		snprintf(cal->zone, sizeof(cal->zone), "%s", zone);
 	}
+}
+
+/* Local day dn's span, from the cache (valid for the zone check_zone saw last). */
+static const struct day_span *day_span(struct hl_calendar *cal, int64_t dn)
+{
+	struct day_span *e = &cal->days[(uint64_t)dn % DAY_CACHE];
+
 	if (!e->length || e->dn != dn) {
 		e->dn = dn;
 		e->midnight = mktime_ms(dn, 0);
@@ -141,6 +149,7 @@ static int64_t deadline(struct hl_calendar *cal, int64_t from_ms, struct hl_dura
 {
 	if (!in_range(from_ms) || dur.amount < 0)
 		return -1;
+	check_zone(cal);
 	switch (dur.unit) {
 	case HL_DUR_WORK_MINUTES:
 		return add_work_minutes(cal, from_ms, dur.amount, fallback);
