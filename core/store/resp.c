@@ -6,40 +6,24 @@
 
 #include <string.h>
 
-/* Decimal digits of n. */
-static size_t digits(size_t n)
-{
-	size_t d = 1;
-
-	while (n >= 10) {
-		n /= 10;
-		d++;
-	}
-	return d;
-}
+#include "base/decimal.h"
 
 /* Writes c, the decimal n and CRLF at out; returns the end. */
 static char *header(char *out, char c, size_t n)
 {
-	size_t d = digits(n);
-
 	*out++ = c;
-	for (size_t i = d; i > 0; i--) {
-		out[i - 1] = (char)('0' + n % 10);
-		n /= 10;
-	}
-	out += d;
-	*out++ = '\r';
+	out += hl_decimal_write(out, (long long)n);
+	*out++ = '\r'; /* over the NUL */
 	*out++ = '\n';
 	return out;
 }
 
 size_t hl_resp_command_len(int argc, const size_t *lens)
 {
-	size_t len = 1 + digits((size_t)argc) + 2;
+	size_t len = 1 + hl_decimal_len((uint64_t)argc) + 2;
 
 	for (int i = 0; i < argc; i++)
-		len += 1 + digits(lens[i]) + 2 + lens[i] + 2;
+		len += 1 + hl_decimal_len(lens[i]) + 2 + lens[i] + 2;
 	return len;
 }
 

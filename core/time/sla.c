@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "time/calendar.h"
+#include "base/decimal.h"
 #include "base/duration.h"
 #include "base/options.h"
 #include "base/ticket.h"
@@ -225,11 +226,21 @@ const struct hl_sla_policy *hl_sla_match(const struct hl_sla *sla, const struct 
 	return &sla->policies[sla->n - 1];
 }
 
+/* Copies src into dst of `size` bytes, cut to fit, NUL-terminated: snprintf's "%s"
+ * without its cost (this runs a dozen times a dispatch). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void stage(struct hl_sla_stage *s, enum hl_sla_clock clock, const char *name,
 		  int64_t due, const char *audience)
 {
 	s->clock = clock;
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	copy_text(s->name, sizeof(s->name), name);
 	s->due_ms = due;
 	s->audience = audience;
 }
@@ -267,9 +278,10 @@ int hl_sla_schedule(const struct hl_sla_policy *p, struct hl_calendar *cal,
 	if ((at = hl_calendar_add(cal, deadline, p->reminder)) >= 0)
 		stage(&stages[n++], clock, "reminder", at, p->reminder_audience);
 	for (size_t i = 0; i < p->nlevels; i++) {
-		char name[16];
+		char name[16] = "escalation";
 
-		snprintf(name, sizeof(name), "escalation%d", (int)(i + 1) % 10);
+		name[10] = (char)('0' + (i + 1) % 10);
+		name[11] = '\0';
 		if ((at = hl_calendar_add(cal, deadline, p->levels[i].after)) >= 0)
 			stage(&stages[n++], clock, name, at, p->levels[i].audience);
 	}
@@ -279,7 +291,7 @@ int hl_sla_schedule(const struct hl_sla_policy *p, struct hl_calendar *cal,
 void hl_sla_args_init(struct hl_sla_args *a)
 {
 	a->argc = 1;
-	snprintf(a->text[0], sizeof(a->text[0]), "0");
+	hl_decimal_write(a->text[0], 0);
 	a->argv[0] = a->text[0];
 }
 
@@ -287,7 +299,7 @@ void hl_sla_args_init(struct hl_sla_args *a)
 static void arg(struct hl_sla_args *a, const char *value, int copy)
 {
 	if (copy) {
-		snprintf(a->text[a->argc], sizeof(a->text[0]), "%s", value);
+		copy_text(a->text[a->argc], sizeof(a->text[0]), value);
 		value = a->text[a->argc];
 	}
 	a->argv[a->argc++] = value;
@@ -295,10 +307,8 @@ static void arg(struct hl_sla_args *a, const char *value, int copy)
 
 static void arg_int(struct hl_sla_args *a, long long value)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%lld", value);
-	arg(a, buf, 1);
+	hl_decimal_write(a->text[a->argc], value);
+	arg(a, a->text[a->argc], 0);
 }
 
 int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
@@ -318,6 +328,6 @@ int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
 		arg_int(a, stages[i].due_ms);
 		arg(a, stages[i].audience, 0);
 	}
-	snprintf(a->text[0], sizeof(a->text[0]), "%d", atoi(a->text[0]) + 1);
+	hl_decimal_write(a->text[0], atoi(a->text[0]) + 1);
 	return 0;
 }
