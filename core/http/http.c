@@ -44,12 +44,10 @@ struct hl_http {
 /* The server of the one evhttp in this process, whose answers are counted. */
 static struct hl_http *server;
 
-void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
+void hl_http_reply_json_text(struct evhttp_request *req, int code, const char *text,
+			     size_t len)
 {
 	struct evbuffer *buf = evbuffer_new();
-	size_t len;
-	const char *text = json_object_to_json_string_length(
-		body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/json; charset=utf-8");
@@ -62,6 +60,15 @@ void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object
 	evhttp_send_reply(req, code, NULL, buf);
 	if (buf)
 		evbuffer_free(buf);
+}
+
+void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
+{
+	size_t len;
+	const char *text = json_object_to_json_string_length(
+		body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	hl_http_reply_json_text(req, code, text, len);
 	json_object_put(body);
 }
 

@@ -68,6 +68,12 @@ const char *hl_http_body(struct evhttp_request *req, size_t *len);
 /* Sends `body` as JSON with status `code`, and releases the caller's reference. */
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body);
 
+/* Sends text[0..len), JSON written by the caller (e.g. with base/json_writer.h), as
+ * hl_http_reply_json sends a tree: the same headers, a newline after it. text is
+ * borrowed for the call only. */
+void hl_http_reply_json_text(struct evhttp_request *req, int code, const char *text,
+			     size_t len);
+
 /* Sends {"error": message, "field": field} with status `code`; field may be NULL. */
 void hl_http_reply_error(struct evhttp_request *req, int code, const char *field,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <event2/http.h>
 #include <hiredis/hiredis.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "config/config.h"
 #include "host/service.h"
 #include "base/digest.h"
+#include "base/json_writer.h"
 #include "http/http.h"
 #include "store/keys.h"
 #include "base/log.h"
@@ -116,26 +116,35 @@ static int citizen_address(struct evhttp_request *req, const char *header, char 
 static void reply_ticket(struct evhttp_request *req, int code, const struct redisReply *reply,
 			 const char *channel)
 {
-	struct json_object *body = json_object_new_object();
 	char b1[32], b2[32], b3[32], b4[32];
 	const char *id = hl_reply_str(reply, 1, b1, sizeof(b1));
 	const char *state = hl_reply_str(reply, 2, b2, sizeof(b2));
 	const char *created_ms = hl_reply_str(reply, 3, b3, sizeof(b3));
 	const char *due_ms = hl_reply_str(reply, 4, b4, sizeof(b4));
-	char when[HL_TIME_BUFLEN], location[96];
+	char when[HL_TIME_BUFLEN], location[96], text[2048];
+	struct hl_json_writer body;
+	const char *json;
+	size_t len;
 
 	hl_time_format_iso(strtoll(created_ms, NULL, 10), when);
 	snprintf(location, sizeof(location), "/v1/tickets/%s", id);
 	hl_http_set_header(req, "Location", location);
-	json_object_object_add(body, "id", json_object_new_string(id));
-	json_object_object_add(body, "state", json_object_new_string(state));
-	json_object_object_add(body, "channel", json_object_new_string(channel));
-	json_object_object_add(body, "created_at", json_object_new_string(when));
+	/* Written without a json-c tree (a fifth of the cost of a 201 was building it). */
+	hl_json_writer_init(&body, text, sizeof(text));
+	hl_json_writer_string(&body, "id", id);
+	hl_json_writer_string(&body, "state", state);
+	hl_json_writer_string(&body, "channel", channel);
+	hl_json_writer_string(&body, "created_at", when);
 	if (*due_ms) {
 		hl_time_format_iso(strtoll(due_ms, NULL, 10), when);
-		json_object_object_add(body, "promised_answer_by", json_object_new_string(when));
+		hl_json_writer_string(&body, "promised_answer_by", when);
 	}
-	hl_http_reply_json(req, code, body);
+	/* cannot overflow: five short members (at most 31 bytes each, 6 once escaped) */
+	if (!(json = hl_json_writer_finish(&body, &len))) {
+		hl_http_reply_error(req, 500, NULL, "the answer did not fit");
+		return;
+	}
+	hl_http_reply_json_text(req, code, json, len);
 }
 
 static void created(struct redisReply *reply, void *arg)
