@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "base/log.h"
+#include "store/reply_arena.h"
 #include "store/resp.h"
 
 struct link {
@@ -260,6 +261,7 @@ static void link_connect(struct link *l)
 	}
 	ac->data = l;
 	l->ac = ac;
+	ac->c.reader->fn = &hl_reply_arena_functions; /* before anything is read */
 	redisLibeventAttach(ac, r->base);
 	redisAsyncSetConnectCallback(ac, on_connect);
 	redisAsyncSetDisconnectCallback(ac, on_disconnect);
