@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "base/decimal.h"
 #include "base/log.h"
 #include "store/reply_arena.h"
 #include "store/resp.h"
@@ -445,10 +446,10 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 int hl_redis_eval(struct hl_redis *r, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		  int nkeys, int argc, const char **argv, const size_t *lens)
 {
-	char nkeys_text[16];
+	char nkeys_text[HL_DECIMAL_MAX];
 	const char *prefix[3] = {"EVALSHA", r->shas[script], nkeys_text};
 
-	snprintf(nkeys_text, sizeof(nkeys_text), "%d", nkeys);
+	hl_decimal_write(nkeys_text, nkeys);
 	return submit(r, HL_REDIS_COMMANDS, (int)script, fn, arg, 3, prefix, argc, argv, lens);
 }
 
@@ -534,7 +535,7 @@ int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, con
 
 	if (argc + LEAD > MAX_ARGS)
 		return -1;
-	snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+	hl_decimal_write(now, (long long)now_ms);
 	all[0] = prefix;
 	all[1] = now;
 	all[2] = actor;
