@@ -3,6 +3,7 @@
  * send, with its refusals of impossible dates and trailing junk. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,6 +280,45 @@ Test(timefmt, round_trips_in_other_zones)
 		for (int64_t t = T0; t < T0 + 400LL * 86400000; t += 7LL * 86400000 + 3601000) {
 			hl_time_format_iso(t, buf);
 			cr_expect_eq(parse_ok(buf), t, "%s in %s", buf, zones[z]);
+		}
+	}
+}
+
+/* The formatting written by hand (no strftime) gives strftime's text, in zones east and
+ * west, with half and three-quarter hour offsets, across a clock change, and for years
+ * of fewer than four digits (which still go through strftime). */
+Test(timefmt, formatted_as_strftime_formats)
+{
+	static const char *const zones[] = {"Asia/Shanghai", "UTC", "America/St_Johns",
+					    "Asia/Kathmandu", "America/New_York",
+					    "XST-8XDT,M9.3.0/2,M11.1.0/2"};
+	static const int64_t times[] = {0, 1, -1, 999, 1000, 1773000000123LL, 1789948800000LL,
+					-62135596800000LL + 86400000LL * 400, 253402300799000LL,
+					1772953200000LL, 1772956800000LL, 1800000000000LL};
+
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+			int64_t ms = times[i];
+			time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+			struct tm tm;
+			char want[64], date[64], got[HL_TIME_BUFLEN], got_date[HL_TIME_BUFLEN];
+			long off;
+
+			localtime_r(&t, &tm);
+			off = tm.tm_gmtoff;
+			strftime(want, sizeof(want), off ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%dT%H:%M:%SZ",
+				 &tm);
+			if (off)
+				snprintf(want + strlen(want), sizeof(want) - strlen(want),
+					 "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+					 labs(off) % 3600 / 60);
+			strftime(date, sizeof(date), "%Y%m%d", &tm);
+			hl_time_format_iso(ms, got);
+			hl_time_format_date(ms, got_date);
+			cr_expect_str_eq(got, want, "%s %lld", zones[z], (long long)ms);
+			cr_expect_str_eq(got_date, date, "%s %lld", zones[z], (long long)ms);
 		}
 	}
 }
