@@ -85,15 +85,8 @@ record() { # words of one line
 
 # The tokens, the plugin chain of etc/hotlined.yaml without the log plugin (as run.sh),
 # and the catalogue's items for the loader: unit, item, name, type, first keyword.
-"$top/contrib/make-tokens.sh" "$tmp" "$top/routes" >/dev/null
+bench_tokens_and_plugins
 admin_token=$(sed -n 's/^HOTLINE_TOKEN_ADMIN=//p' "$tmp/tokens.env")
-awk '
-	/^plugins:/ { on = 1; print; next }
-	on && /^[^ #]/ { on = 0 }
-	on && /^  - name:/ { skip = ($3 == "log") }
-	on && !skip { sub(/[ ]+#.*/, ""); if ($0 != "") print }
-' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
-chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $//')
 awk '
 	/^  - id:/ { if (id != "") print dept "\t" id "\t" name "\t" type "\t" kw
 		     id = $3; name = type = dept = kw = ""; next }

@@ -121,3 +121,20 @@ fmt_spread() { # fmt median min max
 		printf "$1 ($1–$1)" "$2" "$3" "$4"
 	fi
 }
+
+# The API tokens (contrib/make-tokens.sh: $tmp/tokens.yaml, $tmp/tokens.env) and the
+# plugin chain of etc/hotlined.yaml without the log plugin, its relative paths made
+# absolute, into $tmp/plugins.yaml; sets chain (the plugins' names) and exports
+# HOTLINE_TOKEN_AGENT, the token loadgen posts with. Needs top and tmp.
+bench_tokens_and_plugins() {
+	"$top/contrib/make-tokens.sh" "$tmp" "$top/routes" >/dev/null
+	HOTLINE_TOKEN_AGENT=$(sed -n 's/^HOTLINE_TOKEN_AGENT=//p' "$tmp/tokens.env")
+	export HOTLINE_TOKEN_AGENT
+	awk '
+		/^plugins:/ { on = 1; print; next }
+		on && /^[^ #]/ { on = 0 }
+		on && /^  - name:/ { skip = ($3 == "log") }
+		on && !skip { sub(/[ ]+#.*/, ""); if ($0 != "") print }
+	' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
+	chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $//')
+}

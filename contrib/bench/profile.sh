@@ -34,30 +34,13 @@ tmp=$(mktemp -d /tmp/hotline-profile-XXXXXX)
 keep=${BENCH_KEEP:-0}
 . "$top/contrib/bench/lib.sh"
 
-"$top/contrib/make-tokens.sh" "$tmp" "$top/routes" >/dev/null
-HOTLINE_TOKEN_AGENT=$(sed -n 's/^HOTLINE_TOKEN_AGENT=//p' "$tmp/tokens.env")
-export HOTLINE_TOKEN_AGENT
-awk '
-	/^plugins:/ { on = 1; print; next }
-	on && /^[^ #]/ { on = 0 }
-	on && /^  - name:/ { skip = ($3 == "log") }
-	on && !skip { sub(/[ ]+#.*/, ""); if ($0 != "") print }
-' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
+bench_tokens_and_plugins
 
 # one profiled run of n tickets in dir; prints "instructions tickets"
 profile_run() { # dir n
 	dir=$1
 	mkdir -p "$dir"
-	redis-server "$top/etc/redis.conf" --unixsocket "$dir/redis.sock" --dir "$dir" \
-		--appendfsync everysec --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
-	redis_pid=$!
-	started_pids="$started_pids $redis_pid"
-	i=0
-	until redis-cli -s "$dir/redis.sock" ping >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -le 200 ] || { echo "profile: redis-server did not start" >&2; exit 1; }
-		sleep 0.025
-	done
+	start_redis "$dir" --appendfsync everysec
 	port=$("$bench/loadgen" -F)
 	{
 		printf 'http:\n  listen: 127.0.0.1:%s\nredis:\n  socket: %s/redis.sock\n' "$port" "$dir"

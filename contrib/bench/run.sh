@@ -58,17 +58,8 @@ keep=${BENCH_KEEP:-0}
 . "$top/contrib/bench/lib.sh"
 
 # The tokens (one set for the whole benchmark) and the plugin chain of etc/hotlined.yaml
-# without the log plugin, its relative paths made absolute.
-"$top/contrib/make-tokens.sh" "$tmp" "$top/routes" >/dev/null
-HOTLINE_TOKEN_AGENT=$(sed -n 's/^HOTLINE_TOKEN_AGENT=//p' "$tmp/tokens.env")
-export HOTLINE_TOKEN_AGENT
-awk '
-	/^plugins:/ { on = 1; print; next }
-	on && /^[^ #]/ { on = 0 }
-	on && /^  - name:/ { skip = ($3 == "log") }
-	on && !skip { sub(/[ ]+#.*/, ""); if ($0 != "") print }
-' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
-chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $//')
+# without the log plugin (lib.sh).
+bench_tokens_and_plugins
 
 results="$tmp/results"
 : >"$results"
