@@ -36,7 +36,8 @@ keep=${BENCH_KEEP:-0}
 
 bench_tokens_and_plugins
 
-# one profiled run of n tickets in dir; prints "instructions tickets"
+# One profiled run of n tickets in dir; sets run_instr and run_tickets. (Not run in a
+# $(...) subshell: what it starts must stay in started_pids for the EXIT trap.)
 profile_run() { # dir n
 	dir=$1
 	mkdir -p "$dir"
@@ -65,17 +66,17 @@ profile_run() { # dir n
 	forget_pid "$hl_pid"
 	stop_pid "$redis_pid"
 	forget_pid "$redis_pid"
-	instr=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$dir/callgrind.out")
-	echo "$instr $(field "$audit" tickets)"
+	run_instr=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$dir/callgrind.out")
+	run_tickets=$(field "$audit" tickets)
 }
 
 set -- $profile_n
 n1=$1 n2=$2
 echo "profile: hotlined under callgrind, $n1 then $n2 tickets at $conns connections" >&2
-set -- $(profile_run "$tmp/n1" "$n1")
-i1=$1 t1=$2
-set -- $(profile_run "$tmp/n2" "$n2")
-i2=$1 t2=$2
+profile_run "$tmp/n1" "$n1"
+i1=$run_instr t1=$run_tickets
+profile_run "$tmp/n2" "$n2"
+i2=$run_instr t2=$run_tickets
 [ "$t2" -gt "$t1" ] || { echo "profile: no more tickets in the second run ($t1, $t2)" >&2; exit 1; }
 per=$(((i2 - i1) / (t2 - t1)))
 
