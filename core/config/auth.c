@@ -133,57 +133,17 @@ void hl_auth_free(struct hl_auth *auth)
 {
 	if (!auth)
 		return;
-	OPENSSL_cleanse(auth->memo, sizeof(auth->memo));
 	free(auth->principals);
 	hl_yaml_free(auth->doc);
 	free(auth);
 }
 
-/* The remembered hash of token into hash when it was accepted lately; returns 1, else 0.
- * Every slot is compared over its whole width, whatever matches, so the time taken says
- * nothing about how much of a token is right. */
-static int recall(const struct hl_auth *auth, const char *token, size_t len, char *hash)
-{
-	unsigned char probe[HL_AUTH_MEMO_TOKEN_MAX] = {0};
-	const struct hl_auth_memo *found = NULL;
-
-	if (len > sizeof(probe))
-		return 0;
-	memcpy(probe, token, len);
-	for (size_t i = 0; i < HL_AUTH_MEMO; i++) {
-		const struct hl_auth_memo *m = &auth->memo[i];
-		int same = CRYPTO_memcmp(probe, m->token, sizeof(probe)) == 0;
-
-		if (same && m->len == len)
-			found = m;
-	}
-	OPENSSL_cleanse(probe, sizeof(probe));
-	if (!found)
-		return 0;
-	memcpy(hash, found->hash, HL_SHA256_HEX_LEN + 1);
-	return 1;
-}
-
-/* Remembers an accepted token and its hash, in place of the oldest. */
-static void remember(struct hl_auth *auth, const char *token, size_t len, const char *hash)
-{
-	struct hl_auth_memo *m = &auth->memo[auth->memo_next++ % HL_AUTH_MEMO];
-
-	if (len > sizeof(m->token))
-		return;
-	memset(m->token, 0, sizeof(m->token));
-	memcpy(m->token, token, len);
-	m->len = len;
-	memcpy(m->hash, hash, HL_SHA256_HEX_LEN + 1);
-}
-
-enum hl_auth_result hl_auth_check(struct hl_auth *auth, const char *authorization,
+enum hl_auth_result hl_auth_check(const struct hl_auth *auth, const char *authorization,
 				  const struct hl_principal **who_r)
 {
 	char hash[HL_SHA256_HEX_LEN + 1];
 	const char *token;
 	size_t len;
-	int recalled;
 
 	if (!authorization || !*authorization)
 		return HL_AUTH_MISSING;
@@ -195,16 +155,11 @@ enum hl_auth_result hl_auth_check(struct hl_auth *auth, const char *authorizatio
 	len = strlen(token);
 	while (len && token[len - 1] == ' ')
 		len--;
-	if (len == 0)
-		return HL_AUTH_MALFORMED;
-	recalled = recall(auth, token, len, hash);
-	if (!recalled && hl_sha256_hex(token, len, hash) < 0)
+	if (len == 0 || hl_sha256_hex(token, len, hash) < 0)
 		return HL_AUTH_MALFORMED;
 	for (size_t i = 0; i < auth->n; i++) {
 		if (CRYPTO_memcmp(auth->principals[i].hash, hash, HL_SHA256_HEX_LEN) == 0) {
 			*who_r = &auth->principals[i];
-			if (!recalled)
-				remember(auth, token, len, hash);
 			return HL_AUTH_OK;
 		}
 	}

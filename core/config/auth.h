@@ -24,21 +24,10 @@ struct hl_principal {
 	char hash[65];     /* the token's SHA-256, hex */
 };
 
-/* A token that was accepted lately and its hash (see hl_auth_check). */
-#define HL_AUTH_MEMO 4
-#define HL_AUTH_MEMO_TOKEN_MAX 64
-struct hl_auth_memo {
-	size_t len; /* of the token; 0 when the slot is empty */
-	unsigned char token[HL_AUTH_MEMO_TOKEN_MAX]; /* zero after len */
-	char hash[65];
-};
-
 struct hl_auth {
 	struct hl_yaml_doc *doc;
 	size_t n;
 	struct hl_principal *principals;
-	struct hl_auth_memo memo[HL_AUTH_MEMO]; /* round robin; emptied with the table */
-	unsigned memo_next;
 };
 
 /* Loads a tokens file; dept:<code> roles must name a department of routes. Returns 0 and
@@ -51,12 +40,8 @@ void hl_auth_free(struct hl_auth *auth);
 enum hl_auth_result { HL_AUTH_OK, HL_AUTH_MISSING, HL_AUTH_MALFORMED, HL_AUTH_UNKNOWN };
 
 /* Checks an Authorization header value (may be NULL). On HL_AUTH_OK, *who_r is the
- * caller, borrowed from auth. The last few accepted tokens' hashes are remembered in
- * auth (a token of at most HL_AUTH_MEMO_TOKEN_MAX bytes), so that a caller's next
- * request skips the SHA-256; the principal is still found by comparing that hash with
- * every entry in constant time. Tokens that were refused are never remembered. Event
- * loop only (it writes to auth). */
-enum hl_auth_result hl_auth_check(struct hl_auth *auth, const char *authorization,
+ * caller, borrowed from auth. */
+enum hl_auth_result hl_auth_check(const struct hl_auth *auth, const char *authorization,
 				  const struct hl_principal **who_r);
 
 /* Words for a failed check, for the 401 answer. */

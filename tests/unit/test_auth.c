@@ -90,7 +90,7 @@ static struct hl_auth *load_all_roles(void)
 	return load_ok(text);
 }
 
-static const struct hl_principal *who(struct hl_auth *auth, const char *token)
+static const struct hl_principal *who(const struct hl_auth *auth, const char *token)
 {
 	const struct hl_principal *p = NULL;
 	char header[256];
@@ -413,60 +413,5 @@ Test(auth, sees_personal_data)
 	cr_expect_eq(hl_sees_personal_data(board, "water", 0), 0);
 	cr_expect_eq(hl_sees_personal_data(super, "water", 0), 0);
 	cr_expect_eq(hl_sees_personal_data(super, NULL, 0), 0);
-	hl_auth_free(auth);
-}
-
-/* The last few accepted tokens' hashes are remembered (auth.c's recall and remember):
- * whatever the memo holds, each token still finds its own principal, a token that only
- * starts or ends like a remembered one is refused, and a reloaded table, where a token
- * now names someone else or no one, is not answered from the old table's memo. */
-Test(auth, remembered_tokens_find_their_own_principal)
-{
-	static const char *const tokens[] = {"tok-agent", "tok-board", "tok-tv", "tok-water",
-					     "tok-jianghan", "tok-super", "tok-admin"};
-	static const char *const names[] = {"agent-1", "board-1", "tv-1", "water-1",
-					    "jianghan-1", "super-1", "admin-1"};
-	struct hl_auth *auth = load_all_roles(), *reloaded;
-	const struct hl_principal *p = NULL;
-	char text[1024];
-
-	for (int round = 0; round < 3; round++) {
-		for (size_t i = 0; i < 7; i++)
-			cr_expect_str_eq(who(auth, tokens[i])->name, names[i], "round %d", round);
-		cr_expect_str_eq(who(auth, "tok-agent")->name, "agent-1");
-		cr_expect_str_eq(who(auth, "tok-agent")->name, "agent-1");
-	}
-	cr_expect_eq(hl_auth_check(auth, "Bearer tok-agen", &p), HL_AUTH_UNKNOWN);
-	cr_expect_eq(hl_auth_check(auth, "Bearer tok-agentx", &p), HL_AUTH_UNKNOWN);
-	cr_expect_eq(hl_auth_check(auth, "Bearer tok-agent\x01", &p), HL_AUTH_UNKNOWN);
-	cr_expect_null(p);
-
-	/* the reload: tok-agent is now a supervisor's, tok-board is revoked */
-	snprintf(text, sizeof(text),
-		 "tokens:\n  - name: super-2\n    role: supervisor\n    sha256: %s\n",
-		 hash_of("tok-agent"));
-	reloaded = load_ok(text);
-	cr_expect_str_eq(who(reloaded, "tok-agent")->name, "super-2");
-	cr_expect_eq(hl_auth_check(reloaded, "Bearer tok-board", &p), HL_AUTH_UNKNOWN);
-	cr_expect_null(p);
-	cr_expect_str_eq(who(auth, "tok-agent")->name, "agent-1");
-	hl_auth_free(reloaded);
-	hl_auth_free(auth);
-}
-
-Test(auth, refused_tokens_are_not_remembered)
-{
-	struct hl_auth *auth = load_all_roles();
-	const struct hl_principal *p = NULL;
-
-	for (int i = 0; i < 2 * HL_AUTH_MEMO; i++)
-		cr_expect_eq(hl_auth_check(auth, "Bearer tok-nobody", &p), HL_AUTH_UNKNOWN);
-	for (size_t i = 0; i < HL_AUTH_MEMO; i++)
-		cr_expect_eq(auth->memo[i].len, 0, "slot %zu holds a refused token", i);
-	/* nor are tokens too long to remember, which are still checked */
-	char header[256] = "Bearer ";
-	memset(header + 7, 'x', HL_AUTH_MEMO_TOKEN_MAX + 1);
-	cr_expect_eq(hl_auth_check(auth, header, &p), HL_AUTH_UNKNOWN);
-	cr_expect_null(p);
 	hl_auth_free(auth);
 }
