@@ -1,0 +1,305 @@
+/* The store's layout (core/README.md §4): a store filled by an older layout is a fixture
+ * (tests/data/store-layout1.resp, store_dump.h), made by make_the_layout1_fixture below
+ * from the code of that layout, and loaded into a private Redis by the tests.
+ *
+ * make_the_layout1_fixture runs only when HLT_MAKE_FIXTURE names the file to write
+ * (HLT_MAKE_FIXTURE=$PWD/tests/data/store-layout1.resp build/tests/integration-tests
+ * --filter 'layout/make*'); it was run on the commit that added it, before any script
+ * changed. Its tickets, one per state worth migrating, with the test clock moved 46
+ * minutes so that stages fired and others wait:
+ *   on_call     resolved at intake (answered on the call), never routed
+ *   waiting     dispatched, urgent, a note by the unit; sign stages fired up to the
+ *               reminder, escalation1 pending
+ *   merged      the same citizen and matter as `waiting`: merged into it
+ *   extended    accepted, an extension requested and approved
+ *   returning   accepted, then a return requested
+ *   resolved    answered; the callback clock runs
+ *   closed      called back, satisfied
+ *   manual      returned, and no other unit: pending_manual
+ *   co_handled  dispatched, gas co-handling with a note; sign stages fired as `waiting`
+ * Next to it, store-layout1.expect holds what the API answered at that moment (the
+ * units report up to then, the lists), to compare with after a migration. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "store_dump.h"
+
+static char dir[256];
+static struct hlt_redis redis;
+static struct hlt_daemon daemon_;
+
+#define PLUGINS HLT_PLUGIN("route_async") "  - name: dedup\n  - name: escalation\n"
+#define TEST_CLOCK "test_clock: true\nrouting:\n  plugin_timeout: 300ms\n  reclaim_idle: 1s\n"
+#define FIXTURE HL_SOURCE_DIR "/tests/data/store-layout1.resp"
+#define EXPECT HL_SOURCE_DIR "/tests/data/store-layout1.expect"
+
+static void setup(void)
+{
+	hlt_tmpdir(dir, sizeof(dir));
+	hlt_redis_start(&redis, dir);
+	memset(&daemon_, 0, sizeof(daemon_));
+}
+
+static void teardown(void)
+{
+	hlt_teardown(&daemon_, &redis, dir);
+}
+
+TestSuite(layout, .init = setup, .fini = teardown, .timeout = HLT_SUITE_TIMEOUT);
+
+static void start(void)
+{
+	daemon_.extra_yaml = TEST_CLOCK;
+	daemon_.binary = HL_BUILD_DIR "/tests/hotlined-testclock";
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_assert_eq(hlt_daemon_start(&daemon_), 0, "%s", hlt_read_file(daemon_.log));
+	cr_assert(hlt_daemon_wait_ready(&daemon_, 5000), "%s", hlt_read_file(daemon_.log));
+}
+
+/* The clock's time after moving it, ISO 8601, into now (64 bytes). */
+static void advance(const char *by, char *now)
+{
+	struct hlt_response r;
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL,
+				 body, &r),
+		     200, "%s", r.body);
+	if (now)
+		hlt_json_member(r.body, "now", now, 64);
+	hlt_response_free(&r);
+}
+
+static void create(const char *phone, const char *address, const char *extra, char *id)
+{
+	struct hlt_response r;
+	char body[512];
+
+	snprintf(body, sizeof(body),
+		 "{\"channel\":\"hotline\",\"title\":\"燃气泄漏\",\"content\":\"楼道燃气味浓，"
+		 "\\\"请尽快\\\"处理\",\"address\":\"%s\",\"caller_phone\":\"%s\","
+		 "\"urgency\":\"urgent\"%s}",
+		 address, phone, extra ? extra : "");
+	/* the first one with an Idempotency-Key, which a migration keeps */
+	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT,
+				 strcmp(phone, "13907150000") == 0 ? "Idempotency-Key: fixture-1\r\n"
+								   : NULL,
+				 body, &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", id, 32);
+	hlt_response_free(&r);
+}
+
+static void act(const char *token, const char *id, const char *step, const char *body,
+		const char *want_state)
+{
+	struct hlt_response r;
+	char path[96], state[32];
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s/%s", id, step);
+	cr_assert_eq(hlt_request(daemon_.port, "POST", path, token, NULL, body ? body : "{}", &r),
+		     200, "%s %s: %s", step, id, r.body);
+	cr_assert_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), want_state,
+			 "%s %s: %s", step, id, r.body);
+	hlt_response_free(&r);
+}
+
+/* The audit trail of a ticket as GET /v1/tickets/{id} shows it; the caller frees. */
+static char *get_ticket(const char *id)
+{
+	struct hlt_response r;
+	char path[64], *body;
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
+	cr_assert_eq(hlt_request(daemon_.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s: %s", id, r.body);
+	body = strdup(r.body);
+	hlt_response_free(&r);
+	return body;
+}
+
+/* Waits up to 3 s for GET /v1/tickets/{id} to show `text`. */
+static int shows(const char *id, const char *text)
+{
+	for (int waited = 0; waited < 3000; waited += 50) {
+		char *body = get_ticket(id);
+		int found = strstr(body, text) != NULL;
+		free(body);
+		if (found)
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+/* The answers the migration must keep, one "path<TAB>body" a line (the units report
+ * is first, for the period up to the fixture's clock). */
+static const struct {
+	const char *path, *token;
+} compared[] = {
+	{"/v1/tickets?limit=100", HLT_TOKEN_SUPERVISOR},
+	{"/v1/tickets?state=dispatched", HLT_TOKEN_SUPERVISOR},
+	{"/v1/tickets?caller_phone=13907150001", HLT_TOKEN_AGENT},
+	{"/v1/tickets?department=water", HLT_TOKEN_SUPERVISOR},
+	{"/v1/departments/water/tickets", HLT_TOKEN_WATER},
+	{"/v1/departments/gas/tickets", HLT_TOKEN_GAS},
+};
+#define NCOMPARED (sizeof(compared) / sizeof(compared[0]))
+
+Test(layout, make_the_layout1_fixture)
+{
+	const char *out_path = getenv("HLT_MAKE_FIXTURE");
+	char on_call[32], waiting[32], merged[32], extended[32], returning[32], resolved[32];
+	char closed[32], manual[32], co_handled[32], now[64], report[160];
+	FILE *out;
+
+	if (!out_path)
+		cr_skip_test("HLT_MAKE_FIXTURE is not set");
+	start();
+	create("13907150000", "江岸区三阳路1号", ",\"direct_answer\":\"已告知燃气公司电话\"",
+	       on_call);
+	create("13907150001", "江岸区三阳路2号", NULL, waiting);
+	create("13907150002", "江岸区三阳路3号", NULL, extended);
+	create("13907150003", "江岸区三阳路4号", NULL, returning);
+	create("13907150004", "江岸区三阳路5号", NULL, resolved);
+	create("13907150005", "江岸区三阳路6号", NULL, closed);
+	create("13907150006", "江岸区三阳路7号", NULL, manual);
+	create("13907150007", "江岸区三阳路8号", NULL, co_handled);
+	const char *routed[] = {waiting, extended, returning, resolved, closed, manual, co_handled};
+	for (size_t i = 0; i < sizeof(routed) / sizeof(routed[0]); i++)
+		cr_assert(hlt_wait_state(&redis, routed[i], "dispatched"), "%s: %s", routed[i],
+			  hlt_read_file(daemon_.log));
+	create("13907150001", "江岸区三阳路2号", NULL, merged);
+	cr_assert(hlt_wait_state(&redis, merged, "merged"), "%s", hlt_read_file(daemon_.log));
+
+	act(HLT_TOKEN_WATER, waiting, "notes", "{\"note\":\"已联系来电人\"}", "dispatched");
+	act(HLT_TOKEN_WATER, extended, "sign", NULL, "accepted");
+	act(HLT_TOKEN_WATER, extended, "extend", "{\"days\":\"3\",\"reason\":\"需更换管段\"}",
+	    "accepted");
+	act(HLT_TOKEN_SUPERVISOR, extended, "approve-extension", NULL, "accepted");
+	act(HLT_TOKEN_WATER, returning, "sign", NULL, "accepted");
+	act(HLT_TOKEN_WATER, returning, "return", "{\"reason\":\"属燃气公司\"}",
+	    "return_requested");
+	act(HLT_TOKEN_WATER, resolved, "sign", NULL, "accepted");
+	act(HLT_TOKEN_WATER, resolved, "answer", "{\"answer\":\"已关阀检修\"}", "resolved");
+	act(HLT_TOKEN_WATER, closed, "sign", NULL, "accepted");
+	act(HLT_TOKEN_WATER, closed, "answer", "{\"answer\":\"已修复\"}", "resolved");
+	act(HLT_TOKEN_AGENT, closed, "callback",
+	    "{\"satisfaction\":\"satisfied\",\"solved\":\"solved\"}", "closed");
+	act(HLT_TOKEN_WATER, manual, "return", "{\"reason\":\"不属我单位\"}", "return_requested");
+	act(HLT_TOKEN_SUPERVISOR, manual, "approve-return", NULL, "received");
+	cr_assert(hlt_wait_state(&redis, manual, "pending_manual"), "%s",
+		  hlt_read_file(daemon_.log));
+	act(HLT_TOKEN_SUPERVISOR, co_handled, "co-handle",
+	    "{\"units\":[\"gas\"],\"note\":\"协办\"}", "dispatched");
+	act(HLT_TOKEN_GAS, co_handled, "notes", "{\"note\":\"燃气管线已排查\"}", "dispatched");
+
+	/* The sign clock of the two unsigned tickets: warning, overdue, reminder fire;
+	 * escalation1 (30 m after the deadline) waits. */
+	advance("25m", NULL);
+	cr_assert(shows(waiting, "sign warning") && shows(co_handled, "sign warning"));
+	advance("6m", NULL);
+	cr_assert(shows(waiting, "sign overdue") && shows(co_handled, "sign overdue"));
+	advance("15m", now);
+	cr_assert(shows(waiting, "sign reminder") && shows(co_handled, "sign reminder"));
+	usleep(500000);
+	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	start(); /* a fresh daemon: its clock is the real one, so the API answers alike later */
+
+	out = fopen(out_path, "w");
+	cr_assert_not_null(out, "%s", out_path);
+	fprintf(out, "# A store filled by layout 1 (no hl:layout key), made by "
+		     "tests/integration/test_layout.c make_the_layout1_fixture.\n"
+		     "# Tickets: on_call %s, waiting %s, merged %s, extended %s, returning %s,\n"
+		     "#          resolved %s, closed %s, manual %s, co_handled %s\n"
+		     "# The test clock stood at %s.\n",
+		 on_call, waiting, merged, extended, returning, resolved, closed, manual,
+		 co_handled, now);
+	cr_assert_gt(hlt_store_dump(&redis, "hl:", out), 0);
+	fclose(out);
+
+	/* What the API answered, to compare with after a migration. */
+	char expect_path[512];
+	snprintf(expect_path, sizeof(expect_path), "%s", out_path);
+	char *dot = strrchr(expect_path, '.');
+	cr_assert_not_null(dot);
+	strcpy(dot, ".expect");
+	out = fopen(expect_path, "w");
+	cr_assert_not_null(out);
+	fprintf(out, "ids\t%s %s %s %s %s %s %s %s %s\n", on_call, waiting, merged, extended,
+		returning, resolved, closed, manual, co_handled);
+	char *plus = strchr(now, '+'); /* an offset's + is a space in a query */
+	if (plus) {
+		memmove(plus + 3, plus + 1, strlen(plus + 1) + 1);
+		memcpy(plus, "%2B", 3);
+	}
+	snprintf(report, sizeof(report), "/v1/reports/units?from=2000-01-01&to=%s", now);
+	for (int i = -1; i < (int)NCOMPARED; i++) {
+		const char *path = i < 0 ? report : compared[i].path;
+		struct hlt_response r;
+		cr_assert_eq(hlt_request(daemon_.port, "GET", path,
+					 i < 0 ? HLT_TOKEN_SUPERVISOR : compared[i].token, NULL,
+					 NULL, &r),
+			     200, "%s: %s", path, r.body);
+		fprintf(out, "%s\t%s\n", i < 0 ? "report" : path, r.body);
+		hlt_response_free(&r);
+	}
+	for (size_t i = 0; i < 9; i++) {
+		const char *ids[] = {on_call, waiting, merged, extended, returning,
+				     resolved, closed, manual, co_handled};
+		char *body = get_ticket(ids[i]);
+		fprintf(out, "ticket %s\t%s\n", ids[i], body);
+		free(body);
+	}
+	fclose(out);
+}
+
+/* The fixture's lines without what changes with the moment they are read: comments and
+ * the remaining time to live. The caller frees. */
+static char *steady(const char *text)
+{
+	char *out = calloc(1, strlen(text) + 2), *w = out;
+
+	while (*text) {
+		const char *end = strchr(text, '\n');
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+		if (*text != '#' && strncmp(text, "PEXPIRE ", 8) != 0) {
+			memcpy(w, text, len);
+			w[len] = '\0';
+			char *px = strstr(w, " PX ");
+			w += px ? (size_t)(px - w) : len;
+			*w++ = '\n';
+		}
+		text += len + (end != NULL);
+	}
+	*w = '\0';
+	return out;
+}
+
+Test(layout, the_fixture_loads_and_dumps_back_the_same)
+{
+	char path[300];
+	char *want = hlt_read_file(FIXTURE), *got;
+	FILE *out;
+
+	cr_assert_not_null(want);
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	snprintf(path, sizeof(path), "%s/dump.resp", dir);
+	out = fopen(path, "w");
+	cr_assert_gt(hlt_store_dump(&redis, "hl:", out), 50);
+	fclose(out);
+	got = hlt_read_file(path);
+	char *a = steady(want), *b = steady(got);
+	cr_expect_str_eq(b, a);
+	free(a);
+	free(b);
+	free(want);
+	free(got);
+}
