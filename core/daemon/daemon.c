@@ -19,6 +19,7 @@
 #include "tickets/escalation.h"
 #include "http/http.h"
 #include "store/keys.h"
+#include "store/layout.h"
 #include "base/log.h"
 #include "host/outbox.h"
 #include "host/plugin_host.h"
@@ -77,6 +78,31 @@ static void redis_ready(void *arg)
 
 	if (!d->stopping)
 		register_event(d, "connected", registered, (void *)"connected");
+}
+
+static void stop_refused(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	hl_daemon_stop(arg);
+}
+
+/* The store has another layout: nothing was read or written; the daemon stops (from the
+ * loop, not inside the hiredis callback) and exits 1, naming the command that upgrades
+ * the store. */
+static void layout_refused(void *arg, const char *found)
+{
+	struct hl_daemon *d = arg;
+	struct timeval now = {0, 0};
+
+	hl_log(HL_LOG_ERROR, "daemon",
+	       "layout_refused found=%s wants=%d action=exit hint=\"the store has layout %s, this "
+	       "hotlined needs layout %d: stop every hotlined of this Redis, then run: "
+	       HL_LAYOUT_MIGRATE_HINT " %s\"",
+	       found, HL_STORE_LAYOUT, found, HL_STORE_LAYOUT, d->config_path);
+	d->exit_code = 1;
+	if (event_base_once(d->svc.base, -1, EV_TIMEOUT, stop_refused, d, &now) < 0)
+		hl_daemon_stop(d);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -229,6 +255,9 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (use_test_clock(d, err, errlen) < 0)
 		return -1;
 	d->svc.redis = hl_redis_start(base, d->svc.world->config, redis_ready, d);
+	if (d->svc.redis)
+		hl_redis_require_layout(d->svc.redis, d->svc.prefix, HL_STORE_LAYOUT,
+					layout_refused, d);
 	d->dispatcher = d->svc.redis ? hl_dispatcher_start(&d->svc) : NULL;
 	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */
 	link_outbox(d);

@@ -18,15 +18,18 @@
 #include "config/routes.h"
 #include "base/version.h"
 #include "host/world.h"
+#include "store/layout.h"
 
 #define DEFAULT_CONFIG "/etc/hotline/hotlined.yaml"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: hotlined [-c FILE] [-t] [-V] [-h]\n"
-		"  -c FILE  configuration file (default " DEFAULT_CONFIG ")\n"
-		"  -t       check the configuration, routes and plugins, then exit 0 or 1\n"
+		"usage: hotlined [-c FILE] [-t | --migrate] [-V] [-h]\n"
+		"  -c FILE    configuration file (default " DEFAULT_CONFIG ")\n"
+		"  -t         check the configuration, routes and plugins, then exit 0 or 1\n"
+		"  --migrate  upgrade the store (Redis) to this hotlined's layout, then exit 0\n"
+		"             or 1; stop every hotlined of that Redis first (core/README.md §4)\n"
 		"  -V       print the version and exit\n"
 		"  -h       this help\n"
 		"Signals: SIGHUP reloads the configuration; SIGTERM or SIGINT stop.\n");
@@ -56,6 +59,24 @@ static int check_only(const char *path)
 	return rc;
 }
 
+/* hotlined --migrate: the store of the configuration to this hotlined's layout. */
+static int migrate_only(const char *path)
+{
+	struct hl_config *cfg;
+	char err[1024];
+	int rc;
+
+	if (hl_config_load(path, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		return 1;
+	}
+	rc = hl_layout_migrate(cfg, stdout, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "hotlined: migrate: %s\n", err);
+	hl_config_free(cfg);
+	return rc < 0 ? 1 : 0;
+}
+
 /* The endpoints that show or steer the daemon itself. */
 static int register_daemon_endpoints(struct hl_daemon *d, char *err, size_t errlen)
 {
@@ -69,18 +90,23 @@ static int register_daemon_endpoints(struct hl_daemon *d, char *err, size_t errl
 int main(int argc, char **argv)
 {
 	const char *config_path = DEFAULT_CONFIG;
-	int test_only = 0, opt;
+	static const struct option longopts[] = {{"migrate", no_argument, NULL, 'm'},
+						 {NULL, 0, NULL, 0}};
+	int test_only = 0, migrate = 0, opt;
 	struct event_base *base;
 	struct hl_daemon d;
 	char err[1024];
 
-	while ((opt = getopt(argc, argv, "c:tVh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:tVh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			config_path = optarg;
 			break;
 		case 't':
 			test_only = 1;
+			break;
+		case 'm':
+			migrate = 1;
 			break;
 		case 'V':
 			printf("hotlined %s (plugin ABI %d.%d)\n", HL_VERSION, HL_ABI_MAJOR,
@@ -104,6 +130,8 @@ int main(int argc, char **argv)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (test_only)
 		return check_only(config_path);
+	if (migrate)
+		return migrate_only(config_path);
 
 	base = event_base_new();
 	if (!base) {

@@ -12,6 +12,9 @@
 
 #include <stdio.h>
 
+#define HL_KEY_LAYOUT "layout"   /* string: the version of this store's layout, the keys and
+				    what they hold (store/layout.h); set on an empty store by
+				    lua/layout_check.lua, by hotlined --migrate (layout.c) */
 #define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
 #define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state */

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "base/decimal.h"
 #include "base/log.h"
+#include "store/layout.h"
 #include "store/reply_arena.h"
 #include "store/resp.h"
 
@@ -40,6 +41,11 @@ struct hl_redis {
 	char shas[HL_SCRIPT_COUNT][41];
 	hl_redis_ready_fn on_ready;
 	void *ready_arg;
+	int layout;              /* the layout required, 0 for none (hl_redis_require_layout) */
+	char layout_text[16];
+	char layout_keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN];
+	hl_redis_refused_fn refused;
+	void *refused_arg;
 	int stopping;
 	void (*stopped)(void *arg);
 	void *stopped_arg;
@@ -61,6 +67,8 @@ struct pending {
 };
 
 static void link_connect(struct link *l);
+static void drop_link(evutil_socket_t fd, short what, void *arg);
+static void check_layout(struct link *l);
 
 const char *hl_redis_state_name(enum hl_redis_state state)
 {
@@ -140,6 +148,55 @@ static void became_ready(struct link *l)
 		r->on_ready(r->ready_arg);
 }
 
+static void layout_checked(redisAsyncContext *ac, void *reply_p, void *privdata)
+{
+	struct link *l = ac->data;
+	struct hl_redis *r = l->owner;
+	redisReply *reply = reply_p;
+
+	(void)privdata;
+	if (!reply) /* the connection went away; the disconnect callback handles it */
+		return;
+	if (reply->type != REDIS_REPLY_STRING) {
+		hl_log(HL_LOG_ERROR, "redis", "layout_check_failed error=\"%s\"",
+		       reply->type == REDIS_REPLY_ERROR ? reply->str : "not a string");
+		set_error(l, "the layout check failed");
+		redisAsyncDisconnect(ac);
+		return;
+	}
+	if (strcmp(reply->str, r->layout_text) == 0) {
+		became_ready(l);
+		return;
+	}
+	/* Not ours: stay LOADING, so that nothing is read or written. */
+	snprintf(l->last_error, sizeof(l->last_error), "the store has layout %s, not %s",
+		 reply->str, r->layout_text);
+	if (r->refused)
+		r->refused(r->refused_arg, reply->str);
+}
+
+/* Asks which layout the store has (lua/layout_check.lua) before the link is ready. */
+static void check_layout(struct link *l)
+{
+	struct hl_redis *r = l->owner;
+	const char *argv[4 + HL_LAYOUT_CHECK_KEYS] = {"EVALSHA", r->shas[HL_SCRIPT_LAYOUT_CHECK]};
+	char nkeys[8];
+
+	snprintf(nkeys, sizeof(nkeys), "%d", HL_LAYOUT_CHECK_KEYS);
+	argv[2] = nkeys;
+	for (int i = 0; i < HL_LAYOUT_CHECK_KEYS; i++)
+		argv[3 + i] = r->layout_keys[i];
+	argv[3 + HL_LAYOUT_CHECK_KEYS] = r->layout_text;
+	if (redisAsyncCommandArgv(l->ac, layout_checked, NULL, 4 + HL_LAYOUT_CHECK_KEYS, argv,
+				  NULL) != REDIS_OK) {
+		struct timeval now = {0, 0};
+		set_error(l, "out of memory queueing the layout check");
+		event_del(l->timer);
+		event_assign(l->timer, r->base, -1, 0, drop_link, l);
+		event_add(l->timer, &now);
+	}
+}
+
 static void script_loaded(redisAsyncContext *ac, void *reply_p, void *privdata)
 {
 	struct link *l = ac->data;
@@ -158,8 +215,12 @@ static void script_loaded(redisAsyncContext *ac, void *reply_p, void *privdata)
 		return;
 	}
 	memcpy(l->owner->shas[id], reply->str, 41);
-	if (--l->pending_loads == 0 && l->state == HL_REDIS_LOADING)
-		became_ready(l);
+	if (--l->pending_loads == 0 && l->state == HL_REDIS_LOADING) {
+		if (l->connected_now && l->owner->layout)
+			check_layout(l);
+		else
+			became_ready(l);
+	}
 }
 
 static void drop_link(evutil_socket_t fd, short what, void *arg)
@@ -418,6 +479,9 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 
 	if (l->state != HL_REDIS_READY || r->stopping)
 		return -1;
+	/* the blocking link reads the store only once the commands link has checked it */
+	if (link == HL_REDIS_BLOCKING && r->links[HL_REDIS_COMMANDS].state != HL_REDIS_READY)
+		return -1;
 	if (total > ARGS_ON_STACK) {
 		all = malloc((size_t)total * sizeof(*all));
 		all_lens = malloc((size_t)total * sizeof(*all_lens));
@@ -457,6 +521,16 @@ int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_re
 		     void *arg, int argc, const char **argv, const size_t *lens)
 {
 	return submit(r, link, -1, fn, arg, 0, NULL, argc, argv, lens);
+}
+
+void hl_redis_require_layout(struct hl_redis *r, const char *prefix, int layout,
+			     hl_redis_refused_fn refused, void *arg)
+{
+	r->layout = layout;
+	snprintf(r->layout_text, sizeof(r->layout_text), "%d", layout);
+	hl_layout_check_keys(prefix, r->layout_keys);
+	r->refused = refused;
+	r->refused_arg = arg;
 }
 
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg)

@@ -44,6 +44,19 @@ typedef void (*hl_redis_ready_fn)(void *arg);
 struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
 				hl_redis_ready_fn on_ready, void *arg);
 
+/* Called when the store's layout is not the one required: `found` is what the store
+ * holds ("1", "3", or "1>2" while a migration runs). The commands link is left not ready
+ * (nothing is read or written); what to do is the caller's. */
+typedef void (*hl_redis_refused_fn)(void *arg, const char *found);
+
+/* Makes every connect check the store's layout (store/layout.h, lua/layout_check.lua)
+ * after loading the scripts and before reporting ready; an empty store gets `layout`.
+ * The blocking link serves no command until the commands link is ready. Call right after
+ * hl_redis_start (the first connect completes on the event loop, later). prefix is
+ * copied. */
+void hl_redis_require_layout(struct hl_redis *r, const char *prefix, int layout,
+			     hl_redis_refused_fn refused, void *arg);
+
 /* Runs a script by SHA (EVALSHA) on the commands connection, with nkeys of argv being
  * keys. When Redis has lost the script (NOSCRIPT, e.g. after SCRIPT FLUSH), sends it once
  * more with its source and reloads all scripts. Returns 0 when accepted (fn will be

@@ -75,6 +75,10 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/lib.lua.inc"
 #include "store/lua/outbox_dead.lua.inc"
 	},
+	[HL_SCRIPT_LAYOUT_CHECK] = {"layout_check",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/layout_check.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

@@ -25,6 +25,7 @@ enum hl_script_id {
 	HL_SCRIPT_OUTBOX_LEASE,    /* lua/outbox_lease.lua */
 	HL_SCRIPT_OUTBOX_DONE,     /* lua/outbox_done.lua */
 	HL_SCRIPT_OUTBOX_DEAD,     /* lua/outbox_dead.lua */
+	HL_SCRIPT_LAYOUT_CHECK,    /* lua/layout_check.lua (store/layout.h) */
 	HL_SCRIPT_COUNT
 };
 

@@ -303,3 +303,87 @@ Test(layout, the_fixture_loads_and_dumps_back_the_same)
 	free(want);
 	free(got);
 }
+
+/* Runs hotlined (the build's, not the test-clock one) with args to completion; returns
+ * its exit status and leaves its output in out (caller frees). */
+static int run_hotlined(const char *arg, char **out)
+{
+	char path[300];
+	const char *args[] = {"-c", daemon_.config, arg, NULL};
+	int status;
+
+	snprintf(path, sizeof(path), "%s/run.out", dir);
+	unlink(path);
+	status = hlt_run_hotlined(args, path);
+	*out = hlt_read_file(path);
+	if (!*out)
+		*out = strdup("");
+	return status;
+}
+
+static char *or_error(char *v)
+{
+	return v ? v : strdup("(error)");
+}
+#define redis_text(...) or_error(hlt_redis_cmd(&redis, __VA_ARGS__))
+
+Test(layout, an_empty_store_gets_this_layout)
+{
+	char *v, *out;
+
+	start();
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "1\n");
+	free(v);
+	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect(strstr(out, "layout 1 already"), "%s", out);
+	free(out);
+}
+
+Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
+{
+	static const char *const layouts[] = {"99", "1>2"};
+
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		char *v, *out, want[128];
+
+		free(redis_text("SET hl:layout %s", layouts[i]));
+		cr_expect_eq(run_hotlined(NULL, &out), 1, "%s", out);
+		snprintf(want, sizeof(want), "the store has layout %s, this hotlined needs layout 1",
+			 layouts[i]);
+		cr_expect(strstr(out, want), "%s", out);
+		cr_expect(strstr(out, "then run: hotlined --migrate -c "), "%s", out);
+		/* nothing read or written: not even its own registration */
+		cr_expect_str_eq(v = redis_text("EXISTS hl:ops hl:daemons"), "0\n");
+		free(v);
+		free(out);
+	}
+	/* nor does --migrate touch a store of a newer hotlined */
+	char *out, *v;
+	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
+	cr_expect(strstr(out, "migration to layout 2 is under way"), "%s", out);
+	free(out);
+	free(redis_text("SET hl:layout 99"));
+	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
+	cr_expect(strstr(out, "layout 99, newer"), "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "99\n");
+	free(v);
+}
+
+Test(layout, a_layout1_store_without_its_key_is_layout_1)
+{
+	char *v, *body, ids[512];
+	char *expect = hlt_read_file(EXPECT);
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	start();
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "1\n");
+	free(v);
+	cr_assert(expect && sscanf(expect, "ids\t%511[^\n]", ids) == 1);
+	body = get_ticket(strtok(ids, " "));
+	cr_expect(strstr(body, "answered_on_call"), "%s", body);
+	free(body);
+	free(expect);
+}

@@ -1,0 +1,173 @@
+/* The store's layout version and its migration; see layout.h. */
+#include "store/layout.h"
+
+#include <hiredis/hiredis.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/options.h"
+#include "config/config.h"
+#include "store/keys.h"
+
+void hl_layout_check_keys(const char *prefix, char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN])
+{
+	char index_all[64];
+
+	snprintf(index_all, sizeof(index_all), "%s%s", HL_KEY_INDEX, HL_INDEX_ALL);
+	hl_key(keys[0], HL_LAYOUT_KEY_LEN, prefix, HL_KEY_LAYOUT);
+	hl_key(keys[1], HL_LAYOUT_KEY_LEN, prefix, index_all);
+	hl_key(keys[2], HL_LAYOUT_KEY_LEN, prefix, HL_KEY_LEDGER);
+	hl_key(keys[3], HL_LAYOUT_KEY_LEN, prefix, HL_KEY_INTAKE);
+}
+
+/* One step of the migration, from layout `from` to from + 1. Runs in batches; may be run
+ * again after an interruption. Returns 0, or -1 with err. */
+struct step {
+	int from;
+	int (*run)(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen);
+};
+
+static const struct step steps[] = {
+	{0, NULL}, /* layout 1 is the first: nothing leads to it */
+};
+
+static redisContext *connect_to(const struct hl_config *cfg, char *err, size_t errlen)
+{
+	int64_t ms = cfg->redis_connect_timeout_ms;
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+	redisContext *c;
+
+	if (cfg->redis_socket) {
+		c = redisConnectUnixWithTimeout(cfg->redis_socket, tv);
+	} else {
+		struct hl_address a;
+		if (hl_opt_address(&cfg->redis, "address", &a) < 0) {
+			snprintf(err, errlen, "redis.address is not an address");
+			return NULL;
+		}
+		c = redisConnectWithTimeout(a.host, a.port, tv);
+	}
+	if (!c || c->err) {
+		snprintf(err, errlen, "cannot connect to Redis: %s", c ? c->errstr : "out of memory");
+		if (c)
+			redisFree(c);
+		return NULL;
+	}
+	redisSetTimeout(c, (struct timeval){60, 0});
+	return c;
+}
+
+/* The layout the store has: its key, or 1 for a store with data and no key, or 0 for an
+ * empty store. A migration under way ("1>2") is its `from`, with *to_r its `to`
+ * (else 0). */
+static int layout_found(redisContext *c, const char *prefix, int *to_r, char *err,
+			size_t errlen)
+{
+	char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN];
+	redisReply *r;
+	int found = -1;
+
+	hl_layout_check_keys(prefix, keys);
+	*to_r = 0;
+	r = redisCommand(c, "GET %s", keys[0]);
+	if (r && r->type == REDIS_REPLY_STRING) {
+		char *end, *end2;
+		long v = strtol(r->str, &end, 10), to = *end == '>' ? strtol(end + 1, &end2, 10) : 0;
+		if (end != r->str && v > 0 && (*end == '\0' || (to == v + 1 && !*end2))) {
+			found = (int)v;
+			*to_r = (int)to;
+		} else {
+			snprintf(err, errlen, "%s holds '%s', not a layout", keys[0], r->str);
+		}
+	} else if (r && r->type == REDIS_REPLY_NIL) {
+		freeReplyObject(r);
+		r = redisCommand(c, "EXISTS %s %s %s", keys[1], keys[2], keys[3]);
+		if (r && r->type == REDIS_REPLY_INTEGER)
+			found = r->integer > 0 ? 1 : 0;
+		else
+			snprintf(err, errlen, "EXISTS: %s", r ? r->str : c->errstr);
+	} else {
+		snprintf(err, errlen, "GET %s: %s", keys[0], r && r->str ? r->str : c->errstr);
+	}
+	if (r)
+		freeReplyObject(r);
+	return found;
+}
+
+static int set_layout(redisContext *c, const char *key, const char *value, char *err,
+		      size_t errlen)
+{
+	redisReply *r = redisCommand(c, "SET %s %s", key, value);
+	int ok = r && r->type == REDIS_REPLY_STATUS;
+
+	if (!ok)
+		snprintf(err, errlen, "SET %s: %s", key, r && r->str ? r->str : c->errstr);
+	if (r)
+		freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+int hl_layout_migrate(const struct hl_config *cfg, FILE *out, char *err, size_t errlen)
+{
+	const char *prefix = hl_opt_string(&cfg->redis, "prefix");
+	char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN], value[32];
+	redisContext *c = connect_to(cfg, err, errlen);
+	int found, to, resuming, rc = -1;
+
+	if (!c)
+		return -1;
+	hl_layout_check_keys(prefix, keys);
+	found = layout_found(c, prefix, &to, err, errlen);
+	if (found < 0)
+		goto out;
+	resuming = to > 0;
+	if (to > HL_STORE_LAYOUT) {
+		snprintf(err, errlen,
+			 "a migration to layout %d is under way, newer than this hotlined's %d: "
+			 "run the hotlined that started it",
+			 to, HL_STORE_LAYOUT);
+		goto out;
+	}
+	if (found == 0) {
+		fprintf(out, "migrate: the store is empty: layout %d\n", HL_STORE_LAYOUT);
+		snprintf(value, sizeof(value), "%d", HL_STORE_LAYOUT);
+		rc = set_layout(c, keys[0], value, err, errlen);
+		goto out;
+	}
+	if (found > HL_STORE_LAYOUT) {
+		snprintf(err, errlen,
+			 "the store has layout %d, newer than this hotlined's %d: run a newer "
+			 "hotlined", found, HL_STORE_LAYOUT);
+		goto out;
+	}
+	if (found == HL_STORE_LAYOUT && !resuming)
+		fprintf(out, "migrate: the store has layout %d already\n", found);
+	for (; found < HL_STORE_LAYOUT; found++) {
+		const struct step *s = NULL;
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			if (steps[i].from == found && steps[i].run)
+				s = &steps[i];
+		if (!s) {
+			snprintf(err, errlen, "no migration from layout %d", found);
+			goto out;
+		}
+		fprintf(out, "migrate: layout %d -> %d%s\n", found, found + 1,
+			resuming ? " (resuming)" : "");
+		snprintf(value, sizeof(value), "%d>%d", found, found + 1);
+		if (set_layout(c, keys[0], value, err, errlen) < 0 ||
+		    s->run(c, prefix, out, err, errlen) < 0)
+			goto out;
+		snprintf(value, sizeof(value), "%d", found + 1);
+		if (set_layout(c, keys[0], value, err, errlen) < 0)
+			goto out;
+		resuming = 0;
+	}
+	/* a store found at its layout with a mark of a step under way: the step had ended */
+	snprintf(value, sizeof(value), "%d", HL_STORE_LAYOUT);
+	rc = set_layout(c, keys[0], value, err, errlen);
+	if (rc == 0)
+		fprintf(out, "migrate: done: layout %d\n", HL_STORE_LAYOUT);
+out:
+	redisFree(c);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * The layout of the store: which keys there are and what they hold (core/README.md §4),
+ * as one version number recorded in the store itself (HL_KEY_LAYOUT). hotlined works only
+ * on a store of its own layout: at each connect, before the store is used, store/redis.c
+ * asks (lua/layout_check.lua, hl_redis_require_layout) and reports any other layout as
+ * refused; an empty store gets this one. A store written before the layout was recorded
+ * (tickets, no layout key) is layout 1. `hotlined --migrate -c FILE` (hl_layout_migrate)
+ * upgrades an older store in place.
+ */
+#ifndef HL_LAYOUT_H
+#define HL_LAYOUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct hl_config;
+
+/* The layout this hotlined reads and writes. A change to what a key holds, or to which
+ * keys there are, is a new number with its step in layout.c. */
+#define HL_STORE_LAYOUT 1
+
+/* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a
+ * store with data has. */
+#define HL_LAYOUT_CHECK_KEYS 4
+#define HL_LAYOUT_KEY_LEN 128
+void hl_layout_check_keys(const char *prefix, char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN]);
+
+/* The command that upgrades the store, for messages: "hotlined --migrate -c <config>". */
+#define HL_LAYOUT_MIGRATE_HINT "hotlined --migrate -c"
+
+/* Upgrades the store that cfg names to HL_STORE_LAYOUT, blocking (hotlined --migrate, no
+ * event loop, no daemon running on the store). While it runs the layout key says
+ * "<from>><to>", so that a hotlined started meanwhile refuses the store; each step works
+ * in batches and may be run again after an interruption (it resumes: what it changed
+ * already it leaves as it is). Writes one line per step and batch to out. Returns 0 when
+ * the store is at HL_STORE_LAYOUT (already, or now), or -1 with the reason in err. */
+int hl_layout_migrate(const struct hl_config *cfg, FILE *out, char *err, size_t errlen);
+
+#endif
