@@ -49,7 +49,8 @@ static void committed(struct redisReply *reply, void *arg)
 	struct hl_dispatch_job *job = arg;
 	char b[32];
 	const char *outcome = hl_reply_str(reply, 0, b, sizeof(b));
-	struct hl_ticket after;
+	struct hl_ticket changed, after;
+	struct hl_ticket_field *storage;
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
 		hl_log(HL_LOG_WARN, "dispatch", "commit_failed id=%s error=\"%s\" action=left_pending",
@@ -58,8 +59,15 @@ static void committed(struct redisReply *reply, void *arg)
 		end(job);
 		return;
 	}
-	if (hl_ticket_from_reply(reply->element[1], &after) < 0)
-		memset(&after, 0, sizeof(after));
+	/* The ticket as it is now: what route_load read, under what the commit set (the
+	 * script answers only that; it does not read the ticket back). */
+	if (hl_ticket_from_reply(reply->element[1], &changed) < 0)
+		memset(&changed, 0, sizeof(changed));
+	storage = malloc((job->ticket.nfields + changed.nfields + 1) * sizeof(*storage));
+	if (storage)
+		hl_ticket_overlay(&job->ticket, changed.fields, changed.nfields, storage, &after);
+	else
+		after = changed;
 	if (strcmp(outcome, "stale") == 0) {
 		hl_log(HL_LOG_INFO, "dispatch", "skipped id=%s reason=\"routed elsewhere already\"",
 		       job->e.id);
@@ -79,7 +87,8 @@ static void committed(struct redisReply *reply, void *arg)
 							     ? "manual_reason"
 							     : "route_reason"));
 	}
-	hl_ticket_release(&after);
+	free(storage);
+	hl_ticket_release(&changed);
 	end(job);
 }
 

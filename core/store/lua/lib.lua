@@ -78,20 +78,26 @@ end
 
 -- An entry on the accountability ledger (hl:ledger): what a unit did or failed to do.
 -- Its stream id carries the daemon's time (never going back), so that reports read a
--- period with XRANGE.
+-- period with XRANGE. XADD refuses a time below the stream's top (another daemon's clock
+-- ahead, a test clock moved back by a restart): only then is the top read, and the entry
+-- takes its time.
 local function ledger(unit, id, event, fields)
   local entry = {'at', NOW, 'unit', unit or '', 'id', id, 'event', event}
   for k, v in pairs(fields or {}) do
     entry[#entry + 1] = k
     entry[#entry + 1] = tostring(v)
   end
-  local ms = tonumber(NOW)
-  local top = redis.call('XREVRANGE', P .. KEY.ledger, '+', '-', 'COUNT', 1)
-  if top[1] then
-    local top_ms = tonumber(string.match(top[1][1], '^(%d+)'))
-    if top_ms > ms then ms = top_ms end
+  local key = P .. KEY.ledger
+  local added = redis.pcall('XADD', key, NOW .. '-*', unpack(entry))
+  if type(added) == 'table' and added.err then
+    local ms = tonumber(NOW)
+    local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+    if top[1] then
+      local top_ms = tonumber(string.match(top[1][1], '^(%d+)'))
+      if top_ms > ms then ms = top_ms end
+    end
+    redis.call('XADD', key, string.format('%d', ms) .. '-*', unpack(entry))
   end
-  redis.call('XADD', P .. KEY.ledger, string.format('%d', ms) .. '-*', unpack(entry))
 end
 
 -- A clock's stages (warning, overdue, reminder, escalationN) are kept as a plan on the

@@ -15,8 +15,9 @@
 -- merge_into, type (proposed by the catalogue), return_until (end of the return window,
 -- ms); after them, the clocks to start (sign, answer), as lib.lua's schedule_from reads
 -- them.
--- Returns {outcome, ticket fields (flat)}; outcome is dispatched, merged,
--- pending_manual or stale.
+-- Returns {outcome, the ticket's fields this step set (flat)}; outcome is dispatched,
+-- merged, pending_manual or stale (no fields). The dispatcher holds the rest of the
+-- ticket from route_load: the ticket is not read back.
 local a, clocks = named_args(5, {'mode', 'id', 'seq', 'entry', 'group', 'unit', 'item',
   'reason', 'by', 'policy', 'notify', 'merge_into', 'type', 'return_until'})
 local mode, id, seq, entry, group = a.mode, a.id, a.seq, a.entry, a.group
@@ -26,13 +27,13 @@ local return_until = a.return_until
 local tkey = k_ticket(id)
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms')
 
-local function done(outcome)
+local function done(outcome, fields)
   redis.call('XACK', P .. KEY.intake, group, entry)
   redis.call('XDEL', P .. KEY.intake, entry)
-  return {outcome, redis.call('HGETALL', tkey)}
+  return {outcome, fields}
 end
 
-if now[1] ~= 'received' or now[2] ~= seq then return done('stale') end
+if now[1] ~= 'received' or now[2] ~= seq then return done('stale', {}) end
 
 if mode == 'merge' then
   local m = redis.call('HMGET', k_ticket(master), 'state', 'department')
@@ -42,15 +43,15 @@ if mode == 'merge' then
     local merged = redis.call('HGET', mkey, 'merged')
     redis.call('HSET', mkey, 'citizens', citizens,
       'merged', merged and (merged .. ',' .. id) or id, 'updated_ms', NOW)
-    redis.call('HSET', tkey, 'master', master, 'item', item, 'routed_by', by,
-      'route_reason', reason)
-    if m[2] then redis.call('HSET', tkey, 'department', m[2]) end
-    move_state(id, 'received', 'merged', now[4])
+    local fields = {'master', master, 'item', item, 'routed_by', by, 'route_reason', reason}
+    if m[2] then put(id, fields, 'department', m[2]) end
+    move_state(id, 'received', 'merged', now[4], fields)
+    redis.call('HSET', tkey, unpack(fields))
     unschedule(id)
     audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
     if m[2] then tell_unit(m[2], master, 'merged', id .. ' merged in; citizens ' .. citizens) end
-    return done('merged')
+    return done('merged', fields)
   end
   if dept == '' then mode = 'manual'; reason = 'master ' .. master .. ' is no longer open'
   else mode = 'dispatch'; reason = reason .. ' (master ' .. master .. ' no longer open)' end
@@ -72,12 +73,13 @@ if mode == 'dispatch' then
   tell_unit(dept, id, 'dispatched', reason)
   ledger(dept, id, 'dispatched', {policy = policy})
   if notify == '1' then notice('supervisors', id, 'dispatched', dept .. ': ' .. reason) end
-  return done('dispatched')
+  return done('dispatched', fields)
 end
 
-redis.call('HSET', tkey, 'manual_reason', reason)
-move_state(id, 'received', 'pending_manual', now[4])
+local fields = {'manual_reason', reason}
+move_state(id, 'received', 'pending_manual', now[4], fields)
+redis.call('HSET', tkey, unpack(fields))
 unschedule(id)
 audit(id, 'route_failed', 'received', 'pending_manual', reason)
 notice('dispatchers', id, 'pending_manual', reason)
-return done('pending_manual')
+return done('pending_manual', fields)

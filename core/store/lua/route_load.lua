@@ -13,25 +13,31 @@ local a = named_args(5, {'id', 'seq', 'entry', 'group', 'since', 'most'})
 local id, seq, entry, group = a.id, a.seq, a.entry, a.group
 local since, most = a.since, tonumber(a.most)
 local tkey = k_ticket(id)
-local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'caller_phone', 'address')
-if now[1] ~= 'received' or now[2] ~= seq then
+-- the whole ticket, read once: the checks take their fields from it
+local fields, now = redis.call('HGETALL', tkey), {}
+for i = 1, #fields, 2 do now[fields[i]] = i + 1 end
+local function field(name) return now[name] and fields[now[name]] end
+if field('state') ~= 'received' or field('route_seq') ~= seq then
   redis.call('XACK', P .. KEY.intake, group, entry)
   redis.call('XDEL', P .. KEY.intake, entry)
   return {}
 end
-redis.call('HINCRBY', tkey, 'route_attempts', 1)
-local out = {redis.call('HGETALL', tkey)}
+local attempts = redis.call('HINCRBY', tkey, 'route_attempts', 1)
+if now.route_attempts then fields[now.route_attempts] = tostring(attempts)
+else fields[#fields + 1] = 'route_attempts'; fields[#fields + 1] = tostring(attempts) end
+local out = {fields}
 local seen = {[id] = true}
 local indexes = {}
-if now[3] then indexes[#indexes + 1] = k_index(INDEX.phone .. now[3]) end
-if now[4] then indexes[#indexes + 1] = k_index(INDEX.addr .. now[4]) end
+local phone, address = field('caller_phone'), field('address')
+if phone then indexes[#indexes + 1] = k_index(INDEX.phone .. phone) end
+if address then indexes[#indexes + 1] = k_index(INDEX.addr .. address) end
 for _, index in ipairs(indexes) do
   local ids = redis.call('ZRANGE', index, '+inf', since, 'BYSCORE', 'REV', 'LIMIT', 0, most)
   for _, rid in ipairs(ids) do
     if not seen[rid] and #out <= most then
       seen[rid] = true
-      local fields = redis.call('HGETALL', k_ticket(rid))
-      if #fields > 0 then out[#out + 1] = fields end
+      local related = redis.call('HGETALL', k_ticket(rid))
+      if #related > 0 then out[#out + 1] = related end
     end
   end
 end

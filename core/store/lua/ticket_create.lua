@@ -33,16 +33,20 @@ if rate_key ~= '' then
   end
 end
 
--- The day's counter; should it have been lost (a restored backup), it steps past the ids
--- already taken rather than reuse one.
+-- The day's counter. One that starts afresh may have been lost (a restored backup): it
+-- then steps past the ids already taken rather than reuse one. A running counter is
+-- trusted, which saves a call per ticket.
 local seq_key = P .. KEY.seq .. date
-local id, tkey
+local id, tkey, fresh = nil, nil, false
 for _ = 1, 100000 do
   local seq = redis.call('INCR', seq_key)
-  if seq == 1 then redis.call('EXPIRE', seq_key, 7 * 86400) end
+  if seq == 1 then
+    redis.call('EXPIRE', seq_key, 7 * 86400)
+    fresh = true
+  end
   id = date .. '-' .. string.format('%06d', seq)
   tkey = k_ticket(id)
-  if redis.call('EXISTS', tkey) == 0 then break end
+  if not fresh or redis.call('EXISTS', tkey) == 0 then break end
   tkey = nil
 end
 if not tkey then
