@@ -397,7 +397,7 @@ $(BUILD)/bench/route_bench: contrib/bench/route_bench.c $(PLUGIN_LIB_OBJ)
 # minutes, 10 at most): its tools compile the daemon's Lua scripts in (build/gen/store/lua), and
 # it runs the test-clock daemon; rewrites its own section of BENCHMARKS.md.
 ESC_TOOLS := $(addprefix $(BUILD)/bench/,escalation_load escalation_probe)
-$(ESC_TOOLS): BENCH_CFLAGS += -I$(BUILD)/gen
+$(ESC_TOOLS): BENCH_CFLAGS += -I$(BUILD)/gen -Icore
 $(ESC_TOOLS): $(LUA_INC)
 
 bench-escalation: all $(BUILD)/tests/hotlined-testclock $(ESC_TOOLS) $(BUILD)/bench/loadgen \

@@ -2,7 +2,8 @@
  * dispatch_latency: the intake-to-dispatched latency of `make bench` (issue 8), read
  * from the tickets' audit trails in Redis after a load run. It first waits (bounded) for
  * the dispatcher to route what is still waiting (PREFIXidx:state:received empty), then
- * reads every ticket of PREFIXidx:all and its audit stream (PREFIXaudit:<id>, pipelined)
+ * reads every ticket of PREFIXidx:all and its timeline (the field `log` of PREFIXt:<id>,
+ * pipelined: lua/lib.lua's audit, entries of seven "<length>:<bytes>" fields)
  * and takes, per ticket, the `at` (ms) of the `create` entry and of the first routing
  * outcome: `dispatch` (派单), `merge` (并单, by the dedup plugin) or `route_failed` (manual
  * dispatch). The latency p50/p99 is given over the dispatched tickets, and over all
@@ -25,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 512 /* XRANGEs in flight at once */
+#define BATCH 512 /* HGETs in flight at once */
 
 struct lats {
 	int64_t *v;
@@ -76,17 +77,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The value of `name` in a stream entry's field list, or NULL. */
-static const char *entry_field(const redisReply *kv, const char *name)
-{
-	for (size_t i = 0; kv->type == REDIS_REPLY_ARRAY && i + 1 < kv->elements; i += 2) {
-		if (kv->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(kv->element[i]->str, name) == 0)
-			return kv->element[i + 1]->str;
-	}
-	return NULL;
-}
-
 struct tally {
 	struct lats dispatched, routed;
 	size_t tickets, ndispatch, nmerge, nmanual, unrouted, unreadable;
@@ -94,40 +84,59 @@ struct tally {
 };
 
 /* One audit stream: [[entry id, [field, value, ...]], ...]. */
+/* The next field of a timeline at *pos, into *v and *len; 0, or -1 at its end or when it
+ * is damaged. */
+static int next_field(const char *s, size_t n, size_t *pos, const char **v, size_t *len)
+{
+	char *end;
+	unsigned long l;
+
+	if (*pos >= n)
+		return -1;
+	l = strtoul(s + *pos, &end, 10);
+	if (end == s + *pos || *end != ':' || (size_t)(end + 1 - s) + l > n)
+		return -1;
+	*v = end + 1;
+	*len = l;
+	*pos = (size_t)(end + 1 - s) + l;
+	return 0;
+}
+
 static void weigh(struct tally *t, const redisReply *r)
 {
 	int64_t created = -1;
+	size_t pos = 0;
 
-	if (!r || r->type != REDIS_REPLY_ARRAY) {
+	if (!r || r->type != REDIS_REPLY_STRING) {
 		t->unreadable++;
 		return;
 	}
-	for (size_t i = 0; i < r->elements; i++) {
-		const redisReply *e = r->element[i];
-		const char *action, *at;
+	for (;;) { /* an entry: at, actor, role, action, from, to, note */
+		const char *f[7];
+		size_t len[7];
+		int k;
 
-		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2)
-			continue;
-		action = entry_field(e->element[1], "action");
-		at = entry_field(e->element[1], "at");
-		if (!action || !at)
-			continue;
-		if (strcmp(action, "create") == 0) {
-			created = strtoll(at, NULL, 10);
+		for (k = 0; k < 7; k++)
+			if (next_field(r->str, r->len, &pos, &f[k], &len[k]) < 0)
+				break;
+		if (k < 7)
+			break;
+		if (len[3] == 6 && memcmp(f[3], "create", 6) == 0) {
+			created = strtoll(f[0], NULL, 10);
 			if (created < t->first_create)
 				t->first_create = created;
-		} else if (created >= 0 && (strcmp(action, "dispatch") == 0 ||
-					    strcmp(action, "merge") == 0 ||
-					    strcmp(action, "route_failed") == 0)) {
-			int64_t routed_at = strtoll(at, NULL, 10), ms = routed_at - created;
+		} else if (created >= 0 && ((len[3] == 8 && memcmp(f[3], "dispatch", 8) == 0) ||
+					    (len[3] == 5 && memcmp(f[3], "merge", 5) == 0) ||
+					    (len[3] == 12 && memcmp(f[3], "route_failed", 12) == 0))) {
+			int64_t routed_at = strtoll(f[0], NULL, 10), ms = routed_at - created;
 
 			if (routed_at > t->last_routed)
 				t->last_routed = routed_at;
 			push(&t->routed, ms);
-			if (action[0] == 'd') {
+			if (f[3][0] == 'd') {
 				t->ndispatch++;
 				push(&t->dispatched, ms);
-			} else if (action[0] == 'm') {
+			} else if (f[3][0] == 'm') {
 				t->nmerge++;
 			} else {
 				t->nmanual++;
@@ -203,8 +212,7 @@ int main(int argc, char **argv)
 		size_t n = ids->elements - i < BATCH ? ids->elements - i : BATCH;
 
 		for (size_t j = 0; j < n; j++)
-			redisAppendCommand(c, "XRANGE %saudit:%s - + COUNT 8", prefix,
-					   ids->element[i + j]->str);
+			redisAppendCommand(c, "HGET %st:%s log", prefix, ids->element[i + j]->str);
 		for (size_t j = 0; j < n; j++) {
 			void *reply = NULL;
 

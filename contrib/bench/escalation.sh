@@ -365,7 +365,7 @@ section="$tmp/section.md"
 	echo "| key | bytes per open ticket | share |"
 	echo "|---|---|---|"
 	mem_row "ticket hash \`hl:t:<id>\` ($(one main memory hash_encoding))" hash_b
-	mem_row "audit trail \`hl:audit:<id>\` (stream, 2 entries)" audit_b
+	mem_row "audit trail \`hl:audit:<id>\` (layout 1; in the ticket hash since layout 2)" audit_b
 	mem_row "\`hl:due\` (deadline stages)" due_b
 	mem_row "\`hl:idx:deadlines\` (watch list)" deadlines_b
 	mem_row "\`hl:idx:all\`" all_b

@@ -38,6 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/keys.h"   /* -Icore: the layout key and version the daemon checks */
+#include "store/layout.h"
+
 #define SAMPLES_MAX 4096
 #define ITEMS_MAX 512
 #define MIN_MS 60000LL
@@ -554,6 +557,13 @@ int main(int argc, char **argv)
 	redisReply *r = redisCommand(c, "XGROUP CREATE %s route 0 MKSTREAM", intake);
 	if (!r || (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) != 0)) {
 		fprintf(stderr, "escalation_load: XGROUP CREATE: %s\n", r ? r->str : c->errstr);
+		return 1;
+	}
+	freeReplyObject(r);
+	/* the layout these scripts write, as hotlined records it on an empty store */
+	r = redisCommand(c, "SET %s%s %d", prefix, HL_KEY_LAYOUT, HL_STORE_LAYOUT);
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		fprintf(stderr, "escalation_load: SET layout: %s\n", r ? r->str : c->errstr);
 		return 1;
 	}
 	freeReplyObject(r);

@@ -17,8 +17,12 @@
 				    lua/layout_check.lua, by hotlined --migrate (layout.c) */
 #define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
-#define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state */
-#define HL_KEY_AUDIT "audit:"    /* + id: stream, the ticket's timeline */
+#define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state, and its
+				    timeline (field `log`, lua/lib.lua's audit) */
+#define HL_KEY_AUDIT "audit:"    /* + id: layout 1 only, a stream: the ticket's timeline,
+				    which layout 2 keeps in the ticket hash's field `log`
+				    (lua/lib.lua's audit); read by the migration
+				    (lua/migrate_audit.lua) */
 #define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed
 				    (an entry is deleted once its routing is committed) */
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */

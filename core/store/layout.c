@@ -8,6 +8,7 @@
 #include "base/options.h"
 #include "config/config.h"
 #include "store/keys.h"
+#include "store/scripts.h"
 
 void hl_layout_check_keys(const char *prefix, char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN])
 {
@@ -27,8 +28,70 @@ struct step {
 	int (*run)(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen);
 };
 
+/* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
+ * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
+ * batch, each batch one script (lua/migrate_audit.lua); a converted stream is deleted in
+ * the same step, so the step resumes where it stopped. */
+static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+{
+	char pattern[128], cursor[32] = "0";
+	const char *script = hl_scripts[HL_SCRIPT_MIGRATE_AUDIT].source;
+	long long total = 0, batches = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
+	do {
+		redisReply *scan = redisCommand(c, "SCAN %s MATCH %s COUNT 500 TYPE stream", cursor,
+						pattern);
+		redisReply *done = NULL;
+		const redisReply *keys;
+
+		if (!scan || scan->type != REDIS_REPLY_ARRAY || scan->elements != 2) {
+			snprintf(err, errlen, "SCAN: %s", scan && scan->str ? scan->str : c->errstr);
+			if (scan)
+				freeReplyObject(scan);
+			return -1;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", scan->element[0]->str);
+		keys = scan->element[1];
+		if (keys->elements > 0) {
+			size_t argc = 4 + keys->elements;
+			const char **argv = calloc(argc, sizeof(*argv));
+			char nkeys[24];
+			if (!argv) {
+				freeReplyObject(scan);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			snprintf(nkeys, sizeof(nkeys), "%zu", keys->elements);
+			argv[0] = "EVAL";
+			argv[1] = script;
+			argv[2] = nkeys;
+			for (size_t i = 0; i < keys->elements; i++)
+				argv[3 + i] = keys->element[i]->str;
+			argv[3 + keys->elements] = prefix;
+			done = redisCommandArgv(c, (int)argc, argv, NULL);
+			free(argv);
+			if (!done || done->type != REDIS_REPLY_INTEGER) {
+				snprintf(err, errlen, "%s", done && done->str ? done->str : c->errstr);
+				if (done)
+					freeReplyObject(done);
+				freeReplyObject(scan);
+				return -1;
+			}
+			total += done->integer;
+			batches++;
+			fprintf(out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
+				batches, done->integer, total);
+			freeReplyObject(done);
+		}
+		freeReplyObject(scan);
+	} while (strcmp(cursor, "0") != 0);
+	fprintf(out, "migrate: timelines: %lld moved into their tickets\n", total);
+	return 0;
+}
+
 static const struct step steps[] = {
-	{0, NULL}, /* layout 1 is the first: nothing leads to it */
+	{1, to_layout2},
 };
 
 static redisContext *connect_to(const struct hl_config *cfg, char *err, size_t errlen)

@@ -16,8 +16,11 @@
 struct hl_config;
 
 /* The layout this hotlined reads and writes. A change to what a key holds, or to which
- * keys there are, is a new number with its step in layout.c. */
-#define HL_STORE_LAYOUT 1
+ * keys there are, is a new number with its step in layout.c.
+ *   1  (not recorded in the store) the layout up to 2026-12
+ *   2  a ticket's timeline is its hash's field `log`, no longer a stream of its own
+ *      (HL_KEY_AUDIT) */
+#define HL_STORE_LAYOUT 2
 
 /* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a
  * store with data has. */

@@ -79,6 +79,10 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/layout_check.lua.inc"
 	},
+	[HL_SCRIPT_MIGRATE_AUDIT] = {"migrate_audit",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/migrate_audit.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "store_dump.h"
 
 static struct hlt_fixture fx;
 HLT_SUITE(intake, fx);
@@ -96,7 +97,7 @@ Test(intake, hotline_ticket_created_with_audit_and_routing_entry)
 	cr_expect(strstr(fields, "type\nreport\n"), "%s", fields);
 	cr_expect(strstr(fields, "title\n三阳路机动车道井盖缺失\n"), "%s", fields);
 	free(fields);
-	char *first = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - + COUNT 1", id);
+	char *first = hlt_audit(&fx.redis, id, 1);
 	cr_expect(first && strstr(first, "action\ncreate\n"), "first audit entry: %s", first);
 	free(first);
 	/* queued for routing: with only the log plugin, nobody decides */
@@ -146,7 +147,7 @@ Test(intake, answered_on_the_call_is_resolved_and_never_routed)
 	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "resolved");
 	hlt_response_free(&r);
 	cr_expect_eq(queued_ever(), 0, "a resolved ticket was queued");
-	char *audit = hlt_redis_cmd(&fx.redis, "XRANGE hl:audit:%s - +", id);
+	char *audit = hlt_audit(&fx.redis, id, 0);
 	cr_expect(audit && strstr(audit, "answered_on_call"), "%s", audit);
 	free(audit);
 }
@@ -629,7 +630,7 @@ Test(intake, hundreds_at_once_get_unique_ids_and_whole_records)
 	cr_expect_eq(redis_int("ZCARD hl:idx:all%s", ""), THREADS * EACH);
 	for (int i = 0; i < THREADS * EACH; i++) {
 		cr_expect_eq(redis_int("EXISTS hl:t:%s", ids[i]), 1, "%s missing", ids[i]);
-		cr_expect_geq(redis_int("XLEN hl:audit:%s", ids[i]), 1, "%s audit", ids[i]);
+		cr_expect_geq(hlt_audit_entries(&fx.redis, ids[i]), 1, "%s audit", ids[i]);
 	}
 }
 
@@ -712,7 +713,7 @@ Test(intake, every_201_survives_sigkill_and_restart)
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		cr_expect_geq(redis_int("XLEN hl:audit:%s", line + strlen("hl:t:")), 1, "%s", line);
+		cr_expect_geq(hlt_audit_entries(&fx.redis, line + strlen("hl:t:")), 1, "%s", line);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	free(keys);

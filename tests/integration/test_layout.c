@@ -29,6 +29,7 @@
 
 #include "harness.h"
 #include "store_dump.h"
+#include "store/layout.h"
 
 static char dir[256];
 static struct hlt_redis redis;
@@ -331,18 +332,22 @@ Test(layout, an_empty_store_gets_this_layout)
 {
 	char *v, *out;
 
+	char want[64];
+
 	start();
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "1\n");
+	snprintf(want, sizeof(want), "%d\n", HL_STORE_LAYOUT);
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), want);
 	free(v);
 	cr_assert_eq(hlt_daemon_stop(&daemon_, SIGTERM, 5000), 0);
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 1 already"), "%s", out);
+	snprintf(want, sizeof(want), "layout %d already", HL_STORE_LAYOUT);
+	cr_expect(strstr(out, want), "%s", out);
 	free(out);
 }
 
 Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
 {
-	static const char *const layouts[] = {"99", "1>2"};
+	static const char *const layouts[] = {"99", "1>2", "2>3"};
 
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
@@ -350,8 +355,8 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 
 		free(redis_text("SET hl:layout %s", layouts[i]));
 		cr_expect_eq(run_hotlined(NULL, &out), 1, "%s", out);
-		snprintf(want, sizeof(want), "the store has layout %s, this hotlined needs layout 1",
-			 layouts[i]);
+		snprintf(want, sizeof(want), "the store has layout %s, this hotlined needs layout %d",
+			 layouts[i], HL_STORE_LAYOUT);
 		cr_expect(strstr(out, want), "%s", out);
 		cr_expect(strstr(out, "then run: hotlined --migrate -c "), "%s", out);
 		/* nothing read or written: not even its own registration */
@@ -362,7 +367,7 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	/* nor does --migrate touch a store of a newer hotlined */
 	char *out, *v;
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
-	cr_expect(strstr(out, "migration to layout 2 is under way"), "%s", out);
+	cr_expect(strstr(out, "migration to layout 3 is under way"), "%s", out);
 	free(out);
 	free(redis_text("SET hl:layout 99"));
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
@@ -372,18 +377,176 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	free(v);
 }
 
-Test(layout, a_layout1_store_without_its_key_is_layout_1)
+/* The answer of one line of the expect file ("<what>\t<json>"), parsed; NULL when the
+ * file has no such line. */
+static struct json_object *expected(const char *text, const char *what)
 {
-	char *v, *body, ids[512];
-	char *expect = hlt_read_file(EXPECT);
+	char key[160];
+	const char *at;
 
+	snprintf(key, sizeof(key), "\n%s\t", what);
+	at = strstr(text, key);
+	if (!at)
+		return NULL;
+	at += strlen(key);
+	char *line = strndup(at, strcspn(at, "\n"));
+	struct json_object *o = json_tokener_parse(line);
+	free(line);
+	return o;
+}
+
+static struct json_object *get_json(const char *path, const char *token)
+{
+	struct hlt_response r;
+	struct json_object *o;
+
+	cr_assert_eq(hlt_request(daemon_.port, "GET", path, token, NULL, NULL, &r), 200, "%s: %s",
+		     path, r.body);
+	o = json_tokener_parse(r.body);
+	hlt_response_free(&r);
+	return o;
+}
+
+static const char *member_str(struct json_object *o, const char *name)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, name, &v) ? json_object_get_string(v) : "";
+}
+
+/* A list's tickets as "id state department" lines, in its order; the caller frees. */
+static char *list_summary(struct json_object *list)
+{
+	struct json_object *tickets;
+	char *out = calloc(1, 4096);
+
+	if (!json_object_object_get_ex(list, "tickets", &tickets))
+		return out;
+	for (size_t i = 0; i < json_object_array_length(tickets); i++) {
+		struct json_object *t = json_object_array_get_idx(tickets, i);
+		size_t used = strlen(out);
+		snprintf(out + used, 4096 - used, "%s %s %s\n", member_str(t, "id"),
+			 member_str(t, "state"), member_str(t, "department"));
+	}
+	return out;
+}
+
+Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
+{
+	char *expect = hlt_read_file(EXPECT), *out, *v, ids[512], *id[9], want[160];
+	struct json_object *before, *after;
+
+	cr_assert_not_null(expect);
 	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
-	start();
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "1\n");
+	cr_assert(sscanf(expect, "ids\t%511[^\n]", ids) == 1);
+	id[0] = strtok(ids, " ");
+	for (int i = 1; i < 9; i++)
+		id[i] = strtok(NULL, " ");
+	/* on_call waiting merged extended returning resolved closed manual co_handled */
+
+	/* Refused, naming the command; nothing read or written. */
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_expect_eq(run_hotlined(NULL, &out), 1, "%s", out);
+	snprintf(want, sizeof(want), "the store has layout 1, this hotlined needs layout %d",
+		 HL_STORE_LAYOUT);
+	cr_expect(strstr(out, want) && strstr(out, "hotlined --migrate -c "), "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:layout"), "0\n");
 	free(v);
-	cr_assert(expect && sscanf(expect, "ids\t%511[^\n]", ids) == 1);
-	body = get_ticket(strtok(ids, " "));
-	cr_expect(strstr(body, "answered_on_call"), "%s", body);
-	free(body);
+
+	/* Migrated; a second run finds nothing left to do. */
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect(strstr(out, "9 converted"), "%s", out);
+	free(out);
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	snprintf(want, sizeof(want), "layout %d already", HL_STORE_LAYOUT);
+	cr_expect(strstr(out, want), "%s", out);
+	free(out);
+
+	start();
+	/* Each ticket with its whole timeline, as before (stages that fell due since may
+	 * follow it, fired late). */
+	for (int i = 0; i < 9; i++) {
+		char what[64], path[64];
+		struct json_object *ba, *aa;
+		snprintf(what, sizeof(what), "ticket %s", id[i]);
+		snprintf(path, sizeof(path), "/v1/tickets/%s", id[i]);
+		before = expected(expect, what);
+		after = get_json(path, HLT_TOKEN_SUPERVISOR);
+		cr_assert(before && after, "%s", what);
+		cr_expect_str_eq(member_str(after, "state"), member_str(before, "state"), "%s", what);
+		cr_expect_str_eq(member_str(after, "title"), member_str(before, "title"), "%s", what);
+		cr_assert(json_object_object_get_ex(before, "audit", &ba) &&
+			  json_object_object_get_ex(after, "audit", &aa));
+		cr_assert_geq(json_object_array_length(aa), json_object_array_length(ba), "%s", what);
+		for (size_t k = 0; k < json_object_array_length(ba); k++)
+			cr_expect(json_object_equal(json_object_array_get_idx(ba, k),
+						    json_object_array_get_idx(aa, k)),
+				  "%s entry %zu: %s / %s", what, k,
+				  json_object_to_json_string(json_object_array_get_idx(ba, k)),
+				  json_object_to_json_string(json_object_array_get_idx(aa, k)));
+		json_object_put(before);
+		json_object_put(after);
+	}
+	/* The lists hold the same tickets in the same states. */
+	for (size_t i = 0; i < NCOMPARED; i++) {
+		char *a, *b;
+		before = expected(expect, compared[i].path);
+		after = get_json(compared[i].path, compared[i].token);
+		cr_expect_str_eq(a = list_summary(after), b = list_summary(before), "%s",
+				 compared[i].path);
+		free(a);
+		free(b);
+		json_object_put(before);
+		json_object_put(after);
+	}
+	/* The units report of the fixture's period gives the same figures. */
+	char path[200], clock[64] = "";
+	struct json_object *units_b, *units_a;
+	before = expected(expect, "report");
+	cr_assert_not_null(before);
+	/* its period ends at the fixture's clock, before the stages fired since */
+	v = hlt_read_file(FIXTURE);
+	const char *c = strstr(v, "# The test clock stood at ");
+	cr_assert_not_null(c);
+	sscanf(c + strlen("# The test clock stood at "), "%63[^.\n]", clock);
+	free(v);
+	char *plus = strchr(clock, '+');
+	if (plus) {
+		memmove(plus + 3, plus + 1, strlen(plus + 1) + 1);
+		memcpy(plus, "%2B", 3);
+	}
+	snprintf(path, sizeof(path), "/v1/reports/units?from=2000-01-01&to=%s", clock);
+	after = get_json(path, HLT_TOKEN_SUPERVISOR);
+	cr_assert(json_object_object_get_ex(before, "units", &units_b) &&
+		  json_object_object_get_ex(after, "units", &units_a));
+	for (size_t u = 0; u < json_object_array_length(units_b); u++) {
+		struct json_object *ub = json_object_array_get_idx(units_b, u),
+				   *ua = json_object_array_get_idx(units_a, u);
+		json_object_object_del(ub, "overdue_now"); /* of the moment asked */
+		json_object_object_del(ua, "overdue_now");
+		cr_expect(json_object_equal(ub, ua), "%s / %s", json_object_to_json_string(ub),
+			  json_object_to_json_string(ua));
+	}
+	json_object_put(before);
+	json_object_put(after);
+
+	/* The stage that waited fires, once (the clock moved past it, whenever this runs). */
+	advance("2h", NULL);
+	cr_expect(shows(id[1], "sign escalation1 to supervision_office"), "%s",
+		  hlt_read_file(daemon_.log));
+	usleep(500000);
+	v = hlt_audit(&redis, id[1], 0);
+	char *first = strstr(v, "sign escalation1");
+	cr_expect(first && !strstr(first + 1, "sign escalation1"), "not once: %s", v);
+	free(v);
+	/* A dispatched ticket is signed and answered. */
+	act(HLT_TOKEN_WATER, id[8], "sign", NULL, "accepted");
+	act(HLT_TOKEN_WATER, id[8], "answer", "{\"answer\":\"已排查修复\"}", "resolved");
+	cr_expect(shows(id[8], "已排查修复"));
+	/* and a new ticket gets the layout-2 timeline */
+	char fresh[32];
+	create("13907150099", "江岸区三阳路99号", NULL, fresh);
+	cr_expect(shows(fresh, "\"action\":\"create\""));
 	free(expect);
 }

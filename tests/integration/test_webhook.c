@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "store_dump.h"
 
 static struct hlt_fixture fx;
 
@@ -463,7 +464,7 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 		  strstr(v, id),
 		  "supervisors not told: %s", v);
 	free(v);
-	v = redis_text("XRANGE hl:audit:%s - +", id);
+	v = hlt_audit(&fx.redis, id, 0);
 	cr_expect(strstr(v, "action\ndelivery_failed\n"), "audit: %s", v);
 	free(v);
 	cr_expect(outbox_drained(0), "the job is still in the outbox");

@@ -1,5 +1,6 @@
 /* Test harness: temp files, a private redis-server, hotlined, HTTP; see harness.h. */
 #include "harness.h"
+#include "store_dump.h"
 
 #include "base/digest.h"
 
@@ -647,7 +648,7 @@ int hlt_ticket_step(int port, const char *token, const char *id, const char *ste
 
 int hlt_audit_count(const struct hlt_redis *r, const char *id, const char *needle)
 {
-	char *audit = hlt_redis_cmd(r, "XRANGE hl:audit:%s - +", id);
+	char *audit = hlt_audit(r, id, 0);
 	int n = 0;
 
 	for (const char *p = audit; p && (p = strstr(p, needle)); p++)

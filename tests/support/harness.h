@@ -184,8 +184,8 @@ const char *hlt_create_ticket(int port, const char *token, const char *body, cha
  * body_r is not NULL. */
 int hlt_ticket_step(int port, const char *token, const char *id, const char *step,
 		    const char *body, char **body_r);
-/* How often `needle` stands in ticket id's audit trail as hlt_redis_cmd returns it
- * (XRANGE hl:audit:<id>, one item a line: "action\ndispatch\n" counts dispatches). */
+/* How often `needle` stands in ticket id's audit trail as hlt_audit (store_dump.h)
+ * shows it, one item a line: "action\ndispatch\n" counts dispatches. */
 int hlt_audit_count(const struct hlt_redis *r, const char *id, const char *needle);
 /* A ticket's field as Redis holds it, without the newline ("(nil)" when absent); the
  * caller frees. */

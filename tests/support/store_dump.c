@@ -396,3 +396,67 @@ out:
 		fclose(f);
 	return n;
 }
+
+/* Decodes a timeline (lua/lib.lua's audit: entries of seven fields, each "<len>:<bytes>")
+ * into text; returns the number of entries, or -1 when it is damaged. */
+static int decode_audit(const char *s, size_t len, int most, char **out)
+{
+	static const char *const names[] = {"at", "actor", "role", "action", "from", "to",
+					    "note"};
+	size_t pos = 0, used = 0, cap = len * 2 + 256;
+	int n = 0;
+
+	*out = calloc(1, cap);
+	while (pos < len && (most == 0 || n < most)) {
+		used += (size_t)snprintf(*out + used, cap - used, "%d\n", n + 1);
+		for (int k = 0; k < 7; k++) {
+			char *end;
+			unsigned long flen = strtoul(s + pos, &end, 10);
+			if (end == s + pos || *end != ':' || (size_t)(end + 1 - s) + flen > len)
+				return -1;
+			used += (size_t)snprintf(*out + used, cap - used, "%s\n%.*s\n", names[k],
+						 (int)flen, end + 1);
+			pos = (size_t)(end + 1 - s) + flen;
+		}
+		n++;
+	}
+	return n;
+}
+
+static redisReply *get_audit(const struct hlt_redis *r, const char *id)
+{
+	redisContext *c = connect_to(r);
+	redisReply *v = c ? redisCommand(c, "HGET hl:t:%s log", id) : NULL;
+
+	if (c)
+		redisFree(c);
+	return v;
+}
+
+char *hlt_audit(const struct hlt_redis *r, const char *id, int most)
+{
+	redisReply *v = get_audit(r, id);
+	char *out = NULL;
+
+	if (v && v->type == REDIS_REPLY_STRING && decode_audit(v->str, v->len, most, &out) < 0) {
+		free(out);
+		out = strdup("(damaged timeline)");
+	}
+	if (v)
+		freeReplyObject(v);
+	return out ? out : strdup("");
+}
+
+int hlt_audit_entries(const struct hlt_redis *r, const char *id)
+{
+	redisReply *v = get_audit(r, id);
+	char *out = NULL;
+	int n = v && v->type == REDIS_REPLY_NIL ? 0 : -1;
+
+	if (v && v->type == REDIS_REPLY_STRING)
+		n = decode_audit(v->str, v->len, 0, &out);
+	free(out);
+	if (v)
+		freeReplyObject(v);
+	return n;
+}

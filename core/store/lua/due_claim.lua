@@ -21,7 +21,7 @@ for i = 1, #due, 2 do
   if redis.call('ZREM', P .. KEY.due, member) == 1 then
     local id, clock, stage, audience = string.match(member, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
     local t = redis.call('HMGET', k_ticket(id), 'state', 'department', clock .. '_next',
-      clock .. '_plan')
+      clock .. '_plan', 'log')
     if t[3] == member then -- the next of the plan: line up the one after it
       local n, k = 0, 0
       for s in string.gmatch(t[4] or '', '([^|;]+)|[^;]*') do
@@ -34,12 +34,15 @@ for i = 1, #due, 2 do
       local late = tonumber(NOW) - tonumber(at)
       local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..
         (late > 60000 and (', late by ' .. math.floor(late / 1000) .. ' s') or '')
-      audit(id, 'stage', t[1], t[1], note)
+      -- the entry and the clock's status with one HSET
+      local fields = {}
+      audit(id, 'stage', t[1], t[1], note, fields, t[5])
+      if stage ~= 'warning' then put(id, fields, clock .. '_status', stage) end
+      redis.call('HSET', k_ticket(id), unpack(fields))
       ledger(t[2], id, stage, {clock = clock, audience = audience, due_ms = at,
         late_ms = late})
-      if stage ~= 'warning' then
-        redis.call('HSET', k_ticket(id), clock .. '_status', stage)
-        if stage ~= 'overdue' then redis.call('HINCRBY', k_ticket(id), 'escalations', 1) end
+      if stage ~= 'warning' and stage ~= 'overdue' then
+        redis.call('HINCRBY', k_ticket(id), 'escalations', 1)
       end
       if stage == 'overdue' then
         redis.call('ZADD', k_index(INDEX.overdue), at, id)

@@ -25,12 +25,12 @@ local dept, item, reason, by = a.unit, a.item, a.reason, a.by
 local policy, notify, master, ctype = a.policy, a.notify, a.merge_into, a.type
 local return_until = a.return_until
 local tkey = k_ticket(id)
-local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms')
+local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms', 'log')
 
 local function done(outcome, fields)
   redis.call('XACK', P .. KEY.intake, group, entry)
   redis.call('XDEL', P .. KEY.intake, entry)
-  return {outcome, fields}
+  return {outcome, ticket_fields(fields)}
 end
 
 if now[1] ~= 'received' or now[2] ~= seq then return done('stale', {}) end
@@ -46,9 +46,10 @@ if mode == 'merge' then
     local fields = {'master', master, 'item', item, 'routed_by', by, 'route_reason', reason}
     if m[2] then put(id, fields, 'department', m[2]) end
     move_state(id, 'received', 'merged', now[4], fields)
+    audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason, fields,
+      now[5])
     redis.call('HSET', tkey, unpack(fields))
     unschedule(id)
-    audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
     if m[2] then tell_unit(m[2], master, 'merged', id .. ' merged in; citizens ' .. citizens) end
     return done('merged', fields)
@@ -67,9 +68,10 @@ if mode == 'dispatch' then
   schedule_from(id, clocks, fields, true)
   if not now[3] and ctype ~= '' then put(id, fields, 'type', ctype) end
   move_state(id, 'received', 'dispatched', now[4], fields)
+  audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')',
+    fields, now[5])
   redis.call('HSET', tkey, unpack(fields))
   redis.call('ZADD', k_index(INDEX.dept .. dept), now[4], id)
-  audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   tell_unit(dept, id, 'dispatched', reason)
   ledger(dept, id, 'dispatched', {policy = policy})
   if notify == '1' then notice('supervisors', id, 'dispatched', dept .. ': ' .. reason) end
@@ -78,8 +80,8 @@ end
 
 local fields = {'manual_reason', reason}
 move_state(id, 'received', 'pending_manual', now[4], fields)
+audit(id, 'route_failed', 'received', 'pending_manual', reason, fields, now[5])
 redis.call('HSET', tkey, unpack(fields))
 unschedule(id)
-audit(id, 'route_failed', 'received', 'pending_manual', reason)
 notice('dispatchers', id, 'pending_manual', reason)
 return done('pending_manual', fields)

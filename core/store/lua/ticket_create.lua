@@ -1,5 +1,5 @@
--- Creates a ticket in one step (issue 3, core/README.md §3 and §4): the ticket hash,
--- its first audit entry, its place in the list indexes and, unless it was answered on
+-- Creates a ticket in one step (issue 3, core/README.md §3 and §4): the ticket hash with
+-- its first timeline entry, its place in the list indexes and, unless it was answered on
 -- the call, its entry on the routing stream. Answers a retry with the same
 -- Idempotency-Key with the ticket it created, and rate-limits the public board channel.
 -- ARGV[5]  date YYYYMMDD (the id's first part)     ARGV[6]  idempotency key, '' for none
@@ -61,14 +61,13 @@ for i = 15, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i + 1]
   given[ARGV[i]] = ARGV[i + 1]
 end
-redis.call('HSET', tkey, unpack(fields))
-
 if state == 'resolved' then
-  audit(id, 'answered_on_call', '', state, '')
+  audit(id, 'answered_on_call', '', state, '', fields, false)
 else
-  audit(id, 'create', '', state, '')
-  redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', '1')
+  audit(id, 'create', '', state, '', fields, false)
 end
+redis.call('HSET', tkey, unpack(fields))
+if state ~= 'resolved' then redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', '1') end
 
 redis.call('ZADD', k_index(INDEX.all), NOW, id)
 redis.call('ZADD', k_index(INDEX.state .. state), NOW, id)
