@@ -134,12 +134,14 @@ end
 -- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.
 -- One read finds what there is to remove, so a ticket with no clocks yet (a first
 -- dispatch) costs a single HMGET.
+-- A caller that read these fields already (UNSCHEDULE_FIELDS, in that order) passes them
+-- as `f`, and a ticket without clocks costs nothing.
 local CLOCKS = {'sign', 'answer', 'callback'}
-local function unschedule(id, clock)
+local UNSCHEDULE_FIELDS = {'sign_next', 'answer_next', 'callback_next', 'sign_due_ms',
+  'answer_due_ms', 'callback_due_ms', 'sign_status', 'answer_status', 'callback_status'}
+local function unschedule(id, clock, f)
   local tkey = k_ticket(id)
-  local f = redis.call('HMGET', tkey, 'sign_next', 'answer_next', 'callback_next',
-    'sign_due_ms', 'answer_due_ms', 'callback_due_ms',
-    'sign_status', 'answer_status', 'callback_status')
+  f = f or redis.call('HMGET', tkey, unpack(UNSCHEDULE_FIELDS))
   local was_late = f[7] or f[8] or f[9]
   for i, c in ipairs(CLOCKS) do
     if (not clock or c == clock) and (f[i] or f[i + 3] or f[i + 6]) then

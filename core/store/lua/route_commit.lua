@@ -25,7 +25,10 @@ local dept, item, reason, by = a.unit, a.item, a.reason, a.by
 local policy, notify, master, ctype = a.policy, a.notify, a.merge_into, a.type
 local return_until = a.return_until
 local tkey = k_ticket(id)
-local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms', 'log')
+-- with what unschedule reads (now[6...]): a first dispatch has no clocks to remove
+local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms', 'log',
+  unpack(UNSCHEDULE_FIELDS))
+local clocks_now = {unpack(now, 6, 5 + #UNSCHEDULE_FIELDS)}
 
 local function done(outcome, fields)
   redis.call('XACK', P .. KEY.intake, group, entry)
@@ -49,7 +52,7 @@ if mode == 'merge' then
     audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason, fields,
       now[5])
     redis.call('HSET', tkey, unpack(fields))
-    unschedule(id)
+    unschedule(id, nil, clocks_now)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
     if m[2] then tell_unit(m[2], master, 'merged', id .. ' merged in; citizens ' .. citizens) end
     return done('merged', fields)
@@ -63,8 +66,8 @@ if mode == 'dispatch' then
     'dispatched_ms', NOW}
   if policy ~= '' then put(id, fields, 'sla_policy', policy) end
   if return_until ~= '' then put(id, fields, 'return_until_ms', return_until) end
-  -- every clock at once, with one HMGET, so that schedule_from need not do it per clock
-  unschedule(id)
+  -- every clock at once (from the HMGET above), so that schedule_from need not per clock
+  unschedule(id, nil, clocks_now)
   schedule_from(id, clocks, fields, true)
   if not now[3] and ctype ~= '' then put(id, fields, 'type', ctype) end
   move_state(id, 'received', 'dispatched', now[4], fields)
@@ -82,6 +85,6 @@ local fields = {'manual_reason', reason}
 move_state(id, 'received', 'pending_manual', now[4], fields)
 audit(id, 'route_failed', 'received', 'pending_manual', reason, fields, now[5])
 redis.call('HSET', tkey, unpack(fields))
-unschedule(id)
+unschedule(id, nil, clocks_now)
 notice('dispatchers', id, 'pending_manual', reason)
 return done('pending_manual', fields)
