@@ -263,7 +263,7 @@ static void entry_copy(const struct hl_stream_entry *se, struct hl_dispatch_entr
 static int load(struct hl_dispatch_job *job)
 {
 	char related_since[24], count[16];
-	const char *argv[HL_SCRIPT_ARGS_NAMED(6)];
+	const char *argv[HL_SCRIPT_ARGS_NAMED(7)];
 	int argc;
 
 	snprintf(related_since, sizeof(related_since), "%lld",
@@ -275,17 +275,19 @@ static int load(struct hl_dispatch_job *job)
 		{"group", HL_GROUP_ROUTE},
 		{"since", related_since},
 		{"most", RELATED_MAX},
+		{"taken_over", job->taken_over ? "1" : "0"},
 	};
 	argc = hl_script_args_named(argv, COUNT_OF(argv), count, named, COUNT_OF(named));
 	return eval(job, HL_SCRIPT_ROUTE_LOAD, loaded, argc, argv);
 }
 
 int hl_dispatch_job_start(struct hl_dispatch_job *job, struct hl_service *svc,
-			  const struct hl_stream_entry *entry, const int *stop,
+			  const struct hl_stream_entry *entry, int taken_over, const int *stop,
 			  hl_dispatch_job_fn ended, void *arg)
 {
 	memset(job, 0, sizeof(*job));
 	entry_copy(entry, &job->e);
+	job->taken_over = taken_over;
 	job->svc = svc;
 	job->stop = stop;
 	job->ended = ended;

@@ -44,16 +44,19 @@ struct hl_dispatch_job {
 	struct hl_ticket ticket;      /* loaded */
 	struct hl_route_run *routing; /* while a plugin is awaited */
 	int64_t start_ns;             /* for the routing time histogram */
+	int taken_over;               /* the entry was taken over from another daemon */
 };
 
 /* Starts the job on a routing stream entry (borrowed for the call; its fields id and seq
- * are copied) by loading its ticket, with the generation in service. `stop` points at
+ * are copied) by loading its ticket, with the generation in service. taken_over: the
+ * entry was claimed from another daemon (its first delivery was not to this one), which
+ * route_load counts as an attempt that may have killed a daemon. `stop` points at
  * the owner's flag (it must outlive the job). Returns 0 when the load was sent: ended is
  * then called exactly once, from the event loop, never from inside this call. Returns -1
  * when it could not be sent (Redis not ready; the entry stays pending): ended is never
  * called. Either way the caller releases the job with hl_dispatch_job_release. */
 int hl_dispatch_job_start(struct hl_dispatch_job *job, struct hl_service *svc,
-			  const struct hl_stream_entry *entry, const int *stop,
+			  const struct hl_stream_entry *entry, int taken_over, const int *stop,
 			  hl_dispatch_job_fn ended, void *arg);
 
 /* Whether the job is waiting for a plugin's answer (not for Redis). */

@@ -111,8 +111,8 @@ static int start_job(struct hl_dispatcher *disp, const struct hl_stream_entry *e
 	job->taken_over = taken_over;
 	hl_list_push(&disp->jobs, &job->node);
 	disp->inflight++;
-	if (hl_dispatch_job_start(&job->route, disp->svc, entry, &disp->drain_over, finish,
-				  job) < 0) {
+	if (hl_dispatch_job_start(&job->route, disp->svc, entry, taken_over, &disp->drain_over,
+				  finish, job) < 0) {
 		job_free(job);
 		return -1;
 	}

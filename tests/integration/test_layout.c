@@ -5,7 +5,8 @@
  * make_the_layout1_fixture runs only when HLT_MAKE_FIXTURE names the file to write
  * (HLT_MAKE_FIXTURE=$PWD/tests/data/store-layout1.resp build/tests/integration-tests
  * --filter 'layout/make*'); it was run on the commit that added it, before any script
- * changed. Its tickets, one per state worth migrating, with the test clock moved 46
+ * changed. Run today it would write the current layout: store-layout1.resp stays as it
+ * was made, as a store of layout 1 would. Its tickets, one per state worth migrating, with the test clock moved 46
  * minutes so that stages fired and others wait:
  *   on_call     resolved at intake (answered on the call), never routed
  *   waiting     dispatched, urgent, a note by the unit; sign stages fired up to the

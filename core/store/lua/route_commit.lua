@@ -25,10 +25,12 @@ local dept, item, reason, by = a.unit, a.item, a.reason, a.by
 local policy, notify, master, ctype = a.policy, a.notify, a.merge_into, a.type
 local return_until = a.return_until
 local tkey = k_ticket(id)
--- with what unschedule reads (now[6...]): a first dispatch has no clocks to remove
+-- with what unschedule reads (now[7...]): a first dispatch has no clocks to remove
 local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms', 'log',
-  unpack(UNSCHEDULE_FIELDS))
-local clocks_now = {unpack(now, 6, 5 + #UNSCHEDULE_FIELDS)}
+  'route_attempts', unpack(UNSCHEDULE_FIELDS))
+local clocks_now = {unpack(now, 7, 6 + #UNSCHEDULE_FIELDS)}
+-- a first attempt is recorded here (route_load writes only those after a takeover)
+local first_attempt = (tonumber(now[6]) or 0) == 0
 
 local function done(outcome, fields)
   redis.call('XACK', P .. KEY.intake, group, entry)
@@ -47,6 +49,7 @@ if mode == 'merge' then
     redis.call('HSET', mkey, 'citizens', citizens,
       'merged', merged and (merged .. ',' .. id) or id, 'updated_ms', NOW)
     local fields = {'master', master, 'item', item, 'routed_by', by, 'route_reason', reason}
+    if first_attempt then put(id, fields, 'route_attempts', '1') end
     if m[2] then put(id, fields, 'department', m[2]) end
     move_state(id, 'received', 'merged', now[4], fields)
     audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason, fields,
@@ -65,6 +68,7 @@ if mode == 'dispatch' then
   local fields = {'department', dept, 'item', item, 'routed_by', by, 'route_reason', reason,
     'dispatched_ms', NOW}
   if policy ~= '' then put(id, fields, 'sla_policy', policy) end
+  if first_attempt then put(id, fields, 'route_attempts', '1') end
   if return_until ~= '' then put(id, fields, 'return_until_ms', return_until) end
   -- every clock at once (from the HMGET above), so that schedule_from need not per clock
   unschedule(id, nil, clocks_now)
@@ -82,6 +86,7 @@ if mode == 'dispatch' then
 end
 
 local fields = {'manual_reason', reason}
+if first_attempt then put(id, fields, 'route_attempts', '1') end
 move_state(id, 'received', 'pending_manual', now[4], fields)
 audit(id, 'route_failed', 'received', 'pending_manual', reason, fields, now[5])
 redis.call('HSET', tkey, unpack(fields))
