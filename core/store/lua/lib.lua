@@ -159,13 +159,19 @@ end
 
 -- Puts a clock's stage number n of its plan in hl:due (none when the plan has no more).
 -- `fields`: see put.
-local function schedule_stage(id, clock, plan, n, fields)
+-- `due_members`, when given, collects the score and member for the caller's one ZADD.
+local function schedule_stage(id, clock, plan, n, fields, due_members)
   local k = 0
   for stage, due, audience in string.gmatch(plan, '([^|;]+)|([^|;]+)|([^;]*)') do
     k = k + 1
     if k == n then
       local member = id .. '|' .. clock .. '|' .. stage .. '|' .. audience
-      redis.call('ZADD', P .. KEY.due, due, member)
+      if due_members then
+        due_members[#due_members + 1] = due
+        due_members[#due_members + 1] = member
+      else
+        redis.call('ZADD', P .. KEY.due, due, member)
+      end
       put(id, fields, clock .. '_next', member)
       return
     end
@@ -177,8 +183,11 @@ end
 -- deadline and a count of stages, each stage a name, a due time and an audience.
 -- Replaces the clock's earlier stages, unless the caller has unscheduled every clock
 -- already (`already_unscheduled`). `fields`: see put. Returns the index after them.
+-- The clocks' deadlines go into idx:deadlines and their first stages into hl:due with one
+-- ZADD each, whatever the number of clocks.
 local function schedule_from(id, i, fields, already_unscheduled)
   local nclocks = tonumber(ARGV[i]); i = i + 1
+  local deadlines, due_members = {}, {}
   for _ = 1, nclocks do
     local clock, deadline, nstages = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
     i = i + 3
@@ -190,8 +199,11 @@ local function schedule_from(id, i, fields, already_unscheduled)
     end
     plan = table.concat(plan, ';')
     put(id, fields, clock .. '_due_ms', deadline, clock .. '_plan', plan)
-    redis.call('ZADD', k_index(INDEX.deadlines), deadline, id .. '|' .. clock)
-    schedule_stage(id, clock, plan, 1, fields)
+    deadlines[#deadlines + 1] = deadline
+    deadlines[#deadlines + 1] = id .. '|' .. clock
+    schedule_stage(id, clock, plan, 1, fields, due_members)
   end
+  if #deadlines > 0 then redis.call('ZADD', k_index(INDEX.deadlines), unpack(deadlines)) end
+  if #due_members > 0 then redis.call('ZADD', P .. KEY.due, unpack(due_members)) end
   return i
 end
