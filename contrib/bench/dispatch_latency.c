@@ -102,6 +102,16 @@ static int next_field(const char *s, size_t n, size_t *pos, const char **v, size
 	return 0;
 }
 
+/* A field's digits as a number (a field is not NUL-terminated: the next one follows). */
+static int64_t number(const char *v, size_t len)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		n = n * 10 + (v[i] - '0');
+	return n;
+}
+
 static void weigh(struct tally *t, const redisReply *r)
 {
 	int64_t created = -1;
@@ -122,13 +132,13 @@ static void weigh(struct tally *t, const redisReply *r)
 		if (k < 7)
 			break;
 		if (len[3] == 6 && memcmp(f[3], "create", 6) == 0) {
-			created = strtoll(f[0], NULL, 10);
+			created = number(f[0], len[0]);
 			if (created < t->first_create)
 				t->first_create = created;
 		} else if (created >= 0 && ((len[3] == 8 && memcmp(f[3], "dispatch", 8) == 0) ||
 					    (len[3] == 5 && memcmp(f[3], "merge", 5) == 0) ||
 					    (len[3] == 12 && memcmp(f[3], "route_failed", 12) == 0))) {
-			int64_t routed_at = strtoll(f[0], NULL, 10), ms = routed_at - created;
+			int64_t routed_at = number(f[0], len[0]), ms = routed_at - created;
 
 			if (routed_at > t->last_routed)
 				t->last_routed = routed_at;
