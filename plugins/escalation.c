@@ -1,7 +1,7 @@
 /*
  * The `escalation` plugin: when a deadline stage fires (warning 预警, overdue 超期,
  * reminder 催办, escalation levels 督办), it notifies the stage's audience through the
- * host (host->notify, the hl:notices stream): the unit head, the supervision office or
+ * host (host->notify, a notice on the hl:events stream): the unit head, the supervision office or
  * the leadership, as routes/sla.yaml says; a warning or overdue stage without an
  * audience goes to the unit itself ("unit:<code>"). Option `stages` lists the stages
  * that notify (all but warning by default).

@@ -320,7 +320,7 @@ section="$tmp/section.md"
 		"batch's moment; lateness is each ledger entry's \`at\` (the daemon's now when its claim" \
 		"was sent) minus the stage's due time, for all $(fmt_int "$batch") stages of the batch." \
 		"Warnings notify no one (the escalation plugin's default); overdue stages notify the" \
-		"unit (\`hl:notices\`)."
+		"unit (a notice on \`hl:events\`)."
 	echo "- Figures: median over $runs runs, (min–max) the spread."
 	echo
 	echo "### Sweep cost"
@@ -372,9 +372,9 @@ section="$tmp/section.md"
 	mem_row "\`hl:idx:state:dispatched\`" state_b
 	mem_row "\`hl:idx:phone:<n>\`" phone_idx_b
 	mem_row "\`hl:idx:addr:<address>\`" addr_idx_b
-	mem_row "units' queues and indexes \`hl:dept:*\`, \`hl:idx:dept:*\`" dept_b
+	mem_row "units' indexes \`hl:idx:dept:*\`" dept_b
 	mem_row "routing stream \`hl:intake\`" intake_b
-	mem_row "ledger \`hl:ledger\`" ledger_b
+	mem_row "event stream \`hl:events\` (ledger, units' queues, notices)" ledger_b
 	mem_row "idempotency keys (the last day's tickets)" idem_b
 	mem_row "the rest (key overhead, counters, scripts)" other_b
 	echo "| **all of Redis** | **$per_ticket** | 100 % |"

@@ -15,7 +15,8 @@
  *           [-w WAIT_S]
  *           with hotlined (tests/hotlined-testclock, test_clock: true) running on that
  *           Redis: moves the daemon's clock to MOMENT (POST /v1/test/clock; ADVANCED_MS is
- *           how far it was moved before), then reads the ledger (hl:ledger) until EXPECT
+ *           how far it was moved before), then reads the event stream (hl:events, whose
+ *           ledger entries the firing writes) until EXPECT
  *           entries of STAGE due at MOMENT are there: how late each fired (its `at`, the
  *           daemon's now when it claimed, minus its due time).
  *   memory  -s SOCKET -n TICKETS -m USED_BEFORE [-c SAMPLE]
@@ -270,7 +271,7 @@ static int mode_fire(int port, const char *token, int64_t moment, int64_t advanc
 
 	if (!late)
 		return 1;
-	snprintf(ledger, sizeof(ledger), "%sledger", prefix);
+	snprintf(ledger, sizeof(ledger), "%sevents", prefix); /* the ledger's entries */
 	snprintf(due, sizeof(due), "%lld", (long long)moment);
 	r = command("XREVRANGE", 6, top_argv);
 	snprintf(from, sizeof(from), "-");
@@ -398,8 +399,8 @@ static int mode_memory(long tickets, long long before, long sample)
 	BIG(all, "idx:all");
 	BIG(state, "idx:state:dispatched");
 	BIG(intake, "intake");
-	BIG(ledger, "ledger");
-	BIG(notices, "notices");
+	BIG(ledger, "events"); /* layout 3: the ledger, the units' queues and the notices */
+	notices = 0;           /* on hl:events since layout 3 */
 	snprintf(key, sizeof(key), "%sdue", prefix);
 	r = redisCommand(rc, "ZCARD %s", key);
 	zcard_due = r && r->type == REDIS_REPLY_INTEGER ? r->integer : 0;

@@ -4,7 +4,7 @@
  *
  * It follows one unit: each time a ticket is dispatched (派单) to the unit whose code is
  * the `department` option, it logs one line through the host and counts it; with
- * `notify: true` it also tells the unit on the hl:notices stream; with `summary_every`
+ * `notify: true` it also tells the unit (a notice on the hl:events stream); with `summary_every`
  * it logs the count on a timer; when the instance is finished it logs the total.
  *
  *     plugins:
@@ -36,7 +36,7 @@
 
 static const struct hl_option example_options[] = {
 	{"department", HL_OPT_STRING, 1, NULL, "code of the unit to follow, e.g. water"},
-	{"notify", HL_OPT_BOOL, 0, "false", "also tell the unit of each dispatch (hl:notices)"},
+	{"notify", HL_OPT_BOOL, 0, "false", "also tell the unit of each dispatch (a notice on hl:events)"},
 	{"summary_every", HL_OPT_DURATION, 0, NULL,
 	 "log the count this often (wall clock, e.g. 1h); never when absent"},
 	{NULL, 0, 0, NULL, NULL},

@@ -128,20 +128,16 @@ static void notice_sent(struct redisReply *reply, void *arg)
 		       reply ? reply->str : "connection lost");
 }
 
-/* host->notify: a notice on hl:notices for its audience. */
+/* host->notify: a notice for its audience on the event stream (lua/event_notice.lua),
+ * its id carrying the daemon's time as the scripts' entries do. */
 static void send_notice(void *arg, const char *plugin, const char *audience,
 			const char *ticket_id, const char *text)
 {
 	struct hl_daemon *d = arg;
-	char key[96], at[24];
-	const char *argv[] = {"XADD", key,	 "MAXLEN",   "~",      "100000",   "*",
-			      "audience", audience, "id", ticket_id, "event", "notice",
-			      "note", text, "from", plugin, "at", at};
+	const char *argv[] = {audience, ticket_id ? ticket_id : "", text ? text : ""};
 
-	hl_key(key, sizeof(key), d->svc.prefix, HL_KEY_NOTICES);
-	snprintf(at, sizeof(at), "%lld", (long long)hl_clock_now_ms());
-	if (hl_redis_command(d->svc.redis, HL_REDIS_COMMANDS, notice_sent, NULL,
-			     (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL) < 0)
+	if (hl_redis_eval_as(d->svc.redis, d->svc.prefix, hl_clock_now_ms(), plugin, "system",
+			     HL_SCRIPT_EVENT_NOTICE, notice_sent, NULL, 3, argv, NULL) < 0)
 		hl_log(HL_LOG_WARN, "daemon", "notice_failed error=\"Redis not ready\" audience=%s",
 		       audience);
 }

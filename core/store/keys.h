@@ -30,8 +30,22 @@
 				    "id body-sha256" */
 #define HL_KEY_RATE "rate:board:" /* + citizen address: board tickets in the window */
 #define HL_KEY_INDEX "idx:"      /* + an HL_INDEX_* name below: a sorted set of ids */
-#define HL_KEY_DEPT "dept:"      /* + unit code: stream, the unit's work queue */
-#define HL_KEY_NOTICES "notices" /* stream: notices for supervisors and dispatchers */
+#define HL_KEY_DEPT "dept:"      /* + unit code: layouts 1 and 2 only, a stream: the unit's
+				    work queue, which layout 3 keeps on HL_KEY_EVENTS
+				    (entries with queue 1); read by the migration
+				    (lua/migrate_events.lua) */
+#define HL_KEY_NOTICES "notices" /* layouts 1 and 2 only, a stream: notices for supervisors
+				    and dispatchers, which layout 3 keeps on HL_KEY_EVENTS
+				    (entries with an audience); read by the migration */
+#define HL_KEY_EVENTS "events"   /* stream: the one record of what happened to tickets, each
+				    entry self-describing (at, id, event, unit, queue,
+				    ledger, audience, note, the event's fields; core/README.md
+				    §4), its ids carrying the daemon's time; not capped (the
+				    reports need its history). Written by lua/lib.lua's
+				    event() (ticket_step, route_commit, due_claim,
+				    outbox_dead, event_notice), read by the reports
+				    (report_units.lua, report_tickets.lua) and by whatever
+				    follows a unit's queue or the notices */
 #define HL_GROUP_ROUTE "route"   /* consumer group of the daemons routing hl:intake */
 #define HL_KEY_OUTBOX "outbox:"  /* + plugin instance name: stream, the jobs of the
 				    plugin's durable outbox (outbox.h); entries are
@@ -42,11 +56,10 @@
 #define HL_KEY_DEADLETTER "deadletter" /* stream: outbox jobs a plugin gave up on
 					  (lua/outbox_dead.lua uses it as KEY.deadletter) */
 #define HL_GROUP_DELIVER "deliver" /* consumer group of each hl:outbox:<name> stream */
-#define HL_KEY_LEDGER "ledger"   /* stream: the accountability ledger, what each unit did or
-				    failed to do (dispatched, signed, answered, ...), its
-				    ids carrying the daemon's time; written by lua/lib.lua's
-				    ledger() (ticket_step, route_commit, due_claim), read by
-				    the reports (report_units.lua, report_tickets.lua) */
+#define HL_KEY_LEDGER "ledger"   /* layouts 1 and 2 only, a stream: the accountability
+				    ledger, which layout 3 keeps on HL_KEY_EVENTS (entries
+				    with ledger 1); read by the migration and by
+				    lua/layout_check.lua (a store of layout 1 has it) */
 #define HL_KEY_DUE "due"         /* sorted set: the next stage of each running clock,
 				    "id|clock|stage|audience" scored by when it falls due;
 				    written by lua/lib.lua's schedule_stage and unschedule

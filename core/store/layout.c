@@ -28,22 +28,19 @@ struct step {
 	int (*run)(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen);
 };
 
-/* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
- * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
- * batch, each batch one script (lua/migrate_audit.lua); a converted stream is deleted in
- * the same step, so the step resumes where it stopped. */
-static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+/* Calls fn with each page of the keys of type `type` matching pattern (SCAN, 500 a page)
+ * until fn fails or the scan ends. Returns 0, or -1 with err. */
+static int scan_keys(redisContext *c, const char *pattern, const char *type,
+		     int (*fn)(redisContext *c, const redisReply *keys, void *arg, char *err,
+			       size_t errlen),
+		     void *arg, char *err, size_t errlen)
 {
-	char pattern[128], cursor[32] = "0";
-	const char *script = hl_scripts[HL_SCRIPT_MIGRATE_AUDIT].source;
-	long long total = 0, batches = 0;
+	char cursor[32] = "0";
 
-	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
 	do {
-		redisReply *scan = redisCommand(c, "SCAN %s MATCH %s COUNT 500 TYPE stream", cursor,
-						pattern);
-		redisReply *done = NULL;
-		const redisReply *keys;
+		redisReply *scan = redisCommand(c, "SCAN %s MATCH %s COUNT 500 TYPE %s", cursor,
+						pattern, type);
+		int rc;
 
 		if (!scan || scan->type != REDIS_REPLY_ARRAY || scan->elements != 2) {
 			snprintf(err, errlen, "SCAN: %s", scan && scan->str ? scan->str : c->errstr);
@@ -52,46 +49,173 @@ static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err,
 			return -1;
 		}
 		snprintf(cursor, sizeof(cursor), "%s", scan->element[0]->str);
-		keys = scan->element[1];
-		if (keys->elements > 0) {
-			size_t argc = 4 + keys->elements;
-			const char **argv = calloc(argc, sizeof(*argv));
-			char nkeys[24];
-			if (!argv) {
-				freeReplyObject(scan);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			snprintf(nkeys, sizeof(nkeys), "%zu", keys->elements);
-			argv[0] = "EVAL";
-			argv[1] = script;
-			argv[2] = nkeys;
-			for (size_t i = 0; i < keys->elements; i++)
-				argv[3 + i] = keys->element[i]->str;
-			argv[3 + keys->elements] = prefix;
-			done = redisCommandArgv(c, (int)argc, argv, NULL);
-			free(argv);
-			if (!done || done->type != REDIS_REPLY_INTEGER) {
-				snprintf(err, errlen, "%s", done && done->str ? done->str : c->errstr);
-				if (done)
-					freeReplyObject(done);
-				freeReplyObject(scan);
-				return -1;
-			}
-			total += done->integer;
-			batches++;
-			fprintf(out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
-				batches, done->integer, total);
-			freeReplyObject(done);
-		}
+		rc = scan->element[1]->elements > 0 ? fn(c, scan->element[1], arg, err, errlen) : 0;
 		freeReplyObject(scan);
+		if (rc < 0)
+			return -1;
 	} while (strcmp(cursor, "0") != 0);
-	fprintf(out, "migrate: timelines: %lld moved into their tickets\n", total);
 	return 0;
+}
+
+/* Runs a migration script (EVAL of its source) with keys, then the extra ARGV after
+ * them; its integer answer goes to *n_r. Returns 0, or -1 with err. */
+static int run_script(redisContext *c, enum hl_script_id script, size_t nkeys,
+		      const char *const *keys, size_t nextra, const char *const *extra,
+		      long long *n_r, char *err, size_t errlen)
+{
+	size_t argc = 3 + nkeys + nextra;
+	const char **argv = calloc(argc, sizeof(*argv));
+	char nk[24];
+	redisReply *done;
+	int rc = -1;
+
+	if (!argv) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(nk, sizeof(nk), "%zu", nkeys);
+	argv[0] = "EVAL";
+	argv[1] = hl_scripts[script].source;
+	argv[2] = nk;
+	for (size_t i = 0; i < nkeys; i++)
+		argv[3 + i] = keys[i];
+	for (size_t i = 0; i < nextra; i++)
+		argv[3 + nkeys + i] = extra[i];
+	done = redisCommandArgv(c, (int)argc, argv, NULL);
+	free(argv);
+	if (done && done->type == REDIS_REPLY_INTEGER) {
+		*n_r = done->integer;
+		rc = 0;
+	} else {
+		snprintf(err, errlen, "%s", done && done->str ? done->str : c->errstr);
+	}
+	if (done)
+		freeReplyObject(done);
+	return rc;
+}
+
+/* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
+ * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
+ * batch (a SCAN page), each batch one script (lua/migrate_audit.lua); a converted stream
+ * is deleted in the same step, so the step resumes where it stopped. */
+struct audit_batches {
+	const char *prefix;
+	FILE *out;
+	long long total, batches;
+};
+
+static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
+		       size_t errlen)
+{
+	struct audit_batches *b = arg;
+	const char **names = calloc(keys->elements, sizeof(*names));
+	long long n = 0;
+	int rc;
+
+	if (!names) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < keys->elements; i++)
+		names[i] = keys->element[i]->str;
+	rc = run_script(c, HL_SCRIPT_MIGRATE_AUDIT, keys->elements, names, 1, &b->prefix, &n,
+			err, errlen);
+	free(names);
+	if (rc < 0)
+		return -1;
+	b->total += n;
+	b->batches++;
+	fprintf(b->out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
+		b->batches, n, b->total);
+	return 0;
+}
+
+static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+{
+	char pattern[128];
+	struct audit_batches b = {prefix, out, 0, 0};
+
+	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
+	if (scan_keys(c, pattern, "stream", audit_batch, &b, err, errlen) < 0)
+		return -1;
+	fprintf(out, "migrate: timelines: %lld moved into their tickets\n", b.total);
+	return 0;
+}
+
+/* Layout 3: the ledger, the units' work queues and the notices are one event stream
+ * (HL_KEY_EVENTS; lua/lib.lua's event). The old streams are the ledger, the notices and
+ * every hl:dept:<code> stream; lua/migrate_events.lua moves up to EVENTS_BATCH of their
+ * entries a batch, merged in id order, deleting each from its old stream in the same
+ * step, so that the step resumes where it stopped. */
+#define EVENTS_BATCH "2000"
+#define EVENTS_MAX_STREAMS 4096 /* units' queues and the two others */
+
+struct stream_names {
+	char *names[EVENTS_MAX_STREAMS];
+	size_t n;
+};
+
+static int add_names(redisContext *c, const redisReply *keys, void *arg, char *err,
+		     size_t errlen)
+{
+	struct stream_names *s = arg;
+
+	(void)c;
+	for (size_t i = 0; i < keys->elements; i++) {
+		if (s->n == EVENTS_MAX_STREAMS || !(s->names[s->n] = strdup(keys->element[i]->str))) {
+			snprintf(err, errlen, "more than %d units' queues, or out of memory",
+				 EVENTS_MAX_STREAMS - 2);
+			return -1;
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+static int to_layout3(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+{
+	static struct stream_names s; /* --migrate runs once per process */
+	char pattern[128];
+	const char *extra[] = {prefix, EVENTS_BATCH};
+	long long total = 0, batches = 0, n = 1;
+	int rc = -1;
+
+	s.n = 0;
+	for (int i = 0; i < 2; i++) {
+		char key[HL_LAYOUT_KEY_LEN];
+		hl_key(key, sizeof(key), prefix, i == 0 ? HL_KEY_LEDGER : HL_KEY_NOTICES);
+		if (!(s.names[s.n] = strdup(key))) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		s.n++;
+	}
+	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_DEPT);
+	if (scan_keys(c, pattern, "stream", add_names, &s, err, errlen) < 0)
+		goto out;
+	while (n > 0) {
+		if (run_script(c, HL_SCRIPT_MIGRATE_EVENTS, s.n, (const char *const *)s.names, 2,
+			       extra, &n, err, errlen) < 0)
+			goto out;
+		total += n;
+		if (n > 0)
+			fprintf(out, "migrate: events: batch %lld: %lld moved (%lld in all)\n",
+				++batches, n, total);
+	}
+	fprintf(out, "migrate: events: %lld entries of the ledger, %zu units' queues and the "
+		     "notices merged into one stream\n",
+		total, s.n - 2);
+	rc = 0;
+out:
+	for (size_t i = 0; i < s.n; i++)
+		free(s.names[i]);
+	s.n = 0;
+	return rc;
 }
 
 static const struct step steps[] = {
 	{1, to_layout2},
+	{2, to_layout3},
 };
 
 static redisContext *connect_to(const struct hl_config *cfg, char *err, size_t errlen)

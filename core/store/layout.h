@@ -19,8 +19,10 @@ struct hl_config;
  * keys there are, is a new number with its step in layout.c.
  *   1  (not recorded in the store) the layout up to 2026-12
  *   2  a ticket's timeline is its hash's field `log`, no longer a stream of its own
- *      (HL_KEY_AUDIT) */
-#define HL_STORE_LAYOUT 2
+ *      (HL_KEY_AUDIT)
+ *   3  one event stream (HL_KEY_EVENTS) instead of the ledger, the units' work queues
+ *      and the notices (HL_KEY_LEDGER, HL_KEY_DEPT, HL_KEY_NOTICES) */
+#define HL_STORE_LAYOUT 3
 
 /* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a
  * store with data has. */

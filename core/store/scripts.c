@@ -83,6 +83,15 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_audit.lua.inc"
 	},
+	[HL_SCRIPT_MIGRATE_EVENTS] = {"migrate_events",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/migrate_events.lua.inc"
+	},
+	[HL_SCRIPT_EVENT_NOTICE] = {"event_notice",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/event_notice.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

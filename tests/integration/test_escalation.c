@@ -101,7 +101,7 @@ static void walk_through_the_stages(const struct hlt_daemon *a, const struct hlt
 	usleep(600000); /* several more sweeps: nothing fires twice */
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		cr_expect_eq(times(id, steps[i].note), 1, "%s fired again", steps[i].note);
-	char *ledger = hlt_redis_cmd(&fx.redis, "XRANGE hl:ledger - +");
+	char *ledger = hlt_events(&fx.redis, "unit", "water", "ledger");
 	cr_expect(ledger && strstr(ledger, "escalation2"), "not on the ledger: %s", ledger);
 	free(ledger);
 }
@@ -139,12 +139,13 @@ Test(escalation, a_late_ticket_walks_through_every_stage_once)
 	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "sign_status"), "escalation2");
 	free(v);
 	/* The escalation plugin told each level's audience. */
-	char *notices = hlt_redis_cmd(&fx.redis, "XRANGE hl:notices - +");
-	cr_expect(notices && strstr(notices, "audience\nleadership\n") &&
-			  strstr(notices, "audience\nsupervision_office\n") &&
-			  strstr(notices, "audience\nunit:water\n"),
-		  "%s", notices);
-	free(notices);
+	static const char *const audiences[] = {"leadership", "supervision_office", "unit:water"};
+	for (size_t i = 0; i < sizeof(audiences) / sizeof(audiences[0]); i++) {
+		char *notices = hlt_events(&fx.redis, "audience", audiences[i], NULL);
+		cr_expect(notices && strstr(notices, id) && strstr(notices, "from\nescalation\n"),
+			  "%s: %s", audiences[i], notices);
+		free(notices);
+	}
 	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=fired", 0));
 }
 
@@ -173,7 +174,7 @@ Test(escalation, a_ticket_handled_in_time_never_escalates)
 	advance(&fx.daemon, "5h");
 	usleep(800000);
 	cr_expect_eq(times(id, "action\nstage\n"), 0, "a stage fired for a ticket handled in time");
-	char *ledger = hlt_redis_cmd(&fx.redis, "XRANGE hl:ledger - +");
+	char *ledger = hlt_events(&fx.redis, "unit", "water", "ledger");
 	cr_expect(ledger && strstr(ledger, "signed") && strstr(ledger, "late_ms\n0\n"),
 		  "%s", ledger);
 	free(ledger);

@@ -348,7 +348,7 @@ Test(layout, an_empty_store_gets_this_layout)
 
 Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
 {
-	static const char *const layouts[] = {"99", "1>2", "2>3"};
+	static const char *const layouts[] = {"99", "1>2", "2>3", "3>4"};
 
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
@@ -368,7 +368,7 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	/* nor does --migrate touch a store of a newer hotlined */
 	char *out, *v;
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
-	cr_expect(strstr(out, "migration to layout 3 is under way"), "%s", out);
+	cr_expect(strstr(out, "migration to layout 4 is under way"), "%s", out);
 	free(out);
 	free(redis_text("SET hl:layout 99"));
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
@@ -376,6 +376,22 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	free(out);
 	cr_expect_str_eq(v = redis_text("GET hl:layout"), "99\n");
 	free(v);
+}
+
+/* How many lines of text are `line` (0 for NULL). */
+static int count_lines(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	int count = 0;
+
+	for (const char *p = text; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && memcmp(p, line, n) == 0)
+			count++;
+		p = end ? end + 1 : p + len;
+	}
+	return count;
 }
 
 /* The answer of one line of the expect file ("<what>\t<json>"), parsed; NULL when the
@@ -455,10 +471,43 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	cr_expect_str_eq(v = redis_text("EXISTS hl:layout"), "0\n");
 	free(v);
 
-	/* Migrated; a second run finds nothing left to do. */
+	/* Migrated, 1 -> 2 -> 3; a second run finds nothing left to do. */
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
 	cr_expect(strstr(out, "9 converted"), "%s", out);
+	/* the ledger's 22 entries, the queues' 11 (water 10, gas 1), the notices' 8 */
+	cr_expect(strstr(out, "events: 41 entries of the ledger, 2 units' queues"), "%s", out);
 	free(out);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:ledger hl:notices hl:dept:water hl:dept:gas"),
+			 "0\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "41\n");
+	free(v);
+	/* A unit's queue, in the order it was written, and the notices, each as before. */
+	v = redis_text("XRANGE hl:events - + COUNT 1");
+	cr_expect(strstr(v, "1796569813941-0\n"), "the first entry keeps its id: %s", v);
+	free(v);
+	cr_expect_eq(count_lines(v = hlt_events(&redis, "unit", "water", "queue"), "queue"), 10,
+		     "%s", v);
+	cr_expect(strstr(v, "event\nreturn_approved\n") && strstr(v, "event\nmerged\n"), "%s", v);
+	cr_expect(strstr(v, id[1]) < strstr(v, "event\nmerged\n"), "%s", v);
+	free(v);
+	cr_expect_eq(count_lines(v = hlt_events(&redis, "unit", "gas", "queue"), "queue"), 1, "%s",
+		     v);
+	cr_expect(strstr(v, "event\nco_handle\n") && strstr(v, id[8]), "%s", v);
+	free(v);
+	cr_expect_eq(count_lines(v = hlt_events(&redis, "audience", "supervisors", NULL), "audience"),
+		     3, "%s", v);
+	free(v);
+	cr_expect_eq(count_lines(v = hlt_events(&redis, "audience", "unit:water", NULL), "audience"),
+		     2, "%s", v);
+	cr_expect(strstr(v, id[1]) && strstr(v, id[8]) && strstr(v, "from\nescalation\n"), "%s", v);
+	free(v);
+	/* the ledger: a stage's audience is its stage_audience now */
+	cr_expect_eq(count_lines(v = hlt_events(&redis, "unit", "water", "ledger"), "ledger"), 22,
+		     "%s", v);
+	cr_expect(strstr(v, "stage_audience\nunit_head\n") && !strstr(v, "\naudience\n"), "%s",
+		  v);
+	free(v);
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
 	snprintf(want, sizeof(want), "layout %d already", HL_STORE_LAYOUT);
 	cr_expect(strstr(out, want), "%s", out);
@@ -541,13 +590,59 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	char *first = strstr(v, "sign escalation1");
 	cr_expect(first && !strstr(first + 1, "sign escalation1"), "not once: %s", v);
 	free(v);
-	/* A dispatched ticket is signed and answered. */
+	/* A dispatched ticket is signed and answered, on the ledger after the fixture's. */
 	act(HLT_TOKEN_WATER, id[8], "sign", NULL, "accepted");
 	act(HLT_TOKEN_WATER, id[8], "answer", "{\"answer\":\"已排查修复\"}", "resolved");
 	cr_expect(shows(id[8], "已排查修复"));
+	v = hlt_events(&redis, "unit", "water", "ledger");
+	cr_expect(count_lines(v, "signed") == 5 && count_lines(v, "answered") == 3, "%s", v);
+	cr_expect(strstr(v, "stage_audience\nunit_head\n") &&
+			  strstr(strstr(v, "stage_audience\nunit_head\n"), "event\nanswered\n"),
+		  "the new entries follow the fixture's: %s", v);
+	free(v);
 	/* and a new ticket gets the layout-2 timeline */
 	char fresh[32];
 	create("13907150099", "江岸区三阳路99号", NULL, fresh);
 	cr_expect(shows(fresh, "\"action\":\"create\""));
 	free(expect);
+}
+
+/* The step 2 -> 3 resumes: a store where part of the old streams was moved already (an
+ * interrupted run, the layout key still "2>3") gets the rest merged after what is there,
+ * and nothing twice. */
+Test(layout, an_interrupted_move_to_one_event_stream_resumes)
+{
+	char *out, *v;
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	free(out);
+	/* what the interrupted run had not moved yet: later entries of each old stream */
+	free(redis_text("XADD hl:ledger 1796572574600-0 at 1796572574600 unit water id "
+			"20261206-000008 event signed late_ms 5"));
+	free(redis_text("XADD hl:dept:gas 1796572574600-0 id 20261206-000008 event co_handle "
+			"note again"));
+	free(redis_text("XADD hl:notices 1796572574601-0 audience supervisors id "
+			"20261206-000004 event return_requested note again at 1796572574601"));
+	free(redis_text("SET hl:layout 2>3"));
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect(strstr(out, "layout 2 -> 3 (resuming)") && strstr(out, "events: 3 entries"),
+		  "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:ledger hl:notices hl:dept:gas"), "0\n");
+	free(v);
+	/* in id order after the rest, the ledger's first on the millisecond they share */
+	v = redis_text("XRANGE hl:events 1796572574600 + ");
+	cr_expect(strstr(v, "1796572574600-0\nat\n1796572574600\nunit\nwater\n") &&
+			  strstr(v, "1796572574600-1\n") && strstr(v, "1796572574601-0\n"),
+		  "%s", v);
+	free(v);
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect(strstr(out, "layout 3 already"), "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
+	free(v);
 }

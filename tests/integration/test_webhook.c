@@ -459,8 +459,8 @@ Test(webhook, a_delivery_never_accepted_becomes_a_dead_letter)
 	cr_expect(strstr(v, "webhook: webhook to unit water gave up after 3 attempts"), "flag: %s",
 		  v);
 	free(v);
-	v = redis_text("XRANGE %s - +", "hl:notices");
-	cr_expect(strstr(v, "audience\nsupervisors\n") && strstr(v, "delivery_failed") &&
+	v = hlt_events(&fx.redis, "audience", "supervisors", NULL);
+	cr_expect(v && strstr(v, "delivery_failed") &&
 		  strstr(v, id),
 		  "supervisors not told: %s", v);
 	free(v);

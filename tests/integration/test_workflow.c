@@ -100,8 +100,9 @@ Test(workflow, a_ticket_lives_its_whole_life_over_http)
 		  hlt_read_file(fx.daemon.log));
 	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "department"), "water");
 	free(v);
-	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:dept:water - +");
-	cr_expect(v && strstr(v, id), "not on the unit's queue: %s", v);
+	v = hlt_events(&fx.redis, "unit", "water", "queue");
+	cr_expect(v && strstr(v, id) && strstr(v, "event\ndispatched\n"),
+		  "not on the unit's queue: %s", v);
 	free(v);
 
 	/* Only the unit signs (another unit is not even told the ticket exists); a step out
@@ -336,8 +337,8 @@ Test(workflow, tv_tickets_get_the_tv_policy_and_supervisors_are_told)
 	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"), "%s", hlt_read_file(fx.daemon.log));
 	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, id, "sla_policy"), "tv");
 	free(v);
-	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:notices - +");
-	cr_expect(v && strstr(v, "audience\nsupervisors\n") && strstr(v, id), "%s", v);
+	v = hlt_events(&fx.redis, "audience", "supervisors", NULL);
+	cr_expect(v && strstr(v, id), "%s", v);
 	free(v);
 }
 
@@ -356,7 +357,7 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 	free(v);
 	cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, first, "merged"), second);
 	free(v);
-	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:dept:water - +");
+	v = hlt_events(&fx.redis, "unit", "water", "queue");
 	cr_expect(v && strstr(v, "event\nmerged\n"), "the master's unit was not told: %s", v);
 	free(v);
 	/* Nothing runs late against a merged ticket, and a step on it names its master. */

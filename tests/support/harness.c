@@ -235,6 +235,24 @@ char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...)
 	return out;
 }
 
+char *hlt_events(const struct hlt_redis *r, const char *field, const char *value,
+		 const char *flag)
+{
+	static const char script[] =
+		"local out = {}\n"
+		"for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do\n"
+		"  local f = {}\n"
+		"  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end\n"
+		"  if f[ARGV[1]] == ARGV[2] and (ARGV[3] == '' or f[ARGV[3]] == '1') then\n"
+		"    out[#out + 1] = e\n"
+		"  end\n"
+		"end\n"
+		"return out\n";
+
+	return hlt_redis_cmd(r, "EVAL %s 1 hl:events %s %s %s", script, field, value,
+			     flag ? flag : "");
+}
+
 /* dir/tokens.yaml: the hashes of the HLT_TOKEN_* tokens. */
 static void write_tokens(const char *dir)
 {

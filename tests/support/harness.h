@@ -41,6 +41,13 @@ void hlt_redis_stop(struct hlt_redis *r, int hard);
 /* Runs one command over a fresh synchronous connection; returns the reply as text
  * (integers and arrays flattened, one item per line), caller frees; NULL on error. */
 char *hlt_redis_cmd(const struct hlt_redis *r, const char *fmt, ...);
+/* The entries of the event stream hl:events (core/README.md §4) whose field `field` is
+ * `value` and, when `flag` is not NULL, whose field `flag` is "1": a unit's work queue is
+ * ("unit", code, "queue"), its ledger ("unit", code, "ledger"), the notices to an
+ * audience ("audience", who, NULL). As hlt_redis_cmd gives XRANGE (id, then field and
+ * value, one a line), oldest first; caller frees; NULL on error. */
+char *hlt_events(const struct hlt_redis *r, const char *field, const char *value,
+		 const char *flag);
 
 /* The timeout of every integration suite, in seconds. One value for all: criterion 2.4.1
  * loses a running suite's timeout (and leaks) when a suite with a shorter one starts. */

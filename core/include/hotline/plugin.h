@@ -275,8 +275,9 @@ struct hl_host {
 	 * nobody asked for an explanation, so plugins may call it unconditionally. */
 	void (*explain)(struct hl_decision *decision, const char *fmt, ...) HL_PRINTF(2, 3);
 	/* Sends a notice to an audience ("supervisors", "dispatchers", "unit_head",
-	 * "supervision_office", "leadership", "unit:<code>"): it goes on the hl:notices
-	 * stream, which the people's own tools read. ticket_id may be NULL. Never put a
+	 * "supervision_office", "leadership", "unit:<code>"): it goes on the event stream
+	 * hl:events (an entry with `audience`, `from` the plugin's name), which the people's
+	 * own tools read. ticket_id may be NULL. Never put a
 	 * citizen's phone or ID number in text. */
 	void (*notify)(struct hl_self *self, const char *audience, const char *ticket_id,
 		       const char *text);

@@ -39,7 +39,7 @@ for i = 1, #due, 2 do
       audit(id, 'stage', t[1], t[1], note, fields, t[5])
       if stage ~= 'warning' then put(id, fields, clock .. '_status', stage) end
       redis.call('HSET', k_ticket(id), unpack(fields))
-      ledger(t[2], id, stage, {clock = clock, audience = audience, due_ms = at,
+      ledger(t[2], id, stage, {clock = clock, stage_audience = audience, due_ms = at,
         late_ms = late})
       if stage ~= 'warning' and stage ~= 'overdue' then
         redis.call('HINCRBY', k_ticket(id), 'escalations', 1)

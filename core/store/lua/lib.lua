@@ -90,30 +90,23 @@ local function move_state(id, from, to, created, fields)
   redis.call('ZADD', k_index(INDEX.state .. to), created, id)
 end
 
--- Tells a unit's work queue (hl:dept:<code>) that something happened to a ticket.
-local function tell_unit(dept, id, event, note)
-  redis.call('XADD', P .. KEY.dept .. dept, 'MAXLEN', '~', '100000', '*', 'id', id,
-    'event', event, 'note', note or '')
-end
-
--- A notice for an audience (supervisors, dispatchers) on hl:notices.
-local function notice(audience, id, event, note)
-  redis.call('XADD', P .. KEY.notices, 'MAXLEN', '~', '100000', '*', 'audience', audience,
-    'id', id, 'event', event, 'note', note or '', 'at', NOW)
-end
-
--- An entry on the accountability ledger (hl:ledger): what a unit did or failed to do.
--- Its stream id carries the daemon's time (never going back), so that reports read a
--- period with XRANGE. XADD refuses a time below the stream's top (another daemon's clock
--- ahead, a test clock moved back by a restart): only then is the top read, and the entry
--- takes its time.
-local function ledger(unit, id, event, fields)
-  local entry = {'at', NOW, 'unit', unit or '', 'id', id, 'event', event}
-  for k, v in pairs(fields or {}) do
+-- One entry on the event stream (hl:events, core/README.md §4), the one record of what
+-- happened to tickets: each entry is self-describing, its fields `at` (the daemon's
+-- time), `id` (the ticket), `event`, then who it is for: `unit` (the unit concerned) with
+-- `queue` '1' when it is on that unit's work queue and `ledger` '1' when it is an
+-- accountability record the reports count, `audience` when it is a notice to one, and
+-- the event's own fields (note, policy, late_ms, ...). Its stream id carries the
+-- daemon's time (never going back), so that reports read a period with XRANGE. XADD
+-- refuses a time below the stream's top (another daemon's clock ahead, a test clock moved
+-- back by a restart): only then is the top read, and the entry takes its time. Not
+-- capped: the reports need its history, as they needed the ledger's.
+local function event(id, name, fields)
+  local entry = {'at', NOW, 'id', id, 'event', name}
+  for k, v in pairs(fields) do
     entry[#entry + 1] = k
     entry[#entry + 1] = tostring(v)
   end
-  local key = P .. KEY.ledger
+  local key = P .. KEY.events
   local added = redis.pcall('XADD', key, NOW .. '-*', unpack(entry))
   if type(added) == 'table' and added.err then
     local ms = tonumber(NOW)
@@ -124,6 +117,30 @@ local function ledger(unit, id, event, fields)
     end
     redis.call('XADD', key, string.format('%d', ms) .. '-*', unpack(entry))
   end
+end
+
+-- An accountability record (what a unit did or failed to do) on the event stream:
+-- `ledger` '1', counted by the reports. `fields` may be nil.
+local function ledger(unit, id, name, fields)
+  fields = fields or {}
+  fields.unit, fields.ledger = unit or '', '1'
+  event(id, name, fields)
+end
+
+-- Tells a unit's work queue that something happened to a ticket: an event with `queue`
+-- '1'. With `ledger_fields` (a table, may be empty) the same entry is also the
+-- accountability record of it (`ledger` '1'), so that a dispatch costs one XADD.
+local function tell_unit(dept, id, name, note, ledger_fields)
+  local fields = ledger_fields or {}
+  fields.unit, fields.queue, fields.note = dept, '1', note or ''
+  if ledger_fields then fields.ledger = '1' end
+  event(id, name, fields)
+end
+
+-- A notice for an audience (supervisors, dispatchers, unit:<code>, ...) on the event
+-- stream; `from` names the plugin that sent it (host->notify), or is nil.
+local function notice(audience, id, name, note, from)
+  event(id, name, {audience = audience, note = note or '', from = from})
 end
 
 -- A clock's stages (warning, overdue, reminder, escalationN) are kept as a plan on the

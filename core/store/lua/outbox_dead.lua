@@ -1,7 +1,7 @@
 -- A job a plugin gave up on (host->outbox_dead), in one step: copied with the reason to
 -- the dead-letter stream (hl:deadletter), removed from the outbox, and, when it concerns
 -- a ticket, flagged on the ticket (field delivery_failed), written to its audit trail and
--- told to the supervisors (hl:notices). Run with lib.lua in front, as the plugin.
+-- told to the supervisors (a notice on hl:events). Run with lib.lua in front, as the plugin.
 -- ARGV[5]  plugin instance name   ARGV[6]  the outbox's consumer group
 -- ARGV[7]  the job's entry id     ARGV[8]  ticket id, or ''
 -- ARGV[9]  reason

@@ -1,4 +1,5 @@
--- The tickets behind one figure of the units report: the ledger entries of a unit and a
+-- The tickets behind one figure of the units report: the accountability records (the
+-- entries with `ledger` '1' of the event stream hl:events) of a unit and a
 -- metric in a period. ARGV[5] unit  ARGV[6] metric (a ledger event, or received,
 -- signed_on_time, answered_on_time, answered_citizen_on_time, satisfied, solved,
 -- overdue_now)  ARGV[7] from (ms)  ARGV[8] to (ms).
@@ -15,10 +16,10 @@ if metric == 'received' then metric = 'dispatched' end
 local base = string.gsub(metric, '_on_time$', '')
 if metric == 'answered_citizen_on_time' then base = 'answered' end
 if metric == 'satisfied' or metric == 'solved' then base = 'callback' end
-for _, e in ipairs(redis.call('XRANGE', P .. KEY.ledger, ARGV[7], ARGV[8])) do
+for _, e in ipairs(redis.call('XRANGE', P .. KEY.events, ARGV[7], ARGV[8])) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-  if f.unit == unit and f.event == base and not seen[f.id] then
+  if f.ledger == '1' and f.unit == unit and f.event == base and not seen[f.id] then
     local hit = true
     if metric ~= base then
       hit = (metric == 'satisfied' and f.satisfaction ~= 'unsatisfied') or

@@ -1,7 +1,8 @@
--- Counts the accountability ledger of a period per unit (core/README.md §8), and the
+-- Counts the accountability records (the entries with `ledger` '1' of the event stream
+-- hl:events) of a period per unit (core/README.md §8), and the
 -- tickets overdue now per unit. ARGV[5] from (ms)  ARGV[6] to (ms, inclusive).
 -- Returns a flat list: unit, then its counts as name, value pairs, then '' ends the unit.
-local entries = redis.call('XRANGE', P .. KEY.ledger, ARGV[5], ARGV[6])
+local entries = redis.call('XRANGE', P .. KEY.events, ARGV[5], ARGV[6])
 local units, order = {}, {}
 local function count(unit, name)
   if not units[unit] then units[unit] = {}; order[#order + 1] = unit end
@@ -11,7 +12,7 @@ for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   local unit, event = f.unit, f.event
-  if unit and unit ~= '' then
+  if f.ledger == '1' and unit and unit ~= '' then
     count(unit, event)
     if (event == 'signed' or event == 'answered') and f.late_ms == '0' then
       count(unit, event .. '_on_time')

@@ -1,6 +1,7 @@
 -- Applies a routing result in one step, then acknowledges the routing stream entry:
 --  dispatch: state dispatched (派单), the unit set, the ticket on the unit's work queue
---            (hl:dept:<code>), supervisors told when asked;
+--            (an entry of the event stream hl:events, which is also the ledger's
+--            record of the dispatch), supervisors told when asked;
 --  merge:    state merged (并单) into an open master ticket, both linked and audited, the
 --            master's unit told it now answers one more citizen; a master that is no
 --            longer open makes it a dispatch instead;
@@ -79,8 +80,7 @@ if mode == 'dispatch' then
     fields, now[5])
   redis.call('HSET', tkey, unpack(fields))
   redis.call('ZADD', k_index(INDEX.dept .. dept), now[4], id)
-  tell_unit(dept, id, 'dispatched', reason)
-  ledger(dept, id, 'dispatched', {policy = policy})
+  tell_unit(dept, id, 'dispatched', reason, {policy = policy})
   if notify == '1' then notice('supervisors', id, 'dispatched', dept .. ': ' .. reason) end
   return done('dispatched', fields)
 end

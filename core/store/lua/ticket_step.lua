@@ -78,8 +78,7 @@ local function dispatch_to(code, from, note)
   if args.policy then redis.call('HSET', tkey, 'sla_policy', args.policy) end
   redis.call('ZADD', k_index(INDEX.dept .. code), t[6], id)
   move_state(id, from, 'dispatched')
-  tell_unit(code, id, 'dispatched', note)
-  ledger(code, id, 'dispatched', {})
+  tell_unit(code, id, 'dispatched', note, {})
 end
 
 -- How late (ms, 0 when in time) a step is against a deadline field's value.
@@ -240,10 +239,9 @@ elseif step == 'callback' then
   if satisfaction == 'unsatisfied' or solved == 'unsolved' then
     redis.call('HINCRBY', tkey, 'reopens', 1)
     move_state(id, state, 'reopened')
-    ledger(dept, id, 'reopened', {})
     schedule_from(id, clocks_at)
     audit(id, 'callback', state, 'reopened', note)
-    tell_unit(dept, id, 'reopened', note)
+    tell_unit(dept, id, 'reopened', note, {})
   else
     redis.call('HSET', tkey, 'closed_ms', NOW)
     move_state(id, state, 'closed')
