@@ -348,7 +348,7 @@ Test(layout, an_empty_store_gets_this_layout)
 
 Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
 {
-	static const char *const layouts[] = {"99", "1>2", "2>3", "3>4"};
+	static const char *const layouts[] = {"99", "1>2", "2", "2>3", "3>4"};
 
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
