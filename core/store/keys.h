@@ -60,10 +60,13 @@
 				    ledger, which layout 3 keeps on HL_KEY_EVENTS (entries
 				    with ledger 1); read by the migration and by
 				    lua/layout_check.lua (a store of layout 1 has it) */
-#define HL_KEY_DUE "due"         /* sorted set: the next stage of each running clock,
-				    "id|clock|stage|audience" scored by when it falls due;
-				    written by lua/lib.lua's schedule_stage and unschedule
-				    (ticket_step, route_commit), claimed by due_claim.lua */
+#define HL_KEY_DUE "due"         /* sorted set: one member per ticket with a running clock,
+				    its id, scored by when its soonest next stage falls due
+				    (or earlier: a stopped clock leaves it); written by
+				    lua/lib.lua's schedule_from (ticket_step, route_commit)
+				    and due_claim.lua, which claims it; read by the watch
+				    list (ticket_list.lua's due_soon). Layouts 1 and 2 had a
+				    member per clock, "id|clock|stage|audience" */
 
 /* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
  * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
@@ -77,8 +80,10 @@
 #define HL_INDEX_DEPT "dept:"          /* + unit code: the unit leads or co-handles it */
 #define HL_INDEX_OVERDUE "overdue"     /* tickets a clock of which is late, scored by when
 					  it went late */
-#define HL_INDEX_DEADLINES "deadlines" /* "id|clock" of every running clock, scored by its
-					  deadline (the supervisors' watch list) */
+#define HL_INDEX_DEADLINES "deadlines" /* layouts 1 and 2 only: "id|clock" of every running
+					  clock by its deadline, which layout 3 derives
+					  from hl:due (ticket_list.lua's due_soon); deleted
+					  by the migration (store/layout.c) */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

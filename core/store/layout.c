@@ -29,8 +29,10 @@ struct step {
 };
 
 /* Calls fn with each page of the keys of type `type` matching pattern (SCAN, 500 a page)
- * until fn fails or the scan ends. Returns 0, or -1 with err. */
-static int scan_keys(redisContext *c, const char *pattern, const char *type,
+ * or, with zset, of the members of that sorted set matching it (ZSCAN: the page is
+ * member, score pairs; type is not used), until fn fails or the scan ends. Returns 0, or
+ * -1 with err. */
+static int scan_keys(redisContext *c, const char *zset, const char *pattern, const char *type,
 		     int (*fn)(redisContext *c, const redisReply *keys, void *arg, char *err,
 			       size_t errlen),
 		     void *arg, char *err, size_t errlen)
@@ -38,8 +40,10 @@ static int scan_keys(redisContext *c, const char *pattern, const char *type,
 	char cursor[32] = "0";
 
 	do {
-		redisReply *scan = redisCommand(c, "SCAN %s MATCH %s COUNT 500 TYPE %s", cursor,
-						pattern, type);
+		redisReply *scan =
+			zset ? redisCommand(c, "ZSCAN %s %s MATCH %s COUNT 500", zset, cursor, pattern)
+			     : redisCommand(c, "SCAN %s MATCH %s COUNT 500 TYPE %s", cursor, pattern,
+					    type);
 		int rc;
 
 		if (!scan || scan->type != REDIS_REPLY_ARRAY || scan->elements != 2) {
@@ -136,9 +140,64 @@ static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err,
 	struct audit_batches b = {prefix, out, 0, 0};
 
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
-	if (scan_keys(c, pattern, "stream", audit_batch, &b, err, errlen) < 0)
+	if (scan_keys(c, NULL, pattern, "stream", audit_batch, &b, err, errlen) < 0)
 		return -1;
 	fprintf(out, "migrate: timelines: %lld moved into their tickets\n", b.total);
+	return 0;
+}
+
+/* Layout 3, too: hl:due holds one member per ticket (its id) instead of one per running
+ * clock ("id|clock|stage|audience"), and there is no idx:deadlines (lua/lib.lua). The old
+ * members, found by ZSCAN a page at a time, are converted by lua/migrate_due.lua, each
+ * removed in the step that converts it; idx:deadlines is deleted at the end. So the step
+ * resumes where it stopped. */
+struct due_batches {
+	const char *prefix;
+	long long total;
+};
+
+static int due_batch(redisContext *c, const redisReply *page, void *arg, char *err,
+		     size_t errlen)
+{
+	struct due_batches *b = arg;
+	const char **members = calloc(page->elements / 2 + 1, sizeof(*members));
+	size_t n = 0;
+	long long done = 0;
+	int rc;
+
+	if (!members) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	members[n++] = b->prefix;
+	for (size_t i = 0; i + 1 < page->elements; i += 2) /* member, score */
+		members[n++] = page->element[i]->str;
+	rc = run_script(c, HL_SCRIPT_MIGRATE_DUE, 0, NULL, n, members, &done, err, errlen);
+	free(members);
+	b->total += done;
+	return rc;
+}
+
+static int to_one_due_member(redisContext *c, const char *prefix, FILE *out, char *err,
+			     size_t errlen)
+{
+	char due[HL_LAYOUT_KEY_LEN], deadlines[HL_LAYOUT_KEY_LEN], pattern[8] = "*|*";
+	struct due_batches b = {prefix, 0};
+	redisReply *r;
+
+	hl_key(due, sizeof(due), prefix, HL_KEY_DUE);
+	snprintf(deadlines, sizeof(deadlines), "%s%s%s", prefix, HL_KEY_INDEX, HL_INDEX_DEADLINES);
+	if (scan_keys(c, due, pattern, NULL, due_batch, &b, err, errlen) < 0)
+		return -1;
+	r = redisCommand(c, "DEL %s", deadlines);
+	if (!r || r->type != REDIS_REPLY_INTEGER) {
+		snprintf(err, errlen, "DEL %s: %s", deadlines, r && r->str ? r->str : c->errstr);
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	fprintf(out, "migrate: due: %lld stages waiting became one member per ticket\n", b.total);
 	return 0;
 }
 
@@ -191,7 +250,7 @@ static int to_layout3(redisContext *c, const char *prefix, FILE *out, char *err,
 		s.n++;
 	}
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_DEPT);
-	if (scan_keys(c, pattern, "stream", add_names, &s, err, errlen) < 0)
+	if (scan_keys(c, NULL, pattern, "stream", add_names, &s, err, errlen) < 0)
 		goto out;
 	while (n > 0) {
 		if (run_script(c, HL_SCRIPT_MIGRATE_EVENTS, s.n, (const char *const *)s.names, 2,
@@ -205,7 +264,7 @@ static int to_layout3(redisContext *c, const char *prefix, FILE *out, char *err,
 	fprintf(out, "migrate: events: %lld entries of the ledger, %zu units' queues and the "
 		     "notices merged into one stream\n",
 		total, s.n - 2);
-	rc = 0;
+	rc = to_one_due_member(c, prefix, out, err, errlen);
 out:
 	for (size_t i = 0; i < s.n; i++)
 		free(s.names[i]);

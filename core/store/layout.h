@@ -21,7 +21,8 @@ struct hl_config;
  *   2  a ticket's timeline is its hash's field `log`, no longer a stream of its own
  *      (HL_KEY_AUDIT)
  *   3  one event stream (HL_KEY_EVENTS) instead of the ledger, the units' work queues
- *      and the notices (HL_KEY_LEDGER, HL_KEY_DEPT, HL_KEY_NOTICES) */
+ *      and the notices (HL_KEY_LEDGER, HL_KEY_DEPT, HL_KEY_NOTICES); one HL_KEY_DUE
+ *      member per ticket and no HL_INDEX_DEADLINES */
 #define HL_STORE_LAYOUT 3
 
 /* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a

@@ -15,7 +15,8 @@
 #include "base/ticket.h"
 #include "host/world.h"
 
-/* Stages per claim. A claim is one Lua step, which holds Redis: at a million open
+/* Tickets per claim (each with every stage of it due; hl:due holds one member per
+ * ticket). A claim is one Lua step, which holds Redis: at a million open
  * tickets 256 stages took it 10-22 ms (BENCHMARKS.md), long enough to stall intake when a
  * whole day's deadlines fall due at once; 64 keep each step to a few ms. */
 #define CLAIM_MOST 64

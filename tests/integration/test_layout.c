@@ -476,7 +476,19 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	cr_expect(strstr(out, "9 converted"), "%s", out);
 	/* the ledger's 22 entries, the queues' 11 (water 10, gas 1), the notices' 8 */
 	cr_expect(strstr(out, "events: 41 entries of the ledger, 2 units' queues"), "%s", out);
+	cr_expect(strstr(out, "due: 7 stages waiting became one member per ticket"), "%s", out);
 	free(out);
+	/* hl:due: one member per ticket at its soonest next stage; no idx:deadlines */
+	cr_expect_str_eq(v = redis_text("ZRANGE hl:due 0 -1 WITHSCORES"),
+			 "20261206-000002\n1796573413941\n20261206-000008\n1796573413941\n"
+			 "20261206-000004\n1796575213941\n20261206-000005\n1796636853498\n"
+			 "20261206-000003\n1796831253485\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("HMGET hl:t:20261206-000002 sign_next answer_next"),
+			 "4\n1\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:idx:deadlines"), "0\n");
+	free(v);
 	cr_expect_str_eq(v = redis_text("EXISTS hl:ledger hl:notices hl:dept:water hl:dept:gas"),
 			 "0\n");
 	free(v);
@@ -625,11 +637,23 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 			"note again"));
 	free(redis_text("XADD hl:notices 1796572574601-0 audience supervisors id "
 			"20261206-000004 event return_requested note again at 1796572574601"));
+	/* and a ticket whose hl:due member was not converted yet */
+	free(redis_text("ZREM hl:due 20261206-000003"));
+	free(redis_text("ZADD hl:due 1796831253485 %s", "20261206-000003|answer|warning|"));
+	free(redis_text("HSET hl:t:20261206-000003 answer_next %s",
+			"20261206-000003|answer|warning|"));
 	free(redis_text("SET hl:layout 2>3"));
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 2 -> 3 (resuming)") && strstr(out, "events: 3 entries"),
+	cr_expect(strstr(out, "layout 2 -> 3 (resuming)") && strstr(out, "events: 3 entries") &&
+			  strstr(out, "due: 1 stages"),
 		  "%s", out);
 	free(out);
+	cr_expect_str_eq(v = redis_text("ZSCORE hl:due 20261206-000003"), "1796831253485\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("HGET hl:t:20261206-000003 answer_next"), "1\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("ZCARD hl:due"), "5\n");
+	free(v);
 	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
 	free(v);
 	cr_expect_str_eq(v = redis_text("EXISTS hl:ledger hl:notices hl:dept:gas"), "0\n");

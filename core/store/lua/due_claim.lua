@@ -1,56 +1,76 @@
--- Claims the stages that have fallen due (core/README.md §7): each is removed from
--- hl:due in this one step, so it fires exactly once however many daemons claim. A
--- stage whose clock no longer runs (signed in time, answered, closed) is dropped
--- silently; the others write an audit entry and a ledger entry and are returned for
--- the plugins' on_event.
--- ARGV[5] most stages to claim.
+-- Claims the tickets whose stages have fallen due (core/README.md §7): each ticket's
+-- hl:due member is removed in this one step, so its stages fire exactly once however
+-- many daemons claim. Every stage of the ticket's clocks due by now fires, in the order
+-- of its plan; one whose clock no longer runs (signed in time, answered, closed) is
+-- dropped silently; the others write an audit entry and a ledger entry and are returned
+-- for the plugins' on_event. The ticket's member goes back at its next stage's time, or
+-- not at all when no clock has one.
+-- ARGV[5] most tickets to claim.
 -- Returns a flat list: first '1' when the claim took as many as it could (more may be
 -- due: claim again at once), else '0'; then id, clock, stage, audience, due_ms, late_ms,
--- unit, per stage that fired (fewer than were claimed when some were dropped).
+-- unit, per stage that fired.
 local most = tonumber(ARGV[5])
-local due = redis.call('ZRANGE', P .. KEY.due, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most,
-  'WITHSCORES')
+local due = redis.call('ZRANGE', P .. KEY.due, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, most)
 local runs = {
   sign = {dispatched = true, return_requested = true}, -- a return request does not stop it
   answer = {dispatched = true, accepted = true, return_requested = true, reopened = true},
   callback = {resolved = true},
 }
-local out = {#due / 2 >= most and '1' or '0'}
-for i = 1, #due, 2 do
-  local member, at = due[i], due[i + 1]
-  if redis.call('ZREM', P .. KEY.due, member) == 1 then
-    local id, clock, stage, audience = string.match(member, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', clock .. '_next',
-      clock .. '_plan', 'log')
-    if t[3] == member then -- the next of the plan: line up the one after it
-      local n, k = 0, 0
-      for s in string.gmatch(t[4] or '', '([^|;]+)|[^;]*') do
-        k = k + 1
-        if s == stage then n = k end
+local now = tonumber(NOW)
+local out = {#due >= most and '1' or '0'}
+
+-- Fires one stage of a ticket (in state `state`, of unit `unit`): its ledger entry, the
+-- counters and indexes, and the caller's list; returns its audit entry, which the caller
+-- writes with the ticket's one HSET.
+local function fire(id, state, unit, clock, stage, audience, at)
+  local late = now - at
+  local due_ms = string.format('%d', at)
+  local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..
+    (late > 60000 and (', late by ' .. math.floor(late / 1000) .. ' s') or '')
+  ledger(unit, id, stage, {clock = clock, stage_audience = audience, due_ms = due_ms,
+    late_ms = late})
+  if stage ~= 'warning' and stage ~= 'overdue' then
+    redis.call('HINCRBY', k_ticket(id), 'escalations', 1)
+  end
+  if stage == 'overdue' then
+    redis.call('ZADD', k_index(INDEX.overdue), due_ms, id)
+  end
+  for _, v in ipairs({id, clock, stage, audience, due_ms, tostring(late), unit or ''}) do
+    out[#out + 1] = v
+  end
+  return audit_entry('stage', state, state, note)
+end
+
+for _, id in ipairs(due) do
+  if redis.call('ZREM', P .. KEY.due, id) == 1 then
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', 'log', 'sign_next',
+      'sign_plan', 'answer_next', 'answer_plan', 'callback_next', 'callback_plan')
+    local state, unit = t[1], t[2]
+    local fields, entries, soonest = {}, {}, nil
+    for c, clock in ipairs(CLOCKS) do
+      local n, plan = tonumber(t[2 + 2 * c]), t[3 + 2 * c]
+      if n and plan then
+        local at, stage, audience = plan_stage(plan, n)
+        while at and at <= now do
+          if state and runs[clock][state] then
+            entries[#entries + 1] = fire(id, state, unit, clock, stage, audience, at)
+            if stage ~= 'warning' then put(id, fields, clock .. '_status', stage) end
+          end
+          n = n + 1
+          at, stage, audience = plan_stage(plan, n)
+        end
+        if at then
+          put(id, fields, clock .. '_next', tostring(n))
+          if not soonest or at < soonest then soonest = at end
+        else
+          redis.call('HDEL', k_ticket(id), clock .. '_next')
+        end
       end
-      schedule_stage(id, clock, t[4] or '', n + 1)
     end
-    if t[1] and runs[clock] and runs[clock][t[1]] then
-      local late = tonumber(NOW) - tonumber(at)
-      local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..
-        (late > 60000 and (', late by ' .. math.floor(late / 1000) .. ' s') or '')
-      -- the entry and the clock's status with one HSET
-      local fields = {}
-      audit(id, 'stage', t[1], t[1], note, fields, t[5])
-      if stage ~= 'warning' then put(id, fields, clock .. '_status', stage) end
-      redis.call('HSET', k_ticket(id), unpack(fields))
-      ledger(t[2], id, stage, {clock = clock, stage_audience = audience, due_ms = at,
-        late_ms = late})
-      if stage ~= 'warning' and stage ~= 'overdue' then
-        redis.call('HINCRBY', k_ticket(id), 'escalations', 1)
-      end
-      if stage == 'overdue' then
-        redis.call('ZADD', k_index(INDEX.overdue), at, id)
-      end
-      for _, v in ipairs({id, clock, stage, audience, at, tostring(late), t[2] or ''}) do
-        out[#out + 1] = v
-      end
-    end
+    -- the entries and the clocks' status with one HSET
+    if #entries > 0 then put(id, fields, 'log', (t[3] or '') .. table.concat(entries)) end
+    if #fields > 0 then redis.call('HSET', k_ticket(id), unpack(fields)) end
+    if soonest then redis.call('ZADD', P .. KEY.due, string.format('%d', soonest), id) end
   end
 end
 return out

@@ -144,15 +144,29 @@ local function notice(audience, id, name, note, from)
 end
 
 -- A clock's stages (warning, overdue, reminder, escalationN) are kept as a plan on the
--- ticket (<clock>_plan: "stage|due|audience;..."), and only the next one waits in hl:due
--- (its member is <clock>_next); due_claim.lua puts the following one in when one fires.
--- idx:deadlines holds every running clock's deadline ("id|clock"), for the watch list.
+-- ticket (<clock>_plan: "stage|due|audience;..."), with the number of its next stage in
+-- the plan (<clock>_next) and its deadline (<clock>_due_ms). hl:due holds one member per
+-- ticket, its id, scored by when the soonest next stage of its clocks falls due, or
+-- earlier: a clock stopped (unschedule) leaves the score as it is, and due_claim.lua,
+-- finding nothing due when it claims the ticket, puts it back at its true time or drops
+-- it. There is no index of deadlines: the watch list (ticket_list.lua's due_soon) reads
+-- the tickets hl:due holds, whose deadlines within a window all have a stage (overdue,
+-- at the deadline) no later than it.
 
--- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all.
--- One read finds what there is to remove, so a ticket with no clocks yet (a first
--- dispatch) costs a single HMGET.
--- A caller that read these fields already (UNSCHEDULE_FIELDS, in that order) passes them
--- as `f`, and a ticket without clocks costs nothing.
+-- Stage n of a plan: its due time (a number), name and audience; nil when the plan has
+-- no more.
+local function plan_stage(plan, n)
+  local k = 0
+  for stage, due, audience in string.gmatch(plan or '', '([^|;]+)|([^|;]+)|([^;]*)') do
+    k = k + 1
+    if k == n then return tonumber(due), stage, audience end
+  end
+end
+
+-- Removes a ticket's pending stages of one clock (sign, answer, callback), or of all:
+-- the clock's fields; its hl:due member stays (see above). A caller that read these
+-- fields already (UNSCHEDULE_FIELDS, in that order) passes them as `f`, and a ticket
+-- without clocks costs nothing.
 local CLOCKS = {'sign', 'answer', 'callback'}
 local UNSCHEDULE_FIELDS = {'sign_next', 'answer_next', 'callback_next', 'sign_due_ms',
   'answer_due_ms', 'callback_due_ms', 'sign_status', 'answer_status', 'callback_status'}
@@ -162,8 +176,6 @@ local function unschedule(id, clock, f)
   local was_late = f[7] or f[8] or f[9]
   for i, c in ipairs(CLOCKS) do
     if (not clock or c == clock) and (f[i] or f[i + 3] or f[i + 6]) then
-      if f[i] then redis.call('ZREM', P .. KEY.due, f[i]) end
-      if f[i + 3] then redis.call('ZREM', k_index(INDEX.deadlines), id .. '|' .. c) end
       redis.call('HDEL', tkey, c .. '_next', c .. '_plan', c .. '_due_ms', c .. '_status')
       f[i + 6] = false
     end
@@ -174,37 +186,15 @@ local function unschedule(id, clock, f)
   end
 end
 
--- Puts a clock's stage number n of its plan in hl:due (none when the plan has no more).
--- `fields`: see put.
--- `due_members`, when given, collects the score and member for the caller's one ZADD.
-local function schedule_stage(id, clock, plan, n, fields, due_members)
-  local k = 0
-  for stage, due, audience in string.gmatch(plan, '([^|;]+)|([^|;]+)|([^;]*)') do
-    k = k + 1
-    if k == n then
-      local member = id .. '|' .. clock .. '|' .. stage .. '|' .. audience
-      if due_members then
-        due_members[#due_members + 1] = due
-        due_members[#due_members + 1] = member
-      else
-        redis.call('ZADD', P .. KEY.due, due, member)
-      end
-      put(id, fields, clock .. '_next', member)
-      return
-    end
-  end
-  redis.call('HDEL', k_ticket(id), clock .. '_next')
-end
-
 -- Schedules clocks given in ARGV from index i: a count, then per clock its name, its
 -- deadline and a count of stages, each stage a name, a due time and an audience.
 -- Replaces the clock's earlier stages, unless the caller has unscheduled every clock
 -- already (`already_unscheduled`). `fields`: see put. Returns the index after them.
--- The clocks' deadlines go into idx:deadlines and their first stages into hl:due with one
--- ZADD each, whatever the number of clocks.
+-- The ticket's hl:due member moves to the soonest first stage with one ZADD (LT: never
+-- later than a stage of a clock that runs on).
 local function schedule_from(id, i, fields, already_unscheduled)
   local nclocks = tonumber(ARGV[i]); i = i + 1
-  local deadlines, due_members = {}, {}
+  local soonest
   for _ = 1, nclocks do
     local clock, deadline, nstages = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
     i = i + 3
@@ -216,11 +206,14 @@ local function schedule_from(id, i, fields, already_unscheduled)
     end
     plan = table.concat(plan, ';')
     put(id, fields, clock .. '_due_ms', deadline, clock .. '_plan', plan)
-    deadlines[#deadlines + 1] = deadline
-    deadlines[#deadlines + 1] = id .. '|' .. clock
-    schedule_stage(id, clock, plan, 1, fields, due_members)
+    local due = plan_stage(plan, 1)
+    if due then
+      put(id, fields, clock .. '_next', '1')
+      if not soonest or due < soonest then soonest = due end
+    end
   end
-  if #deadlines > 0 then redis.call('ZADD', k_index(INDEX.deadlines), unpack(deadlines)) end
-  if #due_members > 0 then redis.call('ZADD', P .. KEY.due, unpack(due_members)) end
+  if soonest then
+    redis.call('ZADD', P .. KEY.due, 'LT', string.format('%d', soonest), id)
+  end
   return i
 end

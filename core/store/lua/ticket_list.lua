@@ -52,18 +52,28 @@ local names = {}
 for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
 
 -- The supervisors' watch list: tickets with a deadline between lo and hi (index
--- 'due_soon', read from idx:deadlines), soonest first, in one page.
+-- 'due_soon'), soonest first, in one page. There is no index of deadlines (lib.lua): a
+-- running clock whose deadline falls by hi has its overdue stage, at the deadline, still
+-- to come, so its ticket is in hl:due scored no later than hi; of those (at most
+-- max_scan, soonest first) the tickets with a deadline in the window are kept.
 if ARGV[5] == 'due_soon' then
-  local out, seen = {'', ''}, {}
-  local due = redis.call('ZRANGE', k_index(INDEX.deadlines), lo, hi, 'BYSCORE', 'LIMIT', 0,
-    max_scan)
-  for _, m in ipairs(due) do
-    local id = string.match(m, '^([^|]+)|')
-    if id and not seen[id] and #out - 2 < limit then
-      seen[id] = true
-      if nfilters == 0 or passes(redis.call('HMGET', k_ticket(id), unpack(fetch))) then
-        out[#out + 1] = redis.call('HMGET', k_ticket(id), unpack(names))
-      end
+  local out, found = {'', ''}, {}
+  local low, high = tonumber(lo) or -math.huge, tonumber(hi) or math.huge
+  for _, id in ipairs(redis.call('ZRANGE', P .. KEY.due, '-inf', hi, 'BYSCORE', 'LIMIT', 0,
+      max_scan)) do
+    local soonest
+    for _, v in ipairs(redis.call('HMGET', k_ticket(id), 'sign_due_ms', 'answer_due_ms',
+        'callback_due_ms')) do
+      local d = tonumber(v)
+      if d and d >= low and d <= high and (not soonest or d < soonest) then soonest = d end
+    end
+    if soonest then found[#found + 1] = {soonest, id} end
+  end
+  table.sort(found, function(a, b) return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2]) end)
+  for _, f in ipairs(found) do
+    if #out - 2 >= limit then break end
+    if nfilters == 0 or passes(redis.call('HMGET', k_ticket(f[2]), unpack(fetch))) then
+      out[#out + 1] = redis.call('HMGET', k_ticket(f[2]), unpack(names))
     end
   end
   return out
