@@ -358,16 +358,16 @@ section="$tmp/section.md"
 	echo
 	echo "Redis used_memory grew by $(one main memory per_ticket_b) bytes per open ticket" \
 		"(used_memory $used_gib GiB, redis-server VmRSS ${redis_rss_mib} MiB, at $(fmt_int "$tickets") tickets)." \
-		"\`hl:due\` holds $(fmt_int "$(one main memory due_members)") members (each clock's next" \
-		"stage) in $due_mib MiB. Per open ticket, by key (MEMORY USAGE SAMPLES 0; the per-ticket keys" \
+		"\`hl:due\` holds $(fmt_int "$(one main memory due_members)") members (one per ticket with" \
+		"a running clock, since layout 3) in $due_mib MiB. Per open ticket, by key (MEMORY USAGE SAMPLES 0; the per-ticket keys" \
 		"averaged over 2,000 random tickets):"
 	echo
 	echo "| key | bytes per open ticket | share |"
 	echo "|---|---|---|"
 	mem_row "ticket hash \`hl:t:<id>\` ($(one main memory hash_encoding))" hash_b
 	mem_row "audit trail \`hl:audit:<id>\` (layout 1; in the ticket hash since layout 2)" audit_b
-	mem_row "\`hl:due\` (deadline stages)" due_b
-	mem_row "\`hl:idx:deadlines\` (watch list)" deadlines_b
+	mem_row "\`hl:due\` (one member per ticket)" due_b
+	mem_row "\`hl:idx:deadlines\` (layouts 1 and 2; the watch list reads \`hl:due\` since)" deadlines_b
 	mem_row "\`hl:idx:all\`" all_b
 	mem_row "\`hl:idx:state:dispatched\`" state_b
 	mem_row "\`hl:idx:phone:<n>\`" phone_idx_b
