@@ -4,6 +4,7 @@
 #include <event2/http.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/auth.h"
@@ -29,6 +30,21 @@ int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_servi
 	c->now_ms = hl_clock_now_ms();
 	c->world = hl_world_ref(svc->world);
 	return 0;
+}
+
+struct hl_call *hl_call_new(struct evhttp_request *req, struct hl_service *svc)
+{
+	struct hl_call *c = malloc(sizeof(*c));
+
+	if (!c) {
+		hl_http_reply_error(req, 500, NULL, "out of memory");
+		return NULL;
+	}
+	if (hl_call_begin(c, req, svc) < 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }
 
 void hl_call_end(struct hl_call *c)

@@ -35,6 +35,11 @@ struct hl_call {
  * hl_call_end when done), or -1 after answering 401. */
 int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc);
 
+/* hl_call_begin on a call of its own, for an endpoint whose context is the call alone:
+ * the call (free it with free() after hl_call_end), or NULL after answering 401, or 500
+ * when out of memory. */
+struct hl_call *hl_call_new(struct evhttp_request *req, struct hl_service *svc);
+
 /* Drops the world reference. Does not answer the request. */
 void hl_call_end(struct hl_call *c);
 

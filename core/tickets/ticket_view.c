@@ -220,17 +220,10 @@ static int valid_ticket_id(const char *id)
 
 static void get_ticket(struct evhttp_request *req, const char *param, void *arg)
 {
-	struct hl_service *svc = arg;
-	struct hl_call *c = malloc(sizeof(*c));
+	struct hl_call *c = hl_call_new(req, arg);
 
-	if (!c) {
-		hl_http_reply_error(req, 500, NULL, "out of memory");
+	if (!c)
 		return;
-	}
-	if (hl_call_begin(c, req, svc) < 0) {
-		free(c);
-		return;
-	}
 	if (!valid_ticket_id(param)) {
 		hl_http_reply_error(req, 404, "id",
 				    "no such ticket: ids look like 20261126-000123");
@@ -539,21 +532,14 @@ static void fill_list_args(const struct list_query *q, struct list_args *a)
  * worklist: its own and co-handled tickets, filtered by state as the caller asks). */
 static void list_tickets(struct evhttp_request *req, const char *unit, void *arg)
 {
-	struct hl_service *svc = arg;
-	struct hl_call *c = malloc(sizeof(*c));
+	struct hl_call *c = hl_call_new(req, arg);
 	struct evkeyvalq params = {0};
 	struct list_query q;
 	struct list_args a;
 
 	TAILQ_INIT(&params);
-	if (!c) {
-		hl_http_reply_error(req, 500, NULL, "out of memory");
+	if (!c)
 		return;
-	}
-	if (hl_call_begin(c, req, svc) < 0) {
-		free(c);
-		return;
-	}
 	if (parse_list_query(req, c->world, &params, &q) < 0 ||
 	    fit_list_query(req, c, unit, &q) < 0)
 		goto fail;
