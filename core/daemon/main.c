@@ -25,13 +25,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: hotlined [-c FILE] [-t | --migrate] [-V] [-h]\n"
+		"usage: hotlined [-c FILE] [-t | --migrate [--force]] [-V] [-h]\n"
 		"  -c FILE    configuration file (default " DEFAULT_CONFIG ")\n"
 		"  -t         check the configuration, routes and plugins, then exit 0 or 1\n"
 		"  --migrate  upgrade the store (Redis) to this hotlined's layout, then exit 0\n"
-		"             or 1; stop every hotlined of that Redis first (core/README.md §4)\n"
-		"  -V       print the version and exit\n"
-		"  -h       this help\n"
+		"             or 1; stop every hotlined of that Redis first (core/README.md §4):\n"
+		"             it refuses while the store's daemon registry names any\n"
+		"  --force    with --migrate: the daemons the registry names are gone (killed);\n"
+		"             migrate anyway, saying which entries it ignored\n"
+		"  -V         print the version and exit\n"
+		"  -h         this help\n"
 		"Signals: SIGHUP reloads the configuration; SIGTERM or SIGINT stop.\n");
 }
 
@@ -60,17 +63,17 @@ static int check_only(const char *path)
 }
 
 /* hotlined --migrate: the store of the configuration to this hotlined's layout. */
-static int migrate_only(const char *path)
+static int migrate_only(const char *path, int force)
 {
 	struct hl_config *cfg;
-	char err[1024];
+	char err[4096];
 	int rc;
 
 	if (hl_config_load(path, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hotlined: %s\n", err);
 		return 1;
 	}
-	rc = hl_layout_migrate(cfg, stdout, err, sizeof(err));
+	rc = hl_layout_migrate(cfg, force, stdout, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "hotlined: migrate: %s\n", err);
 	hl_config_free(cfg);
@@ -91,8 +94,9 @@ int main(int argc, char **argv)
 {
 	const char *config_path = DEFAULT_CONFIG;
 	static const struct option longopts[] = {{"migrate", no_argument, NULL, 'm'},
+						 {"force", no_argument, NULL, 'f'},
 						 {NULL, 0, NULL, 0}};
-	int test_only = 0, migrate = 0, opt;
+	int test_only = 0, migrate = 0, force = 0, opt;
 	struct event_base *base;
 	struct hl_daemon d;
 	char err[1024];
@@ -107,6 +111,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			migrate = 1;
+			break;
+		case 'f':
+			force = 1;
 			break;
 		case 'V':
 			printf("hotlined %s (plugin ABI %d.%d)\n", HL_VERSION, HL_ABI_MAJOR,
@@ -124,6 +131,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (force && !migrate) {
+		fprintf(stderr, "hotlined: --force goes only with --migrate\n");
+		usage(stderr);
+		return 2;
+	}
 	setenv("TZ", "Asia/Shanghai", 0);
 	tzset();
 	signal(SIGPIPE, SIG_IGN);
@@ -131,7 +143,7 @@ int main(int argc, char **argv)
 	if (test_only)
 		return check_only(config_path);
 	if (migrate)
-		return migrate_only(config_path);
+		return migrate_only(config_path, force);
 
 	base = event_base_new();
 	if (!base) {

@@ -15,7 +15,10 @@
 #define HL_KEY_LAYOUT "layout"   /* string: the version of this store's layout, the keys and
 				    what they hold (store/layout.h); set on an empty store by
 				    lua/layout_check.lua, by hotlined --migrate (layout.c) */
-#define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined */
+#define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined
+				    (pid, seen_ms, version ...; lua/daemon_register.lua);
+				    hotlined --migrate refuses while it has entries
+				    (store/layout.c) */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
 #define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state, and its
 				    timeline (field `log`, lua/lib.lua's audit) */
@@ -23,6 +26,13 @@
 				    which layout 2 keeps in the ticket hash's field `log`
 				    (lua/lib.lua's audit); read by the migration
 				    (lua/migrate_audit.lua) */
+#define HL_KEY_QUARANTINE "quarantine:" /* + the old key's name without the prefix
+					  (audit:<id>, due): what hotlined --migrate
+					  found it could not convert without losing
+					  something, kept as it was for an operator
+					  (lua/migrate_audit.lua: a timeline, renamed
+					  whole; lua/migrate_due.lua: a sorted set of
+					  hl:due members); nothing reads it */
 #define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed
 				    (an entry is deleted once its routing is committed) */
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */

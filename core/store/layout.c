@@ -2,8 +2,10 @@
 #include "store/layout.h"
 
 #include <hiredis/hiredis.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/options.h"
 #include "config/config.h"
@@ -61,11 +63,21 @@ static int scan_keys(redisContext *c, const char *zset, const char *pattern, con
 	return 0;
 }
 
+/* Where a step writes what it did: the output, its name for the lines it writes, and
+ * how many keys or members it put in quarantine (HL_KEY_QUARANTINE). */
+struct report {
+	FILE *out;
+	const char *what;
+	long long quarantined;
+};
+
 /* Runs a migration script (EVAL of its source) with keys, then the extra ARGV after
- * them; its integer answer goes to *n_r. Returns 0, or -1 with err. */
+ * them. Its answer is an integer, which goes to *n_r, or an array of that integer
+ * followed by (quarantine key, reason) pairs, each written to rep as one line.
+ * Returns 0, or -1 with err. */
 static int run_script(redisContext *c, enum hl_script_id script, size_t nkeys,
 		      const char *const *keys, size_t nextra, const char *const *extra,
-		      long long *n_r, char *err, size_t errlen)
+		      long long *n_r, struct report *rep, char *err, size_t errlen)
 {
 	size_t argc = 3 + nkeys + nextra;
 	const char **argv = calloc(argc, sizeof(*argv));
@@ -90,6 +102,19 @@ static int run_script(redisContext *c, enum hl_script_id script, size_t nkeys,
 	if (done && done->type == REDIS_REPLY_INTEGER) {
 		*n_r = done->integer;
 		rc = 0;
+	} else if (done && done->type == REDIS_REPLY_ARRAY && done->elements % 2 == 1 &&
+		   done->element[0]->type == REDIS_REPLY_INTEGER) {
+		*n_r = done->element[0]->integer;
+		for (size_t i = 1; i + 1 < done->elements; i += 2) {
+			fprintf(rep->out, "migrate: %s: quarantined: %s (%s)\n", rep->what,
+				done->element[i]->str ? done->element[i]->str : "?",
+				done->element[i + 1]->str ? done->element[i + 1]->str : "?");
+			rep->quarantined++;
+		}
+		rc = 0;
+	} else if (done && done->type != REDIS_REPLY_ERROR) {
+		snprintf(err, errlen, "%s: an answer of an unexpected type %d",
+			 hl_scripts[script].name, done->type);
 	} else {
 		snprintf(err, errlen, "%s", done && done->str ? done->str : c->errstr);
 	}
@@ -98,14 +123,22 @@ static int run_script(redisContext *c, enum hl_script_id script, size_t nkeys,
 	return rc;
 }
 
+/* How many times a step scans the store again for keys of the old layout that appeared
+ * while it ran (written by a hotlined of that layout that should not be running) before
+ * it gives up with an error instead of writing the new layout's number. */
+#define RECHECKS 5
+
 /* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
  * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
  * batch (a SCAN page), each batch one script (lua/migrate_audit.lua); a converted stream
- * is deleted in the same step, so the step resumes where it stopped. */
+ * is deleted in the same step, so the step resumes where it stopped. A timeline that
+ * cannot be converted whole (no ticket, an unknown field) is renamed into quarantine
+ * (HL_KEY_QUARANTINE) and listed. After the last batch the store is scanned again, and
+ * converted again, until a scan finds no timeline left (at most RECHECKS times). */
 struct audit_batches {
 	const char *prefix;
-	FILE *out;
-	long long total, batches;
+	struct report rep;
+	long long total, batches, found;
 };
 
 static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
@@ -123,13 +156,14 @@ static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char 
 	for (size_t i = 0; i < keys->elements; i++)
 		names[i] = keys->element[i]->str;
 	rc = run_script(c, HL_SCRIPT_MIGRATE_AUDIT, keys->elements, names, 1, &b->prefix, &n,
-			err, errlen);
+			&b->rep, err, errlen);
 	free(names);
 	if (rc < 0)
 		return -1;
 	b->total += n;
+	b->found += (long long)keys->elements;
 	b->batches++;
-	fprintf(b->out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
+	fprintf(b->rep.out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
 		b->batches, n, b->total);
 	return 0;
 }
@@ -137,12 +171,27 @@ static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char 
 static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
 {
 	char pattern[128];
-	struct audit_batches b = {prefix, out, 0, 0};
+	struct audit_batches b = {prefix, {out, "timelines", 0}, 0, 0, 0};
+	int pass = 0;
 
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
-	if (scan_keys(c, NULL, pattern, "stream", audit_batch, &b, err, errlen) < 0)
-		return -1;
-	fprintf(out, "migrate: timelines: %lld moved into their tickets\n", b.total);
+	do {
+		if (pass++ == RECHECKS) {
+			snprintf(err, errlen,
+				 "timelines of layout 1 (%s) keep appearing: a hotlined of layout 1 "
+				 "is writing to this store; stop it and run again",
+				 pattern);
+			return -1;
+		}
+		if (pass > 2)
+			fprintf(out, "migrate: timelines: %lld more appeared meanwhile: again\n",
+				b.found);
+		b.found = 0;
+		if (scan_keys(c, NULL, pattern, "stream", audit_batch, &b, err, errlen) < 0)
+			return -1;
+	} while (b.found > 0);
+	fprintf(out, "migrate: timelines: %lld moved into their tickets, %lld quarantined\n",
+		b.total, b.rep.quarantined);
 	return 0;
 }
 
@@ -150,10 +199,12 @@ static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err,
  * clock ("id|clock|stage|audience"), and there is no idx:deadlines (lua/lib.lua). The old
  * members, found by ZSCAN a page at a time, are converted by lua/migrate_due.lua, each
  * removed in the step that converts it; idx:deadlines is deleted at the end. So the step
- * resumes where it stopped. */
+ * resumes where it stopped. A member that is not of the old form goes to quarantine, and
+ * the set is scanned again until no old member is left (at most RECHECKS times). */
 struct due_batches {
 	const char *prefix;
-	long long total;
+	struct report rep;
+	long long total, found;
 };
 
 static int due_batch(redisContext *c, const redisReply *page, void *arg, char *err,
@@ -172,9 +223,11 @@ static int due_batch(redisContext *c, const redisReply *page, void *arg, char *e
 	members[n++] = b->prefix;
 	for (size_t i = 0; i + 1 < page->elements; i += 2) /* member, score */
 		members[n++] = page->element[i]->str;
-	rc = run_script(c, HL_SCRIPT_MIGRATE_DUE, 0, NULL, n, members, &done, err, errlen);
+	rc = run_script(c, HL_SCRIPT_MIGRATE_DUE, 0, NULL, n, members, &done, &b->rep, err,
+			errlen);
 	free(members);
 	b->total += done;
+	b->found += (long long)(n - 1);
 	return rc;
 }
 
@@ -182,13 +235,24 @@ static int to_one_due_member(redisContext *c, const char *prefix, FILE *out, cha
 			     size_t errlen)
 {
 	char due[HL_LAYOUT_KEY_LEN], deadlines[HL_LAYOUT_KEY_LEN], pattern[8] = "*|*";
-	struct due_batches b = {prefix, 0};
+	struct due_batches b = {prefix, {out, "due", 0}, 0, 0};
 	redisReply *r;
+	int pass = 0;
 
 	hl_key(due, sizeof(due), prefix, HL_KEY_DUE);
 	snprintf(deadlines, sizeof(deadlines), "%s%s%s", prefix, HL_KEY_INDEX, HL_INDEX_DEADLINES);
-	if (scan_keys(c, due, pattern, NULL, due_batch, &b, err, errlen) < 0)
-		return -1;
+	do {
+		if (pass++ == RECHECKS) {
+			snprintf(err, errlen,
+				 "members of layout 2 keep appearing in %s: a hotlined of layout 2 "
+				 "is writing to this store; stop it and run again",
+				 due);
+			return -1;
+		}
+		b.found = 0;
+		if (scan_keys(c, due, pattern, NULL, due_batch, &b, err, errlen) < 0)
+			return -1;
+	} while (b.found > 0);
 	r = redisCommand(c, "DEL %s", deadlines);
 	if (!r || r->type != REDIS_REPLY_INTEGER) {
 		snprintf(err, errlen, "DEL %s: %s", deadlines, r && r->str ? r->str : c->errstr);
@@ -197,7 +261,8 @@ static int to_one_due_member(redisContext *c, const char *prefix, FILE *out, cha
 		return -1;
 	}
 	freeReplyObject(r);
-	fprintf(out, "migrate: due: %lld stages waiting became one member per ticket\n", b.total);
+	fprintf(out, "migrate: due: %lld stages waiting became one member per ticket%s\n", b.total,
+		b.rep.quarantined ? ", some quarantined" : "");
 	return 0;
 }
 
@@ -231,39 +296,87 @@ static int add_names(redisContext *c, const redisReply *keys, void *arg, char *e
 	return 0;
 }
 
-static int to_layout3(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+/* The old event streams now in the store into s (its names freed first): the ledger and
+ * the notices, whether they exist or not, then every units' queue; *left_r is how many
+ * of them exist. Returns 0, or -1 with err. */
+static int old_streams(redisContext *c, const char *prefix, struct stream_names *s,
+		       long long *left_r, char *err, size_t errlen)
 {
-	static struct stream_names s; /* --migrate runs once per process */
 	char pattern[128];
-	const char *extra[] = {prefix, EVENTS_BATCH};
-	long long total = 0, batches = 0, n = 1;
-	int rc = -1;
+	redisReply *r;
 
-	s.n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->names[i]);
+	s->n = 0;
 	for (int i = 0; i < 2; i++) {
 		char key[HL_LAYOUT_KEY_LEN];
 		hl_key(key, sizeof(key), prefix, i == 0 ? HL_KEY_LEDGER : HL_KEY_NOTICES);
-		if (!(s.names[s.n] = strdup(key))) {
+		if (!(s->names[s->n] = strdup(key))) {
 			snprintf(err, errlen, "out of memory");
-			goto out;
+			return -1;
 		}
-		s.n++;
+		s->n++;
 	}
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_DEPT);
-	if (scan_keys(c, NULL, pattern, "stream", add_names, &s, err, errlen) < 0)
-		goto out;
-	while (n > 0) {
-		if (run_script(c, HL_SCRIPT_MIGRATE_EVENTS, s.n, (const char *const *)s.names, 2,
-			       extra, &n, err, errlen) < 0)
+	if (scan_keys(c, NULL, pattern, "stream", add_names, s, err, errlen) < 0)
+		return -1;
+	r = redisCommand(c, "EXISTS %s %s", s->names[0], s->names[1]);
+	if (!r || r->type != REDIS_REPLY_INTEGER) {
+		snprintf(err, errlen, "EXISTS: %s", r && r->str ? r->str : c->errstr);
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	*left_r = r->integer + (long long)(s->n - 2);
+	freeReplyObject(r);
+	return 0;
+}
+
+/* Merges the old streams (old_streams) into the event stream until none is left: after
+ * the last batch it looks again, and merges what appeared meanwhile, at most RECHECKS
+ * times. */
+static int to_layout3(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+{
+	static struct stream_names s; /* --migrate runs once per process */
+	const char *extra[] = {prefix, EVENTS_BATCH};
+	long long total = 0, batches = 0, n, left = 0;
+	size_t queues = 0;
+	int rc = -1;
+
+	s.n = 0;
+	for (int round = 0;; round++) {
+		if (old_streams(c, prefix, &s, &left, err, errlen) < 0)
 			goto out;
-		total += n;
-		if (n > 0)
-			fprintf(out, "migrate: events: batch %lld: %lld moved (%lld in all)\n",
-				++batches, n, total);
+		if (round > 0 && left == 0)
+			break;
+		if (round == RECHECKS) {
+			snprintf(err, errlen,
+				 "entries of layout 2 (%s, %s, %s*) keep appearing: a hotlined of "
+				 "layout 2 is writing to this store; stop it and run again",
+				 s.names[0], s.names[1], HL_KEY_DEPT);
+			goto out;
+		}
+		if (round == 0)
+			queues = s.n - 2;
+		else
+			fprintf(out, "migrate: events: %lld old streams written meanwhile: again\n",
+				left);
+		for (n = 1; n > 0;) {
+			struct report rep = {out, "events", 0};
+			if (run_script(c, HL_SCRIPT_MIGRATE_EVENTS, s.n,
+				       (const char *const *)s.names, 2, extra, &n, &rep, err,
+				       errlen) < 0)
+				goto out;
+			total += n;
+			if (n > 0)
+				fprintf(out,
+					"migrate: events: batch %lld: %lld moved (%lld in all)\n",
+					++batches, n, total);
+		}
 	}
 	fprintf(out, "migrate: events: %lld entries of the ledger, %zu units' queues and the "
 		     "notices merged into one stream\n",
-		total, s.n - 2);
+		total, queues);
 	rc = to_one_due_member(c, prefix, out, err, errlen);
 out:
 	for (size_t i = 0; i < s.n; i++)
@@ -353,7 +466,97 @@ static int set_layout(redisContext *c, const char *key, const char *value, char 
 	return ok ? 0 : -1;
 }
 
-int hl_layout_migrate(const struct hl_config *cfg, FILE *out, char *err, size_t errlen)
+/* When a registry entry was last seen, in Asia/Shanghai local time (UTC+8 all year
+ * since 1991: written without the zone database, so the same on every host). */
+static void format_seen(long long ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	struct tm tm;
+
+	if (ms <= 0 || !gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S +08:00", &tm))
+		snprintf(buf, len, "unknown");
+}
+
+/* One registry entry ("instance pid P, version V, last seen T") into buf. */
+static void describe_daemon(const char *instance, const char *json, char *buf, size_t len)
+{
+	struct json_object *o = json_tokener_parse(json), *v;
+	long long pid = -1, seen = 0;
+	const char *version = "?";
+	char when[48];
+
+	if (o && json_object_object_get_ex(o, "pid", &v))
+		pid = json_object_get_int64(v);
+	if (o && json_object_object_get_ex(o, "seen_ms", &v))
+		seen = json_object_get_int64(v);
+	if (o && json_object_object_get_ex(o, "version", &v) && json_object_get_string(v))
+		version = json_object_get_string(v);
+	format_seen(seen, when, sizeof(when));
+	snprintf(buf, len, "%s (pid %lld, version %s, last seen %s)", instance, pid, version,
+		 when);
+	json_object_put(o);
+}
+
+/* The daemon registry (HL_KEY_DAEMONS) must be empty before a migration writes: a
+ * hotlined of the old layout never reads HL_KEY_LAYOUT, so one left running would go on
+ * writing what the new layout does not read. An orderly stop removes a daemon's entry; a
+ * killed one leaves it, which force (the operator's word that it is gone) lets pass,
+ * naming what it ignored. Returns 0, or -1 with the entries and what to do in err. */
+static int no_daemons(redisContext *c, const char *prefix, int force, FILE *out, char *err,
+		      size_t errlen)
+{
+	char key[HL_LAYOUT_KEY_LEN], line[512];
+	redisReply *r;
+	size_t used = 0, shown = 0, n;
+	int rc = -1;
+
+	hl_key(key, sizeof(key), prefix, HL_KEY_DAEMONS);
+	r = redisCommand(c, "HGETALL %s", key);
+	if (!r || r->type != REDIS_REPLY_ARRAY) {
+		snprintf(err, errlen, "HGETALL %s: %s", key, r && r->str ? r->str : c->errstr);
+		goto out;
+	}
+	n = r->elements / 2;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (force) {
+		for (size_t i = 0; i + 1 < r->elements; i += 2) {
+			describe_daemon(r->element[i]->str, r->element[i + 1]->str, line,
+					sizeof(line));
+			fprintf(out, "migrate: --force: ignoring %s in %s\n", line, key);
+		}
+		rc = 0;
+		goto out;
+	}
+	used = (size_t)snprintf(err, errlen,
+				"%zu hotlined registered in %s, which may still run on this store "
+				"and write the old layout:",
+				n, key);
+	for (size_t i = 0; i + 1 < r->elements && used < errlen; i += 2) {
+		describe_daemon(r->element[i]->str, r->element[i + 1]->str, line, sizeof(line));
+		if (used + strlen(line) + 400 > errlen)
+			break;
+		used += (size_t)snprintf(err + used, errlen - used, "\n  %s", line);
+		shown++;
+	}
+	if (shown < n && used < errlen)
+		used += (size_t)snprintf(err + used, errlen - used, "\n  and %zu more (HGETALL %s)",
+					 n - shown, key);
+	if (used < errlen)
+		snprintf(err + used, errlen - used,
+			 "\nstop them first (an orderly stop removes its entry); if they are gone "
+			 "(killed, so that their entries stayed), run again with: hotlined "
+			 "--migrate --force -c FILE");
+out:
+	if (r)
+		freeReplyObject(r);
+	return rc;
+}
+
+int hl_layout_migrate(const struct hl_config *cfg, int force, FILE *out, char *err,
+		      size_t errlen)
 {
 	const char *prefix = hl_opt_string(&cfg->redis, "prefix");
 	char keys[HL_LAYOUT_CHECK_KEYS][HL_LAYOUT_KEY_LEN], value[32];
@@ -374,6 +577,12 @@ int hl_layout_migrate(const struct hl_config *cfg, FILE *out, char *err, size_t 
 			 to, HL_STORE_LAYOUT);
 		goto out;
 	}
+	/* a store at this layout is left as it is, whoever runs on it; any other is
+	 * written, and no daemon may run on it meanwhile (an empty store too: a hotlined of
+	 * layout 1 that registered there would fill it with layout 1) */
+	if ((found < HL_STORE_LAYOUT || resuming) && no_daemons(c, prefix, force, out, err,
+								 errlen) < 0)
+		goto out;
 	if (found == 0) {
 		fprintf(out, "migrate: the store is empty: layout %d\n", HL_STORE_LAYOUT);
 		snprintf(value, sizeof(value), "%d", HL_STORE_LAYOUT);

@@ -35,11 +35,18 @@ void hl_layout_check_keys(const char *prefix, char keys[HL_LAYOUT_CHECK_KEYS][HL
 #define HL_LAYOUT_MIGRATE_HINT "hotlined --migrate -c"
 
 /* Upgrades the store that cfg names to HL_STORE_LAYOUT, blocking (hotlined --migrate, no
- * event loop, no daemon running on the store). While it runs the layout key says
- * "<from>><to>", so that a hotlined started meanwhile refuses the store; each step works
- * in batches and may be run again after an interruption (it resumes: what it changed
- * already it leaves as it is). Writes one line per step and batch to out. Returns 0 when
- * the store is at HL_STORE_LAYOUT (already, or now), or -1 with the reason in err. */
-int hl_layout_migrate(const struct hl_config *cfg, FILE *out, char *err, size_t errlen);
+ * event loop, no daemon running on the store). Before it writes it refuses while the
+ * daemon registry (HL_KEY_DAEMONS) has entries, naming each in err; with force it
+ * ignores them (they are the entries of daemons killed, the operator says) and names
+ * them on out. While it runs the layout key says "<from>><to>", so that a hotlined
+ * started meanwhile refuses the store; each step works in batches and may be run again
+ * after an interruption (it resumes: what it changed already it leaves as it is). What
+ * a step cannot convert without losing something goes to HL_KEY_QUARANTINE keys, each
+ * listed on out; after its last batch a step looks again for keys of the old layout
+ * and converts what appeared, or fails. Writes one line per step and batch to out.
+ * Returns 0 when the store is at HL_STORE_LAYOUT (already, or now), or -1 with the
+ * reason in err (give it 4 KiB: it may list daemons, one a line). */
+int hl_layout_migrate(const struct hl_config *cfg, int force, FILE *out, char *err,
+		      size_t errlen);
 
 #endif

@@ -306,14 +306,19 @@ Test(layout, the_fixture_loads_and_dumps_back_the_same)
 	free(got);
 }
 
-/* Runs hotlined (the build's, not the test-clock one) with args to completion; returns
- * its exit status and leaves its output in out (caller frees). */
+/* Runs hotlined (the build's, not the test-clock one) with -c and arg, which may be
+ * several options separated by a space ("--migrate --force"), to completion; returns its
+ * exit status and leaves its output in out (caller frees). */
 static int run_hotlined(const char *arg, char **out)
 {
-	char path[300];
-	const char *args[] = {"-c", daemon_.config, arg, NULL};
+	char path[300], words[64] = "";
+	const char *args[6] = {"-c", daemon_.config, NULL};
+	size_t n = 2;
 	int status;
 
+	snprintf(words, sizeof(words), "%s", arg ? arg : "");
+	for (char *w = strtok(words, " "); w && n < 5; w = strtok(NULL, " "))
+		args[n++] = w;
 	snprintf(path, sizeof(path), "%s/run.out", dir);
 	unlink(path);
 	status = hlt_run_hotlined(args, path);
@@ -471,8 +476,9 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	cr_expect_str_eq(v = redis_text("EXISTS hl:layout"), "0\n");
 	free(v);
 
-	/* Migrated, 1 -> 2 -> 3; a second run finds nothing left to do. */
-	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	/* Migrated, 1 -> 2 -> 3 (--force: the fixture's registry holds the daemon that made
+	 * it, stopped without deregistering); a second run finds nothing left to do. */
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
 	cr_expect(strstr(out, "9 converted"), "%s", out);
 	/* the ledger's 22 entries, the queues' 11 (water 10, gas 1), the notices' 8 */
 	cr_expect(strstr(out, "events: 41 entries of the ledger, 2 units' queues"), "%s", out);
@@ -628,7 +634,8 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 
 	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
-	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	/* --force here and below: the fixture's registry entry (see the test below) */
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
 	free(out);
 	/* what the interrupted run had not moved yet: later entries of each old stream */
 	free(redis_text("XADD hl:ledger 1796572574600-0 at 1796572574600 unit water id "
@@ -642,12 +649,20 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 	free(redis_text("ZADD hl:due 1796831253485 %s", "20261206-000003|answer|warning|"));
 	free(redis_text("HSET hl:t:20261206-000003 answer_next %s",
 			"20261206-000003|answer|warning|"));
+	/* and a member of no form the step knows: quarantined, not left behind in hl:due */
+	free(redis_text("ZADD hl:due 1796831253485 %s", "20261206-000003|answer"));
 	free(redis_text("SET hl:layout 2>3"));
-	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
 	cr_expect(strstr(out, "layout 2 -> 3 (resuming)") && strstr(out, "events: 3 entries") &&
 			  strstr(out, "due: 1 stages"),
 		  "%s", out);
+	cr_expect(strstr(out, "due: quarantined: hl:quarantine:due (member 20261206-000003|answer "
+			      "is not id|clock|stage|audience)"),
+		  "%s", out);
 	free(out);
+	cr_expect_str_eq(v = redis_text("ZRANGE hl:quarantine:due 0 -1 WITHSCORES"),
+			 "20261206-000003|answer\n1796831253485\n");
+	free(v);
 	cr_expect_str_eq(v = redis_text("ZSCORE hl:due 20261206-000003"), "1796831253485\n");
 	free(v);
 	cr_expect_str_eq(v = redis_text("HGET hl:t:20261206-000003 answer_next"), "1\n");
@@ -668,5 +683,110 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 	cr_expect(strstr(out, "layout 3 already"), "%s", out);
 	free(out);
 	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
+	free(v);
+}
+
+/* --migrate refuses while the daemon registry names a hotlined: one of the old layout
+ * left running would write what the new layout does not read. The fixture's registry
+ * holds the daemon that made it (killed, in effect: it never deregistered); the refusal
+ * names it, and --force goes on, saying it ignored it. */
+Test(layout, a_registered_daemon_makes_migrate_refuse_until_forced)
+{
+	char *out, *v;
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
+	cr_expect(strstr(out, "1 hotlined registered in hl:daemons"), "%s", out);
+	/* seen_ms 1796569816048: 2026-12-06 15:10:16 UTC */
+	cr_expect(strstr(out, "vm:20783:1796569816040 (pid 20783, version 0.1.0, last seen "
+			      "2026-12-06 23:10:16 +08:00)"),
+		  "%s", out);
+	cr_expect(strstr(out, "stop them first") && strstr(out, "hotlined --migrate --force -c"),
+		  "%s", out);
+	free(out);
+	/* nothing written */
+	cr_expect_str_eq(v = redis_text("EXISTS hl:layout hl:events"), "0\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:audit:20261206-000002"), "1\n");
+	free(v);
+	/* --force only with --migrate */
+	cr_expect_eq(run_hotlined("--force", &out), 2, "%s", out);
+	cr_expect(strstr(out, "--force goes only with --migrate"), "%s", out);
+	free(out);
+
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
+	cr_expect(strstr(out, "--force: ignoring vm:20783:1796569816040 (pid 20783, version "
+			      "0.1.0, last seen 2026-12-06 23:10:16 +08:00) in hl:daemons"),
+		  "%s", out);
+	cr_expect(strstr(out, "done: layout 3"), "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "3\n");
+	free(v);
+	/* the entry is left as it was: --force ignores it, deletes nothing */
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:daemons vm:20783:1796569816040"), "1\n");
+	free(v);
+	/* and a store of this layout is left alone whoever is registered */
+	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
+	cr_expect(strstr(out, "layout 3 already"), "%s", out);
+	free(out);
+}
+
+/* A timeline that step 1 -> 2 cannot convert whole does not stop the migration: it is
+ * renamed, whole, to hl:quarantine:audit:<id>, listed, and the rest is migrated. The
+ * variants of the fixture: a timeline whose ticket is gone (an orphan), and one with an
+ * entry of a field the layout-2 timeline has no place for. */
+static void migrate_with_quarantine(const char *id, const char *reason)
+{
+	char *out, *v, want[256];
+
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
+	snprintf(want, sizeof(want), "migrate: timelines: quarantined: hl:quarantine:audit:%s (%s)",
+		 id, reason);
+	cr_expect(strstr(out, want), "%s", out);
+	cr_expect(strstr(out, "1 quarantined") && strstr(out, "done: layout 3"), "%s", out);
+	free(out);
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "3\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("KEYS hl:audit:*"), "");
+	free(v);
+	cr_expect_str_eq(v = redis_text("TYPE hl:quarantine:audit:%s", id), "stream\n");
+	free(v);
+}
+
+Test(layout, an_orphan_timeline_is_quarantined_and_the_migration_finishes)
+{
+	char *v;
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	free(redis_text("XADD hl:audit:20261206-000099 1796569813733-0 at 1796569813733 actor "
+			"agent-test role agent action create from %s to received note %s",
+			"", ""));
+	migrate_with_quarantine("20261206-000099", "no ticket hl:t:20261206-000099");
+	cr_expect_str_eq(v = redis_text("XLEN hl:quarantine:audit:20261206-000099"), "1\n");
+	free(v);
+	/* the nine of the fixture converted */
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000002 log"), "1\n");
+	free(v);
+}
+
+Test(layout, a_timeline_with_an_unknown_field_is_quarantined_and_the_migration_finishes)
+{
+	char *v;
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	free(redis_text("XADD hl:audit:20261206-000003 1796569813999-0 at 1796569813999 actor "
+			"water-test role dept:water action note from accepted to accepted note "
+			"x photo y"));
+	migrate_with_quarantine("20261206-000003",
+				"entry 1796569813999-0 has a field photo the layout-2 timeline "
+				"has no place for");
+	/* whole, as it was: its five entries and the sixth */
+	cr_expect_str_eq(v = redis_text("XLEN hl:quarantine:audit:20261206-000003"), "6\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000003 log"), "0\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000002 log"), "1\n");
 	free(v);
 }

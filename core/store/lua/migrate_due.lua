@@ -4,11 +4,15 @@
 -- next stages, and <clock>_next the number of that stage in the clock's plan (lib.lua).
 -- Each old member is removed in the step that converts it, so a batch may run again;
 -- a member whose stage is not in its clock's plan (a plan replaced since) is dropped, as
--- due_claim would have dropped it. ARGV[1] the key prefix, ARGV[2..] old members.
--- Returns the number of members converted.
+-- due_claim would have dropped it. A member with a '|' that is not of that form cannot
+-- be converted: it moves, with its score, to the sorted set KEY.quarantine .. KEY.due
+-- for an operator, so that no old member is left in hl:due. ARGV[1] the key prefix,
+-- ARGV[2..] old members.
+-- Returns {converted, quarantined key, reason, ...}.
 local P = ARGV[1]
 local due = P .. KEY.due
-local converted = 0
+local converted, answer = 0, {0}
+local quarantine = P .. KEY.quarantine .. KEY.due
 for i = 2, #ARGV do
   local member = ARGV[i]
   local score = redis.call('ZSCORE', due, member)
@@ -29,6 +33,12 @@ for i = 2, #ARGV do
       redis.call('HDEL', tkey, clock .. '_next')
     end
     converted = converted + 1
+  elseif score then
+    redis.call('ZADD', quarantine, score, member)
+    redis.call('ZREM', due, member)
+    answer[#answer + 1] = quarantine
+    answer[#answer + 1] = 'member ' .. member .. ' is not id|clock|stage|audience'
   end
 end
-return converted
+answer[1] = converted
+return answer
