@@ -2,7 +2,7 @@
  * dispatch_latency: the intake-to-dispatched latency of `make bench` (issue 8), read
  * from the tickets' audit trails in Redis after a load run. It first waits (bounded) for
  * the dispatcher to route what is still waiting (PREFIXidx:state:received empty), then
- * reads every ticket of PREFIXidx:all and its timeline (the field `log` of PREFIXt:<id>,
+ * reads every ticket of PREFIXidx:all and its timeline (the string PREFIXlog:<id>,
  * pipelined: lua/lib.lua's audit, entries of seven "<length>:<bytes>" fields)
  * and takes, per ticket, the `at` (ms) of the `create` entry and of the first routing
  * outcome: `dispatch` (派单), `merge` (并单, by the dedup plugin) or `route_failed` (manual
@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 		size_t n = ids->elements - i < BATCH ? ids->elements - i : BATCH;
 
 		for (size_t j = 0; j < n; j++)
-			redisAppendCommand(c, "HGET %st:%s log", prefix, ids->element[i + j]->str);
+			redisAppendCommand(c, "GET %slog:%s", prefix, ids->element[i + j]->str);
 		for (size_t j = 0; j < n; j++) {
 			void *reply = NULL;
 

@@ -365,7 +365,7 @@ section="$tmp/section.md"
 	echo "| key | bytes per open ticket | share |"
 	echo "|---|---|---|"
 	mem_row "ticket hash \`hl:t:<id>\` ($(one main memory hash_encoding))" hash_b
-	mem_row "audit trail \`hl:audit:<id>\` (layout 1; in the ticket hash since layout 2)" audit_b
+	mem_row "timeline \`hl:log:<id>\` (layout 4; a stream \`hl:audit:<id>\` in layout 1, the ticket hash's field \`log\` in layouts 2 and 3)" audit_b
 	mem_row "\`hl:due\` (one member per ticket)" due_b
 	mem_row "\`hl:idx:deadlines\` (layouts 1 and 2; the watch list reads \`hl:due\` since)" deadlines_b
 	mem_row "\`hl:idx:all\`" all_b

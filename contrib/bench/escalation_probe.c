@@ -426,7 +426,7 @@ static int mode_memory(long tickets, long long before, long sample)
 		t_hash += (double)usage_of(k2);
 		if (!enc_hash)
 			enc_hash = encoding_of(k2);
-		snprintf(k2, sizeof(k2), "%saudit:%s", prefix, id);
+		snprintf(k2, sizeof(k2), "%slog:%s", prefix, id);
 		t_audit += (double)usage_of(k2);
 		if (!enc_audit)
 			enc_audit = encoding_of(k2);

@@ -20,19 +20,24 @@
 				    hotlined --migrate refuses while it has entries
 				    (store/layout.c) */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
-#define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state, and its
-				    timeline (field `log`, lua/lib.lua's audit) */
+#define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state (layouts 2
+				    and 3 kept its timeline there too, field `log`, which
+				    the migration to 4 moves to HL_KEY_LOG) */
+#define HL_KEY_LOG "log:"        /* + id: string, the ticket's timeline, length-prefixed
+				    entries APPENDed by lua/lib.lua's audit (and
+				    due_claim.lua), read by lua/ticket_get.lua; layout 4
+				    (lua/migrate_log.lua moves it out of the hash) */
 #define HL_KEY_AUDIT "audit:"    /* + id: layout 1 only, a stream: the ticket's timeline,
-				    which layout 2 keeps in the ticket hash's field `log`
-				    (lua/lib.lua's audit); read by the migration
-				    (lua/migrate_audit.lua) */
+				    which layouts 2 and 3 keep in the ticket hash's field
+				    `log`; read by the migration (lua/migrate_audit.lua) */
 #define HL_KEY_QUARANTINE "quarantine:" /* + the old key's name without the prefix
-					  (audit:<id>, due): what hotlined --migrate
+					  (audit:<id>, due, log:<id>): what hotlined --migrate
 					  found it could not convert without losing
 					  something, kept as it was for an operator
 					  (lua/migrate_audit.lua: a timeline, renamed
 					  whole; lua/migrate_due.lua: a sorted set of
-					  hl:due members); nothing reads it */
+					  hl:due members; lua/migrate_log.lua: a
+					  timeline string); nothing reads it */
 #define HL_KEY_INTAKE "intake"   /* stream: ids of received tickets waiting to be routed
 				    (an entry is deleted once its routing is committed) */
 #define HL_KEY_SEQ "seq:"        /* + YYYYMMDD: the day's ticket counter */

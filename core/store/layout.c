@@ -385,9 +385,77 @@ out:
 	return rc;
 }
 
+/* Layout 4: each ticket's timeline is a string key of its own (HL_KEY_LOG, APPENDed by
+ * lua/lib.lua's audit) instead of its hash's field `log`. The ticket hashes are scanned
+ * 500 a batch (a SCAN page), each batch one script (lua/migrate_log.lua) that moves the
+ * field of those that have one and deletes it in the same step, so the step resumes
+ * where it stopped. After the last batch the store is scanned again, and moved again,
+ * until a scan finds no field left (at most RECHECKS times). */
+struct log_batches {
+	const char *prefix;
+	struct report rep;
+	long long total, batches, found;
+};
+
+static int log_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
+		     size_t errlen)
+{
+	struct log_batches *b = arg;
+	const char **names = calloc(keys->elements, sizeof(*names));
+	long long n = 0, quarantined = b->rep.quarantined;
+	int rc;
+
+	if (!names) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < keys->elements; i++)
+		names[i] = keys->element[i]->str;
+	rc = run_script(c, HL_SCRIPT_MIGRATE_LOG, keys->elements, names, 1, &b->prefix, &n,
+			&b->rep, err, errlen);
+	free(names);
+	if (rc < 0)
+		return -1;
+	b->total += n;
+	b->found += n + (b->rep.quarantined - quarantined); /* fields found in this pass */
+	b->batches++;
+	fprintf(b->rep.out, "migrate: timelines: batch %lld: %lld moved (%lld in all)\n",
+		b->batches, n, b->total);
+	return 0;
+}
+
+static int to_layout4(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
+{
+	char pattern[128];
+	struct log_batches b = {prefix, {out, "timelines", 0}, 0, 0, 0};
+	int pass = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_TICKET);
+	do {
+		if (pass++ == RECHECKS) {
+			snprintf(err, errlen,
+				 "ticket hashes with a field log (%s) keep appearing: a hotlined of "
+				 "layout 3 is writing to this store; stop it and run again",
+				 pattern);
+			return -1;
+		}
+		if (pass > 2)
+			fprintf(out, "migrate: timelines: %lld more appeared meanwhile: again\n",
+				b.found);
+		b.found = 0;
+		if (scan_keys(c, NULL, pattern, "hash", log_batch, &b, err, errlen) < 0)
+			return -1;
+	} while (b.found > 0);
+	fprintf(out, "migrate: timelines: %lld moved out of their tickets into %s<id>, %lld "
+		     "quarantined\n",
+		b.total, HL_KEY_LOG, b.rep.quarantined);
+	return 0;
+}
+
 static const struct step steps[] = {
 	{1, to_layout2},
 	{2, to_layout3},
+	{3, to_layout4},
 };
 
 static redisContext *connect_to(const struct hl_config *cfg, char *err, size_t errlen)

@@ -22,8 +22,10 @@ struct hl_config;
  *      (HL_KEY_AUDIT)
  *   3  one event stream (HL_KEY_EVENTS) instead of the ledger, the units' work queues
  *      and the notices (HL_KEY_LEDGER, HL_KEY_DEPT, HL_KEY_NOTICES); one HL_KEY_DUE
- *      member per ticket and no HL_INDEX_DEADLINES */
-#define HL_STORE_LAYOUT 3
+ *      member per ticket and no HL_INDEX_DEADLINES
+ *   4  a ticket's timeline is a string key of its own (HL_KEY_LOG), APPENDed, no longer
+ *      its hash's field `log` */
+#define HL_STORE_LAYOUT 4
 
 /* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a
  * store with data has. */

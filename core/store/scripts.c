@@ -91,6 +91,10 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_due.lua.inc"
 	},
+	[HL_SCRIPT_MIGRATE_LOG] = {"migrate_log",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/migrate_log.lua.inc"
+	},
 	[HL_SCRIPT_EVENT_NOTICE] = {"event_notice",
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"

@@ -29,6 +29,7 @@ enum hl_script_id {
 	HL_SCRIPT_MIGRATE_AUDIT,   /* lua/migrate_audit.lua (store/layout.c, layout 1 -> 2) */
 	HL_SCRIPT_MIGRATE_EVENTS,  /* lua/migrate_events.lua (store/layout.c, layout 2 -> 3) */
 	HL_SCRIPT_MIGRATE_DUE,     /* lua/migrate_due.lua (store/layout.c, layout 2 -> 3) */
+	HL_SCRIPT_MIGRATE_LOG,     /* lua/migrate_log.lua (store/layout.c, layout 3 -> 4) */
 	HL_SCRIPT_EVENT_NOTICE,    /* lua/event_notice.lua (host->notify) */
 	HL_SCRIPT_COUNT
 };

@@ -353,7 +353,7 @@ Test(layout, an_empty_store_gets_this_layout)
 
 Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
 {
-	static const char *const layouts[] = {"99", "1>2", "2", "2>3", "3>4"};
+	static const char *const layouts[] = {"99", "1>2", "2", "2>3", "3", "3>4", "4>5"};
 
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
@@ -373,7 +373,7 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	/* nor does --migrate touch a store of a newer hotlined */
 	char *out, *v;
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
-	cr_expect(strstr(out, "migration to layout 4 is under way"), "%s", out);
+	cr_expect(strstr(out, "migration to layout 5 is under way"), "%s", out);
 	free(out);
 	free(redis_text("SET hl:layout 99"));
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
@@ -476,14 +476,24 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	cr_expect_str_eq(v = redis_text("EXISTS hl:layout"), "0\n");
 	free(v);
 
-	/* Migrated, 1 -> 2 -> 3 (--force: the fixture's registry holds the daemon that made
+	/* Migrated, 1 -> 2 -> 3 -> 4 (--force: the fixture's registry holds the daemon that made
 	 * it, stopped without deregistering); a second run finds nothing left to do. */
 	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
 	cr_expect(strstr(out, "9 converted"), "%s", out);
 	/* the ledger's 22 entries, the queues' 11 (water 10, gas 1), the notices' 8 */
 	cr_expect(strstr(out, "events: 41 entries of the ledger, 2 units' queues"), "%s", out);
 	cr_expect(strstr(out, "due: 7 stages waiting became one member per ticket"), "%s", out);
+	cr_expect(strstr(out, "timelines: 9 moved out of their tickets into log:<id>, 0 "
+			      "quarantined"),
+		  "%s", out);
 	free(out);
+	/* each timeline a string of its own, none left in a ticket hash */
+	cr_expect_str_eq(v = redis_text("TYPE hl:log:%s", id[8]), "string\n");
+	free(v);
+	for (int i = 0; i < 9; i++) {
+		cr_expect_str_eq(v = redis_text("HEXISTS hl:t:%s log", id[i]), "0\n", "%s", id[i]);
+		free(v);
+	}
 	/* hl:due: one member per ticket at its soonest next stage; no idx:deadlines */
 	cr_expect_str_eq(v = redis_text("ZRANGE hl:due 0 -1 WITHSCORES"),
 			 "20261206-000002\n1796573413941\n20261206-000008\n1796573413941\n"
@@ -618,10 +628,13 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 			  strstr(strstr(v, "stage_audience\nunit_head\n"), "event\nanswered\n"),
 		  "the new entries follow the fixture's: %s", v);
 	free(v);
-	/* and a new ticket gets the layout-2 timeline */
+	/* and a new ticket gets the layout-4 timeline */
 	char fresh[32];
 	create("13907150099", "江岸区三阳路99号", NULL, fresh);
 	cr_expect(shows(fresh, "\"action\":\"create\""));
+	cr_expect_eq(hlt_audit_entries(&redis, fresh), 1);
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:%s log", fresh), "0\n");
+	free(v);
 	free(expect);
 }
 
@@ -680,7 +693,7 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 		  "%s", v);
 	free(v);
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 3 already"), "%s", out);
+	cr_expect(strstr(out, "layout 4 already"), "%s", out);
 	free(out);
 	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
 	free(v);
@@ -719,16 +732,16 @@ Test(layout, a_registered_daemon_makes_migrate_refuse_until_forced)
 	cr_expect(strstr(out, "--force: ignoring vm:20783:1796569816040 (pid 20783, version "
 			      "0.1.0, last seen 2026-12-06 23:10:16 +08:00) in hl:daemons"),
 		  "%s", out);
-	cr_expect(strstr(out, "done: layout 3"), "%s", out);
+	cr_expect(strstr(out, "done: layout 4"), "%s", out);
 	free(out);
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "3\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
 	free(v);
 	/* the entry is left as it was: --force ignores it, deletes nothing */
 	cr_expect_str_eq(v = redis_text("HEXISTS hl:daemons vm:20783:1796569816040"), "1\n");
 	free(v);
 	/* and a store of this layout is left alone whoever is registered */
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 3 already"), "%s", out);
+	cr_expect(strstr(out, "layout 4 already"), "%s", out);
 	free(out);
 }
 
@@ -745,9 +758,9 @@ static void migrate_with_quarantine(const char *id, const char *reason)
 	snprintf(want, sizeof(want), "migrate: timelines: quarantined: hl:quarantine:audit:%s (%s)",
 		 id, reason);
 	cr_expect(strstr(out, want), "%s", out);
-	cr_expect(strstr(out, "1 quarantined") && strstr(out, "done: layout 3"), "%s", out);
+	cr_expect(strstr(out, "1 quarantined") && strstr(out, "done: layout 4"), "%s", out);
 	free(out);
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "3\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
 	free(v);
 	cr_expect_str_eq(v = redis_text("KEYS hl:audit:*"), "");
 	free(v);
@@ -767,7 +780,7 @@ Test(layout, an_orphan_timeline_is_quarantined_and_the_migration_finishes)
 	cr_expect_str_eq(v = redis_text("XLEN hl:quarantine:audit:20261206-000099"), "1\n");
 	free(v);
 	/* the nine of the fixture converted */
-	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000002 log"), "1\n");
+	cr_expect_str_eq(v = redis_text("EXISTS hl:log:20261206-000002"), "1\n");
 	free(v);
 }
 
@@ -785,8 +798,51 @@ Test(layout, a_timeline_with_an_unknown_field_is_quarantined_and_the_migration_f
 	/* whole, as it was: its five entries and the sixth */
 	cr_expect_str_eq(v = redis_text("XLEN hl:quarantine:audit:20261206-000003"), "6\n");
 	free(v);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:log:20261206-000003"), "0\n");
+	free(v);
+	cr_expect_str_eq(v = redis_text("EXISTS hl:log:20261206-000002"), "1\n");
+	free(v);
+}
+
+/* The step 3 -> 4 resumes: a store where some timelines were moved already (an
+ * interrupted run, the layout key still "3>4") gets the rest moved, byte for byte; a
+ * ticket's field that would overwrite a timeline of log:<id> goes to quarantine. */
+Test(layout, an_interrupted_move_of_the_timelines_resumes)
+{
+	char *out, *v, *before, *w;
+
+	cr_assert_gt(hlt_store_load(&redis, FIXTURE), 100);
+	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
+	free(out);
+	/* not moved yet: 000002's timeline back in its hash, as layout 3 kept it */
+	before = hlt_audit(&redis, "20261206-000002", 0);
+	cr_assert_gt(strlen(before), 0);
+	free(redis_text("EVAL %s 2 hl:t:20261206-000002 hl:log:20261206-000002",
+			"redis.call('HSET', KEYS[1], 'log', redis.call('GET', KEYS[2])) "
+			"return redis.call('DEL', KEYS[2])"));
+	/* and a field beside a timeline already moved, which differs from it */
+	free(redis_text("HSET hl:t:20261206-000003 log %s", "1:x"));
+	free(redis_text("SET hl:layout 3>4"));
+	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
+	cr_expect(strstr(out, "layout 3 -> 4 (resuming)") && strstr(out, "timelines: 1 moved") &&
+			  strstr(out, "1 quarantined") && strstr(out, "done: layout 4"),
+		  "%s", out);
+	cr_expect(strstr(out, "timelines: quarantined: hl:quarantine:log:20261206-000003 (the "
+			      "field log of hl:t:20261206-000003 differs from "
+			      "hl:log:20261206-000003"),
+		  "%s", out);
+	free(out);
+	cr_expect_str_eq(w = hlt_audit(&redis, "20261206-000002", 0), before);
+	free(w);
+	free(before);
+	cr_expect_str_eq(v = redis_text("GET hl:quarantine:log:20261206-000003"), "1:x\n");
+	free(v);
+	cr_expect_gt(hlt_audit_entries(&redis, "20261206-000003"), 1);
+	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000002 log"), "0\n");
+	free(v);
 	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000003 log"), "0\n");
 	free(v);
-	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000002 log"), "1\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
 	free(v);
 }

@@ -426,7 +426,7 @@ static int decode_audit(const char *s, size_t len, int most, char **out)
 static redisReply *get_audit(const struct hlt_redis *r, const char *id)
 {
 	redisContext *c = connect_to(r);
-	redisReply *v = c ? redisCommand(c, "HGET hl:t:%s log", id) : NULL;
+	redisReply *v = c ? redisCommand(c, "GET hl:log:%s", id) : NULL;
 
 	if (c)
 		redisFree(c);

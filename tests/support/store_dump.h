@@ -28,7 +28,7 @@ int hlt_store_dump(const struct hlt_redis *r, const char *prefix, FILE *out);
  * stderr). */
 int hlt_store_load(const struct hlt_redis *r, const char *path);
 
-/* A ticket's timeline (layout 2: the field `log` of its hash, lib.lua's audit) as
+/* A ticket's timeline (layout 4: the string log:<id>, lib.lua's audit) as
  * hlt_redis_cmd showed an XRANGE of the layout-1 stream: per entry its number, then "at",
  * its value, "actor", ... one a line; `most` entries at the most (0: all). "" when it has
  * none; the caller frees. */

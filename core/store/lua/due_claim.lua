@@ -21,7 +21,7 @@ local out = {#due >= most and '1' or '0'}
 
 -- Fires one stage of a ticket (in state `state`, of unit `unit`): its ledger entry, the
 -- counters and indexes, and the caller's list; returns its audit entry, which the caller
--- writes with the ticket's one HSET.
+-- appends with the ticket's others in one APPEND.
 local function fire(id, state, unit, clock, stage, audience, at)
   local late = now - at
   local due_ms = string.format('%d', at)
@@ -43,12 +43,12 @@ end
 
 for _, id in ipairs(due) do
   if redis.call('ZREM', P .. KEY.due, id) == 1 then
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', 'log', 'sign_next',
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', 'sign_next',
       'sign_plan', 'answer_next', 'answer_plan', 'callback_next', 'callback_plan')
     local state, unit = t[1], t[2]
     local fields, entries, soonest = {}, {}, nil
     for c, clock in ipairs(CLOCKS) do
-      local n, plan = tonumber(t[2 + 2 * c]), t[3 + 2 * c]
+      local n, plan = tonumber(t[1 + 2 * c]), t[2 + 2 * c]
       if n and plan then
         local at, stage, audience = plan_stage(plan, n)
         while at and at <= now do
@@ -67,8 +67,8 @@ for _, id in ipairs(due) do
         end
       end
     end
-    -- the entries and the clocks' status with one HSET
-    if #entries > 0 then put(id, fields, 'log', (t[3] or '') .. table.concat(entries)) end
+    -- the entries with one APPEND, the clocks' status with one HSET
+    if #entries > 0 then redis.call('APPEND', k_log(id), table.concat(entries)) end
     if #fields > 0 then redis.call('HSET', k_ticket(id), unpack(fields)) end
     if soonest then redis.call('ZADD', P .. KEY.due, string.format('%d', soonest), id) end
   end

@@ -7,6 +7,7 @@
 local P, NOW, ACTOR, ROLE = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local function k_ticket(id) return P .. KEY.ticket .. id end
+local function k_log(id) return P .. KEY.log .. id end
 local function k_index(name) return P .. KEY.index .. name end
 
 -- A script's own arguments by name (route_load, route_commit, ticket_step): ARGV[i] is
@@ -32,28 +33,17 @@ local function named_args(i, required, optional)
   return args, i + 1 + 2 * n
 end
 
--- A ticket's timeline is its hash's field `log` (layout 2; a stream of its own in layout
--- 1): entries one after another, each its seven fields at, actor, role, action, from, to
--- and note, every field written as its length in bytes, ':' and the bytes
--- ("13:1796569770381" ...), so that no text can run into the next. ticket_get.lua reads
--- it back; the views and the plugins never see the field (ticket_fields, ticket_view.c).
+-- A ticket's timeline is a string key of its own, log:<id> (layout 4; its hash's field
+-- `log` in layouts 2 and 3, a stream in layout 1): entries one after another, each its
+-- seven fields at, actor, role, action, from, to and note, every field written as its
+-- length in bytes, ':' and the bytes ("13:1796569770381" ...), so that no text can run
+-- into the next. Entries are APPENDed, so a step propagates (AOF, replicas) only its
+-- entry's bytes, and the ticket hash stays small. ticket_get.lua reads it back.
 local function audit_entry(action, from, to, note)
   from, to, note = from or '', to or '', note or ''
   return #NOW .. ':' .. NOW .. #ACTOR .. ':' .. ACTOR .. #ROLE .. ':' .. ROLE ..
     #action .. ':' .. action .. #from .. ':' .. from .. #to .. ':' .. to ..
     #note .. ':' .. note
-end
-
--- A ticket's fields as HGETALL gives them (flat), without its timeline.
-local function ticket_fields(flat)
-  for i = 1, #flat, 2 do
-    if flat[i] == 'log' then
-      table.remove(flat, i)
-      table.remove(flat, i)
-      return flat
-    end
-  end
-  return flat
 end
 
 -- Ticket fields to write: appended to the caller's list `fields` (field, value, ...) when
@@ -72,12 +62,9 @@ local function put(id, fields, ...)
 end
 
 -- Appends one entry to a ticket's timeline: who did what, from which state to which.
--- `log` is the timeline as the script read it already (false when the ticket has none
--- yet), or nil to read it here; with `fields` (see put) the new timeline goes with the
--- caller's HSET, so that a step that writes the ticket anyway spends no call on it.
-local function audit(id, action, from, to, note, fields, log)
-  if log == nil then log = redis.call('HGET', k_ticket(id), 'log') end
-  put(id, fields, 'log', (log or '') .. audit_entry(action, from, to, note))
+-- One APPEND, no read.
+local function audit(id, action, from, to, note)
+  redis.call('APPEND', k_log(id), audit_entry(action, from, to, note))
 end
 
 -- Moves a ticket to another state: the field, updated_ms and the state indexes. The

@@ -26,17 +26,17 @@ local dept, item, reason, by = a.unit, a.item, a.reason, a.by
 local policy, notify, master, ctype = a.policy, a.notify, a.merge_into, a.type
 local return_until = a.return_until
 local tkey = k_ticket(id)
--- with what unschedule reads (now[7...]): a first dispatch has no clocks to remove
-local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms', 'log',
+-- with what unschedule reads (now[6...]): a first dispatch has no clocks to remove
+local now = redis.call('HMGET', tkey, 'state', 'route_seq', 'type', 'created_ms',
   'route_attempts', unpack(UNSCHEDULE_FIELDS))
-local clocks_now = {unpack(now, 7, 6 + #UNSCHEDULE_FIELDS)}
+local clocks_now = {unpack(now, 6, 5 + #UNSCHEDULE_FIELDS)}
 -- a first attempt is recorded here (route_load writes only those after a takeover)
-local first_attempt = (tonumber(now[6]) or 0) == 0
+local first_attempt = (tonumber(now[5]) or 0) == 0
 
 local function done(outcome, fields)
   redis.call('XACK', P .. KEY.intake, group, entry)
   redis.call('XDEL', P .. KEY.intake, entry)
-  return {outcome, ticket_fields(fields)}
+  return {outcome, fields}
 end
 
 if now[1] ~= 'received' or now[2] ~= seq then return done('stale', {}) end
@@ -53,8 +53,7 @@ if mode == 'merge' then
     if first_attempt then put(id, fields, 'route_attempts', '1') end
     if m[2] then put(id, fields, 'department', m[2]) end
     move_state(id, 'received', 'merged', now[4], fields)
-    audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason, fields,
-      now[5])
+    audit(id, 'merge', 'received', 'merged', 'into ' .. master .. ': ' .. reason)
     redis.call('HSET', tkey, unpack(fields))
     unschedule(id, nil, clocks_now)
     audit(master, 'merged_in', m[1], m[1], id .. ' merged in; citizens ' .. citizens)
@@ -76,8 +75,7 @@ if mode == 'dispatch' then
   schedule_from(id, clocks, fields, true)
   if not now[3] and ctype ~= '' then put(id, fields, 'type', ctype) end
   move_state(id, 'received', 'dispatched', now[4], fields)
-  audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')',
-    fields, now[5])
+  audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
   redis.call('HSET', tkey, unpack(fields))
   redis.call('ZADD', k_index(INDEX.dept .. dept), now[4], id)
   tell_unit(dept, id, 'dispatched', reason, {policy = policy})
@@ -88,7 +86,7 @@ end
 local fields = {'manual_reason', reason}
 if first_attempt then put(id, fields, 'route_attempts', '1') end
 move_state(id, 'received', 'pending_manual', now[4], fields)
-audit(id, 'route_failed', 'received', 'pending_manual', reason, fields, now[5])
+audit(id, 'route_failed', 'received', 'pending_manual', reason)
 redis.call('HSET', tkey, unpack(fields))
 unschedule(id, nil, clocks_now)
 notice('dispatchers', id, 'pending_manual', reason)

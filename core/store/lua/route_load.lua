@@ -15,7 +15,7 @@ local id, seq, entry, group = a.id, a.seq, a.entry, a.group
 local since, most = a.since, tonumber(a.most)
 local tkey = k_ticket(id)
 -- the whole ticket, read once: the checks take their fields from it
-local fields, now = ticket_fields(redis.call('HGETALL', tkey)), {}
+local fields, now = redis.call('HGETALL', tkey), {}
 for i = 1, #fields, 2 do now[fields[i]] = i + 1 end
 local function field(name) return now[name] and fields[now[name]] end
 if field('state') ~= 'received' or field('route_seq') ~= seq then
@@ -46,7 +46,7 @@ for _, index in ipairs(indexes) do
   for _, rid in ipairs(ids) do
     if not seen[rid] and #out <= most then
       seen[rid] = true
-      local related = ticket_fields(redis.call('HGETALL', k_ticket(rid)))
+      local related = redis.call('HGETALL', k_ticket(rid))
       if #related > 0 then out[#out + 1] = related end
     end
   end

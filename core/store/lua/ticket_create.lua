@@ -62,9 +62,9 @@ for i = 15, #ARGV, 2 do
   given[ARGV[i]] = ARGV[i + 1]
 end
 if state == 'resolved' then
-  audit(id, 'answered_on_call', '', state, '', fields, false)
+  audit(id, 'answered_on_call', '', state, '')
 else
-  audit(id, 'create', '', state, '', fields, false)
+  audit(id, 'create', '', state, '')
 end
 redis.call('HSET', tkey, unpack(fields))
 if state ~= 'resolved' then redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', '1') end

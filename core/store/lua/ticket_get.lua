@@ -2,15 +2,11 @@
 -- ARGV[5] the ticket id.
 -- Returns {} when there is no such ticket, else {fields (flat HGETALL, without the
 -- timeline), timeline entries (at most 1000) as XRANGE gives a stream's:
--- {{n, {field, value, ...}}, ...}}. The timeline is the field `log` (lib.lua's audit).
+-- {{n, {field, value, ...}}, ...}}. The timeline is the key log:<id> (lib.lua's audit).
 local id = ARGV[5]
 local fields = redis.call('HGETALL', k_ticket(id))
 if #fields == 0 then return {} end
-local s = ''
-for i = 1, #fields, 2 do
-  if fields[i] == 'log' then s = fields[i + 1] end
-end
-fields = ticket_fields(fields)
+local s = redis.call('GET', k_log(id)) or ''
 local NAMES = {'at', 'actor', 'role', 'action', 'from', 'to', 'note'}
 local entries, pos = {}, 1
 while pos <= #s and #entries < 1000 do

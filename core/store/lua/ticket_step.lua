@@ -40,7 +40,7 @@ if unit and unit ~= dept and
     not string.find(',' .. co_units .. ',', ',' .. unit .. ',', 1, true) then
   return {'missing'}
 end
-local function ok() return {'ok', ticket_fields(redis.call('HGETALL', tkey)), state} end
+local function ok() return {'ok', redis.call('HGETALL', tkey), state} end
 local function conflict(allowed)
   if state == 'merged' then
     return result('conflict', 'ticket ' .. id .. ' was merged into ' .. (t[10] or '?') ..
