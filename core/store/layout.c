@@ -1,4 +1,7 @@
-/* The store's layout version and its migration; see layout.h. */
+/* The store's layout version and its migration; see layout.h. Over 600 lines (666): the
+ * version check, the guard against running daemons and one function per layout step
+ * share the blocking connection and the batch-and-recheck helpers; the next layout step
+ * should move the steps (to_layout2 ... to_layout4) into a file of their own. */
 #include "store/layout.h"
 
 #include <hiredis/hiredis.h>
@@ -128,25 +131,54 @@ static int run_script(redisContext *c, enum hl_script_id script, size_t nkeys,
  * it gives up with an error instead of writing the new layout's number. */
 #define RECHECKS 5
 
-/* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
- * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
- * batch (a SCAN page), each batch one script (lua/migrate_audit.lua); a converted stream
- * is deleted in the same step, so the step resumes where it stopped. A timeline that
- * cannot be converted whole (no ticket, an unknown field) is renamed into quarantine
- * (HL_KEY_QUARANTINE) and listed. After the last batch the store is scanned again, and
- * converted again, until a scan finds no timeline left (at most RECHECKS times). */
-struct audit_batches {
+/* Scans (scan_keys) with fn again and again until a pass finds nothing of the old layout
+ * (fn adds what it finds to *found), at most RECHECKS passes: what keeps appearing is
+ * being written by a hotlined of layout `old` that should not be running. `stale` names
+ * it, and `where` where it was looked for, in the error. Returns 0, or -1 with err. */
+static int scan_until_none(redisContext *c, const char *zset, const char *pattern,
+			   const char *type,
+			   int (*fn)(redisContext *, const redisReply *, void *, char *, size_t),
+			   void *arg, long long *found, const struct report *rep, int old,
+			   const char *stale, const char *where, char *err, size_t errlen)
+{
+	for (int pass = 1;; pass++) {
+		if (pass > RECHECKS) {
+			snprintf(err, errlen,
+				 "%s (%s) keep appearing: a hotlined of layout %d is writing to "
+				 "this store; stop it and run again",
+				 stale, where, old);
+			return -1;
+		}
+		if (pass > 2)
+			fprintf(rep->out, "migrate: %s: %lld more appeared meanwhile: again\n",
+				rep->what, *found);
+		*found = 0;
+		if (scan_keys(c, zset, pattern, type, fn, arg, err, errlen) < 0)
+			return -1;
+		if (*found == 0)
+			return 0;
+	}
+}
+
+/* Keys converted a SCAN page at a time, each page one migration script taking the keys
+ * (and the prefix as its one argument), which converts or quarantines each in the same
+ * step: the steps to layouts 2 and 4. */
+struct key_batches {
 	const char *prefix;
 	struct report rep;
+	enum hl_script_id script;
+	const char *verb;  /* for the batch lines: converted, moved */
+	int every_key_old; /* each key the scan finds is of the old layout (else: those the
+			      script converted or quarantined) */
 	long long total, batches, found;
 };
 
-static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
-		       size_t errlen)
+static int key_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
+		     size_t errlen)
 {
-	struct audit_batches *b = arg;
+	struct key_batches *b = arg;
 	const char **names = calloc(keys->elements, sizeof(*names));
-	long long n = 0;
+	long long n = 0, quarantined = b->rep.quarantined;
 	int rc;
 
 	if (!names) {
@@ -155,41 +187,37 @@ static int audit_batch(redisContext *c, const redisReply *keys, void *arg, char 
 	}
 	for (size_t i = 0; i < keys->elements; i++)
 		names[i] = keys->element[i]->str;
-	rc = run_script(c, HL_SCRIPT_MIGRATE_AUDIT, keys->elements, names, 1, &b->prefix, &n,
-			&b->rep, err, errlen);
+	rc = run_script(c, b->script, keys->elements, names, 1, &b->prefix, &n, &b->rep, err,
+			errlen);
 	free(names);
 	if (rc < 0)
 		return -1;
 	b->total += n;
-	b->found += (long long)keys->elements;
+	b->found += b->every_key_old ? (long long)keys->elements
+				     : n + (b->rep.quarantined - quarantined);
 	b->batches++;
-	fprintf(b->rep.out, "migrate: timelines: batch %lld: %lld converted (%lld in all)\n",
-		b->batches, n, b->total);
+	fprintf(b->rep.out, "migrate: %s: batch %lld: %lld %s (%lld in all)\n", b->rep.what,
+		b->batches, n, b->verb, b->total);
 	return 0;
 }
 
+/* Layout 2: each ticket's timeline is its hash's field `log` instead of a stream of its
+ * own (HL_KEY_AUDIT; lua/lib.lua's audit). Converts the streams left, up to 500 keys a
+ * batch (a SCAN page), each batch one script (lua/migrate_audit.lua); a converted stream
+ * is deleted in the same step, so the step resumes where it stopped. A timeline that
+ * cannot be converted whole (no ticket, an unknown field) is renamed into quarantine
+ * (HL_KEY_QUARANTINE) and listed. After the last batch the store is scanned again, and
+ * converted again, until a scan finds no timeline left (at most RECHECKS times). */
 static int to_layout2(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
 {
 	char pattern[128];
-	struct audit_batches b = {prefix, {out, "timelines", 0}, 0, 0, 0};
-	int pass = 0;
+	struct key_batches b = {prefix, {out, "timelines", 0}, HL_SCRIPT_MIGRATE_AUDIT,
+				"converted", 1, 0, 0, 0};
 
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_AUDIT);
-	do {
-		if (pass++ == RECHECKS) {
-			snprintf(err, errlen,
-				 "timelines of layout 1 (%s) keep appearing: a hotlined of layout 1 "
-				 "is writing to this store; stop it and run again",
-				 pattern);
-			return -1;
-		}
-		if (pass > 2)
-			fprintf(out, "migrate: timelines: %lld more appeared meanwhile: again\n",
-				b.found);
-		b.found = 0;
-		if (scan_keys(c, NULL, pattern, "stream", audit_batch, &b, err, errlen) < 0)
-			return -1;
-	} while (b.found > 0);
+	if (scan_until_none(c, NULL, pattern, "stream", key_batch, &b, &b.found, &b.rep, 1,
+			    "timelines of layout 1", pattern, err, errlen) < 0)
+		return -1;
 	fprintf(out, "migrate: timelines: %lld moved into their tickets, %lld quarantined\n",
 		b.total, b.rep.quarantined);
 	return 0;
@@ -237,22 +265,12 @@ static int to_one_due_member(redisContext *c, const char *prefix, FILE *out, cha
 	char due[HL_LAYOUT_KEY_LEN], deadlines[HL_LAYOUT_KEY_LEN], pattern[8] = "*|*";
 	struct due_batches b = {prefix, {out, "due", 0}, 0, 0};
 	redisReply *r;
-	int pass = 0;
 
 	hl_key(due, sizeof(due), prefix, HL_KEY_DUE);
 	snprintf(deadlines, sizeof(deadlines), "%s%s%s", prefix, HL_KEY_INDEX, HL_INDEX_DEADLINES);
-	do {
-		if (pass++ == RECHECKS) {
-			snprintf(err, errlen,
-				 "members of layout 2 keep appearing in %s: a hotlined of layout 2 "
-				 "is writing to this store; stop it and run again",
-				 due);
-			return -1;
-		}
-		b.found = 0;
-		if (scan_keys(c, due, pattern, NULL, due_batch, &b, err, errlen) < 0)
-			return -1;
-	} while (b.found > 0);
+	if (scan_until_none(c, due, pattern, NULL, due_batch, &b, &b.found, &b.rep, 2,
+			    "members of layout 2", due, err, errlen) < 0)
+		return -1;
 	r = redisCommand(c, "DEL %s", deadlines);
 	if (!r || r->type != REDIS_REPLY_INTEGER) {
 		snprintf(err, errlen, "DEL %s: %s", deadlines, r && r->str ? r->str : c->errstr);
@@ -391,61 +409,16 @@ out:
  * field of those that have one and deletes it in the same step, so the step resumes
  * where it stopped. After the last batch the store is scanned again, and moved again,
  * until a scan finds no field left (at most RECHECKS times). */
-struct log_batches {
-	const char *prefix;
-	struct report rep;
-	long long total, batches, found;
-};
-
-static int log_batch(redisContext *c, const redisReply *keys, void *arg, char *err,
-		     size_t errlen)
-{
-	struct log_batches *b = arg;
-	const char **names = calloc(keys->elements, sizeof(*names));
-	long long n = 0, quarantined = b->rep.quarantined;
-	int rc;
-
-	if (!names) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < keys->elements; i++)
-		names[i] = keys->element[i]->str;
-	rc = run_script(c, HL_SCRIPT_MIGRATE_LOG, keys->elements, names, 1, &b->prefix, &n,
-			&b->rep, err, errlen);
-	free(names);
-	if (rc < 0)
-		return -1;
-	b->total += n;
-	b->found += n + (b->rep.quarantined - quarantined); /* fields found in this pass */
-	b->batches++;
-	fprintf(b->rep.out, "migrate: timelines: batch %lld: %lld moved (%lld in all)\n",
-		b->batches, n, b->total);
-	return 0;
-}
-
 static int to_layout4(redisContext *c, const char *prefix, FILE *out, char *err, size_t errlen)
 {
 	char pattern[128];
-	struct log_batches b = {prefix, {out, "timelines", 0}, 0, 0, 0};
-	int pass = 0;
+	struct key_batches b = {prefix, {out, "timelines", 0}, HL_SCRIPT_MIGRATE_LOG, "moved",
+				0, 0, 0, 0};
 
 	snprintf(pattern, sizeof(pattern), "%s%s*", prefix, HL_KEY_TICKET);
-	do {
-		if (pass++ == RECHECKS) {
-			snprintf(err, errlen,
-				 "ticket hashes with a field log (%s) keep appearing: a hotlined of "
-				 "layout 3 is writing to this store; stop it and run again",
-				 pattern);
-			return -1;
-		}
-		if (pass > 2)
-			fprintf(out, "migrate: timelines: %lld more appeared meanwhile: again\n",
-				b.found);
-		b.found = 0;
-		if (scan_keys(c, NULL, pattern, "hash", log_batch, &b, err, errlen) < 0)
-			return -1;
-	} while (b.found > 0);
+	if (scan_until_none(c, NULL, pattern, "hash", key_batch, &b, &b.found, &b.rep, 3,
+			    "ticket hashes with a field log", pattern, err, errlen) < 0)
+		return -1;
 	fprintf(out, "migrate: timelines: %lld moved out of their tickets into %s<id>, %lld "
 		     "quarantined\n",
 		b.total, HL_KEY_LOG, b.rep.quarantined);
