@@ -68,7 +68,8 @@ void hl_reply_unavailable(struct evhttp_request *req, const char *what);
  * reply) is given. The caller owns the result. */
 struct json_object *hl_ticket_view(const struct hl_principal *who, const struct hl_ticket *t,
 				   const struct redisReply *audit);
-/* May who read t? Answers 403 and returns 0 when not. */
+/* May who read t? Answers 404 "no such ticket", as for an id that does not exist, and
+ * returns 0 when not: another unit cannot tell its ids from unused ones. */
 int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t,
 		       struct evhttp_request *req);
 

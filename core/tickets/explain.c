@@ -1,8 +1,10 @@
 /*
- * POST /v1/route/explain: routes a ticket body (as POST /v1/tickets takes it) through the
- * plugins without storing anything, and answers which unit would get it ("department",
+ * POST /v1/route/explain: routes a ticket body (as POST /v1/tickets takes it, or a draft
+ * still being typed: a title or a content is enough) through the plugins without storing
+ * anything, and answers which unit would get it ("department",
  * null for manual dispatch), which plugin decided, and every step: the rules that
- * matched, their weights, why the winner won. Dispatchers use it to fix the catalogue.
+ * matched, their weights, why the winner won. Dispatchers use it to fix the catalogue;
+ * the console's intake form asks it as the agent types.
  */
 #include <event2/http.h>
 #include <json-c/json.h>
@@ -106,7 +108,8 @@ static void post_explain(struct evhttp_request *req, const char *param, void *ar
 		goto fail;
 	}
 	raw = hl_http_body(req, &len);
-	if (!raw || hl_ticket_input_parse(raw, len, ec->call.world->routes, &ec->input, &e) < 0) {
+	if (!raw || hl_ticket_input_parse(raw, len, ec->call.world->routes, HL_INPUT_DRAFT,
+					    &ec->input, &e) < 0) {
 		hl_http_reply_error(req, 400, raw && e.field[0] ? e.field : NULL, "%s%s%s",
 				    raw ? e.field : "", raw && e.field[0] ? ": " : "",
 				    raw ? e.message : "out of memory");

@@ -260,7 +260,7 @@ static int check_request(struct evhttp_request *req, const struct hl_call *call,
 		hl_http_reply_error(req, 500, NULL, "out of memory reading the body");
 		return -1;
 	}
-	if (hl_ticket_input_parse(body, len, call->world->routes, in, &e) < 0) {
+	if (hl_ticket_input_parse(body, len, call->world->routes, HL_INPUT_TICKET, in, &e) < 0) {
 		/* the field only when it is one of ours: the client's own keys stay out */
 		hl_log(HL_LOG_INFO, "intake", "refused status=400 field=%s by=%s",
 		       !e.field[0] ? "body" : hl_ticket_input_known(e.field) ? e.field : "unknown",

@@ -378,6 +378,8 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 			return -1;
 		if (sp->kind == F_CHANNEL)
 			in->channel = code;
+		else if (sp->kind == F_TYPE)
+			in->type = code;
 		add(in, sp->name, code, strlen(code));
 		return 0;
 	}
@@ -485,8 +487,16 @@ static int parse_document(const char *body, size_t len, struct json_object **doc
 	return 0;
 }
 
+int hl_ticket_type_needs_place(const char *type)
+{
+	/* what a unit must go to see or fix; an untyped ticket may be any of them */
+	return !type || (strcmp(type, "consultation") != 0 && strcmp(type, "suggestion") != 0 &&
+			 strcmp(type, "praise") != 0);
+}
+
 static int parse_input(const char *body, size_t len, const struct hl_routes *routes,
-		       struct hl_ticket_input *in, struct hl_input_error *e)
+		       enum hl_input_purpose purpose, struct hl_ticket_input *in,
+		       struct hl_input_error *e)
 {
 	if (parse_document(body, len, &in->doc, e) < 0)
 		return -1;
@@ -508,12 +518,21 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 	if (!in->channel)
 		return fail(e, "channel", "is required: hotline (12345热线), board (城市留言板) or "
 					  "tv (电视问政)");
+	if (purpose == HL_INPUT_DRAFT) {
+		/* a draft being typed: what there is so far, as long as it can be routed */
+		if (!has(in, "title") && !has(in, "content"))
+			return fail(e, "content", "title or content is required");
+		return 0;
+	}
 	if (!has(in, "title"))
 		return fail(e, "title", "is required");
 	if (!has(in, "content"))
 		return fail(e, "content", "is required");
-	if (!has(in, "address") && !has(in, "district") && !has(in, "lat"))
-		return fail(e, "address", "one of address, district or coordinates is required");
+	if (hl_ticket_type_needs_place(in->type) && !has(in, "address") &&
+	    !has(in, "district") && !has(in, "lat"))
+		return fail(e, "address",
+			    "one of address, district or coordinates is required (only a "
+			    "consultation, suggestion or praise may have no place)");
 	if (strcmp(in->channel, "hotline") == 0 && !in->phone)
 		return fail(e, "caller_phone", "is required for a hotline ticket");
 	if (in->answered_on_call && strcmp(in->channel, "hotline") != 0)
@@ -522,11 +541,12 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 }
 
 int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *routes,
-			  struct hl_ticket_input *in, struct hl_input_error *e)
+			  enum hl_input_purpose purpose, struct hl_ticket_input *in,
+			  struct hl_input_error *e)
 {
 	memset(in, 0, sizeof(*in));
 	memset(e, 0, sizeof(*e));
-	if (parse_input(body, len, routes, in, e) == 0)
+	if (parse_input(body, len, routes, purpose, in, e) == 0)
 		return 0;
 	hl_ticket_input_free(in); /* a refused input is empty */
 	memset(in, 0, sizeof(*in));

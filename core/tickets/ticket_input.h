@@ -1,7 +1,8 @@
 /*
  * The body of POST /v1/tickets, parsed and checked before anything reaches Redis: strict
  * JSON with UTF-8 validation (json-c), every field known, of its type and length, the
- * channel's own rules (a hotline ticket needs the caller's phone), phone numbers
+ * channel's own rules (a hotline ticket needs the caller's phone), a place unless the
+ * type needs none (a consultation), phone numbers
  * normalised to digits. The result is the list of fields to store in the ticket hash.
  * Pure: no I/O, nothing global.
  */
@@ -37,6 +38,7 @@ struct hl_input_field {
 
 struct hl_ticket_input {
 	const char *channel;   /* hotline, board or tv */
+	const char *type;      /* consultation, request, ... or NULL when not given */
 	int answered_on_call;  /* direct_answer given: the ticket is resolved at once */
 	const char *phone;     /* normalised caller phone, or NULL */
 	size_t nfields;
@@ -48,11 +50,22 @@ struct hl_ticket_input {
 	char *attachments_json;
 };
 
+/* What a body is for: a ticket to create (POST /v1/tickets: every rule), or a draft the
+ * agent is still typing, to explain where it would go (POST /v1/route/explain: the fields
+ * are checked as for a ticket, but only a title or a content is required). */
+enum hl_input_purpose { HL_INPUT_TICKET, HL_INPUT_DRAFT };
+
 /* Parses and checks `len` bytes of body. `routes` resolves district names and codes.
  * Returns 0 with *in filled, or -1 with *e filled (in is then empty; freeing it is still
  * allowed). Either way call hl_ticket_input_free. */
 int hl_ticket_input_parse(const char *body, size_t len, const struct hl_routes *routes,
-			  struct hl_ticket_input *in, struct hl_input_error *e);
+			  enum hl_input_purpose purpose, struct hl_ticket_input *in,
+			  struct hl_input_error *e);
+
+/* Does a ticket of this type (a code, or NULL when untyped) need a place (address,
+ * district or coordinates)? A consultation (咨询), suggestion (建议) or praise (表扬) does
+ * not: there is nothing for a unit to go and see. */
+int hl_ticket_type_needs_place(const char *type);
 
 void hl_ticket_input_free(struct hl_ticket_input *in);
 

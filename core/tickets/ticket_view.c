@@ -165,10 +165,8 @@ int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t
 	if (hl_may_read(who, hl_ticket_field(t, "department"), hl_ticket_field(t, "channel"),
 			hl_ticket_field(t, "co_units")))
 		return 1;
-	hl_http_reply_error(req, 403, "id", "role %s may not read this ticket: it %s",
-			    who->role,
-			    who->kind == HL_ROLE_DEPT ? "is not assigned to your department"
-						      : "did not come through your channel");
+	/* the same answer as for an id that does not exist, so that ids cannot be probed */
+	hl_http_reply_error(req, 404, "id", "no such ticket");
 	return 0;
 }
 

@@ -31,7 +31,7 @@ void hl_fuzz_ticket_input(const uint8_t *data, size_t size)
 			abort();
 	}
 	memset(&e, 0, sizeof(e));
-	if (hl_ticket_input_parse((const char *)data, size, routes, &in, &e) < 0) {
+	if (hl_ticket_input_parse((const char *)data, size, routes, HL_INPUT_TICKET, &in, &e) < 0) {
 		if (!e.message[0])
 			abort(); /* a 400 says what was wrong (field "" is the body as a whole) */
 	} else {

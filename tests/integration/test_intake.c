@@ -42,6 +42,9 @@ static const char *create(const char *body, char *id, size_t len)
 	return hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT, body, id, len);
 }
 
+static void refused(const char *token, const char *headers, const char *body, int status,
+		    const char *field);
+
 static long redis_int(const char *fmt, const char *arg)
 {
 	char *text = hlt_redis_cmd(&fx.redis, fmt, arg);
@@ -152,6 +155,40 @@ Test(intake, answered_on_the_call_is_resolved_and_never_routed)
 	free(audit);
 }
 
+Test(intake, a_consultation_needs_no_place_and_a_complaint_does)
+{
+	struct hlt_response r;
+	char id[64], state[32];
+
+	start_with(NULL);
+	/* answered on the call, as most consultations are (直接答复) */
+	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL,
+			  "{\"channel\":\"hotline\",\"title\":\"社保卡丢失如何补办\","
+			  "\"content\":\"来电人咨询社保卡丢了去哪补办\",\"caller_phone\":\"13907150009\","
+			  "\"type\":\"咨询\",\"direct_answer\":\"已告知：先挂失，再到社保网点补办。\"}",
+			  &r),
+		     201, "%s", r.body);
+	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "resolved");
+	hlt_response_free(&r);
+	/* and one for a unit to answer: queued for routing like any other */
+	cr_assert_eq(post(HLT_TOKEN_AGENT, NULL,
+			  "{\"channel\":\"hotline\",\"title\":\"退休异地安置要办什么\","
+			  "\"content\":\"来电人咨询退休后到外地居住需要备案哪些材料\","
+			  "\"caller_phone\":\"13907150009\",\"type\":\"consultation\"}",
+			  &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "received");
+	hlt_response_free(&r);
+	cr_expect_eq(queued_ever(), 1);
+	cr_expect_eq(redis_int("HEXISTS hl:t:%s address", id), 0, "an address was stored");
+	/* a complaint is about a place a unit must go to */
+	refused(HLT_TOKEN_AGENT, NULL,
+		"{\"channel\":\"hotline\",\"title\":\"噪音扰民\",\"content\":\"c\","
+		"\"caller_phone\":\"13907150009\",\"type\":\"投诉\"}",
+		400, "address");
+}
+
 Test(intake, ticket_view_shows_audit_and_masks_by_role)
 {
 	struct hlt_response r;
@@ -200,9 +237,18 @@ Test(intake, department_reads_its_own_tickets_only)
 	cr_expect_str_eq(hlt_json_member(r.body, "caller_phone", value, sizeof(value)), "13907150001",
 			 "its own department sees the phone whole");
 	hlt_response_free(&r);
-	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 403);
-	cr_expect(strstr(r.body, "not assigned to your department"), "%s", r.body);
+	/* Another unit is told what an unused id tells it: ids cannot be probed. */
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL, NULL, &r), 404);
 	cr_expect(!strstr(r.body, "三阳路"), "leaked: %s", r.body);
+	{
+		struct hlt_response unused;
+
+		cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/20991231-000001",
+					 HLT_TOKEN_GAS, NULL, NULL, &unused),
+			     404);
+		cr_expect_str_eq(r.body, unused.body, "another unit's ticket is told apart");
+		hlt_response_free(&unused);
+	}
 	hlt_response_free(&r);
 
 	/* A caller who asked for confidentiality (保密) stays masked to the department. */
@@ -307,7 +353,7 @@ Test(intake, channels_and_units_see_only_theirs_and_time_windows_select)
 
 	/* The TV desk reads neither the hotline's ticket nor the board's; the portal its own. */
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_TV, NULL), 403);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_TV, NULL), 404);
 	snprintf(path, sizeof(path), "/v1/tickets/%s", board_id);
 	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_BOARD, NULL), 200);
 	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets", HLT_TOKEN_BOARD, NULL, NULL,

@@ -229,7 +229,8 @@ Test(workflow, co_handling_units_see_the_ticket_and_add_notes)
 	create(fx.daemon.port, id, sizeof(id));
 	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
 	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
-	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL), 403);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", path, HLT_TOKEN_GAS, NULL), 404,
+		     "a unit is told nothing of another's ticket, reading or acting");
 	cr_expect_eq(step(HLT_TOKEN_GAS, id, "notes", "{\"note\":\"x\"}", NULL), 404);
 	STEP_OK(HLT_TOKEN_SUPERVISOR, id, "co-handle", "{\"units\":[\"gas\"],\"note\":\"协办\"}",
 		"dispatched");
@@ -263,6 +264,15 @@ Test(workflow, explain_routes_without_storing)
 	cr_expect_str_eq(hlt_json_member(r.body, "department", dept, sizeof(dept)), "water");
 	cr_expect(strstr(r.body, "\"steps\":[{\"plugin\":\"route_async\""), "%s", r.body);
 	hlt_response_free(&r);
+	/* a draft the agent is still typing: no title, place or caller's phone yet */
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT, NULL,
+				 "{\"channel\":\"hotline\",\"content\":\"家里停水三天了\"}", &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, "\"steps\":["), "%s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_status(fx.daemon.port, "POST", "/v1/route/explain", HLT_TOKEN_AGENT,
+				"{\"channel\":\"hotline\",\"address\":\"江汉路1号\"}"),
+		     400, "a draft with neither title nor content has nothing to route");
 	char *keys = hlt_redis_cmd(&fx.redis, "KEYS hl:t:*");
 	cr_expect(keys && !*keys, "explain stored a ticket: %s", keys);
 	free(keys);

@@ -47,7 +47,7 @@ static void parse_ok(const char *body, struct hl_ticket_input *in)
 {
 	struct hl_input_error e;
 
-	cr_assert_eq(hl_ticket_input_parse(body, strlen(body), routes, in, &e), 0,
+	cr_assert_eq(hl_ticket_input_parse(body, strlen(body), routes, HL_INPUT_TICKET, in, &e), 0,
 		     "refused (%s: %s):\n%s", e.field, e.message, body);
 }
 
@@ -59,8 +59,8 @@ static void parse_bad_len(const char *body, size_t len, const char *want_field,
 	struct hl_ticket_input in;
 	struct hl_input_error e;
 
-	cr_assert_eq(hl_ticket_input_parse(body, len, routes, &in, &e), -1, "accepted:\n%.*s",
-		     (int)len, body);
+	cr_assert_eq(hl_ticket_input_parse(body, len, routes, HL_INPUT_TICKET, &in, &e), -1,
+		     "accepted:\n%.*s", (int)len, body);
 	cr_expect_str_eq(e.field, want_field, "wrong field for %.*s (message: %s)", (int)len, body,
 			 e.message);
 	cr_expect(strstr(e.message, what), "wanted '%s' in: %s", what, e.message);
@@ -316,6 +316,59 @@ Test(ticket_input, needs_address_district_or_coordinates)
 	parse_bad("{\"channel\": \"hotline\", \"title\": \"t\", \"content\": \"c\", "
 		  "\"caller_phone\": \"13812345678\"}",
 		  "address", "one of address, district or coordinates is required");
+}
+
+Test(ticket_input, a_consultation_suggestion_or_praise_needs_no_place)
+{
+	static const char *const types[] = {"consultation", "咨询", "suggestion", "praise"};
+	char body[256];
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct hl_ticket_input in;
+
+		snprintf(body, sizeof(body),
+			 "{\"channel\": \"hotline\", \"title\": \"社保卡丢了怎么补\", "
+			 "\"content\": \"c\", \"caller_phone\": \"13812345678\", \"type\": \"%s\"}",
+			 types[i]);
+		parse_ok(body, &in);
+		cr_expect_null(field(&in, "address"));
+		hl_ticket_input_free(&in);
+	}
+	/* the types a unit must go and see still need one, and so does an untyped ticket */
+	parse_bad("{\"channel\": \"hotline\", \"title\": \"t\", \"content\": \"c\", "
+		  "\"caller_phone\": \"13812345678\", \"type\": \"投诉\"}",
+		  "address", "one of address, district or coordinates is required");
+	cr_expect(hl_ticket_type_needs_place(NULL));
+	cr_expect(hl_ticket_type_needs_place("request"));
+	cr_expect_not(hl_ticket_type_needs_place("consultation"));
+}
+
+Test(ticket_input, a_draft_needs_only_a_title_or_a_content)
+{
+	static const char draft[] = "{\"channel\": \"hotline\", \"content\": \"家里停水三天了\"}";
+	struct hl_ticket_input in;
+	struct hl_input_error e;
+
+	cr_expect_eq(hl_ticket_input_parse(draft, strlen(draft), routes, HL_INPUT_DRAFT, &in, &e),
+		     0, "%s: %s", e.field, e.message);
+	hl_ticket_input_free(&in);
+	/* the same body is not a ticket: it lacks a title, a place and the phone */
+	cr_expect_eq(hl_ticket_input_parse(draft, strlen(draft), routes, HL_INPUT_TICKET, &in, &e),
+		     -1);
+	hl_ticket_input_free(&in);
+	/* a draft's fields are still checked, and one with neither is refused */
+	static const char bad_phone[] = "{\"channel\": \"hotline\", \"title\": \"t\", "
+					"\"caller_phone\": \"12\"}";
+	cr_expect_eq(hl_ticket_input_parse(bad_phone, strlen(bad_phone), routes, HL_INPUT_DRAFT,
+					   &in, &e),
+		     -1);
+	cr_expect_str_eq(e.field, "caller_phone");
+	hl_ticket_input_free(&in);
+	static const char empty[] = "{\"channel\": \"hotline\", \"address\": \"江汉路1号\"}";
+	cr_expect_eq(hl_ticket_input_parse(empty, strlen(empty), routes, HL_INPUT_DRAFT, &in, &e),
+		     -1);
+	cr_expect_str_eq(e.field, "content");
+	hl_ticket_input_free(&in);
 }
 
 Test(ticket_input, hotline_needs_caller_phone)
@@ -577,7 +630,7 @@ Test(ticket_input, refused_input_may_be_freed_twice_safely)
 	const char *body = "{\"channel\": \"hotline\", \"attachments\": [\"https://a.cn/1\"], "
 			   "\"title\": 1}";
 
-	cr_assert_eq(hl_ticket_input_parse(body, strlen(body), routes, &in, &e), -1);
+	cr_assert_eq(hl_ticket_input_parse(body, strlen(body), routes, HL_INPUT_TICKET, &in, &e), -1);
 	cr_expect_str_eq(e.field, "title");
 	cr_expect_null(in.channel);
 	cr_expect_null(in.attachments_json);
@@ -670,7 +723,8 @@ Test(ticket_input, nul_inside_a_phone_is_refused)
 	const char body[] = "{\"channel\":\"hotline\",\"title\":\"t\",\"content\":\"c\","
 			    "\"address\":\"a\",\"caller_phone\":\"13907150001\\u0000; DROP\"}";
 
-	cr_expect_eq(hl_ticket_input_parse(body, sizeof(body) - 1, NULL, &in, &e), -1);
+	cr_expect_eq(hl_ticket_input_parse(body, sizeof(body) - 1, NULL, HL_INPUT_TICKET, &in, &e),
+		     -1);
 	cr_expect_str_eq(e.field, "caller_phone");
 	hl_ticket_input_free(&in);
 }
