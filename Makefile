@@ -352,7 +352,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
 .PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation \
-	bench-profile
+	bench-profile bench-floor
 bench: bench-ingest
 	$(MAKE) bench-routing
 	$(MAKE) bench-escalation
@@ -382,6 +382,12 @@ $(BULLMQ_STAMP): $(BULLMQ_NPM) | bench-deps
 # (contrib/bench/profile.sh, under a minute); prints them, writes nothing.
 bench-profile: all $(BENCH_TOOLS) | bench-deps
 	contrib/bench/profile.sh $(BUILD)
+
+# The floor of Redis's cost per ticket (contrib/bench/store_floor.sh, under a minute): the
+# least a ticket must write, as two scripts (queued) and as one (routed at intake), with
+# redis-benchmark on a private Redis; prints, writes nothing.
+bench-floor: | bench-deps
+	contrib/bench/store_floor.sh
 
 # The routing engine (contrib/bench/routing.sh): the catalogue code of plugins/lib/ as the
 # plugins link it, timed and counted with callgrind; rewrites its own section of BENCHMARKS.md.
