@@ -37,7 +37,8 @@ static const char *const summary_fields[] = {
 	"id",		"channel",   "state",	 "title",      "type",	     "urgency",
 	"department",	"address",   "district", "caller_phone", "created_ms", "updated_ms",
 	"confidential", "created_by", "sign_due_ms", "answer_due_ms", "citizen_due_ms",
-	"sign_status",	"answer_status",
+	"sign_status",	"answer_status", "sign_plan", "answer_plan", "co_units",
+	"return_reason", "extension_pending", "extension_days", "extension_reason",
 };
 #define NSUMMARY (sizeof(summary_fields) / sizeof(summary_fields[0]))
 
@@ -110,6 +111,28 @@ static int internal(const char *name)
 	return 0;
 }
 
+/* A clock's plan ("stage|due_ms|audience;...", lua/lib.lua) shown as the time its warning
+ * stage falls due, <clock>_warning_at, so that a worklist can colour a clock at warning
+ * without knowing the plans' format. Nothing when the plan has no warning stage. */
+static void add_warning_time(struct json_object *t, const char *plan_field, const char *plan)
+{
+	size_t clock_len = strlen(plan_field) - strlen("_plan");
+	const char *p = plan;
+
+	while (p && *p) {
+		if (strncmp(p, "warning|", 8) == 0) {
+			char key[32], when[HL_TIME_BUFLEN];
+
+			hl_time_format_iso(strtoll(p + 8, NULL, 10), when);
+			snprintf(key, sizeof(key), "%.*s_warning_at", (int)clock_len, plan_field);
+			json_object_object_add(t, key, json_object_new_string(when));
+			return;
+		}
+		p = strchr(p, ';');
+		p = p ? p + 1 : NULL;
+	}
+}
+
 /* A ticket's fields as JSON, masked for who. */
 static struct json_object *ticket_json(const struct hl_principal *who, const struct hl_ticket *t)
 {
@@ -117,8 +140,13 @@ static struct json_object *ticket_json(const struct hl_principal *who, const str
 	int whole = sees_whole(who, t);
 
 	for (size_t i = 0; i < t->nfields; i++) {
-		if (!internal(t->fields[i].name))
-			add_field(o, t->fields[i].name, t->fields[i].value, whole);
+		const char *name = t->fields[i].name;
+		size_t n = strlen(name);
+
+		if (!internal(name))
+			add_field(o, name, t->fields[i].value, whole);
+		else if (n > 5 && strcmp(name + n - 5, "_plan") == 0)
+			add_warning_time(o, name, t->fields[i].value);
 	}
 	if (!json_object_object_get_ex(o, "department", NULL))
 		json_object_object_add(o, "department", NULL);
@@ -238,6 +266,7 @@ static void get_ticket(struct evhttp_request *req, const char *param, void *arg)
 struct list_query {
 	const char *state, *department, *channel, *cursor;
 	int overdue;        /* only tickets with a clock past its deadline */
+	int extension_pending; /* only tickets whose unit asked for an extension (延期) */
 	int64_t due_within; /* only tickets with a deadline within this many ms, or 0 */
 	char phone[24];
 	char since[24], until[24]; /* ms, or -inf / +inf */
@@ -336,6 +365,10 @@ static int parse_list_query(struct evhttp_request *req, const struct hl_world *w
 			if (strcmp(v, "true") != 0)
 				return bad_param(req, k, "expected true, got '%s'", v);
 			q->overdue = 1;
+		} else if (strcmp(k, "extension_pending") == 0) {
+			if (strcmp(v, "true") != 0)
+				return bad_param(req, k, "expected true, got '%s'", v);
+			q->extension_pending = 1;
 		} else if (strcmp(k, "due_within") == 0) {
 			struct hl_duration d;
 			char err[160];
@@ -353,7 +386,7 @@ static int parse_list_query(struct evhttp_request *req, const struct hl_world *w
 			return bad_param(req, k,
 					 "unknown parameter '%s'; known: caller_phone, state, "
 					 "department, channel, since, until, overdue, due_within, "
-					 "limit, cursor",
+					 "extension_pending, limit, cursor",
 					 k);
 		}
 	}
@@ -474,6 +507,8 @@ static int fit_list_query(struct evhttp_request *req, const struct hl_call *c,
 				    "role %s may not look tickets up by phone", c->who->role);
 		return -1;
 	}
+	if (q->extension_pending && !q->state)
+		q->state = "accepted"; /* a unit asks for one only on a ticket it signed for */
 	if (q->due_within) {
 		snprintf(q->since, sizeof(q->since), "%lld", (long long)c->now_ms);
 		snprintf(q->until, sizeof(q->until), "%lld", (long long)(c->now_ms + q->due_within));
@@ -521,6 +556,8 @@ static void fill_list_args(const struct list_query *q, struct list_args *a)
 		add_filter(a, &nf, "state", q->state);
 	if (q->channel)
 		add_filter(a, &nf, "channel", q->channel);
+	if (q->extension_pending)
+		add_filter(a, &nf, "extension_pending", "1");
 	snprintf(a->nfilters, sizeof(a->nfilters), "%d", nf);
 	for (size_t i = 0; i < NSUMMARY; i++)
 		a->argv[a->argc++] = summary_fields[i];

@@ -286,11 +286,34 @@ Test(escalation, returns_keep_clocks_windows_and_requests_straight)
 	create_urgent(&fx.daemon, id, sizeof(id));
 	act(HLT_TOKEN_WATER, id, "sign", NULL);
 	act(HLT_TOKEN_WATER, id, "extend", "{\"days\":\"3\",\"reason\":\"待查\"}");
+	/* the supervisors' list of requests waiting for them, with the unit's reason, and the
+	 * clock's warning time for a worklist to colour */
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?extension_pending=true",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, id) && strstr(r.body, "\"extension_reason\":\"待查\""), "%s",
+		  r.body);
+	cr_expect(strstr(r.body, "\"answer_warning_at\":\""), "%s", r.body);
+	cr_expect(!strstr(r.body, "_plan"), "a plan shown: %s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/tickets?extension_pending=1",
+				HLT_TOKEN_SUPERVISOR, NULL),
+		     400);
 	advance(&fx.daemon, "10m");
 	act(HLT_TOKEN_WATER, id, "return", "{\"reason\":\"属燃气\"}");
 	/* The return waits past the answer's warning: the clock runs on meanwhile. */
 	advance(&fx.daemon, "85m");
 	cr_expect_eq(fired(id, "answer warning", 1), 1, "a stage was dropped during the return");
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?state=return_requested",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, "\"return_reason\":\"属燃气\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?extension_pending=true",
+				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, "\"tickets\":[]"), "no longer accepted: %s", r.body);
+	hlt_response_free(&r);
 	act(HLT_TOKEN_SUPERVISOR, id, "approve-return", "{\"department\":\"gas\"}");
 	/* water's extension request left with water */
 	cr_expect_eq(hlt_ticket_step(fx.daemon.port, NULL, "x", "approve-extension", NULL, NULL),
