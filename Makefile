@@ -15,7 +15,8 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 PKG_CONFIG ?= pkg-config
-DEPS := libevent hiredis yaml-0.1 json-c libcrypto
+# libsodium: argon2id password hashes and random session ids (core/people/)
+DEPS := libevent hiredis yaml-0.1 json-c libcrypto libsodium
 
 comma := ,
 ifdef SANITIZE
@@ -29,10 +30,10 @@ endif
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wformat=2 -Wpointer-arith
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
 CORE_CFLAGS = $(ALL_CFLAGS) -Icore/include -Icore -I$(BUILD)/gen \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
-CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl -pthread
 PLUGIN_CFLAGS := $(ALL_CFLAGS) -Icore/include -fPIC -fvisibility=hidden
 PLUGIN_LDFLAGS := $(SAN_FLAGS) -shared -Wl,-z,defs
 SHIPPED_PLUGIN_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/lib -Icore -ffunction-sections \

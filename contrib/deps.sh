@@ -10,12 +10,13 @@
 #          the BullMQ peer (`make bench`; npm installs BullMQ itself from the lockfile).
 set -eu
 
-# build: compiler, make, pkg-config and the libraries' -dev packages
+# build: compiler, make, pkg-config and the libraries' -dev packages (libsodium: people's
+#        password hashes, core/people/)
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof), prometheus
 #        (only its promtool, which checks the /metrics output), man-db (the man pages)
 # run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
-libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev
+libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev libsodium-dev
 libcriterion-dev
 redis-server redis-tools tzdata prometheus man-db"
 for extra in "$@"; do

@@ -30,6 +30,8 @@ struct hl_metrics {
 	struct hl_counted received[4];                  /* by channel */
 	struct hl_counted transitions[HL_METRIC_NAMES]; /* by state entered */
 	struct hl_counted stages[HL_METRIC_NAMES];      /* escalation stages fired, by stage */
+	struct hl_counted logins[8]; /* people's logins by outcome: ok, failed, limited, busy
+					(people/sessions.c) */
 	struct hl_histogram ingest, routing;
 };
 

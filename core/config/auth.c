@@ -25,7 +25,7 @@ static const struct hl_option file_schema[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 
-static int parse_role(struct hl_principal *p, const struct hl_routes *routes)
+int hl_auth_parse_role(struct hl_principal *p, const struct hl_routes *routes)
 {
 	if (strcmp(p->role, "agent") == 0)
 		p->kind = HL_ROLE_AGENT;
@@ -65,7 +65,7 @@ static int load_entry(struct hl_auth *auth, const struct hl_yaml_node *entry,
 		return -1;
 	p->name = hl_opt_string(&eo, "name");
 	p->role = hl_opt_string(&eo, "role");
-	if (parse_role(p, routes) < 0)
+	if (hl_auth_parse_role(p, routes) < 0)
 		return hl_yaml_error(err, errlen, hl_yaml_map_get(entry, "role"),
 				     "key 'role': expected agent, channel:board, channel:tv, "
 				     "dept:<a department code of routes/departments.yaml>, "

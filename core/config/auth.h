@@ -15,9 +15,11 @@ struct hl_yaml_doc;
 
 enum hl_role { HL_ROLE_AGENT, HL_ROLE_CHANNEL, HL_ROLE_DEPT, HL_ROLE_SUPERVISOR, HL_ROLE_ADMIN };
 
-/* A caller, as its token's entry describes it. Borrowed from the token table. */
+/* A caller, as its token's entry (or a person's session, people/person.h) describes it.
+ * Borrowed from the token table, or from the session's person. */
 struct hl_principal {
-	const char *name;  /* the token's name, recorded as the actor in audit trails */
+	const char *name;  /* the token's name or the person's login, recorded as the actor
+			      in audit trails */
 	const char *role;  /* as written: "agent", "dept:water", ... */
 	enum hl_role kind;
 	const char *scope; /* the channel (board, tv) or department code; NULL otherwise */
@@ -36,6 +38,11 @@ int hl_auth_load(const char *path, const struct hl_routes *routes, struct hl_aut
 		 char *err, size_t errlen);
 
 void hl_auth_free(struct hl_auth *auth);
+
+/* Sets p->kind and p->scope from p->role (scope points into p->role); a dept:<code> role
+ * must name a department of routes. Returns 0, or -1 when the role is not one of them.
+ * Shared by the token table and people's accounts (people/person.c). */
+int hl_auth_parse_role(struct hl_principal *p, const struct hl_routes *routes);
 
 enum hl_auth_result { HL_AUTH_OK, HL_AUTH_MISSING, HL_AUTH_MALFORMED, HL_AUTH_UNKNOWN };
 

@@ -30,6 +30,8 @@ static const struct hl_option http_schema[] = {
 	{"listen", HL_OPT_ADDRESS, 0, "127.0.0.1:12345", "address and port of the API"},
 	{"max_body", HL_OPT_SIZE, 0, "64KiB", "largest request body accepted"},
 	{"timeout", HL_OPT_DURATION, 0, "30s", "idle time after which a client is dropped"},
+	{"secure_cookies", HL_OPT_BOOL, 0, "false",
+	 "mark the session cookie Secure (behind an HTTPS proxy)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -50,6 +52,15 @@ static const struct hl_option log_schema[] = {
 
 static const struct hl_option auth_schema[] = {
 	{"tokens_file", HL_OPT_STRING, 1, NULL, "YAML list of token hashes and roles"},
+	{"session_idle", HL_OPT_DURATION, 0, "30m", "a person's session ends unused this long"},
+	{"session_lifetime", HL_OPT_DURATION, 0, "12h", "a session ends this long after login"},
+	{"login_floor", HL_OPT_DURATION, 0, "500ms", "no login answer comes sooner than this"},
+	{"login_failure_window", HL_OPT_DURATION, 0, "15m",
+	 "the window the login failure limits count in"},
+	{"login_failures_per_account", HL_OPT_INT, 0, "5",
+	 "failed logins of one account in the window before 429"},
+	{"login_failures_per_address", HL_OPT_INT, 0, "20",
+	 "failed logins from one client address in the window before 429"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -293,8 +304,31 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		    errlen) ||
 	    wall_ms(&cfg->routing, "plugin_timeout", root, &cfg->plugin_timeout_ms, err, errlen) ||
 	    wall_ms(&cfg->routing, "reclaim_idle", root, &cfg->reclaim_idle_ms, err, errlen) ||
-	    wall_ms(&cfg->routing, "related_window", root, &cfg->related_window_ms, err, errlen))
+	    wall_ms(&cfg->routing, "related_window", root, &cfg->related_window_ms, err, errlen) ||
+	    wall_ms(&cfg->auth, "session_idle", root, &cfg->session_idle_ms, err, errlen) ||
+	    wall_ms(&cfg->auth, "session_lifetime", root, &cfg->session_lifetime_ms, err,
+		    errlen) ||
+	    wall_ms(&cfg->auth, "login_floor", root, &cfg->login_floor_ms, err, errlen) ||
+	    wall_ms(&cfg->auth, "login_failure_window", root, &cfg->login_failure_window_ms, err,
+		    errlen))
 		return -1;
+	if (cfg->session_idle_ms < 1000 || cfg->session_lifetime_ms < cfg->session_idle_ms)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->auth, "session_lifetime", root),
+				     "keys 'session_idle' and 'session_lifetime': expected "
+				     "session_idle at least 1s and session_lifetime at least "
+				     "session_idle");
+	if (cfg->login_failure_window_ms < 1000 || cfg->login_floor_ms > 10000)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->auth, "login_failure_window", root),
+				     "keys 'login_failure_window' and 'login_floor': expected "
+				     "login_failure_window at least 1s and login_floor at most 10s");
+	if (hl_opt_int(&cfg->auth, "login_failures_per_account") < 1 ||
+	    hl_opt_int(&cfg->auth, "login_failures_per_address") < 1)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->auth, "login_failures_per_account", root),
+				     "keys 'login_failures_per_account' and "
+				     "'login_failures_per_address': expected at least 1");
 	if (cfg->plugin_timeout_ms < 1 || cfg->reclaim_idle_ms < 100)
 		return hl_yaml_error(err, errlen, cfg->routing.node ? cfg->routing.node : root,
 				     "keys 'plugin_timeout' and 'reclaim_idle': expected at least "

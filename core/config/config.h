@@ -39,6 +39,8 @@ struct hl_config {
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;
 	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
+	/* people's sessions and logins (auth:, people/) */
+	int64_t session_idle_ms, session_lifetime_ms, login_floor_ms, login_failure_window_ms;
 	char *calendar_dir;                     /* resolved */
 	struct hl_calendar_rules calendar_rules; /* office hours and where a day ends */
 

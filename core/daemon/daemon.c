@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "store/redis.h"
 #include "base/version.h"
 #include "host/world.h"
+#include "people/people.h"
 
 #define ESCALATION_SWEEP_MS 200 /* how often due stages are looked for */
 
@@ -243,7 +245,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (!d->svc.http || hl_intake_register(&d->svc) < 0 ||
 	    hl_ticket_view_register(&d->svc) < 0 || hl_workflow_register(&d->svc) < 0 ||
 	    hl_explain_register(&d->svc) < 0 || hl_reports_register(&d->svc) < 0 ||
-	    hl_calendar_api_register(&d->svc) < 0) {
+	    hl_calendar_api_register(&d->svc) < 0 || sodium_init() < 0 ||
+	    !(d->people = hl_people_start(&d->svc))) {
 		if (d->svc.http)
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
@@ -395,6 +398,9 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_outbox_free(d->outbox);
 	d->outbox = NULL;
 	hl_escalation_free(d->escalation);
+	/* after Redis (its callbacks have answered), before HTTP (whose requests it answers) */
+	hl_people_free(d->people);
+	d->people = NULL;
 	if (hl_http_unsent(d->svc.http) > 0) {
 		struct timeval flush = {0, 200 * 1000};
 

@@ -22,6 +22,7 @@ struct hl_daemon {
 	struct hl_dispatcher *dispatcher;
 	struct hl_outbox *outbox;         /* plugins' durable jobs (host/outbox.h) */
 	struct hl_escalation *escalation;
+	struct hl_people *people;         /* people's logins and sessions (people/people.h) */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char **started_with; /* the restart-only settings' texts at start, one string per
 				key daemon.c lists; freed by hl_daemon_free */

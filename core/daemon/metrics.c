@@ -73,6 +73,8 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 		"Tickets moved into a state by this daemon.");
 	counted(b, "hotline_escalations_total", "stage", m->stages, HL_METRIC_NAMES,
 		"Deadline stages fired (warning, overdue, reminder, escalationN).");
+	counted(b, "hotline_logins_total", "outcome", m->logins, 8,
+		"People's logins (POST /v1/session): ok, failed, limited (429), busy (503).");
 	histogram(b, "hotline_ingest_request_duration_seconds", &m->ingest,
 		  "Time from a POST /v1/tickets to its answer.");
 	histogram(b, "hotline_routing_duration_seconds", &m->routing,

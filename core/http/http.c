@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "config/config.h"
+#include "http/cookie.h"
 #include "http/http_answers.h"
 #include "http/http_body_limit.h"
 #include "base/log.h"
@@ -24,6 +25,7 @@
 struct route {
 	char *path;    /* segments; "*" matches any one */
 	int methods;
+	int ungated;   /* never held up by the gate (hl_http_route_ungated) */
 	hl_http_handler handler;
 	void *arg;
 };
@@ -38,7 +40,20 @@ struct hl_http {
 	int64_t accept_warned_ns;    /* when the last such failure was logged */
 	uint16_t port;
 	size_t nroutes;
-	struct route *routes[32];
+	struct route *routes[48];
+	char *gate_cookie;         /* the cookie that sends a request to the gate */
+	hl_http_gate_fn gate;
+	void *gate_arg;
+	struct evhttp_request *attached_req; /* the request whose handler runs now ... */
+	void *attachment;                    /* ... and what the gate gave it */
+};
+
+/* A request held by the gate: what runs it when the gate lets it through. */
+struct hl_http_gated {
+	struct hl_http *h;
+	struct evhttp_request *req;
+	const struct route *rt;
+	char params[256];
 };
 
 /* The server of the one evhttp in this process, whose answers are counted. */
@@ -145,6 +160,102 @@ static int path_matches(const struct route *rt, const char *path, char *params, 
 	return !*p && !*q;
 }
 
+/* Sends req to the gate when the route is gated and req carries the gate's cookie and no
+ * Authorization (a bearer token is the caller's own proof). Returns 1 when the gate has
+ * it (or it was answered: out of memory), 0 when the handler should run now. */
+static int gate_holds(const struct hl_http *h, const struct route *rt,
+		      struct evhttp_request *req, const char *params)
+{
+	char value[128];
+	struct hl_http_gated *g;
+
+	if (!h->gate || rt->ungated || hl_http_header(req, "Authorization"))
+		return 0;
+	if (hl_cookie_get(hl_http_header(req, "Cookie"), h->gate_cookie, value,
+			  sizeof(value)) == 0)
+		return 0;
+	if (!(g = calloc(1, sizeof(*g)))) {
+		hl_http_reply_error(req, 500, NULL, "out of memory");
+		return 1;
+	}
+	g->h = (struct hl_http *)h;
+	g->req = req;
+	g->rt = rt;
+	snprintf(g->params, sizeof(g->params), "%s", params);
+	/* a cookie longer than any session id is passed as "": no session, 401 */
+	h->gate(g, req, value[0] && strlen(value) < sizeof(value) - 1 ? value : "",
+		h->gate_arg);
+	return 1;
+}
+
+int hl_http_set_gate(struct hl_http *h, const char *cookie, hl_http_gate_fn fn, void *arg)
+{
+	free(h->gate_cookie);
+	if (!(h->gate_cookie = strdup(cookie)))
+		return -1;
+	h->gate = fn;
+	h->gate_arg = arg;
+	return 0;
+}
+
+void hl_http_gate_pass(struct hl_http_gated *g, void *attachment)
+{
+	struct hl_http *h = g->h;
+
+	if (h->closing) {
+		hl_http_set_header(g->req, "Retry-After", "1");
+		hl_http_reply_error(g->req, 503, NULL, "hotlined is stopping");
+	} else {
+		h->attached_req = g->req;
+		h->attachment = attachment;
+		g->rt->handler(g->req, g->params[0] ? g->params : NULL, g->rt->arg);
+		h->attached_req = NULL;
+		h->attachment = NULL;
+	}
+	free(g);
+}
+
+void hl_http_gate_drop(struct hl_http_gated *g)
+{
+	free(g);
+}
+
+void *hl_http_attachment(struct evhttp_request *req)
+{
+	return server && server->attached_req == req ? server->attachment : NULL;
+}
+
+void hl_http_peer(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	char *address = NULL;
+	ev_uint16_t port = 0;
+
+	if (conn)
+		evhttp_connection_get_peer(conn, &address, &port);
+	snprintf(buf, len, "%s", address ? address : "");
+}
+
+const char *hl_http_method_name(struct evhttp_request *req)
+{
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	default:
+		return "OTHER";
+	}
+}
+
 /* Finds the route for the request's path and method; a path served only for other
  * methods gets 405 with Allow, an unknown path 404. */
 static void dispatch(struct evhttp_request *req, void *arg)
@@ -184,7 +295,8 @@ static void dispatch(struct evhttp_request *req, void *arg)
 		if (!path_matches(rt, path, params, sizeof(params)))
 			continue;
 		if (method & rt->methods) {
-			rt->handler(req, params[0] ? params : NULL, rt->arg);
+			if (!gate_holds(h, rt, req, params))
+				rt->handler(req, params[0] ? params : NULL, rt->arg);
 			return;
 		}
 		allowed |= rt->methods;
@@ -308,6 +420,15 @@ int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_hand
 	return 0;
 }
 
+int hl_http_route_ungated(struct hl_http *h, const char *path, int methods,
+			  hl_http_handler handler, void *arg)
+{
+	if (hl_http_route(h, path, methods, handler, arg) < 0)
+		return -1;
+	h->routes[h->nroutes - 1]->ungated = 1;
+	return 0;
+}
+
 uint16_t hl_http_port(const struct hl_http *h)
 {
 	return h->port;
@@ -355,6 +476,7 @@ void hl_http_free(struct hl_http *h)
 		free(h->routes[i]->path);
 		free(h->routes[i]);
 	}
+	free(h->gate_cookie);
 	free(h);
 }
 

@@ -34,6 +34,45 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
 		  void *arg);
 
+/* Like hl_http_route, for a route the gate (below) never holds up: the login, which a
+ * stale session cookie must not stop. */
+int hl_http_route_ungated(struct hl_http *h, const char *path, int methods,
+			  hl_http_handler handler, void *arg);
+
+/* --- the gate: authentication that needs to wait (a session in Redis) -------------------
+ * An upper layer (people/session_gate.c) registers one gate. A request for a gated route
+ * that carries the cookie `cookie` and no Authorization header goes to the gate before its
+ * handler; the gate looks the cookie up (asynchronously) and then either runs the handler
+ * with hl_http_gate_pass, giving it an attachment the handler reads synchronously with
+ * hl_http_attachment, or answers the request itself and calls hl_http_gate_drop. Exactly
+ * one of the two, exactly once, on the event loop. Requests without the cookie go to
+ * their handler at once, as before. */
+struct hl_http_gated;
+typedef void (*hl_http_gate_fn)(struct hl_http_gated *g, struct evhttp_request *req,
+				const char *cookie_value, void *arg);
+
+/* Registers the gate for requests carrying cookie `cookie` (copied). Returns 0, or -1 when
+ * out of memory. */
+int hl_http_set_gate(struct hl_http *h, const char *cookie, hl_http_gate_fn fn, void *arg);
+
+/* Runs the held request's handler, with `attachment` readable through hl_http_attachment
+ * during the handler's call (a handler that needs it longer takes its own reference), and
+ * frees g. When the server is closing, answers 503 instead. */
+void hl_http_gate_pass(struct hl_http_gated *g, void *attachment);
+
+/* Frees g after the gate answered its request. */
+void hl_http_gate_drop(struct hl_http_gated *g);
+
+/* The attachment the gate gave req, while req's handler runs; NULL otherwise (no gate, or
+ * another request). */
+void *hl_http_attachment(struct evhttp_request *req);
+
+/* The client's address (the connection's peer, without port) into buf; "" when unknown. */
+void hl_http_peer(struct evhttp_request *req, char *buf, size_t len);
+
+/* The request's method as its name ("GET", "POST" ...). */
+const char *hl_http_method_name(struct evhttp_request *req);
+
 /* The port actually bound (useful when the configuration says port 0). */
 uint16_t hl_http_port(const struct hl_http *h);
 

@@ -83,6 +83,34 @@
 				    list (ticket_list.lua's due_soon). Layouts 1 and 2 had a
 				    member per clock, "id|clock|stage|audience" */
 
+/* People's accounts and sessions (core/people/, core/README.md §4 and §9). Added in
+ * layout 4 without a new layout: no older code reads or writes them. */
+#define HL_KEY_USER "user:"      /* + login: hash of a person's account: login,
+				    display_name, role, hash (argon2id, libsodium's
+				    crypto_pwhash_str), disabled, must_change, created_at,
+				    created_by, updated_at, updated_by; written by
+				    lua/user_write.lua, lua/session_create.lua (a rehash) */
+#define HL_KEY_USERS "users"     /* set: every login with an account (lua/user_write.lua;
+				    read by lua/user_list.lua) */
+#define HL_KEY_USER_SESSIONS "user-sessions:" /* + login: set of the SHA-256 (hex) of the
+						 account's session ids, so that disabling
+						 it or a new password ends them all
+						 (lua/session_create.lua adds and prunes,
+						 lua/user_write.lua, lua/session_end.lua) */
+#define HL_KEY_SESSION "session:" /* + SHA-256 (hex) of a session id (the id itself is
+				     never stored): hash of login, csrf, created_ms,
+				     ends_ms (the absolute expiry); PEXPIRE is the idle
+				     expiry, refreshed at each use (lua/session_get.lua) */
+#define HL_KEY_LOGIN_RATE "rate:login:" /* + "acct:" login or "ip:" client address:
+					   failed logins in the window (INCR,
+					   lua/login_failed.lua; read by
+					   lua/login_load.lua) */
+#define HL_KEY_USER_LOG "user-log" /* stream: every change to an account (created,
+				      disabled, enabled, password, password_changed) with
+				      who made it: at, actor, role, action, login,
+				      new_role; capped at about 100000 entries
+				      (lua/user_write.lua) */
+
 /* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
  * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
  * due_claim), read by ticket_list.lua (GET /v1/tickets), route_load.lua (related tickets),

@@ -100,6 +100,34 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/lib.lua.inc"
 #include "store/lua/event_notice.lua.inc"
 	},
+	[HL_SCRIPT_LOGIN_LOAD] = {"login_load",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/login_load.lua.inc"
+	},
+	[HL_SCRIPT_LOGIN_FAILED] = {"login_failed",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/login_failed.lua.inc"
+	},
+	[HL_SCRIPT_SESSION_CREATE] = {"session_create",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/session_create.lua.inc"
+	},
+	[HL_SCRIPT_SESSION_GET] = {"session_get",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/session_get.lua.inc"
+	},
+	[HL_SCRIPT_SESSION_END] = {"session_end",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/session_end.lua.inc"
+	},
+	[HL_SCRIPT_USER_WRITE] = {"user_write",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/user_write.lua.inc"
+	},
+	[HL_SCRIPT_USER_LIST] = {"user_list",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/user_list.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

@@ -12,19 +12,15 @@
 #include "host/service.h"
 #include "http/http.h"
 #include "base/log.h"
+#include "people/caller.h"
+#include "people/person.h"
 #include "host/world.h"
 
 int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc)
 {
-	enum hl_auth_result r;
-
 	memset(c, 0, sizeof(*c));
-	r = hl_auth_check(svc->world->auth, hl_http_header(req, "Authorization"), &c->who);
-	if (r != HL_AUTH_OK) {
-		hl_http_set_header(req, "WWW-Authenticate", "Bearer realm=\"hotline\"");
-		hl_http_reply_error(req, 401, "Authorization", "%s", hl_auth_result_text(r));
+	if (hl_caller_identify(req, svc->world->auth, HL_CALLER_ANY, &c->who, &c->person) < 0)
 		return -1;
-	}
 	c->req = req;
 	c->svc = svc;
 	c->now_ms = hl_clock_now_ms();
@@ -51,6 +47,8 @@ void hl_call_end(struct hl_call *c)
 {
 	hl_world_unref(c->world);
 	c->world = NULL;
+	hl_person_unref(c->person);
+	c->person = NULL;
 }
 
 int hl_eval_as(struct hl_service *svc, int64_t now_ms, const char *actor, const char *role,

@@ -27,12 +27,16 @@ struct hl_call {
 	struct evhttp_request *req;
 	struct hl_service *svc;
 	struct hl_world *world;          /* a reference, dropped by hl_call_end */
-	const struct hl_principal *who;  /* borrowed from world->auth */
+	const struct hl_principal *who;  /* borrowed from world->auth, or from person */
+	struct hl_person *person;        /* a session's person (a reference, dropped by
+					    hl_call_end), or NULL for a token */
 	int64_t now_ms;                  /* when the request arrived: the time it acts at */
 };
 
-/* Authenticates req against the world in service. Returns 0 with c filled (call
- * hl_call_end when done), or -1 after answering 401. */
+/* Authenticates req: the session's person the gate attached (people/caller.h), else the
+ * bearer token against the world in service. Returns 0 with c filled (call
+ * hl_call_end when done), or -1 after answering 401 (or 403: the person must change
+ * their password first). */
 int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc);
 
 /* hl_call_begin on a call of its own, for an endpoint whose context is the call alone:

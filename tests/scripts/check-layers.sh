@@ -10,7 +10,7 @@
 # as Graphviz DOT, one cluster per layer, for `dot -Tsvg FILE`: make graph.
 set -eu
 cd "$(dirname "$0")/../.."
-LAYERS="base time config store http host tickets daemon"
+LAYERS="base time config store http host people tickets daemon"
 
 rank() {
 	n=0
