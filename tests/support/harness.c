@@ -292,7 +292,7 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 	snprintf(text, sizeof(text),
 		 "http:\n"
 		 "  listen: 127.0.0.1:0\n"
-		 "%s%s%s"
+		 "%s%s%s%s"
 		 "redis:\n"
 		 "  socket: %s\n"
 		 "  reconnect_min: 50ms\n"
@@ -305,11 +305,13 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "  dir: " HL_SOURCE_DIR "/etc/calendar\n"
 		 "auth:\n"
 		 "  tokens_file: tokens.yaml\n"
+		 "%s"
 		 "plugin_dir: %s/plugins\n"
 		 "%s"
 		 "plugins:\n%s",
 		 d->http_timeout ? "  timeout: " : "", d->http_timeout ? d->http_timeout : "",
-		 d->http_timeout ? "\n" : "", r->socket, HL_SOURCE_DIR, HL_BUILD_DIR,
+		 d->http_timeout ? "\n" : "", d->http_yaml ? d->http_yaml : "", r->socket,
+		 HL_SOURCE_DIR, d->auth_yaml ? d->auth_yaml : "", HL_BUILD_DIR,
 		 d->extra_yaml ? d->extra_yaml : "",
 		 plugins_yaml ? plugins_yaml : "  - name: log\n");
 	hlt_write_file(dir, "hotlined.yaml", text, d->config, sizeof(d->config));

@@ -72,6 +72,8 @@ struct hlt_daemon {
 	const char *extra_yaml; /* appended to the configuration's top level when set */
 	const char *binary;     /* the daemon to run; NULL for the build's hotlined */
 	const char *http_timeout; /* http.timeout ("1s") in the http section; NULL: default */
+	const char *http_yaml;    /* more lines of the http section ("  key: value\n") */
+	const char *auth_yaml;    /* more lines of the auth section ("  key: value\n") */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML
@@ -129,7 +131,8 @@ struct hlt_fixture {
 	const char *plugins;      /* the daemon's plugins list (YAML; NULL: the log plugin) */
 	char dir[256];            /* set by hlt_fixture_setup */
 	struct hlt_redis redis;   /* .appendfsync may be given */
-	struct hlt_daemon daemon; /* .extra_yaml, .binary and .http_timeout may be given */
+	struct hlt_daemon daemon; /* .extra_yaml, .binary, .http_timeout, .http_yaml
+				     and .auth_yaml may be given */
 };
 
 /* Makes the directory and starts Redis in it, then configures (HLT_SETUP_CONFIG) or

@@ -1,0 +1,423 @@
+/* Integration tests for people's logins (core/people/, issue 15): accounts made by an
+ * admin, login and its identical 401s, the rate limit, the session cookie and its flags,
+ * logout, disabling, the forced password change, CSRF and Origin, the person's login in
+ * a ticket's timeline, a unit's session seeing only its unit, and the account endpoints'
+ * checks. A real hotlined and Redis; the test router route_async dispatches every ticket
+ * to "water". */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define FLOOR_MS 200
+#define PEOPLE_AUTH "  login_floor: 200ms\n  login_failures_per_account: 3\n"
+
+static struct hlt_fixture fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.extra_yaml = HLT_FAST_ROUTING,
+	.daemon.auth_yaml = PEOPLE_AUTH,
+	.plugins = HLT_PLUGIN("route_async"),
+};
+HLT_SUITE(people, fx);
+
+static const char *const ticket_body =
+	"{\"channel\":\"hotline\",\"title\":\"古田二路停水三天\",\"content\":\"来电人反映家中停水，"
+	"已经三天没有自来水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
+
+/* A person's session as the tests hold it: the cookie line and the CSRF token. */
+struct session {
+	char cookie[256]; /* "hl_session=<id>" */
+	char csrf[80];
+	char set_cookie[256];
+};
+
+/* Makes an account through the admin token; fails the test unless 201. */
+static void add_user(int port, const char *login, const char *role, const char *password,
+		     int temporary)
+{
+	char body[512];
+	struct hlt_response r;
+
+	snprintf(body, sizeof(body),
+		 "{\"login\":\"%s\",\"display_name\":\"测试 %s\",\"role\":\"%s\","
+		 "\"password\":\"%s\",\"temporary\":%s}",
+		 login, login, role, password, temporary ? "true" : "false");
+	hlt_request(port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL, body, &r);
+	cr_assert_eq(r.status, 201, "add %s: %d %s", login, r.status, r.body ? r.body : "");
+	hlt_response_free(&r);
+}
+
+/* POST /v1/session; returns the status, r filled (the caller frees). */
+static int login_as(int port, const char *login, const char *password, struct hlt_response *r)
+{
+	char body[512];
+
+	snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"}", login, password);
+	return hlt_request(port, "POST", "/v1/session", NULL, NULL, body, r);
+}
+
+/* Logs in; fails the test unless 200. */
+static void open_session(int port, const char *login, const char *password, struct session *s)
+{
+	struct hlt_response r;
+	char *semi;
+
+	login_as(port, login, password, &r);
+	cr_assert_eq(r.status, 200, "login %s: %d %s", login, r.status, r.body ? r.body : "");
+	cr_assert(hlt_response_header(&r, "Set-Cookie", s->set_cookie, sizeof(s->set_cookie)));
+	snprintf(s->cookie, sizeof(s->cookie), "%s", s->set_cookie);
+	if ((semi = strchr(s->cookie, ';')))
+		*semi = '\0';
+	hlt_json_member(r.body, "csrf", s->csrf, sizeof(s->csrf));
+	cr_assert_eq(strlen(s->csrf), 64, "csrf in %s", r.body);
+	hlt_response_free(&r);
+}
+
+/* A request with the session's cookie, the CSRF token when csrf, and extra headers. */
+static int as_person(int port, const struct session *s, const char *method, const char *path,
+		     int csrf, const char *extra, const char *body, struct hlt_response *r)
+{
+	char headers[1024];
+
+	snprintf(headers, sizeof(headers), "Cookie: theme=dark; %s\r\n%s%s%s%s", s->cookie,
+		 csrf ? "X-CSRF-Token: " : "", csrf ? s->csrf : "", csrf ? "\r\n" : "",
+		 extra ? extra : "");
+	return hlt_request(port, method, path, NULL, headers, body, r);
+}
+
+static int status_as(int port, const struct session *s, const char *method, const char *path,
+		     int csrf, const char *body)
+{
+	struct hlt_response r;
+	int status = as_person(port, s, method, path, csrf, NULL, body, &r);
+
+	hlt_response_free(&r);
+	return status;
+}
+
+static long long tickets_stored(void)
+{
+	char *n = hlt_redis_cmd(&fx.redis, "ZCARD hl:idx:all");
+	long long v = n ? atoll(n) : -1;
+
+	free(n);
+	return v;
+}
+
+Test(people, login_answers_the_same_401_whether_or_not_the_login_exists)
+{
+	int port = fx.daemon.port;
+	struct hlt_response wrong, unknown, ok;
+	int64_t t0, t1, t2;
+	char buf[256];
+
+	add_user(port, "alice", "agent", "correct horse battery", 0);
+	t0 = hlt_now_ms();
+	cr_assert_eq(login_as(port, "alice", "wrong password!", &wrong), 401);
+	t1 = hlt_now_ms();
+	cr_assert_eq(login_as(port, "nobody", "wrong password!", &unknown), 401);
+	t2 = hlt_now_ms();
+	cr_assert_str_eq(wrong.body, unknown.body);
+	cr_assert(strstr(wrong.body, "wrong login or password"), "%s", wrong.body);
+	cr_assert_geq(t1 - t0, FLOOR_MS - 5, "a failure answered in %lld ms", (long long)(t1 - t0));
+	cr_assert_geq(t2 - t1, FLOOR_MS - 5, "an unknown login answered in %lld ms",
+		      (long long)(t2 - t1));
+	cr_assert_null(hlt_response_header(&wrong, "Set-Cookie", buf, sizeof(buf)));
+
+	cr_assert_eq(login_as(port, "alice", "correct horse battery", &ok), 200, "%s", ok.body);
+	cr_assert(strstr(ok.body, "\"login\":\"alice\""), "%s", ok.body);
+	cr_assert(strstr(ok.body, "\"role\":\"agent\""), "%s", ok.body);
+	cr_assert(strstr(ok.body, "\"must_change_password\":false"), "%s", ok.body);
+	cr_assert(strstr(ok.body, "\"display_name\":\"测试 alice\""), "%s", ok.body);
+	cr_assert(hlt_response_header(&ok, "Set-Cookie", buf, sizeof(buf)));
+	cr_assert(strncmp(buf, "hl_session=", 11) == 0, "%s", buf);
+	cr_assert(strstr(buf, "; HttpOnly"), "%s", buf);
+	cr_assert(strstr(buf, "; SameSite=Strict"), "%s", buf);
+	cr_assert(strstr(buf, "; Path=/"), "%s", buf);
+	cr_assert_null(strstr(buf, "Secure"), "%s", buf);
+	/* the session is stored under its hash only */
+	{
+		char id[80], *keys, *hit;
+
+		snprintf(id, sizeof(id), "%.64s", buf + 11);
+		keys = hlt_redis_cmd(&fx.redis, "KEYS hl:session:*");
+		cr_assert(keys && strstr(keys, "hl:session:"), "%s", keys ? keys : "(null)");
+		hit = strstr(keys, id);
+		cr_assert_null(hit, "the session id itself is a key name");
+		free(keys);
+	}
+	hlt_response_free(&wrong);
+	hlt_response_free(&unknown);
+	hlt_response_free(&ok);
+}
+
+Test(people, failed_logins_are_limited_per_account_and_counted)
+{
+	int port = fx.daemon.port;
+	struct hlt_response r;
+	char retry[32], *metrics = NULL;
+
+	add_user(port, "bob", "supervisor", "bob's long password", 0);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(login_as(port, "bob", "not the password", &r), 401);
+		hlt_response_free(&r);
+	}
+	/* the limit holds even for the right password, until the window passes */
+	cr_assert_eq(login_as(port, "bob", "bob's long password", &r), 429, "%s", r.body);
+	cr_assert(hlt_response_header(&r, "Retry-After", retry, sizeof(retry)));
+	cr_assert_gt(atoi(retry), 0);
+	cr_assert(strstr(r.body, "\"error\""), "%s", r.body);
+	hlt_response_free(&r);
+
+	cr_assert_eq(hlt_request(port, "GET", "/metrics", HLT_TOKEN_ADMIN, NULL, NULL, &r), 200);
+	metrics = r.body;
+	cr_assert(strstr(metrics, "hotline_logins_total{outcome=\"failed\"} 3"), "%s", metrics);
+	cr_assert(strstr(metrics, "hotline_logins_total{outcome=\"limited\"} 1"), "%s", metrics);
+	hlt_response_free(&r);
+	cr_assert(hlt_wait_for_text(fx.daemon.log, "login_failed login=bob", 1000));
+	cr_assert_null(strstr(hlt_read_file(fx.daemon.log), "not the password"),
+		       "a password in the log");
+}
+
+Test(people, logout_ends_the_session_in_redis)
+{
+	int port = fx.daemon.port;
+	struct session s;
+	struct hlt_response r;
+	char buf[256];
+
+	add_user(port, "carol", "agent", "carol's password", 0);
+	open_session(port, "carol", "carol's password", &s);
+	cr_assert_eq(as_person(port, &s, "GET", "/v1/session", 0, NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "\"csrf\":\""), "%s", r.body);
+	cr_assert_null(hlt_response_header(&r, "Set-Cookie", buf, sizeof(buf)));
+	hlt_response_free(&r);
+	cr_assert_eq(status_as(port, &s, "DELETE", "/v1/session", 0, NULL), 403,
+		     "logout without the CSRF token");
+	cr_assert_eq(as_person(port, &s, "DELETE", "/v1/session", 1, NULL, NULL, &r), 204);
+	cr_assert(hlt_response_header(&r, "Set-Cookie", buf, sizeof(buf)));
+	cr_assert(strstr(buf, "Max-Age=0"), "%s", buf);
+	hlt_response_free(&r);
+	cr_assert_eq(as_person(port, &s, "GET", "/v1/session", 0, NULL, NULL, &r), 401);
+	cr_assert(strstr(r.body, "\"field\":\"hl_session\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/tickets", 0, NULL), 401);
+}
+
+Test(people, disabling_an_account_ends_its_live_session)
+{
+	int port = fx.daemon.port;
+	struct session s;
+	struct hlt_response r;
+	char *log;
+
+	add_user(port, "dave", "agent", "dave's password", 0);
+	open_session(port, "dave", "dave's password", &s);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/tickets", 0, NULL), 200);
+	cr_assert_eq(hlt_status(port, "POST", "/v1/users/dave/disable", HLT_TOKEN_ADMIN, NULL),
+		     200);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/tickets", 0, NULL), 401);
+	cr_assert_eq(login_as(port, "dave", "dave's password", &r), 401, "a disabled login");
+	cr_assert(strstr(r.body, "wrong login or password"), "%s", r.body);
+	hlt_response_free(&r);
+	/* audited with who did it */
+	log = hlt_redis_cmd(&fx.redis, "XRANGE hl:user-log - +");
+	cr_assert(log && strstr(log, "disable\nlogin\ndave"), "%s", log ? log : "(null)");
+	cr_assert(strstr(log, "actor\nadmin-test"), "%s", log);
+	free(log);
+	cr_assert_eq(hlt_status(port, "POST", "/v1/users/dave/enable", HLT_TOKEN_ADMIN, NULL),
+		     200);
+	open_session(port, "dave", "dave's password", &s);
+}
+
+Test(people, a_temporary_password_must_change_before_anything_else)
+{
+	int port = fx.daemon.port;
+	struct session s, again;
+	struct hlt_response r;
+
+	add_user(port, "erin", "agent", "temporary-123", 1);
+	open_session(port, "erin", "temporary-123", &s);
+	cr_assert_eq(as_person(port, &s, "GET", "/v1/tickets", 0, NULL, NULL, &r), 403);
+	cr_assert(strstr(r.body, "password change required"), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(as_person(port, &s, "GET", "/v1/session", 0, NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "\"must_change_password\":true"), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(status_as(port, &s, "POST", "/v1/session/password", 1,
+			       "{\"old_password\":\"temporary-123\",\"new_password\":\"short\"}"),
+		     400);
+	cr_assert_eq(status_as(port, &s, "POST", "/v1/session/password", 1,
+			       "{\"old_password\":\"wrong-one-123\",\"new_password\":\"erin's own "
+			       "password\"}"),
+		     403);
+	cr_assert_eq(as_person(port, &s, "POST", "/v1/session/password", 1, NULL,
+			       "{\"old_password\":\"temporary-123\",\"new_password\":\"erin's own "
+			       "password\"}",
+			       &r),
+		     200, "%s", r.body);
+	cr_assert(strstr(r.body, "\"must_change_password\":false"), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/tickets", 0, NULL), 200);
+	cr_assert_eq(login_as(port, "erin", "temporary-123", &r), 401);
+	hlt_response_free(&r);
+	open_session(port, "erin", "erin's own password", &again);
+	/* a new password ends the account's other sessions */
+	cr_assert_eq(status_as(port, &again, "POST", "/v1/session/password", 1,
+			       "{\"old_password\":\"erin's own password\",\"new_password\":\"erin's "
+			       "newer password\"}"),
+		     200);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/session", 0, NULL), 401);
+	cr_assert_eq(status_as(port, &again, "GET", "/v1/session", 0, NULL), 200);
+}
+
+Test(people, a_cookie_post_without_the_csrf_token_or_from_elsewhere_writes_nothing)
+{
+	int port = fx.daemon.port;
+	struct session s;
+	struct hlt_response r;
+
+	add_user(port, "frank", "agent", "frank's password", 0);
+	open_session(port, "frank", "frank's password", &s);
+	cr_assert_eq(as_person(port, &s, "POST", "/v1/tickets", 0, NULL, ticket_body, &r), 403);
+	cr_assert(strstr(r.body, "missing or wrong CSRF token"), "%s", r.body);
+	cr_assert(strstr(r.body, "\"field\":\"X-CSRF-Token\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(as_person(port, &s, "POST", "/v1/tickets", 0,
+			       "X-CSRF-Token: 0000000000000000000000000000000000000000000000000000"
+			       "000000000000\r\n",
+			       ticket_body, &r),
+		     403);
+	hlt_response_free(&r);
+	cr_assert_eq(as_person(port, &s, "POST", "/v1/tickets", 1,
+			       "Origin: https://evil.example\r\n", ticket_body, &r),
+		     403);
+	cr_assert(strstr(r.body, "\"field\":\"Origin\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(tickets_stored(), 0, "a refused request wrote a ticket");
+	cr_assert_eq(as_person(port, &s, "POST", "/v1/tickets", 1, "Origin: http://127.0.0.1\r\n",
+			       ticket_body, &r),
+		     201, "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(tickets_stored(), 1);
+	/* a bearer token needs no CSRF token: no ambient credential */
+	cr_assert_eq(hlt_status(port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, ticket_body), 201);
+}
+
+Test(people, steps_through_a_session_are_audited_with_the_login)
+{
+	int port = fx.daemon.port;
+	struct session agent, water, gas;
+	struct hlt_response r;
+	char id[64], path[128];
+
+	add_user(port, "grace", "agent", "grace's password", 0);
+	add_user(port, "henry", "dept:water", "henry's password", 0);
+	add_user(port, "ivy", "dept:gas", "ivy's password", 0);
+	open_session(port, "grace", "grace's password", &agent);
+	open_session(port, "henry", "henry's password", &water);
+	open_session(port, "ivy", "ivy's password", &gas);
+	cr_assert_eq(as_person(port, &agent, "POST", "/v1/tickets", 1, NULL, ticket_body, &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	hlt_response_free(&r);
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
+	snprintf(path, sizeof(path), "/v1/tickets/%s/sign", id);
+	cr_assert_eq(status_as(port, &water, "POST", path, 1, "{}"), 200);
+	snprintf(path, sizeof(path), "/v1/tickets/%s", id);
+	cr_assert_eq(as_person(port, &water, "GET", path, 0, NULL, NULL, &r), 200, "%s", r.body);
+	cr_assert(strstr(r.body, "\"actor\":\"grace\""), "%s", r.body);
+	cr_assert(strstr(r.body, "\"actor\":\"henry\""), "%s", r.body);
+	cr_assert(strstr(r.body, "\"role\":\"dept:water\""), "%s", r.body);
+	hlt_response_free(&r);
+	/* a unit's session sees its own unit's tickets only */
+	cr_assert_neq(status_as(port, &gas, "GET", path, 0, NULL), 200);
+	cr_assert_eq(as_person(port, &gas, "GET", "/v1/tickets", 0, NULL, NULL, &r), 200);
+	cr_assert_null(strstr(r.body, id), "gas sees water's ticket: %s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(as_person(port, &water, "GET", "/v1/session", 0, NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "\"unit\":\"water\""), "%s", r.body);
+	hlt_response_free(&r);
+}
+
+Test(people, accounts_are_for_admins_and_checked)
+{
+	int port = fx.daemon.port;
+	struct session admin, agent;
+	struct hlt_response r;
+
+	cr_assert_eq(hlt_status(port, "GET", "/v1/users", HLT_TOKEN_AGENT, NULL), 403);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL,
+				 "{\"login\":\"x\",\"display_name\":\"X\",\"role\":\"dept:nowhere\","
+				 "\"password\":\"long enough pw\"}",
+				 &r),
+		     400);
+	cr_assert(strstr(r.body, "\"field\":\"role\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL,
+				 "{\"login\":\"Bad Name\",\"display_name\":\"X\",\"role\":\"agent\","
+				 "\"password\":\"long enough pw\"}",
+				 &r),
+		     400);
+	cr_assert(strstr(r.body, "\"field\":\"login\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL,
+				 "{\"login\":\"x\",\"display_name\":\"X\",\"role\":\"agent\","
+				 "\"password\":\"short\"}",
+				 &r),
+		     400);
+	cr_assert(strstr(r.body, "\"field\":\"password\""), "%s", r.body);
+	hlt_response_free(&r);
+	add_user(port, "root", "admin", "root's password", 0);
+	add_user(port, "jack", "agent", "jack's password", 0);
+	cr_assert_eq(hlt_status(port, "POST", "/v1/users", HLT_TOKEN_ADMIN,
+				"{\"login\":\"jack\",\"display_name\":\"J\",\"role\":\"agent\","
+				"\"password\":\"long enough pw\"}"),
+		     409);
+	open_session(port, "root", "root's password", &admin);
+	open_session(port, "jack", "jack's password", &agent);
+	cr_assert_eq(status_as(port, &agent, "GET", "/v1/users", 0, NULL), 403);
+	cr_assert_eq(as_person(port, &admin, "GET", "/v1/users", 0, NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "{\"login\":\"jack\",\"display_name\":\"测试 jack\",\"role\":"
+				 "\"agent\",\"disabled\":false,\"must_change_password\":false,"
+				 "\"created_at\":"),
+		  "%s", r.body);
+	cr_assert_null(strstr(r.body, "argon2"), "a hash in the list: %s", r.body);
+	hlt_response_free(&r);
+	/* an admin's reset by session: audited with the admin's login, temporary */
+	cr_assert_eq(status_as(port, &admin, "POST", "/v1/users/jack/password", 1,
+			       "{\"password\":\"jack's new temporary\"}"),
+		     200);
+	cr_assert_eq(status_as(port, &agent, "GET", "/v1/session", 0, NULL), 401);
+	open_session(port, "jack", "jack's new temporary", &agent);
+	cr_assert_eq(status_as(port, &agent, "GET", "/v1/tickets", 0, NULL), 403);
+	{
+		char *log = hlt_redis_cmd(&fx.redis, "XRANGE hl:user-log - +");
+
+		cr_assert(log && strstr(log, "actor\nroot\nrole\nadmin\naction\npassword\nlogin\njack"),
+			  "%s", log ? log : "(null)");
+		free(log);
+	}
+	cr_assert_eq(hlt_status(port, "POST", "/v1/users/nobody/disable", HLT_TOKEN_ADMIN, NULL),
+		     404);
+}
+
+/* The Secure flag, when http.secure_cookies is on. */
+static struct hlt_fixture secure_fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.http_yaml = "  secure_cookies: true\n",
+	.daemon.auth_yaml = PEOPLE_AUTH,
+};
+HLT_SUITE(people_secure, secure_fx);
+
+Test(people_secure, the_cookie_is_secure_when_configured)
+{
+	struct session s;
+
+	add_user(secure_fx.daemon.port, "kate", "agent", "kate's password", 0);
+	open_session(secure_fx.daemon.port, "kate", "kate's password", &s);
+	cr_assert(strstr(s.set_cookie, "; Secure"), "%s", s.set_cookie);
+	cr_assert(strstr(s.set_cookie, "; HttpOnly; SameSite=Strict"), "%s", s.set_cookie);
+}
