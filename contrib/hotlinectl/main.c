@@ -40,6 +40,8 @@ static const struct hlc_command *find_command(const char *name)
 				return c;
 		}
 	}
+	if (strcmp(name, hlc_user_command.name) == 0)
+		return &hlc_user_command;
 	return strcmp(name, hlc_tail_command.name) == 0 ? &hlc_tail_command : NULL;
 }
 
@@ -60,6 +62,7 @@ static void usage(FILE *out)
 	fprintf(out, "\nOther:\n");
 	list_commands(out, hlc_tool_commands);
 	fprintf(out, "  %-18s %s\n", hlc_tail_command.name, hlc_tail_command.summary);
+	fprintf(out, "  %-18s %s\n", hlc_user_command.name, hlc_user_command.summary);
 	fprintf(out, "\nOptions (before or after the command):\n");
 	hlc_args_help(out, global_opts);
 	fprintf(out,

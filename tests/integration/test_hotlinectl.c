@@ -547,6 +547,60 @@ Test(hotlinectl, explains_routing_counts_deadlines_and_reports)
 	run_free(&r);
 }
 
+Test(hotlinectl, manages_peoples_accounts_with_an_admin_token)
+{
+	struct run r;
+	char value[128];
+	int port = fx.daemon.port;
+
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "add", "wangfang", "--name", "王芳", "--role",
+		   "dept:water", "--password", "a long password");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(table_value(r.out, "role", value, sizeof(value)), "dept:water");
+	cr_expect_str_eq(table_value(r.out, "must_change_password", value, sizeof(value)), "true");
+	run_free(&r);
+	/* the password from standard input, kept (no change at the first login) */
+	r = ctl_env(url, HLT_TOKEN_ADMIN, NULL, "another long password\n",
+		    (const char *const[]){"user", "add", "lina", "--name", "李娜", "--role",
+					  "supervisor", "--permanent", NULL});
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	cr_assert_eq(hlt_status(port, "POST", "/v1/session", NULL,
+				"{\"login\":\"lina\",\"password\":\"another long password\"}"),
+		     200);
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "add", "lina", "--name", "X", "--role", "agent",
+		   "--password", "a long password");
+	cr_expect_eq(r.status, 1, "a second lina: %s", r.out);
+	cr_expect(strstr(r.err, "409") && strstr(r.err, "login"), "%s", r.err);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_AGENT, "user", "list");
+	cr_expect_eq(r.status, 1, "an agent lists accounts");
+	run_free(&r);
+
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "disable", "lina");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	cr_assert_eq(hlt_status(port, "POST", "/v1/session", NULL,
+				"{\"login\":\"lina\",\"password\":\"another long password\"}"),
+		     401);
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "list");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "LOGIN") && strstr(r.out, "ROLE"), "%s", r.out);
+	cr_expect(strstr(r.out, "lina") && strstr(r.out, "李娜") && strstr(r.out, "disabled"),
+		  "%s", r.out);
+	cr_expect(strstr(r.out, "wangfang") && strstr(r.out, "王芳") &&
+			  strstr(r.out, "must change"),
+		  "%s", r.out);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "enable", "lina");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_ADMIN, "user", "passwd", "lina", "--password", "short");
+	cr_expect_eq(r.status, 1, "a short password");
+	cr_expect(strstr(r.err, "password"), "%s", r.err);
+	run_free(&r);
+}
+
 Test(hotlinectl, has_help_for_itself_and_every_command)
 {
 	struct run r = CTL_AS(NULL, "--help");
@@ -558,7 +612,7 @@ Test(hotlinectl, has_help_for_itself_and_every_command)
 	const char *commands[] = {"submit", "show", "list", "sign", "return", "approve-return",
 				  "reject-return", "dispatch", "co-handle", "extend",
 				  "approve-extension", "reject-extension", "answer", "callback",
-				  "notes", "route", "deadline", "report", "tail", "config"};
+				  "notes", "route", "deadline", "report", "tail", "config", "user"};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		char usage[64];
 
