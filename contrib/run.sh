@@ -1,7 +1,10 @@
 #!/bin/sh
 # `make run`: starts a private redis-server (etc/redis.conf, unix socket under run/, AOF
 # on) and hotlined with etc/hotlined.yaml in the foreground; on the first run it makes
-# one API token per role (run/tokens.env, hashes in run/tokens.yaml). Ctrl-C stops hotlined
+# one API token per role (run/tokens.env, hashes in run/tokens.yaml), and once hotlined
+# answers, when the store has no person's account yet, one demo account per role (an agent,
+# a supervisor, the water unit and an admin) with random passwords that need no change,
+# written to run/accounts.env (mode 0600) for the console's login. Ctrl-C stops hotlined
 # cleanly, then Redis (which flushes its AOF), and a second run starts fresh from the
 # same data. Usage: contrib/run.sh BUILD_DIR
 set -eu
@@ -34,6 +37,46 @@ fi
 # API tokens: made once, kept across runs; hotlined.yaml names only their hashes.
 "$top/contrib/make-tokens.sh" "$run" "$top/routes"
 
+# The demo accounts, made through hotlinectl with the admin token once hotlined answers;
+# run in the background while hotlined runs in the foreground (so that Ctrl-C reaches it).
+make_accounts() {
+	ctl="$top/$build/hotlinectl"
+	accounts="$run/accounts.env"
+	HOTLINE_TOKEN=$(sed -n 's/^HOTLINE_TOKEN_ADMIN=//p' "$run/tokens.env")
+	HOTLINE_URL=http://127.0.0.1:12345
+	export HOTLINE_TOKEN HOTLINE_URL
+	i=0
+	until list=$("$ctl" --json user list 2>/dev/null); do
+		i=$((i + 1))
+		[ "$i" -gt 100 ] && { echo "run: hotlined did not answer; no demo accounts" >&2; return; }
+		sleep 0.1
+	done
+	case "$list" in
+	*'"users":[]'*) ;;
+	*)
+		[ -f "$accounts" ] && echo "run: people's demo accounts: $accounts"
+		return
+		;;
+	esac
+	umask 077
+	: >"$accounts.tmp"
+	for spec in "AGENT agent agent 话务员" "SUPERVISOR supervisor supervisor 督办员" \
+		"DEPT_WATER water dept:water 水务局" "ADMIN admin admin 管理员"; do
+		set -- $spec
+		password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+		if ! printf '%s\n' "$password" | "$ctl" user add "demo-$2" --name "$4" \
+			--role "$3" --permanent >/dev/null; then
+			echo "run: could not make the demo account demo-$2" >&2
+			rm -f "$accounts.tmp"
+			return
+		fi
+		printf 'HOTLINE_LOGIN_%s=%s\nHOTLINE_PASSWORD_%s=%s\n' "$1" "demo-$2" "$1" \
+			"$password" >>"$accounts.tmp"
+	done
+	mv "$accounts.tmp" "$accounts"
+	echo "run: people's demo accounts (agent, supervisor, water unit, admin): $accounts"
+}
+
 stop_redis() { redis-cli -s "$sock" shutdown >/dev/null 2>&1 || true; }
 trap stop_redis EXIT
 trap 'true' INT TERM
@@ -44,6 +87,7 @@ echo "run: hotlined on http://127.0.0.1:12345 -- try: curl -s http://127.0.0.1:1
 echo "run: API tokens, one per role: $run/tokens.env -- e.g."
 echo "run:   . run/tokens.env; curl -s -H \"Authorization: Bearer \$HOTLINE_TOKEN_AGENT\" http://127.0.0.1:12345/v1/tickets"
 echo "run: Ctrl-C stops both"
+make_accounts &
 status=0
 "$top/$build/hotlined" -c "$top/etc/hotlined.yaml" || status=$?
 exit "$status"
