@@ -133,7 +133,7 @@ Test(config, unknown_top_level_key)
 Test(config, unknown_key_in_section)
 {
 	load_bad("http:\n  max_bodi: 1KiB\nredis:\n  socket: /tmp/r.sock\nroutes: r\n", "2:3",
-		 "unknown key 'max_bodi' (expected one of: listen, max_body, timeout)");
+		 "unknown key 'max_bodi' (expected one of: listen, max_body, timeout, secure_cookies)");
 }
 
 Test(config, wrong_value_type)
@@ -197,6 +197,37 @@ Test(config, values_that_would_misbehave_are_refused)
 		 "key 'max_attempts': expected 1 or more");
 	load_bad("redis:\n  socket: /a\nroutes: r\nrouting:\n  reclaim_idle: 3s\n", "5:17",
 		 "key 'reclaim_idle': expected at least twice 'plugin_timeout'");
+}
+
+Test(config, peoples_logins_defaults_and_refusals)
+{
+	struct hl_config *cfg = load_ok(minimal);
+
+	cr_expect_eq(cfg->session_idle_ms, 30 * 60 * 1000);
+	cr_expect_eq(cfg->session_lifetime_ms, 12 * 3600 * 1000);
+	cr_expect_eq(cfg->login_floor_ms, 500);
+	cr_expect_eq(cfg->login_failure_window_ms, 15 * 60 * 1000);
+	cr_expect_eq(hl_opt_int(&cfg->auth, "login_failures_per_account"), 5);
+	cr_expect_eq(hl_opt_int(&cfg->auth, "login_failures_per_address"), 20);
+	cr_expect_not(hl_opt_bool(&cfg->http, "secure_cookies"));
+	hl_config_free(cfg);
+	cfg = load_ok("http:\n  secure_cookies: true\nredis:\n  socket: /a\nroutes: r\n");
+	cr_expect(hl_opt_bool(&cfg->http, "secure_cookies"));
+	hl_config_free(cfg);
+	load_bad("redis:\n  socket: /a\nroutes: r\nauth:\n  tokens_file: t\n"
+		 "  session_idle: 2h\n  session_lifetime: 1h\n",
+		 "7:21", "session_lifetime at least session_idle");
+	load_bad("redis:\n  socket: /a\nroutes: r\nauth:\n  tokens_file: t\n"
+		 "  session_idle: 2wd\n",
+		 "6:17", "key 'session_idle': expected wall-clock time");
+	load_bad("redis:\n  socket: /a\nroutes: r\nauth:\n  tokens_file: t\n"
+		 "  login_failures_per_account: 0\n",
+		 "6:31", "expected at least 1");
+	load_bad("redis:\n  socket: /a\nroutes: r\nauth:\n  tokens_file: t\n"
+		 "  login_floor: 1m\n  login_failure_window: 10s\n",
+		 "7:25", "login_floor at most 10s");
+	load_bad("http:\n  secure_cookies: maybe\nredis:\n  socket: /a\nroutes: r\n", "2:19",
+		 "secure_cookies");
 }
 
 Test(config, invalid_utf8_placed_on_its_line)
