@@ -1,6 +1,8 @@
 # hotline: one entry point.
 #   make                 build hotlined and the plugins (into build/)
 #   make run             install missing packages, build, start a private Redis and hotlined
+#                        (first start: API tokens in run/tokens.env, people's demo accounts
+#                        in run/accounts.env)
 #   make check           install missing packages, check that no Lua script spells a key name
 #                        (tests/scripts/check-lua-keys.sh), run every test plain and under
 #                        ASan+UBSan
