@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/duration.h"
 #include "base/log.h"
@@ -23,6 +24,8 @@ static const struct hl_option top_schema[] = {
 	{"plugin_dir", HL_OPT_STRING, 0, ".", "directory plugins are loaded from"},
 	{"plugins", HL_OPT_SEQUENCE, 0, NULL, "plugins to load, in order"},
 	{"calendar", HL_OPT_SECTION, 0, NULL, "working days and office hours for deadlines"},
+	{"console", HL_OPT_SECTION, 0, NULL, "the web console served under /console/"},
+	{"live_events", HL_OPT_SECTION, 0, NULL, "the live event streams, GET /v1/events/live"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -92,6 +95,21 @@ static const struct hl_option calendar_schema[] = {
 	 "office periods of a working day (default 09:00-12:00, 13:30-17:30)"},
 	{"day_ends", HL_OPT_STRING, 0, "midnight",
 	 "where a working day ends for wd deadlines: midnight or office_close"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option console_schema[] = {
+	{"enabled", HL_OPT_BOOL, 0, "true", "serve the console (false: /console/ is 404)"},
+	{"dir", HL_OPT_STRING, 0, NULL,
+	 "folder of the console's files (contrib/console); none: the console is not served"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const struct hl_option live_events_schema[] = {
+	{"max_clients", HL_OPT_INT, 0, "256", "streams served at once; more get 503"},
+	{"client_buffer", HL_OPT_SIZE, 0, "256KiB",
+	 "bytes queued for one client that does not read before it is dropped"},
+	{"heartbeat", HL_OPT_DURATION, 0, "15s", "a comment line this often keeps streams open"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -273,6 +291,26 @@ static int read_calendar(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* console.dir, resolved, when the console is enabled. A folder that is not there is
+ * not an error (the console's files may be installed after hotlined): the log says so
+ * and /console/ answers 404 until it is. */
+static int read_console(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const char *dir = hl_opt_string(&cfg->console, "dir");
+	struct stat st;
+
+	if (!dir || !hl_opt_bool(&cfg->console, "enabled"))
+		return 0;
+	if (!(cfg->console_dir = hl_config_resolve(cfg, dir)))
+		return hl_yaml_error(err, errlen, cfg->doc->root, "out of memory");
+	if (stat(cfg->console_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		hl_log(HL_LOG_WARN, "config",
+		       "console_missing dir=\"%s\" hint=\"the console's files (contrib/console) "
+		       "are not there: /console/ answers 404\"",
+		       cfg->console_dir);
+	return 0;
+}
+
 static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
@@ -371,6 +409,21 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		return hl_yaml_error(err, errlen, addr, "key 'address': expected a port above 0");
 	if (socket && !(cfg->redis_socket = hl_config_resolve(cfg, socket)))
 		return hl_yaml_error(err, errlen, root, "out of memory");
+	if (hl_opt_int(&cfg->live_events, "max_clients") < 1)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->live_events, "max_clients", root),
+				     "key 'max_clients': expected 1 or more");
+	if (hl_opt_size(&cfg->live_events, "client_buffer") < 4096)
+		return hl_yaml_error(err, errlen,
+				     position_of(&cfg->live_events, "client_buffer", root),
+				     "key 'client_buffer': expected at least 4KiB");
+	if (wall_ms(&cfg->live_events, "heartbeat", root, &cfg->live_heartbeat_ms, err, errlen))
+		return -1;
+	if (cfg->live_heartbeat_ms < 100)
+		return hl_yaml_error(err, errlen, position_of(&cfg->live_events, "heartbeat", root),
+				     "key 'heartbeat': expected at least 100ms");
+	if (read_console(cfg, err, errlen) < 0)
+		return -1;
 	if (!(cfg->routes_dir = hl_config_resolve(cfg, hl_opt_string(&cfg->top, "routes"))) ||
 	    !(cfg->tokens_file = hl_config_resolve(cfg, hl_opt_string(&cfg->auth, "tokens_file"))))
 		return hl_yaml_error(err, errlen, root, "out of memory");
@@ -410,6 +463,9 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->routing, "routing", routing_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->reports, "reports", reports_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->calendar, "calendar", calendar_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->console, "console", console_schema, err, errlen) < 0 ||
+	    check_section(cfg, &cfg->live_events, "live_events", live_events_schema, err,
+			  errlen) < 0 ||
 	    resolve_values(cfg, err, errlen) < 0 || read_calendar(cfg, err, errlen) < 0 ||
 	    load_plugins(cfg, err, errlen) < 0)
 		goto fail;
@@ -431,6 +487,7 @@ void hl_config_free(struct hl_config *cfg)
 	free(cfg->routes_dir);
 	free(cfg->tokens_file);
 	free(cfg->calendar_dir);
+	free(cfg->console_dir);
 	free(cfg->dir);
 	hl_yaml_free(cfg->doc);
 	free(cfg);

@@ -27,7 +27,8 @@ struct hl_config {
 	char *dir; /* directory of the file; relative paths in it are resolved against it */
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
-	struct hl_options top, http, redis, log, auth, intake, routing, reports, calendar;
+	struct hl_options top, http, redis, log, auth, intake, routing, reports, calendar,
+		console, live_events;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;
@@ -41,7 +42,9 @@ struct hl_config {
 	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
 	/* people's sessions and logins (auth:, people/) */
 	int64_t session_idle_ms, session_lifetime_ms, login_floor_ms, login_failure_window_ms;
+	int64_t live_heartbeat_ms;
 	char *calendar_dir;                     /* resolved */
+	char *console_dir; /* console.dir resolved, an existing folder; NULL: not served */
 	struct hl_calendar_rules calendar_rules; /* office hours and where a day ends */
 
 	size_t nplugins;

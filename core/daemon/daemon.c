@@ -17,6 +17,8 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "tickets/dispatcher.h"
+#include "tickets/live_events.h"
+#include "http/static_files.h"
 #include "tickets/escalation.h"
 #include "http/http.h"
 #include "store/keys.h"
@@ -245,8 +247,10 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (!d->svc.http || hl_intake_register(&d->svc) < 0 ||
 	    hl_ticket_view_register(&d->svc) < 0 || hl_workflow_register(&d->svc) < 0 ||
 	    hl_explain_register(&d->svc) < 0 || hl_reports_register(&d->svc) < 0 ||
-	    hl_calendar_api_register(&d->svc) < 0 || sodium_init() < 0 ||
-	    !(d->people = hl_people_start(&d->svc))) {
+	    hl_calendar_api_register(&d->svc) < 0 || hl_presence_register(&d->svc) < 0 ||
+	    !(d->console = hl_static_files_mount(d->svc.http, "/console", 1)) ||
+	    hl_static_files_set_dir(d->console, d->svc.world->config->console_dir) < 0 ||
+	    sodium_init() < 0 || !(d->people = hl_people_start(&d->svc))) {
 		if (d->svc.http)
 			snprintf(err, errlen, "out of memory registering endpoints");
 		return -1;
@@ -261,10 +265,11 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */
 	link_outbox(d);
 	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
+	d->live = d->svc.redis ? hl_live_events_start(&d->svc) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->live || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
@@ -296,6 +301,9 @@ int hl_daemon_reload(struct hl_daemon *d)
 	apply_process_settings(fresh->config);
 	d->svc.world = fresh;
 	hl_dispatcher_reconfigured(d->dispatcher);
+	hl_live_events_reconfigured(d->live);
+	if (hl_static_files_set_dir(d->console, fresh->config->console_dir) < 0)
+		hl_log(HL_LOG_ERROR, "daemon", "console_off reason=out_of_memory");
 	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
 	hl_world_unref(old);
 	hl_log(HL_LOG_INFO, "daemon", "reloaded generation=%llu plugins=%zu",
@@ -363,6 +371,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 		return;
 	d->stopping = 1;
 	hl_http_stop_accepting(d->svc.http);
+	hl_live_events_stop(d->live);
 	hl_outbox_stop(d->outbox);
 	hl_escalation_stop(d->escalation);
 	hl_explain_cancel_all(&d->svc);
@@ -398,6 +407,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_outbox_free(d->outbox);
 	d->outbox = NULL;
 	hl_escalation_free(d->escalation);
+	hl_live_events_free(d->live); /* after Redis: its reads have been called back */
+	d->live = NULL;
 	/* after Redis (its callbacks have answered), before HTTP (whose requests it answers) */
 	hl_people_free(d->people);
 	d->people = NULL;
@@ -409,6 +420,8 @@ void hl_daemon_free(struct hl_daemon *d)
 		event_base_dispatch(d->svc.base);
 	}
 	hl_http_free(d->svc.http);
+	hl_static_files_free(d->console); /* no handler has run since hl_http_close */
+	d->console = NULL;
 	hl_world_unref(d->svc.world);
 	d->svc.world = NULL;
 	for (size_t i = 0; d->started_with && i < NRESTART_KEYS; i++)

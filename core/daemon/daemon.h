@@ -14,6 +14,8 @@
 
 struct event;
 struct event_base;
+struct hl_live_events;
+struct hl_static_files;
 
 struct hl_daemon {
 	struct hl_service svc;   /* what its parts share (host/service.h); first member */
@@ -23,6 +25,8 @@ struct hl_daemon {
 	struct hl_outbox *outbox;         /* plugins' durable jobs (host/outbox.h) */
 	struct hl_escalation *escalation;
 	struct hl_people *people;         /* people's logins and sessions (people/people.h) */
+	struct hl_live_events *live;      /* GET /v1/events/live (tickets/live_events.h) */
+	struct hl_static_files *console;  /* the console under /console/ (http/static_files.h) */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char **started_with; /* the restart-only settings' texts at start, one string per
 				key daemon.c lists; freed by hl_daemon_free */

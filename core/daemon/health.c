@@ -108,6 +108,7 @@ static void healthz(struct evhttp_request *req, const char *param, void *arg)
 			       json_object_new_string(hl_redis_target(d->svc.redis)));
 	json_object_object_add(redis, "commands", link_json(d->svc.redis, HL_REDIS_COMMANDS));
 	json_object_object_add(redis, "blocking", link_json(d->svc.redis, HL_REDIS_BLOCKING));
+	json_object_object_add(redis, "events", link_json(d->svc.redis, HL_REDIS_EVENTS));
 	json_object_object_add(body, "redis", redis);
 
 	json_object_object_add(config, "file", json_object_new_string(hl_config_file(w->config)));

@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <json-c/json.h>
@@ -21,6 +22,8 @@
 #include "http/http_answers.h"
 #include "http/http_body_limit.h"
 #include "base/log.h"
+
+#define HL_HTTP_PARAMS_MAX 1024 /* the path segments a route's "*" and "**" matched */
 
 struct route {
 	char *path;    /* segments; "*" matches any one */
@@ -40,7 +43,7 @@ struct hl_http {
 	int64_t accept_warned_ns;    /* when the last such failure was logged */
 	uint16_t port;
 	size_t nroutes;
-	struct route *routes[48];
+	struct route *routes[64];
 	char *gate_cookie;         /* the cookie that sends a request to the gate */
 	hl_http_gate_fn gate;
 	void *gate_arg;
@@ -53,7 +56,7 @@ struct hl_http_gated {
 	struct hl_http *h;
 	struct evhttp_request *req;
 	const struct route *rt;
-	char params[256];
+	char params[HL_HTTP_PARAMS_MAX];
 };
 
 /* The server of the one evhttp in this process, whose answers are counted. */
@@ -66,6 +69,8 @@ void hl_http_reply_json_text(struct evhttp_request *req, int code, const char *t
 
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/json; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "X-Content-Type-Options",
+			  "nosniff");
 	if (server)
 		hl_http_answers_add(server->answers, req);
 	if (buf) {
@@ -75,6 +80,42 @@ void hl_http_reply_json_text(struct evhttp_request *req, int code, const char *t
 	evhttp_send_reply(req, code, NULL, buf);
 	if (buf)
 		evbuffer_free(buf);
+}
+
+void hl_http_reply(struct evhttp_request *req, int code, struct evbuffer *body)
+{
+	if (server)
+		hl_http_answers_add(server->answers, req);
+	evhttp_send_reply(req, code, NULL, body);
+}
+
+int hl_http_stream_start(struct evhttp_request *req, int code, int64_t write_timeout_ms,
+			 void (*closed)(struct evhttp_connection *conn, void *arg), void *arg)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	struct timeval wt = {(time_t)(write_timeout_ms / 1000),
+			     (suseconds_t)(write_timeout_ms % 1000) * 1000};
+
+	if (!bev)
+		return -1;
+	if (server) /* no longer the answers' to watch: a stream is never "written out" */
+		hl_http_answers_forget(server->answers, conn);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	evhttp_send_reply_start(req, code, NULL);
+	/* A stream's client sends nothing more: no read timeout; a write stuck this long
+	 * (the client reads nothing) drops it. Set after the start, which sets its own. */
+	bufferevent_set_timeouts(bev, NULL, &wt);
+	evhttp_connection_set_closecb(conn, closed, arg);
+	return 0;
+}
+
+size_t hl_http_stream_backlog(struct evhttp_request *req)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+
+	return bev ? evbuffer_get_length(bufferevent_get_output(bev)) : 0;
 }
 
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body)
@@ -112,7 +153,8 @@ static void allowed_methods(int methods, char *buf, size_t len)
 		     {EVHTTP_REQ_POST, "POST"},
 		     {EVHTTP_REQ_PUT, "PUT"},
 		     {EVHTTP_REQ_DELETE, "DELETE"},
-		     {EVHTTP_REQ_PATCH, "PATCH"}};
+		     {EVHTTP_REQ_PATCH, "PATCH"},
+		     {EVHTTP_REQ_HEAD, "HEAD"}};
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -128,16 +170,31 @@ static void allowed_methods(int methods, char *buf, size_t len)
 }
 
 /* Does rt serve path? Each "*" segment of the route matches one non-empty segment of the
- * path; the segments matched are written into params, joined by '/'. */
+ * path, and a last "**" the rest of the path (empty or not); the segments matched are
+ * written into params, joined by '/'. Returns 0 when it does not, else 1 + the number of
+ * the route's literal segments: the more literal, the more specific (see dispatch). */
 static int path_matches(const struct route *rt, const char *path, char *params, size_t len)
 {
 	const char *p = rt->path, *q = path;
 	size_t used = 0;
+	int literal = 0;
 
 	params[0] = '\0';
-	while (*p && *q) {
+	while (*p) {
 		size_t pn = strcspn(p, "/"), qn = strcspn(q, "/");
 
+		if (pn == 2 && p[0] == '*' && p[1] == '*' && !p[2]) {
+			size_t rest = strlen(q);
+
+			if (used + rest + 2 > len)
+				return 0;
+			if (used && rest)
+				params[used++] = '/';
+			memcpy(params + used, q, rest + 1);
+			return 1 + literal;
+		}
+		if (!*q)
+			return 0;
 		if (pn == 1 && *p == '*') {
 			if (qn == 0 || used + qn + 2 > len)
 				return 0;
@@ -147,6 +204,8 @@ static int path_matches(const struct route *rt, const char *path, char *params, 
 			params[used += qn] = '\0';
 		} else if (pn != qn || strncmp(p, q, pn) != 0) {
 			return 0;
+		} else {
+			literal++;
 		}
 		p += pn;
 		q += qn;
@@ -157,7 +216,7 @@ static int path_matches(const struct route *rt, const char *path, char *params, 
 			q++;
 		}
 	}
-	return !*p && !*q;
+	return *q ? 0 : 1 + literal;
 }
 
 /* Sends req to the gate when the route is gated and req carries the gate's cookie and no
@@ -263,7 +322,9 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	const struct hl_http *h = arg;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	int method = (int)evhttp_request_get_command(req), allowed = 0;
+	int method = (int)evhttp_request_get_command(req), allowed = 0, best_score = 0;
+	const struct route *best = NULL;
+	char best_params[HL_HTTP_PARAMS_MAX];
 	uint64_t declared = 0;
 	enum hl_body_verdict verdict = hl_body_limit_verdict(&h->limit, req, &declared);
 	char allow[64];
@@ -288,18 +349,30 @@ static void dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 
+	/* The most specific route that serves the method wins (the most literal segments;
+	 * the first registered among equals), so that /v1/tickets/x/presence is presence's
+	 * whatever the order the endpoints were registered in. */
 	for (size_t i = 0; path && i < h->nroutes; i++) {
 		const struct route *rt = h->routes[i];
-		char params[256];
+		char params[HL_HTTP_PARAMS_MAX];
+		int score = path_matches(rt, path, params, sizeof(params));
 
-		if (!path_matches(rt, path, params, sizeof(params)))
+		if (!score)
 			continue;
-		if (method & rt->methods) {
-			if (!gate_holds(h, rt, req, params))
-				rt->handler(req, params[0] ? params : NULL, rt->arg);
-			return;
+		if (!(method & rt->methods)) {
+			allowed |= rt->methods;
+			continue;
 		}
-		allowed |= rt->methods;
+		if (score > best_score) {
+			best = rt;
+			best_score = score;
+			memcpy(best_params, params, sizeof(params));
+		}
+	}
+	if (best) {
+		if (!gate_holds(h, best, req, best_params))
+			best->handler(req, best_params[0] ? best_params : NULL, best->arg);
+		return;
 	}
 	if (!allowed) {
 		hl_http_reply_error(req, 404, NULL, "no such endpoint: %s",

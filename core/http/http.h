@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 struct event_base;
+struct evbuffer;
+struct evhttp_connection;
 struct evhttp_request;
 struct json_object;
 struct hl_config;
@@ -29,8 +31,13 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 
 /* Serves `path` with handler for the methods in `methods` (EVHTTP_REQ_* bits); other
  * methods get 405. A "*" segment matches any one non-empty segment, passed to the handler
- * in param; other segments match exactly. The query string is not part of the match.
- * Returns 0, or -1 when out of memory or the table is full. */
+ * in param; a last "**" segment matches the rest of the path, empty or not, still
+ * percent-encoded (param NULL when empty); other segments match exactly. The query string
+ * is not part of the match. When several routes match a path and method, the one with
+ * the most literal segments wins, the first registered among equals: so
+ * /v1/tickets/{id}/presence (tickets/presence.c) is served beside the workflow's
+ * /v1/tickets/{id}/{step}, in whatever order they are registered. Returns 0, or -1 when
+ * out of memory or the table is full. */
 int hl_http_route(struct hl_http *h, const char *path, int methods, hl_http_handler handler,
 		  void *arg);
 
@@ -103,6 +110,25 @@ void hl_http_set_header(struct evhttp_request *req, const char *name, const char
 /* The request body as one contiguous block (NUL-terminated; *len excludes the NUL), or
  * NULL when out of memory. Borrowed from the request. */
 const char *hl_http_body(struct evhttp_request *req, size_t *len);
+
+/* Sends body (may be NULL; not JSON: a file, a redirect) with status `code`, counted as
+ * the JSON answers are; the caller sets Content-Type and keeps body (free it after). */
+void hl_http_reply(struct evhttp_request *req, int code, struct evbuffer *body);
+
+/* Starts a streamed answer (server-sent events) with status code and the headers set so
+ * far, and "Connection: close": the connection ends with the stream. The stream is not
+ * counted among the answers a stop waits for; the connection gets no read timeout and
+ * write_timeout_ms for a write that makes no progress. closed(conn, arg) is called when
+ * the connection goes (client gone, dropped, or the server freed), after which req is
+ * gone too; it is not called after the owner ends the stream itself, which it does by
+ * evhttp_connection_set_closecb(conn, NULL, NULL) then evhttp_send_reply_end. Chunks go
+ * out with evhttp_send_reply_chunk. Returns 0, or -1 when the client has gone already
+ * (nothing sent). */
+int hl_http_stream_start(struct evhttp_request *req, int code, int64_t write_timeout_ms,
+			 void (*closed)(struct evhttp_connection *conn, void *arg), void *arg);
+
+/* Bytes of a stream's answer queued and not yet taken by its client. */
+size_t hl_http_stream_backlog(struct evhttp_request *req);
 
 /* Sends `body` as JSON with status `code`, and releases the caller's reference. */
 void hl_http_reply_json(struct evhttp_request *req, int code, struct json_object *body);

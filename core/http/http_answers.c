@@ -55,9 +55,8 @@ static void answer_written(struct evhttp_request *req, void *arg)
 		settle(a, c, 1);
 }
 
-static void conn_closed(struct evhttp_connection *conn, void *arg)
+void hl_http_answers_forget(struct hl_http_answers *a, struct evhttp_connection *conn)
 {
-	struct hl_http_answers *a = arg;
 	struct conn_answers **p = slot(a, conn), *c = *p;
 
 	if (!c)
@@ -65,6 +64,11 @@ static void conn_closed(struct evhttp_connection *conn, void *arg)
 	*p = c->next;
 	settle(a, c, c->pending);
 	free(c);
+}
+
+static void conn_closed(struct evhttp_connection *conn, void *arg)
+{
+	hl_http_answers_forget(arg, conn);
 }
 
 struct hl_http_answers *hl_http_answers_new(void)

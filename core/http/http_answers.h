@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+struct evhttp_connection;
 struct evhttp_request;
 struct hl_http_answers;
 
@@ -24,6 +25,10 @@ void hl_http_answers_free(struct hl_http_answers *a);
  * the request's completion callback and its connection's close callback. Returns 0, or
  * -1 when out of memory (the answer is then not counted). */
 int hl_http_answers_add(struct hl_http_answers *a, struct evhttp_request *req);
+
+/* Stops watching conn (and takes what it owed off the count), whose close callback its
+ * new owner takes: a connection turned into a stream (hl_http_stream_start). */
+void hl_http_answers_forget(struct hl_http_answers *a, struct evhttp_connection *conn);
 
 /* Answers not yet written. */
 size_t hl_http_answers_unsent(const struct hl_http_answers *a);

@@ -61,6 +61,12 @@
 				    outbox_dead, event_notice), read by the reports
 				    (report_units.lua, report_tickets.lua) and by whatever
 				    follows a unit's queue or the notices */
+#define HL_KEY_PRESENCE "presence:" /* + id: hash, who has the ticket open now: the
+				    viewer's name -> "expires_ms|typing|since_ms|role|display
+				    name"; fields past their expiry are removed at each call,
+				    the key expires by itself when nobody calls. Ephemeral (no
+				    layout change: it holds nothing a restart needs). Written
+				    and read by presence.lua (tickets/presence.c) */
 #define HL_GROUP_ROUTE "route"   /* consumer group of the daemons routing hl:intake */
 #define HL_KEY_OUTBOX "outbox:"  /* + plugin instance name: stream, the jobs of the
 				    plugin's durable outbox (outbox.h); entries are

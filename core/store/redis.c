@@ -1,4 +1,4 @@
-/* Two self-healing async Redis connections with script loading; see redis.h. */
+/* Three self-healing async Redis connections with script loading; see redis.h. */
 #include "store/redis.h"
 
 #include <event2/event.h>
@@ -18,7 +18,7 @@
 
 struct link {
 	struct hl_redis *owner;
-	const char *role; /* "commands" or "blocking", for logs */
+	const char *role; /* "commands", "blocking" or "events", for logs */
 	redisAsyncContext *ac;
 	enum hl_redis_state state;
 	struct event *timer; /* connect timeout while CONNECTING, else the reconnect delay */
@@ -336,7 +336,7 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 				hl_redis_ready_fn on_ready, void *arg)
 {
 	struct hl_redis *r = calloc(1, sizeof(*r));
-	static const char *const roles[HL_REDIS_LINKS] = {"commands", "blocking"};
+	static const char *const roles[HL_REDIS_LINKS] = {"commands", "blocking", "events"};
 
 	if (!r)
 		return NULL;
@@ -479,8 +479,8 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 
 	if (l->state != HL_REDIS_READY || r->stopping)
 		return -1;
-	/* the blocking link reads the store only once the commands link has checked it */
-	if (link == HL_REDIS_BLOCKING && r->links[HL_REDIS_COMMANDS].state != HL_REDIS_READY)
+	/* the other links read the store only once the commands link has checked it */
+	if (link != HL_REDIS_COMMANDS && r->links[HL_REDIS_COMMANDS].state != HL_REDIS_READY)
 		return -1;
 	if (total > ARGS_ON_STACK) {
 		all = malloc((size_t)total * sizeof(*all));

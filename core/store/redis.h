@@ -1,9 +1,11 @@
 /*
- * The daemon's two Redis connections (hiredis 0.14 async on libevent):
+ * The daemon's three Redis connections (hiredis 0.14 async on libevent):
  *  - "commands": every ordinary command and the Lua scripts, which it loads (SCRIPT LOAD)
  *    at each connect before it reports ready;
  *  - "blocking": kept apart for blocking reads (XREADGROUP BLOCK), so that they never
- *    hold up commands.
+ *    hold up commands;
+ *  - "events": the live events' tail of the event stream (XREAD BLOCK,
+ *    tickets/live_events.c), apart from the dispatcher's reads on "blocking".
  * Each connection has its own connect timeout (hiredis 0.14 has none) and reconnects by
  * itself with exponential backoff and jitter, from a timer, never from inside a hiredis
  * callback. Everything runs on the event loop.
@@ -29,7 +31,7 @@ enum hl_redis_state {
 	HL_REDIS_STOPPED     /* closed for good by hl_redis_stop */
 };
 
-enum hl_redis_link_id { HL_REDIS_COMMANDS, HL_REDIS_BLOCKING, HL_REDIS_LINKS };
+enum hl_redis_link_id { HL_REDIS_COMMANDS, HL_REDIS_BLOCKING, HL_REDIS_EVENTS, HL_REDIS_LINKS };
 
 /* A reply callback. reply is NULL when the connection went away before the answer (the
  * command may or may not have run); otherwise it is borrowed for the call, and may be an
@@ -51,7 +53,7 @@ typedef void (*hl_redis_refused_fn)(void *arg, const char *found);
 
 /* Makes every connect check the store's layout (store/layout.h, lua/layout_check.lua)
  * after loading the scripts and before reporting ready; an empty store gets `layout`.
- * The blocking link serves no command until the commands link is ready. Call right after
+ * The other links serve no command until the commands link is ready. Call right after
  * hl_redis_start (the first connect completes on the event loop, later). prefix is
  * copied. */
 void hl_redis_require_layout(struct hl_redis *r, const char *prefix, int layout,
@@ -76,12 +78,12 @@ int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, con
 		     int argc, const char **argv, const size_t *lens);
 
 /* Sends one command (argv[0] is its name) on a link: HL_REDIS_BLOCKING for blocking
- * reads, HL_REDIS_COMMANDS otherwise. lens may be NULL for NUL-terminated arguments.
+ * reads, HL_REDIS_EVENTS for the live events' tail, HL_REDIS_COMMANDS otherwise. lens may be NULL for NUL-terminated arguments.
  * Returns 0 when sent (fn will be called once), or -1 when that link is not ready. */
 int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_reply_fn fn,
 		     void *arg, int argc, const char **argv, const size_t *lens);
 
-/* Closes both connections once their pending replies have arrived, then calls done(arg),
+/* Closes every connection once their pending replies have arrived, then calls done(arg),
  * possibly before returning when nothing is pending. No reconnects happen after this. Calls after the first, and calls
  * made while the client is being freed, do nothing. */
 void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg);

@@ -128,6 +128,11 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/user_list.lua.inc"
 	},
+	[HL_SCRIPT_PRESENCE] = {"presence",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/presence.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

@@ -38,6 +38,7 @@ enum hl_script_id {
 	HL_SCRIPT_SESSION_END,     /* lua/session_end.lua (people/sessions.c) */
 	HL_SCRIPT_USER_WRITE,      /* lua/user_write.lua (people/users.c, sessions.c) */
 	HL_SCRIPT_USER_LIST,       /* lua/user_list.lua (people/users.c) */
+	HL_SCRIPT_PRESENCE,        /* lua/presence.lua (tickets/presence.c) */
 	HL_SCRIPT_COUNT
 };
 

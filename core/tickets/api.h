@@ -85,6 +85,8 @@ int hl_explain_register(struct hl_service *svc);
 /* Answers 503 to the explanations still waiting for a plugin, and frees them (at stop). */
 void hl_explain_cancel_all(struct hl_service *svc);
 int hl_reports_register(struct hl_service *svc);
+/* GET and POST /v1/tickets/{id}/presence: who else has the ticket open (presence.c). */
+int hl_presence_register(struct hl_service *svc);
 /* GET /v1/calendar/deadline (calendar_api.c). */
 int hl_calendar_api_register(struct hl_service *svc);
 
