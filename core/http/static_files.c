@@ -242,6 +242,16 @@ static void serve(struct hl_static_files *s, struct evhttp_request *req, const c
 		return;
 	}
 	hl_http_set_header(req, "Content-Type", mime_type(rel));
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		/* evhttp would send the body even so: the length alone */
+		char length[24];
+
+		snprintf(length, sizeof(length), "%zu", len);
+		hl_http_set_header(req, "Content-Length", length);
+		free(data);
+		hl_http_reply(req, 200, NULL);
+		return;
+	}
 	body = evbuffer_new();
 	if (!body || evbuffer_add(body, data, len) < 0) {
 		free(data);
