@@ -1,0 +1,214 @@
+/* Integration tests: GET /v1/events/live (issue 15, tickets/live_events.c), the event
+ * stream as server-sent events against a real hotlined and Redis: a unit sees its own
+ * dispatches live and not another unit's, a supervisor sees both, a reconnect with
+ * Last-Event-ID (or ?last_event_id=) gets what it missed and nothing twice, two daemons
+ * on one Redis both deliver, the client limit answers 503, channel roles get 403, the
+ * heartbeat comes, and a reload ends the streams cleanly. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sse_client.h"
+
+static struct hlt_fixture fx = {.setup = HLT_SETUP_DAEMON};
+HLT_SUITE(live_events, fx);
+
+#define LIVE "/v1/events/live"
+#define WAIT_MS 5000
+
+static const char *const ticket_body =
+	"{\"channel\":\"hotline\",\"title\":\"古田二路停水三天\",\"content\":\"来电人反映家中停水，"
+	"已经三天没有自来水。\",\"address\":\"硚口区古田二路\",\"caller_phone\":\"13907150003\"}";
+
+/* A new ticket, left for manual dispatch (the log plugin routes nothing), dispatched by
+ * hand to unit. Its id goes into id. */
+static void dispatched_to(int port, const char *unit, char *id, size_t len)
+{
+	char body[128];
+	char *answer = NULL;
+
+	hlt_create_ticket(port, HLT_TOKEN_AGENT, ticket_body, id, len);
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s was not left for manual "
+								   "dispatch", id);
+	snprintf(body, sizeof(body), "{\"department\":\"%s\",\"note\":\"人工派单\"}", unit);
+	cr_assert_eq(hlt_ticket_step(port, HLT_TOKEN_AGENT, id, "dispatch", body, &answer), 200,
+		     "%s", answer ? answer : "");
+	free(answer);
+}
+
+/* The text of a dispatch of ticket id as its data line carries it. */
+static void dispatch_needle(const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "event: dispatched\ndata: {\"id\":\"%s\",\"event\":\"dispatched\"", id);
+}
+
+static void open_live(struct hlt_stream *s, int port, const char *token, const char *headers)
+{
+	int status = hlt_stream_open_ready(s, port, LIVE, token, headers);
+
+	cr_assert_eq(status, 200, "GET %s: %d %s", LIVE, status, hlt_stream_body(s));
+	cr_assert(strstr(s->text, "Content-Type: text/event-stream; charset=utf-8"), "%s", s->text);
+}
+
+/* The SSE id of the message whose data names ticket id and event. */
+static void message_id(const struct hlt_stream *s, const char *id, char *buf, size_t len)
+{
+	char needle[160];
+	const char *body = hlt_stream_body(s), *at, *line;
+
+	snprintf(needle, sizeof(needle), "data: {\"id\":\"%s\",\"event\":\"dispatched\"", id);
+	at = strstr(body, needle);
+	cr_assert(at, "no dispatch of %s in %s", id, body);
+	for (line = at; line > body && strncmp(line, "\nid: ", 5) != 0; line--)
+		;
+	cr_assert(sscanf(line, "\nid: %47s", buf) == 1 && len > 47);
+}
+
+Test(live_events, a_unit_sees_its_own_dispatches_and_a_supervisor_sees_all)
+{
+	struct hlt_stream water, gas, supervisor;
+	char a[32], b[32], na[160], nb[160];
+	const char *data;
+
+	open_live(&water, fx.daemon.port, HLT_TOKEN_WATER, NULL);
+	open_live(&gas, fx.daemon.port, HLT_TOKEN_GAS, NULL);
+	open_live(&supervisor, fx.daemon.port, HLT_TOKEN_SUPERVISOR, NULL);
+	dispatched_to(fx.daemon.port, "water", a, sizeof(a));
+	dispatched_to(fx.daemon.port, "gas", b, sizeof(b));
+	dispatch_needle(a, na, sizeof(na));
+	dispatch_needle(b, nb, sizeof(nb));
+
+	cr_expect(hlt_stream_wait(&supervisor, na, WAIT_MS), "supervisor: %s",
+		  hlt_stream_body(&supervisor));
+	cr_expect(hlt_stream_wait(&supervisor, nb, WAIT_MS), "supervisor: %s",
+		  hlt_stream_body(&supervisor));
+	cr_expect(hlt_stream_wait(&water, na, WAIT_MS), "water: %s", hlt_stream_body(&water));
+	cr_expect(hlt_stream_wait(&gas, nb, WAIT_MS), "gas: %s", hlt_stream_body(&gas));
+	/* the fan-out is in stream order: by the time gas has b, water has been offered it */
+	cr_expect(!strstr(hlt_stream_body(&water), b), "water saw gas's ticket: %s",
+		  hlt_stream_body(&water));
+	cr_expect(!strstr(hlt_stream_body(&gas), a), "gas saw water's ticket: %s",
+		  hlt_stream_body(&gas));
+	/* the message: one line of JSON, the time in +08:00, no citizen's phone */
+	data = strstr(hlt_stream_body(&water), na);
+	cr_assert(data);
+	cr_expect(strstr(data, "\"unit\":\"water\""), "%s", data);
+	cr_expect(strstr(data, "+08:00\""), "%s", data);
+	cr_expect(!strstr(hlt_stream_body(&supervisor), "13907150003"), "%s",
+		  hlt_stream_body(&supervisor));
+	hlt_stream_close(&water);
+	hlt_stream_close(&gas);
+	hlt_stream_close(&supervisor);
+}
+
+Test(live_events, a_reconnect_gets_what_it_missed_once)
+{
+	struct hlt_stream s;
+	char a[32], b[32], c[32], na[160], nb[160], nc[160], last[48], header[96], path[128];
+
+	open_live(&s, fx.daemon.port, HLT_TOKEN_WATER, NULL);
+	dispatched_to(fx.daemon.port, "water", a, sizeof(a));
+	dispatch_needle(a, na, sizeof(na));
+	cr_assert(hlt_stream_wait(&s, na, WAIT_MS), "%s", hlt_stream_body(&s));
+	message_id(&s, a, last, sizeof(last));
+	hlt_stream_close(&s);
+
+	/* missed while away */
+	dispatched_to(fx.daemon.port, "water", b, sizeof(b));
+	dispatched_to(fx.daemon.port, "gas", c, sizeof(c));
+	dispatch_needle(b, nb, sizeof(nb));
+	dispatch_needle(c, nc, sizeof(nc));
+
+	snprintf(header, sizeof(header), "Last-Event-ID: %s\r\n", last);
+	open_live(&s, fx.daemon.port, HLT_TOKEN_WATER, header);
+	cr_expect(hlt_stream_wait(&s, nb, WAIT_MS), "not replayed: %s", hlt_stream_body(&s));
+	cr_expect(!strstr(hlt_stream_body(&s), na), "sent twice: %s", hlt_stream_body(&s));
+	cr_expect(!strstr(hlt_stream_body(&s), c), "another unit's: %s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	/* the same by the query string, as a page that opens its stream anew would */
+	snprintf(path, sizeof(path), LIVE "?last_event_id=%s", last);
+	cr_assert_eq(hlt_stream_open_ready(&s, fx.daemon.port, path, HLT_TOKEN_WATER, NULL), 200);
+	cr_expect(hlt_stream_wait(&s, nb, WAIT_MS), "not replayed: %s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	/* a malformed id names its field */
+	cr_expect_eq(hlt_stream_open(&s, fx.daemon.port, LIVE, HLT_TOKEN_WATER,
+				     "Last-Event-ID: yesterday\r\n"),
+		     400);
+	cr_expect(hlt_stream_wait(&s, "\"field\":\"Last-Event-ID\"", WAIT_MS), "%s",
+		  hlt_stream_body(&s));
+	hlt_stream_close(&s);
+}
+
+Test(live_events, callers_without_rights_are_refused)
+{
+	struct hlt_stream s;
+
+	cr_expect_eq(hlt_stream_open(&s, fx.daemon.port, LIVE, NULL, NULL), 401);
+	hlt_stream_close(&s);
+	cr_expect_eq(hlt_stream_open(&s, fx.daemon.port, LIVE, HLT_TOKEN_BOARD, NULL), 403);
+	hlt_stream_close(&s);
+}
+
+Test(live_events, two_daemons_on_one_redis_both_deliver)
+{
+	struct hlt_daemon second = {0};
+	struct hlt_stream one, two;
+	char a[32], na[160];
+
+	hlt_fixture_start(&fx, &second, "second", NULL);
+	open_live(&one, fx.daemon.port, HLT_TOKEN_WATER, NULL);
+	open_live(&two, second.port, HLT_TOKEN_WATER, NULL);
+	dispatched_to(second.port, "water", a, sizeof(a));
+	dispatch_needle(a, na, sizeof(na));
+	cr_expect(hlt_stream_wait(&one, na, WAIT_MS), "first: %s", hlt_stream_body(&one));
+	cr_expect(hlt_stream_wait(&two, na, WAIT_MS), "second: %s", hlt_stream_body(&two));
+	hlt_stream_close(&one);
+	hlt_stream_close(&two);
+	cr_expect_eq(hlt_daemon_stop(&second, SIGTERM, 5000), 0);
+}
+
+Test(live_events, past_the_limit_503_and_a_heartbeat_and_a_reload_ends_streams)
+{
+	struct hlt_daemon limited = {
+		.extra_yaml = "live_events:\n  max_clients: 1\n  heartbeat: 200ms\n"};
+	struct hlt_stream first, second;
+
+	hlt_fixture_start(&fx, &limited, "limited", NULL);
+	open_live(&first, limited.port, HLT_TOKEN_SUPERVISOR, NULL);
+	cr_expect_eq(hlt_stream_open(&second, limited.port, LIVE, HLT_TOKEN_WATER, NULL), 503);
+	cr_expect(hlt_stream_wait(&second, "live_events.max_clients", WAIT_MS), "%s",
+		  hlt_stream_body(&second));
+	hlt_stream_close(&second);
+	cr_expect(hlt_stream_wait(&first, ": heartbeat\n\n", WAIT_MS), "%s",
+		  hlt_stream_body(&first));
+
+	/* a reload ends it (the browser reconnects under the new configuration) */
+	cr_assert_eq(kill(limited.pid, SIGHUP), 0);
+	cr_expect(hlt_stream_wait_closed(&first, WAIT_MS), "still open after the reload");
+	cr_expect(strstr(hlt_stream_body(&first), "0\r\n\r\n"), "not ended cleanly: %s",
+		  hlt_stream_body(&first));
+	hlt_stream_close(&first);
+	/* room again */
+	open_live(&first, limited.port, HLT_TOKEN_WATER, NULL);
+	hlt_stream_close(&first);
+	cr_expect_eq(hlt_daemon_stop(&limited, SIGTERM, 5000), 0);
+}
+
+Test(live_events, a_stream_outlives_the_idle_timeout_and_stop_ends_it)
+{
+	struct hlt_daemon quick = {.http_timeout = "1s"};
+	struct hlt_stream s;
+
+	hlt_fixture_start(&fx, &quick, "quick", NULL);
+	open_live(&s, quick.port, HLT_TOKEN_SUPERVISOR, NULL);
+	cr_expect(!hlt_stream_wait_closed(&s, 2500), "dropped by the idle timeout");
+	cr_expect_eq(hlt_daemon_stop(&quick, SIGTERM, 5000), 0);
+	cr_expect(hlt_stream_wait_closed(&s, WAIT_MS));
+	hlt_stream_close(&s);
+}
