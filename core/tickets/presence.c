@@ -48,7 +48,7 @@ static struct json_object *answer(const struct presence_call *pc, const redisRep
 {
 	struct json_object *body = json_object_new_object(), *others = json_object_new_array();
 
-	for (size_t i = 5; i < reply->elements; i++) {
+	for (size_t i = 4; i < reply->elements; i++) {
 		const redisReply *v = reply->element[i];
 		struct json_object *o;
 		char since[HL_TIME_BUFLEN];
@@ -78,7 +78,8 @@ static void arrived(struct redisReply *reply, void *arg)
 {
 	struct presence_call *pc = arg;
 	struct evhttp_request *req = pc->call.req;
-	char outcome[16], dept[64], channel[32], co[512];
+	char b0[16], dept[64], channel[32], co[512];
+	const char *outcome;
 
 	if (!reply) {
 		hl_reply_unavailable(req, "who has the ticket open is not known");
@@ -88,7 +89,7 @@ static void arrived(struct redisReply *reply, void *arg)
 		hl_reply_redis_error(req, "presence", reply, "who has the ticket open is not known");
 		goto done;
 	}
-	hl_reply_str(reply, 0, outcome, sizeof(outcome));
+	outcome = hl_reply_str(reply, 0, b0, sizeof(b0));
 	if (reply->type != REDIS_REPLY_ARRAY || strcmp(outcome, "ok") != 0 || reply->elements < 4 ||
 	    !hl_may_read(pc->call.who, hl_reply_str(reply, 1, dept, sizeof(dept)),
 			 hl_reply_str(reply, 2, channel, sizeof(channel)),
