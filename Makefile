@@ -206,6 +206,8 @@ run: deps
 #                                       the shipped configuration, paths made to fit;
 #                                       a file already there is kept, never overwritten
 #   $(DATADIR)/hotline/make-tokens.sh   makes the API tokens (auth.tokens_file)
+#   $(DATADIR)/hotline/console/         the web console's files (contrib/console); the
+#                                       installed hotlined.yaml's console.dir
 # `make install` builds first; INSTALL_ONLY=1 copies what $(BUILD) holds and never
 # compiles (the SDK test installs the build it runs from that way).
 PREFIX ?= /usr/local
@@ -242,7 +244,8 @@ CONF_SED := -e 's|^\(  socket:\) *\.\./run/redis\.sock.*|\1 $(REDIS_SOCKET)  \# 
 	-e 's|^plugin_dir: *[^ \#]*|plugin_dir: $(PLUGINDIR)|' \
 	-e 's|\.\./build/plugins|$(PLUGINDIR)|g' \
 	-e 's|\.\./run/||g' \
-	-e 's|\.\./routes|routes|g'
+	-e 's|\.\./routes|routes|g' \
+	-e 's|\.\./contrib/console|$(DATADIR)/hotline/console|g'
 CONF_HEADER := \
 	'\# Installed by `make install` from etc/hotlined.yaml. Before the first start, edit:' \
 	'\#   redis.socket      the Redis hotlined uses (redis.conf beside this file is the' \
@@ -280,6 +283,11 @@ install: $(if $(INSTALL_ONLY),,all)
 	sed $(PC_SED) contrib/hotline-plugin.pc.in > '$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc'
 	chmod 644 '$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc'
 	install -D -m 755 contrib/make-tokens.sh '$(DESTDIR)$(DATADIR)/hotline/make-tokens.sh'
+	install -d -m 755 '$(DESTDIR)$(DATADIR)/hotline/console'
+	@set -e; if [ -d contrib/console ]; then cd contrib/console && \
+	find . -type f ! -name '.*' | while read -r f; do \
+		install -D -m 644 "$$f" '$(DESTDIR)$(DATADIR)/hotline/console/'"$$f"; \
+	done; fi
 	install -d -m 755 '$(DESTDIR)$(CONFDIR)'
 	@set -e; tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
 	{ printf '%s\n' $(CONF_HEADER); sed $(CONF_SED) etc/hotlined.yaml; } > "$$tmp"; \
@@ -299,6 +307,7 @@ uninstall:
 		$(patsubst core/include/hotline/%,'$(DESTDIR)$(INCLUDEDIR)/hotline/%',$(SDK_HEADERS)) \
 		'$(DESTDIR)$(PKGCONFIGDIR)/hotline-plugin.pc' \
 		'$(DESTDIR)$(DATADIR)/hotline/make-tokens.sh'
+	rm -rf '$(DESTDIR)$(DATADIR)/hotline/console'
 	-rmdir '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(LIBDIR)/hotline' \
 		'$(DESTDIR)$(INCLUDEDIR)/hotline' '$(DESTDIR)$(DATADIR)/hotline' 2>/dev/null
 	@echo 'uninstall: kept $(DESTDIR)$(CONFDIR) (configuration and tokens); remove it by hand'

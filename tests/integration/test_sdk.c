@@ -267,6 +267,10 @@ Test(sdk, installed_configuration_checks)
 	text = hlt_read_file(yaml);
 	cr_assert_not_null(text, "no %s", yaml);
 	cr_expect_null(strstr(text, "../"), "a path leaves %s:\n%s", conf, text);
+	/* the console is served from where make install put its files */
+	cr_expect(strstr(text, "  dir: /usr/share/hotline/console"), "console.dir:\n%s", text);
+	snprintf(path, sizeof(path), "%s/usr/share/hotline/console", stage);
+	cr_expect(exists(path), "no %s", path);
 	/* What an installer does: make the tokens. What only a staged install needs: the
 	 * plugins are under the DESTDIR, not yet in /usr. */
 	cr_assert_eq(run(tokens, "tokens.log", log, sizeof(log)), 0, "%s", hlt_read_file(log));
