@@ -218,6 +218,10 @@ static void client_end(struct live_client *c, enum ending how)
 	le->nclients--;
 	if (how != END_GONE)
 		evhttp_connection_set_closecb(c->conn, NULL, NULL);
+	else if (!evhttp_request_get_connection(c->req))
+		/* The client went while the answer was still being given: libevent has let go
+		 * of the request, which the one call owed frees (evcon NULL: it sends nothing). */
+		evhttp_send_reply_end(c->req);
 	if (how == END_CLEAN)
 		evhttp_send_reply_end(c->req);
 	else if (how == END_DROP)

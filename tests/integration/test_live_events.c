@@ -3,9 +3,13 @@
  * dispatches live and not another unit's, a supervisor sees both, a reconnect with
  * Last-Event-ID (or ?last_event_id=) gets what it missed and nothing twice, two daemons
  * on one Redis both deliver, the client limit answers 503, channel roles get 403, the
- * heartbeat comes, and a reload ends the streams cleanly. */
+ * heartbeat comes, a reload ends the streams cleanly, too much to replay gives `reset`,
+ * and a client that reads nothing is dropped past live_events.client_buffer. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,7 @@ HLT_SUITE(live_events, fx);
 
 #define LIVE "/v1/events/live"
 #define WAIT_MS 5000
+#define HL_TEST_REPLAY_MORE 1200 /* entries: more than a reconnect replays (1000) */
 
 static const char *const ticket_body =
 	"{\"channel\":\"hotline\",\"title\":\"古田二路停水三天\",\"content\":\"来电人反映家中停水，"
@@ -170,7 +175,7 @@ Test(live_events, two_daemons_on_one_redis_both_deliver)
 	cr_expect(hlt_stream_wait(&two, na, WAIT_MS), "second: %s", hlt_stream_body(&two));
 	hlt_stream_close(&one);
 	hlt_stream_close(&two);
-	cr_expect_eq(hlt_daemon_stop(&second, SIGTERM, 5000), 0);
+	cr_expect_eq(hlt_daemon_stop(&second, SIGTERM, 5000), 0, "%s", hlt_read_file(second.log));
 }
 
 Test(live_events, past_the_limit_503_and_a_heartbeat_and_a_reload_ends_streams)
@@ -197,7 +202,7 @@ Test(live_events, past_the_limit_503_and_a_heartbeat_and_a_reload_ends_streams)
 	/* room again */
 	open_live(&first, limited.port, HLT_TOKEN_WATER, NULL);
 	hlt_stream_close(&first);
-	cr_expect_eq(hlt_daemon_stop(&limited, SIGTERM, 5000), 0);
+	cr_expect_eq(hlt_daemon_stop(&limited, SIGTERM, 5000), 0, "%s", hlt_read_file(limited.log));
 }
 
 Test(live_events, a_stream_outlives_the_idle_timeout_and_stop_ends_it)
@@ -211,4 +216,66 @@ Test(live_events, a_stream_outlives_the_idle_timeout_and_stop_ends_it)
 	cr_expect_eq(hlt_daemon_stop(&quick, SIGTERM, 5000), 0);
 	cr_expect(hlt_stream_wait_closed(&s, WAIT_MS));
 	hlt_stream_close(&s);
+}
+
+/* n entries on the event stream at once, each a notice to the water unit with a note of
+ * 300 bytes, as lib.lua's notice writes them. */
+static void many_events(int n)
+{
+	char *r = hlt_redis_cmd(&fx.redis,
+				"EVAL %s 1 hl:events %d",
+				"for i=1,tonumber(ARGV[1]) do redis.call('XADD',KEYS[1],'*','at','1',"
+				"'id','20261201-000001','event','notice','audience','unit:water',"
+				"'note',string.rep('x',300)) end return 1",
+				n);
+
+	cr_assert(r && strcmp(r, "1\n") == 0, "%s", r ? r : "(no answer)");
+	free(r);
+}
+
+Test(live_events, too_much_to_replay_resets_and_a_client_that_reads_nothing_is_dropped)
+{
+	struct hlt_daemon small = {.extra_yaml = "live_events:\n  client_buffer: 4KiB\n"};
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct hlt_stream s;
+	const char *req = "GET " LIVE " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+			  HLT_TOKEN_SUPERVISOR "\r\nLast-Event-ID: 0-0\r\n\r\n";
+	int fd, rcvbuf = 2048;
+	char buf[4096];
+
+	hlt_fixture_start(&fx, &small, "small", NULL);
+	/* a stream to follow from now, so that the tail has passed the entries below */
+	open_live(&s, fx.daemon.port, HLT_TOKEN_SUPERVISOR, NULL);
+	many_events(HL_TEST_REPLAY_MORE);
+	cr_assert(hlt_stream_wait(&s, "\"event\":\"notice\"", WAIT_MS), "%s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	/* from the start: more than 1000 entries to replay give a reset, then live */
+	open_live(&s, fx.daemon.port, HLT_TOKEN_WATER, "Last-Event-ID: 0-0\r\n");
+	cr_expect(hlt_stream_wait(&s, "event: reset\ndata: {}\n\n", WAIT_MS), "no reset in %.300s",
+		  hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	/* a client that reads nothing, with a tiny receive buffer, is dropped */
+	many_events(50);
+	sa.sin_port = htons((uint16_t)small.port);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+	cr_expect(hlt_wait_for_text(small.log, "event=client_dropped who=supervisor-test", WAIT_MS),
+		  "%s", hlt_read_file(small.log));
+	{
+		struct timeval tv = {5, 0};
+		ssize_t n;
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			;
+		cr_expect_eq(n, 0, "the connection of the dropped client is still open");
+	}
+	close(fd);
+	cr_expect_eq(hlt_daemon_stop(&small, SIGTERM, 5000), 0);
 }
