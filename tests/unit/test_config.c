@@ -342,3 +342,30 @@ Test(config, bad_department_lists)
 	routes_bad("departments: []\n", "1:14", "expected at least one department");
 	routes_bad("department:\n  - {code: a}\n", "1:1", "unknown key 'department'");
 }
+
+Test(config, console_dir_resolved_and_live_events_checked)
+{
+	struct hl_config *cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+					"console:\n  dir: console\nlive_events:\n  heartbeat: 1s\n");
+	char want[600];
+
+	snprintf(want, sizeof(want), "%s/console", dir);
+	cr_expect_str_eq(cfg->console_dir, want);
+	cr_expect_eq(cfg->live_heartbeat_ms, 1000);
+	cr_expect_eq(hl_opt_int(&cfg->live_events, "max_clients"), 256);
+	hl_config_free(cfg);
+	/* switched off, or no folder named: not served */
+	cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		      "console:\n  enabled: false\n  dir: console\n");
+	cr_expect_null(cfg->console_dir);
+	hl_config_free(cfg);
+	cfg = load_ok(minimal);
+	cr_expect_null(cfg->console_dir);
+	hl_config_free(cfg);
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nlive_events:\n  max_clients: 0\n",
+		 "5:16", "max_clients");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nlive_events:\n  heartbeat: 10ms\n",
+		 "5:14", "heartbeat");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n  dirs: x\n", "5:3",
+		 "dirs");
+}
