@@ -277,11 +277,12 @@ static void client_go_live(struct live_client *c, int reset)
 	c->replaying = 0;
 	if (reset) {
 		char msg[ID_MAX + 64];
-		int n = snprintf(msg, sizeof(msg), "id: %s\nevent: reset\ndata: {}\n\n",
-				 c->le->cursor[0] ? c->le->cursor : c->last);
+		int n;
 
-		if (c->le->cursor[0])
+		/* on from where the tail is (never back: the tail may lag the replay) */
+		if (id_after(c->le->cursor, c->last))
 			snprintf(c->last, sizeof(c->last), "%s", c->le->cursor);
+		n = snprintf(msg, sizeof(msg), "id: %s\nevent: reset\ndata: {}\n\n", c->last);
 		client_send(c, msg, (size_t)n);
 	}
 }
