@@ -6,6 +6,8 @@
  *   GET  /v1/tickets/{id}/presence                   only asks
  * Both answer 200 {"id", "others": [{"login", "display_name", "role", "typing", "since"}],
  * "ttl_s"}: the other viewers seen in the last HL_PRESENCE_TTL_MS, the caller left out.
+ * A person signed in (people/) is named by their account's display name; a token by its
+ * name.
  * The same rights as reading the ticket (config/auth.h hl_may_read): a caller who may not
  * read it gets 404, as for a ticket that does not exist, so that ids cannot be probed.
  * The viewers are a hash per ticket in Redis (presence:<id>, lua/presence.lua), so that
@@ -23,6 +25,7 @@
 #include "config/auth.h"
 #include "host/service.h"
 #include "http/http.h"
+#include "people/person.h"
 #include "store/reply.h"
 #include "tickets/api.h"
 
@@ -112,8 +115,10 @@ done:
 static int run(struct presence_call *pc, int record)
 {
 	char ttl[24];
+	const struct hl_person *person = pc->call.person;
 	const char *argv[] = {pc->id, record ? "1" : "0", pc->typing ? "1" : "0", ttl,
-			      pc->call.who->name};
+			      person && person->display_name[0] ? person->display_name
+								 : pc->call.who->name};
 
 	snprintf(ttl, sizeof(ttl), "%d", HL_PRESENCE_TTL_MS);
 	return hl_call_eval(&pc->call, HL_SCRIPT_PRESENCE, arrived, pc, 5, argv, NULL);
