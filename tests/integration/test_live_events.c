@@ -285,3 +285,55 @@ Test(live_events, too_much_to_replay_resets_and_a_client_that_reads_nothing_is_d
 	hlt_stream_close(&s);
 	cr_expect_eq(hlt_daemon_stop(&small, SIGTERM, 5000), 0, "%s", hlt_read_file(small.log));
 }
+
+/* A person signed in with a session cookie (people/) follows the live events and is seen
+ * by presence under their display name, as the console does; the console's own files
+ * are never held up by the session gate. */
+Test(live_events, a_person_with_a_session_cookie_follows_the_unit)
+{
+	struct hlt_response r;
+	struct hlt_stream s;
+	char cookie[256], csrf[80], headers[512], a[32], na[160], path[96], *semi;
+
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL,
+				 "{\"login\":\"wang\",\"display_name\":\"王师傅\",\"role\":"
+				 "\"dept:water\",\"password\":\"water-pass-2026\",\"temporary\":false}",
+				 &r),
+		     201, "%s", r.body ? r.body : "");
+	hlt_response_free(&r);
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/session", NULL, NULL,
+				 "{\"login\":\"wang\",\"password\":\"water-pass-2026\"}", &r),
+		     200, "%s", r.body ? r.body : "");
+	cr_assert(hlt_response_header(&r, "Set-Cookie", cookie, sizeof(cookie)));
+	if ((semi = strchr(cookie, ';')))
+		*semi = '\0';
+	hlt_json_member(r.body, "csrf", csrf, sizeof(csrf));
+	hlt_response_free(&r);
+
+	snprintf(headers, sizeof(headers), "Cookie: %s\r\n", cookie);
+	open_live(&s, fx.daemon.port, NULL, headers);
+	dispatched_to(fx.daemon.port, "water", a, sizeof(a));
+	dispatch_needle(a, na, sizeof(na));
+	cr_expect(hlt_stream_wait(&s, na, WAIT_MS), "%s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	snprintf(path, sizeof(path), "/v1/tickets/%s/presence", a);
+	snprintf(headers, sizeof(headers), "Cookie: %s\r\nX-CSRF-Token: %s\r\n", cookie, csrf);
+	cr_expect_eq(hlt_request(fx.daemon.port, "POST", path, NULL, headers, "{\"typing\":true}",
+				 &r),
+		     200, "%s", r.body ? r.body : "");
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", path, HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+		     200);
+	cr_expect(r.body && strstr(r.body, "\"login\":\"wang\",\"display_name\":\"王师傅\""), "%s",
+		  r.body ? r.body : "");
+	hlt_response_free(&r);
+
+	/* a stale session cookie does not stand between anyone and the console's page */
+	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/", NULL,
+				 "Cookie: hl_session=0123456789abcdef\r\n", NULL, &r),
+		     404, "%s", r.body ? r.body : "");
+	cr_expect(r.body && strstr(r.body, "console.dir"), "held by the gate: %s",
+		  r.body ? r.body : "");
+	hlt_response_free(&r);
+}
