@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tickets/api.h"
+#include "tickets/live_events.h"
 #include "time/calendar.h"
 #include "base/clock.h"
 #include "daemon/daemon.h"
@@ -106,9 +107,17 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 			    (unsigned long long)ob.dead, (unsigned long long)ob.lost);
 	help(b, "hotline_redis_reconnects_total", "counter", "Redis connections re-established.");
 	evbuffer_add_printf(b, "hotline_redis_reconnects_total{link=\"commands\"} %llu\n"
-			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n",
+			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n"
+			       "hotline_redis_reconnects_total{link=\"events\"} %llu\n",
 			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_COMMANDS),
-			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_BLOCKING));
+			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_BLOCKING),
+			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_EVENTS));
+	help(b, "hotline_live_streams", "gauge", "Live event streams open (GET /v1/events/live).");
+	evbuffer_add_printf(b, "hotline_live_streams %zu\n", hl_live_events_clients(d->live));
+	help(b, "hotline_live_streams_dropped_total", "counter",
+	     "Live event streams dropped because their client did not read.");
+	evbuffer_add_printf(b, "hotline_live_streams_dropped_total %llu\n",
+			    (unsigned long long)hl_live_events_dropped(d->live));
 	help(b, "hotline_calendar_fallback", "gauge",
 	     "1 when a deadline year has no calendar file and counts weekends only.");
 	evbuffer_add_printf(b, "hotline_calendar_fallback %d\n",

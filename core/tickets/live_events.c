@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/list.h"
 #include "base/log.h"
 #include "base/mask.h"
@@ -21,6 +22,7 @@
 #include "host/service.h"
 #include "host/world.h"
 #include "http/http.h"
+#include "people/person.h"
 #include "store/keys.h"
 #include "store/redis.h"
 #include "tickets/api.h"
@@ -30,6 +32,7 @@
 #define REPLAY_PAGE 200      /* entries a replay read takes at most */
 #define RETRY_MS 250         /* tail again this long after Redis failed us */
 #define ID_MAX 48            /* a stream id, "<ms>-<n>", with room */
+#define LOGOUT_EVENT "event: logout\ndata: {}\n\n" /* the session behind a stream ended */
 #define MSG_MAX 32768        /* one message: a note of 5000 characters, escaped, fits */
 
 struct live_client {
@@ -42,6 +45,7 @@ struct live_client {
 	size_t replayed;                /* entries read for the replay so far */
 	int replaying;                  /* not yet live: replay reads go on */
 	int reading;                    /* a replay read is in flight: it frees an ended client */
+	int checking;                   /* a session check is in flight: it frees one too */
 };
 
 struct hl_live_events {
@@ -228,7 +232,7 @@ static void client_end(struct live_client *c, enum ending how)
 		evhttp_connection_free(c->conn); /* frees the request */
 	c->req = NULL;
 	c->conn = NULL;
-	if (!c->reading)
+	if (!c->reading && !c->checking)
 		client_free(c);
 }
 
@@ -294,7 +298,8 @@ static void replay_arrived(struct redisReply *reply, void *arg)
 
 	c->reading = 0;
 	if (!c->req) { /* the stream ended while the read was out */
-		client_free(c);
+		if (!c->checking)
+			client_free(c);
 		return;
 	}
 	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
@@ -536,6 +541,49 @@ static void retry_fired(evutil_socket_t fd, short what, void *arg)
 	tail(arg);
 }
 
+/* The answer to a session check (below): a session ended (logout, the account disabled
+ * or its password changed, on any daemon) or past its absolute end ends the stream,
+ * with an event telling the page so. */
+static void session_checked(struct redisReply *reply, void *arg)
+{
+	struct live_client *c = arg;
+	const redisReply *ends = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
+					 ? reply->element[0]
+					 : NULL;
+
+	c->checking = 0;
+	if (!c->req) { /* ended meanwhile */
+		if (!c->reading)
+			client_free(c);
+		return;
+	}
+	if (!ends) /* Redis failed us: the next heartbeat asks again */
+		return;
+	if (ends->type != REDIS_REPLY_STRING ||
+	    strtoll(ends->str, NULL, 10) <= hl_clock_now_ms()) {
+		hl_log(HL_LOG_INFO, "live", "client_ended who=%s reason=session_ended",
+		       c->call.who->name);
+		if (client_send(c, LOGOUT_EVENT, sizeof(LOGOUT_EVENT) - 1) == 0)
+			client_end(c, END_CLEAN);
+	}
+}
+
+/* Asks Redis whether a signed-in person's session still holds, so that a stream does not
+ * outlive its session: HMGET of its end (the session's key expires when idle). */
+static void check_session(struct live_client *c)
+{
+	char key[256];
+	const char *argv[3] = {"HMGET", key, "ends_ms"};
+
+	if (!c->call.person || c->checking)
+		return;
+	snprintf(key, sizeof(key), "%s%s%s", c->le->svc->prefix, HL_KEY_SESSION,
+		 c->call.person->session_hash);
+	if (hl_redis_command(c->le->svc->redis, HL_REDIS_COMMANDS, session_checked, c, 3, argv,
+			     NULL) == 0)
+		c->checking = 1;
+}
+
 static void heartbeat_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_live_events *le = arg;
@@ -545,7 +593,10 @@ static void heartbeat_fired(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	HL_LIST_EACH_SAFE(node, next, &le->clients)
 	{
-		client_send(HL_LIST_ENTRY(node, struct live_client, node), ": heartbeat\n\n", 13);
+		struct live_client *c = HL_LIST_ENTRY(node, struct live_client, node);
+
+		if (client_send(c, ": heartbeat\n\n", 13) == 0)
+			check_session(c);
 	}
 }
 

@@ -22,7 +22,10 @@
  * Bounds: live_events.max_clients streams (503 beyond); a client that does not read has
  * at most live_events.client_buffer bytes queued, then it is dropped (and a write that
  * makes no progress for http.timeout drops it too); a comment line every
- * live_events.heartbeat keeps idle streams open through proxies. A reload and a stop end
+ * live_events.heartbeat keeps idle streams open through proxies; at each heartbeat a
+ * signed-in person's session is looked up again, and a stream whose session has ended
+ * (logout, the account disabled, past its absolute end) gets `event: logout` and ends,
+ * so that a disabled account does not go on watching. A reload and a stop end
  * every stream cleanly (the browser reconnects, with its last id, to the new
  * configuration). Several daemons sharing a Redis each tail it. Event loop only.
  */

@@ -4,7 +4,8 @@
  * Last-Event-ID (or ?last_event_id=) gets what it missed and nothing twice, two daemons
  * on one Redis both deliver, the client limit answers 503, channel roles get 403, the
  * heartbeat comes, a reload ends the streams cleanly, too much to replay gives `reset`,
- * and a client that reads nothing is dropped past live_events.client_buffer. */
+ * a client that reads nothing is dropped past live_events.client_buffer, and a signed-in
+ * person's stream ends with their session. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -336,4 +337,57 @@ Test(live_events, a_person_with_a_session_cookie_follows_the_unit)
 	cr_expect(r.body && strstr(r.body, "console.dir"), "held by the gate: %s",
 		  r.body ? r.body : "");
 	hlt_response_free(&r);
+}
+
+/* Logs in as login (made with password by the admin token) and fills "Cookie: ..." */
+static void session_cookie(int port, const char *login, const char *password, char *cookie,
+			   size_t len)
+{
+	struct hlt_response r;
+	char body[256], *semi;
+
+	snprintf(body, sizeof(body),
+		 "{\"login\":\"%s\",\"display_name\":\"测试\",\"role\":\"dept:water\","
+		 "\"password\":\"%s\",\"temporary\":false}",
+		 login, password);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/users", HLT_TOKEN_ADMIN, NULL, body, &r), 201,
+		     "%s", r.body ? r.body : "");
+	hlt_response_free(&r);
+	snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"}", login, password);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/session", NULL, NULL, body, &r), 200, "%s",
+		     r.body ? r.body : "");
+	cr_assert(hlt_response_header(&r, "Set-Cookie", cookie, len));
+	if ((semi = strchr(cookie, ';')))
+		*semi = '\0';
+	hlt_response_free(&r);
+}
+
+Test(live_events, a_stream_ends_with_its_session)
+{
+	struct hlt_daemon quick = {.extra_yaml = "live_events:\n  heartbeat: 200ms\n"};
+	struct hlt_stream s, token;
+	struct hlt_response r;
+	char cookie[256], headers[320];
+
+	hlt_fixture_start(&fx, &quick, "quick", NULL);
+	session_cookie(quick.port, "zhao", "water-pass-2026", cookie, sizeof(cookie));
+	snprintf(headers, sizeof(headers), "Cookie: %s\r\n", cookie);
+	open_live(&s, quick.port, NULL, headers);
+	open_live(&token, quick.port, HLT_TOKEN_WATER, NULL);
+	cr_expect(hlt_stream_wait(&s, ": heartbeat\n\n", WAIT_MS), "%s", hlt_stream_body(&s));
+	cr_expect(!strstr(hlt_stream_body(&s), "event: logout"), "%s", hlt_stream_body(&s));
+
+	/* the account disabled (its sessions end): the stream tells the page and ends */
+	cr_assert_eq(hlt_request(quick.port, "POST", "/v1/users/zhao/disable", HLT_TOKEN_ADMIN,
+				 NULL, NULL, &r),
+		     200, "%s", r.body ? r.body : "");
+	hlt_response_free(&r);
+	cr_expect(hlt_stream_wait(&s, "event: logout\ndata: {}\n\n", WAIT_MS), "%s",
+		  hlt_stream_body(&s));
+	cr_expect(hlt_stream_wait_closed(&s, WAIT_MS), "still open after the session ended");
+	hlt_stream_close(&s);
+	/* a token's stream has no session: it goes on */
+	cr_expect(!hlt_stream_wait_closed(&token, 500), "a token's stream ended");
+	hlt_stream_close(&token);
+	cr_expect_eq(hlt_daemon_stop(&quick, SIGTERM, 5000), 0, "%s", hlt_read_file(quick.log));
 }

@@ -52,6 +52,9 @@ Test(metrics, prometheus_text_that_promtool_accepts)
 	cr_expect(strstr(text, "hotline_plugin_calls_total{plugin=\"route_async\"} 1"), "%s",
 		  text);
 	cr_expect(strstr(text, "hotline_calendar_fallback 0"), "%s", text);
+	cr_expect(strstr(text, "hotline_live_streams 0\n"), "%s", text);
+	cr_expect(strstr(text, "hotline_live_streams_dropped_total 0\n"), "%s", text);
+	cr_expect(strstr(text, "hotline_redis_reconnects_total{link=\"events\"}"), "%s", text);
 	hlt_write_file(fx.dir, "metrics.txt", text, path, sizeof(path));
 	snprintf(command, sizeof(command), "promtool check metrics < '%s' > '%s.out' 2>&1", path,
 		 path);
