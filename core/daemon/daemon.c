@@ -247,7 +247,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (!d->svc.http || hl_intake_register(&d->svc) < 0 ||
 	    hl_ticket_view_register(&d->svc) < 0 || hl_workflow_register(&d->svc) < 0 ||
 	    hl_explain_register(&d->svc) < 0 || hl_reports_register(&d->svc) < 0 ||
-	    hl_calendar_api_register(&d->svc) < 0 || hl_presence_register(&d->svc) < 0 ||
+	    hl_calendar_api_register(&d->svc) < 0 || hl_departments_api_register(&d->svc) < 0 ||
+	    hl_presence_register(&d->svc) < 0 ||
 	    !(d->console = hl_static_files_mount(d->svc.http, "/console", 1)) ||
 	    hl_static_files_set_dir(d->console, d->svc.world->config->console_dir) < 0 ||
 	    sodium_init() < 0 || !(d->people = hl_people_start(&d->svc))) {

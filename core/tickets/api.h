@@ -89,5 +89,7 @@ int hl_reports_register(struct hl_service *svc);
 int hl_presence_register(struct hl_service *svc);
 /* GET /v1/calendar/deadline (calendar_api.c). */
 int hl_calendar_api_register(struct hl_service *svc);
+/* GET /v1/departments (departments_api.c). */
+int hl_departments_api_register(struct hl_service *svc);
 
 #endif

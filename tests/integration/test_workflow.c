@@ -567,3 +567,23 @@ Test(workflow, the_takeover_follows_a_reloaded_reclaim_idle)
 	cr_expect(hlt_wait_state(&fx.redis, id, "dispatched"), "not taken over: %s",
 		  hlt_read_file(fx.daemon.log));
 }
+
+Test(workflow, the_unit_directory_names_every_unit)
+{
+	struct hlt_response r;
+
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/departments", HLT_TOKEN_WATER, NULL,
+				 NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(strstr(r.body, "{\"code\":\"water\",\"name\":\"武汉市水务集团有限公司\","
+				 "\"kind\":\"enterprise\""),
+		  "%s", r.body);
+	cr_expect(strstr(r.body, "\"code\":\"d.jianghan\""), "%s", r.body);
+	hlt_response_free(&r);
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/departments", NULL, NULL), 401);
+	/* the unit worklists under it are still theirs */
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/v1/departments/water/tickets",
+				HLT_TOKEN_WATER, NULL),
+		     200);
+}
