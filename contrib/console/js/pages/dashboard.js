@@ -1,0 +1,119 @@
+// 单位考核: the units report (GET /v1/reports/units?from=&to=) as a dashboard — a period
+// picker, per unit the rates (响应率 解决率 满意率), signed and answered on time, returns,
+// reopenings and escalations by level, a bar chart of answered on time and an eight-week
+// trend of the response rate; every figure links to its tickets
+// (GET /v1/reports/units/{code}/tickets?metric=), shown below; CSV from the API itself.
+import { h, clear } from '../dom.js';
+import { t } from '../i18n.js';
+import { get, query } from '../api.js';
+import { ticketTable } from '../table.js';
+import { barChart, lineChart } from '../chart.js';
+
+const pad = (x) => String(x).padStart(2, '0');
+// A date in Asia/Shanghai as YYYY-MM-DD.
+function day(ms) {
+  const z = new Date(ms + 8 * 3600e3);
+  return `${z.getUTCFullYear()}-${pad(z.getUTCMonth() + 1)}-${pad(z.getUTCDate())}`;
+}
+const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
+const link = (period, unit, metric) => '#/dashboard' + query({ ...period, unit, metric });
+
+function figure(period, u, metric, text) {
+  return h('a', { href: link(period, u.unit, metric), class: 'fig', 'aria-label': `${u.name || u.unit} ${t('dash.' + metric) === 'dash.' + metric ? metric : t('dash.' + metric)}` }, String(text));
+}
+
+function unitsTable(period, units) {
+  const head = ['dash.unit', 'dash.received', 'dash.signed_on_time', 'dash.answered_on_time', 'dash.returned',
+    'dash.reopened', 'dash.escalations', 'dash.response_rate', 'dash.resolution_rate', 'dash.satisfaction_rate'];
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'report' },
+    h('caption', { class: 'sr-only' }, t('dash.title')),
+    h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, units.map((u) => {
+      const esc = u.escalations || {};
+      return h('tr', {},
+        h('th', { scope: 'row' }, u.name || u.unit),
+        h('td', {}, figure(period, u, 'received', u.received)),
+        h('td', {}, figure(period, u, 'signed_on_time', `${u.signed_on_time}/${u.signed}`)),
+        h('td', {}, figure(period, u, 'answered_on_time', `${u.answered_on_time}/${u.answered}`)),
+        h('td', {}, figure(period, u, 'returned', u.returned)),
+        h('td', {}, figure(period, u, 'reopened', u.reopened)),
+        h('td', { class: 'esc' }, ['reminder', 'escalation1', 'escalation2', 'escalation3', 'escalation4']
+          .filter((k) => esc[k]).map((k) => figure(period, u, k, `${k === 'reminder' ? '催办' : '督办' + k.slice(-1)}:${esc[k]}`))
+          .flatMap((a) => [a, ' ']), Object.values(esc).some(Boolean) ? null : '0'),
+        h('td', { class: 'rate' }, figure(period, u, 'signed', pct(u.response_rate))),
+        h('td', { class: 'rate' }, figure(period, u, 'answered', pct(u.resolution_rate))),
+        h('td', { class: 'rate' }, figure(period, u, 'satisfied', pct(u.satisfaction_rate))));
+    }))));
+}
+
+// The response rate of all units together, weighted by tickets received, week by week.
+async function trend() {
+  const weekMs = 7 * 86400e3;
+  const now = Date.now();
+  const weeks = Array.from({ length: 8 }, (_, i) => now - (7 - i) * weekMs);
+  return Promise.all(weeks.map(async (end) => {
+    const label = day(end).slice(5);
+    try {
+      const r = await get('/v1/reports/units' + query({ from: day(end - weekMs + 86400e3), to: day(end) }));
+      let num = 0, den = 0;
+      for (const u of r.units) if (u.response_rate !== null) { num += u.response_rate * u.received; den += u.received; }
+      return { label, value: den ? num / den : null };
+    } catch { return { label, value: null }; }
+  }));
+}
+
+export async function render(main, { params, go }) {
+  const now = Date.now();
+  const period = { from: params.get('from') || day(now - 29 * 86400e3), to: params.get('to') || day(now) };
+  const form = h('form', { class: 'card filters' },
+    h('div', { class: 'field' }, h('label', { for: 'd-from' }, t('dash.from')), h('input', { id: 'd-from', name: 'from', type: 'date', value: period.from })),
+    h('div', { class: 'field' }, h('label', { for: 'd-to' }, t('dash.to')), h('input', { id: 'd-to', name: 'to', type: 'date', value: period.to })),
+    h('button', { type: 'submit', class: 'primary' }, t('dash.show')),
+    h('a', { class: 'button ghost', href: '/v1/reports/units' + query({ ...period, format: 'csv' }), download: `units-${period.from}-${period.to}.csv` }, t('dash.csv')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go('dashboard' + query({ from: form.elements.from.value, to: form.elements.to.value }));
+  });
+  main.append(h('h1', {}, t('dash.title')), form);
+
+  let report;
+  try {
+    report = await get('/v1/reports/units' + query(period));
+  } catch (err) {
+    main.append(h('p', { class: 'error-text', role: 'alert' }, err.message));
+    return null;
+  }
+  const units = report.units || [];
+  if (!units.length) main.append(h('p', { class: 'empty' }, t('dash.none')));
+
+  const figureBox = h('section', { class: 'card figure', id: 'figure', 'aria-live': 'polite', hidden: true });
+  const chartsRow = h('div', { class: 'charts' },
+    h('section', { class: 'card', 'aria-labelledby': 'ch1' }, h('h2', { id: 'ch1' }, t('dash.chart')),
+      barChart(t('dash.chart'), units.map((u) => ({ label: u.name || u.unit, value: u.answered_on_time, max: u.answered,
+        href: link(period, u.unit, 'answered_on_time'), cls: u.answer_rate !== null && u.answer_rate < 0.9 ? 'low' : '' })))),
+    h('section', { class: 'card', 'aria-labelledby': 'ch2' }, h('h2', { id: 'ch2' }, t('dash.trend')),
+      h('div', { class: 'trend-box' }, t('loading'))));
+  main.append(h('section', { class: 'card' }, unitsTable(period, units)), figureBox, chartsRow);
+
+  const unit = params.get('unit'), metric = params.get('metric');
+  let table = null;
+  if (unit && metric) {
+    figureBox.hidden = false;
+    const name = (units.find((u) => u.unit === unit) || {}).name || unit;
+    figureBox.append(h('h2', {}, `${name} · ${t('dash.' + metric) === 'dash.' + metric ? metric : t('dash.' + metric)}${t('dash.figure')}`));
+    try {
+      const r = await get(`/v1/reports/units/${encodeURIComponent(unit)}/tickets` + query({ ...period, metric }));
+      const ids = (r.tickets || []).slice(0, 50);
+      const rows = await Promise.all(ids.map((id) => get('/v1/tickets/' + encodeURIComponent(id)).catch(() => ({ id, state: '' }))));
+      table = ticketTable(metric, rows);
+      figureBox.append(table);
+    } catch (err) {
+      figureBox.append(h('p', { class: 'error-text' }, err.message));
+    }
+    figureBox.scrollIntoView({ block: 'start' });
+  }
+  const points = await trend();
+  const box = chartsRow.querySelector('.trend-box');
+  if (box) clear(box).append(lineChart(t('dash.trend'), points));
+  return () => table && table.stop();
+}

@@ -1,0 +1,193 @@
+// The console's scenarios (issue 15, "Tests, in make check"), in order: each is
+// [name, async (t) => ...] and may leave what the next one needs in t.state. t holds the
+// browser, the base URL, the accounts (login -> password), API tokens, the checker (axe,
+// overflow, screenshot) and helpers. A scenario fails by throwing.
+import assert from 'node:assert/strict';
+import { apiAs } from './lib/servers.mjs';
+
+const PHONE = '13812345678';
+const XSS = '<img src=x onerror=alert(1)>';
+
+// A new browser context (its own cookies) logged in as `login`, at 1366×768 or `viewport`.
+async function loggedIn(t, login, viewport) {
+  const ctx = await t.browser.newContext({ viewport: viewport || { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  t.contexts.push(ctx);
+  const page = await ctx.newPage();
+  t.watch(page, login);
+  await page.goto(t.base + '/console/');
+  await page.getByLabel('用户名').fill(login);
+  await page.getByLabel('密码').fill(t.accounts[login]);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#logout').waitFor();
+  return page;
+}
+
+const count = async (t) => (await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/tickets?limit=200')).tickets.length;
+
+export const scenarios = [
+  ['login page and redirect', async (t) => {
+    const ctx = await t.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    t.contexts.push(ctx);
+    const page = await ctx.newPage();
+    t.watch(page, 'anonymous');
+    await page.goto(t.base + '/');
+    assert.match(page.url(), /\/console\//, '/ leads to /console/');
+    await page.getByLabel('用户名').waitFor();
+    await t.check.page(page, 'login');
+    await page.getByLabel('用户名').fill('agent1');
+    await page.getByLabel('密码').fill('wrong password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.error-text').waitFor();
+    await ctx.close();
+  }],
+
+  ['agent takes a call: route suggestion and the earlier ticket; water sees it live', async (t) => {
+    const earlier = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'POST', '/v1/tickets', {
+      channel: 'hotline', title: '小区路灯不亮', content: '新华路小区门口路灯一周不亮', address: '武汉市江汉区新华路100号',
+      caller_phone: PHONE, type: 'complaint' });
+    const water = await loggedIn(t, 'water1');
+    await water.locator('.live.on').waitFor({ timeout: 10000 });
+    const agent = await loggedIn(t, 'agent1');
+    t.state.agent = agent;
+    await agent.getByLabel('来电号码').fill(PHONE);
+    await agent.getByLabel('标题').fill('停水三天');
+    await agent.getByLabel('诉求内容').fill('江汉区新华路小区停水三天了，至今没有恢复供水');
+    await agent.getByLabel('地址').fill('武汉市江汉区新华路100号');
+    await agent.locator('.route-unit', { hasText: 'water' }).waitFor();
+    await agent.locator('.history a', { hasText: earlier.id }).waitFor();
+    await t.check.page(agent, 'intake-suggestion');
+    await agent.getByRole('button', { name: '提交' }).click();
+    const id = (await agent.locator('.big-id').textContent()).trim();
+    assert.match(id, /^\d{8}-\d{6}$/);
+    assert.ok((await agent.locator('#promise').textContent()).trim().length > 0, '承诺时限 shown');
+    await t.check.page(agent, 'intake-done');
+    t.state.id = id;
+    await water.locator(`tr[data-row="${id}"]`).waitFor({ timeout: 15000 });
+    await t.check.page(water, 'unit-worklist-live');
+    t.state.water = water;
+  }],
+
+  ['water signs and answers it', async (t) => {
+    const { water, id } = t.state;
+    await water.locator(`tr[data-row="${id}"] a`).click();
+    await water.getByRole('button', { name: '签收' }).click();
+    await water.locator('.head-line .state', { hasText: '已签收' }).waitFor();
+    await water.getByLabel('答复内容').fill('已安排抢修，供水已于今日恢复。');
+    await t.check.page(water, 'ticket-unit');
+    await water.getByRole('button', { name: '办结' }).click();
+    await water.locator('.head-line .state', { hasText: '已办结' }).waitFor();
+  }],
+
+  ['agent records the callback', async (t) => {
+    const { agent, id } = t.state;
+    await agent.goto(`${t.base}/console/#/ticket/${id}`);
+    await agent.getByLabel('满意度').selectOption('satisfied');
+    await agent.getByLabel('问题是否解决').selectOption('solved');
+    await agent.getByRole('button', { name: '回访' }).click();
+    await agent.locator('.head-line .state', { hasText: '已归档' }).waitFor();
+    await t.check.page(agent, 'ticket-callback');
+  }],
+
+  ['supervisor approves a return, sees the dashboard and follows a figure', async (t) => {
+    const r = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'POST', '/v1/tickets', {
+      channel: 'hotline', title: '自来水水压不足', content: '高层住户水压不足，停水', address: '武汉市江汉区新华路200号',
+      caller_phone: '13700000001', type: 'complaint' });
+    for (let i = 0; i < 100 && (await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'GET', '/v1/tickets/' + r.id)).state !== 'dispatched'; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    await apiAs(t.base, t.tokens.HOTLINE_TOKEN_DEPT_WATER, 'POST', `/v1/tickets/${r.id}/return`, { reason: '属于二次供水设施，应由物业负责' });
+    const sup = await loggedIn(t, 'sup1');
+    await sup.locator(`tr[data-row="${r.id}"]`).waitFor();
+    await t.check.page(sup, 'supervisor');
+    await sup.locator(`tr[data-row="${r.id}"] a`).click();
+    await sup.getByLabel('改派单位代码（可不填）').fill('fgj');
+    await sup.getByRole('button', { name: '同意退单' }).click();
+    await sup.locator('.head-line .state').filter({ hasNotText: '退单待审' }).waitFor();
+    await sup.getByRole('link', { name: '考核报表' }).click();
+    await sup.locator('svg.chart.bars rect.bar').first().waitFor();
+    await sup.locator('svg.chart.line').waitFor({ timeout: 15000 });
+    await t.check.page(sup, 'dashboard');
+    await sup.locator('table.report a.fig').first().click();
+    await sup.locator('#figure tr[data-row]').first().waitFor();
+    await t.check.page(sup, 'dashboard-figure');
+    const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
+    await phone.goto(t.base + '/console/#/dashboard');
+    await phone.locator('svg.chart.bars').waitFor();
+    await t.check.page(phone, 'dashboard-phone');
+  }],
+
+  ['a unit cannot open another unit\'s ticket by URL', async (t) => {
+    const power = await loggedIn(t, 'power1');
+    await power.goto(`${t.base}/console/#/ticket/${t.state.id}`);
+    await power.locator('.error-text').waitFor();
+    assert.equal(await power.getByText('江汉区新华路小区停水三天了').count(), 0, 'the content is not shown');
+    const status = await power.evaluate(async (id) => (await fetch('/v1/tickets/' + id)).status, t.state.id);
+    assert.equal(status, 404);
+    await t.check.page(power, 'other-unit-404');
+  }],
+
+  ['a forged cross-site POST and a POST without the CSRF header are refused', async (t) => {
+    const before = await count(t);
+    const agent = t.state.agent;
+    await agent.goto(t.evilBase + '/');
+    await Promise.all([agent.waitForNavigation().catch(() => {}), agent.evaluate(() => document.getElementById('f').submit())]);
+    await agent.goto(t.base + '/console/#/tickets');
+    const status = await agent.evaluate(async () => (await fetch('/v1/tickets', { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channel: 'hotline', title: 'no csrf', content: 'no csrf', address: 'x', type: 'complaint', caller_phone: '13900000000' }) })).status);
+    assert.equal(status, 403, 'a POST with the cookie and without X-CSRF-Token');
+    assert.equal(await count(t), before, 'nothing created');
+  }],
+
+  ['a ticket titled with markup shows as text', async (t) => {
+    const r = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'POST', '/v1/tickets', {
+      channel: 'hotline', title: XSS, content: XSS + ' 内容', address: '武汉市江汉区新华路1号', caller_phone: '13600000000', type: 'complaint' });
+    const agent = t.state.agent;
+    await agent.goto(`${t.base}/console/#/ticket/${r.id}`);
+    await agent.locator('.ttitle', { hasText: XSS }).waitFor();
+    assert.equal(await agent.locator('main img').count(), 0, 'no <img> element made from the title');
+    await agent.goto(`${t.base}/console/#/tickets`);
+    await agent.locator('td.title', { hasText: XSS }).first().waitFor();
+    await t.check.page(agent, 'xss-as-text');
+  }],
+
+  ['keyboard-only intake', async (t) => {
+    const agent = t.state.agent;
+    await agent.goto(`${t.base}/console/#/tickets`);
+    await agent.locator('table.tickets').waitFor();
+    await agent.keyboard.press('?');
+    await agent.getByRole('dialog').waitFor();
+    await t.check.page(agent, 'shortcuts');
+    await agent.keyboard.press('Escape');
+    await agent.keyboard.press('n');
+    await agent.getByLabel('来电号码').waitFor();
+    assert.equal(await agent.evaluate(() => document.activeElement.name), 'caller_phone', 'n opens intake, focus on the phone');
+    await agent.keyboard.type('13511112222');
+    await agent.keyboard.press('Tab');
+    await agent.keyboard.type('刘女士');
+    await agent.keyboard.press('Tab');
+    await agent.keyboard.type('燃气管道有异味');
+    await agent.keyboard.press('Tab');
+    await agent.keyboard.type('楼道燃气管道附近有明显异味，请尽快派人检查');
+    await agent.keyboard.press('Tab');
+    await agent.keyboard.type('武汉市江岸区解放大道100号');
+    await agent.keyboard.press('Shift+Tab');
+    await agent.keyboard.press('Shift+Tab');
+    assert.equal(await agent.evaluate(() => document.activeElement.name), 'content');
+    await agent.keyboard.press('Control+Enter');
+    await agent.locator('.big-id').waitFor();
+    await t.check.page(agent, 'keyboard-intake-done');
+  }],
+
+  ['a disabled account is logged out', async (t) => {
+    const victim = await loggedIn(t, 'agent2');
+    const admin = await loggedIn(t, 'admin1');
+    await admin.locator('tr[data-login="agent2"]').waitFor();
+    await t.check.page(admin, 'admin');
+    await admin.getByRole('button', { name: '停用 agent2' }).click();
+    await admin.locator('tr[data-login="agent2"] .state', { hasText: '已停用' }).waitFor();
+    await victim.getByRole('link', { name: '工单查询' }).click();
+    await victim.getByLabel('用户名').waitFor({ timeout: 10000 });
+    await victim.getByText('登录已失效').waitFor();
+  }],
+];
