@@ -71,6 +71,7 @@ try {
     } catch (e) {
       failed++;
       console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 12).join('\n     ')}`);
+      await t.check.failed(t.contexts, name);
     } finally {
       clearTimeout(timer);
     }

@@ -11,14 +11,15 @@ export function barChart(title, bars) {
   const rowH = 28, labelW = 220, barW = 420, width = labelW + barW + 70;
   const height = Math.max(1, bars.length) * rowH + 10;
   const top = Math.max(1, ...bars.map((b) => b.max || b.value || 0));
-  const svg = s('svg', { class: 'chart bars', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': id + 't ' + id + 'd' },
+  // a group, not an img: its bars are links a keyboard and a screen reader can reach
+  const svg = s('svg', { class: 'chart bars', viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-labelledby': id + 't ' + id + 'd' },
     s('title', { id: id + 't' }, title),
     s('desc', { id: id + 'd' }, bars.map((b) => `${b.label}: ${b.value}/${b.max ?? ''}`).join('; ')));
   bars.forEach((b, i) => {
     const y = 5 + i * rowH;
     const full = (b.max || 0) / top * barW;
     const w = (b.value || 0) / top * barW;
-    const g = s('a', { href: b.href || '#', class: 'bar-link' },
+    const g = s('a', { href: b.href || '#', class: 'bar-link', 'aria-label': `${b.label} ${b.value}${b.max !== undefined ? ' / ' + b.max : ''}` },
       s('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', class: 'label' }, b.label),
       s('rect', { x: labelW, y: y + 4, width: Math.max(full, 1), height: rowH - 10, class: 'bar-bg', rx: 3 }),
       s('rect', { x: labelW, y: y + 4, width: Math.max(w, b.value ? 2 : 0), height: rowH - 10, class: 'bar ' + (b.cls || ''), rx: 3 }),

@@ -14,7 +14,7 @@ const zh = {
   'intake.direct': '直接答复（通话中已答复，不派单）', 'intake.answer': '答复内容', 'intake.submit': '提交',
   'intake.route': '派单建议', 'intake.route.none': '填写标题和诉求内容后显示派单建议',
   'intake.route.manual': '将转人工派单', 'intake.route.merge': '将并入已有工单',
-  'intake.history': '该来电号码的在办工单', 'intake.history.none': '无在办工单',
+  'intake.history': '此号码的在办工单', 'intake.history.none': '无在办工单',
   'intake.history.wait': '输入来电号码后显示', 'intake.done': '已受理', 'intake.promise': '承诺时限',
   'intake.new': '受理下一个来电 (n)', 'intake.ctrlenter': 'Ctrl+Enter 提交',
   'type.consultation': '咨询', 'type.request': '求助', 'type.complaint': '投诉', 'type.report': '举报',

@@ -70,7 +70,7 @@ function drawTopbar(current) {
   }
   const role = session.kind() === 'dept' ? `${t('role.dept')} ${session.unit()}` : t('role.' + me.role);
   who.append(h('span', { class: 'who-name' }, me.display_name || me.login), h('span', { class: 'who-role' }, role),
-    h('button', { type: 'button', class: 'ghost', onclick: () => document.dispatchEvent(new Event('hl-help')) }, t('nav.help') + ' ?'),
+    h('button', { type: 'button', class: 'ghost', id: 'help-button', onclick: () => document.dispatchEvent(new Event('hl-help')) }, t('nav.help') + ' ?'),
     h('button', { type: 'button', class: 'ghost', id: 'logout', onclick: async () => { await session.logout(); go('login'); } }, t('nav.logout')));
 }
 

@@ -15,6 +15,7 @@ export function makeChecker(shotsDir, require) {
     checked,
     async page(page, name) {
       await page.waitForLoadState('networkidle').catch(() => {});
+      await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot with the top bar on top
       const file = path.join(shotsDir, `${String(++n).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       // axe is evaluated through the DevTools protocol, so the page's CSP (script-src
@@ -30,6 +31,17 @@ export function makeChecker(shotsDir, require) {
       if (wide > 1) throw new Error(`${name}: the page is ${wide}px wider than the window`);
       checked.push(name);
       return file;
+    },
+    // After a failure: what every open page showed, as FAIL-<n>-<page>.png.
+    async failed(contexts, scenario) {
+      let i = 0;
+      for (const ctx of contexts) {
+        for (const p of ctx.pages()) {
+          const file = path.join(shotsDir, `FAIL-${String(++n).padStart(2, '0')}-${++i}.png`);
+          await p.screenshot({ path: file, fullPage: true }).catch(() => {});
+          console.log(`     (${scenario}: ${p.url()} -> ${file})`);
+        }
+      }
     },
   };
 }

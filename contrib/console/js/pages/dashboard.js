@@ -15,11 +15,13 @@ function day(ms) {
   const z = new Date(ms + 8 * 3600e3);
   return `${z.getUTCFullYear()}-${pad(z.getUTCMonth() + 1)}-${pad(z.getUTCDate())}`;
 }
-const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
+// The API gives rates in percent (0 to 100), or null when nothing was counted.
+const pct = (r) => (r === null || r === undefined ? '—' : `${Number(r).toFixed(1)}%`);
 const link = (period, unit, metric) => '#/dashboard' + query({ ...period, unit, metric });
 
 function figure(period, u, metric, text) {
-  return h('a', { href: link(period, u.unit, metric), class: 'fig', 'aria-label': `${u.name || u.unit} ${t('dash.' + metric) === 'dash.' + metric ? metric : t('dash.' + metric)}` }, String(text));
+  const what = t('dash.' + metric) === 'dash.' + metric ? metric : t('dash.' + metric);
+  return h('a', { href: link(period, u.unit, metric), class: 'fig', 'aria-label': `${text} ${u.name || u.unit} ${what}` }, String(text));
 }
 
 function unitsTable(period, units) {
@@ -57,7 +59,7 @@ async function trend() {
       const r = await get('/v1/reports/units' + query({ from: day(end - weekMs + 86400e3), to: day(end) }));
       let num = 0, den = 0;
       for (const u of r.units) if (u.response_rate !== null) { num += u.response_rate * u.received; den += u.received; }
-      return { label, value: den ? num / den : null };
+      return { label, value: den ? num / den / 100 : null };
     } catch { return { label, value: null }; }
   }));
 }
@@ -90,7 +92,7 @@ export async function render(main, { params, go }) {
   const chartsRow = h('div', { class: 'charts' },
     h('section', { class: 'card', 'aria-labelledby': 'ch1' }, h('h2', { id: 'ch1' }, t('dash.chart')),
       barChart(t('dash.chart'), units.map((u) => ({ label: u.name || u.unit, value: u.answered_on_time, max: u.answered,
-        href: link(period, u.unit, 'answered_on_time'), cls: u.answer_rate !== null && u.answer_rate < 0.9 ? 'low' : '' })))),
+        href: link(period, u.unit, 'answered_on_time'), cls: u.answer_rate !== null && u.answer_rate < 90 ? 'low' : '' })))),
     h('section', { class: 'card', 'aria-labelledby': 'ch2' }, h('h2', { id: 'ch2' }, t('dash.trend')),
       h('div', { class: 'trend-box' }, t('loading'))));
   main.append(h('section', { class: 'card' }, unitsTable(period, units)), figureBox, chartsRow);

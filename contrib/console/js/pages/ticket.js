@@ -41,7 +41,9 @@ const STEPS = [
   { path: 'notes', roles: ['agent', 'supervisor', 'dept', 'admin'], states: null, fields: [text('note', 'step.note')] },
 ];
 
-function stepForm(tk, step, reload) {
+// A step's form in a <details>: the first the viewer may take is open, the others one
+// click (or Enter on the summary) away.
+function stepForm(tk, step, reload, open) {
   const controls = step.fields.map((f) => {
     const id = `s-${step.path}-${f.name}`;
     let c;
@@ -65,7 +67,8 @@ function stepForm(tk, step, reload) {
     toast(t('step.done') + t('step.' + step.path));
     await reload(true);
   });
-  return form;
+  if (!step.fields.length) return form;
+  return h('details', { class: 'step-box', open: open || null }, h('summary', {}, t('step.' + step.path)), form);
 }
 
 function timeline(audit) {
@@ -155,7 +158,7 @@ export async function render(main, { arg }) {
           dl),
         h('section', { class: 'card actions-card', 'aria-labelledby': 'a-title' },
           h('h2', { id: 'a-title' }, t('ticket.actions')),
-          steps.map((s) => stepForm(tk, s, reload))),
+          steps.map((s, i) => stepForm(tk, s, reload, i === 0 || (i === 1 && !steps[0].fields.length)))),
         h('section', { class: 'card timeline-card', 'aria-labelledby': 't-title' },
           h('h2', { id: 't-title' }, t('ticket.timeline')), timeline(tk.audit))));
   }
