@@ -5,7 +5,8 @@
 #                        in run/accounts.env)
 #   make check           install missing packages, check that no Lua script spells a key name
 #                        (tests/scripts/check-lua-keys.sh), run every test plain and under
-#                        ASan+UBSan
+#                        ASan+UBSan, and the console's browser tests once (check-browser)
+#   make check-browser   the console's browser tests alone (tests/browser/, Debian's chromium)
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
 #   make bench           benchmarks (issues 8 and 14) into BENCHMARKS.md; not part of make
 #                        check (it alone needs node and BullMQ: contrib/deps.sh bench, npm ci)
@@ -189,6 +190,24 @@ check: deps
 	tests/scripts/check-lua-keys.sh
 	$(MAKE) test
 	$(MAKE) SANITIZE=address,undefined test
+	$(MAKE) check-browser
+
+# The console's browser tests (tests/browser/run.mjs) against the plain build, never under
+# the sanitizers: playwright-core and axe-core from npm at the versions of the committed
+# lockfile, npm ci into build/browser/node_modules without install scripts (nothing
+# downloads a browser: it drives Debian's chromium); screenshots in build/browser/screenshots/.
+BROWSER_STAMP := build/browser/installed
+BROWSER_NPM := $(addprefix tests/browser/,package.json package-lock.json .npmrc)
+.PHONY: check-browser
+check-browser: deps
+	$(MAKE) BUILD=build SANITIZE= all $(BROWSER_STAMP)
+	node tests/browser/run.mjs build
+
+$(BROWSER_STAMP): $(BROWSER_NPM)
+	@mkdir -p $(@D)
+	cp $(BROWSER_NPM) $(@D)/
+	cd $(@D) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 run: deps
 	$(MAKE) all

@@ -73,8 +73,10 @@ export function span(ms, t) {
   return `${mm}${t('unit.m')}`;
 }
 
-// The clock a ticket runs now: which one, when due, and its class (ok, warn, overdue).
-// Warning at the last quarter of the time allowed; overdue once past, or as the server says.
+// The clock a ticket runs now: which one, when due, and its class (ok, warn, overdue):
+// warn from the clock's warning time (<clock>_warning_at, as the SLA policy sets it; the
+// last quarter of the time allowed when the answer has none), overdue once past or once
+// the server has fired a later stage (<clock>_status).
 export function clockOf(tk, now = Date.now()) {
   const which = tk.state === 'dispatched' ? 'sign'
     : ['accepted', 'reopened'].includes(tk.state) ? 'answer' : null;
@@ -85,9 +87,11 @@ export function clockOf(tk, now = Date.now()) {
   const start = new Date(tk.dispatched_at || tk.updated_at || tk.created_at).getTime();
   const left = due - now;
   const status = tk[which + '_status'];
+  const warnIso = tk[which + '_warning_at'];
+  const warnAt = warnIso ? new Date(warnIso).getTime() : start + (due - start) * 3 / 4;
   let cls = 'ok';
   if (left < 0 || (status && status !== 'warning')) cls = 'overdue';
-  else if (status === 'warning' || (due > start && left < (due - start) / 4)) cls = 'warn';
+  else if (status === 'warning' || now >= warnAt) cls = 'warn';
   return { which, due, left, cls };
 }
 

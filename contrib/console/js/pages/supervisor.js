@@ -10,19 +10,11 @@ async function list(params) {
   return (await get('/v1/tickets' + query({ limit: 50, ...params }))).tickets;
 }
 
-// The list does not say which accepted tickets have an extension waiting: read them.
-async function extensions() {
-  const accepted = await list({ state: 'accepted' });
-  const full = await Promise.all(accepted.map((tk) => get('/v1/tickets/' + encodeURIComponent(tk.id)).catch(() => null)));
-  return accepted.filter((tk, i) => full[i] && (full[i].extension_pending === '1' || full[i].extension_pending === true))
-    .map((tk, i) => ({ ...tk, ...full[i] }));
-}
-
 export async function render(main) {
   main.append(h('h1', {}, t('sup.title')));
   const sections = [
     ['sup.returns', () => list({ state: 'return_requested' })],
-    ['sup.extensions', extensions],
+    ['sup.extensions', () => list({ extension_pending: 'true' })],
     ['sup.manual', () => list({ state: 'pending_manual' })],
     ['sup.overdue', () => list({ overdue: 'true' })],
   ];
