@@ -7,6 +7,7 @@ import path from 'node:path';
 // shotsDir: where screenshots go; require: resolves the npm packages (build/browser/).
 export function makeChecker(shotsDir, require) {
   const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  fs.rmSync(shotsDir, { recursive: true, force: true }); // this run's only
   fs.mkdirSync(shotsDir, { recursive: true });
   let n = 0;
   const checked = [];

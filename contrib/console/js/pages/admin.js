@@ -27,7 +27,7 @@ export async function render(main) {
         } catch (err) { toast(err.message, 'bad'); }
       };
       const pwId = 'pw-' + u.login;
-      const pw = h('input', { id: pwId, name: 'password', type: 'password', autocomplete: 'new-password', class: 'short' });
+      const pw = h('input', { id: pwId, name: 'password', type: 'password', autocomplete: 'new-password', class: 'short', placeholder: t('admin.newpw') });
       const reset = h('form', { class: 'inline' }, h('label', { for: pwId, class: 'sr-only' }, `${t('admin.newpw')} ${u.login}`), pw,
         h('button', { type: 'submit' }, t('admin.reset')));
       onSubmit(reset, async (v) => { await post(`/v1/users/${encodeURIComponent(u.login)}/password`, { password: v.password, temporary: true }); toast(`${u.login}: ${t('admin.reset')} ✓`); pw.value = ''; });

@@ -147,7 +147,8 @@ export async function render(main, { arg }) {
       h('header', { class: 'ticket-head' },
         h('h1', {}, h('span', { class: 'tid' }, tk.id), ' ', h('span', { class: 'ttitle' }, tk.title || '')),
         h('div', { class: 'head-line' }, h('span', { class: 'state state-' + tk.state }, t('state.' + tk.state)),
-          h('span', { class: clock.className }, ...clock.childNodes)),
+          clock.classList.contains('ok') || clock.classList.contains('warn') || clock.classList.contains('overdue')
+            ? h('span', { class: clock.className }, ...clock.childNodes) : null),
         presenceLine),
       h('div', { class: 'ticket-grid' },
         h('section', { class: 'card', 'aria-labelledby': 'c-title' },
