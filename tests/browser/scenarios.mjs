@@ -38,6 +38,10 @@ export const scenarios = [
     await page.getByLabel('密码', { exact: true }).fill('wrong password');
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('.error-text').waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('User name', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByLabel('用户名', { exact: true }).waitFor();
     await ctx.close();
   }],
 
@@ -177,6 +181,33 @@ export const scenarios = [
     await agent.keyboard.press('Control+Enter');
     await agent.locator('.big-id').waitFor();
     await t.check.page(agent, 'keyboard-intake-done');
+  }],
+
+  ['an account made with a temporary password chooses its own at first login', async (t) => {
+    const admin = await loggedIn(t, 'admin1');
+    await admin.getByLabel('用户名', { exact: true }).fill('agent3');
+    await admin.getByLabel('姓名', { exact: true }).fill('孙敏');
+    await admin.getByLabel('角色', { exact: true }).selectOption('agent');
+    await admin.getByLabel('临时密码', { exact: true }).fill('Temp-pass-2026');
+    await admin.getByRole('button', { name: '添加账号' }).click();
+    await admin.locator('tr[data-login="agent3"]', { hasText: '须改密码' }).waitFor();
+    t.accounts.agent3 = 'Temp-pass-2026';
+    const ctx = await t.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    t.contexts.push(ctx);
+    const page = await ctx.newPage();
+    t.watch(page, 'agent3');
+    await page.goto(t.base + '/console/');
+    await page.getByLabel('用户名', { exact: true }).fill('agent3');
+    await page.getByLabel('密码', { exact: true }).fill('Temp-pass-2026');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel('新密码', { exact: true }).waitFor();
+    await t.check.page(page, 'password-change-phone');
+    await page.getByLabel('原密码', { exact: true }).fill('Temp-pass-2026');
+    await page.getByLabel('新密码', { exact: true }).fill('My-own-pass-2026');
+    await page.getByLabel('再次输入新密码', { exact: true }).fill('My-own-pass-2026');
+    await page.getByRole('button', { name: '保存新密码' }).click();
+    await page.getByLabel('来电号码', { exact: true }).waitFor();
+    await t.check.page(page, 'intake-phone');
   }],
 
   ['a disabled account is logged out', async (t) => {

@@ -29,30 +29,31 @@ export function barChart(title, bars) {
   return svg;
 }
 
-// points: [{label, value (0..1 or null)}] -> a line chart with percent axis.
-export function lineChart(title, points) {
+// series: [{name, cls, points: [{label, value (0..1 or null)}]}], all with the same labels
+// -> a line chart on a percent axis, one line per series, with its legend.
+export function lineChart(title, series) {
   const id = 'chart' + ++n;
-  const width = 640, height = 220, left = 44, right = 16, topPad = 16, bottom = 34;
+  const labels = series[0] ? series[0].points.map((p) => p.label) : [];
+  const width = 640, height = 240, left = 44, right = 16, topPad = 30, bottom = 34;
   const innerW = width - left - right, innerH = height - topPad - bottom;
-  const x = (i) => left + (points.length > 1 ? (i / (points.length - 1)) * innerW : innerW / 2);
+  const x = (i) => left + (labels.length > 1 ? (i / (labels.length - 1)) * innerW : innerW / 2);
   const y = (v) => topPad + (1 - v) * innerH;
+  const known = (v) => v !== null && v !== undefined;
   const svg = s('svg', { class: 'chart line', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': id + 't ' + id + 'd' },
     s('title', { id: id + 't' }, title),
-    s('desc', { id: id + 'd' }, points.map((p) => `${p.label}: ${p.value === null ? '—' : Math.round(p.value * 100) + '%'}`).join('; ')));
+    s('desc', { id: id + 'd' }, series.map((se) => `${se.name}: ` + se.points.map((p) => `${p.label} ${known(p.value) ? Math.round(p.value * 100) + '%' : '—'}`).join(', ')).join('; ')));
   for (const v of [0, 0.5, 1]) {
     svg.append(s('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), class: 'grid' }),
       s('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, `${v * 100}%`));
   }
-  const known = points.map((p, i) => [p, i]).filter(([p]) => p.value !== null && p.value !== undefined);
-  if (known.length) {
-    svg.append(s('polyline', { class: 'trend', points: known.map(([p, i]) => `${x(i)},${y(p.value)}`).join(' ') }));
-  }
-  points.forEach((p, i) => {
-    svg.append(s('text', { x: x(i), y: height - 12, 'text-anchor': 'middle', class: 'axis' }, p.label));
-    if (p.value !== null && p.value !== undefined) {
-      svg.append(s('circle', { cx: x(i), cy: y(p.value), r: 4, class: 'dot' },
-        s('title', {}, `${p.label}: ${Math.round(p.value * 100)}%`)));
-    }
+  labels.forEach((label, i) => svg.append(s('text', { x: x(i), y: height - 12, 'text-anchor': 'middle', class: 'axis' }, label)));
+  series.forEach((se, k) => {
+    const pts = se.points.map((p, i) => [p, i]).filter(([p]) => known(p.value));
+    if (pts.length > 1) svg.append(s('polyline', { class: 'trend ' + se.cls, points: pts.map(([p, i]) => `${x(i)},${y(p.value)}`).join(' ') }));
+    for (const [p, i] of pts) svg.append(s('circle', { cx: x(i), cy: y(p.value), r: 4, class: 'dot ' + se.cls }));
+    const lx = left + k * 130;
+    svg.append(s('line', { x1: lx, x2: lx + 18, y1: 12, y2: 12, class: 'trend ' + se.cls }),
+      s('text', { x: lx + 24, y: 16, class: 'label' }, se.name));
   });
   return svg;
 }

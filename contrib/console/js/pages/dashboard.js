@@ -1,7 +1,7 @@
 // 单位考核: the units report (GET /v1/reports/units?from=&to=) as a dashboard — a period
 // picker, per unit the rates (响应率 解决率 满意率), signed and answered on time, returns,
 // reopenings and escalations by level, a bar chart of answered on time and an eight-week
-// trend of the response rate; every figure links to its tickets
+// trend of the three rates; every figure links to its tickets
 // (GET /v1/reports/units/{code}/tickets?metric=), shown below; CSV from the API itself.
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
@@ -48,19 +48,23 @@ function unitsTable(period, units) {
     }))));
 }
 
-// The response rate of all units together, weighted by tickets received, week by week.
+const RATES = [['response_rate', 'received', 'r1'], ['resolution_rate', 'received', 'r2'], ['satisfaction_rate', 'received', 'r3']];
+
+// The three rates of all units together, each unit weighted by the tickets it received, week by
+// week over the last eight weeks (one report per week).
 async function trend() {
   const weekMs = 7 * 86400e3;
   const now = Date.now();
   const weeks = Array.from({ length: 8 }, (_, i) => now - (7 - i) * weekMs);
-  return Promise.all(weeks.map(async (end) => {
-    const label = day(end).slice(5);
-    try {
-      const r = await get('/v1/reports/units' + query({ from: day(end - weekMs + 86400e3), to: day(end) }));
+  const reports = await Promise.all(weeks.map((end) =>
+    get('/v1/reports/units' + query({ from: day(end - weekMs + 86400e3), to: day(end) })).catch(() => ({ units: [] }))));
+  return RATES.map(([rate, weight, cls]) => ({
+    name: t('dash.' + rate), cls,
+    points: reports.map((r, i) => {
       let num = 0, den = 0;
-      for (const u of r.units) if (u.response_rate !== null) { num += u.response_rate * u.received; den += u.received; }
-      return { label, value: den ? num / den / 100 : null };
-    } catch { return { label, value: null }; }
+      for (const u of r.units) if (u[rate] !== null && u[rate] !== undefined) { num += u[rate] * (u[weight] || 0); den += u[weight] || 0; }
+      return { label: day(weeks[i]).slice(5), value: den ? num / den / 100 : null };
+    }),
   }));
 }
 
@@ -114,8 +118,8 @@ export async function render(main, { params, go }) {
     }
     figureBox.scrollIntoView({ block: 'start' });
   }
-  const points = await trend();
+  const series = await trend();
   const box = chartsRow.querySelector('.trend-box');
-  if (box) clear(box).append(lineChart(t('dash.trend'), points));
+  if (box) clear(box).append(lineChart(t('dash.trend'), series));
   return () => table && table.stop();
 }
