@@ -76,7 +76,16 @@ export const scenarios = [
     await water.locator(`tr[data-row="${id}"] a`).click();
     await water.getByRole('button', { name: '签收' }).click();
     await water.locator('.head-line .state', { hasText: '已签收' }).waitFor();
+    // a supervisor opening it sees who has it open, then who is typing in it
+    const sup = await loggedIn(t, 'sup1');
+    await sup.goto(`${t.base}/console/#/ticket/${id}`);
+    await sup.locator('.presence', { hasText: '李水务 正在查看' }).waitFor();
     await water.getByLabel('答复内容', { exact: true }).fill('已安排抢修，供水已于今日恢复。');
+    await water.waitForTimeout(500);
+    await sup.reload();
+    await sup.locator('.presence', { hasText: '李水务 正在输入' }).waitFor();
+    await t.check.page(sup, 'ticket-presence');
+    await sup.context().close();
     await t.check.page(water, 'ticket-unit');
     await water.getByRole('button', { name: '办结' }).click();
     await water.locator('.head-line .state', { hasText: '已办结' }).waitFor();
