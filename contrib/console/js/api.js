@@ -13,6 +13,8 @@ export class ApiError extends Error {
 }
 
 export function setCsrf(token) { csrf = token || ''; }
+// The server ended the session another way (the live stream's `event: logout`).
+export function sessionEnded() { onUnauthorized(''); }
 // Called with the failed path when the server says the session is gone (401).
 export function whenUnauthorized(f) { onUnauthorized = f; }
 

@@ -31,7 +31,7 @@ function redisUp(sock) {
 }
 
 // The shipped configuration with this run's paths: Redis, tokens, routes, calendar,
-// plugins, port 0, and the console folder (console.dir).
+// plugins and the console folder (console.dir), port 0.
 function config(top, build, dir) {
   const abs = (p) => path.join(top, p);
   let y = fs.readFileSync(abs('etc/hotlined.yaml'), 'utf8')
@@ -40,8 +40,9 @@ function config(top, build, dir) {
     .replace(/tokens_file: *\.\.\/run\/tokens\.yaml/, `tokens_file: ${dir}/tokens.yaml`)
     .replace(/\.\.\/routes/g, abs('routes'))
     .replace(/^( *dir: *)calendar/m, `$1${abs('etc/calendar')}`)
-    .replace(/\.\.\/build\/plugins/g, path.join(build, 'plugins'));
-  y += `\nconsole:\n  dir: ${abs('contrib/console')}\n`;
+    .replace(/\.\.\/build\/plugins/g, path.join(build, 'plugins'))
+    .replace(/\.\.\/contrib\/console/g, abs('contrib/console'));
+  if (/\.\.\//.test(y)) throw new Error('etc/hotlined.yaml has a relative path this harness does not place: ' + /.*\.\.\/.*/.exec(y)[0]);
   return y;
 }
 

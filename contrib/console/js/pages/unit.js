@@ -16,16 +16,18 @@ export async function render(main) {
   const table = ticketTable(t('unitlist.title'));
   main.append(h('div', { class: 'page-head' }, h('h1', {}, `${t('unitlist.title')} · ${unit}`), status), table);
 
-  let tickets = [];
-  try {
-    const r = await get(`/v1/departments/${encodeURIComponent(unit)}/tickets` + query({ limit: 100 }));
-    tickets = r.tickets.filter((tk) => OPEN.includes(tk.state) || tk.state === 'resolved');
-    table.update(tickets);
-  } catch (err) {
-    main.append(h('p', { class: 'error-text', role: 'alert' }, err.message));
+  async function loadAll() {
+    try {
+      const r = await get(`/v1/departments/${encodeURIComponent(unit)}/tickets` + query({ limit: 100 }));
+      table.update(r.tickets.filter((tk) => OPEN.includes(tk.state) || tk.state === 'resolved'));
+    } catch (err) {
+      main.append(h('p', { class: 'error-text', role: 'alert' }, err.message));
+    }
   }
+  await loadAll();
 
   const unsubscribe = subscribe(async (m) => {
+    if (m.event === 'reset') { loadAll(); return; }
     if (!m.id || (m.unit && m.unit !== unit)) return;
     try {
       const r = await get(`/v1/departments/${encodeURIComponent(unit)}/tickets` + query({ limit: 100 }));
