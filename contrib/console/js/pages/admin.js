@@ -1,6 +1,6 @@
 // 账号管理: people's accounts (GET/POST /v1/users; disable, enable, reset password with
 // a temporary one) and the configuration reload (POST /v1/admin/reload).
-import { h, clear, select, longTime, toast } from '../dom.js';
+import { h, field, clear, select, longTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
 import { onSubmit } from '../form.js';
@@ -45,11 +45,11 @@ export async function render(main) {
   const roles = [['agent', t('role.agent')], ['supervisor', t('role.supervisor')], ['admin', t('role.admin')], ['dept:', t('role.dept') + ' (dept:…)']];
   const add = h('form', { class: 'card filters', 'aria-labelledby': 'add-title' },
     h('h2', { id: 'add-title', class: 'full' }, t('admin.add')),
-    h('div', { class: 'field' }, h('label', { for: 'u-login' }, t('admin.login')), h('input', { id: 'u-login', name: 'login', autocomplete: 'off', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'u-name' }, t('admin.display')), h('input', { id: 'u-name', name: 'display_name', autocomplete: 'off', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'u-role' }, t('admin.role')), Object.assign(select('role_kind', roles, 'agent'), { id: 'u-role' })),
-    h('div', { class: 'field' }, h('label', { for: 'u-unit' }, t('step.unit')), h('input', { id: 'u-unit', name: 'unit', autocomplete: 'off', placeholder: 'water' })),
-    h('div', { class: 'field' }, h('label', { for: 'u-pw' }, t('admin.password')), h('input', { id: 'u-pw', name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
+    field(t('admin.login'), h('input', { id: 'u-login', name: 'login', autocomplete: 'off', required: true })),
+    field(t('admin.display'), h('input', { id: 'u-name', name: 'display_name', autocomplete: 'off', required: true })),
+    field(t('admin.role'), Object.assign(select('role_kind', roles, 'agent'), { id: 'u-role' })),
+    field(t('step.unit'), h('input', { id: 'u-unit', name: 'unit', autocomplete: 'off', placeholder: 'water' })),
+    field(t('admin.password'), h('input', { id: 'u-pw', name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
     h('button', { type: 'submit', class: 'primary' }, t('admin.add')));
   onSubmit(add, async (v) => {
     const role = v.role_kind === 'dept:' ? 'dept:' + v.unit : v.role_kind;

@@ -3,7 +3,7 @@
 // reopenings and escalations by level, a bar chart of answered on time and an eight-week
 // trend of the three rates; every figure links to its tickets
 // (GET /v1/reports/units/{code}/tickets?metric=), shown below; CSV from the API itself.
-import { h, clear } from '../dom.js';
+import { h, field, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, query } from '../api.js';
 import { ticketTable } from '../table.js';
@@ -72,8 +72,8 @@ export async function render(main, { params, go }) {
   const now = Date.now();
   const period = { from: params.get('from') || day(now - 29 * 86400e3), to: params.get('to') || day(now) };
   const form = h('form', { class: 'card filters' },
-    h('div', { class: 'field' }, h('label', { for: 'd-from' }, t('dash.from')), h('input', { id: 'd-from', name: 'from', type: 'date', value: period.from })),
-    h('div', { class: 'field' }, h('label', { for: 'd-to' }, t('dash.to')), h('input', { id: 'd-to', name: 'to', type: 'date', value: period.to })),
+    field(t('dash.from'), h('input', { id: 'd-from', name: 'from', type: 'date', value: period.from })),
+    field(t('dash.to'), h('input', { id: 'd-to', name: 'to', type: 'date', value: period.to })),
     h('button', { type: 'submit', class: 'primary' }, t('dash.show')),
     h('a', { class: 'button ghost', href: '/v1/reports/units' + query({ ...period, format: 'csv' }), download: `units-${period.from}-${period.to}.csv` }, t('dash.csv')));
   form.addEventListener('submit', (e) => {

@@ -2,7 +2,7 @@
 // shows where the ticket would go and why (POST /v1/route/explain) and the caller's open
 // tickets (GET /v1/tickets?caller_phone=); 提交 (or Ctrl+Enter) creates it
 // (POST /v1/tickets, one Idempotency-Key per form) and shows the id and 承诺时限 large.
-import { h, clear, select, longTime, toast } from '../dom.js';
+import { h, field, clear, select, longTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit, values } from '../form.js';
@@ -38,19 +38,19 @@ export function render(main, { go }) {
   const form = h('form', { class: 'card intake', 'aria-labelledby': 'intake-title', novalidate: true },
     h('h1', { id: 'intake-title' }, t('intake.title')),
     h('div', { class: 'grid2' },
-      h('div', { class: 'field' }, lbl('in-phone', 'intake.phone'), input('in-phone', 'caller_phone', { type: 'tel', inputmode: 'tel', autofocus: true })),
-      h('div', { class: 'field' }, lbl('in-name', 'intake.name'), input('in-name', 'citizen_name'))),
-    h('div', { class: 'field' }, lbl('in-title', 'intake.ticket_title'), input('in-title', 'title', { required: true })),
-    h('div', { class: 'field' }, lbl('in-content', 'intake.content'), h('textarea', { id: 'in-content', name: 'content', rows: 5, required: true })),
+      field(t('intake.phone'), input('in-phone', 'caller_phone', { type: 'tel', inputmode: 'tel', autofocus: true })),
+      field(t('intake.name'), input('in-name', 'citizen_name'))),
+    field(t('intake.ticket_title'), input('in-title', 'title', { required: true })),
+    field(t('intake.content'), h('textarea', { id: 'in-content', name: 'content', rows: 5, required: true })),
     h('div', { class: 'grid2' },
-      h('div', { class: 'field' }, lbl('in-address', 'intake.address'), input('in-address', 'address')),
-      h('div', { class: 'field' }, lbl('in-district', 'intake.district'), input('in-district', 'district'))),
+      field(t('intake.address'), input('in-address', 'address')),
+      field(t('intake.district'), input('in-district', 'district'))),
     h('div', { class: 'grid3' },
-      h('div', { class: 'field' }, lbl('in-type', 'intake.type'),
+      field(t('intake.type'),
         Object.assign(select('type', TYPES.map((c) => [c, t('type.' + c)]), 'complaint'), { id: 'in-type' })),
-      h('div', { class: 'field' }, lbl('in-urgency', 'intake.urgency'),
+      field(t('intake.urgency'),
         Object.assign(select('urgency', [['normal', t('urgency.normal')], ['urgent', t('urgency.urgent')]], 'normal'), { id: 'in-urgency' })),
-      h('div', { class: 'field' }, lbl('in-channel', 'intake.channel'),
+      field(t('intake.channel'),
         Object.assign(select('channel', ['hotline', 'board', 'tv'].map((c) => [c, t('channel.' + c)]), 'hotline'), { id: 'in-channel' }))),
     h('div', { class: 'checks' },
       h('span', { class: 'check' }, h('input', { id: 'in-conf', name: 'confidential', type: 'checkbox' }), lbl('in-conf', 'intake.confidential')),

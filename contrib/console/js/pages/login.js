@@ -1,6 +1,6 @@
 // The login page (用户名, 密码, 登录) and the forced password change of an account made
 // with a temporary password (POST /v1/session/password).
-import { h, toast } from '../dom.js';
+import { h, field, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { post } from '../api.js';
 import { onSubmit } from '../form.js';
@@ -13,8 +13,8 @@ export function render(main, { notice, go, home }) {
     h('h1', { id: 'login-title' }, t('app')),
     h('p', { class: 'lead' }, t('login.lead')),
     notice ? h('p', { class: 'notice', role: 'alert' }, notice) : null,
-    h('div', { class: 'field' }, h('label', { for: 'login-user' }, t('login.user')), user),
-    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('login.password')), pass),
+    field(t('login.user'), user),
+    field(t('login.password'), pass),
     h('button', { type: 'submit', class: 'primary wide' }, t('login.submit')));
   onSubmit(form, async (v) => {
     const s = await session.login(v.login, v.password);
@@ -29,9 +29,9 @@ export function renderPassword(main, { go, home }) {
   const form = h('form', { class: 'card login', 'aria-labelledby': 'pw-title' },
     h('h1', { id: 'pw-title' }, t('pw.title')),
     h('p', { class: 'lead' }, t('pw.lead')),
-    h('div', { class: 'field' }, h('label', { for: 'pw-old' }, t('pw.old')), input('pw-old', 'old_password', 'current-password')),
-    h('div', { class: 'field' }, h('label', { for: 'pw-new' }, t('pw.new')), input('pw-new', 'new_password', 'new-password')),
-    h('div', { class: 'field' }, h('label', { for: 'pw-again' }, t('pw.again')), input('pw-again', 'again', 'new-password')),
+    field(t('pw.old'), input('pw-old', 'old_password', 'current-password')),
+    field(t('pw.new'), input('pw-new', 'new_password', 'new-password')),
+    field(t('pw.again'), input('pw-again', 'again', 'new-password')),
     h('button', { type: 'submit', class: 'primary wide' }, t('pw.submit')));
   onSubmit(form, async (v) => {
     if (v.new_password !== v.again) {

@@ -2,7 +2,7 @@
 // the viewer's role may take in its state (POST /v1/tickets/{id}/{step}), and who else
 // has it open or is typing (POST /v1/tickets/{id}/presence, every 10 s and when typing
 // starts or stops). It reloads when a live event names it.
-import { h, clear, longTime, select, toast } from '../dom.js';
+import { h, field, clear, longTime, select, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
 import { onSubmit } from '../form.js';
@@ -53,7 +53,7 @@ function stepForm(tk, step, reload, open) {
     else c = h('textarea', { name: f.name, rows: 3 });
     c.id = id;
     if (!f.optional && f.kind !== 'select') c.required = true;
-    return h('div', { class: 'field' }, h('label', { for: id }, t(f.key)), c);
+    return field(t(f.key), c);
   });
   const form = h('form', { class: 'step step-' + step.path, novalidate: true }, controls,
     h('button', { type: 'submit', class: step.fields.length ? 'primary' : 'primary solo' }, t('step.' + step.path)));

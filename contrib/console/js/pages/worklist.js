@@ -1,6 +1,6 @@
 // 工单查询: search tickets by id (opens it), caller's phone, state and channel
 // (GET /v1/tickets), page by page (next_cursor); j/k move through the rows.
-import { h, select } from '../dom.js';
+import { h, field, select } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, query } from '../api.js';
 import { onSubmit, showError } from '../form.js';
@@ -12,13 +12,13 @@ const STATES = ['received', 'pending_manual', 'dispatched', 'accepted', 'return_
 export async function render(main, { params, go }) {
   const any = ['', t('list.any')];
   const form = h('form', { class: 'card filters', role: 'search', 'aria-label': t('list.title') },
-    h('div', { class: 'field' }, h('label', { for: 'q-id' }, t('list.id')),
+    field(t('list.id'),
       h('input', { id: 'q-id', name: 'id', value: params.get('id') || '', placeholder: '20261207-000001', autocomplete: 'off' })),
-    h('div', { class: 'field' }, h('label', { for: 'q-phone' }, t('list.phone')),
+    field(t('list.phone'),
       h('input', { id: 'q-phone', name: 'caller_phone', type: 'tel', value: params.get('caller_phone') || '', autocomplete: 'off' })),
-    h('div', { class: 'field' }, h('label', { for: 'q-state' }, t('list.state')),
+    field(t('list.state'),
       Object.assign(select('state', [any, ...STATES.map((s) => [s, t('state.' + s)])], params.get('state') || ''), { id: 'q-state' })),
-    h('div', { class: 'field' }, h('label', { for: 'q-channel' }, t('list.channel')),
+    field(t('list.channel'),
       Object.assign(select('channel', [any, ...['hotline', 'board', 'tv'].map((c) => [c, t('channel.' + c)])], params.get('channel') || ''), { id: 'q-channel' })),
     h('button', { type: 'submit', class: 'primary' }, t('list.search')));
   const table = ticketTable(t('list.title'));
