@@ -198,8 +198,11 @@ check: deps
 # downloads a browser: it drives Debian's chromium); screenshots in build/browser/screenshots/.
 BROWSER_STAMP := build/browser/installed
 BROWSER_NPM := $(addprefix tests/browser/,package.json package-lock.json .npmrc)
-.PHONY: check-browser
-check-browser: deps
+.PHONY: check-browser browser-deps
+browser-deps:
+	@contrib/deps.sh browser
+
+check-browser: deps browser-deps
 	$(MAKE) BUILD=build SANITIZE= all $(BROWSER_STAMP)
 	node tests/browser/run.mjs build
 

@@ -3,38 +3,39 @@
 # that are missing. Called by `make run` and `make check`; safe to run by hand.
 # Exit 0 when everything is present; 1 when something is missing and we cannot install it.
 #
-# Usage: contrib/deps.sh [fuzz] [bench]
-#   no argument: what `make run` and `make check` need (with the browser tests' chromium,
-#          node and npm);
+# Usage: contrib/deps.sh [fuzz] [bench] [browser]
+#   no argument: what `make run` and `make check` need;
 #   fuzz:  also clang, whose runtime has libFuzzer (`make fuzz`);
-#   bench: also valgrind, whose callgrind counts instructions (node and npm, which run the
-#          BullMQ peer of `make bench`, are in the default list).
+#   browser: also chromium, which the console's browser tests drive through playwright-core,
+#          fonts-noto-cjk (so that their screenshots show Chinese), node and npm
+#          (`make check-browser`, which `make check` runs; npm installs playwright-core and
+#          axe-core from tests/browser's lockfile);
+#   bench: also valgrind, whose callgrind counts instructions, and node and npm, which run
+#          the BullMQ peer (`make bench`; npm installs BullMQ itself from the lockfile).
 set -eu
 
 # build: compiler, make, pkg-config and the libraries' -dev packages (libsodium: people's
 #        password hashes, core/people/)
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof), prometheus
-#        (only its promtool, which checks the /metrics output), man-db (the man pages);
-#        the console's browser tests (make check-browser): chromium, which playwright-core
-#        drives, node and npm (below), and fonts-noto-cjk, so that the screenshots show Chinese
+#        (only its promtool, which checks the /metrics output), man-db (the man pages)
 # run:   redis-server, tzdata (Asia/Shanghai)
 PACKAGES="gcc make pkg-config libc6-dev
 libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev libsodium-dev
 libcriterion-dev
-redis-server redis-tools tzdata prometheus man-db
-chromium fonts-noto-cjk"
+redis-server redis-tools tzdata prometheus man-db"
 # Debian's nodejs and npm, unless a node and an npm are there already (another packaging
 # of node brings its own npm and conflicts with Debian's)
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	PACKAGES="$PACKAGES nodejs npm"
-fi
+add_node() {
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		case " $PACKAGES " in *" nodejs "*) ;; *) PACKAGES="$PACKAGES nodejs npm" ;; esac
+	fi
+}
 for extra in "$@"; do
 	case "$extra" in
 	fuzz) PACKAGES="$PACKAGES clang" ;;
-	bench)
-		PACKAGES="$PACKAGES valgrind" # node and npm: above
-		;;
-	*) echo "deps: unknown group '$extra' (known: fuzz bench)" >&2; exit 2 ;;
+	bench) PACKAGES="$PACKAGES valgrind"; add_node ;;
+	browser) PACKAGES="$PACKAGES chromium fonts-noto-cjk"; add_node ;;
+	*) echo "deps: unknown group '$extra' (known: fuzz bench browser)" >&2; exit 2 ;;
 	esac
 done
 
