@@ -69,6 +69,10 @@ export const scenarios = [
     await water.locator(`tr[data-row="${id}"]`).waitFor({ timeout: 15000 });
     await t.check.page(water, 'unit-worklist-live');
     t.state.water = water;
+    const field = await loggedIn(t, 'water1', { width: 390, height: 844 }); // a handler in the field
+    await field.locator(`tr[data-row="${id}"]`).waitFor();
+    await t.check.page(field, 'unit-worklist-phone');
+    await field.context().close();
   }],
 
   ['water signs and answers it', async (t) => {
@@ -121,6 +125,12 @@ export const scenarios = [
     await sup.locator('svg.chart.bars rect.bar:not([width="0"])').first().waitFor();
     await sup.locator('svg.chart.line').waitFor({ timeout: 15000 });
     await t.check.page(sup, 'dashboard');
+    const csv = await sup.evaluate(async () => {
+      const r = await fetch(document.querySelector('a[download]').href);
+      return [r.status, r.headers.get('content-type'), (await r.text()).split('\n')[0]];
+    });
+    assert.equal(csv[0], 200, 'the CSV export');
+    assert.match(csv[1], /text\/csv/);
     await sup.locator('table.report a.fig').first().click();
     await sup.locator('#figure tr[data-row]').first().waitFor();
     await t.check.page(sup, 'dashboard-figure');
@@ -190,6 +200,33 @@ export const scenarios = [
     await agent.keyboard.press('Control+Enter');
     await agent.locator('.big-id').waitFor();
     await t.check.page(agent, 'keyboard-intake-done');
+    // / opens the search, j selects the first row, Enter opens it
+    await agent.keyboard.press('Escape');
+    await agent.evaluate(() => document.activeElement.blur());
+    await agent.keyboard.press('/');
+    await agent.getByLabel('工单号', { exact: true }).waitFor();
+    await agent.evaluate(() => document.activeElement.blur());
+    await agent.locator('table.tickets tr[data-row]').first().waitFor();
+    await agent.keyboard.press('j');
+    await agent.keyboard.press('Enter');
+    await agent.locator('.ticket-head .tid').waitFor();
+  }],
+
+  ['a consultation answered on the call (直接答复) needs no address', async (t) => {
+    const agent = t.state.agent;
+    await agent.goto(`${t.base}/console/#/intake`);
+    await agent.getByLabel('来电号码', { exact: true }).fill('13522223333');
+    await agent.getByLabel('标题', { exact: true }).fill('咨询公积金提取条件');
+    await agent.getByLabel('诉求内容', { exact: true }).fill('市民咨询租房提取公积金需要哪些材料');
+    await agent.getByLabel('类型', { exact: true }).selectOption('consultation');
+    await agent.getByLabel('直接答复（通话中已答复，不派单）', { exact: true }).check();
+    await agent.getByLabel('答复内容', { exact: true }).fill('已告知：身份证、租房合同和租金发票，可在公积金中心网站办理。');
+    await agent.getByRole('button', { name: '提交' }).click();
+    await agent.locator('.done .state', { hasText: '已办结' }).waitFor();
+    const id = (await agent.locator('.big-id').textContent()).trim();
+    const tk = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'GET', '/v1/tickets/' + id);
+    assert.equal(tk.state, 'resolved');
+    assert.ok(!tk.address, 'no address');
   }],
 
   ['an account made with a temporary password chooses its own at first login', async (t) => {
