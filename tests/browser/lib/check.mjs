@@ -20,6 +20,7 @@ export function makeChecker(shotsDir, require) {
         window.scrollTo(0, 0);
         document.getElementById('toast')?.classList.remove('show');
       });
+      await page.waitForTimeout(250); // the toast's fade
       const file = path.join(shotsDir, `${String(++n).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       // axe is evaluated through the DevTools protocol, so the page's CSP (script-src
