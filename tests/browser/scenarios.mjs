@@ -57,7 +57,7 @@ export const scenarios = [
     await agent.getByLabel('标题', { exact: true }).fill('停水三天');
     await agent.getByLabel('诉求内容', { exact: true }).fill('江汉区新华路小区停水三天了，至今没有恢复供水');
     await agent.getByLabel('地址', { exact: true }).fill('武汉市江汉区新华路100号');
-    await agent.locator('.route-unit', { hasText: 'water' }).waitFor();
+    await agent.locator('.route-unit', { hasText: '武汉市水务集团有限公司' }).waitFor();
     await agent.locator('.history a', { hasText: earlier.id }).waitFor();
     await t.check.page(agent, 'intake-suggestion');
     await agent.getByRole('button', { name: '提交' }).click();
@@ -117,7 +117,7 @@ export const scenarios = [
     await sup.locator(`tr[data-row="${r.id}"]`).waitFor();
     await t.check.page(sup, 'supervisor');
     await sup.locator(`tr[data-row="${r.id}"] a`).click();
-    await sup.getByLabel('改派单位代码（可不填）', { exact: true }).fill('fgj');
+    await sup.getByLabel('改派单位（可不选）', { exact: true }).selectOption('fgj');
     await sup.getByRole('button', { name: '同意退单' }).click();
     await sup.locator('.head-line .state').filter({ hasNotText: '退单待审' }).waitFor();
     await sup.getByRole('link', { name: '考核报表' }).click();

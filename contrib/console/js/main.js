@@ -5,6 +5,7 @@ import { h, clear } from './dom.js';
 import { t, toggleLanguage } from './i18n.js';
 import { whenUnauthorized } from './api.js';
 import * as session from './session.js';
+import * as units from './units.js';
 import { installShortcuts } from './shortcuts.js';
 import * as login from './pages/login.js';
 import * as intake from './pages/intake.js';
@@ -47,6 +48,7 @@ export function go(path) {
 
 let cleanup = null;
 let expired = false;
+let unitsFor = null; // the unit directory's loading, once per login
 
 function parse() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -68,7 +70,7 @@ function drawTopbar(current) {
     if (roles && !roles.includes(session.kind())) continue;
     navEl.append(h('a', { href: '#/' + path, 'aria-current': current === path ? 'page' : null }, t(key)));
   }
-  const role = session.kind() === 'dept' ? `${t('role.dept')} ${session.unit()}` : t('role.' + me.role);
+  const role = session.kind() === 'dept' ? units.unitName(session.unit()) : t('role.' + me.role);
   who.append(h('span', { class: 'who-name' }, me.display_name || me.login), h('span', { class: 'who-role' }, role),
     h('button', { type: 'button', class: 'ghost', id: 'help-button', onclick: () => document.dispatchEvent(new Event('hl-help')) }, t('nav.help') + ' ?'),
     h('button', { type: 'button', class: 'ghost', id: 'logout', onclick: async () => { await session.logout(); go('login'); } }, t('nav.logout')));
@@ -80,6 +82,9 @@ async function render() {
   const main = clear(document.getElementById('main'));
   const me = session.current();
   if (!me && name !== 'login') { go('login'); return; }
+  if (me && !unitsFor) unitsFor = units.load();
+  if (!me) unitsFor = null;
+  if (unitsFor) await unitsFor;
   if (me && me.must_change_password && name !== 'password') { go('password'); return; }
   const route = routes[name];
   if (!route || (name === 'login' && me)) { go(me ? home() : 'login'); return; }

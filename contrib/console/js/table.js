@@ -3,6 +3,7 @@
 // coloured ok / warn / overdue, refreshed every 30 s while the table is on the page.
 import { h, clear, shortTime, span, clockOf } from './dom.js';
 import { t } from './i18n.js';
+import { unitName } from './units.js';
 
 export function clockCell(tk) {
   const c = clockOf(tk);
@@ -17,7 +18,7 @@ export function row(tk, { fresh } = {}) {
     h('td', { class: 'id' }, h('a', { href: '#/ticket/' + encodeURIComponent(tk.id) }, tk.id)),
     h('td', { class: 'title' }, tk.title || ''),
     h('td', {}, h('span', { class: 'state state-' + tk.state }, t('state.' + tk.state))),
-    h('td', {}, tk.department || '—'),
+    h('td', { class: 'unit' }, unitName(tk.department) || '—'),
     h('td', { class: 'time' }, shortTime(tk.created_at)),
     clockCell(tk));
 }

@@ -4,9 +4,10 @@ import { h, field, clear, select, longTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
 import { onSubmit } from '../form.js';
+import { unitName, unitOptions } from '../units.js';
 
 function roleWord(role) {
-  return role.startsWith('dept:') ? `${t('role.dept')} ${role.slice(5)}` : t('role.' + role);
+  return role.startsWith('dept:') ? unitName(role.slice(5)) : t('role.' + role);
 }
 
 export async function render(main) {
@@ -42,13 +43,13 @@ export async function render(main) {
     }));
   }
 
-  const roles = [['agent', t('role.agent')], ['supervisor', t('role.supervisor')], ['admin', t('role.admin')], ['dept:', t('role.dept') + ' (dept:…)']];
+  const roles = [['agent', t('role.agent')], ['supervisor', t('role.supervisor')], ['admin', t('role.admin')], ['dept:', t('role.dept')]];
   const add = h('form', { class: 'card filters', 'aria-labelledby': 'add-title' },
     h('h2', { id: 'add-title', class: 'full' }, t('admin.add')),
     field(t('admin.login'), h('input', { id: 'u-login', name: 'login', autocomplete: 'off', required: true })),
     field(t('admin.display'), h('input', { id: 'u-name', name: 'display_name', autocomplete: 'off', required: true })),
     field(t('admin.role'), Object.assign(select('role_kind', roles, 'agent'), { id: 'u-role' })),
-    field(t('step.unit'), h('input', { id: 'u-unit', name: 'unit', autocomplete: 'off', placeholder: 'water' })),
+    field(t('admin.unit'), Object.assign(select('unit', [['', '—'], ...unitOptions()], ''), { id: 'u-unit' })),
     field(t('admin.password'), h('input', { id: 'u-pw', name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
     h('button', { type: 'submit', class: 'primary' }, t('admin.add')));
   onSubmit(add, async (v) => {

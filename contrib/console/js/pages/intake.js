@@ -6,6 +6,7 @@ import { h, field, clear, select, longTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit, values } from '../form.js';
+import { unitName } from '../units.js';
 
 const TYPES = ['complaint', 'request', 'consultation', 'report', 'suggestion', 'praise'];
 const OPEN = (tk) => !['closed', 'merged'].includes(tk.state);
@@ -77,7 +78,7 @@ export function render(main, { go }) {
       if (key !== explained) return;
       clear(routeBox);
       if (r.outcome === 'dispatch') {
-        routeBox.append(h('p', { class: 'route-unit' }, r.department), h('p', { class: 'route-why' }, r.reason || ''));
+        routeBox.append(h('p', { class: 'route-unit' }, unitName(r.department)), h('p', { class: 'route-why' }, r.reason || ''));
       } else {
         routeBox.append(h('p', { class: 'route-unit manual' }, t(r.outcome === 'merge' ? 'intake.route.merge' : 'intake.route.manual')),
           h('p', { class: 'route-why' }, r.manual_reason || r.reason || ''));

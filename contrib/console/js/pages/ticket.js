@@ -9,6 +9,7 @@ import { onSubmit } from '../form.js';
 import { clockCell } from '../table.js';
 import * as session from '../session.js';
 import { subscribe } from '../live.js';
+import { unitName, unitOptions } from '../units.js';
 
 const FIELDS = ['state', 'channel', 'type', 'urgency', 'department', 'co_units', 'address', 'district',
   'caller_phone', 'citizen_name', 'created_at', 'sign_due_at', 'answer_due_at', 'citizen_due_at',
@@ -17,6 +18,7 @@ const WORDS = { state: 'state.', channel: 'channel.', type: 'type.', urgency: 'u
 
 const text = (name, key, optional) => ({ name, key, kind: 'textarea', optional });
 const line = (name, key, optional) => ({ name, key, kind: 'input', optional });
+const unitChoice = (name, key, optional) => ({ name, key, kind: 'unit', optional });
 const pending = (tk) => tk.extension_pending === '1' || tk.extension_pending === true;
 // The steps, who may take them and in which states (lua/ticket_step.lua decides; this only
 // spares people buttons that would answer 409).
@@ -27,11 +29,11 @@ const STEPS = [
   { path: 'extend', roles: ['dept'], states: ['accepted'], when: (tk) => !pending(tk),
     fields: [{ name: 'days', key: 'step.days', kind: 'number' }, text('reason', 'step.reason')] },
   { path: 'approve-return', roles: ['supervisor'], states: ['return_requested'],
-    fields: [line('department', 'step.new_unit', true), text('note', 'step.note', true)] },
+    fields: [unitChoice('department', 'step.new_unit', true), text('note', 'step.note', true)] },
   { path: 'reject-return', roles: ['supervisor'], states: ['return_requested'], fields: [text('reason', 'step.reason')] },
   { path: 'approve-extension', roles: ['supervisor'], states: ['accepted'], when: pending, fields: [text('note', 'step.note', true)] },
   { path: 'reject-extension', roles: ['supervisor'], states: ['accepted'], when: pending, fields: [text('reason', 'step.reason')] },
-  { path: 'dispatch', roles: ['agent', 'supervisor'], states: ['pending_manual'], fields: [line('department', 'step.unit')] },
+  { path: 'dispatch', roles: ['agent', 'supervisor'], states: ['pending_manual'], fields: [unitChoice('department', 'step.unit')] },
   { path: 'co-handle', roles: ['supervisor'], states: ['dispatched', 'accepted', 'reopened', 'return_requested'],
     fields: [line('units', 'step.units')] },
   { path: 'callback', roles: ['agent'], states: ['resolved'], fields: [
@@ -48,6 +50,7 @@ function stepForm(tk, step, reload, open) {
     const id = `s-${step.path}-${f.name}`;
     let c;
     if (f.kind === 'select') c = select(f.name, f.options.map((o) => [o, t(f.words + o)]), f.options[0]);
+    else if (f.kind === 'unit') c = select(f.name, [['', f.optional ? t('step.by_routing') : '—'], ...unitOptions()], '');
     else if (f.kind === 'number') c = h('input', { name: f.name, type: 'number', min: 1, max: 15, value: 3, inputmode: 'numeric' });
     else if (f.kind === 'input') c = h('input', { name: f.name, autocomplete: 'off' });
     else c = h('textarea', { name: f.name, rows: 3 });
@@ -135,7 +138,8 @@ export async function render(main, { arg }) {
     for (const f of FIELDS) {
       let v = tk[f];
       if (v === undefined || v === null || v === '') continue;
-      if (Array.isArray(v)) v = v.join(', ');
+      if (f === 'department' || f === 'co_units') v = [].concat(typeof v === 'string' ? v.split(',') : v).map(unitName).join('、');
+      else if (Array.isArray(v)) v = v.join(', ');
       if (WORDS[f]) v = t(WORDS[f] + v);
       else if (f.endsWith('_at')) v = longTime(v);
       dl.append(h('dt', {}, t('f.' + f)), h('dd', {}, String(v)));

@@ -7,6 +7,7 @@ import { get, query } from '../api.js';
 import { ticketTable } from '../table.js';
 import * as session from '../session.js';
 import { subscribe } from '../live.js';
+import { unitName } from '../units.js';
 
 const OPEN = ['dispatched', 'accepted', 'reopened', 'return_requested'];
 
@@ -14,7 +15,7 @@ export async function render(main) {
   const unit = session.unit();
   const status = h('span', { class: 'live off', role: 'status' }, t('unitlist.offline'));
   const table = ticketTable(t('unitlist.title'));
-  main.append(h('div', { class: 'page-head' }, h('h1', {}, `${t('unitlist.title')} · ${unit}`), status), table);
+  main.append(h('div', { class: 'page-head' }, h('h1', {}, `${t('unitlist.title')} · ${unitName(unit)}`), status), table);
 
   async function loadAll() {
     try {
