@@ -102,6 +102,10 @@ static const struct hl_option console_schema[] = {
 	{"enabled", HL_OPT_BOOL, 0, "true", "serve the console (false: /console/ is 404)"},
 	{"dir", HL_OPT_STRING, 0, NULL,
 	 "folder of the console's files (contrib/console); none: the console is not served"},
+	{"javascript_dir", HL_OPT_STRING, 0, "/usr/share/javascript",
+	 "folder of Debian's JavaScript libraries (libjs-*), served under /javascript/"},
+	{"javascript_roots", HL_OPT_STRING_LIST, 0, NULL,
+	 "folders a symbolic link in javascript_dir may lead into (/usr/share/nodejs)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -291,15 +295,64 @@ static int read_calendar(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* console.dir, resolved, when the console is enabled. A folder that is not there is
- * not an error (the console's files may be installed after hotlined): the log says so
- * and /console/ answers 404 until it is. */
+/* A folder that would let the whole file system out: "/" however spelled. */
+static int whole_file_system(const char *path)
+{
+	return path[strspn(path, "/")] == '\0';
+}
+
+/* console.javascript_roots, resolved, or Debian's /usr/share/nodejs when the key is
+ * absent ([] for none). */
+static int read_javascript_roots(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *at = position_of(&cfg->console, "javascript_roots",
+						    cfg->doc->root);
+	int given = hl_yaml_map_get(cfg->console.node, "javascript_roots") != NULL;
+	size_t n = given ? hl_opt_list_count(&cfg->console, "javascript_roots") : 1;
+
+	if (n && !(cfg->javascript_roots = calloc(n, sizeof(char *))))
+		return hl_yaml_error(err, errlen, at, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *root = given ? hl_opt_list_item(&cfg->console, "javascript_roots", i)
+					 : "/usr/share/nodejs";
+
+		if (whole_file_system(root))
+			return hl_yaml_error(err, errlen, at,
+					     "key 'javascript_roots': '%s' would let a link lead "
+					     "anywhere; name the folders its links lead into",
+					     root);
+		if (!(cfg->javascript_roots[i] = hl_config_resolve(cfg, root)))
+			return hl_yaml_error(err, errlen, at, "out of memory");
+		cfg->njavascript_roots = i + 1;
+	}
+	return 0;
+}
+
+/* console.dir and console.javascript_dir, resolved, when the console is enabled. A
+ * folder that is not there is not an error (the console's files may be installed after
+ * hotlined): the log says so and it answers 404 until it is. */
 static int read_console(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const char *dir = hl_opt_string(&cfg->console, "dir");
+	const char *js = hl_opt_string(&cfg->console, "javascript_dir");
 	struct stat st;
 
-	if (!dir || !hl_opt_bool(&cfg->console, "enabled"))
+	if (!hl_opt_bool(&cfg->console, "enabled"))
+		return 0;
+	if (js) {
+		if (whole_file_system(js))
+			return hl_yaml_error(err, errlen,
+					     position_of(&cfg->console, "javascript_dir",
+							 cfg->doc->root),
+					     "key 'javascript_dir': '%s' would serve the whole "
+					     "file system; expected Debian's /usr/share/javascript",
+					     js);
+		if (!(cfg->javascript_dir = hl_config_resolve(cfg, js)))
+			return hl_yaml_error(err, errlen, cfg->doc->root, "out of memory");
+		if (read_javascript_roots(cfg, err, errlen) < 0)
+			return -1;
+	}
+	if (!dir)
 		return 0;
 	if (!(cfg->console_dir = hl_config_resolve(cfg, dir)))
 		return hl_yaml_error(err, errlen, cfg->doc->root, "out of memory");
@@ -488,6 +541,10 @@ void hl_config_free(struct hl_config *cfg)
 	free(cfg->tokens_file);
 	free(cfg->calendar_dir);
 	free(cfg->console_dir);
+	free(cfg->javascript_dir);
+	for (size_t i = 0; i < cfg->njavascript_roots; i++)
+		free(cfg->javascript_roots[i]);
+	free(cfg->javascript_roots);
 	free(cfg->dir);
 	hl_yaml_free(cfg->doc);
 	free(cfg);

@@ -45,6 +45,11 @@ struct hl_config {
 	int64_t live_heartbeat_ms;
 	char *calendar_dir;                     /* resolved */
 	char *console_dir; /* console.dir resolved, an existing folder; NULL: not served */
+	/* console.javascript_dir resolved (Debian's libjs-* folder, /javascript/), NULL when
+	 * the console is off; the folders its links may lead into, resolved */
+	char *javascript_dir;
+	char **javascript_roots;
+	size_t njavascript_roots;
 	struct hl_calendar_rules calendar_rules; /* office hours and where a day ends */
 
 	size_t nplugins;

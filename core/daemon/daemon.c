@@ -200,6 +200,16 @@ static const char *restart_value(const struct hl_config *cfg, size_t i)
 }
 
 /* Remembers the restart keys the daemon started with (d->started_with, freed with it). */
+/* Debian's JavaScript libraries under /javascript/, as console.javascript_dir and
+ * console.javascript_roots say (none when the console is off). */
+static int set_javascript(struct hl_static_files *js, const struct hl_config *cfg)
+{
+	if (hl_static_files_set_dir(js, cfg->javascript_dir) < 0 ||
+	    hl_static_files_set_link_roots(js, cfg->javascript_roots, cfg->njavascript_roots) < 0)
+		return -1;
+	return 0;
+}
+
 static int remember_restart_values(struct hl_daemon *d)
 {
 	if (!(d->started_with = calloc(NRESTART_KEYS, sizeof(char *))))
@@ -251,6 +261,8 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	    hl_presence_register(&d->svc) < 0 ||
 	    !(d->console = hl_static_files_mount(d->svc.http, "/console", 1)) ||
 	    hl_static_files_set_dir(d->console, d->svc.world->config->console_dir) < 0 ||
+	    !(d->javascript = hl_static_files_mount(d->svc.http, "/javascript", 0)) ||
+	    set_javascript(d->javascript, d->svc.world->config) < 0 ||
 	    sodium_init() < 0 || !(d->people = hl_people_start(&d->svc))) {
 		if (d->svc.http)
 			snprintf(err, errlen, "out of memory registering endpoints");
@@ -303,7 +315,8 @@ int hl_daemon_reload(struct hl_daemon *d)
 	d->svc.world = fresh;
 	hl_dispatcher_reconfigured(d->dispatcher);
 	hl_live_events_reconfigured(d->live);
-	if (hl_static_files_set_dir(d->console, fresh->config->console_dir) < 0)
+	if (hl_static_files_set_dir(d->console, fresh->config->console_dir) < 0 ||
+	    set_javascript(d->javascript, fresh->config) < 0)
 		hl_log(HL_LOG_ERROR, "daemon", "console_off reason=out_of_memory");
 	hl_plugins_emit(fresh->plugins, HL_EV_RELOADED, NULL, NULL, hl_config_file(fresh->config));
 	hl_world_unref(old);
@@ -423,6 +436,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_http_free(d->svc.http);
 	hl_static_files_free(d->console); /* no handler has run since hl_http_close */
 	d->console = NULL;
+	hl_static_files_free(d->javascript);
+	d->javascript = NULL;
 	hl_world_unref(d->svc.world);
 	d->svc.world = NULL;
 	for (size_t i = 0; d->started_with && i < NRESTART_KEYS; i++)

@@ -27,6 +27,7 @@ struct hl_daemon {
 	struct hl_people *people;         /* people's logins and sessions (people/people.h) */
 	struct hl_live_events *live;      /* GET /v1/events/live (tickets/live_events.h) */
 	struct hl_static_files *console;  /* the console under /console/ (http/static_files.h) */
+	struct hl_static_files *javascript; /* Debian's libjs-* under /javascript/ (Chart.js) */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;
 	char **started_with; /* the restart-only settings' texts at start, one string per
 				key daemon.c lists; freed by hl_daemon_free */

@@ -23,6 +23,8 @@ struct hl_static_files {
 	char *prefix;      /* "/console" */
 	char *dir;         /* the folder, as configured; NULL: none served */
 	char location[80]; /* prefix + "/", where redirects lead */
+	char **link_roots; /* where a link in the folder may lead besides the folder */
+	size_t nlink_roots;
 };
 
 static const struct {
@@ -192,12 +194,38 @@ static int etag_matches(const char *if_none_match, const char *etag)
 	return 0;
 }
 
+/* Does the resolved path `real` lie strictly under the folder `dir` (resolved here)? */
+static int lies_under(const char *real, const char *dir)
+{
+	char root[PATH_MAX];
+	size_t rootlen;
+
+	if (!realpath(dir, root))
+		return 0;
+	rootlen = strlen(root);
+	if (rootlen == 1)
+		return 0; /* "/" contains everything: never a confinement */
+	return strncmp(real, root, rootlen) == 0 && real[rootlen] == '/';
+}
+
+/* Is the resolved file inside the folder, or inside one of the link roots? */
+static int confined(const struct hl_static_files *s, const char *real)
+{
+	if (lies_under(real, s->dir))
+		return 1;
+	for (size_t i = 0; i < s->nlink_roots; i++) {
+		if (lies_under(real, s->link_roots[i]))
+			return 1;
+	}
+	return 0;
+}
+
 static void serve(struct hl_static_files *s, struct evhttp_request *req, const char *raw)
 {
 	char rel[HL_STATIC_PATH_MAX + 16], joined[PATH_MAX + HL_STATIC_PATH_MAX + 32];
-	char root[PATH_MAX], real[PATH_MAX], digest[HL_SHA256_HEX_LEN + 1], etag[40];
+	char real[PATH_MAX], digest[HL_SHA256_HEX_LEN + 1], etag[40];
 	struct evbuffer *body;
-	size_t len = 0, rootlen;
+	size_t len = 0;
 	char *data;
 
 	if (!s->dir) {
@@ -211,12 +239,11 @@ static void serve(struct hl_static_files *s, struct evhttp_request *req, const c
 	if (!rel[0] || rel[strlen(rel) - 1] == '/')
 		strcat(rel, "index.html");
 	snprintf(joined, sizeof(joined), "%s/%s", s->dir, rel);
-	if (!realpath(s->dir, root) || !realpath(joined, real)) {
+	if (!realpath(joined, real)) {
 		reply_error(req, 404, "no such file: ", rel);
 		return;
 	}
-	rootlen = strlen(root);
-	if (strncmp(real, root, rootlen) != 0 || real[rootlen] != '/') {
+	if (!confined(s, real)) {
 		hl_log(HL_LOG_WARN, "http", "static_refused reason=outside_folder path=\"%s\"", rel);
 		reply_error(req, 404, "no such file: ", rel);
 		return;
@@ -316,10 +343,37 @@ int hl_static_files_set_dir(struct hl_static_files *s, const char *dir)
 	return 0;
 }
 
+static void free_link_roots(struct hl_static_files *s)
+{
+	for (size_t i = 0; i < s->nlink_roots; i++)
+		free(s->link_roots[i]);
+	free(s->link_roots);
+	s->link_roots = NULL;
+	s->nlink_roots = 0;
+}
+
+int hl_static_files_set_link_roots(struct hl_static_files *s, char *const *roots, size_t n)
+{
+	free_link_roots(s);
+	if (n == 0)
+		return 0;
+	if (!(s->link_roots = calloc(n, sizeof(char *))))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!(s->link_roots[i] = strdup(roots[i]))) {
+			free_link_roots(s);
+			return -1;
+		}
+		s->nlink_roots = i + 1;
+	}
+	return 0;
+}
+
 void hl_static_files_free(struct hl_static_files *s)
 {
 	if (!s)
 		return;
+	free_link_roots(s);
 	free(s->prefix);
 	free(s->dir);
 	free(s);

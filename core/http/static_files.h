@@ -1,6 +1,8 @@
 /*
  * Serving a folder of static files over HTTP: the console (contrib/console/) under
- * /console/, from the folder named by console.dir (core/README.md §9). Pure file serving,
+ * /console/, from the folder named by console.dir, and Debian's JavaScript libraries
+ * (libjs-*, Chart.js for the console's charts) under /javascript/, from
+ * console.javascript_dir (core/README.md §9). Pure file serving,
  * nothing of tickets: GET and HEAD, the MIME type by extension (charset=utf-8 for text),
  * a strong ETag (the SHA-256 of the bytes) with Cache-Control: no-cache so that browsers
  * revalidate and get 304 on If-None-Match, and the console's security headers
@@ -11,7 +13,9 @@
  * still encoded or once decoded, it holds a backslash, a NUL or control byte, an encoded
  * '/' or '%', bytes that are not UTF-8 (overlong forms), an empty, "." or ".." segment,
  * or a segment starting with '.'; and the file's realpath must lie under the folder's
- * (a symbolic link that leads out is refused).
+ * (a symbolic link that leads out is refused), or under one of the mount's link roots:
+ * folders named in the configuration that a link in the folder may lead into (Debian's
+ * /usr/share/javascript/<lib> are often links into /usr/share/nodejs/<lib>).
  *
  * Files are read at each request, not cached: the console is a few dozen small files
  * asked for by a few hundred people at most, revalidated with a 304 that costs one read
@@ -44,6 +48,11 @@ struct hl_static_files *hl_static_files_mount(struct hl_http *h, const char *pre
 /* The folder to serve from now on (copied), or NULL to serve none (404). Returns 0, or
  * -1 when out of memory (the mount then serves none). */
 int hl_static_files_set_dir(struct hl_static_files *s, const char *dir);
+
+/* The folders besides the folder itself that a symbolic link in it may lead into
+ * (copied; replaces the previous ones; n 0 for none). Returns 0, or -1 when out of
+ * memory (the mount then has none). */
+int hl_static_files_set_link_roots(struct hl_static_files *s, char *const *roots, size_t n);
 
 void hl_static_files_free(struct hl_static_files *s);
 

@@ -2,7 +2,9 @@
  * http/static_files.c) from a folder each test makes: MIME types with charset, a strong
  * ETag and 304, the security headers on every answer, HEAD, redirects of / and /console,
  * and every way out of the folder refused (.., encoded and double-encoded dots and
- * slashes, backslashes, overlong UTF-8, NUL, hidden files, a symbolic link out). */
+ * slashes, backslashes, overlong UTF-8, NUL, hidden files, a symbolic link out). And
+ * Debian's JavaScript libraries under /javascript/ (console.javascript_dir), whose links
+ * into console.javascript_roots are served while a link to /etc is still refused. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,4 +227,104 @@ Test(console, switched_off_the_console_is_404_and_json_answers_say_nosniff)
 	cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets/x", NULL, NULL, NULL, &r), 401);
 	expect_header(&r, "X-Content-Type-Options", "nosniff", "401");
 	hlt_response_free(&r);
+}
+
+/* fx.dir/javascript as Debian lays it out: chart.js/ a link into fx.dir/nodejs (a link
+ * root), a library of its own, and links that lead out to /etc and to the secret. */
+static void start_javascript(void)
+{
+	char path[700], js[512], node[512];
+
+	snprintf(js, sizeof(js), "%s/javascript", fx.dir);
+	snprintf(node, sizeof(node), "%s/nodejs", fx.dir);
+	cr_assert_eq(mkdir(js, 0755), 0);
+	cr_assert_eq(mkdir(node, 0755), 0);
+	snprintf(path, sizeof(path), "%s/chart.js", node);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	hlt_write_file(node, "chart.js/chart.min.js", "var Chart = '图表';\n", path,
+		       sizeof(path));
+	snprintf(path, sizeof(path), "%s/d3", js);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	hlt_write_file(js, "d3/d3.min.js", "var d3 = 3;\n", path, sizeof(path));
+	hlt_write_file(fx.dir, "secret.txt", SECRET, path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/chart.js", js);
+	cr_assert_eq(symlink("../nodejs/chart.js", path), 0);
+	snprintf(path, sizeof(path), "%s/passwd.js", js);
+	cr_assert_eq(symlink("/etc/passwd", path), 0);
+	snprintf(path, sizeof(path), "%s/etc", js);
+	cr_assert_eq(symlink("/etc", path), 0);
+	snprintf(path, sizeof(path), "%s/secret.js", js);
+	cr_assert_eq(symlink("../secret.txt", path), 0);
+	snprintf(extra, sizeof(extra),
+		 "console:\n  javascript_dir: %s\n  javascript_roots: [nodejs]\n", js);
+	fx.daemon.extra_yaml = extra;
+	hlt_fixture_start(&fx, &fx.daemon, NULL, NULL);
+}
+
+Test(console, debian_javascript_served_through_its_links_into_the_link_roots)
+{
+	static const struct {
+		const char *path, *content;
+	} files[] = {
+		{"/javascript/chart.js/chart.min.js", "图表"}, /* through the link into nodejs/ */
+		{"/javascript/d3/d3.min.js", "d3"},
+	};
+	char etag[128], header[256];
+
+	start_javascript();
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct hlt_response r;
+
+		cr_expect_eq(hlt_request(fx.daemon.port, "GET", files[i].path, NULL, NULL, NULL, &r),
+			     200, "%s: %d %s", files[i].path, r.status, r.body ? r.body : "");
+		expect_header(&r, "Content-Type", "text/javascript; charset=utf-8", files[i].path);
+		expect_header(&r, "Cache-Control", "no-cache", files[i].path);
+		expect_security_headers(&r, files[i].path);
+		cr_expect(r.body && strstr(r.body, files[i].content), "%s: %s", files[i].path,
+			  r.body ? r.body : "(no body)");
+		if (i == 0) {
+			cr_assert(hlt_response_header(&r, "ETag", etag, sizeof(etag)));
+			snprintf(header, sizeof(header), "If-None-Match: %s\r\n", etag);
+		}
+		hlt_response_free(&r);
+	}
+	{
+		struct hlt_response r;
+
+		cr_expect_eq(hlt_request(fx.daemon.port, "GET", "/javascript/chart.js/chart.min.js",
+					 NULL, header, NULL, &r),
+			     304);
+		hlt_response_free(&r);
+	}
+}
+
+Test(console, debian_javascript_links_out_of_the_roots_are_refused)
+{
+	static const char *const attempts[] = {
+		"/javascript/passwd.js",
+		"/javascript/etc/passwd",
+		"/javascript/etc/hostname",
+		"/javascript/secret.js",
+		"/javascript/../secret.txt",
+		"/javascript/%2e%2e/secret.txt",
+		"/javascript/chart.js/../../secret.txt",
+		"/javascript/chart.js/%2e%2e/%2e%2e/secret.txt",
+		"/javascript/..%2fnodejs/chart.js/chart.min.js",
+	};
+
+	start_javascript();
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		struct hlt_response r;
+		int status = hlt_request(fx.daemon.port, "GET", attempts[i], NULL, NULL, NULL, &r);
+
+		cr_expect(status == 404 || status == 400, "%s: %d", attempts[i], status);
+		cr_expect(!r.body || (!strstr(r.body, SECRET) && !strstr(r.body, "root:")),
+			  "%s gave a file away: %s", attempts[i], r.body);
+		expect_security_headers(&r, attempts[i]);
+		hlt_response_free(&r);
+	}
+	/* the library itself is still there */
+	cr_expect_eq(hlt_status(fx.daemon.port, "GET", "/javascript/chart.js/chart.min.js", NULL,
+				NULL),
+		     200);
 }

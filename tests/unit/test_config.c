@@ -369,3 +369,42 @@ Test(config, console_dir_resolved_and_live_events_checked)
 	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n  dirs: x\n", "5:3",
 		 "dirs");
 }
+
+Test(config, javascript_dir_and_its_link_roots)
+{
+	struct hl_config *cfg = load_ok(minimal);
+	char want[600];
+
+	/* Debian's folders by default */
+	cr_expect_str_eq(cfg->javascript_dir, "/usr/share/javascript");
+	cr_assert_eq(cfg->njavascript_roots, 1);
+	cr_expect_str_eq(cfg->javascript_roots[0], "/usr/share/nodejs");
+	hl_config_free(cfg);
+	/* relative to the file; [] for no link roots */
+	cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		      "console:\n  javascript_dir: js\n  javascript_roots: []\n");
+	snprintf(want, sizeof(want), "%s/js", dir);
+	cr_expect_str_eq(cfg->javascript_dir, want);
+	cr_expect_eq(cfg->njavascript_roots, 0);
+	hl_config_free(cfg);
+	cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		      "console:\n  javascript_roots: [node, /opt/js]\n");
+	snprintf(want, sizeof(want), "%s/node", dir);
+	cr_assert_eq(cfg->njavascript_roots, 2);
+	cr_expect_str_eq(cfg->javascript_roots[0], want);
+	cr_expect_str_eq(cfg->javascript_roots[1], "/opt/js");
+	hl_config_free(cfg);
+	/* the console off: nothing served */
+	cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n  enabled: false\n");
+	cr_expect_null(cfg->javascript_dir);
+	hl_config_free(cfg);
+	/* the whole file system is refused, where it is written */
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n  javascript_dir: //\n",
+		 "5:19", "key 'javascript_dir': '//' would serve the whole file system");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n"
+		 "  javascript_roots: [/usr/share/nodejs, /]\n",
+		 "5:21", "key 'javascript_roots': '/' would let a link lead anywhere");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\nconsole:\n"
+		 "  javascript_roots: /usr/share/nodejs\n",
+		 "5:21", "javascript_roots");
+}
