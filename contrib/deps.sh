@@ -18,11 +18,13 @@ set -eu
 #        password hashes, core/people/)
 # test:  criterion, redis-server and redis-tools (redis-cli, redis-check-aof), prometheus
 #        (only its promtool, which checks the /metrics output), man-db (the man pages)
-# run:   redis-server, tzdata (Asia/Shanghai)
+# run:   redis-server, tzdata (Asia/Shanghai), libjs-chart.js (Chart.js, which draws the
+#        console's dashboard charts: hotlined serves it from /usr/share/javascript under
+#        /javascript/, so `make run` needs it as much as the browser tests do)
 PACKAGES="gcc make pkg-config libc6-dev
 libevent-dev libhiredis-dev libyaml-dev libjson-c-dev libssl-dev libsodium-dev
 libcriterion-dev
-redis-server redis-tools tzdata prometheus man-db"
+redis-server redis-tools tzdata prometheus man-db libjs-chart.js"
 # Debian's nodejs and npm, unless a node and an npm are there already (another packaging
 # of node brings its own npm and conflicts with Debian's)
 add_node() {

@@ -55,10 +55,13 @@ try {
   const t = {
     browser, base: env.base, evilBase: env.evilBase, tokens: env.tokens, accounts, state: {}, contexts: [],
     check: makeChecker(path.join(build, 'browser', 'screenshots'), require),
-    // A page that opens a dialog (alert from injected markup) or throws fails the run.
+    // A page that opens a dialog (alert from injected markup), throws, or breaks the CSP
+    // fails the run.
     watch(page, who) {
       page.on('dialog', (d) => { problems.push(`${who}: a dialog opened: ${d.message()}`); d.dismiss().catch(() => {}); });
       page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+      // the strict CSP holds for the console and for Chart.js: nothing it refuses is tried
+      page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`${who}: ${m.text()}`); });
     },
   };
   for (const [name, run] of scenarios) {

@@ -22,6 +22,19 @@ async function loggedIn(t, login, viewport) {
   return page;
 }
 
+// The Chart.js chart on the nth canvas matching selector, once drawn: its type, labels,
+// datasets' names and data, animation setting and the canvas's aria-label.
+async function chartOf(page, selector, nth, timeout = 5000) {
+  const canvas = page.locator(selector).nth(nth);
+  await canvas.waitFor({ timeout });
+  await page.waitForFunction((el) => window.Chart && window.Chart.getChart(el), await canvas.elementHandle(), { timeout });
+  return canvas.evaluate((el) => {
+    const c = window.Chart.getChart(el);
+    return { type: c.config.type, labels: c.data.labels, datasets: c.data.datasets.map((d) => d.label),
+      data: c.data.datasets.map((d) => d.data), animation: c.options.animation, aria: el.getAttribute('aria-label') };
+  });
+}
+
 const count = async (t) => (await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/tickets?limit=200')).tickets.length;
 
 export const scenarios = [
@@ -121,9 +134,19 @@ export const scenarios = [
     await sup.getByRole('button', { name: '同意退单' }).click();
     await sup.locator('.head-line .state').filter({ hasNotText: '退单待审' }).waitFor();
     await sup.getByRole('link', { name: '考核报表' }).click();
-    // the water unit answered a ticket in time: its bar is drawn
-    await sup.locator('svg.chart.bars rect.bar:not([width="0"])').first().waitFor();
-    await sup.locator('svg.chart.line').waitFor({ timeout: 15000 });
+    // Chart.js (Debian's libjs-chart.js, from /javascript/) drew both charts: the water
+    // unit answered a ticket in time, so its bar is there
+    const bars = await chartOf(sup, 'canvas[role=img]', 0);
+    assert.deepEqual(bars.datasets, ['按时办结', '未按时办结'], 'the bar chart\'s datasets');
+    const water = bars.labels.findIndex((l) => /水/.test(l));
+    assert.ok(water >= 0 && bars.data[0][water] >= 1, `the water unit's bar: ${JSON.stringify(bars)}`);
+    assert.match(bars.aria, /^按时办结（每单位）：.*水.* \d+\/\d+/, 'the bar chart\'s aria-label gives its figures');
+    const trend = await chartOf(sup, 'canvas[role=img]', 1, 15000);
+    assert.equal(trend.type, 'line');
+    assert.deepEqual(trend.datasets, ['响应率', '解决率', '满意率'], 'the trend\'s datasets');
+    assert.equal(trend.labels.length, 8, 'eight weeks');
+    assert.equal(trend.animation, false, 'no animation: the screenshots are deterministic');
+    assert.match(trend.aria, /^近八周三率趋势：响应率 /);
     await t.check.page(sup, 'dashboard');
     const csv = await sup.evaluate(async () => {
       const r = await fetch(document.querySelector('a[download]').href);
@@ -136,7 +159,7 @@ export const scenarios = [
     await t.check.page(sup, 'dashboard-figure');
     const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
     await phone.goto(t.base + '/console/#/dashboard');
-    await phone.locator('svg.chart.bars').waitFor();
+    await chartOf(phone, 'canvas[role=img]', 1, 15000);
     await t.check.page(phone, 'dashboard-phone');
   }],
 

@@ -1,6 +1,5 @@
 // Building the page safely: elements from tag, attributes and children, text always as
-// text (never innerHTML), SVG through createElementNS, and the formats of times and clocks.
-const SVG_NS = 'http://www.w3.org/2000/svg';
+// text (never innerHTML), and the formats of times and clocks.
 
 function fill(el, attrs, children) {
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -22,11 +21,6 @@ function fill(el, attrs, children) {
 // h('button', {class: 'primary', onclick: f}, '提交'): an HTML element.
 export function h(tag, attrs, ...children) {
   return fill(document.createElement(tag), attrs, children.flat());
-}
-
-// s('rect', {x: 0, ...}): an SVG element.
-export function s(tag, attrs, ...children) {
-  return fill(document.createElementNS(SVG_NS, tag), attrs, children.flat());
 }
 
 export function clear(el) {

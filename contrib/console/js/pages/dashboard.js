@@ -96,7 +96,8 @@ export async function render(main, { params, go }) {
   const chartsRow = h('div', { class: 'charts' },
     h('section', { class: 'card', 'aria-labelledby': 'ch1' }, h('h2', { id: 'ch1' }, t('dash.chart')),
       barChart(t('dash.chart'), units.map((u) => ({ label: u.name || u.unit, value: u.answered_on_time, max: u.answered,
-        href: link(period, u.unit, 'answered_on_time'), cls: u.answer_rate !== null && u.answer_rate < 90 ? 'low' : '' })))),
+        href: link(period, u.unit, 'answered_on_time'), low: u.answer_rate !== null && u.answer_rate < 90 })),
+      { valueName: t('dash.answered_on_time'), restName: t('chart.late') })),
     h('section', { class: 'card', 'aria-labelledby': 'ch2' }, h('h2', { id: 'ch2' }, t('dash.trend')),
       h('div', { class: 'trend-box' }, t('loading'))));
   main.append(h('section', { class: 'card' }, unitsTable(period, units)), figureBox, chartsRow);
