@@ -60,8 +60,8 @@ export function barChart(title, bars, { valueName, restName }) {
     data: {
       labels: bars.map((b) => b.label),
       datasets: [
-        { label: valueName, data: bars.map((b) => b.value || 0), backgroundColor: bars.map((b) => (b.low ? COLOURS.low : COLOURS.brand)), borderRadius: 3, barPercentage: 0.7 },
-        { label: restName, data: bars.map((b) => Math.max(0, (b.max || 0) - (b.value || 0))), backgroundColor: COLOURS.rest, borderRadius: 3, barPercentage: 0.7 },
+        { label: valueName, data: bars.map((b) => b.value || 0), backgroundColor: bars.map((b) => (b.low ? COLOURS.low : COLOURS.brand)), borderRadius: 3, barPercentage: 0.7, maxBarThickness: 24 },
+        { label: restName, data: bars.map((b) => Math.max(0, (b.max || 0) - (b.value || 0))), backgroundColor: COLOURS.rest, borderRadius: 3, barPercentage: 0.7, maxBarThickness: 24 },
       ],
     },
     options: {
@@ -108,7 +108,7 @@ export function lineChart(title, series) {
         y: { min: 0, max: 100, ticks: { stepSize: 25, callback: (v) => `${v}%`, color: COLOURS.ink, font: { family: FONT } }, grid: { color: COLOURS.grid } },
         x: { ticks: { color: COLOURS.ink, font: { family: FONT }, maxRotation: 0, autoSkip: true }, grid: { display: false } },
       },
-      plugins: { legend: { labels: { ...opts.plugins.legend.labels, usePointStyle: true } }, tooltip: { ...opts.plugins.tooltip, callbacks: { label: (c) => `${c.dataset.label} ${c.parsed.y}%` } } },
+      plugins: { legend: { labels: { ...opts.plugins.legend.labels, usePointStyle: true, boxWidth: 8, boxHeight: 8 } }, tooltip: { ...opts.plugins.tooltip, callbacks: { label: (c) => `${c.dataset.label} ${c.parsed.y}%` } } },
     },
   });
   return wrap;
