@@ -163,6 +163,77 @@ export const scenarios = [
     await t.check.page(phone, 'dashboard-phone');
   }],
 
+  ['supervisor refuses one extension, approves another and dispatches a ticket by hand', async (t) => {
+    const agentToken = t.tokens.HOTLINE_TOKEN_AGENT, waterToken = t.tokens.HOTLINE_TOKEN_DEPT_WATER;
+    const ticket = (id) => apiAs(t.base, agentToken, 'GET', '/v1/tickets/' + id);
+    const until = async (id, what, ok) => {
+      let tk;
+      for (let i = 0; i < 100; i++) {
+        if (ok(tk = await ticket(id))) return tk;
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      throw new Error(`${id} never ${what}: ${JSON.stringify(tk)}`);
+    };
+    const pending = (tk) => tk.extension_pending === '1' || tk.extension_pending === true;
+    // two water tickets, signed, each with an extension asked for
+    const extended = [];
+    for (const [n, phone] of [[201, '13700000021'], [202, '13700000022']]) {
+      const r = await apiAs(t.base, agentToken, 'POST', '/v1/tickets', {
+        channel: 'hotline', title: '自来水停水', content: '楼栋停水两天，至今没有恢复供水', address: `武汉市江汉区新华路${n}号`,
+        caller_phone: phone, type: 'complaint' });
+      await until(r.id, 'dispatched', (tk) => tk.state === 'dispatched');
+      await apiAs(t.base, waterToken, 'POST', `/v1/tickets/${r.id}/sign`, {});
+      await apiAs(t.base, waterToken, 'POST', `/v1/tickets/${r.id}/extend`, { days: '3', reason: '需更换主管段' });
+      extended.push(await until(r.id, 'asked for an extension', pending));
+    }
+    // and one no rule places (no matter, no Wuhan district): left for manual dispatch (待人工派单)
+    const m = await apiAs(t.base, agentToken, 'POST', '/v1/tickets', {
+      channel: 'hotline', title: '来电反映情况', content: '来电人有事情想反映，说不清楚具体是什么', address: '荆州市荆州区荆中路5号', // no Wuhan place: no unit
+      caller_phone: '13700000023', type: 'complaint' });
+    await until(m.id, 'left for manual dispatch', (tk) => tk.state === 'pending_manual');
+
+    const sup = await loggedIn(t, 'sup1');
+    await sup.getByRole('link', { name: '督办' }).click();
+    for (const id of [extended[0].id, extended[1].id, m.id]) await sup.locator(`tr[data-row="${id}"]`).first().waitFor();
+    await t.check.page(sup, 'supervisor-pending');
+
+    // refuse the first: its deadline stays
+    await sup.goto(`${t.base}/console/#/ticket/${extended[0].id}`);
+    await sup.locator('details:has(form.step-reject-extension) > summary').click();
+    const refuse = sup.locator('form.step-reject-extension');
+    await refuse.getByLabel('理由', { exact: true }).fill('管段更换可在原时限内完成');
+    await t.check.page(sup, 'extension-refusing');
+    await refuse.getByRole('button', { name: '驳回延期' }).click();
+    const refused = await until(extended[0].id, 'refused', (tk) => !pending(tk));
+    assert.equal(refused.answer_due_at, extended[0].answer_due_at, 'a refused extension keeps the deadline');
+    await sup.locator('form.step-approve-extension').waitFor({ state: 'detached' });
+
+    // approve the second: its deadline moves later
+    await sup.goto(`${t.base}/console/#/ticket/${extended[1].id}`);
+    const approve = sup.locator('form.step-approve-extension');
+    await approve.getByLabel('备注', { exact: true }).fill('同意延期三个工作日');
+    await approve.getByRole('button', { name: '同意延期' }).click();
+    const approved = await until(extended[1].id, 'approved', (tk) => !pending(tk));
+    assert.ok(Date.parse(approved.answer_due_at) > Date.parse(extended[1].answer_due_at),
+      `an approved extension moves the deadline: ${extended[1].answer_due_at} -> ${approved.answer_due_at}`);
+    await sup.locator('form.step-approve-extension').waitFor({ state: 'detached' });
+
+    // dispatch the third by hand to the water unit
+    await sup.goto(`${t.base}/console/#/ticket/${m.id}`);
+    const dispatch = sup.locator('form.step-dispatch');
+    await dispatch.getByLabel('派往单位', { exact: true }).selectOption('water');
+    await dispatch.getByRole('button', { name: '派单' }).click();
+    const sent = await until(m.id, 'dispatched by hand', (tk) => tk.state === 'dispatched');
+    assert.equal(sent.department, 'water');
+    await sup.locator('.head-line .state', { hasText: '已派单' }).waitFor();
+    await t.check.page(sup, 'manual-dispatch-done');
+    // the supervision lists no longer hold them
+    await sup.getByRole('link', { name: '督办' }).click();
+    await sup.locator('.sup-grid .count').first().waitFor();
+    await sup.waitForFunction((ids) => !ids.some((id) => document.querySelector(`tr[data-row="${id}"]`)) &&
+      ![...document.querySelectorAll('.sup-grid .count')].some((c) => c.textContent === '…'), [extended[0].id, extended[1].id, m.id]);
+  }],
+
   ['a unit cannot open another unit\'s ticket by URL', async (t) => {
     const power = await loggedIn(t, 'power1');
     await power.goto(`${t.base}/console/#/ticket/${t.state.id}`);
