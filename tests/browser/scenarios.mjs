@@ -207,6 +207,7 @@ export const scenarios = [
     const refused = await until(extended[0].id, 'refused', (tk) => !pending(tk));
     assert.equal(refused.answer_due_at, extended[0].answer_due_at, 'a refused extension keeps the deadline');
     await sup.locator('form.step-approve-extension').waitFor({ state: 'detached' });
+    await sup.locator('ol.timeline .action', { hasText: '驳回延期' }).waitFor(); // in the timeline's words
 
     // approve the second: its deadline moves later
     await sup.goto(`${t.base}/console/#/ticket/${extended[1].id}`);
@@ -217,6 +218,7 @@ export const scenarios = [
     assert.ok(Date.parse(approved.answer_due_at) > Date.parse(extended[1].answer_due_at),
       `an approved extension moves the deadline: ${extended[1].answer_due_at} -> ${approved.answer_due_at}`);
     await sup.locator('form.step-approve-extension').waitFor({ state: 'detached' });
+    await sup.locator('ol.timeline .action', { hasText: '同意延期' }).waitFor();
 
     // dispatch the third by hand to the water unit
     await sup.goto(`${t.base}/console/#/ticket/${m.id}`);

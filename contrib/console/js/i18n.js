@@ -53,6 +53,7 @@ const zh = {
   'action.approve_return': '同意退单', 'action.reject_return': '驳回退单', 'action.extend': '申请延期',
   'action.approve_extension': '同意延期', 'action.reject_extension': '驳回延期', 'action.answer': '办结',
   'action.callback': '回访', 'action.note': '备注', 'action.co_handle': '协办', 'action.merge': '并单',
+  'action.extension_requested': '申请延期', 'action.extension_approved': '同意延期', 'action.extension_rejected': '驳回延期',
   'presence.viewing': '正在查看', 'presence.typing': '正在输入', 'presence.alone': '',
   'sup.title': '督办', 'sup.returns': '退单待审', 'sup.extensions': '延期待审', 'sup.manual': '待人工派单',
   'sup.overdue': '超时工单', 'sup.none': '无',
