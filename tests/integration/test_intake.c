@@ -311,8 +311,8 @@ Test(intake, list_by_caller_phone_pages_newest_first)
 	cr_expect_eq(seen, 5);
 
 	/* Filters combine; a window in the future is empty; bad filters name themselves. */
-	cr_assert_eq(hlt_request(fx.daemon.port, "GET",
-				 "/v1/tickets?state=received&channel=hotline&limit=200",
+	/* (not by state: the dispatcher may have moved them on by now) */
+	cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/tickets?channel=hotline&limit=200",
 				 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
 		     200);
 	cr_expect(strstr(r.body, "139****9999"), "masked for supervisors: %s", r.body);
