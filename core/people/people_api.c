@@ -105,3 +105,10 @@ void hl_people_unavailable(struct evhttp_request *req)
 	hl_http_reply_error(req, 503, NULL, "the account store (Redis) is unreachable, or "
 					    "hotlined is stopping; try again");
 }
+
+void hl_people_busy(struct evhttp_request *req)
+{
+	hl_http_set_header(req, "Retry-After", "1");
+	hl_http_reply_error(req, 503, NULL, "too many logins and password changes at once; try "
+					    "again");
+}

@@ -44,6 +44,9 @@ void hl_people_random_hex(char *hex, size_t n);
 /* Answers 503 with Retry-After: Redis cannot be reached, or hotlined is stopping. */
 void hl_people_unavailable(struct evhttp_request *req);
 
+/* Answers 503 with Retry-After: the hashing worker's queue is full (people/kdf.h). */
+void hl_people_busy(struct evhttp_request *req);
+
 /* Counts a login outcome in /metrics (hotline_logins_total). */
 void hl_people_count(struct hl_people *p, const char *outcome);
 

@@ -254,8 +254,7 @@ static void loaded(struct redisReply *reply, void *arg)
 	l->disabled = strcmp(reply->element[2]->str, "1") == 0;
 	if (hl_kdf_verify(people->kdf, l->password, reply->element[1]->str, verified, l) < 0) {
 		hl_people_count(people, "busy");
-		hl_http_set_header(l->req, "Retry-After", "1");
-		hl_http_reply_error(l->req, 503, NULL, "too many logins at once; try again");
+		hl_people_busy(l->req);
 		login_free(l);
 		return;
 	}
@@ -448,8 +447,11 @@ static void old_checked(const struct hl_kdf_result *r, void *arg)
 		pwchange_free(c);
 		return;
 	}
-	if (hl_kdf_hash(people->kdf, c->new_password, new_hashed, c) < 0)
-		pwchange_unavailable(c);
+	if (hl_kdf_hash(people->kdf, c->new_password, new_hashed, c) < 0) {
+		hl_people_busy(c->req);
+		pwchange_free(c); /* wipes the passwords */
+		return;
+	}
 	sodium_memzero(c->new_password, sizeof(c->new_password));
 }
 
@@ -473,8 +475,11 @@ static void pw_loaded(struct redisReply *reply, void *arg)
 		return;
 	}
 	if (hl_kdf_verify(c->people->kdf, c->old_password, reply->element[1]->str, old_checked,
-			  c) < 0)
-		pwchange_unavailable(c);
+			  c) < 0) {
+		hl_people_busy(c->req);
+		pwchange_free(c); /* wipes the passwords */
+		return;
+	}
 	sodium_memzero(c->old_password, sizeof(c->old_password));
 }
 

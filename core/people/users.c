@@ -218,9 +218,7 @@ static int take_password(struct user_call *c, struct json_object *body)
 static void hash_password(struct user_call *c)
 {
 	if (hl_kdf_hash(c->people->kdf, c->password, hashed, c) < 0) {
-		hl_http_set_header(c->req, "Retry-After", "1");
-		hl_http_reply_error(c->req, 503, NULL, "too many password changes at once; try "
-						      "again");
+		hl_people_busy(c->req);
 		call_free(c);
 		return;
 	}

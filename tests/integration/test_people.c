@@ -5,10 +5,12 @@
  * checks. A real hotlined and Redis; the test router route_async dispatches every ticket
  * to "water". */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -426,4 +428,188 @@ Test(people_secure, the_cookie_is_secure_when_configured)
 	open_session(secure_fx.daemon.port, "kate", "kate's password", &s);
 	cr_assert(strstr(s.set_cookie, "; Secure"), "%s", s.set_cookie);
 	cr_assert(strstr(s.set_cookie, "; HttpOnly; SameSite=Strict"), "%s", s.set_cookie);
+}
+
+/* --- what an attacker tries: many at once, from one address, from another site ------- */
+
+#define ABUSE_AUTH                                                                           \
+	"  login_floor: 200ms\n  login_failures_per_account: 3\n"                            \
+	"  login_failures_per_address: 1000\n"
+
+static struct hlt_fixture abuse_fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.auth_yaml = ABUSE_AUTH,
+};
+HLT_SUITE(people_abuse, abuse_fx);
+
+/* One login in a thread of its own: login and password in, the status out. */
+struct login_attempt {
+	pthread_t thread;
+	int port;
+	char login[32];
+	const char *password;
+	int status;
+};
+
+static void *attempt_login(void *arg)
+{
+	struct login_attempt *a = arg;
+	struct hlt_response r;
+
+	a->status = login_as(a->port, a->login, a->password, &r);
+	hlt_response_free(&r);
+	return NULL;
+}
+
+/* A password change in a thread of its own (its session, its status). */
+struct password_change {
+	pthread_t thread;
+	int port;
+	const struct session *s;
+	const char *body;
+	int status;
+	char answer[256];
+};
+
+static void *change_password(void *arg)
+{
+	struct password_change *c = arg;
+	struct hlt_response r;
+
+	c->status = as_person(c->port, c->s, "POST", "/v1/session/password", 1, NULL, c->body,
+			      &r);
+	snprintf(c->answer, sizeof(c->answer), "%s", r.body ? r.body : "");
+	hlt_response_free(&r);
+	return NULL;
+}
+
+/* Holds Redis's answers to hotlined's scripts (CLIENT PAUSE WRITE holds EVAL) so that the
+ * requests sent meanwhile reach hotlined's Redis callbacks all at once, as they would
+ * from an attacker's many connections. */
+static void hold_redis(void)
+{
+	free(hlt_redis_cmd(&abuse_fx.redis, "CLIENT PAUSE 3000 WRITE"));
+}
+
+static void release_redis(void)
+{
+	free(hlt_redis_cmd(&abuse_fx.redis, "CLIENT UNPAUSE"));
+}
+
+static void start_logins(struct login_attempt *a, int n, const char *login, int distinct,
+			 const char *password)
+{
+	for (int i = 0; i < n; i++) {
+		a[i].port = abuse_fx.daemon.port;
+		if (distinct)
+			snprintf(a[i].login, sizeof(a[i].login), "%s%d", login, i);
+		else
+			snprintf(a[i].login, sizeof(a[i].login), "%s", login);
+		a[i].password = password;
+		cr_assert_eq(pthread_create(&a[i].thread, NULL, attempt_login, &a[i]), 0);
+	}
+}
+
+static int count_status(const struct login_attempt *a, int n, int status)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += a[i].status == status;
+	return k;
+}
+
+Test(people_abuse, a_full_hashing_queue_answers_503_a_password_change_too)
+{
+	enum { LOGINS = 20, QUEUED = 16 }; /* people.c's KDF_QUEUE_MAX */
+	int port = abuse_fx.daemon.port;
+	struct login_attempt a[LOGINS];
+	struct password_change c = {.port = port};
+	struct session s;
+	struct hlt_response r;
+
+	add_user(port, "pat", "agent", "pat's password", 0);
+	open_session(port, "pat", "pat's password", &s);
+	hold_redis();
+	start_logins(a, LOGINS, "nobody", 1, "wrong password!");
+	usleep(300 * 1000);
+	/* behind the logins in Redis: it finds the queue full */
+	c.s = &s;
+	c.body = "{\"old_password\":\"pat's password\",\"new_password\":\"pat's new password\"}";
+	cr_assert_eq(pthread_create(&c.thread, NULL, change_password, &c), 0);
+	usleep(300 * 1000);
+	release_redis();
+	for (int i = 0; i < LOGINS; i++)
+		pthread_join(a[i].thread, NULL);
+	pthread_join(c.thread, NULL);
+	cr_assert_eq(count_status(a, LOGINS, 401), QUEUED);
+	cr_assert_eq(count_status(a, LOGINS, 503), LOGINS - QUEUED);
+	/* the queue's answer, not Redis's (the request is freed once, its passwords wiped) */
+	cr_assert_eq(c.status, 503, "the password change: %d", c.status);
+	cr_assert(strstr(c.answer, "at once"), "%s", c.answer);
+	cr_assert_eq(hlt_request(port, "GET", "/metrics", HLT_TOKEN_ADMIN, NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "hotline_logins_total{outcome=\"busy\"} 4"), "%s", r.body);
+	hlt_response_free(&r);
+	/* still serving, and the old password still the one */
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/session", 0, NULL), 200, "%s",
+		     hlt_read_file(abuse_fx.daemon.log));
+	open_session(port, "pat", "pat's password", &s);
+}
+
+/* The per-address limit: failures of many logins from one client. */
+static struct hlt_fixture address_fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.auth_yaml = "  login_floor: 100ms\n  login_failures_per_address: 4\n",
+};
+HLT_SUITE(people_address, address_fx);
+
+Test(people_address, failures_from_one_address_are_limited_whatever_the_login)
+{
+	int port = address_fx.daemon.port;
+	struct hlt_response r;
+	char login[32], retry[32];
+
+	add_user(port, "sam", "agent", "sam's password", 0);
+	/* logins that succeed do not count against the address */
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(login_as(port, "sam", "sam's password", &r), 200, "%s", r.body);
+		hlt_response_free(&r);
+	}
+	for (int i = 0; i < 4; i++) {
+		snprintf(login, sizeof(login), "guess%d", i);
+		cr_assert_eq(login_as(port, login, "wrong password!", &r), 401, "%s", r.body);
+		hlt_response_free(&r);
+	}
+	/* another login, and the right password: the address is over its limit */
+	cr_assert_eq(login_as(port, "sam", "sam's password", &r), 429, "%s", r.body);
+	cr_assert(hlt_response_header(&r, "Retry-After", retry, sizeof(retry)));
+	cr_assert_gt(atoi(retry), 0);
+	hlt_response_free(&r);
+}
+
+/* The idle expiry: Redis lets an unused session go (auth.session_idle). */
+static struct hlt_fixture idle_fx = {
+	.setup = HLT_SETUP_DAEMON,
+	.daemon.auth_yaml = "  login_floor: 100ms\n  session_idle: 1s\n",
+};
+HLT_SUITE(people_idle, idle_fx);
+
+Test(people_idle, an_unused_session_ends_and_a_used_one_lives_on)
+{
+	int port = idle_fx.daemon.port;
+	struct session s;
+	char *keys;
+
+	add_user(port, "tess", "agent", "tess's password", 0);
+	open_session(port, "tess", "tess's password", &s);
+	/* each use starts the idle time again: 1.4 s after login, used every 0.7 s */
+	usleep(700 * 1000);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/session", 0, NULL), 200);
+	usleep(700 * 1000);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/tickets", 0, NULL), 200);
+	usleep(1300 * 1000);
+	cr_assert_eq(status_as(port, &s, "GET", "/v1/session", 0, NULL), 401);
+	keys = hlt_redis_cmd(&idle_fx.redis, "KEYS hl:session:*");
+	cr_assert(keys && !strstr(keys, "hl:session:"), "%s", keys ? keys : "(null)");
+	free(keys);
 }
