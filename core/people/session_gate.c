@@ -51,6 +51,15 @@ int hl_origin_matches(const char *origin, const char *host)
 	return strcasecmp(rest, host) == 0;
 }
 
+int hl_origin_check(struct evhttp_request *req)
+{
+	if (hl_origin_matches(hl_http_header(req, "Origin"), hl_http_header(req, "Host")))
+		return 0;
+	hl_http_reply_error(req, 403, "Origin",
+			    "cross-origin request refused: Origin is not this server");
+	return -1;
+}
+
 static int state_changing(struct evhttp_request *req)
 {
 	enum evhttp_cmd_type m = evhttp_request_get_command(req);
@@ -80,11 +89,8 @@ static int csrf_ok(const struct hl_person *p, struct evhttp_request *req)
 
 	if (!state_changing(req))
 		return 0;
-	if (!hl_origin_matches(hl_http_header(req, "Origin"), hl_http_header(req, "Host"))) {
-		hl_http_reply_error(req, 403, "Origin",
-				    "cross-origin request refused: Origin is not this server");
+	if (hl_origin_check(req) < 0)
 		return -1;
-	}
 	if (!token || strlen(token) != strlen(p->csrf) ||
 	    CRYPTO_memcmp(token, p->csrf, strlen(p->csrf)) != 0) {
 		hl_http_reply_error(req, 403, "X-CSRF-Token", "missing or wrong CSRF token");

@@ -21,6 +21,14 @@ void hl_session_hash(const char *id, char out[65]);
  * (case-insensitive). Pure, for the unit tests. */
 int hl_origin_matches(const char *origin, const char *host);
 
+struct evhttp_request;
+
+/* The Origin check of a request: 0 when its Origin is acceptable for its Host (above), or
+ * -1 after answering 403 naming the field Origin. The gate's, for state-changing cookie
+ * requests, and the login's (sessions.c): a form posted from another site must not sign
+ * the victim's browser in as the attacker (login CSRF). */
+int hl_origin_check(struct evhttp_request *req);
+
 struct hl_people;
 
 /* Registers the gate with the HTTP server. Returns 0, or -1 when out of memory. */

@@ -274,6 +274,8 @@ static void post_session(struct evhttp_request *req, const char *param, void *ar
 	(void)param;
 	if (!body)
 		return;
+	if (hl_origin_check(req) < 0)
+		goto out;
 	if (!(login = hl_people_string(req, body, "login", 1, HL_LOGIN_MAX)) ||
 	    !(password = hl_people_string(req, body, "password", 1, HL_PASSWORD_MAX)))
 		goto out;

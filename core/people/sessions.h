@@ -4,7 +4,9 @@
  *                                cookie; 401 {"error":"wrong login or password"}, the same
  *                                for an unknown login, a wrong password and a disabled
  *                                account, never sooner than auth.login_floor; 429 with
- *                                Retry-After past the failure limits (auth.login_*).
+ *                                Retry-After past the failure limits (auth.login_*);
+ *                                403 when an Origin is sent that is not this server's
+ *                                (a form of another site: login CSRF).
  *   GET    /v1/session           -> 200 the session, or 401
  *   DELETE /v1/session           -> 204, the session ended in Redis, the cookie cleared
  *   POST   /v1/session/password  {"old_password","new_password"} -> 200 the session; the

@@ -556,6 +556,30 @@ Test(people_abuse, a_full_hashing_queue_answers_503_a_password_change_too)
 	open_session(port, "pat", "pat's password", &s);
 }
 
+Test(people_abuse, a_login_posted_from_another_site_is_refused)
+{
+	int port = abuse_fx.daemon.port;
+	const char *body = "{\"login\":\"rita\",\"password\":\"rita's password\"}";
+	const char *origins[] = {"Origin: https://evil.example\r\n", "Origin: null\r\n"};
+	struct hlt_response r;
+	char buf[256];
+
+	add_user(port, "rita", "agent", "rita's password", 0);
+	for (size_t i = 0; i < sizeof(origins) / sizeof(origins[0]); i++) {
+		/* a cross-site form (text/plain) logging the victim's browser in as the attacker */
+		cr_assert_eq(hlt_request(port, "POST", "/v1/session", NULL, origins[i], body, &r),
+			     403, "%s: %s", origins[i], r.body);
+		cr_assert(strstr(r.body, "\"field\":\"Origin\""), "%s", r.body);
+		cr_assert_null(hlt_response_header(&r, "Set-Cookie", buf, sizeof(buf)));
+		hlt_response_free(&r);
+	}
+	cr_assert_eq(hlt_request(port, "POST", "/v1/session", NULL, "Origin: http://127.0.0.1\r\n",
+				 body, &r),
+		     200, "%s", r.body);
+	hlt_response_free(&r);
+}
+
+
 /* The per-address limit: failures of many logins from one client. */
 static struct hlt_fixture address_fx = {
 	.setup = HLT_SETUP_DAEMON,
