@@ -132,29 +132,52 @@ static void unavailable(struct login *l)
 	login_free(l);
 }
 
-static void failure_counted(struct redisReply *reply, void *arg)
+static void attempt_forgiven(struct redisReply *reply, void *arg)
 {
 	(void)arg;
 	if (reply && reply->type == REDIS_REPLY_ERROR)
-		hl_log(HL_LOG_ERROR, "people", "redis_error what=login_failed error=\"%s\"",
+		hl_log(HL_LOG_ERROR, "people", "redis_error what=login_ok error=\"%s\"",
 		       reply->str);
 }
 
+/* Sends login_load.lua for login from addr, which counts the attempt before fn hears
+ * whether it may go on (see the script). Returns 0, or -1 (fn will not be called). */
+static int load_login(struct hl_people *people, const char *login, const char *addr,
+		      hl_redis_reply_fn fn, void *arg)
+{
+	const struct hl_config *cfg = people->svc->world->config;
+	char per_account[24], per_address[24], window[24];
+	const char *argv[] = {login, addr, per_account, per_address, window};
+
+	snprintf(per_account, sizeof(per_account), "%lld",
+		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_account"));
+	snprintf(per_address, sizeof(per_address), "%lld",
+		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_address"));
+	snprintf(window, sizeof(window), "%lld", (long long)cfg->login_failure_window_ms);
+	if (people->closing)
+		return -1;
+	return hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), "-",
+				"-", HL_SCRIPT_LOGIN_LOAD, fn, arg, 5, argv, NULL);
+}
+
+/* An attempt that succeeded: login_ok.lua takes back what login_load.lua counted. Sent
+ * before the answer, on the one link: the next attempt finds it taken back. */
+static void forgive(struct hl_people *people, const char *login, const char *addr)
+{
+	const char *argv[] = {login, addr};
+
+	if (!people->closing)
+		hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), "-",
+				 "-", HL_SCRIPT_LOGIN_OK, attempt_forgiven, NULL, 2, argv, NULL);
+}
+
+/* A failed login: already counted by login_load.lua; logged, counted in /metrics and
+ * answered at the floor. */
 static void failed(struct login *l, const char *reason)
 {
-	struct hl_people *people = l->people;
-	char window[24];
-	const char *argv[] = {l->login, l->addr, window};
-
-	snprintf(window, sizeof(window), "%lld",
-		 (long long)people->svc->world->config->login_failure_window_ms);
-	/* sent before the answer, on the one link: the next attempt finds it counted */
-	if (!people->closing)
-		hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(),
-				 "-", "-", HL_SCRIPT_LOGIN_FAILED, failure_counted, NULL, 3, argv, NULL);
 	hl_log(HL_LOG_WARN, "people", "login_failed login=%s addr=%s reason=%s",
 	       loggable(l->login), l->addr, reason);
-	hl_people_count(people, "failed");
+	hl_people_count(l->people, "failed");
 	finish(l, 401, error_json(LOGIN_FAILED, NULL));
 }
 
@@ -181,6 +204,7 @@ static void created(struct redisReply *reply, void *arg)
 	}
 	hl_cookie_set_value(l->cookie, sizeof(l->cookie), HL_SESSION_COOKIE, l->id,
 			    secure_cookies(people));
+	forgive(people, l->login, l->addr);
 	hl_log(HL_LOG_INFO, "people", "login login=%s role=%s addr=%s", p->login, p->role,
 	       l->addr);
 	hl_people_count(people, "ok");
@@ -264,12 +288,9 @@ static void loaded(struct redisReply *reply, void *arg)
 static void post_session(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_people *people = arg;
-	const struct hl_config *cfg = people->svc->world->config;
 	struct json_object *body = hl_people_body(req);
 	const char *login, *password;
 	struct login *l;
-	char per_account[24], per_address[24];
-	const char *argv[4];
 
 	(void)param;
 	if (!body)
@@ -294,17 +315,7 @@ static void post_session(struct evhttp_request *req, const char *param, void *ar
 	snprintf(l->login, sizeof(l->login), "%s", login);
 	snprintf(l->password, sizeof(l->password), "%s", password);
 	hl_http_peer(req, l->addr, sizeof(l->addr));
-	snprintf(per_account, sizeof(per_account), "%lld",
-		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_account"));
-	snprintf(per_address, sizeof(per_address), "%lld",
-		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_address"));
-	argv[0] = l->login;
-	argv[1] = l->addr;
-	argv[2] = per_account;
-	argv[3] = per_address;
-	if (people->closing ||
-	    hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), "-", "-",
-			     HL_SCRIPT_LOGIN_LOAD, loaded, l, 4, argv, NULL) < 0)
+	if (load_login(people, l->login, l->addr, loaded, l) < 0)
 		unavailable(l);
 out:
 	json_object_put(body);
@@ -434,14 +445,7 @@ static void old_checked(const struct hl_kdf_result *r, void *arg)
 		pwchange_unavailable(c);
 		return;
 	}
-	if (r->outcome != HL_KDF_MATCH) {
-		char window[24];
-		const char *argv[] = {c->p->login, c->addr, window};
-
-		snprintf(window, sizeof(window), "%lld",
-			 (long long)people->svc->world->config->login_failure_window_ms);
-		hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), "-",
-				 "-", HL_SCRIPT_LOGIN_FAILED, failure_counted, NULL, 3, argv, NULL);
+	if (r->outcome != HL_KDF_MATCH) { /* counted by login_load.lua */
 		hl_log(HL_LOG_WARN, "people", "password_change_refused login=%s addr=%s "
 					      "reason=wrong_old_password",
 		       c->p->login, c->addr);
@@ -449,6 +453,7 @@ static void old_checked(const struct hl_kdf_result *r, void *arg)
 		pwchange_free(c);
 		return;
 	}
+	forgive(people, c->p->login, c->addr);
 	if (hl_kdf_hash(people->kdf, c->new_password, new_hashed, c) < 0) {
 		hl_people_busy(c->req);
 		pwchange_free(c); /* wipes the passwords */
@@ -488,13 +493,10 @@ static void pw_loaded(struct redisReply *reply, void *arg)
 static void post_password(struct evhttp_request *req, const char *param, void *arg)
 {
 	struct hl_people *people = arg;
-	const struct hl_config *cfg = people->svc->world->config;
 	struct hl_person *p = signed_in(people, req);
 	struct json_object *body = p ? hl_people_body(req) : NULL;
 	const char *old_pw, *new_pw;
 	struct pwchange *c;
-	char per_account[24], per_address[24];
-	const char *argv[4];
 
 	(void)param;
 	if (!body)
@@ -518,16 +520,7 @@ static void post_password(struct evhttp_request *req, const char *param, void *a
 	hl_http_peer(req, c->addr, sizeof(c->addr));
 	snprintf(c->old_password, sizeof(c->old_password), "%s", old_pw);
 	snprintf(c->new_password, sizeof(c->new_password), "%s", new_pw);
-	snprintf(per_account, sizeof(per_account), "%lld",
-		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_account"));
-	snprintf(per_address, sizeof(per_address), "%lld",
-		 (long long)hl_opt_int(&cfg->auth, "login_failures_per_address"));
-	argv[0] = p->login;
-	argv[1] = c->addr;
-	argv[2] = per_account;
-	argv[3] = per_address;
-	if (hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), "-", "-",
-			     HL_SCRIPT_LOGIN_LOAD, pw_loaded, c, 4, argv, NULL) < 0)
+	if (load_login(people, p->login, c->addr, pw_loaded, c) < 0)
 		pwchange_unavailable(c);
 out:
 	json_object_put(body);

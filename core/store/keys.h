@@ -108,9 +108,10 @@
 				     ends_ms (the absolute expiry); PEXPIRE is the idle
 				     expiry, refreshed at each use (lua/session_get.lua) */
 #define HL_KEY_LOGIN_RATE "rate:login:" /* + "acct:" login or "ip:" client address:
-					   failed logins in the window (INCR,
-					   lua/login_failed.lua; read by
-					   lua/login_load.lua) */
+					   login attempts in the window that have
+					   not succeeded (INCR before the password
+					   is checked, lua/login_load.lua; taken
+					   back by lua/login_ok.lua) */
 #define HL_KEY_USER_LOG "user-log" /* stream: every change to an account (created,
 				      disabled, enabled, password, password_changed) with
 				      who made it: at, actor, role, action, login,

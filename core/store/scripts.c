@@ -104,9 +104,9 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/login_load.lua.inc"
 	},
-	[HL_SCRIPT_LOGIN_FAILED] = {"login_failed",
+	[HL_SCRIPT_LOGIN_OK] = {"login_ok",
 #include "store/lua/keys.lua.inc"
-#include "store/lua/login_failed.lua.inc"
+#include "store/lua/login_ok.lua.inc"
 	},
 	[HL_SCRIPT_SESSION_CREATE] = {"session_create",
 #include "store/lua/keys.lua.inc"

@@ -32,7 +32,7 @@ enum hl_script_id {
 	HL_SCRIPT_MIGRATE_LOG,     /* lua/migrate_log.lua (store/layout.c, layout 3 -> 4) */
 	HL_SCRIPT_EVENT_NOTICE,    /* lua/event_notice.lua (host->notify) */
 	HL_SCRIPT_LOGIN_LOAD,      /* lua/login_load.lua (people/sessions.c) */
-	HL_SCRIPT_LOGIN_FAILED,    /* lua/login_failed.lua (people/sessions.c) */
+	HL_SCRIPT_LOGIN_OK,        /* lua/login_ok.lua (people/sessions.c) */
 	HL_SCRIPT_SESSION_CREATE,  /* lua/session_create.lua (people/sessions.c) */
 	HL_SCRIPT_SESSION_GET,     /* lua/session_get.lua (people/session_gate.c) */
 	HL_SCRIPT_SESSION_END,     /* lua/session_end.lua (people/sessions.c) */

@@ -556,6 +556,25 @@ Test(people_abuse, a_full_hashing_queue_answers_503_a_password_change_too)
 	open_session(port, "pat", "pat's password", &s);
 }
 
+Test(people_abuse, failed_logins_at_once_are_limited_as_one_after_another)
+{
+	enum { LOGINS = 8 };
+	struct login_attempt a[LOGINS];
+
+	add_user(abuse_fx.daemon.port, "quinn", "agent", "quinn's password", 0);
+	hold_redis();
+	start_logins(a, LOGINS, "quinn", 0, "a guess at it");
+	usleep(300 * 1000);
+	release_redis();
+	for (int i = 0; i < LOGINS; i++)
+		pthread_join(a[i].thread, NULL);
+	/* three guesses (login_failures_per_account), not one per connection */
+	cr_assert_eq(count_status(a, LOGINS, 401), 3, "%d wrong passwords checked",
+		     count_status(a, LOGINS, 401));
+	cr_assert_eq(count_status(a, LOGINS, 429), LOGINS - 3);
+}
+
+
 Test(people_abuse, a_login_posted_from_another_site_is_refused)
 {
 	int port = abuse_fx.daemon.port;

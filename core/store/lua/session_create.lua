@@ -1,8 +1,8 @@
 -- A successful login (people/sessions.c): the session, under the SHA-256 of its id,
 -- with the idle expiry as its time to live and the absolute one as ends_ms; listed in
--- the account's set of sessions (whose members of sessions gone are dropped here); the
--- account's failure count cleared. A new password hash (libsodium asked for a rehash)
--- replaces the stored one. ARGV[1] prefix, [2] now, [3] actor, [4] role, [5] login,
+-- the account's set of sessions (whose members of sessions gone are dropped here). A
+-- new password hash (libsodium asked for a rehash) replaces the stored one (the attempt's
+-- count is login_ok.lua's to take back). ARGV[1] prefix, [2] now, [3] actor, [4] role, [5] login,
 -- [6] session hash, [7] csrf token, [8] idle (ms), [9] lifetime (ms), [10] the rehash or
 -- ''. Returns {'ok', display_name, role, must_change}, or {'gone'} when the account was
 -- disabled or removed meanwhile (no session made).
@@ -21,6 +21,5 @@ redis.call('HSET', k_session, 'login', login, 'csrf', ARGV[7], 'created_ms', ARG
            'ends_ms', tostring(NOW + tonumber(ARGV[9])))
 redis.call('PEXPIRE', k_session, ARGV[8])
 redis.call('SADD', k_sessions, sid)
-redis.call('DEL', P .. KEY.login_rate .. 'acct:' .. login)
 if ARGV[10] ~= '' then redis.call('HSET', k_user, 'hash', ARGV[10]) end
 return {'ok', a[1] or '', a[2], a[4] or '0'}
