@@ -5,11 +5,14 @@
  * checks. A real hotlined and Redis; the test router route_async dispatches every ticket
  * to "water". */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -655,4 +658,42 @@ Test(people_idle, an_unused_session_ends_and_a_used_one_lives_on)
 	keys = hlt_redis_cmd(&idle_fx.redis, "KEYS hl:session:*");
 	cr_assert(keys && !strstr(keys, "hl:session:"), "%s", keys ? keys : "(null)");
 	free(keys);
+}
+
+/* Sends a login and hangs up after_ms later, before its answer (the floor is 200 ms). */
+static void login_and_hang_up(int port, const char *body, int after_ms)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	char req[512];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), n;
+
+	cr_assert_geq(fd, 0);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	n = snprintf(req, sizeof(req),
+		     "POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+		     "application/json\r\nContent-Length: %zu\r\n\r\n%s",
+		     strlen(body), body);
+	cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+	usleep((useconds_t)after_ms * 1000);
+	close(fd);
+}
+
+Test(people_abuse, a_login_whose_client_hung_up_is_finished_cleanly)
+{
+	int port = abuse_fx.daemon.port;
+	const char *right = "{\"login\":\"uma\",\"password\":\"uma's password\"}";
+	const char *wrong = "{\"login\":\"uma\",\"password\":\"not uma's password\"}";
+
+	add_user(port, "uma", "agent", "uma's password", 0);
+	/* while the password is hashed, and while the answer waits for the floor */
+	login_and_hang_up(port, right, 0);
+	login_and_hang_up(port, wrong, 0);
+	login_and_hang_up(port, right, 150);
+	login_and_hang_up(port, wrong, 150);
+	usleep(600 * 1000);
+	cr_assert_eq(hlt_status(port, "GET", "/healthz", NULL, NULL), 200);
+	/* a sanitized build exits non-zero on a leak or a use after free */
+	cr_assert_eq(hlt_daemon_stop(&abuse_fx.daemon, SIGTERM, 5000), 0, "%s",
+		     hlt_read_file(abuse_fx.daemon.log));
 }
