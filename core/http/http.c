@@ -575,3 +575,13 @@ const char *hl_http_body(struct evhttp_request *req, size_t *len)
 	data = (const char *)evbuffer_pullup(in, -1);
 	return data;
 }
+
+void hl_http_body_wipe(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	unsigned char *data = len ? evbuffer_pullup(in, -1) : NULL;
+
+	if (data)
+		explicit_bzero(data, len);
+}

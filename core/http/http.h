@@ -111,6 +111,10 @@ void hl_http_set_header(struct evhttp_request *req, const char *name, const char
  * NULL when out of memory. Borrowed from the request. */
 const char *hl_http_body(struct evhttp_request *req, size_t *len);
 
+/* Overwrites the request body's bytes with zeros (they held a password: libevent frees
+ * them without clearing). Its length stays. */
+void hl_http_body_wipe(struct evhttp_request *req);
+
 /* Sends body (may be NULL; not JSON: a file, a redirect) with status `code`, counted as
  * the JSON answers are; the caller sets Content-Type and keeps body (free it after). */
 void hl_http_reply(struct evhttp_request *req, int code, struct evbuffer *body);

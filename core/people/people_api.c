@@ -28,14 +28,32 @@ struct json_object *hl_people_body(struct evhttp_request *req)
 			body = NULL;
 		}
 	}
-	if (tok)
+	if (tok) {
+		/* the tokener gathered each string, a password too, in its own buffer */
+		if (tok->pb && tok->pb->buf)
+			sodium_memzero(tok->pb->buf, (size_t)tok->pb->size);
 		json_tokener_free(tok);
+	}
+	hl_http_body_wipe(req);
 	if (!body || !json_object_is_type(body, json_type_object)) {
 		json_object_put(body);
 		hl_http_reply_error(req, 400, "body", "expected a JSON object");
 		return NULL;
 	}
 	return body;
+}
+
+void hl_people_put_wiped(struct json_object *body, const char *const *keys)
+{
+	for (; body && *keys; keys++) {
+		struct json_object *v;
+
+		if (json_object_object_get_ex(body, *keys, &v) &&
+		    json_object_is_type(v, json_type_string))
+			sodium_memzero((char *)json_object_get_string(v),
+				       (size_t)json_object_get_string_len(v));
+	}
+	json_object_put(body);
 }
 
 long hl_people_chars(const char *s)

@@ -26,7 +26,9 @@ struct hl_people {
 	int closing;          /* hl_people_free has begun: answer 503, start nothing */
 };
 
-/* The request body as a JSON object (the caller puts it), or NULL after answering 400. */
+/* The request body as a JSON object (the caller puts it, hl_people_put_wiped when it
+ * holds a password), or NULL after answering 400. The body's bytes are wiped once parsed
+ * (http/http.h's hl_http_body_wipe): the people endpoints' bodies carry passwords. */
 struct json_object *hl_people_body(struct evhttp_request *req);
 
 /* The string member `key` of body, or NULL after answering 400 naming it: absent and
@@ -34,6 +36,10 @@ struct json_object *hl_people_body(struct evhttp_request *req);
  * absent optional member is "". */
 const char *hl_people_string(struct evhttp_request *req, struct json_object *body,
 			     const char *key, int required, size_t max_chars);
+
+/* Puts body (may be NULL) after overwriting its string members named in keys
+ * (NULL-terminated) with zeros: json-c frees without clearing, and they held passwords. */
+void hl_people_put_wiped(struct json_object *body, const char *const *keys);
 
 /* The number of characters (code points) of a UTF-8 string, or -1 when it is not UTF-8. */
 long hl_people_chars(const char *s);

@@ -318,7 +318,7 @@ static void post_session(struct evhttp_request *req, const char *param, void *ar
 	if (load_login(people, l->login, l->addr, loaded, l) < 0)
 		unavailable(l);
 out:
-	json_object_put(body);
+	hl_people_put_wiped(body, (const char *const[]){"password", NULL});
 }
 
 /* The caller's person, or NULL after answering 401 (a token, or no session). The caller
@@ -523,7 +523,8 @@ static void post_password(struct evhttp_request *req, const char *param, void *a
 	if (load_login(people, p->login, c->addr, pw_loaded, c) < 0)
 		pwchange_unavailable(c);
 out:
-	json_object_put(body);
+	hl_people_put_wiped(body,
+			    (const char *const[]){"old_password", "new_password", NULL});
 	hl_person_unref(p);
 }
 

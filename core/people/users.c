@@ -123,6 +123,8 @@ static void listed(struct redisReply *reply, void *arg)
 	call_free(c);
 }
 
+static const char *const password_keys[] = {"password", NULL};
+
 /* --- the writes ------------------------------------------------------------------------ */
 
 static void written(struct redisReply *reply, void *arg)
@@ -262,11 +264,11 @@ static void create_user(struct user_call *c)
 	snprintf(c->login, sizeof(c->login), "%s", login);
 	snprintf(c->display_name, sizeof(c->display_name), "%s", name);
 	snprintf(c->role, sizeof(c->role), "%s", role);
-	json_object_put(body);
+	hl_people_put_wiped(body, password_keys);
 	hash_password(c);
 	return;
 fail:
-	json_object_put(body);
+	hl_people_put_wiped(body, password_keys);
 	call_free(c);
 }
 
@@ -309,11 +311,11 @@ static void user_action(struct evhttp_request *req, const char *param, void *arg
 		struct json_object *body = hl_people_body(req);
 
 		if (!body || take_password(c, body) < 0) {
-			json_object_put(body);
+			hl_people_put_wiped(body, password_keys);
 			call_free(c);
 			return;
 		}
-		json_object_put(body);
+		hl_people_put_wiped(body, password_keys);
 		hash_password(c);
 		return;
 	}

@@ -1,11 +1,16 @@
 /* Unit tests for the pure parts of people's logins: reading the session cookie out of a
  * Cookie header and writing its Set-Cookie (core/http/cookie.c), the Origin check of the
- * session gate (core/people/session_gate.c), and what a login and a person's role may be
- * (core/people/person.c). */
+ * session gate (core/people/session_gate.c), what a login and a person's role may be
+ * (core/people/person.c), and a password's plaintext wiped from the request and its JSON
+ * (core/people/people_api.c). */
 #include <criterion/criterion.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <json-c/json.h>
 #include <string.h>
 
 #include "http/cookie.h"
+#include "people/people_api.h"
 #include "people/person.h"
 #include "people/session_gate.h"
 
@@ -110,4 +115,34 @@ Test(person, counted_and_described)
 	cr_expect_eq(p->refs, 1);
 	hl_person_unref(p);
 	cr_expect_null(hl_person_new("bob", "channel:tv", "", "", "", 0, NULL));
+}
+
+Test(people_body, a_password_is_wiped_from_the_request_and_its_json)
+{
+	const char *text = "{\"login\":\"amy\",\"password\":\"amy's secret pass\"}";
+	const char *const keys[] = {"password", NULL};
+	struct evhttp_request *req = evhttp_request_new(NULL, NULL);
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	struct json_object *body, *v;
+	const char *pw;
+	size_t n;
+
+	evbuffer_add(in, text, strlen(text));
+	body = hl_people_body(req);
+	cr_assert_not_null(body);
+	/* the bytes libevent read are zeros once parsed */
+	cr_assert_null(memmem(evbuffer_pullup(in, -1), evbuffer_get_length(in), "secret", 6));
+	cr_assert(json_object_object_get_ex(body, "password", &v));
+	pw = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	cr_assert_str_eq(pw, "amy's secret pass");
+	/* a reference of the test's keeps the object readable after the put */
+	json_object_get(body);
+	hl_people_put_wiped(body, keys);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(pw[i], 0, "byte %zu of the password left: %s", i, pw);
+	cr_assert(json_object_object_get_ex(body, "login", &v));
+	cr_assert_str_eq(json_object_get_string(v), "amy");
+	json_object_put(body);
+	evhttp_request_free(req);
 }
