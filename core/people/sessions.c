@@ -37,7 +37,7 @@ struct login {
 	char addr[64];
 	char password[HL_PASSWORD_MAX + 1]; /* wiped once handed to the worker */
 	int disabled;
-	char rehash[crypto_pwhash_STRBYTES];
+	char checked[crypto_pwhash_STRBYTES]; /* the hash the password is checked against */
 	char id[65], hash[65], csrf[65];
 	int status;                 /* the answer, once known */
 	struct json_object *answer; /* its body (NULL: 204) */
@@ -199,7 +199,7 @@ static void created(struct redisReply *reply, void *arg)
 	    !(p = hl_person_new(l->login, reply->element[2]->str, reply->element[1]->str,
 				l->csrf, l->hash, strcmp(reply->element[3]->str, "1") == 0,
 				people->svc->world->routes))) {
-		failed(l, reply->elements != 4 ? "disabled_meanwhile" : "role_not_valid");
+		failed(l, reply->elements != 4 ? "changed_meanwhile" : "role_not_valid");
 		return;
 	}
 	hl_cookie_set_value(l->cookie, sizeof(l->cookie), HL_SESSION_COOKIE, l->id,
@@ -218,7 +218,7 @@ static void verified(const struct hl_kdf_result *r, void *arg)
 	struct hl_people *people = l->people;
 	const struct hl_config *cfg = people->svc->world->config;
 	char idle[24], lifetime[24];
-	const char *argv[6];
+	const char *argv[7];
 
 	if (people->closing || r->outcome == HL_KDF_CANCELLED || r->outcome == HL_KDF_FAILED) {
 		unavailable(l);
@@ -239,8 +239,9 @@ static void verified(const struct hl_kdf_result *r, void *arg)
 	argv[3] = idle;
 	argv[4] = lifetime;
 	argv[5] = r->hash;
+	argv[6] = l->checked;
 	if (hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(), l->login,
-			     "-", HL_SCRIPT_SESSION_CREATE, created, l, 6, argv, NULL) < 0)
+			     "-", HL_SCRIPT_SESSION_CREATE, created, l, 7, argv, NULL) < 0)
 		unavailable(l);
 }
 
@@ -276,6 +277,7 @@ static void loaded(struct redisReply *reply, void *arg)
 		return;
 	}
 	l->disabled = strcmp(reply->element[2]->str, "1") == 0;
+	snprintf(l->checked, sizeof(l->checked), "%s", reply->element[1]->str);
 	if (hl_kdf_verify(people->kdf, l->password, reply->element[1]->str, verified, l) < 0) {
 		hl_people_count(people, "busy");
 		hl_people_busy(l->req);
@@ -388,6 +390,7 @@ struct pwchange {
 	struct hl_person *p;
 	char addr[64];
 	char old_password[HL_PASSWORD_MAX + 1], new_password[HL_PASSWORD_MAX + 1];
+	char checked[crypto_pwhash_STRBYTES]; /* the hash the old password is checked against */
 };
 
 static void pwchange_free(struct pwchange *c)
@@ -411,7 +414,11 @@ static void password_written(struct redisReply *reply, void *arg)
 		if (reply && reply->type == REDIS_REPLY_ERROR)
 			hl_log(HL_LOG_ERROR, "people", "redis_error what=user_write error=\"%s\"",
 			       reply->str);
-		if (reply && reply->type == REDIS_REPLY_STRING) /* 'unknown': removed meanwhile */
+		if (reply && reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "changed") == 0)
+			hl_http_reply_error(c->req, 409, "old_password",
+					    "the password was changed meanwhile (by an admin?); "
+					    "nothing written");
+		else if (reply && reply->type == REDIS_REPLY_STRING) /* 'unknown': removed */
 			hl_http_reply_error(c->req, 401, HL_SESSION_COOKIE, "no such account");
 		else
 			hl_people_unavailable(c->req);
@@ -427,11 +434,12 @@ static void new_hashed(const struct hl_kdf_result *r, void *arg)
 {
 	struct pwchange *c = arg;
 	struct hl_people *people = c->people;
-	const char *argv[] = {"password", c->p->login, r->hash, "0", c->p->session_hash};
+	const char *argv[] = {"password", c->p->login,          r->hash,
+			      "0",        c->p->session_hash, c->checked};
 
 	if (people->closing || r->outcome != HL_KDF_HASHED ||
 	    hl_redis_eval_as(people->svc->redis, people->svc->prefix, hl_clock_now_ms(),
-			     c->p->login, c->p->role, HL_SCRIPT_USER_WRITE, password_written, c, 5,
+			     c->p->login, c->p->role, HL_SCRIPT_USER_WRITE, password_written, c, 6,
 			     argv, NULL) < 0)
 		pwchange_unavailable(c);
 }
@@ -481,6 +489,7 @@ static void pw_loaded(struct redisReply *reply, void *arg)
 		pwchange_free(c);
 		return;
 	}
+	snprintf(c->checked, sizeof(c->checked), "%s", reply->element[1]->str);
 	if (hl_kdf_verify(c->people->kdf, c->old_password, reply->element[1]->str, old_checked,
 			  c) < 0) {
 		hl_people_busy(c->req);

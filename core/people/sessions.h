@@ -10,7 +10,9 @@
  *   GET    /v1/session           -> 200 the session, or 401
  *   DELETE /v1/session           -> 204, the session ended in Redis, the cookie cleared
  *   POST   /v1/session/password  {"old_password","new_password"} -> 200 the session; the
- *                                account's other sessions end, must_change_password clears
+ *                                account's other sessions end, must_change_password clears;
+ *                                409 when an admin's reset came while the old password
+ *                                was checked (nothing written)
  * The session: {"login","display_name","role","unit" (dept roles only),"csrf",
  * "must_change_password"}. Event loop only.
  */

@@ -697,3 +697,80 @@ Test(people_abuse, a_login_whose_client_hung_up_is_finished_cleanly)
 	cr_assert_eq(hlt_daemon_stop(&abuse_fx.daemon, SIGTERM, 5000), 0, "%s",
 		     hlt_read_file(abuse_fx.daemon.log));
 }
+
+/* Keeps the hashing worker busy for a while: wrong passwords of unknown logins, whose
+ * checks take their turns before the next job's. The caller joins them. */
+static void occupy_the_worker(struct login_attempt *a, int n)
+{
+	start_logins(a, n, "filler", 1, "wrong password!");
+	usleep(50 * 1000);
+}
+
+/* Waits until login_load.lua has counted login's attempt: its check is then queued for
+ * the hashing worker (behind the fillers'), and what Redis holds was read. */
+static void wait_loaded(const char *login)
+{
+	for (int i = 0; i < 1000; i++) {
+		char *n = hlt_redis_cmd(&abuse_fx.redis, "GET hl:rate:login:acct:%s", login);
+		int loaded = n && atoi(n) == 1;
+
+		free(n);
+		if (loaded)
+			return;
+		usleep(2 * 1000);
+	}
+	cr_assert_fail("the attempt of %s was never loaded", login);
+}
+
+/* An admin's reset on another daemon, as Redis sees it: the account's hash replaced. */
+static const char *const reset_hash = "$argon2id$v=19$m=65536,t=2,p=1$cmVzZXQ$set-elsewhere";
+
+Test(people_abuse, a_password_reset_stops_a_login_under_way_with_the_old_one)
+{
+	enum { FILLERS = 6 };
+	struct login_attempt fillers[FILLERS], victim = {.port = abuse_fx.daemon.port};
+	char *hash;
+
+	add_user(abuse_fx.daemon.port, "vic", "agent", "vic's password", 0);
+	occupy_the_worker(fillers, FILLERS);
+	snprintf(victim.login, sizeof(victim.login), "vic");
+	victim.password = "vic's password";
+	cr_assert_eq(pthread_create(&victim.thread, NULL, attempt_login, &victim), 0);
+	wait_loaded("vic");
+	free(hlt_redis_cmd(&abuse_fx.redis, "HSET hl:user:vic hash %s", reset_hash));
+	pthread_join(victim.thread, NULL);
+	for (int i = 0; i < FILLERS; i++)
+		pthread_join(fillers[i].thread, NULL);
+	cr_assert_eq(victim.status, 401, "a login with the old password after a reset: %d",
+		     victim.status);
+	hash = hlt_redis_cmd(&abuse_fx.redis, "HGET hl:user:vic hash");
+	cr_assert(hash && strstr(hash, reset_hash), "%s", hash ? hash : "(null)");
+	free(hash);
+}
+
+Test(people_abuse, a_password_reset_wins_over_a_change_under_way)
+{
+	enum { FILLERS = 6 };
+	int port = abuse_fx.daemon.port;
+	struct login_attempt fillers[FILLERS];
+	struct password_change c = {.port = port};
+	struct session s;
+	char *hash;
+
+	add_user(port, "wes", "agent", "wes's password", 0);
+	open_session(port, "wes", "wes's password", &s);
+	occupy_the_worker(fillers, FILLERS);
+	c.s = &s;
+	c.body = "{\"old_password\":\"wes's password\",\"new_password\":\"wes's own choice\"}";
+	cr_assert_eq(pthread_create(&c.thread, NULL, change_password, &c), 0);
+	wait_loaded("wes");
+	free(hlt_redis_cmd(&abuse_fx.redis, "HSET hl:user:wes hash %s", reset_hash));
+	pthread_join(c.thread, NULL);
+	for (int i = 0; i < FILLERS; i++)
+		pthread_join(fillers[i].thread, NULL);
+	cr_assert_eq(c.status, 409, "%d %s", c.status, c.answer);
+	cr_assert(strstr(c.answer, "\"field\":\"old_password\""), "%s", c.answer);
+	hash = hlt_redis_cmd(&abuse_fx.redis, "HGET hl:user:wes hash");
+	cr_assert(hash && strstr(hash, reset_hash), "the reset undone: %s", hash ? hash : "(null)");
+	free(hash);
+}

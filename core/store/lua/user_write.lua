@@ -4,9 +4,12 @@
 --   create           [7] display_name [8] role [9] password hash [10] must_change (0|1)
 --   disable, enable  -
 --   password         [7] password hash [8] must_change (0|1) [9] a session hash to keep
---                    ('' none: an admin's reset ends every session)
+--                    ('' none: an admin's reset ends every session) [10] (a person's own
+--                    change) the hash their old password was checked against
 -- Disabling and a new password end the account's sessions (but the one kept). Returns
--- 'ok', or 'exists' (create) or 'unknown' (the others) without writing anything.
+-- 'ok', or 'exists' (create) or 'unknown' (the others), or 'changed' (a person's own
+-- change, when the hash is no longer the one checked: an admin's reset came between),
+-- without writing anything.
 local P, NOW, ACTOR, ROLE = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local action, login = ARGV[5], ARGV[6]
 local k_user, k_sessions = P .. KEY.user .. login, P .. KEY.user_sessions .. login
@@ -37,6 +40,9 @@ elseif action == 'disable' or action == 'enable' then
              'updated_at', NOW, 'updated_by', ACTOR)
   if action == 'disable' then end_sessions('') end
 elseif action == 'password' then
+  if (ARGV[10] or '') ~= '' and redis.call('HGET', k_user, 'hash') ~= ARGV[10] then
+    return 'changed'
+  end
   redis.call('HSET', k_user, 'hash', ARGV[7], 'must_change', ARGV[8], 'updated_at', NOW,
              'updated_by', ACTOR)
   end_sessions(ARGV[9])
