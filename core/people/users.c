@@ -306,6 +306,13 @@ static void user_action(struct evhttp_request *req, const char *param, void *arg
 	}
 	memcpy(c->login, param, n);
 	c->login[n] = '\0';
+	if (!hl_login_valid(c->login)) { /* never a key name of anything but a login */
+		hl_http_reply_error(req, 400, "login", "not a login: 1 to %d of a-z, 0-9, '.', "
+						       "'_' and '-'",
+				    HL_LOGIN_MAX);
+		call_free(c);
+		return;
+	}
 	snprintf(c->action, sizeof(c->action), "%s", slash + 1);
 	if (strcmp(c->action, "password") == 0) {
 		struct json_object *body = hl_people_body(req);

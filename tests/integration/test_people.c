@@ -413,6 +413,12 @@ Test(people, accounts_are_for_admins_and_checked)
 	}
 	cr_assert_eq(hlt_status(port, "POST", "/v1/users/nobody/disable", HLT_TOKEN_ADMIN, NULL),
 		     404);
+	/* a login in the path is checked as one in a body */
+	cr_assert_eq(hlt_request(port, "POST", "/v1/users/Jack/disable", HLT_TOKEN_ADMIN, NULL,
+				 NULL, &r),
+		     400);
+	cr_assert(strstr(r.body, "\"field\":\"login\""), "%s", r.body);
+	hlt_response_free(&r);
 }
 
 /* The Secure flag, when http.secure_cookies is on. */
