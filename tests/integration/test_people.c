@@ -497,7 +497,7 @@ static void *change_password(void *arg)
  * from an attacker's many connections. */
 static void hold_redis(void)
 {
-	free(hlt_redis_cmd(&abuse_fx.redis, "CLIENT PAUSE 3000 WRITE"));
+	free(hlt_redis_cmd(&abuse_fx.redis, "CLIENT PAUSE 5000 WRITE"));
 }
 
 static void release_redis(void)
@@ -541,12 +541,12 @@ Test(people_abuse, a_full_hashing_queue_answers_503_a_password_change_too)
 	open_session(port, "pat", "pat's password", &s);
 	hold_redis();
 	start_logins(a, LOGINS, "nobody", 1, "wrong password!");
-	usleep(300 * 1000);
+	usleep(1000 * 1000); /* all in hotlined, their scripts held in Redis */
 	/* behind the logins in Redis: it finds the queue full */
 	c.s = &s;
 	c.body = "{\"old_password\":\"pat's password\",\"new_password\":\"pat's new password\"}";
 	cr_assert_eq(pthread_create(&c.thread, NULL, change_password, &c), 0);
-	usleep(300 * 1000);
+	usleep(500 * 1000);
 	release_redis();
 	for (int i = 0; i < LOGINS; i++)
 		pthread_join(a[i].thread, NULL);
@@ -573,7 +573,7 @@ Test(people_abuse, failed_logins_at_once_are_limited_as_one_after_another)
 	add_user(abuse_fx.daemon.port, "quinn", "agent", "quinn's password", 0);
 	hold_redis();
 	start_logins(a, LOGINS, "quinn", 0, "a guess at it");
-	usleep(300 * 1000);
+	usleep(1000 * 1000); /* all in hotlined, their scripts held in Redis */
 	release_redis();
 	for (int i = 0; i < LOGINS; i++)
 		pthread_join(a[i].thread, NULL);
