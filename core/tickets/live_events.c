@@ -43,6 +43,7 @@ struct live_client {
 	struct hl_call call;            /* the caller and its world reference */
 	char last[ID_MAX];              /* the last entry id sent or passed over; "" none */
 	size_t replayed;                /* entries read for the replay so far */
+	uint64_t replay_bytes;          /* bytes of them sent */
 	int replaying;                  /* not yet live: replay reads go on */
 	int reading;                    /* a replay read is in flight: it frees an ended client */
 	int checking;                   /* a session check is in flight: it frees one too */
@@ -275,6 +276,12 @@ static int client_offer(struct live_client *c, const struct entry *e, const char
 	return client_send(c, msg, len);
 }
 
+/* How many bytes a replay may send: half of live_events.client_buffer. */
+static uint64_t replay_budget(const struct live_client *c)
+{
+	return hl_opt_size(&c->call.world->config->live_events, "client_buffer") / 2;
+}
+
 /* The replay is over: live from here. Too much to replay gives `reset` instead. */
 static void client_go_live(struct live_client *c, int reset)
 {
@@ -310,11 +317,23 @@ static void replay_arrived(struct redisReply *reply, void *arg)
 	}
 	for (size_t i = 0; i < reply->elements; i++) {
 		struct entry e;
+		size_t len;
 
 		if (entry_read(reply->element[i], &e) < 0)
 			continue;
 		c->replayed++;
-		if (client_offer(c, &e, msg, entry_message(&e, msg, sizeof(msg))) < 0)
+		len = entry_message(&e, msg, sizeof(msg));
+		/* A replay is written at once, faster than a browser reads it: past half the
+		 * client's buffer it would be dropped as a client that does not read, and come
+		 * back to be dropped again. It gets `reset` instead. */
+		if (len && may_see(c->call.who, e.unit, e.audience)) {
+			if (c->replay_bytes + len > replay_budget(c)) {
+				client_go_live(c, 1);
+				return;
+			}
+			c->replay_bytes += len;
+		}
+		if (client_offer(c, &e, msg, len) < 0)
 			return;
 	}
 	if (reply->elements == REPLAY_PAGE && c->replayed >= HL_LIVE_REPLAY_MAX)

@@ -16,7 +16,9 @@
  *
  * A reconnect names the last id it had (Last-Event-ID, or ?last_event_id=): the entries
  * after it are replayed (XRANGE, exclusive start) before the stream goes live, and
- * every entry is sent once, in order. More than HL_LIVE_REPLAY_MAX entries to replay
+ * every entry is sent once, in order. More than HL_LIVE_REPLAY_MAX entries, or more than
+ * half of live_events.client_buffer in bytes (a replay is written faster than a browser
+ * reads, and would otherwise be dropped as a client that does not read), to replay
  * give `event: reset` instead (the page reloads its lists) and the stream goes on live.
  *
  * Bounds: live_events.max_clients streams (503 beyond); a client that does not read has

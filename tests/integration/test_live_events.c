@@ -406,3 +406,39 @@ Test(live_events, a_stream_ends_with_its_session)
 	hlt_stream_close(&token);
 	cr_expect_eq(hlt_daemon_stop(&quick, SIGTERM, 5000), 0, "%s", hlt_read_file(quick.log));
 }
+
+/* A reconnect that missed more than half its buffer's worth gets `reset` and stays open,
+ * instead of being dropped as a client that does not read (and dropped again each time
+ * it came back). */
+Test(live_events, a_replay_larger_than_the_buffer_resets_and_is_not_dropped)
+{
+	struct hlt_daemon small = {.extra_yaml = "live_events:\n  client_buffer: 16KiB\n"};
+	struct hlt_stream s;
+	char last[64], *at;
+
+	hlt_fixture_start(&fx, &small, "small", NULL);
+	open_live(&s, small.port, HLT_TOKEN_WATER, NULL);
+	many_events(1);
+	cr_assert(hlt_stream_wait(&s, "\"event\":\"notice\"", WAIT_MS), "%s", hlt_stream_body(&s));
+	at = strstr(hlt_stream_body(&s), "\nid: ");
+	cr_assert(at && sscanf(at, "\nid: %63s", last) == 1, "%s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+
+	many_events(200); /* about 80 KB for the water unit, 5 times its buffer */
+	{
+		char headers[128];
+
+		snprintf(headers, sizeof(headers), "Last-Event-ID: %s\r\n", last);
+		open_live(&s, small.port, HLT_TOKEN_WATER, headers);
+	}
+	cr_expect(hlt_stream_wait(&s, "event: reset\ndata: {}\n\n", WAIT_MS), "%.400s",
+		  hlt_stream_body(&s));
+	cr_expect(!hlt_stream_wait_closed(&s, 300), "the replaying client was dropped");
+	cr_expect(!hlt_wait_for_text(small.log, "event=client_dropped", 100), "%s",
+		  hlt_read_file(small.log));
+	/* and it goes on live */
+	many_events(1);
+	cr_expect(hlt_stream_wait(&s, "\"event\":\"notice\"", WAIT_MS), "%s", hlt_stream_body(&s));
+	hlt_stream_close(&s);
+	cr_expect_eq(hlt_daemon_stop(&small, SIGTERM, 5000), 0, "%s", hlt_read_file(small.log));
+}
