@@ -26,6 +26,7 @@ static const struct hl_option top_schema[] = {
 	{"calendar", HL_OPT_SECTION, 0, NULL, "working days and office hours for deadlines"},
 	{"console", HL_OPT_SECTION, 0, NULL, "the web console served under /console/"},
 	{"live_events", HL_OPT_SECTION, 0, NULL, "the live event streams, GET /v1/events/live"},
+	{"supervision", HL_OPT_SECTION, 0, NULL, "supervised cases and accountability (督办, 问责)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -123,6 +124,55 @@ static const struct hl_option reports_schema[] = {
 	{"satisfaction_weight", HL_OPT_INT, 0, "30", "weight of the satisfaction rate (满意率)"},
 	{NULL, 0, 0, NULL, NULL},
 };
+
+static const struct hl_option supervision_schema[] = {
+	{"accountability_forms", HL_OPT_STRING_LIST, 0, NULL,
+	 "the forms an accountability record may take (问责方式); default 提醒谈话, 约谈, "
+	 "通报批评, 责令检查, 诫勉, 组织处理, 党纪政务处分"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static const char *const accountability_forms_default[] = {
+	"提醒谈话", "约谈", "通报批评", "责令检查", "诫勉", "组织处理", "党纪政务处分",
+};
+
+/* supervision.accountability_forms, or the default: each form a non-empty text of at
+ * most 64 bytes without a comma, none twice, the list not empty. */
+static int read_accountability_forms(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *list =
+		hl_yaml_map_get(cfg->supervision.node, "accountability_forms");
+	size_t n;
+
+	if (list && hl_yaml_is_null(list))
+		list = NULL;
+	n = list ? list->count
+		 : sizeof(accountability_forms_default) / sizeof(accountability_forms_default[0]);
+
+	if (list && n == 0)
+		return hl_yaml_error(err, errlen, list,
+				     "key 'accountability_forms': the list must not be empty");
+	if (!(cfg->accountability_forms = calloc(n, sizeof(*cfg->accountability_forms))))
+		return hl_yaml_error(err, errlen, cfg->doc->root, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *form = list ? list->items[i]->text : accountability_forms_default[i];
+
+		if (list && (!form[0] || strlen(form) > 64 || strchr(form, ',')))
+			return hl_yaml_error(err, errlen, list->items[i],
+					     "key 'accountability_forms': a form is a text of 1 "
+					     "to 64 bytes without a comma");
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(cfg->accountability_forms[j], form) == 0)
+				return hl_yaml_error(err, errlen, list->items[i],
+						     "key 'accountability_forms': '%s' is listed "
+						     "twice",
+						     form);
+		}
+		cfg->accountability_forms[i] = form;
+	}
+	cfg->naccountability_forms = n;
+	return 0;
+}
 
 static const struct hl_option plugin_entry_schema[] = {
 	{"name", HL_OPT_STRING, 1, NULL, "the plugin, loaded from <plugin_dir>/<name>.so"},
@@ -519,6 +569,9 @@ int hl_config_load(const char *path, struct hl_config **cfg_r, char *err, size_t
 	    check_section(cfg, &cfg->console, "console", console_schema, err, errlen) < 0 ||
 	    check_section(cfg, &cfg->live_events, "live_events", live_events_schema, err,
 			  errlen) < 0 ||
+	    check_section(cfg, &cfg->supervision, "supervision", supervision_schema, err,
+			  errlen) < 0 ||
+	    read_accountability_forms(cfg, err, errlen) < 0 ||
 	    resolve_values(cfg, err, errlen) < 0 || read_calendar(cfg, err, errlen) < 0 ||
 	    load_plugins(cfg, err, errlen) < 0)
 		goto fail;
@@ -536,6 +589,7 @@ void hl_config_free(struct hl_config *cfg)
 	for (size_t i = 0; i < cfg->nplugins; i++)
 		free(cfg->plugins[i].file);
 	free(cfg->plugins);
+	free(cfg->accountability_forms);
 	free(cfg->redis_socket);
 	free(cfg->routes_dir);
 	free(cfg->tokens_file);

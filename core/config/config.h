@@ -28,7 +28,7 @@ struct hl_config {
 
 	/* Sections, checked; query them with the hl_opt_* getters. */
 	struct hl_options top, http, redis, log, auth, intake, routing, reports, calendar,
-		console, live_events;
+		console, live_events, supervision;
 
 	/* Values that need more than a type check, resolved once at load. */
 	enum hl_log_level log_level;
@@ -51,6 +51,9 @@ struct hl_config {
 	char **javascript_roots;
 	size_t njavascript_roots;
 	struct hl_calendar_rules calendar_rules; /* office hours and where a day ends */
+	const char **accountability_forms; /* supervision.accountability_forms or the default
+					      (问责方式); the strings are borrowed */
+	size_t naccountability_forms;
 
 	size_t nplugins;
 	struct hl_plugin_conf *plugins;

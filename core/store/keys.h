@@ -117,6 +117,26 @@
 				      who made it: at, actor, role, action, login,
 				      new_role; capped at about 100000 entries
 				      (lua/user_write.lua) */
+/* Supervision (issue 16, core/README.md §4): TV-inquiry programmes (电视问政), supervised
+ * cases (督办件) and accountability records (问责). Their ids are a letter, the day and
+ * the day's number from HL_KEY_SEQ + the letter and day ("seq:C20261206"): P20261206-001,
+ * C20261206-0001, A20261206-0001 (lib.lua's day_id). A case's timeline is HL_KEY_LOG +
+ * its id, written by lib.lua's audit as a ticket's is. */
+#define HL_KEY_PROGRAMME "programme:" /* + id: hash, one show: date, title, units, notes,
+					 problems (a JSON list of texts); written once by
+					 lua/programme_create.lua */
+#define HL_KEY_CASE "case:"           /* + id: hash, a supervised case: kind, source, units,
+					 deadline, state and its steps' times; written by
+					 lua/case_create.lua and lua/case_step.lua */
+#define HL_KEY_ACCOUNTABILITY "accountability:" /* + id: hash, one accountability record,
+						   written once by
+						   lua/accountability_create.lua and
+						   never changed */
+#define HL_KEY_SUPERSEDED "accountability-superseded" /* hash: a superseded record's id ->
+							 the id of the record that
+							 corrects it (the old record
+							 itself is never changed);
+							 lua/accountability_create.lua */
 
 /* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
  * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
@@ -134,6 +154,23 @@
 					  clock by its deadline, which layout 3 derives
 					  from hl:due (ticket_list.lua's due_soon); deleted
 					  by the migration (store/layout.c) */
+
+/* The supervision indexes (lua/programme_create.lua, case_create.lua, case_step.lua,
+ * accountability_create.lua; read by supervision_list.lua, supervision_get.lua and
+ * report_supervision.lua). */
+#define HL_INDEX_PROGRAMMES "programmes"           /* programme ids by the show's date (ms) */
+#define HL_INDEX_PROGRAMME_TICKETS "programme:"    /* + programme id: the tv tickets naming
+						      it, by creation (ticket_create.lua) */
+#define HL_INDEX_PROGRAMME_CASES "programme-cases:" /* + programme id: the cases whose
+							source it is, by creation */
+#define HL_INDEX_CASES "cases"                     /* case ids by creation */
+#define HL_INDEX_CASE_UNIT "case-unit:"            /* + unit code: cases it leads or
+						      co-handles, by creation */
+#define HL_INDEX_CASE_STATE "case-state:"          /* + state: open, rectifying, rectified,
+						      closed; by creation */
+#define HL_INDEX_CASE_KIND "case-kind:"            /* + kind: problem, monthly, benchmark */
+#define HL_INDEX_ACCOUNTABILITY "accountability"   /* record ids by decision date (ms) */
+#define HL_INDEX_ACCOUNTABILITY_UNIT "accountability-unit:" /* + the person's unit code */
 
 /* Writes prefix + name into buf. */
 static inline void hl_key(char *buf, size_t len, const char *prefix, const char *name)

@@ -133,6 +133,48 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/lib.lua.inc"
 #include "store/lua/presence.lua.inc"
 	},
+	[HL_SCRIPT_PROGRAMME_CREATE] = {"programme_create",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/programme_create.lua.inc"
+	},
+	[HL_SCRIPT_CASE_CREATE] = {"case_create",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/case_create.lua.inc"
+	},
+	[HL_SCRIPT_CASE_STEP] = {"case_step",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/case_step.lua.inc"
+	},
+	[HL_SCRIPT_ACCOUNTABILITY_CREATE] = {"accountability_create",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/accountability_create.lua.inc"
+	},
+	[HL_SCRIPT_SUPERVISION_GET] = {"supervision_get",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/supervision_get.lua.inc"
+	},
+	[HL_SCRIPT_SUPERVISION_LIST] = {"supervision_list",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/supervision_list.lua.inc"
+	},
+	[HL_SCRIPT_REPORT_SUPERVISION] = {"report_supervision",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/supervision_lib.lua.inc"
+#include "store/lua/report_supervision.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

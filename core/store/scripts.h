@@ -2,8 +2,8 @@
  * The Lua scripts that make each state change one atomic step in Redis. Their sources
  * live in core/store/lua/ (one .lua file each; every script starts with the key names of
  * keys.h, as the build writes them in Lua, and the ticket scripts then with lua/lib.lua) and
- * are compiled into the daemon; hl_redis loads them at every connect and calls them by
- * SHA.
+ * are compiled into the daemon (the supervision scripts with lua/supervision_lib.lua
+ * after lib.lua); hl_redis loads them at every connect and calls them by SHA.
  */
 #ifndef HL_SCRIPTS_H
 #define HL_SCRIPTS_H
@@ -39,6 +39,14 @@ enum hl_script_id {
 	HL_SCRIPT_USER_WRITE,      /* lua/user_write.lua (people/users.c, sessions.c) */
 	HL_SCRIPT_USER_LIST,       /* lua/user_list.lua (people/users.c) */
 	HL_SCRIPT_PRESENCE,        /* lua/presence.lua (tickets/presence.c) */
+	/* supervision (issue 16): lib.lua, then lua/supervision_lib.lua, then each */
+	HL_SCRIPT_PROGRAMME_CREATE,      /* lua/programme_create.lua */
+	HL_SCRIPT_CASE_CREATE,           /* lua/case_create.lua */
+	HL_SCRIPT_CASE_STEP,             /* lua/case_step.lua */
+	HL_SCRIPT_ACCOUNTABILITY_CREATE, /* lua/accountability_create.lua */
+	HL_SCRIPT_SUPERVISION_GET,       /* lua/supervision_get.lua */
+	HL_SCRIPT_SUPERVISION_LIST,      /* lua/supervision_list.lua */
+	HL_SCRIPT_REPORT_SUPERVISION,    /* lua/report_supervision.lua */
 	HL_SCRIPT_COUNT
 };
 

@@ -72,6 +72,10 @@ void hl_reply_unavailable(struct evhttp_request *req, const char *what);
  * reply) is given. The caller owns the result. */
 struct json_object *hl_ticket_view(const struct hl_principal *who, const struct hl_ticket *t,
 				   const struct redisReply *audit);
+/* One timeline entry, as lua/ticket_get.lua (lib.lua's read_log) gives it: [n, [field,
+ * value, ...]], as JSON (at in ISO 8601; the note masked as free text unless whole).
+ * The caller owns the result. Tickets' and supervised cases' timelines alike. */
+struct json_object *hl_audit_entry_json(const struct redisReply *entry, int whole);
 /* May who read t? Answers 404 "no such ticket", as for an id that does not exist, and
  * returns 0 when not: another unit cannot tell its ids from unused ones. */
 int hl_ticket_readable(const struct hl_principal *who, const struct hl_ticket *t,

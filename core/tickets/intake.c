@@ -177,6 +177,8 @@ static void created(struct redisReply *reply, void *arg)
 				    "this Idempotency-Key was used for ticket %s with a different "
 				    "body; use a new key for a new ticket",
 				    id);
+	} else if (strcmp(status, "no_programme") == 0) {
+		hl_http_reply_error(req, 400, "programme", "programme: no such programme: %s", id);
 	} else if (strcmp(status, "rate_limited") == 0) {
 		long long ms = strtoll(id, NULL, 10);
 		char secs[24];

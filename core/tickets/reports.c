@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include "tickets/api.h"
+#include "tickets/reports.h"
 #include "config/auth.h"
 #include "config/config.h"
 #include "host/service.h"
@@ -412,6 +413,33 @@ static void get_unit_tickets(struct evhttp_request *req, const char *param, void
 	}
 	hl_call_end(&rc->call);
 	free(rc);
+}
+
+int hl_report_rate_known(const char *name)
+{
+	for (size_t i = 0; i < NRATES; i++)
+		if (strcmp(rate_columns[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+double hl_report_unit_rate(const struct redisReply *reply, const char *unit, const char *name,
+			   const struct hl_config *cfg)
+{
+	struct unit_counts units[256];
+	size_t n = reply && reply->type == REDIS_REPLY_ARRAY ? parse_units(reply, units, 256) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct rates r;
+
+		if (strcmp(units[i].unit, unit) != 0)
+			continue;
+		r = rates_of(&units[i], cfg);
+		for (size_t c = 0; c < NRATES; c++)
+			if (strcmp(rate_columns[c].name, name) == 0)
+				return rate_column(&r, c);
+	}
+	return -1;
 }
 
 int hl_reports_register(struct hl_service *svc)

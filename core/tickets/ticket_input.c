@@ -47,6 +47,7 @@ static const struct field_spec specs[] = {
 	{"confidential", F_BOOL, 0},
 	{"attachments", F_ATTACHMENTS, 0},
 	{"direct_answer", F_TEXT, HL_ANSWER_MAX},
+	{"programme", F_LINE, 40}, /* a tv ticket's TV-inquiry programme (supervision.c) */
 };
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))
 
@@ -437,7 +438,7 @@ static int has(const struct hl_ticket_input *in, const char *name)
 	return 0;
 }
 
-static int parse_document(const char *body, size_t len, struct json_object **doc_r,
+int hl_input_parse_object(const char *body, size_t len, struct json_object **doc_r,
 			  struct hl_input_error *e)
 {
 	struct json_tokener *tok = json_tokener_new_ex(16);
@@ -498,7 +499,7 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 		       enum hl_input_purpose purpose, struct hl_ticket_input *in,
 		       struct hl_input_error *e)
 {
-	if (parse_document(body, len, &in->doc, e) < 0)
+	if (hl_input_parse_object(body, len, &in->doc, e) < 0)
 		return -1;
 	json_object_object_foreach(in->doc, key, val)
 	{
@@ -509,7 +510,7 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 				    "unknown field; known fields: channel, title, content, address, "
 				    "district, coordinates, caller_phone, type, urgency, "
 				    "citizen_name, citizen_id_number, contact_preference, "
-				    "confidential, attachments, direct_answer");
+				    "confidential, attachments, direct_answer, programme");
 		if (json_object_is_type(val, json_type_null) && sp->kind != F_CHANNEL)
 			continue; /* an optional field given as null is absent */
 		if (take(in, sp, val, routes, e) < 0)
@@ -537,6 +538,8 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 		return fail(e, "caller_phone", "is required for a hotline ticket");
 	if (in->answered_on_call && strcmp(in->channel, "hotline") != 0)
 		return fail(e, "direct_answer", "only a hotline ticket can be answered on the call");
+	if (has(in, "programme") && strcmp(in->channel, "tv") != 0)
+		return fail(e, "programme", "only a tv ticket names a TV-inquiry programme");
 	return 0;
 }
 

@@ -69,6 +69,13 @@ int hl_ticket_type_needs_place(const char *type);
 
 void hl_ticket_input_free(struct hl_ticket_input *in);
 
+/* Parses `len` bytes of body as one strict JSON object (UTF-8 checked, nothing after it),
+ * for every body the API takes (tickets, supervision_input.c). Returns 0 and *doc_r
+ * (release with json_object_put), or -1 with *e filled (field ""). */
+struct json_object;
+int hl_input_parse_object(const char *body, size_t len, struct json_object **doc_r,
+			  struct hl_input_error *e);
+
 /* 1 when `name` is a field of the body (for logging a refusal without the client's own
  * keys). */
 int hl_ticket_input_known(const char *name);

@@ -155,8 +155,7 @@ static struct json_object *ticket_json(const struct hl_principal *who, const str
 	return o;
 }
 
-/* One XRANGE entry: [stream id, [field, value, ...]]. */
-static struct json_object *audit_json(const redisReply *entry, int whole)
+struct json_object *hl_audit_entry_json(const redisReply *entry, int whole)
 {
 	struct json_object *a = json_object_new_object();
 	const redisReply *kv;
@@ -208,7 +207,7 @@ struct json_object *hl_ticket_view(const struct hl_principal *who, const struct 
 		return o;
 	trail = json_object_new_array();
 	for (size_t i = 0; i < audit->elements; i++)
-		json_object_array_add(trail, audit_json(audit->element[i], whole));
+		json_object_array_add(trail, hl_audit_entry_json(audit->element[i], whole));
 	json_object_object_add(o, "audit", trail);
 	return o;
 }

@@ -46,6 +46,51 @@ local function audit_entry(action, from, to, note)
     #note .. ':' .. note
 end
 
+-- A timeline read back (log:<id>, written by audit): its entries, oldest first, at most
+-- 1000, each as XRANGE gives a stream's entry: {n, {'at', v, 'actor', v, ...}}; or nil
+-- and the byte where it is damaged. Tickets (ticket_get) and supervised cases
+-- (supervision_get) keep theirs alike.
+local LOG_FIELDS = {'at', 'actor', 'role', 'action', 'from', 'to', 'note'}
+local function read_log(id)
+  local s = redis.call('GET', k_log(id)) or ''
+  local entries, pos = {}, 1
+  while pos <= #s and #entries < 1000 do
+    local entry = {}
+    for k = 1, 7 do
+      local colon = string.find(s, ':', pos, true)
+      local len = colon and tonumber(string.sub(s, pos, colon - 1))
+      if not len then return nil, pos end
+      entry[2 * k - 1] = LOG_FIELDS[k]
+      entry[2 * k] = string.sub(s, colon + 1, colon + len)
+      pos = colon + len + 1
+    end
+    entries[#entries + 1] = {tostring(#entries + 1), entry}
+  end
+  return entries
+end
+
+-- The next free id of a day: `seq_key` counts the day's records (it lives a week), and
+-- make_id(n) spells the id of the nth, key_of(id) its record's key. A counter that starts
+-- afresh may have been lost (a restored backup): it then steps past the ids already
+-- taken rather than reuse one; a running counter is trusted, which saves a call per
+-- record. Returns the id and its key, or nil when no id is free. Tickets
+-- (ticket_create: 20261206-000001) and the supervision records (P20261206-001,
+-- C20261206-0001, A20261206-0001) take theirs so.
+local function day_id(seq_key, make_id, key_of)
+  local fresh = false
+  for _ = 1, 100000 do
+    local seq = redis.call('INCR', seq_key)
+    if seq == 1 then
+      redis.call('EXPIRE', seq_key, 7 * 86400)
+      fresh = true
+    end
+    local id = make_id(seq)
+    local key = key_of(id)
+    if not fresh or redis.call('EXISTS', key) == 0 then return id, key end
+  end
+  return nil
+end
+
 -- Ticket fields to write: appended to the caller's list `fields` (field, value, ...) when
 -- it gives one, to be written with its own HSET, or written at once. A script that sets
 -- many fields thus makes one HSET: each redis.call costs more than the write.

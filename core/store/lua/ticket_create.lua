@@ -8,8 +8,10 @@
 -- ARGV[11] rate window (ms)                         ARGV[12] initial state
 -- ARGV[13] channel   ARGV[14] caller phone ('' for none)
 -- ARGV[15...] field, value pairs to store
+-- A tv ticket may name its TV-inquiry programme (field `programme`): it must exist, and
+-- the ticket goes on the programme's index of tickets.
 -- Returns {'created' or 'replayed', id, state, created_ms, citizen_due_ms or ''} |
---         {'conflict', id} | {'rate_limited', retry_after_ms}
+--         {'conflict', id} | {'rate_limited', retry_after_ms} | {'no_programme', id}
 local date, idem, body_hash, idem_ttl = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local rate_key, rate_limit, rate_window = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local state, channel, phone = ARGV[12], ARGV[13], ARGV[14]
@@ -25,6 +27,14 @@ if idem ~= '' then
   end
 end
 
+local programme
+for i = 15, #ARGV, 2 do
+  if ARGV[i] == 'programme' then programme = ARGV[i + 1] end
+end
+if programme and redis.call('EXISTS', P .. KEY.programme .. programme) == 0 then
+  return {'no_programme', programme}
+end
+
 if rate_key ~= '' then
   local n = redis.call('INCR', rate_key)
   if n == 1 then redis.call('PEXPIRE', rate_key, rate_window) end
@@ -33,22 +43,9 @@ if rate_key ~= '' then
   end
 end
 
--- The day's counter. One that starts afresh may have been lost (a restored backup): it
--- then steps past the ids already taken rather than reuse one. A running counter is
--- trusted, which saves a call per ticket.
-local seq_key = P .. KEY.seq .. date
-local id, tkey, fresh = nil, nil, false
-for _ = 1, 100000 do
-  local seq = redis.call('INCR', seq_key)
-  if seq == 1 then
-    redis.call('EXPIRE', seq_key, 7 * 86400)
-    fresh = true
-  end
-  id = date .. '-' .. string.format('%06d', seq)
-  tkey = k_ticket(id)
-  if not fresh or redis.call('EXISTS', tkey) == 0 then break end
-  tkey = nil
-end
+-- The day's id (lib.lua's day_id).
+local id, tkey = day_id(P .. KEY.seq .. date,
+  function(seq) return date .. '-' .. string.format('%06d', seq) end, k_ticket)
 if not tkey then
   return redis.error_reply('ERR ticket_create: no free id for ' .. date)
 end
@@ -75,6 +72,7 @@ redis.call('ZADD', k_index(INDEX.channel .. channel), NOW, id)
 if phone ~= '' then redis.call('ZADD', k_index(INDEX.phone .. phone), NOW, id) end
 local address = given['address']
 if address then redis.call('ZADD', k_index(INDEX.addr .. address), NOW, id) end
+if programme then redis.call('ZADD', k_index(INDEX.programme_tickets .. programme), NOW, id) end
 
 if idem ~= '' then redis.call('SET', idem, id .. ' ' .. body_hash, 'PX', idem_ttl) end
 return {'created', id, state, NOW, given['citizen_due_ms'] or ''}
