@@ -81,7 +81,8 @@
 				    ledger, which layout 3 keeps on HL_KEY_EVENTS (entries
 				    with ledger 1); read by the migration and by
 				    lua/layout_check.lua (a store of layout 1 has it) */
-#define HL_KEY_DUE "due"         /* sorted set: one member per ticket with a running clock,
+#define HL_KEY_DUE "due"         /* sorted set: one member per ticket (or supervised case,
+				    its C... id, case_create.lua) with a running clock,
 				    its id, scored by when its soonest next stage falls due
 				    (or earlier: a stopped clock leaves it); written by
 				    lua/lib.lua's schedule_from (ticket_step, route_commit)

@@ -31,6 +31,7 @@
 #include "tickets/supervision.h"
 #include "tickets/supervision_input.h"
 #include "tickets/supervision_view.h"
+#include "time/sla.h"
 
 struct case_call {
 	struct hl_call call;
@@ -81,10 +82,13 @@ static void post_case(struct evhttp_request *req, struct hl_service *svc)
 	struct case_call *cc = case_call_new(req, svc);
 	struct hl_input_error e = {{0}, {0}};
 	char today[HL_TIME_BUFLEN];
-	const char *argv[8 + 2 * HL_SV_FIELDS_MAX];
+	const char *argv[8 + HL_SLA_CASE_ARGS_MAX + 2 * HL_SV_FIELDS_MAX];
+	struct hl_sla_args clock;
 	const char *body;
 	size_t len;
 	int argc;
+	_Static_assert(8 + HL_SLA_CASE_ARGS_MAX + 2 * HL_SV_FIELDS_MAX <= HL_REDIS_EVAL_AS_ARGS_MAX,
+		       "a case's arguments must fit hl_redis_eval_as");
 
 	if (!cc)
 		return;
@@ -97,12 +101,24 @@ static void post_case(struct evhttp_request *req, struct hl_service *svc)
 		goto done;
 	}
 	hl_time_format_date(cc->call.now_ms, today);
-	argc = hl_sv_args(argv,
-			  (const char *const[]){today, cc->in.kind, cc->in.lead_unit,
-						cc->in.co_units, cc->in.tickets,
-						cc->in.source_programme, cc->in.source_tickets,
-						cc->in.title},
-			  8, &cc->in.store);
+	/* the rectification deadline's stages (routes/sla.yaml's supervision section) */
+	hl_sla_args_init(&clock);
+	if (hl_sla_args_add_case(&clock, cc->call.world->sla, cc->call.world->calendar,
+				 cc->call.now_ms, cc->in.deadline_ms) < 0) {
+		hl_log(HL_LOG_WARN, "supervision", "no_stages deadline_ms=%lld",
+		       (long long)cc->in.deadline_ms);
+		hl_sla_args_init(&clock);
+	}
+	{
+		const char *fixed[8 + HL_SLA_CASE_ARGS_MAX] = {
+			today,		   cc->in.kind,	   cc->in.lead_unit,
+			cc->in.co_units,   cc->in.tickets, cc->in.source_programme,
+			cc->in.source_tickets, cc->in.title};
+
+		for (int i = 0; i < clock.argc; i++)
+			fixed[8 + i] = clock.argv[i];
+		argc = hl_sv_args(argv, fixed, 8 + clock.argc, &cc->in.store);
+	}
 	if (hl_call_eval(&cc->call, HL_SCRIPT_CASE_CREATE, created, cc, argc, argv, NULL) == 0)
 		return;
 	hl_reply_unavailable(req, "the case was not recorded");

@@ -14,6 +14,17 @@
 
 static const struct hl_option file_schema[] = {
 	{"policies", HL_OPT_SEQUENCE, 1, NULL, "SLA policies, first match wins"},
+	{"supervision", HL_OPT_SECTION, 0, NULL, "the stages of supervised cases (督办件)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+/* The stages of a supervised case's rectification deadline: the policies' stage keys,
+ * without limits (the case has its own deadline). */
+static const struct hl_option supervision_schema[] = {
+	{"warning", HL_OPT_INT, 0, "75", "yellow at this percent of the allowed time"},
+	{"reminder", HL_OPT_DURATION, 0, "1wd", "催办 this long after the deadline"},
+	{"reminder_to", HL_OPT_STRING, 0, "unit_head", "who gets the reminder"},
+	{"escalation", HL_OPT_SEQUENCE, 0, NULL, "督办 levels: after (delay), to (audience)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -81,31 +92,16 @@ static int check_when(const struct hl_yaml_node *when, char *err, size_t errlen)
 	return 0;
 }
 
-static int load_policy(struct hl_sla_policy *p, const struct hl_yaml_node *node, int last,
-		       char *err, size_t errlen)
+/* The stage keys of a policy or of the supervision section (o over node): warning,
+ * reminder, reminder_to, escalation. */
+static int load_stages(struct hl_sla_policy *p, const struct hl_options *o,
+		       const struct hl_yaml_node *node, char *err, size_t errlen)
 {
-	struct hl_options o = {policy_schema, node, "sla", NULL};
 	const struct hl_yaml_node *levels;
-	static const char *const clock_keys[] = {"sign", "answer", "callback"};
 
-	if (node->kind != HL_YAML_MAP)
-		return hl_yaml_error(err, errlen, node, "expected a policy (a mapping), got %s",
-				     hl_yaml_kind_name(node));
-	if (hl_options_check(policy_schema, node, node, err, errlen) < 0)
-		return -1;
-	p->name = hl_opt_string(&o, "name");
-	p->when = hl_opt_node(&o, "when");
-	if (p->when && check_when(p->when, err, errlen) < 0)
-		return -1;
-	if (last && p->when)
-		return hl_yaml_error(err, errlen, hl_yaml_map_get(node, "when"),
-				     "the last policy is the default: it must have no 'when'");
-	for (int c = 0; c < HL_CLOCKS; c++)
-		p->limit[c] = hl_opt_duration(&o, clock_keys[c]);
-	p->return_window = hl_opt_duration(&o, "return_window");
-	p->reminder = hl_opt_duration(&o, "reminder");
-	p->reminder_audience = hl_opt_string(&o, "reminder_to");
-	p->warning_percent = (int)hl_opt_int(&o, "warning");
+	p->reminder = hl_opt_duration(o, "reminder");
+	p->reminder_audience = hl_opt_string(o, "reminder_to");
+	p->warning_percent = (int)hl_opt_int(o, "warning");
 	if (p->warning_percent < 1 || p->warning_percent > 99)
 		return hl_yaml_error(err, errlen, hl_yaml_map_get(node, "warning"),
 				     "key 'warning': expected a percent from 1 to 99");
@@ -113,7 +109,7 @@ static int load_policy(struct hl_sla_policy *p, const struct hl_yaml_node *node,
 		return hl_yaml_error(err, errlen, hl_yaml_map_get(node, "reminder_to"),
 				     "key 'reminder_to': expected unit_head, supervision_office "
 				     "or leadership");
-	levels = hl_opt_node(&o, "escalation");
+	levels = hl_opt_node(o, "escalation");
 	for (size_t i = 0; levels && i < levels->count; i++) {
 		const struct hl_yaml_node *l = levels->items[i];
 		struct hl_options lo = {level_schema, l, "sla", NULL};
@@ -135,6 +131,44 @@ static int load_policy(struct hl_sla_policy *p, const struct hl_yaml_node *node,
 		p->nlevels = i + 1;
 	}
 	return 0;
+}
+
+static int load_policy(struct hl_sla_policy *p, const struct hl_yaml_node *node, int last,
+		       char *err, size_t errlen)
+{
+	struct hl_options o = {policy_schema, node, "sla", NULL};
+	static const char *const clock_keys[] = {"sign", "answer", "callback"};
+
+	if (node->kind != HL_YAML_MAP)
+		return hl_yaml_error(err, errlen, node, "expected a policy (a mapping), got %s",
+				     hl_yaml_kind_name(node));
+	if (hl_options_check(policy_schema, node, node, err, errlen) < 0)
+		return -1;
+	p->name = hl_opt_string(&o, "name");
+	p->when = hl_opt_node(&o, "when");
+	if (p->when && check_when(p->when, err, errlen) < 0)
+		return -1;
+	if (last && p->when)
+		return hl_yaml_error(err, errlen, hl_yaml_map_get(node, "when"),
+				     "the last policy is the default: it must have no 'when'");
+	for (int c = 0; c < HL_CLOCKS; c++)
+		p->limit[c] = hl_opt_duration(&o, clock_keys[c]);
+	p->return_window = hl_opt_duration(&o, "return_window");
+	return load_stages(p, &o, node, err, errlen);
+}
+
+/* The `supervision:` section (its defaults when absent): the stages of every supervised
+ * case's deadline. */
+static int load_supervision(struct hl_sla *sla, const struct hl_options *top, char *err,
+			    size_t errlen)
+{
+	const struct hl_yaml_node *node = hl_opt_node(top, "supervision");
+	struct hl_options o = {supervision_schema, node, "sla", NULL};
+
+	sla->supervision.name = "supervision";
+	if (node && hl_options_check(supervision_schema, node, node, err, errlen) < 0)
+		return -1;
+	return load_stages(&sla->supervision, &o, node, err, errlen);
 }
 
 int hl_sla_load(const char *routes_dir, struct hl_sla **sla_r, char *err, size_t errlen)
@@ -173,6 +207,8 @@ int hl_sla_load(const char *routes_dir, struct hl_sla **sla_r, char *err, size_t
 			goto fail;
 		sla->n = i + 1;
 	}
+	if (load_supervision(sla, &top, err, errlen) < 0)
+		goto fail;
 	*sla_r = sla;
 	return 0;
 fail:
@@ -311,16 +347,17 @@ static void arg_int(struct hl_sla_args *a, long long value)
 	arg(a, a->text[a->argc], 0);
 }
 
-int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
-		    struct hl_calendar *cal, enum hl_sla_clock clock, int64_t start_ms,
-		    int64_t deadline, int64_t *deadline_r)
+/* Adds clock `clock` under the name `name`. */
+static int add_clock(struct hl_sla_args *a, const struct hl_sla_policy *p,
+		     struct hl_calendar *cal, enum hl_sla_clock clock, const char *name,
+		     int64_t start_ms, int64_t deadline, int64_t *deadline_r)
 {
 	struct hl_sla_stage stages[HL_SLA_STAGES_MAX];
 	int n = hl_sla_schedule(p, cal, clock, start_ms, deadline, deadline_r, stages);
 
 	if (n < 0)
 		return -1;
-	arg(a, hl_sla_clock_name(clock), 0);
+	arg(a, name, 0);
 	arg_int(a, *deadline_r);
 	arg_int(a, n);
 	for (int i = 0; i < n; i++) {
@@ -330,4 +367,23 @@ int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
 	}
 	hl_decimal_write(a->text[0], atoi(a->text[0]) + 1);
 	return 0;
+}
+
+int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
+		    struct hl_calendar *cal, enum hl_sla_clock clock, int64_t start_ms,
+		    int64_t deadline, int64_t *deadline_r)
+{
+	return add_clock(a, p, cal, clock, hl_sla_clock_name(clock), start_ms, deadline,
+			 deadline_r);
+}
+
+int hl_sla_args_add_case(struct hl_sla_args *a, const struct hl_sla *sla,
+			 struct hl_calendar *cal, int64_t start_ms, int64_t deadline)
+{
+	int64_t due;
+
+	/* the stages of a given deadline: the clock only names them (warning_at counts the
+	 * share of the time between start and deadline) */
+	return add_clock(a, &sla->supervision, cal, HL_CLOCK_ANSWER, HL_SLA_CASE_CLOCK, start_ms,
+			 deadline, &due);
 }

@@ -44,6 +44,10 @@ struct hl_sla {
 	struct hl_yaml_doc *doc;
 	size_t n;
 	struct hl_sla_policy *policies;
+	/* The stages of supervised cases (督办件, issue 16), from the file's `supervision:`
+	 * section: warning, reminder, reminder_to, escalation; no limits (a case has its
+	 * deadline) and no `when`. */
+	struct hl_sla_policy supervision;
 };
 
 /* One stage to fire: the clock, its name ("warning", "overdue", "reminder",
@@ -94,5 +98,17 @@ void hl_sla_args_init(struct hl_sla_args *a);
 int hl_sla_args_add(struct hl_sla_args *a, const struct hl_sla_policy *p,
 		    struct hl_calendar *cal, enum hl_sla_clock clock, int64_t start_ms,
 		    int64_t deadline, int64_t *deadline_r);
+
+/* The name of a supervised case's one clock, its rectification deadline (整改时限). */
+#define HL_SLA_CASE_CLOCK "rectify"
+
+/* Room in argv for hl_sla_args_add_case's one clock (with the count). */
+#define HL_SLA_CASE_ARGS_MAX (1 + 3 + 3 * HL_SLA_STAGES_MAX)
+
+/* Adds a supervised case's clock (HL_SLA_CASE_CLOCK): the stages of sla's supervision
+ * section for `deadline`, started at start_ms. Returns 0, or -1 when the calendar cannot
+ * compute them (nothing added). */
+int hl_sla_args_add_case(struct hl_sla_args *a, const struct hl_sla *sla,
+			 struct hl_calendar *cal, int64_t start_ms, int64_t deadline);
 
 #endif

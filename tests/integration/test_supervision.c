@@ -4,10 +4,12 @@
  * a month built by hand (on the test clock) checked figure by figure. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -74,12 +76,22 @@ static const char *create(const char *path, const char *body, char *id, size_t l
 	return id;
 }
 
-static void advance(const char *by)
+/* Moves daemon d's test clock. */
+static void advance_on(const struct hlt_daemon *d, const char *by)
 {
+	struct hlt_response r;
 	char body[64];
 
 	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
-	json_object_put(call("POST", "/v1/test/clock", HLT_TOKEN_ADMIN, body, 200));
+	cr_assert_eq(hlt_request(d->port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL, body,
+				 &r),
+		     200, "%s", r.body);
+	hlt_response_free(&r);
+}
+
+static void advance(const char *by)
+{
+	advance_on(&fx.daemon, by);
 }
 
 /* Takes a case step as token; expects want; returns the answer. */
@@ -626,4 +638,63 @@ Test(supervision, a_benchmark_case_measures_its_progress_from_the_units_report)
 		"\"deadline\":{\"working_days\":5},\"metric\":\"happiness\",\"target\":\"95\","
 		"\"benchmark\":\"b\"}",
 		"metric");
+}
+
+/* The stages of a case's rectification deadline (routes/sla.yaml's supervision section)
+ * on the engine of tickets' clocks: with two daemons sharing the Redis, each fires once;
+ * a case rectified in time never escalates. */
+Test(supervision, two_daemons_fire_each_stage_of_a_late_case_once)
+{
+	static const char *const notes[] = {
+		"rectify warning", "rectify overdue", "rectify reminder to unit_head",
+		"rectify escalation1 to supervision_office", "rectify escalation2 to leadership"};
+	struct hlt_daemon other = {.extra_yaml = TEST_CLOCK,
+				   .binary = HL_BUILD_DIR "/tests/hotlined-testclock"};
+	char body[1024], late[32], in_time[32], *v, *events;
+
+	start(NULL);
+	hlt_fixture_start(&fx, &other, "b", NULL);
+	create("/v1/supervision/cases",
+	       case_body(body, sizeof(body), "逾期件", "{\"working_days\":1}", NULL), late,
+	       sizeof(late));
+	create("/v1/supervision/cases",
+	       case_body(body, sizeof(body), "按期件", "{\"working_days\":1}", NULL), in_time,
+	       sizeof(in_time));
+	step_ok(HLT_TOKEN_WATER, in_time, "plan", "{\"plan\":\"p\"}");
+	step_ok(HLT_TOKEN_WATER, in_time, "rectified", NULL);
+	step_ok(HLT_TOKEN_SUPERVISOR, in_time, "accept", NULL);
+	v = hlt_redis_cmd(&fx.redis, "HGET hl:case:%s rectify_plan", late);
+	cr_assert(v && strstr(v, "overdue|") && strstr(v, "escalation2|"), "%s", v);
+	free(v);
+	for (int i = 0; i < 12; i++) { /* 48 days, four at a time, on both daemons */
+		advance_on(&fx.daemon, "96h");
+		advance_on(&other, "96h");
+		usleep(300000); /* a sweep or more of each */
+	}
+	usleep(500000);
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+		cr_expect_eq(hlt_audit_count(&fx.redis, late, notes[i]), 1, "%s: %d times", notes[i],
+			     hlt_audit_count(&fx.redis, late, notes[i]));
+		cr_expect_eq(hlt_audit_count(&fx.redis, in_time, notes[i]), 0, "%s fired", notes[i]);
+	}
+	v = hlt_redis_cmd(&fx.redis, "HGET hl:case:%s rectify_status", late);
+	cr_expect(v && strncmp(v, "escalation2", 11) == 0, "%s", v);
+	free(v);
+	/* on the event stream, not on the units' ledger */
+	events = hlt_events(&fx.redis, "id", late, NULL);
+	cr_expect(events && strstr(events, "escalation2") && strstr(events, "record\ncase"), "%s",
+		  events);
+	free(events);
+	events = hlt_events(&fx.redis, "unit", "water", "ledger");
+	cr_expect(!events || !strstr(events, late), "%s", events);
+	free(events);
+	/* the list of overdue cases */
+	{
+		struct json_object *o = call("GET", "/v1/supervision/cases?overdue=true",
+					     HLT_TOKEN_SUPERVISOR, NULL, 200);
+
+		cr_expect_eq(json_object_array_length(member(o, "cases")), 1);
+		json_object_put(o);
+	}
+	hlt_daemon_stop(&other, SIGTERM, 5000);
 }

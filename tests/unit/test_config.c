@@ -408,3 +408,30 @@ Test(config, javascript_dir_and_its_link_roots)
 		 "  javascript_roots: /usr/share/nodejs\n",
 		 "5:21", "javascript_roots");
 }
+
+Test(config, accountability_forms_default_or_configured_and_checked)
+{
+	struct hl_config *cfg = load_ok(minimal);
+
+	cr_assert_eq(cfg->naccountability_forms, 7);
+	cr_expect_str_eq(cfg->accountability_forms[0], "提醒谈话");
+	cr_expect_str_eq(cfg->accountability_forms[6], "党纪政务处分");
+	hl_config_free(cfg);
+	cfg = load_ok("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		      "supervision:\n  accountability_forms: [约谈, 停职检查]\n");
+	cr_assert_eq(cfg->naccountability_forms, 2);
+	cr_expect_str_eq(cfg->accountability_forms[1], "停职检查");
+	hl_config_free(cfg);
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		 "supervision:\n  accountability_forms:\n    - 约谈\n    - 诫勉\n    - 约谈\n",
+		 "8:7", "'约谈' is listed twice");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		 "supervision:\n  accountability_forms: []\n",
+		 "5:25", "must not be empty");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		 "supervision:\n  accountability_forms: [\"约谈,诫勉\"]\n",
+		 "5:26", "without a comma");
+	load_bad("redis:\n  socket: /tmp/r.sock\nroutes: routes\n"
+		 "supervision:\n  forms: [约谈]\n",
+		 "5:3", "forms");
+}

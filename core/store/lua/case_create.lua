@@ -7,7 +7,8 @@
 -- ARGV[5] today, YYYYMMDD   ARGV[6] kind   ARGV[7] lead unit   ARGV[8] co-units (commas)
 -- ARGV[9] linked tickets (commas)   ARGV[10] source programme id ('' for none)
 -- ARGV[11] source ticket ids (commas)   ARGV[12] title
--- ARGV[13...] field, value pairs to store
+-- ARGV[13...] its clock, as lib.lua's schedule_from reads it (the rectification deadline,
+-- `rectify`, with its stages: core/README.md §7), then field, value pairs to store
 -- Returns {'created', id} | {'denied', why} | {'bad', field, why}
 if ROLE ~= 'supervisor' then return {'denied', 'only a supervisor opens cases'} end
 local day, kind, lead, co, tickets = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
@@ -21,9 +22,13 @@ if programme ~= '' and redis.call('EXISTS', k_programme(programme)) == 0 then
 end
 local id, key = record_id('C', day, 4, k_case)
 if not id then return redis.error_reply('ERR case_create: no free id for ' .. day) end
-local fields = rest_pairs(13, {'id', id, 'kind', kind, 'lead_unit', lead, 'co_units', co,
+local fields = {}
+local after_clock = schedule_from(id, 13, fields, true)
+fields = rest_pairs(after_clock, fields)
+local base = {'id', id, 'kind', kind, 'lead_unit', lead, 'co_units', co,
   'tickets', tickets, 'title', title, 'state', 'open', 'created_ms', NOW, 'updated_ms', NOW,
-  'created_by', ACTOR, 'created_role', ROLE})
+  'created_by', ACTOR, 'created_role', ROLE}
+for _, v in ipairs(base) do fields[#fields + 1] = v end
 if programme ~= '' then
   fields[#fields + 1] = 'source_programme'
   fields[#fields + 1] = programme

@@ -5,7 +5,12 @@
 -- dropped silently; the others write an audit entry and a ledger entry and are returned
 -- for the plugins' on_event. The ticket's member goes back at its next stage's time, or
 -- not at all when no clock has one.
--- ARGV[5] most tickets to claim.
+-- Supervised cases (督办件, issue 16) run on the same engine: a case's id (C...) in
+-- hl:due, its one clock `rectify` (its rectification deadline) planned on case:<id> as a
+-- ticket's are, running while the case is open or being rectified. Its stages go to its
+-- timeline and onto the event stream as record-keeping (record 'case', not the ledger:
+-- the units report counts tickets), and are returned as a ticket's are.
+-- ARGV[5] most tickets and cases to claim.
 -- Returns a flat list: first '1' when the claim took as many as it could (more may be
 -- due: claim again at once), else '0'; then id, clock, stage, audience, due_ms, late_ms,
 -- unit, per stage that fired.
@@ -15,24 +20,35 @@ local runs = {
   sign = {dispatched = true, return_requested = true}, -- a return request does not stop it
   answer = {dispatched = true, accepted = true, return_requested = true, reopened = true},
   callback = {resolved = true},
+  rectify = {open = true, rectifying = true},
 }
+-- What is claimed: a ticket, or a case (its id starts with C); the key of its hash, its
+-- clocks, and the field naming its unit.
+local TICKET = {key = k_ticket, clocks = CLOCKS, unit = 'department'}
+local CASE = {key = function(id) return P .. KEY.case .. id end, clocks = {'rectify'},
+  unit = 'lead_unit', case = true}
 local now = tonumber(NOW)
 local out = {#due >= most and '1' or '0'}
 
 -- Fires one stage of a ticket (in state `state`, of unit `unit`): its ledger entry, the
 -- counters and indexes, and the caller's list; returns its audit entry, which the caller
 -- appends with the ticket's others in one APPEND.
-local function fire(id, state, unit, clock, stage, audience, at)
+local function fire(what, id, state, unit, clock, stage, audience, at)
   local late = now - at
   local due_ms = string.format('%d', at)
   local note = clock .. ' ' .. stage .. (audience ~= '' and (' to ' .. audience) or '') ..
     (late > 60000 and (', late by ' .. math.floor(late / 1000) .. ' s') or '')
-  ledger(unit, id, stage, {clock = clock, stage_audience = audience, due_ms = due_ms,
-    late_ms = late})
-  if stage ~= 'warning' and stage ~= 'overdue' then
-    redis.call('HINCRBY', k_ticket(id), 'escalations', 1)
+  local fields = {clock = clock, stage_audience = audience, due_ms = due_ms, late_ms = late}
+  if what.case then
+    fields.unit, fields.record = unit or '', 'case'
+    event(id, stage, fields)
+  else
+    ledger(unit, id, stage, fields)
   end
-  if stage == 'overdue' then
+  if stage ~= 'warning' and stage ~= 'overdue' then
+    redis.call('HINCRBY', what.key(id), 'escalations', 1)
+  end
+  if stage == 'overdue' and not what.case then
     redis.call('ZADD', k_index(INDEX.overdue), due_ms, id)
   end
   for _, v in ipairs({id, clock, stage, audience, due_ms, tostring(late), unit or ''}) do
@@ -43,33 +59,43 @@ end
 
 for _, id in ipairs(due) do
   if redis.call('ZREM', P .. KEY.due, id) == 1 then
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'department', 'sign_next',
-      'sign_plan', 'answer_next', 'answer_plan', 'callback_next', 'callback_plan')
+    local what = string.sub(id, 1, 1) == 'C' and CASE or TICKET
+    local key = what.key(id)
+    local names = {'state', what.unit}
+    for _, clock in ipairs(what.clocks) do
+      names[#names + 1] = clock .. '_next'
+      names[#names + 1] = clock .. '_plan'
+    end
+    local t = redis.call('HMGET', key, unpack(names))
     local state, unit = t[1], t[2]
     local fields, entries, soonest = {}, {}, nil
-    for c, clock in ipairs(CLOCKS) do
+    for c, clock in ipairs(what.clocks) do
       local n, plan = tonumber(t[1 + 2 * c]), t[2 + 2 * c]
       if n and plan then
         local at, stage, audience = plan_stage(plan, n)
         while at and at <= now do
           if state and runs[clock][state] then
-            entries[#entries + 1] = fire(id, state, unit, clock, stage, audience, at)
-            if stage ~= 'warning' then put(id, fields, clock .. '_status', stage) end
+            entries[#entries + 1] = fire(what, id, state, unit, clock, stage, audience, at)
+            if stage ~= 'warning' then
+              fields[#fields + 1] = clock .. '_status'
+              fields[#fields + 1] = stage
+            end
           end
           n = n + 1
           at, stage, audience = plan_stage(plan, n)
         end
         if at then
-          put(id, fields, clock .. '_next', tostring(n))
+          fields[#fields + 1] = clock .. '_next'
+          fields[#fields + 1] = tostring(n)
           if not soonest or at < soonest then soonest = at end
         else
-          redis.call('HDEL', k_ticket(id), clock .. '_next')
+          redis.call('HDEL', key, clock .. '_next')
         end
       end
     end
     -- the entries with one APPEND, the clocks' status with one HSET
     if #entries > 0 then redis.call('APPEND', k_log(id), table.concat(entries)) end
-    if #fields > 0 then redis.call('HSET', k_ticket(id), unpack(fields)) end
+    if #fields > 0 then redis.call('HSET', key, unpack(fields)) end
     if soonest then redis.call('ZADD', P .. KEY.due, string.format('%d', soonest), id) end
   end
 end
