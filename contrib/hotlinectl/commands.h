@@ -1,7 +1,8 @@
 /*
  * The commands: each is a name, its help, its options (args.h) and a function to run.
  * cmd_tickets.c has submit, show, list and the workflow steps; cmd_tools.c route,
- * deadline, report and config; cmd_tail.c tail; cmd_users.c user. main.c lists them.
+ * deadline, report and config; cmd_supervision.c programme, case and accountability;
+ * cmd_tail.c tail; cmd_users.c user. main.c lists them.
  */
 #ifndef HLC_COMMANDS_H
 #define HLC_COMMANDS_H
@@ -27,6 +28,7 @@ struct hlc_command {
 /* The commands, in the order help lists them; ends with a {NULL} entry. */
 extern const struct hlc_command hlc_ticket_commands[];
 extern const struct hlc_command hlc_tool_commands[];
+extern const struct hlc_command hlc_supervision_commands[]; /* cmd_supervision.c */
 extern const struct hlc_command hlc_tail_command;
 extern const struct hlc_command hlc_user_command; /* cmd_users.c */
 

@@ -32,7 +32,8 @@ static const struct hlc_opt global_opts[] = {
 
 static const struct hlc_command *find_command(const char *name)
 {
-	const struct hlc_command *lists[] = {hlc_ticket_commands, hlc_tool_commands};
+	const struct hlc_command *lists[] = {hlc_ticket_commands, hlc_supervision_commands,
+					     hlc_tool_commands};
 
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
 		for (const struct hlc_command *c = lists[l]; c->name; c++) {
@@ -59,6 +60,8 @@ static void usage(FILE *out)
 		"\n"
 		"Tickets:\n");
 	list_commands(out, hlc_ticket_commands);
+	fprintf(out, "\nSupervision (督办, 问责):\n");
+	list_commands(out, hlc_supervision_commands);
 	fprintf(out, "\nOther:\n");
 	list_commands(out, hlc_tool_commands);
 	fprintf(out, "  %-18s %s\n", hlc_tail_command.name, hlc_tail_command.summary);

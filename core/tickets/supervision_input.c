@@ -261,6 +261,19 @@ static int source(struct hl_case_input *in, struct hl_input_error *e)
 	return 0;
 }
 
+/* A whole number of days (5, or 5.0 as some clients write numbers), else -1. */
+static int64_t whole_days(struct json_object *v)
+{
+	double d;
+
+	if (json_object_is_type(v, json_type_int))
+		return json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_double))
+		return -1;
+	d = json_object_get_double(v);
+	return d >= 1 && d <= WORKING_DAYS_MAX && d == (double)(int64_t)d ? (int64_t)d : -1;
+}
+
 /* The deadline: "YYYY-MM-DD" (the end of that day) or {"working_days": N} counted on the
  * calendar from now (so that 调休 counts); not before now. */
 static int deadline(struct hl_case_input *in, struct hl_calendar *cal, int64_t now_ms,
@@ -279,10 +292,9 @@ static int deadline(struct hl_case_input *in, struct hl_calendar *cal, int64_t n
 		snprintf(in->deadline_text, sizeof(in->deadline_text), "%s", day);
 	} else if (json_object_is_type(v, json_type_object) &&
 		   json_object_object_length(v) == 1 &&
-		   json_object_object_get_ex(v, "working_days", &days) &&
-		   json_object_is_type(days, json_type_int) && json_object_get_int64(days) >= 1 &&
-		   json_object_get_int64(days) <= WORKING_DAYS_MAX) {
-		int64_t n = json_object_get_int64(days);
+		   json_object_object_get_ex(v, "working_days", &days) && whole_days(days) >= 1 &&
+		   whole_days(days) <= WORKING_DAYS_MAX) {
+		int64_t n = whole_days(days);
 
 		in->deadline_ms =
 			hl_calendar_add(cal, now_ms, (struct hl_duration){n, HL_DUR_WORK_DAYS});

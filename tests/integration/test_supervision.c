@@ -698,3 +698,98 @@ Test(supervision, two_daemons_fire_each_stage_of_a_late_case_once)
 	}
 	hlt_daemon_stop(&other, SIGTERM, 5000);
 }
+
+/* Runs hotlinectl as `token` against the fixture's daemon; returns its exit status and
+ * leaves what it printed (stdout and stderr) in *out_r (caller frees). */
+static int ctl(const char *token, char **out_r, const char *const *args)
+{
+	static int serial;
+	char url[64], token_env[128], home_env[300], out[400];
+	const char *argv[32] = {HL_BUILD_DIR "/hotlinectl"};
+	const char *env[] = {url, token_env, home_env, "HOTLINE_CONFIG", "COLUMNS", NULL};
+	size_t n = 1;
+	int status;
+
+	for (size_t i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	snprintf(url, sizeof(url), "HOTLINE_URL=http://127.0.0.1:%d", fx.daemon.port);
+	snprintf(token_env, sizeof(token_env), "HOTLINE_TOKEN=%s", token);
+	snprintf(home_env, sizeof(home_env), "HOME=%s", fx.dir);
+	snprintf(out, sizeof(out), "%s/ctl-%d.out", fx.dir, ++serial);
+	status = hlt_run(argv, env, NULL, out, 10000);
+	*out_r = hlt_read_file(out);
+	return status;
+}
+
+Test(supervision, hotlinectl_programme_case_and_accountability)
+{
+	char *out, pid[32], cid[32], d[16], today[16], tomorrow[16];
+	struct json_object *o;
+
+	start(NULL);
+	day(0, today);
+	day(1, tomorrow);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out,
+			 (const char *[]){"--json", "programme", "add", "--date", today, "--title",
+					  "电视问政", "--unit", "water", "--problem", "办证跑五次",
+					  "--problem", "停水不通知", NULL}),
+		     0, "%s", out);
+	o = json_tokener_parse(out);
+	snprintf(pid, sizeof(pid), "%s", str(o, "id"));
+	json_object_put(o);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out,
+			 (const char *[]){"--json", "case", "open", "--kind", "problem", "--title",
+					  "办证跑五次", "--description", "d", "--source-type",
+					  "programme", "--source-id", pid, "--lead", "water",
+					  "--co-unit", "gas", "--working-days", "5", NULL}),
+		     0, "%s", out);
+	o = json_tokener_parse(out);
+	snprintf(cid, sizeof(cid), "%s", str(o, "id"));
+	json_object_put(o);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_WATER, &out,
+			 (const char *[]){"case", "plan", cid, "--plan", "一窗通办", NULL}),
+		     0, "%s", out);
+	cr_assert(strstr(out, "rectifying"), "%s", out);
+	free(out);
+	/* a refusal as the server said it */
+	cr_assert_eq(ctl(HLT_TOKEN_WATER, &out,
+			 (const char *[]){"case", "accept", cid, NULL}),
+		     1, "%s", out);
+	cr_assert(strstr(out, "403"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out, (const char *[]){"case", "show", cid, NULL}),
+		     0, "%s", out);
+	cr_assert(strstr(out, "Timeline (2 entries)") && strstr(out, "一窗通办") &&
+			  strstr(out, "water-test (dept:water)"),
+		  "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out,
+			 (const char *[]){"case", "list", "--kind", "problem", NULL}),
+		     0, "%s", out);
+	cr_assert(strstr(out, cid) && strstr(out, "rectifying"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out,
+			 (const char *[]){"accountability", "add", "--name", "欧阳明", "--post",
+					  "科长", "--unit", "water", "--form", "约谈", "--reason",
+					  "推诿", "--decided-on", day(0, d), "--decided-by", "市纪委",
+					  "--stems-from", cid, NULL}),
+		     0, "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out, (const char *[]){"accountability", "list", NULL}),
+		     0, "%s", out);
+	cr_assert(strstr(out, "欧阳明") && strstr(out, "约谈"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out,
+			 (const char *[]){"case", "summary", "--from", today, "--to", tomorrow,
+					  NULL}),
+		     0, "%s", out);
+	cr_assert(strstr(out, "programmes") && strstr(out, pid) && strstr(out, "form:约谈"),
+		  "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, &out, (const char *[]){"case", "retreat", NULL}), 2,
+		     "%s", out);
+	free(out);
+}
