@@ -34,7 +34,7 @@ struct sub {
 	const char *step;
 	const struct hlc_opt *opts; /* into the body (POST) or the query (GET) */
 	const char *list_member;    /* a list answer's member, shown as a table; NULL: fields */
-	const char *const *columns; /* its columns, as members */
+	const char *const *columns; /* its columns, as members; for fields, those shown */
 };
 
 /* A list's rows as a table of `columns` (members; arrays joined with commas). */
@@ -191,7 +191,7 @@ static int run_sub(struct hlc_ctx *c, const struct sub *subs, const struct hlc_a
 	} else if (strcmp(s->name, "summary") == 0) {
 		print_summary(c, o);
 	} else {
-		hlc_print_fields(c, o, NULL);
+		hlc_print_fields(c, o, s->columns);
 		print_timeline(c, &r, o);
 	}
 	json_object_put(o);
@@ -224,11 +224,14 @@ static const struct hlc_opt programme_opts[] = {
 	END_OPTS};
 static const char *const programme_columns[] = {"id", "date", "title", "units",
 						"problem_count", NULL};
+static const char *const programme_fields[] = {
+	"id", "date", "title", "units", "notes", "problems", "cases", "tickets", "created_by", NULL};
 static const struct sub programme_subs[] = {
-	{"add", 0, "POST", "/v1/supervision/programmes", NULL, programme_add_opts, NULL, NULL},
+	{"add", 0, "POST", "/v1/supervision/programmes", NULL, programme_add_opts, NULL,
+	 programme_fields},
 	{"list", 0, "GET", "/v1/supervision/programmes", NULL, period_opts, "programmes",
 	 programme_columns},
-	{"show", 1, "GET", "/v1/supervision/programmes", NULL, NULL, NULL, NULL},
+	{"show", 1, "GET", "/v1/supervision/programmes", NULL, NULL, NULL, programme_fields},
 	{NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -315,15 +318,27 @@ static const struct hlc_opt case_opts[] = {
 	END_OPTS};
 static const char *const case_columns[] = {"id",	  "kind",	  "state",
 					   "lead_unit",	  "deadline_at", "title", NULL};
+static const char *const case_fields[] = {
+	"id",		 "kind",	   "state",	      "title",	     "description",
+	"source_type",	 "source_text",	   "lead_unit",	      "co_units",    "tickets",
+	"requirements",	 "deadline",	   "deadline_at",     "rectify_status", "plan",
+	"last_progress", "rectified_at",   "late_ms",	      "send_backs",  "send_back_reason",
+	"closed_at",	 "metric",	   "target",	      "benchmark",   "progress",
+	"created_at",	 "created_by",	   NULL};
 static const struct sub case_subs[] = {
-	{"open", 0, "POST", "/v1/supervision/cases", NULL, case_open_opts, NULL, NULL},
+	{"open", 0, "POST", "/v1/supervision/cases", NULL, case_open_opts, NULL, case_fields},
 	{"list", 0, "GET", "/v1/supervision/cases", NULL, case_list_opts, "cases", case_columns},
-	{"show", 1, "GET", "/v1/supervision/cases", NULL, NULL, NULL, NULL},
-	{"plan", 1, "POST", "/v1/supervision/cases", "plan", plan_opts, NULL, NULL},
-	{"progress", 1, "POST", "/v1/supervision/cases", "progress", progress_opts, NULL, NULL},
-	{"rectified", 1, "POST", "/v1/supervision/cases", "rectified", note_opts, NULL, NULL},
-	{"accept", 1, "POST", "/v1/supervision/cases", "accept", note_opts, NULL, NULL},
-	{"send-back", 1, "POST", "/v1/supervision/cases", "send-back", reason_opts, NULL, NULL},
+	{"show", 1, "GET", "/v1/supervision/cases", NULL, NULL, NULL, case_fields},
+	{"plan", 1, "POST", "/v1/supervision/cases", "plan", plan_opts, NULL,
+	 case_fields},
+	{"progress", 1, "POST", "/v1/supervision/cases", "progress", progress_opts, NULL,
+	 case_fields},
+	{"rectified", 1, "POST", "/v1/supervision/cases", "rectified", note_opts, NULL,
+	 case_fields},
+	{"accept", 1, "POST", "/v1/supervision/cases", "accept", note_opts, NULL,
+	 case_fields},
+	{"send-back", 1, "POST", "/v1/supervision/cases", "send-back", reason_opts, NULL,
+	 case_fields},
 	{"summary", 0, "GET", "/v1/reports/supervision", NULL, period_opts, NULL, NULL},
 	{NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
@@ -371,7 +386,8 @@ static const struct hlc_opt accountability_opts[] = {
 static const char *const accountability_columns[] = {
 	"id", "decided_on", "person_name", "person_unit", "form", "superseded_by", NULL};
 static const struct sub accountability_subs[] = {
-	{"add", 0, "POST", "/v1/accountability", NULL, accountability_add_opts, NULL, NULL},
+	{"add", 0, "POST", "/v1/accountability", NULL, accountability_add_opts, NULL,
+	 accountability_columns},
 	{"list", 0, "GET", "/v1/accountability", NULL, accountability_list_opts, "records",
 	 accountability_columns},
 	{NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},

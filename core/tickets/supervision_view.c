@@ -66,6 +66,9 @@ struct json_object *hl_sv_record_json(const struct redisReply *flat,
 		if (!k || !v)
 			continue;
 		klen = strlen(k);
+		if (strncmp(k, "rectify_", 8) == 0 && strcmp(k, "rectify_status") != 0 &&
+		    strcmp(k, "rectify_due_ms") != 0)
+			continue; /* the clock's plan is the store's (due_claim.lua), not a field */
 		if (among(k, list_fields)) {
 			json_object_object_add(o, k, split_json(v));
 		} else if (strcmp(k, "problems") == 0) {
