@@ -615,7 +615,9 @@ Test(supervision, a_benchmark_case_measures_its_progress_from_the_units_report)
 	char body[1024], id[32], path[128];
 	struct json_object *o, *p;
 
-	start(NULL);
+	fx.daemon.extra_yaml = TEST_CLOCK;
+	fx.daemon.binary = HL_BUILD_DIR "/tests/hotlined-testclock";
+	hlt_fixture_start(&fx, &fx.daemon, NULL, HLT_PLUGIN("route_async"));
 	snprintf(body, sizeof(body),
 		 "{\"kind\":\"benchmark\",\"title\":\"按时办结率对标\",\"description\":\"d\","
 		 "\"source\":{\"type\":\"report\",\"figure\":\"供水公司11月按时办结率\"},"
@@ -632,6 +634,39 @@ Test(supervision, a_benchmark_case_measures_its_progress_from_the_units_report)
 	cr_assert_null(member(p, "value")); /* nothing answered since it opened */
 	cr_assert_eq(json_object_get_boolean(member(p, "reached")), 0);
 	json_object_put(o);
+
+	/* a ticket dispatched to water (the test router) and answered in time: the rate the
+	 * case shows is the units report's own */
+	{
+		char tid[32];
+		struct json_object *report, *units;
+		double want = -1;
+
+		hlt_create_ticket(fx.daemon.port, HLT_TOKEN_AGENT,
+				  "{\"channel\":\"hotline\",\"title\":\"停水\",\"content\":\"停水三天\","
+				  "\"address\":\"古田二路\",\"caller_phone\":\"13907150003\"}",
+				  tid, sizeof(tid));
+		cr_assert(hlt_wait_state(&fx.redis, tid, "dispatched"), "%s not dispatched", tid);
+		cr_assert_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_WATER, tid, "sign", NULL, NULL),
+			     200);
+		cr_assert_eq(hlt_ticket_step(fx.daemon.port, HLT_TOKEN_WATER, tid, "answer",
+					     "{\"answer\":\"已恢复供水\"}", NULL),
+			     200);
+		report = call("GET", "/v1/reports/units", HLT_TOKEN_SUPERVISOR, NULL, 200);
+		units = member(report, "units");
+		for (size_t i = 0; i < json_object_array_length(units); i++)
+			if (strcmp(str(json_object_array_get_idx(units, i), "unit"), "water") == 0)
+				want = json_object_get_double(
+					member(json_object_array_get_idx(units, i), "answer_rate"));
+		json_object_put(report);
+		cr_assert(want > 0, "water has no answer_rate");
+		o = call("GET", path, HLT_TOKEN_SUPERVISOR, NULL, 200);
+		p = member(o, "progress");
+		cr_assert_float_eq(json_object_get_double(member(p, "value")), want, 0.01, "%s",
+				   json_object_to_json_string(p));
+		cr_assert_eq(json_object_get_boolean(member(p, "reached")), want >= 95);
+		json_object_put(o);
+	}
 	refused("/v1/supervision/cases",
 		"{\"kind\":\"benchmark\",\"title\":\"t\",\"description\":\"d\",\"source\":"
 		"{\"type\":\"report\",\"figure\":\"x\"},\"lead_unit\":\"water\","
