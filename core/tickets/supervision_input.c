@@ -16,19 +16,6 @@
 #define DAY_MS 86400000LL
 #define WORKING_DAYS_MAX 365
 
-static int fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(e->field, sizeof(e->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void store(struct hl_sv_fields *f, const char *name, const char *value)
 {
 	if (value && f->n < HL_SV_FIELDS_MAX) {
@@ -50,7 +37,7 @@ static int only_known(struct json_object *obj, const char *const *known, const c
 		for (const char *const *k = known; *k; k++)
 			ok |= strcmp(key, *k) == 0;
 		if (!ok)
-			return fail(e, key, "%s%s: unknown field", where, key);
+			return hl_input_fail(e, key, "%s%s: unknown field", where, key);
 	}
 	return 0;
 }
@@ -68,25 +55,26 @@ static int text(struct json_object *obj, const char *key, int required, size_t m
 
 	*value_r = NULL;
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return required ? fail(e, key, "%s: required", key) : 0;
+		return required ? hl_input_fail(e, key, "%s: required", key) : 0;
 	if (!json_object_is_type(v, json_type_string))
-		return fail(e, key, "%s: expected a string", key);
+		return hl_input_fail(e, key, "%s: expected a string", key);
 	s = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
 	if (strlen(s) != len)
-		return fail(e, key, "%s: must not contain NUL", key);
+		return hl_input_fail(e, key, "%s: must not contain NUL", key);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-			return fail(e, key, "%s: must not contain control characters", key);
+			return hl_input_fail(e, key, "%s: must not contain control characters",
+					     key);
 		chars += (c & 0xC0) != 0x80;
 		blank &= c == ' ' || c == '\t' || c == '\r' || c == '\n';
 	}
 	if (blank)
-		return fail(e, key, "%s: must not be blank", key);
+		return hl_input_fail(e, key, "%s: must not be blank", key);
 	if (chars > max)
-		return fail(e, key, "%s: at most %zu characters", key, max);
+		return hl_input_fail(e, key, "%s: at most %zu characters", key, max);
 	*value_r = s;
 	return 0;
 }
@@ -98,7 +86,7 @@ static int join(char *buf, size_t len, const char *item, const char *key,
 	size_t used = strlen(buf);
 
 	if (strchr(item, ',') || used + strlen(item) + 2 > len)
-		return fail(e, key, "%s: bad or too long an item '%s'", key, item);
+		return hl_input_fail(e, key, "%s: bad or too long an item '%s'", key, item);
 	snprintf(buf + used, len - used, "%s%s", used ? "," : "", item);
 	return 0;
 }
@@ -113,23 +101,23 @@ static int list(struct json_object *obj, const char *key, int required,
 
 	buf[0] = '\0';
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return required ? fail(e, key, "%s: required", key) : 0;
+		return required ? hl_input_fail(e, key, "%s: required", key) : 0;
 	if (!json_object_is_type(v, json_type_array))
-		return fail(e, key, "%s: expected a list", key);
+		return hl_input_fail(e, key, "%s: expected a list", key);
 	n = json_object_array_length(v);
 	if (n > HL_SV_LIST_MAX)
-		return fail(e, key, "%s: at most %d items", key, HL_SV_LIST_MAX);
+		return hl_input_fail(e, key, "%s: at most %d items", key, HL_SV_LIST_MAX);
 	if (required && n == 0)
-		return fail(e, key, "%s: must not be empty", key);
+		return hl_input_fail(e, key, "%s: must not be empty", key);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *item = json_object_array_get_idx(v, i);
 		const char *s = json_object_get_string(item);
 
 		if (!json_object_is_type(item, json_type_string) || !*s || strlen(s) > 40)
-			return fail(e, key, "%s: item %zu: expected a %s", key, i + 1,
-				    routes ? "unit code" : "record id");
+			return hl_input_fail(e, key, "%s: item %zu: expected a %s", key, i + 1,
+					     routes ? "unit code" : "record id");
 		if (routes && !hl_routes_department(routes, s))
-			return fail(e, key, "%s: unknown unit '%s'", key, s);
+			return hl_input_fail(e, key, "%s: unknown unit '%s'", key, s);
 		if (join(buf, len, s, key, e) < 0)
 			return -1;
 	}
@@ -143,7 +131,7 @@ static int unit(struct json_object *obj, const char *key, const struct hl_routes
 	if (text(obj, key, 1, 64, value_r, e) < 0)
 		return -1;
 	if (!hl_routes_department(routes, *value_r))
-		return fail(e, key, "%s: unknown unit '%s'", key, *value_r);
+		return hl_input_fail(e, key, "%s: unknown unit '%s'", key, *value_r);
 	return 0;
 }
 
@@ -156,7 +144,7 @@ static int date(struct json_object *obj, const char *key, const char **value_r,
 	if (text(obj, key, 1, 10, value_r, e) < 0)
 		return -1;
 	if (strlen(*value_r) != 10 || hl_time_parse_iso(*value_r, ms_r, err, sizeof(err)) < 0)
-		return fail(e, key, "%s: expected a date such as 2026-12-31", key);
+		return hl_input_fail(e, key, "%s: expected a date such as 2026-12-31", key);
 	return 0;
 }
 
@@ -182,8 +170,9 @@ int hl_programme_input_parse(const char *body, size_t len, const struct hl_route
 		if (!json_object_is_type(problems, json_type_array) ||
 		    json_object_array_length(problems) > HL_SV_LIST_MAX) {
 			json_object_put(list_json);
-			return fail(e, "problems", "problems: expected a list of at most %d texts",
-				    HL_SV_LIST_MAX);
+			return hl_input_fail(e, "problems",
+					     "problems: expected a list of at most %d texts",
+					     HL_SV_LIST_MAX);
 		}
 		n = json_object_array_length(problems);
 		for (size_t i = 0; i < n; i++) {
@@ -205,7 +194,7 @@ int hl_programme_input_parse(const char *body, size_t len, const struct hl_route
 									JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(list_json);
 	if (!in->problems_json)
-		return fail(e, "", "out of memory");
+		return hl_input_fail(e, "", "out of memory");
 	snprintf(in->date_ms_text, sizeof(in->date_ms_text), "%lld", (long long)in->date_ms);
 	snprintf(in->problem_count, sizeof(in->problem_count), "%zu", n);
 	store(&in->store, "date", day);
@@ -234,8 +223,9 @@ static int source(struct hl_case_input *in, struct hl_input_error *e)
 	in->source_programme = "";
 	if (!json_object_object_get_ex(in->doc, "source", &src) ||
 	    !json_object_is_type(src, json_type_object))
-		return fail(e, "source", "source: expected {\"type\": programme|tickets|report|"
-					 "inspection, ...}");
+		return hl_input_fail(e, "source",
+				     "source: expected {\"type\": programme|tickets|report|"
+				     "inspection, ...}");
 	if (only_known(src, known, "source.", e) < 0 || text(src, "type", 1, 16, &type, e) < 0)
 		return -1;
 	if (strcmp(type, "programme") == 0) {
@@ -253,8 +243,9 @@ static int source(struct hl_case_input *in, struct hl_input_error *e)
 		if (text(src, "text", 1, HL_SV_TEXT_MAX, &what, e) < 0)
 			return -1;
 	} else {
-		return fail(e, "source", "source.type: expected programme, tickets, report or "
-					 "inspection");
+		return hl_input_fail(e, "source",
+				     "source.type: expected programme, tickets, report or "
+				     "inspection");
 	}
 	store(&in->store, "source_type", type);
 	store(&in->store, "source_text", what);
@@ -282,7 +273,8 @@ static int deadline(struct hl_case_input *in, struct hl_calendar *cal, int64_t n
 	struct json_object *v, *days;
 
 	if (!json_object_object_get_ex(in->doc, "deadline", &v))
-		return fail(e, "deadline", "deadline: required (a date, or {\"working_days\": N})");
+		return hl_input_fail(e, "deadline",
+				     "deadline: required (a date, or {\"working_days\": N})");
 	if (json_object_is_type(v, json_type_string)) {
 		const char *day;
 
@@ -300,12 +292,14 @@ static int deadline(struct hl_case_input *in, struct hl_calendar *cal, int64_t n
 			hl_calendar_add(cal, now_ms, (struct hl_duration){n, HL_DUR_WORK_DAYS});
 		snprintf(in->deadline_text, sizeof(in->deadline_text), "%lldwd", (long long)n);
 	} else {
-		return fail(e, "deadline", "deadline: expected a date such as 2026-12-31, or "
-					   "{\"working_days\": N} with N from 1 to %d",
-			    WORKING_DAYS_MAX);
+		return hl_input_fail(e, "deadline",
+				     "deadline: expected a date such as 2026-12-31, or "
+				     "{\"working_days\": N} with N from 1 to %d",
+				     WORKING_DAYS_MAX);
 	}
 	if (in->deadline_ms < now_ms)
-		return fail(e, "deadline", "deadline: %s is in the past", in->deadline_text);
+		return hl_input_fail(e, "deadline", "deadline: %s is in the past",
+				     in->deadline_text);
 	snprintf(in->deadline_ms_text, sizeof(in->deadline_ms_text), "%lld",
 		 (long long)in->deadline_ms);
 	store(&in->store, "deadline", in->deadline_text);
@@ -328,8 +322,9 @@ int hl_case_input_parse(const char *body, size_t len, const struct hl_routes *ro
 		return -1;
 	if (strcmp(in->kind, "problem") && strcmp(in->kind, "monthly") &&
 	    strcmp(in->kind, "benchmark"))
-		return fail(e, "kind", "kind: expected problem (问题督办), monthly (月度工作) or "
-				       "benchmark (动态对标)");
+		return hl_input_fail(e, "kind",
+				     "kind: expected problem (问题督办), monthly (月度工作) or "
+				     "benchmark (动态对标)");
 	if (text(in->doc, "title", 1, HL_SV_TITLE_MAX, &in->title, e) < 0 ||
 	    text(in->doc, "description", 1, HL_SV_TEXT_MAX, &description, e) < 0 ||
 	    source(in, e) < 0 || unit(in->doc, "lead_unit", routes, &in->lead_unit, e) < 0 ||
@@ -345,25 +340,34 @@ int hl_case_input_parse(const char *body, size_t len, const struct hl_routes *ro
 		size_t n = strcspn(p, ",");
 
 		if (n == strlen(in->lead_unit) && strncmp(p, in->lead_unit, n) == 0)
-			return fail(e, "co_units", "co_units: %s leads the case already",
-				    in->lead_unit);
+			return hl_input_fail(e, "co_units", "co_units: %s leads the case already",
+					     in->lead_unit);
 		p += n + (p[n] == ',');
 	}
 	if (strcmp(in->kind, "benchmark") == 0) {
 		if (!metric || !hl_report_rate_known(metric))
-			return fail(e, "metric", "metric: a benchmark case needs a rate of the units "
-						 "report, e.g. answer_rate, response_rate");
+			return hl_input_fail(e, "metric",
+					     "metric: a benchmark case needs a rate of the units "
+					     "report, e.g. answer_rate, response_rate");
 		if (!target)
-			return fail(e, "target", "target: required for a benchmark case, e.g. 95");
+			return hl_input_fail(e, "target",
+					     "target: required for a benchmark case, e.g. 95");
 		if (!benchmark)
-			return fail(e, "benchmark", "benchmark: required for a benchmark case, e.g. "
-						    "\"answered_in_time ≥ 95%%, as in city X\"");
+			return hl_input_fail(e, "benchmark",
+					     "benchmark: required for a benchmark case, e.g. "
+					     "\"answered_in_time ≥ 95%%, as in city X\"");
 		if (strtod(target, NULL) <= 0 || strtod(target, NULL) > 100)
-			return fail(e, "target", "target: expected a percentage, e.g. \"95\"");
+			return hl_input_fail(e, "target",
+					     "target: expected a percentage, e.g. \"95\"");
 	} else if (metric || target || benchmark) {
-		return fail(e, metric ? "metric" : target ? "target" : "benchmark",
-			    "%s: only a benchmark case has one",
-			    metric ? "metric" : target ? "target" : "benchmark");
+		return hl_input_fail(e,
+				     metric   ? "metric"
+				     : target ? "target"
+					      : "benchmark",
+				     "%s: only a benchmark case has one",
+				     metric   ? "metric"
+				     : target ? "target"
+					      : "benchmark");
 	}
 	store(&in->store, "description", description);
 	store(&in->store, "requirements", requirements ? requirements : "");
@@ -397,7 +401,8 @@ int hl_accountability_input_parse(const char *body, size_t len, const struct hl_
 		return -1;
 	if (!json_object_object_get_ex(in->doc, "person", &person) ||
 	    !json_object_is_type(person, json_type_object))
-		return fail(e, "person", "person: expected {\"name\", \"post\", \"unit\"}");
+		return hl_input_fail(e, "person",
+				     "person: expected {\"name\", \"post\", \"unit\"}");
 	if (only_known(person, person_known, "person.", e) < 0 ||
 	    text(person, "name", 1, HL_NAME_MAX, &name, e) < 0 ||
 	    text(person, "post", 1, HL_SV_TITLE_MAX, &post, e) < 0 ||
@@ -419,7 +424,7 @@ int hl_accountability_input_parse(const char *body, size_t len, const struct hl_
 		for (size_t i = 0; i < nforms; i++)
 			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? ", " : "",
 				 forms[i]);
-		return fail(e, "form", "form: '%s' is not in the list: %s", in->form, all);
+		return hl_input_fail(e, "form", "form: '%s' is not in the list: %s", in->form, all);
 	}
 	if (text(in->doc, "reason", 1, HL_SV_TEXT_MAX, &reason, e) < 0 ||
 	    date(in->doc, "decided_on", &day, &in->decided_on_ms, e) < 0 ||

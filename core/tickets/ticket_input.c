@@ -66,10 +66,7 @@ static const struct code_word urgencies[] = {{"normal", "一般"}, {"urgent", "�
 static const struct code_word contacts[] = {
 	{"phone", "电话回复"}, {"sms", "短信回复"}, {"no_contact", "无需回复"}, {NULL, NULL}};
 
-static int fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
+int hl_input_fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,7 +125,7 @@ static int check_text(const struct field_spec *sp, struct json_object *v,
 	size_t len, chars;
 
 	if (!json_object_is_type(v, json_type_string))
-		return fail(e, sp->name, "expected a string, got %s", json_type_words(v));
+		return hl_input_fail(e, sp->name, "expected a string, got %s", json_type_words(v));
 	s = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
 	for (size_t i = 0; i < len; i++) {
@@ -136,18 +133,19 @@ static int check_text(const struct field_spec *sp, struct json_object *v,
 		int line_break = c == '\n' || c == '\r' || c == '\t';
 
 		if (c < 0x20 && !(line_break && sp->kind == F_TEXT))
-			return fail(e, sp->name, "contains a control character (code %u) at byte %zu",
-				    c, i);
+			return hl_input_fail(e, sp->name,
+					     "contains a control character (code %u) at byte %zu",
+					     c, i);
 		if (c == 0x7f)
-			return fail(e, sp->name, "contains a control character (code 127) at byte %zu",
-				    i);
+			return hl_input_fail(
+			    e, sp->name, "contains a control character (code 127) at byte %zu", i);
 	}
 	if (is_blank(s))
-		return fail(e, sp->name, "is empty");
+		return hl_input_fail(e, sp->name, "is empty");
 	chars = utf8_chars(s, len);
 	if (chars > sp->max)
-		return fail(e, sp->name, "is %zu characters long; at most %zu are allowed", chars,
-			    sp->max);
+		return hl_input_fail(e, sp->name, "is %zu characters long; at most %zu are allowed",
+				     chars, sp->max);
 	return 0;
 }
 
@@ -176,9 +174,9 @@ static int check_code(const struct field_spec *sp, struct json_object *v,
 		used += n > 0 ? (size_t)n : 0;
 	}
 	if (!json_object_is_type(v, json_type_string))
-		return fail(e, sp->name, "expected a string, one of %s; got %s", known,
-			    json_type_words(v));
-	return fail(e, sp->name, "expected one of %s", known);
+		return hl_input_fail(e, sp->name, "expected a string, one of %s; got %s", known,
+				     json_type_words(v));
+	return hl_input_fail(e, sp->name, "expected one of %s", known);
 }
 
 int hl_phone_normalize(const char *text, char *out, size_t outlen)
@@ -270,19 +268,22 @@ static int take_coordinates(struct hl_ticket_input *in, struct json_object *v,
 	double la, ln;
 
 	if (!json_object_is_type(v, json_type_object))
-		return fail(e, "coordinates", "expected an object {\"lat\": …, \"lng\": …}, got %s",
-			    json_type_words(v));
+		return hl_input_fail(e, "coordinates",
+				     "expected an object {\"lat\": …, \"lng\": …}, got %s",
+				     json_type_words(v));
 	json_object_object_foreach(v, key, val)
 	{
 		(void)val;
 		if (strcmp(key, "lat") != 0 && strcmp(key, "lng") != 0)
-			return fail(e, "coordinates", "unknown key '%s'; expected lat and lng", key);
+			return hl_input_fail(e, "coordinates",
+					     "unknown key '%s'; expected lat and lng", key);
 	}
 	if (!json_object_object_get_ex(v, "lat", &lat) || number_in(lat, -90, 90, &la) < 0)
-		return fail(e, "coordinates.lat", "expected a latitude, a number from -90 to 90");
+		return hl_input_fail(e, "coordinates.lat",
+				     "expected a latitude, a number from -90 to 90");
 	if (!json_object_object_get_ex(v, "lng", &lng) || number_in(lng, -180, 180, &ln) < 0)
-		return fail(e, "coordinates.lng",
-			    "expected a longitude, a number from -180 to 180");
+		return hl_input_fail(e, "coordinates.lng",
+				     "expected a longitude, a number from -180 to 180");
 	snprintf(in->lat_buf, sizeof(in->lat_buf), "%.7f", la);
 	snprintf(in->lng_buf, sizeof(in->lng_buf), "%.7f", ln);
 	add(in, "lat", in->lat_buf, strlen(in->lat_buf));
@@ -310,26 +311,27 @@ static int take_attachments(struct hl_ticket_input *in, struct json_object *v,
 	const char *text;
 
 	if (!json_object_is_type(v, json_type_array))
-		return fail(e, "attachments", "expected an array of URLs, got %s",
-			    json_type_words(v));
+		return hl_input_fail(e, "attachments", "expected an array of URLs, got %s",
+				     json_type_words(v));
 	n = json_object_array_length(v);
 	if (n > HL_ATTACHMENTS_MAX)
-		return fail(e, "attachments", "has %zu URLs; at most %d are allowed", n,
-			    HL_ATTACHMENTS_MAX);
+		return hl_input_fail(e, "attachments", "has %zu URLs; at most %d are allowed", n,
+				     HL_ATTACHMENTS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *u = json_object_array_get_idx(v, i);
 
 		if (!json_object_is_type(u, json_type_string) ||
 		    !is_url(json_object_get_string(u), (size_t)json_object_get_string_len(u)))
-			return fail(e, "attachments",
-				    "item %zu: expected an http:// or https:// URL of at most %d "
-				    "bytes without spaces",
-				    i, HL_URL_MAX_BYTES);
+			return hl_input_fail(
+			    e, "attachments",
+			    "item %zu: expected an http:// or https:// URL of at most %d "
+			    "bytes without spaces",
+			    i, HL_URL_MAX_BYTES);
 	}
 	text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!(in->attachments_json = strdup(text)))
-		return fail(e, "attachments", "out of memory");
+		return hl_input_fail(e, "attachments", "out of memory");
 	add(in, "attachments", in->attachments_json, strlen(in->attachments_json));
 	return 0;
 }
@@ -356,7 +358,7 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 
 	if (json_object_is_type(v, json_type_string) &&
 	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
-		return fail(e, sp->name, "contains a NUL character (\\u0000)");
+		return hl_input_fail(e, sp->name, "contains a NUL character (\\u0000)");
 
 	switch (sp->kind) {
 	case F_LINE:
@@ -386,21 +388,24 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 	}
 	case F_PHONE:
 		if (!json_object_is_type(v, json_type_string))
-			return fail(e, sp->name, "expected a string, got %s", json_type_words(v));
+			return hl_input_fail(e, sp->name, "expected a string, got %s",
+					     json_type_words(v));
 		if (hl_phone_normalize(json_object_get_string(v), in->phone_buf,
 				       sizeof(in->phone_buf)) < 0)
-			return fail(e, sp->name,
-				    "is not a phone number: expected a mobile number "
-				    "(1xxxxxxxxxx) or a landline with its area code (027-xxxxxxxx)");
+			return hl_input_fail(
+			    e, sp->name,
+			    "is not a phone number: expected a mobile number "
+			    "(1xxxxxxxxxx) or a landline with its area code (027-xxxxxxxx)");
 		in->phone = in->phone_buf;
 		add(in, sp->name, in->phone_buf, strlen(in->phone_buf));
 		return 0;
 	case F_ID_NUMBER:
 		if (!json_object_is_type(v, json_type_string) ||
 		    !hl_id_number_valid(json_object_get_string(v)))
-			return fail(e, sp->name,
-				    "is not a resident ID number (18 characters, the last a "
-				    "check digit or X)");
+			return hl_input_fail(
+			    e, sp->name,
+			    "is not a resident ID number (18 characters, the last a "
+			    "check digit or X)");
 		memcpy(in->id_buf, json_object_get_string(v), 18);
 		if (in->id_buf[17] == 'x') /* stored as issued: X */
 			in->id_buf[17] = 'X';
@@ -408,11 +413,13 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 		return 0;
 	case F_DISTRICT:
 		if (!json_object_is_type(v, json_type_string))
-			return fail(e, sp->name, "expected a string, got %s", json_type_words(v));
+			return hl_input_fail(e, sp->name, "expected a string, got %s",
+					     json_type_words(v));
 		if (!(code = district_code(routes, json_object_get_string(v))))
-			return fail(e, sp->name,
-				    "is not a district of the department list: give its code "
-				    "(d.jianghan) or name (江汉区)");
+			return hl_input_fail(
+			    e, sp->name,
+			    "is not a district of the department list: give its code "
+			    "(d.jianghan) or name (江汉区)");
 		add(in, sp->name, code, strlen(code));
 		return 0;
 	case F_COORDINATES:
@@ -421,12 +428,13 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 		return take_attachments(in, v, e);
 	case F_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
-			return fail(e, sp->name, "expected true or false, got %s", json_type_words(v));
+			return hl_input_fail(e, sp->name, "expected true or false, got %s",
+					     json_type_words(v));
 		if (json_object_get_boolean(v))
 			add(in, sp->name, "1", 1);
 		return 0;
 	}
-	return fail(e, sp->name, "internal error: unhandled field kind");
+	return hl_input_fail(e, sp->name, "internal error: unhandled field kind");
 }
 
 static int has(const struct hl_ticket_input *in, const char *name)
@@ -447,7 +455,7 @@ int hl_input_parse_object(const char *body, size_t len, struct json_object **doc
 	size_t offset;
 
 	if (!tok)
-		return fail(e, "", "out of memory");
+		return hl_input_fail(e, "", "out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	doc = json_tokener_parse_ex(tok, body, (int)len);
 	jerr = json_tokener_get_error(tok);
@@ -459,28 +467,30 @@ int hl_input_parse_object(const char *body, size_t len, struct json_object **doc
 		offset = len;
 		if (jerr != json_tokener_success) {
 			json_tokener_free(tok);
-			return fail(e, "", "the JSON body ends too early (after %zu bytes)", len);
+			return hl_input_fail(e, "",
+					     "the JSON body ends too early (after %zu bytes)", len);
 		}
 	}
 	json_tokener_free(tok);
 	if (jerr != json_tokener_success) {
 		json_object_put(doc);
 		if (jerr == json_tokener_error_parse_utf8_string)
-			return fail(e, "", "the body is not valid UTF-8 (near byte %zu)", offset);
-		return fail(e, "", "the body is not valid JSON: %s (near byte %zu)",
-			    json_tokener_error_desc(jerr), offset);
+			return hl_input_fail(e, "", "the body is not valid UTF-8 (near byte %zu)",
+					     offset);
+		return hl_input_fail(e, "", "the body is not valid JSON: %s (near byte %zu)",
+				     json_tokener_error_desc(jerr), offset);
 	}
 	for (; offset < len; offset++) {
 		char c = body[offset];
 
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
 			json_object_put(doc);
-			return fail(e, "", "the body has text after its JSON value (at byte %zu)",
-				    offset);
+			return hl_input_fail(
+			    e, "", "the body has text after its JSON value (at byte %zu)", offset);
 		}
 	}
 	if (!json_object_is_type(doc, json_type_object)) {
-		fail(e, "", "expected a JSON object, got %s", json_type_words(doc));
+		hl_input_fail(e, "", "expected a JSON object, got %s", json_type_words(doc));
 		json_object_put(doc);
 		return -1;
 	}
@@ -506,40 +516,44 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 		const struct field_spec *sp = spec_of(key);
 
 		if (!sp)
-			return fail(e, key,
-				    "unknown field; known fields: channel, title, content, address, "
-				    "district, coordinates, caller_phone, type, urgency, "
-				    "citizen_name, citizen_id_number, contact_preference, "
-				    "confidential, attachments, direct_answer, programme");
+			return hl_input_fail(
+			    e, key,
+			    "unknown field; known fields: channel, title, content, address, "
+			    "district, coordinates, caller_phone, type, urgency, "
+			    "citizen_name, citizen_id_number, contact_preference, "
+			    "confidential, attachments, direct_answer, programme");
 		if (json_object_is_type(val, json_type_null) && sp->kind != F_CHANNEL)
 			continue; /* an optional field given as null is absent */
 		if (take(in, sp, val, routes, e) < 0)
 			return -1;
 	}
 	if (!in->channel)
-		return fail(e, "channel", "is required: hotline (12345热线), board (城市留言板) or "
-					  "tv (电视问政)");
+		return hl_input_fail(e, "channel",
+				     "is required: hotline (12345热线), board (城市留言板) or "
+				     "tv (电视问政)");
 	if (purpose == HL_INPUT_DRAFT) {
 		/* a draft being typed: what there is so far, as long as it can be routed */
 		if (!has(in, "title") && !has(in, "content"))
-			return fail(e, "content", "title or content is required");
+			return hl_input_fail(e, "content", "title or content is required");
 		return 0;
 	}
 	if (!has(in, "title"))
-		return fail(e, "title", "is required");
+		return hl_input_fail(e, "title", "is required");
 	if (!has(in, "content"))
-		return fail(e, "content", "is required");
+		return hl_input_fail(e, "content", "is required");
 	if (hl_ticket_type_needs_place(in->type) && !has(in, "address") &&
 	    !has(in, "district") && !has(in, "lat"))
-		return fail(e, "address",
-			    "one of address, district or coordinates is required (only a "
-			    "consultation, suggestion or praise may have no place)");
+		return hl_input_fail(e, "address",
+				     "one of address, district or coordinates is required (only a "
+				     "consultation, suggestion or praise may have no place)");
 	if (strcmp(in->channel, "hotline") == 0 && !in->phone)
-		return fail(e, "caller_phone", "is required for a hotline ticket");
+		return hl_input_fail(e, "caller_phone", "is required for a hotline ticket");
 	if (in->answered_on_call && strcmp(in->channel, "hotline") != 0)
-		return fail(e, "direct_answer", "only a hotline ticket can be answered on the call");
+		return hl_input_fail(e, "direct_answer",
+				     "only a hotline ticket can be answered on the call");
 	if (has(in, "programme") && strcmp(in->channel, "tv") != 0)
-		return fail(e, "programme", "only a tv ticket names a TV-inquiry programme");
+		return hl_input_fail(e, "programme",
+				     "only a tv ticket names a TV-inquiry programme");
 	return 0;
 }
 

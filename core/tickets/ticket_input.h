@@ -73,6 +73,11 @@ void hl_ticket_input_free(struct hl_ticket_input *in);
  * for every body the API takes (tickets, supervision_input.c). Returns 0 and *doc_r
  * (release with json_object_put), or -1 with *e filled (field ""). */
 struct json_object;
+/* Fills e with the field to blame and the message, for {"error", "field"}; returns -1, so
+ * that a check can `return hl_input_fail(e, ...)`. Shared by the bodies' checks. */
+int hl_input_fail(struct hl_input_error *e, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 int hl_input_parse_object(const char *body, size_t len, struct json_object **doc_r,
 			  struct hl_input_error *e);
 
