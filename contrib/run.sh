@@ -55,6 +55,7 @@ make_accounts() {
 	*'"users":[]'*) ;;
 	*)
 		[ -f "$accounts" ] && echo "run: people's demo accounts: $accounts"
+		echo "run: ready -- open http://127.0.0.1:12345/ and log in with an account from it"
 		return
 		;;
 	esac
@@ -75,9 +76,13 @@ make_accounts() {
 	done
 	mv "$accounts.tmp" "$accounts"
 	echo "run: people's demo accounts (agent, supervisor, water unit, admin): $accounts"
+	echo "run: ready -- open http://127.0.0.1:12345/ and log in with an account from it"
 }
 
-stop_redis() { redis-cli -s "$sock" shutdown >/dev/null 2>&1 || true; }
+stop_redis() {
+	redis-cli -s "$sock" shutdown >/dev/null 2>&1 || true
+	echo "run: Redis stopped (its AOF is in $run/)"
+}
 trap stop_redis EXIT
 trap 'true' INT TERM
 
