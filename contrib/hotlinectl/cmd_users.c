@@ -2,13 +2,16 @@
  * The user command: people's accounts, for an admin (an admin token): user add, disable,
  * enable, passwd (POST /v1/users, /v1/users/LOGIN/{disable,enable,password}) and user list
  * (GET /v1/users) as a table. A password comes from --password or, better (a command
- * line is visible to every user of the machine), from the first line of standard input.
+ * line is visible to every user of the machine), from the first line of standard input
+ * (from a terminal: prompted, not echoed).
  */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "table.h"
@@ -30,18 +33,33 @@ static const struct hlc_opt user_opts[] = {
 	{NULL, 0, NULL, NULL, 0, NULL},
 };
 
-/* The password of --password, else the first line of standard input, into buf. Returns
- * 0, or -1 (nothing there). */
+/* The password of --password, else the first line of standard input, into buf; from a
+ * terminal, after a prompt on standard error and without echoing it. Returns 0, or -1
+ * (nothing there). */
 static int read_password(const struct hlc_args *a, char *buf, size_t len)
 {
 	const char *given = hlc_arg(a, "password");
+	struct termios was, quiet;
+	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &was) == 0;
+	char *got;
 	size_t n;
 
 	if (given) {
 		snprintf(buf, len, "%s", given);
 		return 0;
 	}
-	if (!fgets(buf, (int)len, stdin))
+	if (tty) {
+		fputs("password: ", stderr);
+		quiet = was;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	got = fgets(buf, (int)len, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
+		fputs("\n", stderr);
+	}
+	if (!got)
 		return -1;
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
