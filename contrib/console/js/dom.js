@@ -67,26 +67,31 @@ export function span(ms, t) {
   return `${mm}${t('unit.m')}`;
 }
 
-// The clock a ticket runs now: which one, when due, and its class (ok, warn, overdue):
-// warn from the clock's warning time (<clock>_warning_at, as the SLA policy sets it; the
-// last quarter of the time allowed when the answer has none), overdue once past or once
-// the server has fired a later stage (<clock>_status).
+// A clock's colour (ok, warn, overdue) and time left: warn from its warning time (the
+// last quarter of the time allowed when there is none), overdue once past or once the
+// server has fired a later stage than the warning (status).
+export function dueClock(dueIso, startIso, status, warnIso, now = Date.now()) {
+  const due = new Date(dueIso).getTime();
+  const start = new Date(startIso).getTime();
+  const left = due - now;
+  const warnAt = warnIso ? new Date(warnIso).getTime() : start + (due - start) * 3 / 4;
+  let cls = 'ok';
+  if (left < 0 || (status && status !== 'warning')) cls = 'overdue';
+  else if (status === 'warning' || now >= warnAt) cls = 'warn';
+  return { due, left, cls };
+}
+
+// The clock a ticket runs now: which one, when due, and its class (dueClock), with the
+// warning time as the SLA policy sets it (<clock>_warning_at) and the stage the server
+// has fired (<clock>_status).
 export function clockOf(tk, now = Date.now()) {
   const which = tk.state === 'dispatched' ? 'sign'
     : ['accepted', 'reopened'].includes(tk.state) ? 'answer' : null;
   if (!which) return null;
   const dueIso = tk[which + '_due_at'];
   if (!dueIso) return null;
-  const due = new Date(dueIso).getTime();
-  const start = new Date(tk.dispatched_at || tk.updated_at || tk.created_at).getTime();
-  const left = due - now;
-  const status = tk[which + '_status'];
-  const warnIso = tk[which + '_warning_at'];
-  const warnAt = warnIso ? new Date(warnIso).getTime() : start + (due - start) * 3 / 4;
-  let cls = 'ok';
-  if (left < 0 || (status && status !== 'warning')) cls = 'overdue';
-  else if (status === 'warning' || now >= warnAt) cls = 'warn';
-  return { which, due, left, cls };
+  return { which, ...dueClock(dueIso, tk.dispatched_at || tk.updated_at || tk.created_at,
+    tk[which + '_status'], tk[which + '_warning_at'], now) };
 }
 
 // A short message at the bottom of the screen (role=status: screen readers hear it).

@@ -15,6 +15,12 @@ import * as unitlist from './pages/unit.js';
 import * as supervisor from './pages/supervisor.js';
 import * as dashboard from './pages/dashboard.js';
 import * as admin from './pages/admin.js';
+import * as cases from './pages/cases.js';
+import * as caseView from './pages/case.js';
+import * as caseNew from './pages/case_new.js';
+import * as programmes from './pages/programmes.js';
+import * as accountability from './pages/accountability.js';
+import * as svReport from './pages/sv_report.js';
 
 // path -> [module, roles allowed (null: anyone logged in)]
 const routes = {
@@ -27,6 +33,12 @@ const routes = {
   supervisor: [supervisor, ['supervisor', 'admin']],
   dashboard: [dashboard, ['supervisor', 'admin']],
   admin: [admin, ['admin']],
+  cases: [cases, ['supervisor', 'admin', 'dept']],
+  case: [caseView, ['supervisor', 'admin', 'dept']],
+  'case-new': [caseNew, ['supervisor']],
+  programmes: [programmes, ['supervisor', 'admin']],
+  accountability: [accountability, ['supervisor', 'admin']],
+  'sv-report': [svReport, ['supervisor', 'admin']],
 };
 
 const nav = [
@@ -34,6 +46,7 @@ const nav = [
   ['unit', 'nav.unit', ['dept']],
   ['tickets', 'nav.tickets', null],
   ['supervisor', 'nav.supervisor', ['supervisor', 'admin']],
+  ['cases', 'nav.cases', ['supervisor', 'admin', 'dept']],
   ['dashboard', 'nav.dashboard', ['supervisor', 'admin']],
   ['admin', 'nav.admin', ['admin']],
 ];
@@ -90,7 +103,7 @@ async function render() {
   if (!route || (name === 'login' && me)) { go(me ? home() : 'login'); return; }
   const [page, roles] = route;
   if (Array.isArray(roles) && !roles.includes(session.kind())) { go(home()); return; }
-  drawTopbar(name === 'ticket' ? '' : name);
+  drawTopbar({ ticket: '', case: 'cases', 'case-new': 'cases', programmes: 'cases', accountability: 'cases', 'sv-report': 'cases' }[name] ?? name);
   document.body.classList.toggle('public', !me);
   const notice = expired && name === 'login' ? t('login.expired') : '';
   expired = false;

@@ -2,14 +2,14 @@
 // the viewer's role may take in its state (POST /v1/tickets/{id}/{step}), and who else
 // has it open or is typing (POST /v1/tickets/{id}/presence, every 10 s and when typing
 // starts or stops). It reloads when a live event names it.
-import { h, field, clear, longTime, select, toast } from '../dom.js';
+import { h, clear, longTime } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
-import { onSubmit } from '../form.js';
+import { stepForm, timeline } from '../steps.js';
 import { clockCell } from '../table.js';
 import * as session from '../session.js';
 import { subscribe } from '../live.js';
-import { unitName, unitOptions } from '../units.js';
+import { unitName } from '../units.js';
 
 const FIELDS = ['state', 'channel', 'type', 'urgency', 'department', 'co_units', 'address', 'district',
   'caller_phone', 'citizen_name', 'created_at', 'sign_due_at', 'answer_due_at', 'citizen_due_at',
@@ -42,46 +42,6 @@ const STEPS = [
     text('note', 'step.note', true)] },
   { path: 'notes', roles: ['agent', 'supervisor', 'dept', 'admin'], states: null, fields: [text('note', 'step.note')] },
 ];
-
-// A step's form in a <details>: the first the viewer may take is open, the others one
-// click (or Enter on the summary) away.
-function stepForm(tk, step, reload, open) {
-  const controls = step.fields.map((f) => {
-    const id = `s-${step.path}-${f.name}`;
-    let c;
-    if (f.kind === 'select') c = select(f.name, f.options.map((o) => [o, t(f.words + o)]), f.options[0]);
-    else if (f.kind === 'unit') c = select(f.name, [['', f.optional ? t('step.by_routing') : '—'], ...unitOptions()], '');
-    else if (f.kind === 'number') c = h('input', { name: f.name, type: 'number', min: 1, max: 15, value: 3, inputmode: 'numeric' });
-    else if (f.kind === 'input') c = h('input', { name: f.name, autocomplete: 'off' });
-    else c = h('textarea', { name: f.name, rows: 3 });
-    c.id = id;
-    if (!f.optional && f.kind !== 'select') c.required = true;
-    return field(t(f.key), c);
-  });
-  const form = h('form', { class: 'step step-' + step.path, novalidate: true }, controls,
-    h('button', { type: 'submit', class: step.fields.length ? 'primary' : 'primary solo' }, t('step.' + step.path)));
-  onSubmit(form, async (v) => {
-    const b = {};
-    for (const f of step.fields) {
-      if (!v[f.name] && f.optional) continue;
-      b[f.name] = f.name === 'units' ? v.units.split(/[,，\s]+/).filter(Boolean) : v[f.name];
-    }
-    await post(`/v1/tickets/${encodeURIComponent(tk.id)}/${step.path}`, b);
-    toast(t('step.done') + t('step.' + step.path));
-    await reload(true);
-  });
-  if (!step.fields.length) return form;
-  return h('details', { class: 'step-box', open: open || null }, h('summary', {}, t('step.' + step.path)), form);
-}
-
-function timeline(audit) {
-  return h('ol', { class: 'timeline' }, (audit || []).map((a) => h('li', {},
-    h('time', { datetime: a.at }, longTime(a.at)),
-    h('span', { class: 'actor' }, `${a.actor || ''}${a.role ? ' · ' + a.role : ''}`),
-    h('span', { class: 'action' }, t('action.' + a.action) === 'action.' + a.action ? a.action : t('action.' + a.action)),
-    a.from || a.to ? h('span', { class: 'move' }, `${a.from ? t('state.' + a.from) : ''} → ${a.to ? t('state.' + a.to) : ''}`) : null,
-    a.note ? h('p', { class: 'note' }, a.note) : null)));
-}
 
 // The presence line and its heartbeat; returns {typing(bool), stop()}.
 function presence(id, lineEl) {
@@ -163,7 +123,7 @@ export async function render(main, { arg }) {
           dl),
         h('section', { class: 'card actions-card', 'aria-labelledby': 'a-title' },
           h('h2', { id: 'a-title' }, t('ticket.actions')),
-          steps.map((s, i) => stepForm(tk, s, reload, i === 0 || (i === 1 && !steps[0].fields.length)))),
+          steps.map((s, i) => stepForm(`/v1/tickets/${encodeURIComponent(tk.id)}`, s, reload, i === 0 || (i === 1 && !steps[0].fields.length)))),
         h('section', { class: 'card timeline-card', 'aria-labelledby': 't-title' },
           h('h2', { id: 't-title' }, t('ticket.timeline')), timeline(tk.audit))));
   }
