@@ -35,6 +35,16 @@ async function chartOf(page, selector, nth, timeout = 5000) {
   });
 }
 
+// Takes a step on a case (or ticket) page: opens its <details> when closed, fills the
+// fields (label -> text) and submits it.
+async function takeStep(page, path, fields = {}) {
+  const form = page.locator('form.step-' + path);
+  await form.waitFor({ state: 'attached' });
+  if (!(await form.isVisible())) await page.locator(`details:has(form.step-${path}) > summary`).click();
+  for (const [label, text] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(text);
+  await form.locator('button[type=submit]').click();
+}
+
 const count = async (t) => (await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/tickets?limit=200')).tickets.length;
 
 export const scenarios = [
@@ -193,7 +203,7 @@ export const scenarios = [
     await until(m.id, 'left for manual dispatch', (tk) => tk.state === 'pending_manual');
 
     const sup = await loggedIn(t, 'sup1');
-    await sup.getByRole('link', { name: '督办' }).click();
+    await sup.getByRole('link', { name: '督办', exact: true }).click();
     for (const id of [extended[0].id, extended[1].id, m.id]) await sup.locator(`tr[data-row="${id}"]`).first().waitFor();
     await t.check.page(sup, 'supervisor-pending');
 
@@ -230,7 +240,7 @@ export const scenarios = [
     await sup.locator('.head-line .state', { hasText: '已派单' }).waitFor();
     await t.check.page(sup, 'manual-dispatch-done');
     // the supervision lists no longer hold them
-    await sup.getByRole('link', { name: '督办' }).click();
+    await sup.getByRole('link', { name: '督办', exact: true }).click();
     await sup.locator('.sup-grid .count').first().waitFor();
     await sup.waitForFunction((ids) => !ids.some((id) => document.querySelector(`tr[data-row="${id}"]`)) &&
       ![...document.querySelectorAll('.sup-grid .count')].some((c) => c.textContent === '…'), [extended[0].id, extended[1].id, m.id]);
@@ -363,4 +373,117 @@ export const scenarios = [
     await victim.getByLabel('用户名', { exact: true }).waitFor({ timeout: 10000 });
     await victim.getByText('登录已失效').waitFor();
   }],
+  ['supervision: a programme problem becomes a case for water, sent back once, then accepted', async (t) => {
+    const sup = await loggedIn(t, 'sup1');
+    await sup.getByRole('link', { name: '督办件' }).click();
+    await sup.locator('#list-problem').waitFor();
+    await sup.getByRole('link', { name: '电视问政' }).click();
+    await sup.getByLabel('标题', { exact: true }).fill('电视问政·供水专场');
+    await sup.getByLabel('武汉市水务集团有限公司', { exact: true }).check();
+    await sup.getByLabel('曝光问题', { exact: true }).fill('停水不提前通知');
+    await sup.getByRole('button', { name: '保存节目' }).click();
+    await sup.locator('.programme h1 .tid').waitFor();
+    const programme = (await sup.locator('.programme h1 .tid').textContent()).trim();
+    assert.match(programme, /^P\d{8}-\d{3}$/);
+    await t.check.page(sup, 'sv-programme');
+    await sup.locator('ol.problems a').first().click();
+    assert.equal(await sup.getByLabel('来源编号', { exact: true }).inputValue(), programme);
+    await sup.getByLabel('牵头单位', { exact: true }).selectOption('water');
+    await sup.getByLabel('整改要求', { exact: true }).fill('计划停水提前24小时告知');
+    await sup.getByLabel('或：工作日数', { exact: true }).fill('10');
+    await t.check.page(sup, 'sv-case-new');
+    await sup.getByRole('button', { name: '立案', exact: true }).click();
+    await sup.locator('.case-page .tid').waitFor();
+    const id = (await sup.locator('.case-page .tid').textContent()).trim();
+    assert.match(id, /^C\d{8}-\d{4}$/);
+    await sup.locator('.head-line .state', { hasText: '待整改' }).waitFor();
+    assert.ok(await sup.locator('.head-line .clock.ok').isVisible(), 'the deadline clock, ok');
+    t.state.caseId = id;
+
+    // the water unit: its cases from the nav, the plan, then 整改完成
+    const water = await loggedIn(t, 'water1');
+    await water.getByRole('link', { name: '督办件' }).click();
+    await water.locator(`tr[data-row="${id}"] .clock.ok`).waitFor();
+    await t.check.page(water, 'sv-unit-cases');
+    await water.locator(`tr[data-row="${id}"] a`).click();
+    await takeStep(water, 'plan', { 整改方案: '短信和社区公告双告知' });
+    await water.locator('.head-line .state', { hasText: '整改中' }).waitFor();
+    await takeStep(water, 'rectified');
+    await water.locator('.head-line .state', { hasText: '待验收' }).waitFor();
+
+    // the supervisor sends it back with a reason; the unit reports again; accepted
+    await sup.reload();
+    await sup.locator('.head-line .state', { hasText: '待验收' }).waitFor();
+    await takeStep(sup, 'send-back', { 理由: '老旧小区未覆盖' });
+    await sup.locator('.head-line .state', { hasText: '整改中' }).waitFor();
+    await sup.locator('.timeline li', { hasText: '老旧小区未覆盖' }).waitFor();
+    await water.reload();
+    await water.locator('.head-line .state', { hasText: '整改中' }).waitFor();
+    await takeStep(water, 'rectified', { 备注: '老旧小区张贴公告' });
+    await water.locator('.head-line .state', { hasText: '待验收' }).waitFor();
+    const phone = await loggedIn(t, 'water1', { width: 390, height: 844 });
+    await phone.goto(`${t.base}/console/#/case/${id}`);
+    await phone.locator('.timeline li', { hasText: '老旧小区张贴公告' }).waitFor();
+    await t.check.page(phone, 'sv-case-unit-phone');
+    await phone.context().close();
+    await sup.reload();
+    await takeStep(sup, 'accept');
+    await sup.locator('.head-line .state', { hasText: '已验收' }).waitFor();
+    assert.equal(await sup.locator('.timeline li').count(), 6, 'open, plan, rectified, send back, rectified, accept');
+    await t.check.page(sup, 'sv-case-accepted');
+    const cs = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/supervision/cases/' + id);
+    assert.equal(cs.state, 'closed');
+    assert.equal(cs.send_backs, 1);
+    await water.context().close();
+
+    // another unit cannot open it by its URL
+    const power = await loggedIn(t, 'power1');
+    await power.goto(`${t.base}/console/#/case/${id}`);
+    await power.getByRole('heading', { name: '未找到' }).waitFor();
+    await t.check.page(power, 'sv-case-other-unit');
+    await power.context().close();
+    t.state.sup = sup;
+  }],
+
+  ['supervision: an accountability record, and the summary figures lead to their records', async (t) => {
+    const { sup, caseId } = t.state;
+    await sup.goto(`${t.base}/console/#/accountability`);
+    const add = sup.locator('form.record-form');
+    await add.getByLabel('姓名', { exact: true }).fill('李某');
+    await add.getByLabel('职务', { exact: true }).fill('调度科长');
+    await add.getByLabel('单位', { exact: true }).selectOption('water');
+    await add.getByLabel('问责方式', { exact: true }).selectOption('约谈');
+    await add.getByLabel('决定机关', { exact: true }).fill('市纪委监委');
+    await add.getByLabel('问责事由', { exact: true }).fill('停水未告知');
+    await add.getByLabel('关联督办件或工单', { exact: true }).fill(caseId);
+    await add.getByRole('button', { name: '保存问责记录' }).click();
+    const row = sup.locator('table.records tbody tr', { hasText: '李某' });
+    await row.waitFor();
+    await t.check.page(sup, 'sv-accountability');
+    await sup.getByRole('link', { name: '督办汇总' }).click();
+    const figure = (k) => sup.locator(`tr[data-figure="${k}"] td`);
+    await figure('accountability').locator('a').waitFor();
+    assert.equal((await figure('programmes').textContent()).trim(), '1');
+    assert.equal((await figure('cases_opened').textContent()).trim(), '1');
+    assert.equal((await figure('rectified_on_time').textContent()).trim(), '1');
+    assert.equal((await figure('accountability').textContent()).trim(), '1');
+    const chart = await chartOf(sup, '.sv-report canvas', 0);
+    assert.equal(chart.type, 'bar');
+    assert.deepEqual(chart.labels, ['约谈']);
+    assert.deepEqual(chart.data[0], [1]);
+    assert.equal(chart.animation, false);
+    await t.check.page(sup, 'sv-report');
+    await figure('cases_opened').locator('a').click();
+    await sup.locator(`tr[data-row="${caseId}"]`).waitFor();
+    await sup.goBack();
+    await figure('accountability').locator('a').click();
+    await sup.locator('table.records tbody tr', { hasText: '李某' }).waitFor();
+    await t.check.page(sup, 'sv-report-records');
+    const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
+    await phone.goto(`${t.base}/console/#/sv-report`);
+    await chartOf(phone, '.sv-report canvas', 0);
+    await t.check.page(phone, 'sv-report-phone');
+    await phone.context().close();
+  }],
 ];
+

@@ -1,7 +1,7 @@
 // The console's words: zh-CN by default, English on the switch (kept in localStorage).
 // t('key') gives the word; t('state.dispatched') the domain words of the 12345 workflow.
 const zh = {
-  'nav.cases': '督办件',
+  'nav.cases': '督办件', 'sv.id': '编号',
   'sv.title': '督办件 · 三张清单', 'sv.mine': '本单位督办件', 'sv.tabs': '督办', 'sv.tab.cases': '三张清单', 'sv.tab.new': '立案督办',
   'sv.tab.programmes': '电视问政', 'sv.tab.accountability': '问责', 'sv.tab.report': '督办汇总',
   'sv.kind': '类别', 'sv.kind.problem': '问题督办', 'sv.kind.monthly': '月度工作', 'sv.kind.benchmark': '动态对标',
@@ -112,7 +112,7 @@ const zh = {
   'err.network': '无法连接服务器', 'err.field': '字段', 'ok': '确定', 'cancel': '取消', 'loading': '加载中…',
 };
 const en = {
-  'nav.cases': 'Cases',
+  'nav.cases': 'Cases', 'sv.id': 'Id',
   'sv.title': 'Supervised cases · the three lists', 'sv.mine': 'Our supervised cases', 'sv.tabs': 'Supervision', 'sv.tab.cases': 'Three lists',
   'sv.tab.new': 'Open a case', 'sv.tab.programmes': 'TV inquiry', 'sv.tab.accountability': 'Accountability', 'sv.tab.report': 'Summary',
   'sv.kind': 'Kind', 'sv.kind.problem': 'Problems', 'sv.kind.monthly': 'Monthly work', 'sv.kind.benchmark': 'Benchmarks',

@@ -46,7 +46,7 @@ export function caseTable(caption) {
   const empty = h('p', { class: 'empty' }, t('sv.none'));
   const wrap = h('div', { class: 'table-wrap' },
     h('table', { class: 'tickets cases' }, h('caption', { class: 'sr-only' }, caption),
-      h('thead', {}, h('tr', {}, ['col.id', 'sv.kind', 'col.title', 'col.state', 'sv.lead', 'sv.deadline']
+      h('thead', {}, h('tr', {}, ['sv.id', 'sv.kind', 'col.title', 'col.state', 'sv.lead', 'sv.deadline']
         .map((k) => h('th', { scope: 'col' }, t(k))))), body), empty);
   let current = [];
   wrap.update = (list) => {
@@ -69,4 +69,10 @@ export function caseTable(caption) {
 export function thisMonth() {
   const z = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   return { from: z.slice(0, 8) + '01', to: z };
+}
+
+// A request's body without the fields left empty: the API takes a missing optional field,
+// not a blank one.
+export function filled(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null && !(Array.isArray(v) && !v.length)));
 }

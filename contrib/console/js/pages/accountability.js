@@ -8,14 +8,14 @@ import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit } from '../form.js';
 import { unitName, unitOptions } from '../units.js';
-import { tabs, FORMS, thisMonth, caseLink } from '../supervision.js';
+import { tabs, FORMS, thisMonth, caseLink, filled } from '../supervision.js';
 
 const ids = (s) => (s || '').split(/[,，\s]+/).filter(Boolean);
 const stemLink = (id) => (/^C/.test(id) ? caseLink(id) : h('a', { href: '#/ticket/' + encodeURIComponent(id) }, id));
 
 // The records' table; onCorrect(record) when 更正 is offered (supervisors).
 export function recordTable(records, onCorrect) {
-  const cols = ['col.id', 'acc.decided_on', 'acc.name', 'acc.post', 'sv.unit', 'acc.form', 'acc.reason', 'acc.stems_from', 'acc.status'];
+  const cols = ['sv.id', 'acc.decided_on', 'acc.name', 'acc.post', 'sv.unit', 'acc.form', 'acc.reason', 'acc.stems_from', 'acc.status'];
   return h('div', { class: 'table-wrap' }, h('table', { class: 'tickets records' },
     h('caption', { class: 'sr-only' }, t('sv.tab.accountability')),
     h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, t(k))), onCorrect ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('acc.correct'))) : null)),
@@ -57,10 +57,10 @@ export async function render(main, { params, go }) {
     field(t('acc.supersedes'), supersedes, t('acc.supersedes.hint')),
     h('button', { type: 'submit', class: 'primary' }, t('acc.save')));
   onSubmit(add, async (v) => {
-    const body = { person: { name: v.name, post: v.post, unit: v.unit }, form: v.form, reason: v.reason,
+    const body = { person: filled({ name: v.name, post: v.post, unit: v.unit }), form: v.form, reason: v.reason,
       decided_on: v.decided_on, decided_by: v.decided_by, stems_from: ids(v.stems_from) };
     if (v.supersedes) body.supersedes = v.supersedes;
-    const r = await post('/v1/accountability', body);
+    const r = await post('/v1/accountability', filled(body));
     toast(`${t('acc.saved')} ${r.id}`);
     await list();
     add.reset();

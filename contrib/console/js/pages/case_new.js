@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { post } from '../api.js';
 import { onSubmit } from '../form.js';
 import { unitOptions } from '../units.js';
-import { KINDS, tabs } from '../supervision.js';
+import { KINDS, tabs, filled } from '../supervision.js';
 
 const ids = (s) => (s || '').split(/[,，\s]+/).filter(Boolean);
 
@@ -41,7 +41,7 @@ export async function render(main, { params, go }) {
     if (v.working_days) body.deadline = { working_days: Number(v.working_days) };
     else if (v.deadline) body.deadline = v.deadline;
     if (v.kind === 'benchmark') Object.assign(body, { metric: v.metric, target: Number(v.target), benchmark: v.benchmark });
-    const r = await post('/v1/supervision/cases', body);
+    const r = await post('/v1/supervision/cases', filled(body));
     toast(`${t('sv.opened')} ${r.id}`);
     go('case/' + encodeURIComponent(r.id));
   });

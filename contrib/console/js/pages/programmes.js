@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit } from '../form.js';
 import { unitName, unitOptions } from '../units.js';
-import { tabs, caseLink, thisMonth } from '../supervision.js';
+import { tabs, caseLink, thisMonth, filled } from '../supervision.js';
 
 const today = () => thisMonth().to;
 
@@ -50,9 +50,9 @@ export async function render(main, { arg, go }) {
     field(t('sv.problems'), h('textarea', { name: 'problems', id: 'p-problems', rows: 3 }), t('sv.problems.hint')),
     h('button', { type: 'submit', class: 'primary' }, t('sv.programme.save')));
   onSubmit(form, async (v) => {
-    const r = await post('/v1/supervision/programmes', { date: v.date, title: v.title, notes: v.notes,
+    const r = await post('/v1/supervision/programmes', filled({ date: v.date, title: v.title, notes: v.notes,
       units: Object.keys(v).filter((k) => k.startsWith('unit:') && v[k]).map((k) => k.slice(5)),
-      problems: v.problems.split('\n').map((s) => s.trim()).filter(Boolean) });
+      problems: v.problems.split('\n').map((s) => s.trim()).filter(Boolean) }));
     toast(`${t('sv.programme.saved')} ${r.id}`);
     go('programmes/' + encodeURIComponent(r.id));
   });
@@ -60,7 +60,7 @@ export async function render(main, { arg, go }) {
   main.append(h('h1', {}, t('sv.tab.programmes')),
     h('section', { class: 'card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'tickets' },
       h('caption', { class: 'sr-only' }, t('sv.tab.programmes')),
-      h('thead', {}, h('tr', {}, ['col.id', 'sv.date', 'col.title', 'sv.problems'].map((k) => h('th', { scope: 'col' }, t(k))))), body))),
+      h('thead', {}, h('tr', {}, ['sv.id', 'sv.date', 'col.title', 'sv.problems'].map((k) => h('th', { scope: 'col' }, t(k))))), body))),
     form);
   try {
     const r = await get('/v1/supervision/programmes' + query({ from: '2000-01-01', to: today() }));
@@ -68,6 +68,7 @@ export async function render(main, { arg, go }) {
       body.append(h('tr', { 'data-row': p.id }, h('td', { class: 'id' }, h('a', { href: '#/programmes/' + encodeURIComponent(p.id) }, p.id)),
         h('td', {}, p.date || ''), h('td', { class: 'title' }, p.title || ''), h('td', {}, String(p.problem_count ?? [].concat(p.problems || []).length))));
     }
+    if (!body.children.length) body.append(h('tr', {}, h('td', { colspan: 4, class: 'empty' }, t('sv.none'))));
   } catch (err) {
     main.append(h('p', { class: 'error-text', role: 'alert' }, err.message));
   }
