@@ -459,6 +459,17 @@ export const scenarios = [
     await add.getByRole('button', { name: '保存问责记录' }).click();
     const row = sup.locator('table.records tbody tr', { hasText: '李某' });
     await row.waitFor();
+    // a correction: a new record superseding the first, which stays, marked
+    await row.getByRole('button', { name: '更正' }).click();
+    const first = await add.getByLabel('更正记录', { exact: true }).inputValue();
+    assert.match(first, /^A\d{8}-\d{4}$/);
+    await add.getByLabel('姓名', { exact: true }).fill('李某');
+    await add.getByLabel('问责方式', { exact: true }).selectOption('通报批评');
+    await add.getByLabel('决定机关', { exact: true }).fill('市纪委监委');
+    await add.getByLabel('问责事由', { exact: true }).fill('停水未告知（更正）');
+    await add.getByRole('button', { name: '保存问责记录' }).click();
+    await sup.locator(`tr.superseded[data-row="${first}"]`).waitFor();
+    assert.equal(await sup.locator('table.records tbody tr').count(), 2, 'both records stay');
     await t.check.page(sup, 'sv-accountability');
     await sup.getByRole('link', { name: '督办汇总' }).click();
     const figure = (k) => sup.locator(`tr[data-figure="${k}"] td`);
@@ -469,7 +480,7 @@ export const scenarios = [
     assert.equal((await figure('accountability').textContent()).trim(), '1');
     const chart = await chartOf(sup, '.sv-report canvas', 0);
     assert.equal(chart.type, 'bar');
-    assert.deepEqual(chart.labels, ['约谈']);
+    assert.deepEqual(chart.labels, ['通报批评'], 'the correction counts in place of what it corrects');
     assert.deepEqual(chart.data[0], [1]);
     assert.equal(chart.animation, false);
     await t.check.page(sup, 'sv-report');
@@ -477,7 +488,7 @@ export const scenarios = [
     await sup.locator(`tr[data-row="${caseId}"]`).waitFor();
     await sup.goBack();
     await figure('accountability').locator('a').click();
-    await sup.locator('table.records tbody tr', { hasText: '李某' }).waitFor();
+    await sup.locator('table.records tbody tr', { hasText: '通报批评' }).waitFor();
     await t.check.page(sup, 'sv-report-records');
     const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
     await phone.goto(`${t.base}/console/#/sv-report`);

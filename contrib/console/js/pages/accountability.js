@@ -64,6 +64,7 @@ export async function render(main, { params, go }) {
     toast(`${t('acc.saved')} ${r.id}`);
     await list();
     add.reset();
+    add.elements.decided_on.value = period.to;
   });
   const correct = (r) => {
     supersedes.value = r.id;

@@ -69,11 +69,12 @@ export async function render(main, { arg, params, go }) {
   const byUnit = Object.entries(r.accountability_by_unit || {});
   const total = r.accountability ? r.accountability.count : 0;
   const rowsOf = (entries, name) => entries.map(([k, fig]) => h('tr', {}, h('th', { scope: 'row' }, name(k)), h('td', {}, figureLink(fig, p))));
-  const table = (caption, rows) => h('table', { class: 'figures' }, h('caption', {}, caption),
+  // the caption names the table for screen readers where a heading above shows it already
+  const table = (caption, rows, shown) => h('table', { class: 'figures' }, h('caption', { class: shown ? null : 'sr-only' }, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('sv.figure')), h('th', { scope: 'col' }, t('sv.count')))), h('tbody', {}, rows));
   clear(out).append(
     h('section', { class: 'card' }, table(t('sv.summary'), FIGURES.map((k) => h('tr', { 'data-figure': k },
-      h('th', { scope: 'row' }, t('sv.fig.' + k)), h('td', {}, figureLink(r[k], p)))))),
+      h('th', { scope: 'row' }, t('sv.fig.' + k)), h('td', {}, figureLink(r[k], p)))), true)),
     h('div', { class: 'charts' },
       h('section', { class: 'card' }, h('h2', {}, t('sv.by_form')),
         barChart(t('sv.by_form'), byForm.map(([k, fig]) => ({ label: k, value: fig.count, max: total,
