@@ -7,6 +7,7 @@
  *        edited or deleted: there is no PUT, PATCH or DELETE.
  *   GET  /v1/accountability?unit=&form=&from=&to=   the records decided in a period, each
  *        with superseded_by when a later one corrects it; a unit gets its own people's.
+ *   GET  /v1/accountability/forms   {"forms": [...]}: the configured forms, in order.
  * The person's name is personal data (base/mask.c): whole for supervisors only, and never
  * logged.
  */
@@ -182,8 +183,33 @@ static void records(struct evhttp_request *req, const char *param, void *arg)
 		list_records(rc);
 }
 
+/* GET /v1/accountability/forms: the forms a record may take, as configured, for the
+ * forms that offer them. */
+static void get_forms(struct evhttp_request *req, const char *param, void *arg)
+{
+	struct hl_call *c = hl_call_new(req, arg);
+	struct json_object *body, *list;
+	const struct hl_config *cfg;
+
+	(void)param;
+	if (!c)
+		return;
+	cfg = c->world->config;
+	body = json_object_new_object();
+	list = json_object_new_array();
+	for (size_t i = 0; i < cfg->naccountability_forms; i++)
+		json_object_array_add(list, json_object_new_string(cfg->accountability_forms[i]));
+	json_object_object_add(body, "forms", list);
+	hl_http_reply_json(req, 200, body);
+	hl_call_end(c);
+	free(c);
+}
+
 int hl_accountability_register(struct hl_service *svc)
 {
+	if (hl_http_route(svc->http, "/v1/accountability/forms", EVHTTP_REQ_GET, get_forms, svc) <
+	    0)
+		return -1;
 	return hl_http_route(svc->http, "/v1/accountability", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 			     records, svc);
 }

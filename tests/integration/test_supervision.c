@@ -509,6 +509,16 @@ Test(supervision, forms_come_from_the_configuration)
 	refused("/v1/accountability",
 		record_body(body, sizeof(body), "王五", "water", "约谈", "2026-11-20", cid, NULL),
 		"form");
+	/* and they are offered as configured (the console's form asks) */
+	{
+		struct hlt_response r;
+
+		cr_assert_eq(hlt_request(fx.daemon.port, "GET", "/v1/accountability/forms",
+					 HLT_TOKEN_SUPERVISOR, NULL, NULL, &r),
+			     200, "%s", r.body);
+		cr_expect_str_eq(r.body, "{\"forms\":[\"提醒谈话\",\"停职检查\"]}\n");
+		hlt_response_free(&r);
+	}
 }
 
 /* A figure of the summary: its count, and its records joined with spaces. */

@@ -4,13 +4,18 @@
 import { h, clear, shortTime, span, dueClock } from './dom.js';
 import { t } from './i18n.js';
 import { unitName } from './units.js';
+import { get } from './api.js';
 import * as session from './session.js';
 
 export const KINDS = ['problem', 'monthly', 'benchmark'];
 export const CASE_STATES = ['open', 'rectifying', 'rectified', 'closed'];
-// supervision.accountability_forms' default (etc/hotlined.yaml may configure others; the
-// server checks the form and names the field when it is not among them)
-export const FORMS = ['提醒谈话', '约谈', '通报批评', '责令检查', '诫勉', '组织处理', '党纪政务处分'];
+// The forms an accountability record may take, as hotlined.yaml configures them
+// (supervision.accountability_forms; GET /v1/accountability/forms), read once.
+let forms = null;
+export async function accountabilityForms() {
+  if (!forms) forms = (await get('/v1/accountability/forms')).forms || [];
+  return forms;
+}
 
 // The tabs atop every supervision page of a supervisor; a unit has only its cases.
 export function tabs(current) {

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit } from '../form.js';
 import { unitName, unitOptions } from '../units.js';
-import { tabs, FORMS, thisMonth, caseLink, filled } from '../supervision.js';
+import { tabs, accountabilityForms, thisMonth, caseLink, filled } from '../supervision.js';
 
 const ids = (s) => (s || '').split(/[,，\s]+/).filter(Boolean);
 const stemLink = (id) => (/^C/.test(id) ? caseLink(id) : h('a', { href: '#/ticket/' + encodeURIComponent(id) }, id));
@@ -30,12 +30,13 @@ export function recordTable(records, onCorrect) {
 }
 
 export async function render(main, { params, go }) {
+  const forms = await accountabilityForms();
   const period = thisMonth();
   const f = { unit: params.get('unit') || '', form: params.get('form') || '', from: params.get('from') || period.from, to: params.get('to') || period.to };
   const any = ['', t('list.any')];
   const filters = h('form', { class: 'card filters', role: 'search', 'aria-label': t('sv.filters') },
     field(t('sv.unit'), Object.assign(select('unit', [any, ...unitOptions()], f.unit), { id: 'a-unit' })),
-    field(t('acc.form'), Object.assign(select('form', [any, ...FORMS.map((x) => [x, x])], f.form), { id: 'a-form' })),
+    field(t('acc.form'), Object.assign(select('form', [any, ...forms.map((x) => [x, x])], f.form), { id: 'a-form' })),
     field(t('sv.from'), h('input', { type: 'date', name: 'from', id: 'a-from', value: f.from })),
     field(t('sv.to'), h('input', { type: 'date', name: 'to', id: 'a-to', value: f.to })),
     h('button', { type: 'submit', class: 'primary' }, t('list.search')));
@@ -49,7 +50,7 @@ export async function render(main, { params, go }) {
       field(t('acc.post'), h('input', { name: 'post', id: 'r-post', autocomplete: 'off' })),
       field(t('sv.unit'), Object.assign(select('unit', [['', '—'], ...unitOptions()], ''), { id: 'r-unit' }))),
     h('div', { class: 'field-row' },
-      field(t('acc.form'), Object.assign(select('form', FORMS.map((x) => [x, x]), FORMS[0]), { id: 'r-form' })),
+      field(t('acc.form'), Object.assign(select('form', forms.map((x) => [x, x]), forms[0]), { id: 'r-form' })),
       field(t('acc.decided_on'), h('input', { type: 'date', name: 'decided_on', id: 'r-decided-on', value: period.to })),
       field(t('acc.decided_by'), h('input', { name: 'decided_by', id: 'r-decided-by', autocomplete: 'off' }))),
     field(t('acc.reason'), h('textarea', { name: 'reason', id: 'r-reason', rows: 2 })),
