@@ -89,6 +89,26 @@ int hlc_call(struct hlc_ctx *c, const char *method, const char *path, const char
 	return hlc_check(c, r, json_r);
 }
 
+int hlc_get_rows(struct hlc_ctx *c, const char *path, const char *member,
+		 struct json_object **doc_r, struct json_object **rows_r)
+{
+	struct hlc_response r;
+	int rc = hlc_call(c, "GET", path, NULL, NULL, &r, c->json ? NULL : doc_r);
+
+	*rows_r = NULL;
+	if (c->json || rc)
+		*doc_r = NULL;
+	if (rc)
+		return rc;
+	if (c->json)
+		hlc_print_raw(&r);
+	else if (!json_object_object_get_ex(*doc_r, member, rows_r) ||
+		 !json_object_is_type(*rows_r, json_type_array))
+		*rows_r = NULL;
+	hlc_response_free(&r);
+	return HLC_EXIT_OK;
+}
+
 int hlc_check(struct hlc_ctx *c, struct hlc_response *r, struct json_object **json_r)
 {
 	int status = r->status;

@@ -40,6 +40,13 @@ struct hlc_ctx {
 int hlc_call(struct hlc_ctx *c, const char *method, const char *path, const char *body,
 	     const char *const *headers, struct hlc_response *r, struct json_object **json_r);
 
+/* GET path for a listing: under --json its body is printed as it came and *doc_r is
+ * NULL; otherwise *doc_r is the parsed body (the caller puts it) and *rows_r its member
+ * `member` when that is an array, else NULL. Returns HLC_EXIT_OK, or hlc_call's failure
+ * (nothing to put). */
+int hlc_get_rows(struct hlc_ctx *c, const char *path, const char *member,
+		 struct json_object **doc_r, struct json_object **rows_r);
+
 /* The checking half of hlc_call, for a response already in r (from hlc_http_request). */
 int hlc_check(struct hlc_ctx *c, struct hlc_response *r, struct json_object **json_r);
 

@@ -277,7 +277,6 @@ static int run_list(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 	};
 	char path[2048] = "/v1/tickets";
 	struct json_object *o, *tickets;
-	struct hlc_response r;
 	struct hlc_table *t;
 	const char *next;
 	int rc;
@@ -286,18 +285,11 @@ static int run_list(struct hlc_ctx *c, const struct hlc_command *cmd, const stru
 		return hlc_usage_error(c, "unexpected argument '%s'", a->positional[0]);
 	if (hlc_args_to_query(a, cmd->opts, path, sizeof(path)) < 0)
 		return hlc_usage_error(c, "the filters are too long");
-	rc = hlc_call(c, "GET", path, NULL, NULL, &r, c->json ? NULL : &o);
-	if (rc)
+	rc = hlc_get_rows(c, path, "tickets", &o, &tickets);
+	if (rc || !o)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-		hlc_response_free(&r);
-		return HLC_EXIT_OK;
-	}
-	hlc_response_free(&r);
 	t = hlc_table_new(cols, 7);
-	if (t && json_object_object_get_ex(o, "tickets", &tickets) &&
-	    json_object_is_type(tickets, json_type_array)) {
+	if (t && tickets) {
 		for (size_t i = 0; i < json_object_array_length(tickets); i++) {
 			struct json_object *k = json_object_array_get_idx(tickets, i);
 			char created[40], due[40];

@@ -73,21 +73,13 @@ static int print_list(struct hlc_ctx *c)
 		{"STATE", 0, 0}, {"PASSWORD", 0, 0},	      {"CREATED", 0, 0},
 	};
 	struct json_object *o, *users;
-	struct hlc_response r;
 	struct hlc_table *t;
-	int rc = hlc_call(c, "GET", "/v1/users", NULL, NULL, &r, c->json ? NULL : &o);
+	int rc = hlc_get_rows(c, "/v1/users", "users", &o, &users);
 
-	if (rc)
+	if (rc || !o)
 		return rc;
-	if (c->json) {
-		hlc_print_raw(&r);
-		hlc_response_free(&r);
-		return HLC_EXIT_OK;
-	}
-	hlc_response_free(&r);
 	t = hlc_table_new(cols, 6);
-	if (t && json_object_object_get_ex(o, "users", &users) &&
-	    json_object_is_type(users, json_type_array)) {
+	if (t && users) {
 		for (size_t i = 0; i < json_object_array_length(users); i++) {
 			struct json_object *u = json_object_array_get_idx(users, i), *v;
 			char created[40] = "-";
