@@ -87,30 +87,12 @@ static void print_rows(const struct hlc_ctx *c, struct json_object *rows,
 static void print_timeline(const struct hlc_ctx *c, const struct hlc_response *r,
 			   struct json_object *o)
 {
-	static const struct hlc_column cols[] = {
-		{"AT", 0, 0}, {"ACTION", 0, 0}, {"STATE", 0, 0}, {"BY", HLC_COL_SHRINK, 12},
-		{"NOTE", HLC_COL_WRAP, 16},
-	};
 	struct json_object *timeline;
-	struct hlc_table *t;
 
 	(void)r;
-	if (!json_object_object_get_ex(o, "timeline", &timeline) ||
-	    !json_object_is_type(timeline, json_type_array) || !(t = hlc_table_new(cols, 5)))
-		return;
-	for (size_t i = 0; i < json_object_array_length(timeline); i++) {
-		struct json_object *e = json_object_array_get_idx(timeline, i);
-		char at[40], states[80], by[160], *note = hlc_audit_note(e);
-
-		hlc_short_time(hlc_str_or(e, "at", ""), at, sizeof(at));
-		hlc_audit_states(e, states, sizeof(states));
-		hlc_audit_by(e, by, sizeof(by));
-		hlc_table_addv(t, at, hlc_str_or(e, "action", ""), states, by, note ? note : "");
-		free(note);
-	}
-	printf("\nTimeline (%zu entries):\n", json_object_array_length(timeline));
-	hlc_table_print(t, stdout, c->width, 1);
-	hlc_table_free(t);
+	if (json_object_object_get_ex(o, "timeline", &timeline) &&
+	    json_object_is_type(timeline, json_type_array))
+		hlc_print_timeline(c, timeline);
 }
 
 /* The summary's figures as a table: figure, count, records. */

@@ -179,7 +179,7 @@ char *hlc_audit_note(struct json_object *entry)
 	return out;
 }
 
-static void print_timeline(const struct hlc_ctx *c, struct json_object *audit)
+void hlc_print_timeline(const struct hlc_ctx *c, struct json_object *audit)
 {
 	static const struct hlc_column cols[] = {
 		{"AT", 0, 0}, {"ACTION", 0, 0}, {"STATE", 0, 0}, {"BY", HLC_COL_SHRINK, 12},
@@ -224,7 +224,7 @@ static void show_timeline(const struct hlc_ctx *c, const struct hlc_response *r,
 	(void)r;
 	if (json_object_object_get_ex(ticket, "audit", &audit) &&
 	    json_object_is_type(audit, json_type_array))
-		print_timeline(c, audit);
+		hlc_print_timeline(c, audit);
 }
 
 static int run_show(struct hlc_ctx *c, const struct hlc_command *cmd, const struct hlc_args *a)

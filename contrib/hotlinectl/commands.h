@@ -53,5 +53,8 @@ void hlc_audit_by(struct json_object *entry, char *buf, size_t len);
 /* An audit entry's note, with any members beyond the usual ones appended as k=v. The
  * caller frees. */
 char *hlc_audit_note(struct json_object *entry);
+/* A timeline (an array of audit entries: a ticket's `audit`, a case's `timeline`) as a
+ * table under "Timeline (N entries):". */
+void hlc_print_timeline(const struct hlc_ctx *c, struct json_object *audit);
 
 #endif

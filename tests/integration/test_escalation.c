@@ -31,14 +31,7 @@ static void start(struct hlt_daemon *d, const char *sub)
 
 static void advance(const struct hlt_daemon *d, const char *by)
 {
-	struct hlt_response r;
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
-	cr_assert_eq(hlt_request(d->port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL, body,
-				 &r),
-		     200, "%s", r.body);
-	hlt_response_free(&r);
+	hlt_advance_clock(d->port, by, NULL, 0);
 }
 
 /* Posts an urgent ticket to d and waits until it is dispatched. */

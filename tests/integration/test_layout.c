@@ -67,16 +67,7 @@ static void start(void)
 /* The clock's time after moving it, ISO 8601, into now (64 bytes). */
 static void advance(const char *by, char *now)
 {
-	struct hlt_response r;
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
-	cr_assert_eq(hlt_request(daemon_.port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL,
-				 body, &r),
-		     200, "%s", r.body);
-	if (now)
-		hlt_json_member(r.body, "now", now, 64);
-	hlt_response_free(&r);
+	hlt_advance_clock(daemon_.port, by, now, 64);
 }
 
 static void create(const char *phone, const char *address, const char *extra, char *id)

@@ -89,9 +89,7 @@ Test(presence, a_viewer_who_stops_posting_drops_off)
 	cr_assert_eq(presence("GET", HLT_TOKEN_SUPERVISOR, id, NULL, &body), 200);
 	cr_expect(strstr(body, "water-test"), "%s", body);
 	free(body);
-	cr_assert_eq(hlt_status(fx.daemon.port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN,
-				"{\"advance\":\"31s\"}"),
-		     200);
+	hlt_advance_clock(fx.daemon.port, "31s", NULL, 0);
 	cr_assert_eq(presence("GET", HLT_TOKEN_SUPERVISOR, id, NULL, &body), 200);
 	cr_expect(strstr(body, "\"others\":[]"), "still listed after 31 s: %s", body);
 	free(body);

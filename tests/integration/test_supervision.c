@@ -79,14 +79,7 @@ static const char *create(const char *path, const char *body, char *id, size_t l
 /* Moves daemon d's test clock. */
 static void advance_on(const struct hlt_daemon *d, const char *by)
 {
-	struct hlt_response r;
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
-	cr_assert_eq(hlt_request(d->port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL, body,
-				 &r),
-		     200, "%s", r.body);
-	hlt_response_free(&r);
+	hlt_advance_clock(d->port, by, NULL, 0);
 }
 
 static void advance(const char *by)

@@ -638,6 +638,19 @@ const char *hlt_json_member(const char *json, const char *key, char *buf, size_t
 	return buf;
 }
 
+void hlt_advance_clock(int port, const char *by, char *now, size_t len)
+{
+	struct hlt_response r;
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"advance\":\"%s\"}", by);
+	cr_assert_eq(hlt_request(port, "POST", "/v1/test/clock", HLT_TOKEN_ADMIN, NULL, body, &r),
+		     200, "%s", r.body ? r.body : "");
+	if (now)
+		hlt_json_member(r.body, "now", now, len);
+	hlt_response_free(&r);
+}
+
 const char *hlt_create_ticket(int port, const char *token, const char *body, char *id,
 			      size_t len)
 {

@@ -189,6 +189,10 @@ const char *hlt_json_member(const char *json, const char *key, char *buf, size_t
  * 201. Copies the new ticket's id into id (len bytes) and returns id. */
 const char *hlt_create_ticket(int port, const char *token, const char *body, char *id,
 			      size_t len);
+/* Moves the test clock of the daemon on port (build/tests/hotlined-testclock) forward by
+ * `by` ("5m", "2wd" ...); fails the test unless it is moved. With now (len bytes), the
+ * clock's new time as the daemon answers it. */
+void hlt_advance_clock(int port, const char *by, char *now, size_t len);
 /* POSTs body (NULL: "{}") to /v1/tickets/<id>/<step> as token. Returns the status (-1:
  * no answer), and the answer's body in *body_r (caller frees; NULL without a body) when
  * body_r is not NULL. */
