@@ -21,6 +21,11 @@ struct hl_ticket {
 	const struct hl_ticket *related;
 };
 
+/* Fills *t with a copy of n fields, names and values in one block of memory that
+ * t->fields points at (free it to release; store/reply.h's hl_ticket_release does, with
+ * the related tickets). Returns 0, or -1 when out of memory (t is then empty). */
+int hl_ticket_copy(const struct hl_ticket_field *fields, size_t n, struct hl_ticket *t);
+
 /* A view of t in which the `nextra` fields come first, so that they replace t's fields
  * of the same names. storage has room for t->nfields + nextra fields; out borrows it,
  * t's fields and extra. */

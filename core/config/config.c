@@ -87,6 +87,9 @@ static const struct hl_option routing_schema[] = {
 	 "before it is left for manual dispatch"},
 	{"related_window", HL_OPT_DURATION, 0, "72h",
 	 "how far back related tickets (same phone or address) are shown to plugins"},
+	{"hand_off", HL_OPT_BOOL, 0, "true",
+	 "the daemon that takes a ticket in routes it itself, under a lease of reclaim_idle "
+	 "(false: every ticket goes through the routing stream)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -453,6 +456,7 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	    wall_ms(&cfg->auth, "login_failure_window", root, &cfg->login_failure_window_ms, err,
 		    errlen))
 		return -1;
+	cfg->hand_off = hl_opt_bool(&cfg->routing, "hand_off");
 	if (cfg->session_idle_ms < 1000 || cfg->session_lifetime_ms < cfg->session_idle_ms)
 		return hl_yaml_error(err, errlen,
 				     position_of(&cfg->auth, "session_lifetime", root),

@@ -40,6 +40,7 @@ struct hl_config {
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;
 	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
+	int hand_off; /* routing.hand_off */
 	/* people's sessions and logins (auth:, people/) */
 	int64_t session_idle_ms, session_lifetime_ms, login_floor_ms, login_failure_window_ms;
 	int64_t live_heartbeat_ms;

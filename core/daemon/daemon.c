@@ -277,6 +277,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 		hl_redis_require_layout(d->svc.redis, d->svc.prefix, HL_STORE_LAYOUT,
 					layout_refused, d);
 	d->dispatcher = d->svc.redis ? hl_dispatcher_start(&d->svc) : NULL;
+	d->svc.dispatcher = d->dispatcher;
 	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */
 	link_outbox(d);
 	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
@@ -420,6 +421,7 @@ void hl_daemon_free(struct hl_daemon *d)
 	d->svc.redis = NULL;
 	hl_explain_cancel_all(&d->svc);
 	hl_dispatcher_free(d->dispatcher);
+	d->svc.dispatcher = NULL;
 	hl_outbox_free(d->outbox);
 	d->outbox = NULL;
 	hl_escalation_free(d->escalation);

@@ -15,6 +15,7 @@
 #include "base/list.h"
 
 struct event_base;
+struct hl_dispatcher;
 struct hl_http;
 struct hl_redis;
 struct hl_world;
@@ -30,6 +31,9 @@ struct hl_service {
 	struct hl_metrics metrics;        /* this process's counters, for GET /metrics */
 	struct hl_list explains; /* POST /v1/route/explain in progress (tickets/explain.c
 				    keeps the list of its calls) */
+	/* tickets/dispatcher.c's, opaque here: intake hands new tickets to it (routing.hand_off);
+	 * NULL until the daemon started it */
+	struct hl_dispatcher *dispatcher;
 	char instance[128]; /* host:pid:start_ms, unique among daemons sharing a Redis */
 	char prefix[64];    /* redis.prefix as started with; a reload does not change it */
 	int64_t started_ms;

@@ -24,8 +24,11 @@ struct hl_config;
  *      and the notices (HL_KEY_LEDGER, HL_KEY_DEPT, HL_KEY_NOTICES); one HL_KEY_DUE
  *      member per ticket and no HL_INDEX_DEADLINES
  *   4  a ticket's timeline is a string key of its own (HL_KEY_LOG), APPENDed, no longer
- *      its hash's field `log` */
-#define HL_STORE_LAYOUT 4
+ *      its hash's field `log`
+ *   5  a received ticket's HL_KEY_DUE member may be its routing lease (hand-off, issue
+ *      14), which lua/due_claim.lua puts on the routing stream when it runs out (a daemon
+ *      of layout 4 would drop it, and the ticket with it); nothing to convert */
+#define HL_STORE_LAYOUT 5
 
 /* The keys lua/layout_check.lua takes, in its order: the layout key, then keys only a
  * store with data has. */

@@ -26,9 +26,9 @@ const char *hl_reply_str(const struct redisReply *reply, size_t i, char *buf, si
 
 int hl_ticket_from_reply(const struct redisReply *flat, struct hl_ticket *t)
 {
-	size_t n, bytes = 0;
-	struct hl_ticket_field *fields;
-	char *strings;
+	struct hl_ticket_field local[64] = {{NULL, NULL}}, *fields = local;
+	size_t n;
+	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (!flat || flat->type != REDIS_REPLY_ARRAY || flat->elements % 2)
@@ -37,26 +37,16 @@ int hl_ticket_from_reply(const struct redisReply *flat, struct hl_ticket *t)
 	for (size_t i = 0; i < flat->elements; i++) {
 		if (flat->element[i]->type != REDIS_REPLY_STRING)
 			return -1;
-		bytes += flat->element[i]->len + 1;
 	}
-	/* One block: the field array, then every string. */
-	fields = malloc(n * sizeof(*fields) + bytes + 1);
-	if (!fields)
+	if (n > sizeof(local) / sizeof(local[0]) && !(fields = malloc(n * sizeof(*fields))))
 		return -1;
-	strings = (char *)(fields + n);
-	for (size_t i = 0; i < n; i++) {
-		const struct redisReply *k = flat->element[2 * i], *v = flat->element[2 * i + 1];
-
-		memcpy(strings, k->str, k->len + 1);
-		fields[i].name = strings;
-		strings += k->len + 1;
-		memcpy(strings, v->str, v->len + 1);
-		fields[i].value = strings;
-		strings += v->len + 1;
-	}
-	t->nfields = n;
-	t->fields = fields;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		fields[i] = (struct hl_ticket_field){flat->element[2 * i]->str,
+						     flat->element[2 * i + 1]->str};
+	rc = hl_ticket_copy(fields, n, t);
+	if (fields != local)
+		free(fields);
+	return rc;
 }
 
 void hl_ticket_release(struct hl_ticket *t)

@@ -1,6 +1,7 @@
 /* One routing stream entry through routing: load, route, commit; see dispatch_job.h. */
 #include "tickets/dispatch_job.h"
 
+#include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,6 @@
 #include "time/calendar.h"
 #include "time/sla.h"
 
-#define RELATED_MAX "10" /* related open tickets loaded with a ticket */
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The job is over: the owner takes it back (and may free it). */
@@ -174,16 +174,17 @@ static void routed(const struct hl_route_result *r, void *arg)
 	}
 }
 
-/* Copies the related tickets (elements 1.. of route_load's answer) under the ticket. */
-static void attach_related(struct hl_ticket *t, const redisReply *reply)
+/* Copies the related tickets, elements `from`.. of the reply (route_load's, or
+ * ticket_create's for a ticket handed off), under the ticket. */
+static void attach_related(struct hl_ticket *t, const redisReply *reply, size_t from)
 {
 	struct hl_ticket *related;
-	size_t n = reply->elements - 1;
+	size_t n = reply->elements > from ? reply->elements - from : 0;
 
 	if (n == 0 || !(related = calloc(n, sizeof(*related))))
 		return;
 	for (size_t i = 0; i < n; i++) {
-		if (hl_ticket_from_reply(reply->element[1 + i], &related[t->nrelated]) == 0)
+		if (hl_ticket_from_reply(reply->element[from + i], &related[t->nrelated]) == 0)
 			t->nrelated++;
 	}
 	t->related = related;
@@ -213,10 +214,24 @@ static int gave_up(struct hl_dispatch_job *job)
 	return 1;
 }
 
+/* Routes the ticket the job holds, unless the owner stops or it ran out of attempts. */
+static void route(struct hl_dispatch_job *job)
+{
+	if (*job->stop) { /* e.g. the stop's time for routing ran out */
+		end(job);
+		return;
+	}
+	if (gave_up(job))
+		return;
+	if (hl_route_start(job->world->plugins, job->world->routes, job->svc->base,
+			   &job->ticket, hl_ticket_field(&job->ticket, "excluded"),
+			   job->world->config->plugin_timeout_ms, 0, routed, job, &job->routing) < 0)
+		end(job);
+}
+
 static void loaded(struct redisReply *reply, void *arg)
 {
 	struct hl_dispatch_job *job = arg;
-	const struct hl_config *cfg = job->world->config;
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
 		hl_log(HL_LOG_WARN, "dispatch", "load_failed id=%s error=\"%s\" action=left_pending",
@@ -235,17 +250,8 @@ static void loaded(struct redisReply *reply, void *arg)
 		end(job);
 		return;
 	}
-	attach_related(&job->ticket, reply);
-	if (*job->stop) { /* e.g. the stop's time for routing ran out */
-		end(job);
-		return;
-	}
-	if (gave_up(job))
-		return;
-	if (hl_route_start(job->world->plugins, job->world->routes, job->svc->base,
-			   &job->ticket, hl_ticket_field(&job->ticket, "excluded"),
-			   cfg->plugin_timeout_ms, 0, routed, job, &job->routing) < 0)
-		end(job);
+	attach_related(&job->ticket, reply, 1);
+	route(job);
 }
 
 /* Copies a routing stream entry: its stream id, and its fields id and seq. */
@@ -274,27 +280,59 @@ static int load(struct hl_dispatch_job *job)
 		{"entry", job->e.entry},
 		{"group", HL_GROUP_ROUTE},
 		{"since", related_since},
-		{"most", RELATED_MAX},
+		{"most", HL_RELATED_MAX},
 		{"taken_over", job->taken_over ? "1" : "0"},
 	};
 	argc = hl_script_args_named(argv, COUNT_OF(argv), count, named, COUNT_OF(named));
 	return eval(job, HL_SCRIPT_ROUTE_LOAD, loaded, argc, argv);
 }
 
-int hl_dispatch_job_start(struct hl_dispatch_job *job, struct hl_service *svc,
-			  const struct hl_stream_entry *entry, int taken_over, const int *stop,
-			  hl_dispatch_job_fn ended, void *arg)
+static void job_init(struct hl_dispatch_job *job, struct hl_service *svc, const int *stop,
+		     hl_dispatch_job_fn ended, void *arg)
 {
 	memset(job, 0, sizeof(*job));
-	entry_copy(entry, &job->e);
-	job->taken_over = taken_over;
 	job->svc = svc;
 	job->stop = stop;
 	job->ended = ended;
 	job->arg = arg;
 	job->world = hl_world_ref(svc->world);
 	job->start_ns = hl_clock_mono_ns();
+}
+
+int hl_dispatch_job_start(struct hl_dispatch_job *job, struct hl_service *svc,
+			  const struct hl_stream_entry *entry, int taken_over, const int *stop,
+			  hl_dispatch_job_fn ended, void *arg)
+{
+	job_init(job, svc, stop, ended, arg);
+	entry_copy(entry, &job->e);
+	job->taken_over = taken_over;
 	return load(job);
+}
+
+/* The deferred start of a handed-off job: route() may end the job, which the owner must
+ * never see from inside hl_dispatch_job_take. */
+static void take_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_dispatch_job *job = arg;
+
+	(void)fd;
+	(void)what;
+	route(job);
+}
+
+int hl_dispatch_job_take(struct hl_dispatch_job *job, struct hl_service *svc,
+			 const struct hl_ticket *ticket, const struct redisReply *reply,
+			 size_t related_from, const int *stop, hl_dispatch_job_fn ended, void *arg)
+{
+	const char *id = hl_ticket_field(ticket, "id");
+
+	job_init(job, svc, stop, ended, arg);
+	snprintf(job->e.id, sizeof(job->e.id), "%s", id ? id : "");
+	snprintf(job->e.seq, sizeof(job->e.seq), "1");
+	if (hl_ticket_copy(ticket->fields, ticket->nfields, &job->ticket) < 0)
+		return -1;
+	attach_related(&job->ticket, reply, related_from);
+	return event_base_once(svc->base, -1, EV_TIMEOUT, take_fired, job, NULL);
 }
 
 int hl_dispatch_job_waits_for_plugin(const struct hl_dispatch_job *job)

@@ -17,10 +17,15 @@
 
 struct hl_route_run;
 struct hl_service;
+struct redisReply;
 struct hl_stream_entry;
 struct hl_world;
 
-/* A routing stream entry: its stream id, which ticket, at which routing sequence. */
+/* Related open tickets (same phone or address) routing reads with a ticket, at most. */
+#define HL_RELATED_MAX "10"
+
+/* A routing stream entry: its stream id ("" for a ticket handed off at intake, which has
+ * none), which ticket, at which routing sequence. */
 struct hl_dispatch_entry {
 	char entry[48], id[32], seq[16];
 };
@@ -58,6 +63,17 @@ struct hl_dispatch_job {
 int hl_dispatch_job_start(struct hl_dispatch_job *job, struct hl_service *svc,
 			  const struct hl_stream_entry *entry, int taken_over, const int *stop,
 			  hl_dispatch_job_fn ended, void *arg);
+
+/* Starts the job on a ticket this daemon has just created and handed off to itself
+ * (lua/ticket_create.lua with a routing lease; no stream entry, route sequence 1): its
+ * fields (`id` among them) and the related tickets, elements related_from.. of the
+ * create's reply, are copied; routing begins from the event loop. Returns 0, ended then
+ * called exactly once and never from inside this call; or -1 when out of memory (the
+ * lease then runs out and another daemon routes the ticket): ended is never called.
+ * Either way the caller releases the job with hl_dispatch_job_release. */
+int hl_dispatch_job_take(struct hl_dispatch_job *job, struct hl_service *svc,
+			 const struct hl_ticket *ticket, const struct redisReply *reply,
+			 size_t related_from, const int *stop, hl_dispatch_job_fn ended, void *arg);
 
 /* Whether the job is waiting for a plugin's answer (not for Redis). */
 int hl_dispatch_job_waits_for_plugin(const struct hl_dispatch_job *job);

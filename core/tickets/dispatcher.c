@@ -7,6 +7,7 @@
 
 #include "base/list.h"
 #include "base/log.h"
+#include "base/ticket.h"
 #include "config/config.h"
 #include "host/service.h"
 #include "host/world.h"
@@ -39,7 +40,8 @@ struct hl_dispatcher {
 	struct hl_stream intake; /* this daemon's consumer of the routing stream */
 	int stopped;
 	int drain_over; /* stopped, and its time for routing ran out: start no more */
-	size_t inflight;
+	size_t inflight; /* jobs, and hand-offs reserved (below) */
+	size_t reserved; /* hand-offs reserved by intake whose ticket is not created yet */
 	struct takeover takeover;
 	struct event *retry, *reclaim;
 	struct hl_list jobs; /* struct job in flight, for hl_dispatcher_free */
@@ -108,24 +110,26 @@ static int start_job(struct hl_dispatcher *disp, const struct hl_stream_entry *e
 	if (!(job = calloc(1, sizeof(*job))))
 		return -1;
 	job->disp = disp;
-	job->taken_over = taken_over;
+	job->taken_over = taken_over == 1; /* 2: requeued, not by the takeover scan */
 	hl_list_push(&disp->jobs, &job->node);
 	disp->inflight++;
-	if (hl_dispatch_job_start(&job->route, disp->svc, entry, taken_over, &disp->drain_over,
-				  finish, job) < 0) {
+	if (hl_dispatch_job_start(&job->route, disp->svc, entry, taken_over != 0,
+				  &disp->drain_over, finish, job) < 0) {
 		job_free(job);
 		return -1;
 	}
 	return 0;
 }
 
+/* Entries read: new ones, and those due_claim.lua put back when a hand-off's lease ran
+ * out (field requeued), whose first attempt was the dead daemon's. */
 static void start_entries(struct hl_dispatcher *disp, const struct hl_stream_batch *batch)
 {
 	struct hl_stream_entry e;
 
 	for (size_t i = 0; i < hl_stream_batch_size(batch); i++) {
 		if (hl_stream_batch_entry(batch, i, &e) == 0)
-			start_job(disp, &e, 0);
+			start_job(disp, &e, hl_stream_field(&e, "requeued", NULL) ? 2 : 0);
 	}
 }
 
@@ -181,6 +185,46 @@ static void pump(struct hl_dispatcher *disp)
 				      read_arrived, disp);
 	if (sent < 0)
 		retry_later(disp);
+}
+
+int hl_dispatcher_reserve(struct hl_dispatcher *disp)
+{
+	if (!disp || disp->stopped || disp->inflight >= INFLIGHT_MAX)
+		return -1;
+	disp->inflight++;
+	disp->reserved++;
+	return 0;
+}
+
+void hl_dispatcher_unreserve(struct hl_dispatcher *disp)
+{
+	disp->inflight--;
+	disp->reserved--;
+	pump(disp);
+}
+
+void hl_dispatcher_take(struct hl_dispatcher *disp, const struct hl_ticket *ticket,
+			const struct redisReply *reply, size_t related_from)
+{
+	struct job *job = calloc(1, sizeof(*job));
+
+	disp->reserved--; /* the slot is the job's now */
+	if (!job) {
+		disp->inflight--;
+		hl_log(HL_LOG_WARN, "dispatch", "hand_off_failed id=%s error=\"out of memory\" "
+		       "action=lease", hl_ticket_field(ticket, "id"));
+		pump(disp);
+		return;
+	}
+	job->disp = disp;
+	hl_list_push(&disp->jobs, &job->node);
+	if (hl_dispatch_job_take(&job->route, disp->svc, ticket, reply, related_from,
+				 &disp->drain_over, finish, job) < 0) {
+		hl_log(HL_LOG_WARN, "dispatch", "hand_off_failed id=%s error=\"out of memory\" "
+		       "action=lease", hl_ticket_field(ticket, "id"));
+		job_free(job);
+		pump(disp);
+	}
 }
 
 static int claim(struct hl_dispatcher *disp);

@@ -19,12 +19,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hl_service;
 struct hl_dispatcher;
+struct hl_service;
+struct hl_ticket;
+struct redisReply;
 
 /* Starts reading once Redis is ready (it retries by itself while it is not). Returns
  * NULL when out of memory. The service (the daemon) must outlive the dispatcher. */
 struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc);
+
+/* Hand-off (routing.hand_off, issue 14): intake reserves a place among the tickets
+ * routed at once before it creates a ticket with a routing lease instead of a stream
+ * entry (lua/ticket_create.lua), then gives the created ticket to the dispatcher, which
+ * routes it from the fields intake holds and the related tickets the create read, with
+ * no load and no stream. A lease that runs out (the daemon died) puts the ticket on the
+ * routing stream (lua/due_claim.lua).
+ * hl_dispatcher_reserve: 0 when there is room (the place is held until take or
+ * unreserve), -1 when not (full, stopping, or disp NULL): create with a stream entry. */
+int hl_dispatcher_reserve(struct hl_dispatcher *disp);
+
+/* Gives back a place reserved for a ticket that was not created (an error, a replay). */
+void hl_dispatcher_unreserve(struct hl_dispatcher *disp);
+
+/* Routes a ticket created in the reserved place: its fields (borrowed for the call) and
+ * the related tickets, elements related_from.. of the create's reply. On failure (out
+ * of memory) it is left to its lease. */
+void hl_dispatcher_take(struct hl_dispatcher *disp, const struct hl_ticket *ticket,
+			const struct redisReply *reply, size_t related_from);
 
 /* After a reload: the takeover scan follows the new routing.reclaim_idle from now on. */
 void hl_dispatcher_reconfigured(struct hl_dispatcher *disp);

@@ -1,10 +1,12 @@
 /*
  * POST /v1/tickets: a citizen's matter comes in from the hotline, the message board or
  * the TV-inquiry desk. The body is checked whole (ticket_input.c) before anything is
- * written; the ticket, its audit entry and its place on the routing stream are then
- * written by one Lua script (lua/ticket_create.lua), and 201 goes out only after Redis
- * has confirmed. Idempotency-Key makes retries safe; the board is rate-limited per
- * citizen address.
+ * written; the ticket, its audit entry and its way to routing are then written by one
+ * Lua script (lua/ticket_create.lua), and 201 goes out only after Redis has confirmed.
+ * Its way to routing is a routing lease when the dispatcher has room (routing.hand_off):
+ * after the 201 this daemon routes the ticket itself from the fields it holds
+ * (dispatcher.h); else an entry on the routing stream. Idempotency-Key makes retries
+ * safe; the board is rate-limited per citizen address.
  */
 #include <arpa/inet.h>
 #include <event2/http.h>
@@ -30,6 +32,9 @@
 #include "time/calendar.h"
 #include "base/timefmt.h"
 #include "host/world.h"
+#include "store/reply.h"
+#include "tickets/dispatch_job.h"
+#include "tickets/dispatcher.h"
 
 #define IDEMPOTENCY_KEY_MAX 128
 
@@ -37,7 +42,27 @@ struct intake {
 	struct hl_call call;
 	char channel[16];
 	int64_t start_ns; /* for the ingest latency histogram */
+	int handed_off;   /* created with a routing lease, a place reserved in the dispatcher */
+	struct hl_ticket ticket; /* then: the ticket's fields but its id, as the create writes */
 };
+
+/* Routes the ticket just created with a routing lease (hand-off): its fields, with the id
+ * the create gave it, and the related tickets its reply carries after the first five. */
+static void hand_off(struct intake *it, const struct redisReply *reply, const char *id)
+{
+	struct hl_dispatcher *disp = it->call.svc->dispatcher;
+	struct hl_ticket_field with_id = {"id", id}, *storage;
+	struct hl_ticket t;
+
+	storage = malloc((it->ticket.nfields + 1) * sizeof(*storage));
+	if (!storage) { /* the lease runs out and the ticket is routed all the same */
+		hl_dispatcher_unreserve(disp);
+		return;
+	}
+	hl_ticket_overlay(&it->ticket, &with_id, 1, storage, &t);
+	hl_dispatcher_take(disp, &t, reply, 5);
+	free(storage);
+}
 
 /* application/json, optionally with charset=utf-8 (the only charset accepted). */
 static int json_content_type(const char *value)
@@ -169,6 +194,10 @@ static void created(struct redisReply *reply, void *arg)
 		hl_metrics_count(it->call.svc->metrics.received, 4, it->channel);
 		hl_metrics_count(it->call.svc->metrics.transitions, HL_METRIC_NAMES, state);
 		reply_ticket(req, 201, reply, it->channel);
+		if (it->handed_off) {
+			hand_off(it, reply, id);
+			it->handed_off = 0;
+		}
 	} else if (strcmp(status, "replayed") == 0) {
 		hl_http_set_header(req, "Idempotent-Replayed", "true");
 		reply_ticket(req, 201, reply, it->channel);
@@ -191,9 +220,12 @@ static void created(struct redisReply *reply, void *arg)
 	} else {
 		hl_http_reply_error(req, 500, NULL, "unexpected answer from ticket_create");
 	}
+	if (it->handed_off) /* not created: an error, a replay, a refusal */
+		hl_dispatcher_unreserve(it->call.svc->dispatcher);
 	hl_metrics_observe(&it->call.svc->metrics.ingest,
 			   (double)(hl_clock_mono_ns() - it->start_ns) / 1e9);
 	hl_call_end(&it->call);
+	free((void *)it->ticket.fields);
 	free(it);
 }
 
@@ -205,6 +237,7 @@ struct create_args {
 	char date[HL_TIME_BUFLEN], idem_key[sizeof(HL_KEY_IDEM) + 64 + 256];
 	char body_hash[HL_SHA256_HEX_LEN + 1], ttl[24], rate_key[sizeof(HL_KEY_RATE) + 128];
 	char rate_limit[24], rate_window[24], citizen_due[24];
+	char lease_until[24], related_since[24];
 };
 
 /* The answer time the citizen can be promised: the SLA policy's answer limit for the
@@ -328,6 +361,11 @@ static int fill_create_args(struct evhttp_request *req, const struct hl_call *ca
 	push_str(a, in->answered_on_call ? "resolved" : "received");
 	push_str(a, in->channel);
 	push_str(a, in->phone ? in->phone : "");
+	push_str(a, a->lease_until); /* set by the caller for a hand-off, else "" */
+	snprintf(a->related_since, sizeof(a->related_since), "%lld",
+		 (long long)(call->now_ms - cfg->related_window_ms));
+	push_str(a, a->related_since);
+	push_str(a, HL_RELATED_MAX);
 	for (size_t i = 0; i < in->nfields; i++) {
 		push_str(a, in->fields[i].name);
 		push(a, in->fields[i].value, in->fields[i].len);
@@ -339,28 +377,71 @@ static int fill_create_args(struct evhttp_request *req, const struct hl_call *ca
 	return 0;
 }
 
-/* Runs lua/ticket_create.lua; created() answers. On success the call belongs to the
- * request in flight; returns -1 (after a 500 or 503) when it was not sent, the call still
- * the caller's. */
-static int start_create(const struct hl_call *call, int64_t start_ns, const char *channel,
-			struct create_args *a)
+/* The ticket as ticket_create.lua writes it, but its id (which the create gives): what
+ * the dispatcher routes after a hand-off, as route_load would have read it. */
+static int written_fields(const struct hl_call *call, const struct hl_ticket_input *in,
+			  const struct create_args *a, struct hl_ticket *t)
+{
+	struct hl_ticket_field f[8 + HL_INPUT_FIELDS_MAX];
+	char now[24];
+	size_t n = 0;
+
+	snprintf(now, sizeof(now), "%lld", (long long)call->now_ms);
+	f[n++] = (struct hl_ticket_field){"state", "received"};
+	f[n++] = (struct hl_ticket_field){"created_ms", now};
+	f[n++] = (struct hl_ticket_field){"updated_ms", now};
+	f[n++] = (struct hl_ticket_field){"created_by", call->who->name};
+	f[n++] = (struct hl_ticket_field){"created_role", call->who->role};
+	f[n++] = (struct hl_ticket_field){"route_seq", "1"};
+	f[n++] = (struct hl_ticket_field){"route_attempts", "1"};
+	for (size_t i = 0; i < in->nfields; i++)
+		f[n++] = (struct hl_ticket_field){in->fields[i].name, in->fields[i].value};
+	if (a->citizen_due[0])
+		f[n++] = (struct hl_ticket_field){"citizen_due_ms", a->citizen_due};
+	return hl_ticket_copy(f, n, t);
+}
+
+/* Runs lua/ticket_create.lua; created() answers. With a place reserved in the dispatcher
+ * (handed_off), the ticket's fields are kept for it. On success the call (and the place)
+ * belongs to the request in flight; returns -1 (after a 500 or 503) when it was not sent,
+ * the call and the place still the caller's. */
+static int start_create(const struct hl_call *call, int64_t start_ns,
+			const struct hl_ticket_input *in, struct create_args *a, int handed_off)
 {
 	struct intake *it = calloc(1, sizeof(*it));
 
-	if (!it) {
+	if (!it || (handed_off && written_fields(call, in, a, &it->ticket) < 0)) {
+		free(it);
 		hl_http_reply_error(call->req, 500, NULL, "out of memory");
 		return -1;
 	}
 	it->call = *call;
 	it->start_ns = start_ns;
-	snprintf(it->channel, sizeof(it->channel), "%s", channel);
+	it->handed_off = handed_off;
+	snprintf(it->channel, sizeof(it->channel), "%s", in->channel);
 	if (hl_call_eval(&it->call, HL_SCRIPT_TICKET_CREATE, created, it, a->argc, a->argv,
 			 a->lens) < 0) {
+		free((void *)it->ticket.fields);
 		free(it);
 		hl_reply_unavailable(call->req, "the ticket was not created");
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether this ticket is handed off (routed here, under a lease): hand-off is on, the
+ * ticket goes to routing, and the dispatcher has a place for it, now reserved. */
+static int reserve_hand_off(const struct hl_call *call, const struct hl_ticket_input *in,
+			    struct create_args *a)
+{
+	const struct hl_config *cfg = call->world->config;
+
+	if (!cfg->hand_off || in->answered_on_call ||
+	    hl_dispatcher_reserve(call->svc->dispatcher) < 0)
+		return 0;
+	snprintf(a->lease_until, sizeof(a->lease_until), "%lld",
+		 (long long)(call->now_ms + cfg->reclaim_idle_ms));
+	return 1;
 }
 
 static void post_ticket(struct evhttp_request *req, const char *param, void *arg)
@@ -371,15 +452,23 @@ static void post_ticket(struct evhttp_request *req, const char *param, void *arg
 	struct create_args a = {.argc = 0};
 	const char *idem = hl_http_header(req, "Idempotency-Key");
 	int64_t start_ns;
+	int sent = 0;
 
 	(void)param;
 	if (hl_call_begin(&call, req, svc) < 0)
 		return;
 	start_ns = hl_clock_mono_ns();
 	memset(&in, 0, sizeof(in));
-	if (check_request(req, &call, idem, &in, a.body_hash) < 0 ||
-	    fill_create_args(req, &call, svc->prefix, idem, &in, &a) < 0 ||
-	    start_create(&call, start_ns, in.channel, &a) < 0)
+	if (check_request(req, &call, idem, &in, a.body_hash) == 0) {
+		int handed_off = reserve_hand_off(&call, &in, &a);
+
+		if (fill_create_args(req, &call, svc->prefix, idem, &in, &a) == 0 &&
+		    start_create(&call, start_ns, &in, &a, handed_off) == 0)
+			sent = 1;
+		else if (handed_off)
+			hl_dispatcher_unreserve(svc->dispatcher);
+	}
+	if (!sent)
 		hl_call_end(&call);
 	hl_ticket_input_free(&in);
 }

@@ -344,7 +344,7 @@ Test(layout, an_empty_store_gets_this_layout)
 
 Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates_it)
 {
-	static const char *const layouts[] = {"99", "1>2", "2", "2>3", "3", "3>4", "4>5"};
+	static const char *const layouts[] = {"99", "1>2", "2", "2>3", "3", "3>4", "4", "4>5", "5>6"};
 
 	hlt_daemon_configure(&daemon_, dir, &redis, PLUGINS);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
@@ -364,7 +364,7 @@ Test(layout, a_store_of_another_layout_is_refused_with_the_command_that_migrates
 	/* nor does --migrate touch a store of a newer hotlined */
 	char *out, *v;
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
-	cr_expect(strstr(out, "migration to layout 5 is under way"), "%s", out);
+	cr_expect(strstr(out, "migration to layout 6 is under way"), "%s", out);
 	free(out);
 	free(redis_text("SET hl:layout 99"));
 	cr_expect_eq(run_hotlined("--migrate", &out), 1, "%s", out);
@@ -684,7 +684,7 @@ Test(layout, an_interrupted_move_to_one_event_stream_resumes)
 		  "%s", v);
 	free(v);
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 4 already"), "%s", out);
+	cr_expect(strstr(out, "layout 5 already"), "%s", out);
 	free(out);
 	cr_expect_str_eq(v = redis_text("XLEN hl:events"), "44\n");
 	free(v);
@@ -723,16 +723,16 @@ Test(layout, a_registered_daemon_makes_migrate_refuse_until_forced)
 	cr_expect(strstr(out, "--force: ignoring vm:20783:1796569816040 (pid 20783, version "
 			      "0.1.0, last seen 2026-12-06 23:10:16 +08:00) in hl:daemons"),
 		  "%s", out);
-	cr_expect(strstr(out, "done: layout 4"), "%s", out);
+	cr_expect(strstr(out, "done: layout 5"), "%s", out);
 	free(out);
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "5\n");
 	free(v);
 	/* the entry is left as it was: --force ignores it, deletes nothing */
 	cr_expect_str_eq(v = redis_text("HEXISTS hl:daemons vm:20783:1796569816040"), "1\n");
 	free(v);
 	/* and a store of this layout is left alone whoever is registered */
 	cr_expect_eq(run_hotlined("--migrate", &out), 0, "%s", out);
-	cr_expect(strstr(out, "layout 4 already"), "%s", out);
+	cr_expect(strstr(out, "layout 5 already"), "%s", out);
 	free(out);
 }
 
@@ -749,9 +749,9 @@ static void migrate_with_quarantine(const char *id, const char *reason)
 	snprintf(want, sizeof(want), "migrate: timelines: quarantined: hl:quarantine:audit:%s (%s)",
 		 id, reason);
 	cr_expect(strstr(out, want), "%s", out);
-	cr_expect(strstr(out, "1 quarantined") && strstr(out, "done: layout 4"), "%s", out);
+	cr_expect(strstr(out, "1 quarantined") && strstr(out, "done: layout 5"), "%s", out);
 	free(out);
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "5\n");
 	free(v);
 	cr_expect_str_eq(v = redis_text("KEYS hl:audit:*"), "");
 	free(v);
@@ -817,7 +817,7 @@ Test(layout, an_interrupted_move_of_the_timelines_resumes)
 	free(redis_text("SET hl:layout 3>4"));
 	cr_expect_eq(run_hotlined("--migrate --force", &out), 0, "%s", out);
 	cr_expect(strstr(out, "layout 3 -> 4 (resuming)") && strstr(out, "timelines: 1 moved") &&
-			  strstr(out, "1 quarantined") && strstr(out, "done: layout 4"),
+			  strstr(out, "1 quarantined") && strstr(out, "done: layout 5"),
 		  "%s", out);
 	cr_expect(strstr(out, "timelines: quarantined: hl:quarantine:log:20261206-000003 (the "
 			      "field log of hl:t:20261206-000003 differs from "
@@ -834,6 +834,6 @@ Test(layout, an_interrupted_move_of_the_timelines_resumes)
 	free(v);
 	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:20261206-000003 log"), "0\n");
 	free(v);
-	cr_expect_str_eq(v = redis_text("GET hl:layout"), "4\n");
+	cr_expect_str_eq(v = redis_text("GET hl:layout"), "5\n");
 	free(v);
 }

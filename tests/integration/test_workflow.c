@@ -35,8 +35,9 @@ static void start_with(struct hlt_daemon *d, const char *sub, const char *plugin
 }
 
 /* A daemon whose router answers only after 30 s (within its budget): the tickets it
- * reads stay pending with it. */
-#define HOLDER_ROUTING "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n"
+ * reads stay pending with it. These tests are of the routing stream's takeover, so the
+ * daemon puts every ticket on the stream (no hand-off; the hand-off's own are below). */
+#define HOLDER_ROUTING "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n  hand_off: false\n"
 #define HOLDER_PLUGINS HLT_PLUGIN("route_async") "    options: {delay: 30s}\n"
 
 /* Kills a daemon once it has read the tickets posted to it and holds `held` of them. */
@@ -311,6 +312,69 @@ Test(workflow, two_daemons_share_routing_and_one_killed_loses_nothing)
 		  "the survivor did not take over the dead daemon's entries");
 }
 
+/* Hand-off (routing.hand_off, the default): the daemon that takes a ticket in routes it
+ * itself, under a routing lease of reclaim_idle in hl:due instead of a stream entry.
+ * Killed while its router still owes the answers, it leaves tickets received with their
+ * leases and nothing on the stream; when the leases run out, a survivor's sweep puts
+ * them on the routing stream, and they are routed once each, the dead daemon's attempt
+ * counted. */
+#define LEASE_ROUTING "routing:\n  plugin_timeout: 1s\n  reclaim_idle: 2s\n"
+
+Test(workflow, a_dead_daemons_handed_off_tickets_are_routed_once_when_their_leases_run_out)
+{
+	enum { N = 10 };
+	static char ids[N][32];
+	struct hlt_daemon holder = {0};
+	int held = 0;
+	char *v;
+
+	start_in(&holder, "holder", LEASE_ROUTING,
+		 HLT_PLUGIN("route_async") "    options: {delay: 900ms}\n");
+	for (int i = 0; i < N; i++)
+		create(holder.port, ids[i], sizeof(ids[i]));
+	cr_assert_eq(hlt_daemon_stop(&holder, SIGKILL, 2000), 128 + SIGKILL);
+	v = hlt_redis_cmd(&fx.redis, "XLEN hl:intake");
+	cr_expect(v && strcmp(v, "0\n") == 0, "handed-off tickets on the stream: %s", v);
+	free(v);
+	for (int i = 0; i < N; i++) { /* a slow machine may have routed the first ones */
+		char *state = hlt_ticket_field(&fx.redis, ids[i], "state");
+		char *lease = hlt_redis_cmd(&fx.redis, "ZSCORE hl:due %s", ids[i]);
+
+		if (state && strcmp(state, "received") == 0) {
+			cr_expect(lease && atoll(lease) > 0, "%s received without a lease", ids[i]);
+			held++;
+		}
+		free(state);
+		free(lease);
+	}
+	cr_assert_gt(held, 0, "the holder routed every ticket before it was killed");
+
+	start_with(&fx.daemon, "survivor", HLT_PLUGIN("route_async"));
+	for (int i = 0; i < N; i++) {
+		cr_expect(hlt_wait_state(&fx.redis, ids[i], "dispatched"), "%s not dispatched", ids[i]);
+		cr_expect_eq(hlt_audit_count(&fx.redis, ids[i], "action\ndispatch\n"), 1, "%s",
+			     ids[i]);
+	}
+	int requeued = 0;
+	for (int i = 0; i < N; i++) {
+		if (hlt_audit_count(&fx.redis, ids[i], "action\nrequeued\n") == 1) {
+			requeued++;
+			cr_expect_str_eq(v = hlt_ticket_field(&fx.redis, ids[i], "route_attempts"), "2");
+			free(v);
+		}
+	}
+	cr_expect_eq(requeued, held, "requeued %d of the %d held", requeued, held);
+	v = hlt_redis_cmd(&fx.redis, "XPENDING hl:intake route");
+	cr_expect(v && strncmp(v, "0\n", 2) == 0, "entries left pending: %s", v);
+	free(v);
+	/* their leases gave way to the sign-for clock's first stage */
+	for (int i = 0; i < N; i++) {
+		v = hlt_redis_cmd(&fx.redis, "ZSCORE hl:due %s", ids[i]);
+		cr_expect(v && atoll(v) > hlt_now_ms() + 60000, "%s: %s", ids[i], v);
+		free(v);
+	}
+}
+
 static void *explain_once(void *arg)
 {
 	struct hlt_response r;
@@ -380,7 +444,7 @@ Test(workflow, a_repeat_report_is_merged_into_the_open_master)
 	free(body);
 }
 
-#define FAST_RECLAIM HLT_FAST_ROUTING "  max_attempts: 2\n"
+#define FAST_RECLAIM HLT_FAST_ROUTING "  max_attempts: 2\n  hand_off: false\n"
 
 static const char *const crash_body =
 	"{\"channel\":\"hotline\",\"title\":\"CRASH 古田二路停水\",\"content\":\"来电人反映家中"
@@ -417,6 +481,38 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 	create(fx.daemon.port, other, sizeof(other));
 	cr_expect(hlt_wait_state(&fx.redis, other, "dispatched"), "%s", hlt_read_file(fx.daemon.log));
 	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
+}
+
+/* A ticket on which a plugin kills the daemon, handed off: the daemon dies after its
+ * create (the 201 may or may not have left), the lease runs out, and the daemons that
+ * take it from the stream die too, until routing began routing.max_attempts times;
+ * then it waits for a person. */
+Test(workflow, a_handed_off_ticket_that_kills_every_daemon_is_left_for_a_person)
+{
+	struct hlt_response r;
+	char id[32] = "", *v;
+
+	start_in(&fx.daemon, NULL, HLT_FAST_ROUTING "  max_attempts: 2\n",
+		 HLT_PLUGIN("route_crashes") HLT_PLUGIN("route_async"));
+	hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT,
+		    "Idempotency-Key: crash-1\r\n", crash_body, &r);
+	hlt_response_free(&r);
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		cr_assert_eq(hlt_daemon_stop(&fx.daemon, 0, 8000), 128 + SIGABRT,
+			     "attempt %d: the plugin did not kill the daemon", attempt);
+		if (!id[0]) { /* the one ticket there is */
+			v = hlt_redis_cmd(&fx.redis, "KEYS hl:t:*");
+			cr_assert(v && strncmp(v, "hl:t:", 5) == 0, "%s", v);
+			snprintf(id, sizeof(id), "%.*s", (int)strcspn(v + 5, "\n"), v + 5);
+			free(v);
+		}
+		hlt_daemon_start_ready(&fx.daemon);
+	}
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual"), "%s", hlt_read_file(fx.daemon.log));
+	v = hlt_ticket_field(&fx.redis, id, "manual_reason");
+	cr_expect(v && strstr(v, "routing began 2 times without finishing"), "%s", v);
+	free(v);
+	cr_expect_eq(hlt_audit_count(&fx.redis, id, "action\nrequeued\n"), 1);
 }
 
 /* The tickets a dead daemon held beside one that kills every daemon are taken over with

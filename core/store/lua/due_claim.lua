@@ -10,6 +10,11 @@
 -- ticket's are, running while the case is open or being rectified. Its stages go to its
 -- timeline and onto the event stream as record-keeping (record 'case', not the ledger:
 -- the units report counts tickets), and are returned as a ticket's are.
+-- A ticket's member while it is received at its first routing sequence (before it,
+-- no clock ever ran) is its routing lease (hand-off, ticket_create.lua): the
+-- daemon that took it in did not route it in time (it died, or stopped), so it goes on
+-- the routing stream now, its attempt counted by route_load (requeued), and its timeline
+-- says so; the member is not put back (the stream's own takeover covers it from here).
 -- ARGV[5] most tickets and cases to claim.
 -- Returns a flat list: first '1' when the claim took as many as it could (more may be
 -- due: claim again at once), else '0'; then id, clock, stage, audience, due_ms, late_ms,
@@ -66,8 +71,15 @@ for _, id in ipairs(due) do
       names[#names + 1] = clock .. '_next'
       names[#names + 1] = clock .. '_plan'
     end
+    if not what.case then names[#names + 1] = 'route_seq' end
     local t = redis.call('HMGET', key, unpack(names))
     local state, unit = t[1], t[2]
+    if state == 'received' and not what.case and (t[#names] or '1') == '1' then
+      redis.call('XADD', P .. KEY.intake, '*', 'id', id, 'seq', '1', 'requeued', '1')
+      audit(id, 'requeued', state, state, 'routing lease ran out: the daemon that took ' ..
+        'it in did not route it; back on the routing stream')
+      t = {} -- no clock runs while it is received
+    end
     local fields, entries, soonest = {}, {}, nil
     for c, clock in ipairs(what.clocks) do
       local n, plan = tonumber(t[1 + 2 * c]), t[2 + 2 * c]

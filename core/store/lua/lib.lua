@@ -223,8 +223,10 @@ end
 -- Replaces the clock's earlier stages, unless the caller has unscheduled every clock
 -- already (`already_unscheduled`). `fields`: see put. Returns the index after them.
 -- The ticket's hl:due member moves to the soonest first stage with one ZADD (LT: never
--- later than a stage of a clock that runs on).
-local function schedule_from(id, i, fields, already_unscheduled)
+-- later than a stage of a clock that runs on), or replaces it (`replace`: no clock of
+-- the ticket runs on, and the member may be a routing lease, which is later than none
+-- of them need be; route_commit.lua).
+local function schedule_from(id, i, fields, already_unscheduled, replace)
   local nclocks = tonumber(ARGV[i]); i = i + 1
   local soonest
   for _ = 1, nclocks do
@@ -244,7 +246,9 @@ local function schedule_from(id, i, fields, already_unscheduled)
       if not soonest or due < soonest then soonest = due end
     end
   end
-  if soonest then
+  if soonest and replace then
+    redis.call('ZADD', P .. KEY.due, string.format('%d', soonest), id)
+  elseif soonest then
     redis.call('ZADD', P .. KEY.due, 'LT', string.format('%d', soonest), id)
   end
   return i

@@ -9,7 +9,9 @@
 -- A stale entry (not waiting at this sequence any more) is only acknowledged, so a
 -- ticket is never dispatched twice, even when its entry was reclaimed from a dead daemon.
 -- Either way the entry is then deleted: the stream holds only tickets waiting to be routed
--- (its XINFO entries-added still counts every one ever queued).
+-- (its XINFO entries-added still counts every one ever queued). A ticket handed off at
+-- intake (ticket_create.lua) has no entry (entry ''): its routing lease in hl:due is
+-- replaced by the dispatch's first stage, or removed by a merge or manual dispatch.
 -- Arguments by name (lib.lua's named_args, from ARGV[5]): mode, id, seq (the routing
 -- sequence), entry and group (the stream entry and its consumer group), unit, item (the
 -- catalogue item), reason, by (who decided), policy, notify (supervisors: 1/0),
@@ -34,8 +36,12 @@ local clocks_now = {unpack(now, 6, 5 + #UNSCHEDULE_FIELDS)}
 local first_attempt = (tonumber(now[5]) or 0) == 0
 
 local function done(outcome, fields)
-  redis.call('XACK', P .. KEY.intake, group, entry)
-  redis.call('XDEL', P .. KEY.intake, entry)
+  if entry ~= '' then
+    redis.call('XACK', P .. KEY.intake, group, entry)
+    redis.call('XDEL', P .. KEY.intake, entry)
+  elseif outcome == 'merged' or outcome == 'pending_manual' then
+    redis.call('ZREM', P .. KEY.due, id) -- the lease: no clock runs now
+  end
   return {outcome, fields}
 end
 
@@ -72,7 +78,7 @@ if mode == 'dispatch' then
   if return_until ~= '' then put(id, fields, 'return_until_ms', return_until) end
   -- every clock at once (from the HMGET above), so that schedule_from need not per clock
   unschedule(id, nil, clocks_now)
-  schedule_from(id, clocks, fields, true)
+  schedule_from(id, clocks, fields, true, true)
   if not now[3] and ctype ~= '' then put(id, fields, 'type', ctype) end
   move_state(id, 'received', 'dispatched', now[4], fields)
   audit(id, 'dispatch', 'received', 'dispatched', dept .. ': ' .. reason .. ' (' .. by .. ')')
