@@ -70,11 +70,13 @@ static long queued_ever(void)
  * off to the daemon that took it in), or received with an entry on the routing stream. */
 static int on_way_to_routing(const char *id)
 {
-	char *state = hlt_ticket_field(&fx.redis, id, "state");
+	/* the lease and the stream first: routing may end between the reads, and a ticket
+	 * routed to a person loses its lease (but is then no longer received) */
+	long lease = redis_int("ZSCORE hl:due %s", id);
 	char *stream = hlt_redis_cmd(&fx.redis, "XRANGE hl:intake - +");
+	char *state = hlt_ticket_field(&fx.redis, id, "state");
 	int yes = state && strcmp(state, "resolved") != 0 &&
-		  (strcmp(state, "received") != 0 ||
-		   redis_int("ZSCORE hl:due %s", id) > 0 || (stream && strstr(stream, id)));
+		  (strcmp(state, "received") != 0 || lease > 0 || (stream && strstr(stream, id)));
 
 	free(state);
 	free(stream);
@@ -198,6 +200,8 @@ Test(intake, a_consultation_needs_no_place_and_a_complaint_does)
 	hlt_response_free(&r);
 	cr_expect(on_way_to_routing(id));
 	cr_expect_eq(redis_int("HEXISTS hl:t:%s address", id), 0, "an address was stored");
+	/* routed (nobody decides here) before the store is compared around a refusal */
+	cr_expect(hlt_wait_state(&fx.redis, id, "pending_manual"));
 	/* a complaint is about a place a unit must go to */
 	refused(HLT_TOKEN_AGENT, NULL,
 		"{\"channel\":\"hotline\",\"title\":\"噪音扰民\",\"content\":\"c\","

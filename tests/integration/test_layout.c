@@ -623,7 +623,8 @@ Test(layout, a_layout1_store_is_refused_then_migrated_and_works_on)
 	char fresh[32];
 	create("13907150099", "江岸区三阳路99号", NULL, fresh);
 	cr_expect(shows(fresh, "\"action\":\"create\""));
-	cr_expect_eq(hlt_audit_entries(&redis, fresh), 1);
+	cr_expect(hlt_wait_state(&redis, fresh, "dispatched"));
+	cr_expect_eq(hlt_audit_entries(&redis, fresh), 2); /* create, dispatch */
 	cr_expect_str_eq(v = redis_text("HEXISTS hl:t:%s log", fresh), "0\n");
 	free(v);
 	free(expect);

@@ -424,7 +424,22 @@ Test(live_events, a_replay_larger_than_the_buffer_resets_and_is_not_dropped)
 	cr_assert(at && sscanf(at, "\nid: %63s", last) == 1, "%s", hlt_stream_body(&s));
 	hlt_stream_close(&s);
 
-	many_events(200); /* about 80 KB for the water unit, 5 times its buffer */
+	/* about 80 KB for the water unit, 5 times its buffer; then the replay begins once the
+	 * daemon's tail has them (a watcher that reads saw the last), so that they reach the
+	 * client as a replay and not as live events it could not keep up with */
+	struct hlt_stream watcher;
+
+	open_live(&watcher, small.port, HLT_TOKEN_WATER, NULL);
+	for (int chunk = 0; chunk < 20; chunk++) { /* each well within the watcher's buffer */
+		char mark[32];
+
+		many_events(10);
+		snprintf(mark, sizeof(mark), "chunk-%d-done", chunk);
+		free(hlt_redis_cmd(&fx.redis, "XADD hl:events * at 1 id 20261201-000001 event "
+					      "notice audience unit:water note %s", mark));
+		cr_assert(hlt_stream_wait(&watcher, mark, WAIT_MS), "the tail did not catch up");
+	}
+	hlt_stream_close(&watcher);
 	{
 		char headers[128];
 

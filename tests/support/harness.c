@@ -403,6 +403,18 @@ void hlt_fixture_start(struct hlt_fixture *f, struct hlt_daemon *d, const char *
 	}
 	hlt_daemon_configure(d, path, &f->redis, plugins);
 	hlt_daemon_start_ready(d);
+	/* and its dispatcher's consumer group made (it creates the routing stream): a test
+	 * that compares the store before and after a refused request must not see it come */
+	for (int waited = 0; waited < 5000; waited += 10) {
+		char *v = hlt_redis_cmd(&f->redis, "EXISTS hl:intake");
+		int made = v && strcmp(v, "1\n") == 0;
+
+		free(v);
+		if (made)
+			return;
+		usleep(10000);
+	}
+	cr_assert_fail("the dispatcher made no routing stream in 5 s:\n%s", hlt_read_file(d->log));
 }
 
 int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms)

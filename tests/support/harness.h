@@ -145,7 +145,8 @@ void hlt_fixture_teardown(struct hlt_fixture *f);
 /* Configures d for the fixture's Redis with plugins (NULL: the log plugin) and d's own
  * extra_yaml, binary and http_timeout, in the fixture's directory or, when sub is not
  * NULL, in a subdirectory of that name which it makes (it must not exist yet: each
- * daemon has its own log and configuration); then hlt_daemon_start_ready(d). d may be
+ * daemon has its own log and configuration); then hlt_daemon_start_ready(d), and waits for its dispatcher's routing stream (hl:intake,
+ * made at start) to exist. d may be
  * &f->daemon or another daemon of the test, which the test then stops. */
 void hlt_fixture_start(struct hlt_fixture *f, struct hlt_daemon *d, const char *sub,
 		       const char *plugins);
