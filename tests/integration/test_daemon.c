@@ -50,7 +50,7 @@ Test(daemon, healthz_reports_redis_and_plugins)
 	snprintf(abi, sizeof(abi), "\"abi\":\"%d.%d\"", HL_ABI_MAJOR, HL_ABI_MINOR);
 	cr_expect(strstr(body, abi), "%s", body);
 	cr_expect(strstr(body, "\"generation\":1"), "%s", body);
-	cr_expect(strstr(body, "\"departments\":35"), "%s", body);
+	cr_expect(strstr(body, "\"departments\":37"), "%s", body);
 	free(body);
 	/* The daemon registered itself with the Lua script loaded at connect. */
 	char *reg = hlt_redis_cmd(&fx.redis, "HKEYS hl:daemons");
@@ -217,7 +217,7 @@ Test(daemon, config_test_mode)
 
 	snprintf(out, sizeof(out), "%s/t.out", fx.dir);
 	cr_expect_eq(hlt_run_hotlined(args, out), 0, "%s", hlt_read_file(out));
-	cr_expect(hlt_wait_for_text(out, "is ok: 35 departments, 1 plugins", 0), "%s",
+	cr_expect(hlt_wait_for_text(out, "is ok: 37 departments, 1 plugins", 0), "%s",
 		  hlt_read_file(out));
 
 	hlt_write_file(fx.dir, "hotlined.yaml",

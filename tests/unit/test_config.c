@@ -304,7 +304,7 @@ Test(routes, shipped_department_list)
 
 	cr_assert_eq(hl_routes_load(HL_SOURCE_DIR "/routes", &routes, err, sizeof(err)), 0, "%s",
 		     err);
-	cr_expect_eq(routes->ndepartments, 35);
+	cr_expect_eq(routes->ndepartments, 37);
 	d = hl_routes_department(routes, "water");
 	cr_assert_not_null(d);
 	cr_expect_str_eq(d->name, "武汉市水务集团有限公司");
