@@ -310,6 +310,9 @@ static int append_create(redisContext *c, const char *sha, struct ticket *t, lon
 	arg(&a, "hotline");
 	snprintf(phone, sizeof(phone), "1%c%09u", "35789"[rnd_below(5)], p);
 	arg(&a, phone);
+	arg(&a, "");   /* no routing lease: on the routing stream, read below as the dispatcher does */
+	arg(&a, "0");  /* related tickets since (not read without a lease) */
+	arg(&a, "10"); /* and how many */
 	/* the body's fields, in the order the JSON gave them (loadgen's) */
 	snprintf(title, sizeof(title), "%s%s", t->s->title,
 		 title_suffixes[rnd_below(sizeof(title_suffixes) / sizeof(title_suffixes[0]))]);
