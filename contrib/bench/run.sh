@@ -29,7 +29,9 @@
 # Tuning (environment): BENCH_RUNS (5), BENCH_SECS (10), BENCH_WARMUP (1),
 #   BENCH_CONNS ("64"; e.g. "16 64"), BENCH_TARGETS ("bare everysec stream always bullmq"),
 #   BENCH_BULLMQ_CONCURRENCY (64, the BullMQ worker's concurrency), BENCH_KEEP=1 keeps the
-#   temporary directory (logs, AOF, Redis INFO commandstats) for a look afterwards.
+#   temporary directory (logs, AOF, Redis INFO commandstats) for a look afterwards,
+#   BENCH_REDIS_ARGS more redis-server options for hotlined's Redis (e.g.
+#   "--auto-aof-rewrite-percentage 0", so that the kept AOF is every command's bytes).
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -150,7 +152,9 @@ measure() {
 		forget_pid "$bare_pid"
 		line="$line srv_cpu=$(echo "$cpu0 $cpu1" | awk '{printf "%.2f", $2 - $1}')"
 	else
-		start_redis "$dir" --appendfsync "$([ "$target" = stream ] && echo everysec || echo "$target")"
+		# shellcheck disable=SC2086 # BENCH_REDIS_ARGS: words for redis-server
+		start_redis "$dir" --appendfsync "$([ "$target" = stream ] && echo everysec || echo "$target")" \
+			${BENCH_REDIS_ARGS:-}
 		start_hotlined "$dir"
 		cpu0=$(cpu_secs "$hotlined_pid") rcpu0=$(cpu_secs "$redis_pid")
 		line=$("$bench/loadgen" -p "$port" -c "$conns" -d "$secs" -w "$warmup" \
