@@ -332,7 +332,10 @@ int hl_dispatch_job_take(struct hl_dispatch_job *job, struct hl_service *svc,
 	if (hl_ticket_copy(ticket->fields, ticket->nfields, &job->ticket) < 0)
 		return -1;
 	attach_related(&job->ticket, reply, related_from);
-	return event_base_once(svc->base, -1, EV_TIMEOUT, take_fired, job, NULL);
+	if (!(job->start = evtimer_new(svc->base, take_fired, job)))
+		return -1;
+	event_active(job->start, EV_TIMEOUT, 1);
+	return 0;
 }
 
 int hl_dispatch_job_waits_for_plugin(const struct hl_dispatch_job *job)
@@ -342,6 +345,10 @@ int hl_dispatch_job_waits_for_plugin(const struct hl_dispatch_job *job)
 
 void hl_dispatch_job_release(struct hl_dispatch_job *job)
 {
+	if (job->start) { /* a hand-off not started yet never starts */
+		event_free(job->start);
+		job->start = NULL;
+	}
 	hl_route_cancel(job->routing);
 	hl_ticket_release(&job->ticket);
 	hl_world_unref(job->world);

@@ -15,6 +15,7 @@
 
 #include "base/ticket.h"
 
+struct event;
 struct hl_route_run;
 struct hl_service;
 struct redisReply;
@@ -49,6 +50,7 @@ struct hl_dispatch_job {
 	struct hl_ticket ticket;      /* loaded */
 	struct hl_route_run *routing; /* while a plugin is awaited */
 	int64_t start_ns;             /* for the routing time histogram */
+	struct event *start;          /* a hand-off's deferred start (freed on release) */
 	int taken_over;               /* the entry was taken over from another daemon */
 };
 

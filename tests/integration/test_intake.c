@@ -168,6 +168,7 @@ Test(intake, answered_on_the_call_is_resolved_and_never_routed)
 	cr_expect_str_eq(hlt_json_member(r.body, "state", state, sizeof(state)), "resolved");
 	hlt_response_free(&r);
 	cr_expect_eq(queued_ever(), 0, "a resolved ticket was queued");
+	cr_expect_leq(redis_int("ZSCORE hl:due %s", id), 0, "a resolved ticket has a lease");
 	char *audit = hlt_audit(&fx.redis, id, 0);
 	cr_expect(audit && strstr(audit, "answered_on_call"), "%s", audit);
 	free(audit);
@@ -785,4 +786,48 @@ Test(intake, every_201_survives_sigkill_and_restart)
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	free(keys);
+}
+
+/* Each ticket intake hands off holds a place among the tickets the dispatcher routes at
+ * once, reserved before the create: whatever the answer (created, replayed, a conflict,
+ * a refusal after the reservation, a rate limit), the place is given back, so that the
+ * daemon stops with nothing in flight (a place lost would stop hand-offs and reads for
+ * good once 1,024 were). */
+Test(intake, every_place_reserved_for_a_hand_off_is_given_back)
+{
+	static const char *const board = "{\"channel\":\"board\",\"title\":\"路灯不亮\","
+					  "\"content\":\"c\",\"address\":\"江汉区前进一路\"}";
+	struct hlt_response r;
+	char id[32];
+
+	start_with("intake:\n  board_rate_limit: 1\n  board_rate_window: 1m\n");
+	cr_assert_eq(post(HLT_TOKEN_AGENT, "Idempotency-Key: place-1\r\n", hotline_body, &r), 201);
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	hlt_response_free(&r);
+	cr_expect_eq(post(HLT_TOKEN_AGENT, "Idempotency-Key: place-1\r\n", hotline_body, &r), 201);
+	hlt_response_free(&r); /* replayed */
+	cr_expect_eq(post(HLT_TOKEN_AGENT, "Idempotency-Key: place-1\r\n", board, &r), 403);
+	hlt_response_free(&r); /* refused before any reservation */
+	cr_expect_eq(post(HLT_TOKEN_AGENT, "Idempotency-Key: place-1\r\n",
+			  "{\"channel\":\"hotline\",\"title\":\"t\",\"content\":\"另一件事\","
+			  "\"caller_phone\":\"13907150002\",\"type\":\"consultation\"}",
+			  &r),
+		     409);
+	hlt_response_free(&r); /* a conflict, after the reservation */
+	cr_expect_eq(post(HLT_TOKEN_BOARD, NULL, board, &r), 400);
+	hlt_response_free(&r); /* no citizen address: refused after the reservation */
+	cr_expect_eq(post(HLT_TOKEN_TV, NULL,
+			  "{\"channel\":\"tv\",\"title\":\"t\",\"content\":\"c\","
+			  "\"address\":\"江汉区前进一路\",\"programme\":\"P20000101-001\"}",
+			  &r),
+		     400);
+	hlt_response_free(&r); /* no such programme: refused by the script */
+	cr_expect_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.9.9.9\r\n", board, &r), 201);
+	hlt_response_free(&r);
+	cr_expect_eq(post(HLT_TOKEN_BOARD, "X-Forwarded-For: 10.9.9.9\r\n", board, &r), 429);
+	hlt_response_free(&r);
+	cr_assert(hlt_wait_state(&fx.redis, id, "pending_manual")); /* nobody routes here */
+	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
+	cr_expect(hlt_wait_for_text(fx.daemon.log, "event=stopping in_flight=0 ", 0), "%s",
+		  hlt_read_file(fx.daemon.log));
 }

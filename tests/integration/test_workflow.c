@@ -483,6 +483,46 @@ Test(workflow, a_ticket_that_kills_every_daemon_is_left_for_a_person)
 	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 }
 
+/* A live hand-off: while the router is still to answer, the ticket is received with its
+ * routing lease (about reclaim_idle ahead) and nothing on the stream; once dispatched,
+ * the lease has given way to its clocks' first stage. */
+Test(workflow, a_handed_off_tickets_lease_gives_way_to_its_first_stage)
+{
+	char id[32], *v, *plan;
+	long long lease, created, first;
+
+	start_in(&fx.daemon, NULL, HLT_FAST_ROUTING, /* plugin_timeout 300ms, reclaim_idle 1s */
+		 HLT_PLUGIN("route_async") "    options: {delay: 200ms}\n");
+	create(fx.daemon.port, id, sizeof(id));
+	v = hlt_redis_cmd(&fx.redis, "ZSCORE hl:due %s", id);
+	lease = v ? atoll(v) : 0;
+	free(v);
+	v = hlt_ticket_field(&fx.redis, id, "created_ms");
+	created = v ? atoll(v) : 0;
+	free(v);
+	cr_expect_eq(lease, created + 1000, "lease %lld for a ticket created at %lld", lease,
+		     created);
+	v = hlt_redis_cmd(&fx.redis, "XLEN hl:intake");
+	cr_expect(v && strcmp(v, "0\n") == 0, "a handed-off ticket on the stream: %s", v);
+	free(v);
+	cr_assert(hlt_wait_state(&fx.redis, id, "dispatched"));
+	first = 0;
+	for (int c = 0; c < 2; c++) { /* the soonest first stage of the sign and answer plans */
+		plan = hlt_ticket_field(&fx.redis, id, c ? "answer_plan" : "sign_plan");
+		char *bar = plan ? strchr(plan, '|') : NULL;
+		long long due = bar ? atoll(bar + 1) : 0;
+
+		if (due && (!first || due < first))
+			first = due;
+		free(plan);
+	}
+	v = hlt_redis_cmd(&fx.redis, "ZSCORE hl:due %s", id);
+	cr_expect(first > 0 && v && atoll(v) == first, "hl:due has %s, the first stage is %lld", v,
+		  first);
+	free(v);
+	cr_expect_eq(hlt_audit_count(&fx.redis, id, "action\nrequeued\n"), 0);
+}
+
 /* A ticket on which a plugin kills the daemon, handed off: the daemon dies after its
  * create (the 201 may or may not have left), the lease runs out, and the daemons that
  * take it from the stream die too, until routing began routing.max_attempts times;

@@ -55,19 +55,33 @@ for i = 13 + 2 * nfilters, #ARGV do names[#names + 1] = ARGV[i] end
 -- 'due_soon'), soonest first, in one page. There is no index of deadlines (lib.lua): a
 -- running clock whose deadline falls by hi has its overdue stage, at the deadline, still
 -- to come, so its ticket is in hl:due scored no later than hi; of those (at most
--- max_scan, soonest first) the tickets with a deadline in the window are kept.
+-- max_scan, soonest first) the tickets with a deadline in the window are kept. Members
+-- of tickets with no deadline at all (routing leases of tickets being routed, about
+-- now + reclaim_idle: ticket_create.lua) are passed over without counting against
+-- max_scan, up to LEASES_PASSED of them, so that a busy intake does not hide the list.
+local LEASES_PASSED = 8192
 if ARGV[5] == 'due_soon' then
   local out, found = {'', ''}, {}
   local low, high = tonumber(lo) or -math.huge, tonumber(hi) or math.huge
-  for _, id in ipairs(redis.call('ZRANGE', P .. KEY.due, '-inf', hi, 'BYSCORE', 'LIMIT', 0,
-      max_scan)) do
-    local soonest
-    for _, v in ipairs(redis.call('HMGET', k_ticket(id), 'sign_due_ms', 'answer_due_ms',
-        'callback_due_ms')) do
-      local d = tonumber(v)
-      if d and d >= low and d <= high and (not soonest or d < soonest) then soonest = d end
+  local counted, passed, offset = 0, 0, 0
+  while counted < max_scan do
+    local page = redis.call('ZRANGE', P .. KEY.due, '-inf', hi, 'BYSCORE', 'LIMIT', offset,
+      500)
+    if #page == 0 then break end
+    offset = offset + #page
+    for _, id in ipairs(page) do
+      if counted >= max_scan then break end
+      local soonest, any = nil, false
+      for _, v in ipairs(redis.call('HMGET', k_ticket(id), 'sign_due_ms', 'answer_due_ms',
+          'callback_due_ms')) do
+        local d = tonumber(v)
+        if d then any = true end
+        if d and d >= low and d <= high and (not soonest or d < soonest) then soonest = d end
+      end
+      if any or passed >= LEASES_PASSED then counted = counted + 1
+      else passed = passed + 1 end
+      if soonest then found[#found + 1] = {soonest, id} end
     end
-    if soonest then found[#found + 1] = {soonest, id} end
   end
   table.sort(found, function(a, b) return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2]) end)
   for _, f in ipairs(found) do
