@@ -36,7 +36,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
 CORE_CFLAGS = $(ALL_CFLAGS) -Icore/include -Icore -I$(BUILD)/gen \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
-CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl -pthread
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl -pthread -lm
 PLUGIN_CFLAGS := $(ALL_CFLAGS) -Icore/include -fPIC -fvisibility=hidden
 PLUGIN_LDFLAGS := $(SAN_FLAGS) -shared -Wl,-z,defs
 SHIPPED_PLUGIN_CFLAGS = $(PLUGIN_CFLAGS) -Iplugins/lib -Icore -ffunction-sections \
@@ -65,10 +65,10 @@ plugin_dir_obj = $(patsubst %.c,$(BUILD)/pic/%.o,$(wildcard plugins/$(1)/*.c))
 PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c)) \
 	$(PLUGIN_DIRS:%=$(BUILD)/plugins/%.so)
 # Code the shipped plugins share (plugins/lib/, and the YAML reader, the masking of
-# personal data, the UTF-8 decoder and the hex encoder of core/base/), compiled
+# personal data, the UTF-8 decoder, the hex encoder and the folding of core/base/), compiled
 # position-independent and linked into each plugin; the linker keeps what each one uses.
 PLUGIN_LIB_SRC := $(wildcard plugins/lib/*.c) core/base/yaml_tree.c core/base/mask.c \
-	core/base/utf8.c core/base/hex.c
+	core/base/utf8.c core/base/hex.c core/base/fold.c
 PLUGIN_LIB_OBJ := $(PLUGIN_LIB_SRC:%.c=$(BUILD)/pic/%.o)
 .SECONDARY: $(PLUGIN_LIB_OBJ) $(foreach d,$(PLUGIN_DIRS),$(call plugin_dir_obj,$(d)))
 

@@ -43,7 +43,7 @@
 
 #include "aho.h"
 #include "catalogue.h"
-#include "fold.h"
+#include "base/fold.h"
 #include "gazetteer.h"
 #include "base/yaml_tree.h"
 

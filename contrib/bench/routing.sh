@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make bench-routing`, the routing engine (issue 8): the keyword routing code of
-# plugins/lib/ (catalogue.c over the Aho–Corasick automaton of aho.c, folding by fold.c)
+# plugins/lib/ (catalogue.c over the Aho–Corasick automaton of aho.c, folding by core/base/fold.c)
 # as the keyword plugin uses it, on the 120 tickets of tests/data/tickets-sample.jsonl,
 # for the shipped routes/catalogue.yaml and for a generated catalogue of 10,000 keywords
 # (contrib/bench/route_bench.c says how it is made). Two kinds of figures:

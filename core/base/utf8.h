@@ -1,6 +1,6 @@
 /*
  * UTF-8 decoding and encoding: the one decoder of hotlined, the shipped plugins
- * (plugins/lib/fold.c, similar.c link it through PLUGIN_LIB_SRC) and hotlinectl
+ * (core/base/fold.c and plugins/lib/similar.c link it through PLUGIN_LIB_SRC) and hotlinectl
  * (contrib/hotlinectl/width.c). Pure functions: no allocation, no global state, callable
  * from anywhere, any thread.
  */

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "tickets/dispatcher.h"
+#include "tickets/kb.h"
 #include "tickets/live_events.h"
 #include "http/static_files.h"
 #include "tickets/escalation.h"
@@ -282,10 +283,11 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	link_outbox(d);
 	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
 	d->live = d->svc.redis ? hl_live_events_start(&d->svc) : NULL;
+	d->kb = d->live ? hl_kb_start(&d->svc, d->live) : NULL;
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->live || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->live || !d->kb || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
@@ -389,6 +391,7 @@ void hl_daemon_stop(struct hl_daemon *d)
 	d->stopping = 1;
 	hl_http_stop_accepting(d->svc.http);
 	hl_live_events_stop(d->live);
+	hl_kb_stop(d->kb);
 	hl_outbox_stop(d->outbox);
 	hl_escalation_stop(d->escalation);
 	hl_explain_cancel_all(&d->svc);
@@ -427,6 +430,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_escalation_free(d->escalation);
 	hl_live_events_free(d->live); /* after Redis: its reads have been called back */
 	d->live = NULL;
+	hl_kb_free(d->kb);
+	d->kb = NULL;
 	/* after Redis (its callbacks have answered), before HTTP (whose requests it answers) */
 	hl_people_free(d->people);
 	d->people = NULL;

@@ -15,6 +15,7 @@
 struct event;
 struct event_base;
 struct hl_live_events;
+struct hl_kb;
 struct hl_static_files;
 
 struct hl_daemon {
@@ -26,6 +27,7 @@ struct hl_daemon {
 	struct hl_escalation *escalation;
 	struct hl_people *people;         /* people's logins and sessions (people/people.h) */
 	struct hl_live_events *live;      /* GET /v1/events/live (tickets/live_events.h) */
+	struct hl_kb *kb;                 /* the knowledge base: /v1/kb/ (tickets/kb.h) */
 	struct hl_static_files *console;  /* the console under /console/ (http/static_files.h) */
 	struct hl_static_files *javascript; /* Debian's libjs-* under /javascript/ (Chart.js) */
 	struct event *sig_hup, *sig_term, *sig_int, *deadline;

@@ -139,6 +139,21 @@
 							 itself is never changed);
 							 lua/accountability_create.lua */
 
+/* The knowledge base (政策通, issue 17, core/README.md §4): policy entries agents answer
+ * consultations from, with their history. Added in layout 4 without a new layout: no
+ * older code reads or writes them. An entry's id is a slug ([a-z0-9-], at most 48) other
+ * than "ids" (tickets/kb_input.c refuses it: HL_KEY_KB_IDS is HL_KEY_KB + "ids"). */
+#define HL_KEY_KB "kb:"          /* + id: hash, the entry's current version: id, title,
+				    questions and tags (JSON arrays of texts), answer, unit,
+				    source, effective_from, effective_until ("" open-ended),
+				    reviewed_at, version, updated_ms, updated_by; written by
+				    lua/kb_write.lua, read by lua/kb_get.lua */
+#define HL_KEY_KB_IDS "kb:ids"   /* sorted set: every entry's id, scored by its updated_ms
+				    (lua/kb_write.lua; read by lua/kb_get.lua) */
+#define HL_KEY_KB_VERSION "kbv:" /* + id + ":" + version: string, the whole entry at that
+				    version as JSON (the hash's fields, questions and tags as
+				    arrays), written once by lua/kb_write.lua, never changed */
+
 /* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
  * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
  * due_claim), read by ticket_list.lua (GET /v1/tickets), route_load.lua (related tickets),

@@ -175,6 +175,16 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/report_supervision.lua.inc"
 	},
+	[HL_SCRIPT_KB_WRITE] = {"kb_write",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/kb_write.lua.inc"
+	},
+	[HL_SCRIPT_KB_GET] = {"kb_get",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/kb_get.lua.inc"
+	},
 };
 
 int hl_script_args_named(const char **argv, size_t room, char count[16],

@@ -47,6 +47,9 @@ enum hl_script_id {
 	HL_SCRIPT_SUPERVISION_GET,       /* lua/supervision_get.lua */
 	HL_SCRIPT_SUPERVISION_LIST,      /* lua/supervision_list.lua */
 	HL_SCRIPT_REPORT_SUPERVISION,    /* lua/report_supervision.lua */
+	/* the knowledge base (issue 17): lib.lua, then each */
+	HL_SCRIPT_KB_WRITE,              /* lua/kb_write.lua (tickets/kb_api.c) */
+	HL_SCRIPT_KB_GET,                /* lua/kb_get.lua (tickets/kb_api.c, kb_search.c) */
 	HL_SCRIPT_COUNT
 };
 

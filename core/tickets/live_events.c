@@ -61,6 +61,8 @@ struct hl_live_events {
 	struct event *retry;
 	struct event *heartbeat;
 	struct evbuffer *scratch; /* a message's copy for each client (a chunk drains it) */
+	struct hl_live_listener listener; /* hl_live_events_listen; zero when none */
+	int told_ready;
 };
 
 static void tail(struct hl_live_events *le);
@@ -466,6 +468,19 @@ static void retry_later(struct hl_live_events *le)
 		evtimer_add(le->retry, &tv);
 }
 
+/* The listener's field of an XREAD entry, or NULL. */
+static const char *entry_field(const redisReply *r, const char *name)
+{
+	const redisReply *f = r->element[1];
+
+	for (size_t i = 0; name && i + 1 < f->elements; i += 2)
+		if (f->element[i]->type == REDIS_REPLY_STRING &&
+		    f->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    strcmp(f->element[i]->str, name) == 0)
+			return f->element[i + 1]->str;
+	return NULL;
+}
+
 static void fan_out(struct hl_live_events *le, const redisReply *entries)
 {
 	char msg[MSG_MAX];
@@ -477,6 +492,10 @@ static void fan_out(struct hl_live_events *le, const redisReply *entries)
 
 		if (entry_read(entries->element[i], &e) < 0)
 			continue;
+		if (le->listener.entry)
+			le->listener.entry(e.id, e.event ? e.event : "", e.ticket ? e.ticket : "",
+					   entry_field(entries->element[i], le->listener.field_name),
+					   le->listener.arg);
 		snprintf(le->cursor, sizeof(le->cursor), "%s", e.id);
 		len = entry_message(&e, msg, sizeof(msg));
 		HL_LIST_EACH_SAFE(node, next, &le->clients)
@@ -527,6 +546,10 @@ static void end_arrived(struct redisReply *reply, void *arg)
 		snprintf(le->cursor, sizeof(le->cursor), "%s", e.id);
 	else
 		snprintf(le->cursor, sizeof(le->cursor), "0-0");
+	if (!le->told_ready && le->listener.ready) {
+		le->told_ready = 1;
+		le->listener.ready(le->listener.arg);
+	}
 	tail(le);
 }
 
@@ -657,6 +680,15 @@ struct hl_live_events *hl_live_events_start(struct hl_service *svc)
 	arm_heartbeat(le);
 	tail(le); /* Redis is not ready yet: this arms the retry */
 	return le;
+}
+
+void hl_live_events_listen(struct hl_live_events *le, const struct hl_live_listener *l)
+{
+	le->listener = *l;
+	if (le->cursor[0] && !le->told_ready && l->ready) { /* the tail knew already */
+		le->told_ready = 1;
+		l->ready(l->arg);
+	}
 }
 
 void hl_live_events_reconfigured(struct hl_live_events *le)

@@ -42,6 +42,21 @@ struct hl_live_events;
 
 #define HL_LIVE_REPLAY_MAX 1000 /* entries replayed at most after a reconnect */
 
+/* Another reader of the same tail, so that a daemon reads `events` once (the knowledge
+ * base's index follows its `kb_changed` entries, tickets/kb_search.c): `ready` is called
+ * once, when the tail knows where the stream ends (what is written after that will be
+ * given to `entry`), and `entry` with each entry read from then on, in order: its stream
+ * id, its `event`, its `id` and the value of its field `field_name` (NULL when missing);
+ * the strings are borrowed for the call. Either may be NULL. One listener. */
+struct hl_live_listener {
+	void (*ready)(void *arg);
+	void (*entry)(const char *stream_id, const char *event, const char *id,
+		      const char *field, void *arg);
+	const char *field_name;
+	void *arg;
+};
+void hl_live_events_listen(struct hl_live_events *le, const struct hl_live_listener *l);
+
 /* Registers the endpoint and starts tailing once Redis is ready. Returns NULL when out
  * of memory. */
 struct hl_live_events *hl_live_events_start(struct hl_service *svc);

@@ -79,6 +79,12 @@ static int text(struct json_object *obj, const char *key, int required, size_t m
 	return 0;
 }
 
+int hl_input_text(struct json_object *obj, const char *key, int required, size_t max,
+		  const char **value_r, struct hl_input_error *e)
+{
+	return text(obj, key, required, max, value_r, e);
+}
+
 /* Appends `item` to the comma-joined list in buf. */
 static int join(char *buf, size_t len, const char *item, const char *key,
 		struct hl_input_error *e)

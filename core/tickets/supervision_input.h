@@ -71,6 +71,13 @@ struct hl_accountability_input {
 };
 
 
+/* A text member of obj: a string, not blank, of `max` characters at most, without control
+ * characters other than line breaks and tabs; *value_r (borrowed from obj) is NULL when
+ * absent or null, an error when required. Returns 0, or -1 with e naming key. Shared
+ * with the knowledge base's bodies (kb_input.c). */
+int hl_input_text(struct json_object *obj, const char *key, int required, size_t max,
+		  const char **value_r, struct hl_input_error *e);
+
 /* Each parses `len` bytes of body. Returns 0 with *in filled, or -1 with *e naming the
  * field. now_ms is the request's time (a deadline must not be before it). `forms` (n of
  * them) is the configured list (hl_config's accountability_forms). A benchmark case's

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "aho.h"
-#include "fold.h"
+#include "base/fold.h"
 #include "rules_yaml.h"
 #include "base/yaml_tree.h"
 

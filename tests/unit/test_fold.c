@@ -1,11 +1,11 @@
-/* Folding before matching (plugins/lib/fold.c): traditional to simplified over the whole
+/* Folding before matching (core/base/fold.c): traditional to simplified over the whole
  * table (its first and last pairs included), full-width to ASCII, lower case, malformed
  * UTF-8 to U+FFFD, and characters outside the table left alone. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fold.h"
+#include "base/fold.h"
 
 static void expect_fold(const char *in, const char *want)
 {

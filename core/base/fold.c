@@ -3,7 +3,7 @@
  * from OpenCC's character-level t2s conversion (opencc -c t2s.json over U+4E00..U+9FFF,
  * keeping every character it changes into one other character of that block).
  */
-#include "fold.h"
+#include "base/fold.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -197,6 +197,12 @@ static uint32_t fold_char(uint32_t c)
 	if (c >= 'A' && c <= 'Z')
 		return c + ('a' - 'A');
 	return simplified(c);
+}
+
+uint32_t hl_fold_char(uint32_t c)
+{
+	pthread_once(&t2s_once, make_t2s_map);
+	return fold_char(c);
 }
 
 char *hl_fold(const char *text, size_t len, size_t *len_r)
