@@ -83,12 +83,13 @@ UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c)) $(SUPPORT_OB
 	$(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/lib/*.c)) $(BUILD)/tests/fuzz/fuzz_targets.o
 INTEG_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(SUPPORT_OBJ)
 # hotlinectl, the command-line client (contrib/hotlinectl/): libevent's HTTP client and
-# json-c, and of the daemon only the UTF-8 decoder of core/base/. Its display-width and
-# table code is unit-tested.
-CTL_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent json-c)
-CTL_LIBS = $(shell $(PKG_CONFIG) --libs libevent json-c)
+# json-c, and of the daemon only the UTF-8 decoder of core/base/ and, for kb import and
+# export, the knowledge base's file format (core/tickets/kb_yaml.c over base/yaml_tree.c,
+# libyaml). Its display-width and table code is unit-tested.
+CTL_CFLAGS = $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent json-c yaml-0.1)
+CTL_LIBS = $(shell $(PKG_CONFIG) --libs libevent json-c yaml-0.1)
 CTL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard contrib/hotlinectl/*.c)) \
-	$(BUILD)/core/base/utf8.o
+	$(BUILD)/core/base/utf8.o $(BUILD)/core/tickets/kb_yaml.o $(BUILD)/core/base/yaml_tree.o
 UNIT_OBJ += $(BUILD)/contrib/hotlinectl/width.o $(BUILD)/contrib/hotlinectl/table.o
 
 .PHONY: all run check test deps clean install uninstall

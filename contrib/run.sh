@@ -79,6 +79,30 @@ make_accounts() {
 	echo "run: ready -- open http://127.0.0.1:12345/ and log in with an account from it"
 }
 
+# The shipped knowledge base (routes/kb/, issue 17), imported into an empty store once:
+# when the store holds no entry (an export of nothing), with the supervisor's token. An
+# edited or emptied-by-hand store is never overwritten: import again by hand with
+# hotlinectl kb import routes/kb.
+import_kb() {
+	ctl="$top/$build/hotlinectl"
+	[ -d "$top/routes/kb" ] || return 0
+	HOTLINE_TOKEN=$(sed -n 's/^HOTLINE_TOKEN_SUPERVISOR=//p' "$run/tokens.env")
+	HOTLINE_URL=http://127.0.0.1:12345
+	export HOTLINE_TOKEN HOTLINE_URL
+	i=0
+	until held=$("$ctl" kb export - 2>/dev/null); do
+		i=$((i + 1))
+		[ "$i" -gt 100 ] && { echo "run: hotlined did not answer; knowledge base not imported" >&2; return; }
+		sleep 0.1
+	done
+	[ "$held" = "entries:" ] || return 0
+	if summary=$("$ctl" kb import "$top/routes/kb"); then
+		echo "run: knowledge base (政策通) imported from routes/kb/: $summary"
+	else
+		echo "run: the knowledge base import failed (see above)" >&2
+	fi
+}
+
 stop_redis() {
 	redis-cli -s "$sock" shutdown >/dev/null 2>&1 || true
 	echo "run: Redis stopped (its AOF is in $run/)"
@@ -93,6 +117,7 @@ echo "run: API tokens, one per role: $run/tokens.env -- e.g."
 echo "run:   . run/tokens.env; curl -s -H \"Authorization: Bearer \$HOTLINE_TOKEN_AGENT\" http://127.0.0.1:12345/v1/tickets"
 echo "run: Ctrl-C stops both"
 make_accounts &
+import_kb &
 status=0
 "$top/$build/hotlined" -c "$top/etc/hotlined.yaml" || status=$?
 exit "$status"

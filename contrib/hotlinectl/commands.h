@@ -2,7 +2,7 @@
  * The commands: each is a name, its help, its options (args.h) and a function to run.
  * cmd_tickets.c has submit, show, list and the workflow steps; cmd_tools.c route,
  * deadline, report and config; cmd_supervision.c programme, case and accountability;
- * cmd_tail.c tail; cmd_users.c user. main.c lists them.
+ * cmd_tail.c tail; cmd_users.c user; cmd_kb.c kb (the knowledge base). main.c lists them.
  */
 #ifndef HLC_COMMANDS_H
 #define HLC_COMMANDS_H
@@ -31,6 +31,7 @@ extern const struct hlc_command hlc_tool_commands[];
 extern const struct hlc_command hlc_supervision_commands[]; /* cmd_supervision.c */
 extern const struct hlc_command hlc_tail_command;
 extern const struct hlc_command hlc_user_command; /* cmd_users.c */
+extern const struct hlc_command hlc_kb_command;   /* cmd_kb.c */
 
 /* Prints an object (a ticket) as field/value lines: the `only` fields (a NULL-terminated
  * list) if given, else a ticket's fields worth reading first and then the rest in name

@@ -214,7 +214,9 @@ int hlc_http_request(struct hlc_http *h, const char *method, const char *path,
 	struct evhttp_request *req;
 	struct evkeyvalq *out;
 	char target[2048], auth[600], length[32];
-	enum evhttp_cmd_type type = strcmp(method, "POST") == 0 ? EVHTTP_REQ_POST : EVHTTP_REQ_GET;
+	enum evhttp_cmd_type type = strcmp(method, "POST") == 0	 ? EVHTTP_REQ_POST
+				    : strcmp(method, "PUT") == 0 ? EVHTTP_REQ_PUT
+								 : EVHTTP_REQ_GET;
 
 	memset(r, 0, sizeof(*r));
 	if ((size_t)snprintf(target, sizeof(target), "%s%s", h->prefix, path) >= sizeof(target)) {

@@ -44,7 +44,7 @@ struct hlc_response {
  * (a URL that is not http, out of memory). Connecting happens at the first request. */
 int hlc_http_open(struct hlc_http *h, const char *url, const char *token, int timeout_s,
 		  char *err, size_t errlen);
-/* Sends method (GET or POST) to the prefix + path (path starts with "/" and is already
+/* Sends method (GET, POST or PUT) to the prefix + path (path starts with "/" and is already
  * escaped), with a JSON body when body is not NULL and extra header lines ("Name: value",
  * NULL-terminated list, may be NULL). Fills r (release with hlc_response_free). Returns
  * r->status: 0 when there was no answer. */

@@ -43,6 +43,8 @@ static const struct hlc_command *find_command(const char *name)
 	}
 	if (strcmp(name, hlc_user_command.name) == 0)
 		return &hlc_user_command;
+	if (strcmp(name, hlc_kb_command.name) == 0)
+		return &hlc_kb_command;
 	return strcmp(name, hlc_tail_command.name) == 0 ? &hlc_tail_command : NULL;
 }
 
@@ -66,6 +68,7 @@ static void usage(FILE *out)
 	list_commands(out, hlc_tool_commands);
 	fprintf(out, "  %-18s %s\n", hlc_tail_command.name, hlc_tail_command.summary);
 	fprintf(out, "  %-18s %s\n", hlc_user_command.name, hlc_user_command.summary);
+	fprintf(out, "  %-18s %s\n", hlc_kb_command.name, hlc_kb_command.summary);
 	fprintf(out, "\nOptions (before or after the command):\n");
 	hlc_args_help(out, global_opts);
 	fprintf(out,
@@ -148,6 +151,15 @@ static int command_index(int argc, char **argv)
 	return -1;
 }
 
+/* Does the command take a --version of its own (an entry's version), not the program's? */
+static int own_version(const struct hlc_command *cmd)
+{
+	for (const struct hlc_opt *o = cmd->opts; o && o->name; o++)
+		if (strcmp(o->name, "version") == 0)
+			return 1;
+	return 0;
+}
+
 static int run(int argc, char **argv)
 {
 	const struct hlc_opt *tables[3] = {global_opts, NULL, NULL};
@@ -175,13 +187,17 @@ static int run(int argc, char **argv)
 		}
 		c.command = cmd->name;
 		tables[1] = cmd->opts;
+		if (own_version(cmd)) { /* kb show --version N: the command's option wins */
+			tables[0] = cmd->opts;
+			tables[1] = global_opts;
+		}
 		/* the command's own name is not an argument */
 		memmove(&argv[at], &argv[at + 1], (size_t)(argc - at - 1) * sizeof(*argv));
 		argc--;
 	}
 	if (hlc_args_parse(&a, argc - 1, argv + 1, tables, err, sizeof(err)) < 0)
 		return hlc_usage_error(&c, "%s", err);
-	if (hlc_arg_given(&a, "version")) {
+	if (hlc_arg_given(&a, "version") && !(cmd && own_version(cmd))) {
 		printf("hotlinectl %s\n", HL_VERSION);
 		rc = HLC_EXIT_OK;
 		goto out;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -379,4 +380,93 @@ Test(kb, an_edit_on_one_daemon_is_found_on_the_other)
 	}
 	cr_assert_eq(found, 2, "the second daemon's index did not follow the edit");
 	hlt_daemon_stop(&second, SIGTERM, 5000);
+}
+
+/* Runs hotlinectl as token with args (NULL-terminated) against the fixture's daemon;
+ * returns its exit status and its output (stdout and stderr) in *out_r (caller frees). */
+static int ctl(const char *token, const char *const *args, char **out_r)
+{
+	char url[64], out[400], home[300];
+	const char *argv[16] = {HL_BUILD_DIR "/hotlinectl", "--url", url, "--token", token};
+	const char *env[] = {home, "HOTLINE_CONFIG", "HOTLINE_URL", "HOTLINE_TOKEN", NULL};
+	static int serial;
+	size_t n = 5;
+	int status;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", fx.daemon.port);
+	snprintf(out, sizeof(out), "%s/ctl-%d.out", fx.dir, ++serial);
+	snprintf(home, sizeof(home), "HOME=%s", fx.dir);
+	for (size_t i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	status = hlt_run(argv, env, NULL, out, 30000);
+	*out_r = hlt_read_file(out);
+	if (!*out_r)
+		*out_r = strdup("");
+	return status;
+}
+
+#define FIXTURE HL_SOURCE_DIR "/tests/data/kb-fixture/entries.yaml"
+
+Test(kb, hotlinectl_imports_exports_searches_and_shows)
+{
+	char *out, dir[400], file[450];
+	struct json_object *o;
+
+	/* import: created; again: unchanged; an agent cannot */
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, (const char *const[]){"kb", "import", FIXTURE, NULL},
+			 &out), 0, "%s", out);
+	cr_assert(strstr(out, "created 11, new versions 0, unchanged 0"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, (const char *const[]){"kb", "import", FIXTURE, NULL},
+			 &out), 0, "%s", out);
+	cr_assert(strstr(out, "created 0, new versions 0, unchanged 11"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_AGENT, (const char *const[]){"kb", "import", FIXTURE, NULL}, &out),
+		     1, "%s", out);
+	free(out);
+	/* a bad file names its place */
+	{
+		char path[400];
+
+		hlt_write_file(fx.dir, "bad.yaml", "entries:\n  - id: x\n    colour: red\n", path,
+			       sizeof(path));
+		cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, (const char *const[]){"kb", "import", path, NULL},
+				 &out), 2, "%s", out);
+		cr_assert(strstr(out, "bad.yaml:3:5"), "%s", out);
+		free(out);
+	}
+	/* show, and a version */
+	cr_assert_eq(ctl(HLT_TOKEN_AGENT, (const char *const[]){"kb", "show", "garbage-battery", NULL},
+			 &out), 0, "%s", out);
+	cr_assert(strstr(out, "有害垃圾"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_AGENT,
+			 (const char *const[]){"kb", "show", "garbage-battery", "--version", "2", NULL},
+			 &out), 1, "%s", out);
+	free(out);
+	/* search: the matched terms marked */
+	wait_index(fx.daemon.port);
+	cr_assert_eq(ctl(HLT_TOKEN_AGENT, (const char *const[]){"kb", "search", "旧电池扔哪里", NULL},
+			 &out), 0, "%s", out);
+	cr_assert(strncmp(out, "1. 废旧电池", strlen("1. 废旧电池")) == 0, "%s", out);
+	cr_assert(strstr(out, "【电池】"), "%s", out);
+	free(out);
+	/* export into a folder, one file per unit, which imports back unchanged */
+	snprintf(dir, sizeof(dir), "%s/export", fx.dir);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert_eq(ctl(HLT_TOKEN_AGENT, (const char *const[]){"kb", "export", dir, NULL}, &out), 0,
+		     "%s", out);
+	free(out);
+	snprintf(file, sizeof(file), "%s/rsj.yaml", dir);
+	out = hlt_read_file(file);
+	cr_assert(out && strstr(out, "sb-card-lost") && strstr(out, "sb-retire-move"), "%s", out);
+	free(out);
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR, (const char *const[]){"kb", "import", dir, NULL}, &out),
+		     0, "%s", out);
+	cr_assert(strstr(out, "created 0, new versions 0, unchanged 11"), "%s", out);
+	free(out);
+	o = call("GET", "/v1/kb/entries/sb-card-lost", HLT_TOKEN_AGENT, NULL, 200);
+	cr_assert_eq(num(o, "version"), 1);
+	json_object_put(o);
 }
