@@ -350,14 +350,14 @@ BULLMQ_STAMP = $(BUILD)/bench/bullmq/installed
 BULLMQ_NPM := $(addprefix contrib/bench/bullmq/,package.json package-lock.json .npmrc)
 # --- make fuzz -------------------------------------------------------------------------
 # libFuzzer (clang) on the parsers of outside input: the ticket JSON, the configuration,
-# the routes files and calendar, durations; FUZZ_SECONDS each (default 60). Seeds: the
-# small files of tests/fuzz/corpus/<target>/, and the shipped configuration, routes and
-# calendar themselves (copied into $(BUILD)/fuzz/seed-<target>/ at each run, so they stay
+# the routes files and calendar, durations, the knowledge base's search tokenizer
+# (kb_tokens); FUZZ_SECONDS each (default 60). Seeds: the small files of
+# tests/fuzz/corpus/<target>/, and the shipped configuration, routes and calendar themselves (copied into $(BUILD)/fuzz/seed-<target>/ at each run, so they stay
 # in step). Crash inputs land in tests/fuzz/crashes/<target>/: keep them there (with the
 # fix), and `make check` replays them with every corpus file (tests/unit/test_fuzz_corpus.c).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ticket_input config routes duration
+FUZZ_TARGETS := ticket_input config routes duration kb_tokens
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	-Icore/include -Icore -Iplugins/lib -I$(BUILD)/gen -Itests/fuzz \
 	-DHL_SOURCE_DIR='"$(CURDIR)"' $(shell $(PKG_CONFIG) --cflags $(DEPS))

@@ -14,6 +14,8 @@
 #include "base/duration.h"
 #include "gazetteer.h"
 #include "config/routes.h"
+#include "tickets/kb_index.h"
+#include "tickets/kb_tokens.h"
 #include "time/sla.h"
 #include "tickets/ticket_input.h"
 #include "base/yaml_tree.h"
@@ -136,5 +138,62 @@ void hl_fuzz_duration(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	if (hl_duration_parse(text, &d, err, sizeof(err)) < 0 && !err[0])
 		abort(); /* a refusal says why */
+	free(text);
+}
+
+/* Checks a token against the text's size: within it, not empty, its kind one of three. */
+static int kb_token_ok(const struct hl_kb_token *tok, void *arg)
+{
+	size_t size = *(const size_t *)arg;
+
+	if (tok->start >= tok->end || tok->end > size || tok->kind < HL_KB_UNIGRAM ||
+	    tok->kind > HL_KB_WORD || hl_kb_term_kind_of(tok->term) != tok->kind)
+		abort();
+	return 0;
+}
+
+void hl_fuzz_kb_tokens(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	struct hl_kb_index *idx = hl_kb_index_new();
+	struct hl_kb_query q;
+	struct hl_kb_hit hit;
+	struct hl_kb_snippet sn;
+	int n, strong = 0;
+
+	if (!text || !idx)
+		goto out;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	hl_kb_tokenize(text, size, HL_KB_INDEXING, kb_token_ok, &size);
+	hl_kb_tokenize(text, size, HL_KB_QUERYING, kb_token_ok, &size);
+	hl_kb_query_parse(text, size, &q);
+	if (q.n > HL_KB_QUERY_TERMS)
+		abort();
+	for (size_t i = 0; i < q.n; i++)
+		strong |= q.t[i].weight >= 1.0f;
+	{
+		/* as a C string, the text ends at its first NUL */
+		struct hl_kb_doc_fields f = {"e", text, "rsj", text, "", text, "", 1};
+
+		if (hl_kb_index_put(idx, &f) < 0)
+			goto out;
+	}
+	n = hl_kb_index_search(idx, &q, "2026-12-06", 0, &hit, 1);
+	/* a text (without NUL, short enough to be read whole) finds itself */
+	if (n < 0 || (strong && strlen(text) == size && size <= HL_KB_QUERY_BYTES && n != 1))
+		abort();
+	if (n == 1 && hl_kb_snippet(hit.doc, &q, &sn) == 0) {
+		size_t len = strlen(sn.text), last = 0;
+
+		for (size_t i = 0; i < sn.nseg; i++) {
+			if (sn.seg[i].start < last || sn.seg[i].end <= sn.seg[i].start ||
+			    sn.seg[i].end > len)
+				abort();
+			last = sn.seg[i].end;
+		}
+	}
+out:
+	hl_kb_index_free(idx);
 	free(text);
 }

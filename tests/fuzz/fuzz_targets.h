@@ -15,5 +15,8 @@ void hl_fuzz_config(const uint8_t *data, size_t size);
  * departments, sla, catalogue, districts, a calendar year), the rest is its text. */
 void hl_fuzz_routes(const uint8_t *data, size_t size);
 void hl_fuzz_duration(const uint8_t *data, size_t size);
+/* The knowledge base's search: any bytes cut into terms both ways, as a query and as an
+ * entry (its title and answer), searched for themselves, with the snippet. */
+void hl_fuzz_kb_tokens(const uint8_t *data, size_t size);
 
 #endif

@@ -68,6 +68,11 @@ Test(fuzz_corpus, duration)
 	replay_target("duration", hl_fuzz_duration);
 }
 
+Test(fuzz_corpus, kb_tokens)
+{
+	replay_target("kb_tokens", hl_fuzz_kb_tokens);
+}
+
 Test(fuzz_corpus, routes)
 {
 	replay_target("routes", hl_fuzz_routes);
