@@ -387,10 +387,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
 .PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation \
-	bench-profile bench-floor
+	bench-profile bench-floor bench-kb
 bench: bench-ingest
 	$(MAKE) bench-routing
 	$(MAKE) bench-escalation
+	$(MAKE) bench-kb
 
 bench-deps:
 	@contrib/deps.sh bench
@@ -433,6 +434,17 @@ $(BUILD)/bench/route_bench: contrib/bench/route_bench.c $(PLUGIN_LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iplugins/lib -Icore $(shell $(PKG_CONFIG) --cflags json-c) -o $@ \
 		$< $(PLUGIN_LIB_OBJ) $(shell $(PKG_CONFIG) --libs json-c yaml-0.1)
+
+# The knowledge base's search over 10,000 entries (contrib/bench/kb.sh, under a minute):
+# the shipped set replicated with variations into the daemon's index (core/tickets/
+# kb_index.c), every labelled question searched again and again; p50/p99 latency and the
+# memory per entry; rewrites its own section of BENCHMARKS.md.
+bench-kb: $(BUILD)/bench/kb_bench
+	contrib/bench/kb.sh $(BUILD) BENCHMARKS.md
+
+$(BUILD)/bench/kb_bench: contrib/bench/kb_bench.c $(BUILD)/libhotline.a
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -o $@ $< $(BUILD)/libhotline.a $(CORE_LIBS)
 
 # The escalation engine at a million open tickets (contrib/bench/escalation.sh, about 5
 # minutes, 10 at most): its tools compile the daemon's Lua scripts in (build/gen/store/lua), and

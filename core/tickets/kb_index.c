@@ -8,16 +8,15 @@
 
 #include "base/utf8.h"
 
-/* Ranking: each field's boost and length normalisation (b), the saturation (k1), and the
- * weight of a query's single characters taken from a longer run (they only break ties
- * between entries that share a bigram; an entry that shares none is no result). Chosen
- * among a few general settings on the shipped entries (routes/kb/) with the odd lines of
+/* Ranking: each field's boost and length normalisation (b) and the saturation (k1). A
+ * query's single characters from a longer run are not searched: they made the top-1 rate
+ * no better on the shipped set and a search over 10,000 entries four times slower (they
+ * walk nearly every entry). Chosen among a few general settings on the shipped entries (routes/kb/) with the odd lines of
  * the labelled questions, checked on the even ones (test_kb_relevance.c prints both):
  * the answer weighs least, being long and full of words every entry has. */
 static const double boost[HL_KB_NFIELDS] = {2.5, 2.5, 1.5, 0.5};
 static const double norm_b[HL_KB_NFIELDS] = {0.6, 0.8, 0.5, 0.8};
 #define K1 1.2
-#define RUN_UNIGRAM_WEIGHT 0.1f
 
 #define TF_MAX 255 /* a term's count in a field saturates here */
 
@@ -45,6 +44,11 @@ struct hl_kb_index {
 	uint32_t *ids;
 	size_t icap;
 	double sumlen[HL_KB_NFIELDS]; /* over live entries */
+	/* each slot's boost / length normalisation per field (0 for a dead slot), made again
+	 * at the first search after a change: a search reads them in slot order instead of
+	 * chasing each posting's entry (the cache misses were most of its time) */
+	float (*norm)[HL_KB_NFIELDS];
+	size_t nnorm; /* slots it covers; 0: to be made */
 };
 
 /* ---- small tables -------------------------------------------------------------------- */
@@ -306,6 +310,7 @@ static void doc_retire(struct hl_kb_index *idx, struct hl_kb_doc *d)
 		idx->sumlen[f] -= d->len[f];
 	d->live = 0;
 	idx->live--;
+	idx->nnorm = 0;
 }
 
 /* Adds the postings of d (slot `slot`) from its sorted terms. Returns 0 or -1. On -1
@@ -377,6 +382,7 @@ static int slot_put(struct hl_kb_index *idx, struct hl_kb_doc *d)
 	for (int f = 0; f < HL_KB_NFIELDS; f++)
 		idx->sumlen[f] += d->len[f];
 	idx->live++;
+	idx->nnorm = 0;
 	return 0;
 }
 
@@ -468,6 +474,7 @@ void hl_kb_index_free(struct hl_kb_index *idx)
 	free(idx->tvals);
 	free(idx->lists);
 	free(idx->ids);
+	free(idx->norm);
 	free(idx);
 }
 
@@ -488,44 +495,27 @@ size_t hl_kb_index_size(const struct hl_kb_index *idx)
 
 /* ---- queries ------------------------------------------------------------------------- */
 
-struct query_build {
-	struct hl_kb_query *q;
-	float weight;
-};
-
 static int query_add(const struct hl_kb_token *tok, void *arg)
 {
-	struct query_build *b = arg;
-	struct hl_kb_query *q = b->q;
+	struct hl_kb_query *q = arg;
 
 	for (size_t i = 0; i < q->n; i++)
-		if (q->t[i].term == tok->term)
+		if (q->t[i] == tok->term)
 			return 0;
-	if (q->n == HL_KB_QUERY_TERMS)
-		return 0;
-	q->t[q->n].term = tok->term;
-	q->t[q->n++].weight = b->weight;
+	if (q->n < HL_KB_QUERY_TERMS)
+		q->t[q->n++] = tok->term;
 	return 0;
-}
-
-static int query_add_unigram(const struct hl_kb_token *tok, void *arg)
-{
-	return tok->kind == HL_KB_UNIGRAM ? query_add(tok, arg) : 0;
 }
 
 void hl_kb_query_parse(const char *q, size_t len, struct hl_kb_query *out)
 {
-	struct query_build b = {out, 1.0f};
-
 	out->n = 0;
 	if (len > HL_KB_QUERY_BYTES) {
 		len = HL_KB_QUERY_BYTES;
 		while (len > 0 && ((unsigned char)q[len] & 0xC0) == 0x80)
 			len--; /* not half a character */
 	}
-	hl_kb_tokenize(q, len, HL_KB_QUERYING, query_add, &b);
-	b.weight = RUN_UNIGRAM_WEIGHT;
-	hl_kb_tokenize(q, len, HL_KB_INDEXING, query_add_unigram, &b);
+	hl_kb_tokenize(q, len, HL_KB_QUERYING, query_add, out);
 }
 
 static int better(const struct hl_kb_hit *a, const struct hl_kb_hit *b)
@@ -535,50 +525,67 @@ static int better(const struct hl_kb_hit *a, const struct hl_kb_hit *b)
 	return strcmp(a->doc->id, b->doc->id) < 0;
 }
 
-int hl_kb_index_search(const struct hl_kb_index *idx, const struct hl_kb_query *q,
+/* Makes the slots' normalisations when a change has made them stale. Returns 0 or -1. */
+static int make_norms(struct hl_kb_index *idx)
+{
+	double avg[HL_KB_NFIELDS], n = (double)idx->live;
+
+	if (idx->nnorm == idx->ndocs && idx->norm)
+		return 0;
+	free(idx->norm);
+	idx->nnorm = 0;
+	if (!(idx->norm = malloc(idx->ndocs * sizeof(*idx->norm))))
+		return -1;
+	for (int f = 0; f < HL_KB_NFIELDS; f++)
+		avg[f] = idx->sumlen[f] / n > 0 ? idx->sumlen[f] / n : 1;
+	for (size_t i = 0; i < idx->ndocs; i++) {
+		const struct hl_kb_doc *d = idx->docs[i];
+
+		for (int f = 0; f < HL_KB_NFIELDS; f++)
+			idx->norm[i][f] = d->live ? (float)(boost[f] / (1 - norm_b[f] +
+									 norm_b[f] * d->len[f] / avg[f]))
+						  : 0;
+	}
+	idx->nnorm = idx->ndocs;
+	return 0;
+}
+
+int hl_kb_index_search(struct hl_kb_index *idx, const struct hl_kb_query *q,
 		       const char *today, int include_expired, struct hl_kb_hit *hits,
 		       size_t max)
 {
-	double *acc, avg[HL_KB_NFIELDS], n = (double)idx->live;
+	double n = (double)idx->live;
+	float *acc;
 	uint32_t *touched;
-	unsigned char *strong; /* matched a full-weight term: a lone unigram is no match */
 	size_t ntouched = 0, nhits = 0;
 
 	if (!max || !idx->live || !q->n)
 		return 0;
 	acc = calloc(idx->ndocs, sizeof(*acc));
 	touched = malloc(idx->ndocs * sizeof(*touched));
-	strong = calloc(idx->ndocs, 1);
-	if (!acc || !touched || !strong) {
+	if (!acc || !touched || make_norms(idx) < 0) {
 		free(acc);
 		free(touched);
-		free(strong);
 		return -1;
 	}
-	for (int f = 0; f < HL_KB_NFIELDS; f++)
-		avg[f] = idx->sumlen[f] / n > 0 ? idx->sumlen[f] / n : 1;
 	for (size_t i = 0; i < q->n; i++) {
-		const struct plist *l = term_list(idx, q->t[i].term);
+		const struct plist *l = term_list(idx, q->t[i]);
 		double idf;
 
 		if (!l || !l->df)
 			continue;
-		idf = log(1.0 + (n - l->df + 0.5) / (l->df + 0.5)) * q->t[i].weight;
+		idf = log(1.0 + (n - l->df + 0.5) / (l->df + 0.5));
 		for (uint32_t k = 0; k < l->n; k++) {
 			const struct posting *p = &l->p[k];
-			const struct hl_kb_doc *d = idx->docs[p->doc];
-			double w = 0;
+			const float *norm = idx->norm[p->doc];
+			float w = p->tf[0] * norm[0] + p->tf[1] * norm[1] + p->tf[2] * norm[2] +
+				  p->tf[3] * norm[3];
 
-			if (!d->live)
+			if (w <= 0) /* a dead slot */
 				continue;
-			for (int f = 0; f < HL_KB_NFIELDS; f++)
-				if (p->tf[f])
-					w += boost[f] * p->tf[f] /
-					     (1 - norm_b[f] + norm_b[f] * d->len[f] / avg[f]);
-			if (acc[p->doc] == 0 && !strong[p->doc])
+			if (acc[p->doc] == 0)
 				touched[ntouched++] = p->doc;
-			acc[p->doc] += idf * w * (K1 + 1) / (K1 + w);
-			strong[p->doc] |= q->t[i].weight >= 1.0f;
+			acc[p->doc] += (float)(idf * w * (K1 + 1) / (K1 + w));
 		}
 	}
 	for (size_t i = 0; i < ntouched; i++) {
@@ -586,8 +593,6 @@ int hl_kb_index_search(const struct hl_kb_index *idx, const struct hl_kb_query *
 		struct hl_kb_hit h = {d, acc[touched[i]], 0};
 		size_t at;
 
-		if (!strong[touched[i]])
-			continue;
 		h.expired = d->effective_until[0] && today && strcmp(d->effective_until, today) < 0;
 		if (h.expired && !include_expired)
 			continue;
@@ -600,33 +605,34 @@ int hl_kb_index_search(const struct hl_kb_index *idx, const struct hl_kb_query *
 	}
 	free(acc);
 	free(touched);
-	free(strong);
 	return (int)nhits;
 }
 
 /* ---- snippets ------------------------------------------------------------------------ */
 
 struct marking {
-	const struct hl_kb_query *q;
-	const char *text;
+	hl_kb_term terms[HL_KB_QUERY_TERMS]; /* the query's, sorted */
+	size_t nterms;
 	unsigned char *hit; /* per byte of text: covered by a matched term */
 	size_t hits;
 };
+
+static int by_value(const void *a, const void *b)
+{
+	hl_kb_term x = *(const hl_kb_term *)a, y = *(const hl_kb_term *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static int mark_one(const struct hl_kb_token *tok, void *arg)
 {
 	struct marking *m = arg;
 
-	for (size_t i = 0; i < m->q->n; i++) {
-		/* a unigram counts when the query asked for it alone (full weight) */
-		if (m->q->t[i].term != tok->term ||
-		    (tok->kind == HL_KB_UNIGRAM && m->q->t[i].weight < 1.0f))
-			continue;
-		for (size_t b = tok->start; b < tok->end; b++) {
-			m->hits += !m->hit[b];
-			m->hit[b] = 1;
-		}
-		break;
+	if (!bsearch(&tok->term, m->terms, m->nterms, sizeof(*m->terms), by_value))
+		return 0;
+	for (size_t b = tok->start; b < tok->end; b++) {
+		m->hits += !m->hit[b];
+		m->hit[b] = 1;
 	}
 	return 0;
 }
@@ -635,8 +641,10 @@ static int mark_one(const struct hl_kb_token *tok, void *arg)
 static size_t mark(const char *text, size_t len, const struct hl_kb_query *q,
 		   unsigned char *hit)
 {
-	struct marking m = {q, text, hit, 0};
+	struct marking m = {.nterms = q->n, .hit = hit};
 
+	memcpy(m.terms, q->t, q->n * sizeof(*q->t));
+	qsort(m.terms, m.nterms, sizeof(*m.terms), by_value);
 	hl_kb_tokenize(text, len, HL_KB_INDEXING, mark_one, &m);
 	return m.hits;
 }

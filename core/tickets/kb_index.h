@@ -42,12 +42,9 @@ struct hl_kb_doc_fields {
 #define HL_KB_QUERY_TERMS 64   /* a query's distinct terms that count */
 #define HL_KB_QUERY_BYTES 1200 /* a query's bytes that are read (about 400 characters) */
 
-/* A question cut into weighted terms (hl_kb_query_parse). */
+/* A question cut into its distinct terms (hl_kb_query_parse). */
 struct hl_kb_query {
-	struct {
-		hl_kb_term term;
-		float weight;
-	} t[HL_KB_QUERY_TERMS];
+	hl_kb_term t[HL_KB_QUERY_TERMS];
 	size_t n;
 };
 
@@ -91,14 +88,16 @@ const struct hl_kb_doc *hl_kb_index_get(const struct hl_kb_index *idx, const cha
 /* Current entries in the index. */
 size_t hl_kb_index_size(const struct hl_kb_index *idx);
 
-/* Cuts a question into weighted terms: its first HL_KB_QUERY_BYTES bytes (never half a
+/* Cuts a question into terms (kb_tokens.h, HL_KB_QUERYING): its first HL_KB_QUERY_BYTES bytes (never half a
  * character: a cut one is dropped), its first HL_KB_QUERY_TERMS distinct terms. */
 void hl_kb_query_parse(const char *q, size_t len, struct hl_kb_query *out);
 
 /* The best `max` entries for q, best first (ties: by id), into hits; entries whose
  * effective_until is before `today` ("YYYY-MM-DD") are left out unless include_expired
- * (then marked expired). Returns how many, or -1 when out of memory. */
-int hl_kb_index_search(const struct hl_kb_index *idx, const struct hl_kb_query *q,
+ * (then marked expired). Returns how many, or -1 when out of memory. The first search
+ * after a change refreshes what the index keeps for ranking (not thread-safe: the index
+ * is one thread's). */
+int hl_kb_index_search(struct hl_kb_index *idx, const struct hl_kb_query *q,
 		       const char *today, int include_expired, struct hl_kb_hit *hits,
 		       size_t max);
 
