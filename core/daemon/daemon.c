@@ -284,6 +284,10 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
 	d->live = d->svc.redis ? hl_live_events_start(&d->svc) : NULL;
 	d->kb = d->live ? hl_kb_start(&d->svc, d->live) : NULL;
+	if (d->kb && hl_kb_api_register(&d->svc, d->kb) < 0) {
+		snprintf(err, errlen, "out of memory registering endpoints");
+		return -1;
+	}
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);

@@ -140,7 +140,7 @@
 							 lua/accountability_create.lua */
 
 /* The knowledge base (政策通, issue 17, core/README.md §4): policy entries agents answer
- * consultations from, with their history. Added in layout 4 without a new layout: no
+ * consultations from, with their history. Added in layout 5 without a new layout: no
  * older code reads or writes them. An entry's id is a slug ([a-z0-9-], at most 48) other
  * than "ids" (tickets/kb_input.c refuses it: HL_KEY_KB_IDS is HL_KEY_KB + "ids"). */
 #define HL_KEY_KB "kb:"          /* + id: hash, the entry's current version: id, title,

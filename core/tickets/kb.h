@@ -18,7 +18,8 @@ struct hl_live_events;
 struct hl_kb;
 struct redisReply;
 
-/* Registers the endpoints and follows `live`'s tail. Returns NULL when out of memory. */
+/* Registers GET /v1/kb/search and follows `live`'s tail (kb_search.c). Returns NULL when
+ * out of memory. The daemon then registers the entry endpoints (hl_kb_api_register). */
 struct hl_kb *hl_kb_start(struct hl_service *svc, struct hl_live_events *live);
 
 /* Stops asking Redis; searches answer 503. Before Redis is stopped. */
@@ -34,7 +35,8 @@ void hl_kb_put_hash(struct hl_kb *kb, const struct redisReply *hash);
 /* The service kb serves (for kb_api.c's handlers). */
 struct hl_service *hl_kb_service(const struct hl_kb *kb);
 
-/* The entry endpoints (kb_api.c), registered by hl_kb_start. Returns 0, or -1. */
+/* The entry endpoints (kb_api.c), which put their writes into kb's index. Returns 0, or
+ * -1 when out of memory. */
 int hl_kb_api_register(struct hl_service *svc, struct hl_kb *kb);
 
 #endif

@@ -364,8 +364,7 @@ struct hl_kb *hl_kb_start(struct hl_service *svc, struct hl_live_events *live)
 	l.arg = kb;
 	if (!(kb->index = hl_kb_index_new()) ||
 	    !(kb->retry = evtimer_new(svc->base, retry_fired, kb)) ||
-	    hl_http_route(svc->http, "/v1/kb/search", EVHTTP_REQ_GET, search, kb) < 0 ||
-	    hl_kb_api_register(svc, kb) < 0) {
+	    hl_http_route(svc->http, "/v1/kb/search", EVHTTP_REQ_GET, search, kb) < 0) {
 		hl_kb_free(kb);
 		return NULL;
 	}
