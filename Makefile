@@ -10,6 +10,8 @@
 #   make SANITIZE=address,undefined   the same build with sanitizers (build/san-address-undefined/)
 #   make bench           benchmarks (issues 8 and 14) into BENCHMARKS.md; not part of make
 #                        check (it alone needs node and BullMQ: contrib/deps.sh bench, npm ci)
+#   make bench-kb        the knowledge base's search over 10,000 entries (issue 17), its
+#                        section of BENCHMARKS.md alone
 #   make fuzz            libFuzzer on the input, configuration and duration parsers (clang)
 #   make install         build, then install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall       remove what make install put there, except the configuration
