@@ -34,18 +34,18 @@ static struct json_object *finish(struct json_object *o, const struct hl_routes 
 	char at[HL_TIME_BUFLEN];
 
 	for (size_t i = 0; i < 2; i++) {
-		struct json_object *list = NULL;
+		struct json_object *list;
 
-		if (json_object_object_get_ex(o, lists[i], &v) &&
-		    json_object_is_type(v, json_type_string))
-			list = json_tokener_parse(json_object_get_string(v));
-		if (list && !json_object_is_type(list, json_type_array)) {
-			json_object_put(list);
-			list = NULL;
-		}
+		/* a list's summary rows have none: none is added */
 		if (!json_object_object_get_ex(o, lists[i], &v) ||
-		    !json_object_is_type(v, json_type_array))
-			json_object_object_add(o, lists[i], list ? list : json_object_new_array());
+		    json_object_is_type(v, json_type_array))
+			continue;
+		list = json_tokener_parse(json_object_get_string(v));
+		if (!list || !json_object_is_type(list, json_type_array)) {
+			json_object_put(list);
+			list = json_object_new_array();
+		}
+		json_object_object_add(o, lists[i], list);
 	}
 	for (size_t i = 0; i < 2; i++)
 		if (json_object_object_get_ex(o, numbers[i], &v) &&
