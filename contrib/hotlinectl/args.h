@@ -40,7 +40,7 @@ struct hlc_opt {
 };
 
 #define HLC_MAX_OPTS 48
-#define HLC_MAX_POSITIONAL 8
+#define HLC_MAX_POSITIONAL 64 /* kb import takes the shipped set file by file */
 
 struct hlc_args {
 	const struct hlc_opt *opts[HLC_MAX_OPTS]; /* every option known to this parse */

@@ -1,6 +1,6 @@
 /*
  * The knowledge base (政策通, issue 17): hotlinectl kb SUBCOMMAND
- *   import FILE|DIR      each entry of the YAML file (or of every *.yaml of the folder,
+ *   import PATH...       each entry of each YAML file (or of every .yaml file of a folder,
  *                        in name order) is created (POST /v1/kb/entries), or, when its id
  *                        exists, edited (PUT): a new version only when it differs
  *   export [DIR|-]       every entry as YAML: on stdout (- or nothing), or into DIR as
@@ -96,10 +96,11 @@ static int yaml_name(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
 }
 
-static int run_import(struct hlc_ctx *c, const char *where)
+/* Imports a file, or every .yaml file of a folder. */
+static int import_path(struct hlc_ctx *c, const char *where, int counts[3])
 {
 	struct dirent **names;
-	int counts[3] = {0, 0, 0}, n, rc = HLC_EXIT_OK;
+	int n, rc = HLC_EXIT_OK;
 	DIR *dir = opendir(where);
 
 	if (!dir) {
@@ -120,6 +121,15 @@ static int run_import(struct hlc_ctx *c, const char *where)
 		}
 		free(names);
 	}
+	return rc;
+}
+
+static int run_import(struct hlc_ctx *c, const struct hlc_args *a)
+{
+	int counts[3] = {0, 0, 0}, rc = HLC_EXIT_OK;
+
+	for (size_t i = 1; rc == HLC_EXIT_OK && i < a->npositional; i++)
+		rc = import_path(c, a->positional[i], counts);
 	printf("created %d, new versions %d, unchanged %d\n", counts[0], counts[1], counts[2]);
 	return rc;
 }
@@ -288,10 +298,10 @@ static int run_kb(struct hlc_ctx *c, const struct hlc_command *cmd, const struct
 	const char *arg = a->npositional > 1 ? a->positional[1] : NULL;
 
 	(void)cmd;
+	if (!strcmp(sub, "import") && arg)
+		return run_import(c, a);
 	if (a->npositional > 2)
 		return hlc_usage_error(c, "too many arguments");
-	if (!strcmp(sub, "import") && arg)
-		return run_import(c, arg);
 	if (!strcmp(sub, "export"))
 		return run_export(c, arg);
 	if (!strcmp(sub, "search") && arg)
@@ -303,9 +313,9 @@ static int run_kb(struct hlc_ctx *c, const struct hlc_command *cmd, const struct
 }
 
 const struct hlc_command hlc_kb_command = {
-	"kb", "import FILE|DIR | export [DIR|-] | search TEXT | show ID [--version N]",
+	"kb", "import PATH... | export [DIR|-] | search TEXT | show ID [--version N]",
 	"the knowledge base (政策通): import, export, search, show",
-	"import: each entry of the YAML file or folder (routes/kb/) created, or edited when its "
+	"import: each entry of the YAML files or folders (routes/kb/) created, or edited when its "
 	"id exists (a new version only when it differs; a supervisor's token, or the unit's for "
 	"its own entries). export: every entry as YAML, on stdout or one file per unit into DIR. "
 	"search: GET /v1/kb/search, the matched terms in 【】. show: an entry, or --version N.",

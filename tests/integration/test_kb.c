@@ -473,7 +473,35 @@ Test(kb, hotlinectl_imports_exports_searches_and_shows)
 		     0, "%s", out);
 	cr_assert(strstr(out, "created 0, new versions 0, unchanged 11"), "%s", out);
 	free(out);
+	/* several paths at once (routes/kb/ *.yaml): files and folders alike */
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR,
+			 (const char *const[]){"kb", "import", file, FIXTURE, dir, NULL}, &out),
+		     0, "%s", out);
+	cr_assert(strstr(out, "created 0, new versions 0, unchanged 24"), "%s", out);
+	free(out);
 	o = call("GET", "/v1/kb/entries/sb-card-lost", HLT_TOKEN_AGENT, NULL, 200);
 	cr_assert_eq(num(o, "version"), 1);
+	json_object_put(o);
+}
+
+Test(kb, the_shipped_set_imports_whole)
+{
+	struct stat st;
+	char *out;
+	struct json_object *o;
+
+	if (stat(HL_SOURCE_DIR "/routes/kb", &st) != 0)
+		cr_skip_test("routes/kb/ is not there yet");
+	/* as make run does it (contrib/run.sh): the folder, with the supervisor's token */
+	cr_assert_eq(ctl(HLT_TOKEN_SUPERVISOR,
+			 (const char *const[]){"kb", "import", HL_SOURCE_DIR "/routes/kb", NULL}, &out),
+		     0, "%s", out);
+	cr_assert(strstr(out, "created ") && strstr(out, ", new versions 0, unchanged 0"), "%s",
+		  out);
+	cr_assert_geq(atoi(out + strlen("created ")), 60, "%s", out);
+	free(out);
+	wait_index(fx.daemon.port);
+	o = search_on(fx.daemon.port, "%E7%A4%BE%E4%BF%9D%E5%8D%A1%E4%B8%A2%E4%BA%86"); /* 社保卡丢了 */
+	cr_assert_str_eq(result_id(o, 0), "sb-card-lost", "%s", json_object_to_json_string(o));
 	json_object_put(o);
 }
