@@ -139,6 +139,20 @@
 							 itself is never changed);
 							 lua/accountability_create.lua */
 
+/* 政策通, the policy knowledge base (issue 17, core/README.md §4). Added here by the
+ * ticket side (kb-intake: ticket_create.lua checks a cited version, report_kb.lua reads
+ * the entries) exactly as the issue's shared contract names them; the store's side
+ * (kb-core) writes them. To be reconciled with kb-core's defines when both land. */
+#define HL_KEY_KB "kb:"          /* + entry id: hash, the entry's current version (id title
+				    questions answer unit tags source effective_from
+				    effective_until reviewed_at version updated_ms
+				    updated_by) */
+#define HL_KEY_KB_VERSION "kbv:" /* + entry id + ":" + version: string, the whole entry at
+				    that version (JSON), never changed after; a ticket's
+				    kb_entry must name one (ticket_create.lua) */
+#define HL_KEY_KB_IDS "kb:ids"   /* sorted set: every entry id, scored by updated_ms (read
+				    by report_kb.lua) */
+
 /* The indexes, each HL_KEY_INDEX + one of these names: sorted sets of ticket ids, written
  * by the Lua scripts (lua/lib.lua's move_state, ticket_create, ticket_step, route_commit,
  * due_claim), read by ticket_list.lua (GET /v1/tickets), route_load.lua (related tickets),

@@ -22,6 +22,8 @@ struct hl_routes;
 #define HL_ATTACHMENTS_MAX 20
 #define HL_URL_MAX_BYTES 2048
 #define HL_INPUT_FIELDS_MAX 24
+#define HL_KB_QUERY_MAX 200 /* kb_query, the agent's last knowledge-base search */
+#define HL_KB_ID_MAX 48     /* a knowledge-base entry's id (slug) */
 
 /* Why a body was refused: the field to blame ("" for the body as a whole) and what was
  * wrong, ready for {"error": message, "field": field}. */
@@ -89,6 +91,12 @@ int hl_ticket_input_known(const char *name);
  * a local 7–8 digit number; spaces, hyphens and a +86/0086 prefix allowed) to its digits.
  * Returns 0, or -1 when it is not a phone number. */
 int hl_phone_normalize(const char *text, char *out, size_t outlen);
+
+/* Splits a cited knowledge-base entry, "<id>@<version>" (kb_entry): the id, 1 to
+ * HL_KB_ID_MAX characters of [a-z0-9-], into id (idlen bytes), and the version, an
+ * integer from 1 without leading zeros, into *version. Returns 0, or -1 when text is not
+ * of that form (nothing written). */
+int hl_kb_entry_parse(const char *text, char *id, size_t idlen, long *version);
 
 /* Checks an 18-character resident ID number (GB 11643: 17 digits and a check character
  * computed ISO 7064 MOD 11-2). Returns 1 when valid. */
