@@ -3,7 +3,8 @@
  * JSON with UTF-8 validation (json-c), every field known, of its type and length, the
  * channel's own rules (a hotline ticket needs the caller's phone), a place unless the
  * type needs none (a consultation), phone numbers
- * normalised to digits. The result is the list of fields to store in the ticket hash.
+ * normalised to digits, a cited 政策通 entry (kb_entry) only on a direct answer and of
+ * the form "<id>@<version>" (that the version exists is lua/ticket_create.lua's check). The result is the list of fields to store in the ticket hash.
  * Pure: no I/O, nothing global.
  */
 #ifndef HL_TICKET_INPUT_H
