@@ -1,7 +1,8 @@
 /*
  * The commands around tickets: route --explain (POST /v1/route/explain), deadline (GET
  * /v1/calendar/deadline), report (GET /v1/reports/units, and the tickets behind one
- * figure) and config (where the URL and token came from; no request).
+ * figure; report kb: GET /v1/reports/kb) and config (where the URL and token came from;
+ * no request).
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -293,6 +294,125 @@ static int month_period(const char *month, char *url, size_t cap)
 		       : 0;
 }
 
+/* The 政策通 report (report kb): the figures, then the entries cited most, the gaps and
+ * the entries to review, each a table. */
+static void print_kb_report(const struct hlc_ctx *c, struct json_object *o)
+{
+	static const struct hlc_column cited_cols[] = {
+		{"ENTRY", 0, 0}, {"TITLE", HLC_COL_SHRINK, 10}, {"UNIT", 0, 0},
+		{"CITED", HLC_COL_RIGHT, 0}};
+	static const struct hlc_column gap_cols[] = {
+		{"TICKET", 0, 0}, {"UNIT", 0, 0}, {"QUERY", HLC_COL_WRAP, 10}};
+	static const struct hlc_column review_cols[] = {
+		{"ENTRY", 0, 0}, {"TITLE", HLC_COL_SHRINK, 10}, {"UNIT", 0, 0},
+		{"UNTIL", 0, 0}, {"REVIEWED", 0, 0}, {"WHY", 0, 0}};
+	struct {
+		const char *member, *heading;
+		const struct hlc_column *cols;
+		size_t ncols;
+		const char *const *cells; /* the members shown, one per column */
+	} parts[] = {
+		{"most_cited", "Entries cited most (引用最多):", cited_cols, 4,
+		 (const char *const[]){"id", "title", "unit", "count"}},
+		{"gaps", "Gaps, searched then dispatched (未直接答复的检索):", gap_cols, 3,
+		 (const char *const[]){"ticket", "unit", "query"}},
+		{"review", "Entries to review (待复核):", review_cols, 6,
+		 (const char *const[]){"id", "title", "unit", "effective_until", "reviewed_at",
+				       "why"}},
+	};
+	static const struct hlc_column figure_cols[] = {{NULL, 0, 0}, {NULL, HLC_COL_RIGHT, 0}};
+	static const struct {
+		const char *member, *label;
+	} figures[] = {
+		{"hotline_tickets", "hotline tickets (热线受理)"},
+		{"direct_answers", "direct answers (直接答复)"},
+		{"direct_answer_rate", "direct-answer rate (直接答复率)"},
+		{"cited_answers", "citing an entry (引用政策通)"},
+		{"gap_count", "gaps (检索后派单)"},
+	};
+	struct hlc_table *ft = hlc_table_new(figure_cols, 2);
+
+	for (size_t i = 0; ft && i < sizeof(figures) / sizeof(figures[0]); i++) {
+		char n[32];
+		int is_rate = strcmp(figures[i].member, "direct_answer_rate") == 0;
+
+		number(o, figures[i].member, is_rate, n, sizeof(n));
+		if (is_rate && strcmp(n, "-") != 0)
+			strcat(n, "%");
+		hlc_table_addv(ft, figures[i].label, n);
+	}
+	if (ft)
+		hlc_table_print(ft, stdout, c->width, 0);
+	hlc_table_free(ft);
+	for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+		struct json_object *list;
+		struct hlc_table *t;
+
+		if (!json_object_object_get_ex(o, parts[p].member, &list) ||
+		    !json_object_is_type(list, json_type_array) ||
+		    json_object_array_length(list) == 0 ||
+		    !(t = hlc_table_new(parts[p].cols, parts[p].ncols)))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *e = json_object_array_get_idx(list, i), *v;
+			const char *row[6];
+			char cells[6][32];
+
+			for (size_t k = 0; k < parts[p].ncols; k++) {
+				const char *name = parts[p].cells[k];
+
+				row[k] = "";
+				if (!json_object_object_get_ex(e, name, &v) || !v)
+					continue;
+				if (json_object_is_type(v, json_type_array)) { /* why */
+					cells[k][0] = '\0';
+					for (size_t w = 0; w < json_object_array_length(v); w++)
+						snprintf(cells[k] + strlen(cells[k]),
+							 sizeof(cells[k]) - strlen(cells[k]), "%s%s",
+							 w ? "," : "",
+							 json_object_get_string(
+							     json_object_array_get_idx(v, w)));
+					row[k] = cells[k];
+				} else {
+					row[k] = json_object_get_string(v);
+				}
+			}
+			hlc_table_add(t, row);
+		}
+		printf("\n%s\n", parts[p].heading);
+		hlc_table_print(t, stdout, c->width, 1);
+		hlc_table_free(t);
+	}
+}
+
+/* report kb: GET /v1/reports/kb for the period. */
+static int run_kb_report(struct hlc_ctx *c, const struct hlc_command *cmd,
+			 const struct hlc_args *a, const char *month)
+{
+	struct json_object *o = NULL;
+	struct hlc_response r;
+	char path[1024] = "/v1/reports/kb";
+	int rc;
+
+	if (hlc_arg_given(a, "csv") || hlc_arg_given(a, "unit") || hlc_arg_given(a, "metric"))
+		return hlc_usage_error(c, "report kb takes only --month or --from/--to");
+	if (hlc_args_to_query(a, cmd->opts, path, sizeof(path)) < 0)
+		return hlc_usage_error(c, "the parameters are too long");
+	if (month && month_period(month, path, sizeof(path)) < 0)
+		return hlc_usage_error(c, "--month: expected a month such as 2026-11, got '%s'",
+				       month);
+	rc = hlc_call(c, "GET", path, NULL, NULL, &r, c->json ? NULL : &o);
+	if (rc)
+		return rc;
+	if (c->json)
+		hlc_print_raw(&r);
+	else
+		print_kb_report(c, o);
+	json_object_put(o);
+	hlc_response_free(&r);
+	return HLC_EXIT_OK;
+}
+
 static int run_report(struct hlc_ctx *c, const struct hlc_command *cmd,
 		      const struct hlc_args *a)
 {
@@ -303,10 +423,13 @@ static int run_report(struct hlc_ctx *c, const struct hlc_command *cmd,
 	char path[1024];
 	int rc;
 
-	if (a->npositional)
-		return hlc_usage_error(c, "unexpected argument '%s'", a->positional[0]);
+	if (a->npositional > 1 || (a->npositional && strcmp(a->positional[0], "kb") != 0))
+		return hlc_usage_error(c, "unexpected argument '%s'",
+				       a->positional[a->npositional > 1]);
 	if (month && (hlc_arg_given(a, "from") || hlc_arg_given(a, "to")))
 		return hlc_usage_error(c, "--month or --from/--to, not both");
+	if (a->npositional)
+		return run_kb_report(c, cmd, a, month);
 	if (!unit != !hlc_arg_given(a, "metric"))
 		return hlc_usage_error(c, "--unit and --metric go together");
 	if (unit) {
@@ -387,11 +510,13 @@ const struct hlc_command hlc_tool_commands[] = {
 	 "when a time limit ends by the working-day calendar",
 	 "GET /v1/calendar/deadline: holidays and make-up working days (调休) counted.",
 	 deadline_opts, run_deadline, 0},
-	{"report", "--month YYYY-MM | --from DATE --to DATE [--csv]",
-	 "the units' accountability figures (supervisors)",
+	{"report", "[kb] --month YYYY-MM | --from DATE --to DATE [--csv]",
+	 "the units' accountability figures, or 政策通's (supervisors)",
 	 "GET /v1/reports/units: per unit the tickets received and returned, the on-time, "
 	 "reopen, response, resolution and satisfaction rates and the weighted score. With "
-	 "--unit and --metric, the ids of the tickets behind that figure.",
+	 "--unit and --metric, the ids of the tickets behind that figure. report kb: GET "
+	 "/v1/reports/kb, the direct answers and their rate, the entries cited most, the "
+	 "gaps (searched, then dispatched) and the entries to review.",
 	 report_opts, run_report, 0},
 	{"config", "", "where the server URL and token come from",
 	 "Shows the URL and (a little of) the token this command line would use, and where "

@@ -141,6 +141,7 @@ const struct hl_personal_field hl_personal_fields[] = {
 	{"content", HL_MASK_TEXT},
 	{"address", HL_MASK_TEXT},
 	{"direct_answer", HL_MASK_TEXT},
+	{"kb_query", HL_MASK_TEXT}, /* the agent's last 政策通 search: may quote the caller */
 	{"person_name", HL_MASK_NAME}, /* the person of an accountability record (问责) */
 	{NULL, HL_MASK_NONE},
 };

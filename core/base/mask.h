@@ -45,7 +45,8 @@ struct hl_personal_field {
  * THE list of ticket fields that are, or may carry, a citizen's personal data, ended by
  * a NULL name: caller_phone and citizen_id_number (numbers), citizen_name (a name), and
  * the free text title, content, address and direct_answer (an agent's answer on the call
- * may repeat the caller's number, so it is masked wherever the rest is); and person_name,
+ * may repeat the caller's number, so it is masked wherever the rest is) and kb_query
+ * (the agent's last knowledge-base search, typed from the caller's words); and person_name,
  * the official named by an accountability record (tickets/supervision_view.c masks it
  * for every role but supervisor). The ticket view
  * for roles that do not see personal data, the webhook payload and the log plugin all

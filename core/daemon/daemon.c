@@ -15,6 +15,7 @@
 #include "daemon/test_clock.h"
 #include "tickets/api.h"
 #include "tickets/supervision.h"
+#include "tickets/kb_report.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "tickets/dispatcher.h"
@@ -262,6 +263,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	    hl_calendar_api_register(&d->svc) < 0 || hl_departments_api_register(&d->svc) < 0 ||
 	    hl_presence_register(&d->svc) < 0 ||
 	    hl_supervision_register(&d->svc) < 0 ||
+	    hl_kb_report_register(&d->svc) < 0 ||
 	    !(d->console = hl_static_files_mount(d->svc.http, "/console", 1)) ||
 	    hl_static_files_set_dir(d->console, d->svc.world->config->console_dir) < 0 ||
 	    !(d->javascript = hl_static_files_mount(d->svc.http, "/javascript", 0)) ||

@@ -57,6 +57,11 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/lib.lua.inc"
 #include "store/lua/report_tickets.lua.inc"
 	},
+	[HL_SCRIPT_REPORT_KB] = {"report_kb",
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/report_kb.lua.inc"
+	},
 	[HL_SCRIPT_METRICS] = {"metrics",
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"

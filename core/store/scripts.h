@@ -21,6 +21,7 @@ enum hl_script_id {
 	HL_SCRIPT_DUE_CLAIM,       /* lua/due_claim.lua */
 	HL_SCRIPT_REPORT_UNITS,    /* lua/report_units.lua */
 	HL_SCRIPT_REPORT_TICKETS,  /* lua/report_tickets.lua */
+	HL_SCRIPT_REPORT_KB,       /* lua/report_kb.lua (tickets/kb_report.c, issue 17) */
 	HL_SCRIPT_METRICS,         /* lua/metrics.lua */
 	HL_SCRIPT_OUTBOX_LEASE,    /* lua/outbox_lease.lua */
 	HL_SCRIPT_OUTBOX_DONE,     /* lua/outbox_done.lua */

@@ -208,6 +208,12 @@ static void created(struct redisReply *reply, void *arg)
 				    id);
 	} else if (strcmp(status, "no_programme") == 0) {
 		hl_http_reply_error(req, 400, "programme", "programme: no such programme: %s", id);
+	} else if (strcmp(status, "no_kb_entry") == 0) {
+		char cited[HL_KB_ID_MAX + 16]; /* "<id>@<version>", longer than an id */
+
+		hl_http_reply_error(req, 400, "kb_entry",
+				    "kb_entry: no such version of a knowledge-base entry: %s",
+				    hl_reply_str(reply, 1, cited, sizeof(cited)));
 	} else if (strcmp(status, "rate_limited") == 0) {
 		long long ms = strtoll(id, NULL, 10);
 		char secs[24];

@@ -15,14 +15,6 @@ const char *const hl_kb_stored_fields[HL_KB_NSTORED] = {
 
 enum { TITLE, QUESTIONS, ANSWER, UNIT, TAGS, SOURCE, FROM, UNTIL, REVIEWED };
 
-int hl_kb_id_valid(const char *id)
-{
-	size_t n = strlen(id);
-
-	return n > 0 && n <= HL_KB_ID_MAX && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n &&
-	       strcmp(id, "ids") != 0;
-}
-
 /* Is s a real day written YYYY-MM-DD (any year from 1000: policies can be old)? */
 static int real_day(const char *s)
 {

@@ -18,7 +18,6 @@
 struct hl_routes;
 struct json_object;
 
-#define HL_KB_ID_MAX 48
 #define HL_KB_TITLE_MAX 200
 #define HL_KB_ANSWER_MAX 20000
 #define HL_KB_QUESTION_MAX 200 /* characters of one way of asking */
@@ -40,9 +39,6 @@ struct hl_kb_input {
 	char *questions_json, *tags_json;
 	struct json_object *doc;
 };
-
-/* Is id an entry's id: [a-z0-9-], 1 to HL_KB_ID_MAX bytes, not "ids"? */
-int hl_kb_id_valid(const char *id);
 
 /* Parses `len` bytes of body. path_id is PUT's id (the body's `id`, when given, must be
  * the same), NULL for POST (the body's `id` is required). Returns 0 with *in filled, or -1

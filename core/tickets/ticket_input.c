@@ -23,6 +23,7 @@ enum field_kind {
 	F_COORDINATES,
 	F_ATTACHMENTS,
 	F_BOOL,
+	F_KB_ENTRY, /* "<id>@<version>": the knowledge-base entry a direct answer cites */
 };
 
 struct field_spec {
@@ -48,6 +49,8 @@ static const struct field_spec specs[] = {
 	{"attachments", F_ATTACHMENTS, 0},
 	{"direct_answer", F_TEXT, HL_ANSWER_MAX},
 	{"programme", F_LINE, 40}, /* a tv ticket's TV-inquiry programme (supervision.c) */
+	{"kb_entry", F_KB_ENTRY, 0},           /* issue 17: the 政策通 entry cited */
+	{"kb_query", F_LINE, HL_KB_QUERY_MAX}, /* issue 17: the agent's last search */
 };
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))
 
@@ -336,6 +339,35 @@ static int take_attachments(struct hl_ticket_input *in, struct json_object *v,
 	return 0;
 }
 
+int hl_kb_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n <= HL_KB_ID_MAX &&
+	       strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n && strcmp(id, "ids") != 0;
+}
+
+int hl_kb_entry_parse(const char *text, char *id, size_t idlen, long *version)
+{
+	const char *at = strchr(text, '@'), *v;
+	size_t n = at ? (size_t)(at - text) : 0;
+	long ver = 0;
+
+	if (n == 0 || n >= idlen)
+		return -1;
+	memcpy(id, text, n);
+	id[n] = '\0';
+	if (!hl_kb_id_valid(id))
+		return -1;
+	v = at + 1;
+	if (*v < '1' || *v > '9' || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v))
+		return -1;
+	for (; *v; v++)
+		ver = ver * 10 + (*v - '0');
+	*version = ver;
+	return 0;
+}
+
 static const struct field_spec *spec_of(const char *name)
 {
 	for (size_t i = 0; i < NSPECS; i++) {
@@ -433,6 +465,21 @@ static int take(struct hl_ticket_input *in, const struct field_spec *sp, struct 
 		if (json_object_get_boolean(v))
 			add(in, sp->name, "1", 1);
 		return 0;
+	case F_KB_ENTRY: {
+		char id[HL_KB_ID_MAX + 1];
+		long version;
+
+		if (!json_object_is_type(v, json_type_string) ||
+		    hl_kb_entry_parse(json_object_get_string(v), id, sizeof(id), &version) < 0)
+			return hl_input_fail(e, sp->name,
+					     "expected \"<id>@<version>\": an entry id of 1 to %d "
+					     "characters a-z, 0-9 and '-', '@' and a version from 1 "
+					     "(sb-card-lost@2)",
+					     HL_KB_ID_MAX);
+		add(in, sp->name, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		return 0;
+	}
 	}
 	return hl_input_fail(e, sp->name, "internal error: unhandled field kind");
 }
@@ -521,7 +568,8 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 			    "unknown field; known fields: channel, title, content, address, "
 			    "district, coordinates, caller_phone, type, urgency, "
 			    "citizen_name, citizen_id_number, contact_preference, "
-			    "confidential, attachments, direct_answer, programme");
+			    "confidential, attachments, direct_answer, programme, kb_entry, "
+			    "kb_query");
 		if (json_object_is_type(val, json_type_null) && sp->kind != F_CHANNEL)
 			continue; /* an optional field given as null is absent */
 		if (take(in, sp, val, routes, e) < 0)
@@ -551,6 +599,10 @@ static int parse_input(const char *body, size_t len, const struct hl_routes *rou
 	if (in->answered_on_call && strcmp(in->channel, "hotline") != 0)
 		return hl_input_fail(e, "direct_answer",
 				     "only a hotline ticket can be answered on the call");
+	if (has(in, "kb_entry") && !in->answered_on_call)
+		return hl_input_fail(e, "kb_entry",
+				     "only a direct answer (direct_answer) cites a knowledge-base "
+				     "entry");
 	if (has(in, "programme") && strcmp(in->channel, "tv") != 0)
 		return hl_input_fail(e, "programme",
 				     "only a tv ticket names a TV-inquiry programme");

@@ -3,7 +3,8 @@
  * JSON with UTF-8 validation (json-c), every field known, of its type and length, the
  * channel's own rules (a hotline ticket needs the caller's phone), a place unless the
  * type needs none (a consultation), phone numbers
- * normalised to digits. The result is the list of fields to store in the ticket hash.
+ * normalised to digits, a cited 政策通 entry (kb_entry) only on a direct answer and of
+ * the form "<id>@<version>" (that the version exists is lua/ticket_create.lua's check). The result is the list of fields to store in the ticket hash.
  * Pure: no I/O, nothing global.
  */
 #ifndef HL_TICKET_INPUT_H
@@ -22,6 +23,8 @@ struct hl_routes;
 #define HL_ATTACHMENTS_MAX 20
 #define HL_URL_MAX_BYTES 2048
 #define HL_INPUT_FIELDS_MAX 24
+#define HL_KB_QUERY_MAX 200 /* kb_query, the agent's last knowledge-base search */
+#define HL_KB_ID_MAX 48     /* a knowledge-base entry's id (slug) */
 
 /* Why a body was refused: the field to blame ("" for the body as a whole) and what was
  * wrong, ready for {"error": message, "field": field}. */
@@ -89,6 +92,16 @@ int hl_ticket_input_known(const char *name);
  * a local 7–8 digit number; spaces, hyphens and a +86/0086 prefix allowed) to its digits.
  * Returns 0, or -1 when it is not a phone number. */
 int hl_phone_normalize(const char *text, char *out, size_t outlen);
+
+/* Is id an entry's id: [a-z0-9-], 1 to HL_KB_ID_MAX bytes, not "ids" (HL_KEY_KB_IDS is
+ * HL_KEY_KB + "ids")? The knowledge base's bodies (kb_input.c) and kb_entry both ask. */
+int hl_kb_id_valid(const char *id);
+
+/* Splits a cited knowledge-base entry, "<id>@<version>" (kb_entry): the id, 1 to
+ * HL_KB_ID_MAX characters of [a-z0-9-], into id (idlen bytes), and the version, an
+ * integer from 1 without leading zeros, into *version. Returns 0, or -1 when text is not
+ * of that form (*version untouched, id of no use). */
+int hl_kb_entry_parse(const char *text, char *id, size_t idlen, long *version);
 
 /* Checks an 18-character resident ID number (GB 11643: 17 digits and a check character
  * computed ISO 7064 MOD 11-2). Returns 1 when valid. */

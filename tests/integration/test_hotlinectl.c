@@ -547,6 +547,75 @@ Test(hotlinectl, explains_routing_counts_deadlines_and_reports)
 	run_free(&r);
 }
 
+/* 1 when text has a line that starts with `start` and ends with `end`. */
+static int line_ends(const char *text, const char *start, const char *end)
+{
+	size_t ns = strlen(start), ne = strlen(end);
+
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+
+		if (len >= ns + ne && strncmp(line, start, ns) == 0 &&
+		    strncmp(line + len - ne, end, ne) == 0)
+			return 1;
+		line += len + (line[len] == '\n');
+	}
+	return 0;
+}
+
+/* 政策通 (issue 17): a direct answer citing an entry and a search then dispatched, both
+ * submitted with hotlinectl, then report kb. The entry is written into Redis as the
+ * knowledge base lays it out. */
+Test(hotlinectl, cites_a_kb_entry_and_reports_kb)
+{
+	char id[32], buf[128], *out;
+	struct run r;
+
+	out = hlt_redis_cmd(&fx.redis, "HSET hl:kb:gs-battery-bin title %s unit cgw reviewed_at %s",
+			    "废旧电池投放哪类垃圾桶", "2020-01-01");
+	free(out);
+	free(hlt_redis_cmd(&fx.redis, "SET hl:kbv:gs-battery-bin:1 {}"));
+	free(hlt_redis_cmd(&fx.redis, "ZADD hl:kb:ids 1 gs-battery-bin"));
+
+	r = CTL_AS(HLT_TOKEN_AGENT, "submit", "--title", "旧电池怎么扔", "--content", "咨询旧电池",
+		   "--type", "咨询", "--phone", "13907150003", "--direct-answer", "投放有害垃圾桶",
+		   "--kb-entry", "gs-battery-bin@1", "--kb-query", "旧电池");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(table_value(r.out, "state", buf, sizeof(buf)), "resolved", "%s", r.out);
+	table_value(r.out, "id", id, sizeof(id));
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_AGENT, "show", id);
+	cr_expect(strstr(r.out, "gs-battery-bin@1") && strstr(r.out, "依据 政策通 gs-battery-bin v1"),
+		  "%s", r.out);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_AGENT, "submit", "--title", "旧电池怎么扔", "--content", "咨询旧电池",
+		   "--type", "咨询", "--phone", "13907150003", "--direct-answer", "已答复",
+		   "--kb-entry", "gs-battery-bin@2");
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.err, "(field: kb_entry)"), "%s", r.err);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_AGENT, "submit", "--title", "电池回收", "--content", "哪里回收电池",
+		   "--type", "咨询", "--phone", "13907150003", "--kb-query", "电池回收点");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+
+	r = CTL_AS(HLT_TOKEN_SUPERVISOR, "report", "kb");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(line_ends(r.out, "direct answers (直接答复)", " 1"), "%s", r.out);
+	cr_expect(line_ends(r.out, "direct-answer rate (直接答复率)", " 50.0%"), "%s", r.out);
+	cr_expect(line_ends(r.out, "gaps (检索后派单)", " 1"), "%s", r.out);
+	cr_expect(strstr(r.out, "gs-battery-bin") && strstr(r.out, "电池回收点") &&
+			  strstr(r.out, "not_reviewed"),
+		  "%s", r.out);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_SUPERVISOR, "report", "kb", "--csv");
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	run_free(&r);
+	r = CTL_AS(HLT_TOKEN_AGENT, "report", "kb");
+	cr_expect_eq(r.status, 1, "agents may not read reports");
+	run_free(&r);
+}
+
 Test(hotlinectl, manages_peoples_accounts_with_an_admin_token)
 {
 	struct run r;

@@ -225,6 +225,9 @@ Test(personal_fields, the_list_and_how_each_kind_is_masked)
 	/* an agent's answer on the call may repeat the caller's number */
 	cr_expect_eq(hl_field_masking("direct_answer"), HL_MASK_TEXT);
 	cr_expect(hl_field_is_personal("direct_answer"));
+	/* the agent's last knowledge-base search is typed from the caller's words */
+	cr_expect_eq(hl_field_masking("kb_query"), HL_MASK_TEXT);
+	cr_expect_eq(hl_field_masking("kb_entry"), HL_MASK_NONE);
 	cr_expect(!hl_field_is_personal("department"));
 	cr_expect_eq(hl_field_masking("id"), HL_MASK_NONE);
 

@@ -225,6 +225,94 @@ Test(ticket_input, direct_answer_refused_for_board)
 		  "direct_answer", "only a hotline ticket");
 }
 
+/* Issue 17: a direct answer may cite the 政策通 entry it came from, as "<id>@<version>"
+ * (the version's existence is the create script's to check); the agent's last search is
+ * kept whatever the outcome. */
+Test(ticket_input, kb_entry_with_a_direct_answer_is_stored)
+{
+	struct hl_ticket_input in;
+	char body[1024];
+
+	hotline_with(", \"direct_answer\": \"带身份证到社保窗口补办\", "
+		     "\"kb_entry\": \"sb-card-lost@12\", \"kb_query\": \"社保卡丢了\"",
+		     body, sizeof(body));
+	parse_ok(body, &in);
+	cr_expect_eq(in.answered_on_call, 1);
+	cr_expect_str_eq(field(&in, "kb_entry"), "sb-card-lost@12");
+	cr_expect_str_eq(field(&in, "kb_query"), "社保卡丢了");
+	hl_ticket_input_free(&in);
+}
+
+Test(ticket_input, kb_entry_needs_a_direct_answer)
+{
+	hotline_bad(", \"kb_entry\": \"sb-card-lost@1\"", "kb_entry",
+		    "only a direct answer (direct_answer)");
+	/* null is absent: nothing to cite, nothing refused */
+	hotline_good(", \"kb_entry\": null");
+}
+
+Test(ticket_input, kb_entry_must_be_id_at_version)
+{
+	static const char *const bad[] = {
+		"\"sb-card-lost\"",       /* no version */
+		"\"sb-card-lost@\"",      /* empty version */
+		"\"@3\"",                 /* no id */
+		"\"sb-card-lost@0\"",     /* versions start at 1 */
+		"\"sb-card-lost@01\"",    /* no leading zero */
+		"\"sb-card-lost@-1\"",
+		"\"sb-card-lost@1@2\"",
+		"\"sb-card-lost@1234567890\"", /* more than 9 digits */
+		"\"SB-Card@1\"",          /* ids are lower case */
+		"\"sb card@1\"",
+		"\"社保卡@1\"",
+		"\"sb:card@1\"",          /* no key separator smuggled into kbv:<id>:<v> */
+		"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@1\"", /* 49 characters */
+		"3",
+		"[\"sb-card-lost@1\"]",
+	};
+	char extra[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(extra, sizeof(extra),
+			 ", \"direct_answer\": \"已答复\", \"kb_entry\": %s", bad[i]);
+		hotline_bad(extra, "kb_entry", "expected \"<id>@<version>\"");
+	}
+	/* 48 characters is the longest id */
+	hotline_good(", \"direct_answer\": \"已答复\", "
+		     "\"kb_entry\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@999999999\"");
+}
+
+Test(ticket_input, kb_entry_parse_splits_id_and_version)
+{
+	char id[HL_KB_ID_MAX + 1] = "unchanged";
+	long version = -1;
+
+	cr_assert_eq(hl_kb_entry_parse("gs-battery-bin@7", id, sizeof(id), &version), 0);
+	cr_expect_str_eq(id, "gs-battery-bin");
+	cr_expect_eq(version, 7);
+	cr_expect_eq(hl_kb_entry_parse("gs-battery-bin", id, sizeof(id), &version), -1);
+	/* an id longer than the caller's buffer is refused, not cut */
+	cr_expect_eq(hl_kb_entry_parse("abcdef@1", id, 4, &version), -1);
+}
+
+Test(ticket_input, kb_query_is_one_line_of_at_most_200_characters)
+{
+	char extra[1024], query[700];
+	size_t used = 0;
+
+	for (int i = 0; i < 200; i++) /* 200 characters of 3 bytes each */
+		used += (size_t)snprintf(query + used, sizeof(query) - used, "查");
+	snprintf(extra, sizeof(extra), ", \"kb_query\": \"%s\"", query);
+	hotline_good(extra);
+	snprintf(extra, sizeof(extra), ", \"kb_query\": \"%s查\"", query);
+	hotline_bad(extra, "kb_query", "201 characters long; at most 200");
+	hotline_bad(", \"kb_query\": \"社保卡\\n丢了\"", "kb_query", "control character");
+	hotline_bad(", \"kb_query\": \"  \"", "kb_query", "is empty");
+	hotline_bad(", \"kb_query\": 5", "kb_query", "expected a string");
+	/* a search kept on a dispatched ticket: a gap in the knowledge base */
+	hotline_good(", \"kb_query\": \"旧电池扔哪个桶\"");
+}
+
 Test(ticket_input, malformed_json)
 {
 	parse_bad("{\"channel\": \"hotline\",}", "", "not valid JSON");

@@ -17,9 +17,12 @@
 -- ARGV[18...] field, value pairs to store
 -- A tv ticket may name its TV-inquiry programme (field `programme`): it must exist, and
 -- the ticket goes on the programme's index of tickets.
+-- A direct answer may cite the 政策通 entry it gave (issue 17: field `kb_entry`,
+-- "<id>@<version>"): that version must exist; the timeline entry names it.
 -- Returns {'created' or 'replayed', id, state, created_ms, citizen_due_ms or '',
 --          related ticket 1 (flat fields), ... (hand-off only)} |
---         {'conflict', id} | {'rate_limited', retry_after_ms} | {'no_programme', id}
+--         {'conflict', id} | {'rate_limited', retry_after_ms} | {'no_programme', id} |
+--         {'no_kb_entry', kb_entry}
 local date, idem, body_hash, idem_ttl = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local rate_key, rate_limit, rate_window = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local state, channel, phone = ARGV[12], ARGV[13], ARGV[14]
@@ -37,12 +40,23 @@ if idem ~= '' then
   end
 end
 
-local programme
-for i = FIELDS, #ARGV, 2 do
-  if ARGV[i] == 'programme' then programme = ARGV[i + 1] end
-end
+-- the fields given, by name
+local given = {}
+for i = FIELDS, #ARGV, 2 do given[ARGV[i]] = ARGV[i + 1] end
+
+local programme = given['programme']
 if programme and redis.call('EXISTS', P .. KEY.programme .. programme) == 0 then
   return {'no_programme', programme}
+end
+
+local kb_note = ''
+if given['kb_entry'] then
+  local kb_id, kb_version = string.match(given['kb_entry'], '^([a-z0-9-]+)@(%d+)$')
+  if not kb_id or
+      redis.call('EXISTS', P .. KEY.kb_version .. kb_id .. ':' .. kb_version) == 0 then
+    return {'no_kb_entry', given['kb_entry']}
+  end
+  kb_note = '依据 政策通 ' .. kb_id .. ' v' .. kb_version
 end
 
 if rate_key ~= '' then
@@ -62,14 +76,12 @@ end
 
 local fields = {'id', id, 'state', state, 'created_ms', NOW, 'updated_ms', NOW,
   'created_by', ACTOR, 'created_role', ROLE, 'route_seq', '1'}
-local given = {}
 for i = FIELDS, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
-  given[ARGV[i]] = ARGV[i + 1]
 end
 if state == 'resolved' then
-  audit(id, 'answered_on_call', '', state, '')
+  audit(id, 'answered_on_call', '', state, kb_note)
 else
   audit(id, 'create', '', state, '')
 end
