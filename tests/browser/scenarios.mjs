@@ -45,6 +45,22 @@ async function takeStep(page, path, fields = {}) {
   await form.locator('button[type=submit]').click();
 }
 
+// 政策通 (issue 17): two entries the scenarios make through the API, one per unit; ids
+// prefixed bt- so that they never meet the shipped set's.
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const KB_WATER = {
+  id: 'bt-water-transfer', title: '自来水户名过户如何办理', unit: 'water',
+  questions: ['买了二手房水表户名怎么改', '自来水户名过户要带什么', '水费账户更名去哪里办'],
+  answer: '一、所需材料：不动产权证书、新户主身份证原件，委托办理的另带委托书。\n二、办理地点：各区供水营业厅，或“武汉水务”微信公众号线上办理。\n三、费用：免费。\n四、时限：材料齐全的，当场办结。',
+  tags: ['自来水', '过户', '户名'], source: '《武汉市城市供水用水管理办法》', effective_from: '2024-01-01',
+};
+const KB_POWER = {
+  id: 'bt-power-rename', title: '电费户名变更如何办理', unit: 'power',
+  questions: ['电表户名怎么改', '电费户名变更要什么材料', '房子过户了电费户名改名'],
+  answer: '携带房产证明和身份证原件到供电营业厅，或在“网上国网”App 办理，免费，一个工作日内办结。',
+  tags: ['电费', '更名'], source: '《供电营业规则》（国家发展改革委令2024年第14号）', effective_from: '2024-06-01',
+};
+
 const count = async (t) => (await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/tickets?limit=200')).tickets.length;
 
 export const scenarios = [
@@ -146,12 +162,12 @@ export const scenarios = [
     await sup.getByRole('link', { name: '考核报表' }).click();
     // Chart.js (Debian's libjs-chart.js, from /javascript/) drew both charts: the water
     // unit answered a ticket in time, so its bar is there
-    const bars = await chartOf(sup, 'canvas[role=img]', 0);
+    const bars = await chartOf(sup, 'main > .charts canvas[role=img]', 0);
     assert.deepEqual(bars.datasets, ['按时办结', '未按时办结'], 'the bar chart\'s datasets');
     const water = bars.labels.findIndex((l) => /水/.test(l));
     assert.ok(water >= 0 && bars.data[0][water] >= 1, `the water unit's bar: ${JSON.stringify(bars)}`);
     assert.match(bars.aria, /^按时办结（每单位）：.*水.* \d+\/\d+/, 'the bar chart\'s aria-label gives its figures');
-    const trend = await chartOf(sup, 'canvas[role=img]', 1, 15000);
+    const trend = await chartOf(sup, 'main > .charts canvas[role=img]', 1, 15000);
     assert.equal(trend.type, 'line');
     assert.deepEqual(trend.datasets, ['响应率', '解决率', '满意率'], 'the trend\'s datasets');
     assert.equal(trend.labels.length, 8, 'eight weeks');
@@ -169,7 +185,7 @@ export const scenarios = [
     await t.check.page(sup, 'dashboard-figure');
     const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
     await phone.goto(t.base + '/console/#/dashboard');
-    await chartOf(phone, 'canvas[role=img]', 1, 15000);
+    await chartOf(phone, 'main > .charts canvas[role=img]', 1, 15000);
     await t.check.page(phone, 'dashboard-phone');
   }],
 
@@ -496,5 +512,151 @@ export const scenarios = [
     await t.check.page(phone, 'sv-report-phone');
     await phone.context().close();
   }],
-];
+  ['政策通: an agent takes a suggestion\'s answer as the direct answer, and the ticket cites it', async (t) => {
+    for (const e of [KB_WATER, KB_POWER]) {
+      const made = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'POST', '/v1/kb/entries', { ...e, reviewed_at: today() });
+      assert.equal(Number(made.version), 1, `a new entry is version 1: ${JSON.stringify(made)}`);
+    }
+    const agent = await loggedIn(t, 'agent1');
+    await agent.getByLabel('来电号码', { exact: true }).fill('13533334444');
+    await agent.getByLabel('标题', { exact: true }).fill('咨询自来水户名过户');
+    await agent.getByLabel('诉求内容', { exact: true }).fill('市民买了二手房，想把自来水户名过户到自己名下，问要带什么材料');
+    await agent.getByLabel('类型', { exact: true }).selectOption('consultation');
+    const item = agent.locator(`.kb-suggest li[data-kb="${KB_WATER.id}"]`);
+    await item.locator('mark').first().waitFor(); // the matched terms marked in its snippet
+    assert.ok((await agent.locator('.kb-suggest li').count()) <= 5, 'at most five suggestions');
+    await t.check.page(agent, 'intake-kb-suggestions');
+    // by keyboard: Alt+↓ from the request to the list, then the suggestion's digit
+    await agent.getByLabel('诉求内容', { exact: true }).focus();
+    await agent.keyboard.press('Alt+ArrowDown');
+    assert.equal(await agent.evaluate(() => document.activeElement.className), 'kb-pick', 'Alt+↓ goes to the suggestions');
+    const n = await item.evaluate((li) => [...li.parentNode.children].indexOf(li) + 1);
+    await agent.keyboard.press(String(n));
+    await agent.locator('.kb-panel .kb-answer', { hasText: '不动产权证书' }).waitFor();
+    assert.equal(await agent.evaluate(() => document.activeElement.id), 'kb-use', 'the answer opens with 用此答复 focused');
+    await t.check.page(agent, 'intake-kb-answer');
+    await agent.keyboard.press('Enter'); // 用此答复
+    assert.ok(await agent.getByLabel('直接答复（通话中已答复，不派单）', { exact: true }).isChecked(), '直接答复 checked');
+    assert.match(await agent.getByLabel('答复内容', { exact: true }).inputValue(), /不动产权证书/);
+    await agent.locator('.kb-cite', { hasText: `${KB_WATER.title} v1` }).waitFor();
+    await t.check.page(agent, 'intake-kb-used');
+    await agent.getByRole('button', { name: '提交' }).click();
+    await agent.locator('.done .state', { hasText: '已办结' }).waitFor();
+    const id = (await agent.locator('.big-id').textContent()).trim();
+    const tk = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'GET', '/v1/tickets/' + id);
+    assert.equal(tk.kb_entry, `${KB_WATER.id}@1`, 'the ticket cites the entry and version');
+    assert.match(tk.kb_query || '', /自来水户名过户/, 'the last search is kept');
+    await agent.locator('.big-id a').click();
+    await agent.locator('dd.kb-cite a', { hasText: `${KB_WATER.id} v1` }).waitFor();
+    await agent.locator('ol.timeline li', { hasText: KB_WATER.id }).waitFor(); // the timeline shows the citation
+    await t.check.page(agent, 'ticket-kb-cited');
+    await agent.locator('dd.kb-cite a').click();
+    await agent.locator('.kb-page .ttitle', { hasText: KB_WATER.title }).waitFor();
+    await agent.context().close();
+  }],
 
+  ['政策通: a unit edits its own entry (a new version in the history), not another unit\'s', async (t) => {
+    const water = await loggedIn(t, 'water1');
+    await water.getByRole('link', { name: '政策通' }).click();
+    await water.getByLabel('关键词或市民原话', { exact: true }).fill('二手房自来水户名怎么改');
+    await water.getByRole('button', { name: '搜索', exact: true }).click();
+    const hit = water.locator(`.kb-results li[data-row="${KB_WATER.id}"]`);
+    await hit.locator('mark').first().waitFor();
+    await t.check.page(water, 'kb-search');
+    await hit.locator('a.kb-title').click();
+    await water.locator('#kb-edit').click();
+    // a 400 is shown at the field it names
+    await water.getByLabel('标题', { exact: true }).fill('');
+    await water.getByRole('button', { name: '保存为新版本' }).click();
+    await water.locator('.field:has(#kb-title) .error-text').waitFor();
+    assert.equal(await water.getByLabel('标题', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await t.check.page(water, 'kb-edit-400');
+    await water.getByLabel('标题', { exact: true }).fill(KB_WATER.title);
+    await water.getByLabel('答复口径', { exact: true }).fill(KB_WATER.answer.replace('免费', '免费（2025年起不再收取工本费）'));
+    await water.getByRole('button', { name: '保存为新版本' }).click();
+    await water.locator('.kb-page .tid', { hasText: 'v2' }).waitFor();
+    await water.locator('.kb-history tr[data-version="2"]').waitFor();
+    await water.locator('.kb-history tr[data-version="1"]').waitFor();
+    await water.locator('.kb-answer', { hasText: '不再收取工本费' }).waitFor();
+    await t.check.page(water, 'kb-entry-v2');
+    // the old version stays readable
+    await water.locator('.kb-history tr[data-version="1"] a').click();
+    await water.locator('.notice', { hasText: 'v1' }).waitFor();
+    assert.equal(await water.locator('.kb-answer', { hasText: '不再收取工本费' }).count(), 0, 'version 1 as it was');
+    // a version saved meanwhile: the edit is a 409, shown, with the latest a click away
+    await water.goto(`${t.base}/console/#/kb-edit/${KB_WATER.id}`);
+    await water.getByLabel('标签', { exact: true }).waitFor();
+    const now = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/kb/entries/' + KB_WATER.id);
+    await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'PUT', '/v1/kb/entries/' + KB_WATER.id,
+      { ...KB_WATER, answer: now.answer, reviewed_at: today(), version: Number(now.version) });
+    await water.getByLabel('标签', { exact: true }).fill('自来水、过户、户名、二手房');
+    await water.getByRole('button', { name: '保存为新版本' }).click();
+    await water.locator('.kb-stale', { hasText: 'v3' }).waitFor();
+    await t.check.page(water, 'kb-edit-409');
+    await water.getByRole('button', { name: '载入最新版本' }).click();
+    await water.locator('h1', { hasText: 'v3' }).waitFor();
+    // another unit's entry: readable, no 编辑, and its edit form refused
+    await water.goto(`${t.base}/console/#/kb/${KB_POWER.id}`);
+    await water.locator('.kb-page .ttitle', { hasText: KB_POWER.title }).waitFor();
+    assert.equal(await water.locator('#kb-edit').count(), 0, 'no 编辑 on another unit\'s entry');
+    await water.goto(`${t.base}/console/#/kb-edit/${KB_POWER.id}`);
+    await water.getByText('本单位只能编辑本单位负责的条目').waitFor();
+    await assert.rejects(apiAs(t.base, t.tokens.HOTLINE_TOKEN_DEPT_WATER, 'PUT', '/v1/kb/entries/' + KB_POWER.id,
+      { ...KB_POWER, version: 1 }), / 403 /, 'the server refuses it too');
+    assert.equal(Number((await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/kb/entries/' + KB_POWER.id)).version), 1);
+    const phone = await loggedIn(t, 'water1', { width: 390, height: 844 });
+    await phone.goto(`${t.base}/console/#/kb/${KB_WATER.id}`);
+    await phone.locator('.kb-history tr[data-version="3"]').waitFor();
+    await t.check.page(phone, 'kb-entry-phone');
+    await phone.goto(`${t.base}/console/#/kb-edit/${KB_WATER.id}`);
+    await phone.getByLabel('答复口径', { exact: true }).waitFor();
+    await t.check.page(phone, 'kb-edit-phone');
+    await phone.context().close();
+    await water.context().close();
+  }],
+
+  ['政策通: a supervisor adds an entry, and the report shows the direct answers, entries used most and gaps', async (t) => {
+    // a gap: searched, then dispatched
+    const gap = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'POST', '/v1/tickets', {
+      channel: 'hotline', title: '小区自来水管爆裂', content: '楼下自来水管爆裂，水流了一地', address: '武汉市江汉区新华路300号',
+      caller_phone: '13700000031', type: 'complaint', kb_query: '自来水管爆裂找谁修' });
+    const sup = await loggedIn(t, 'sup1');
+    await sup.getByRole('link', { name: '政策通' }).click();
+    await sup.locator('table.kb-entries').waitFor();
+    await t.check.page(sup, 'kb-list');
+    await sup.getByRole('link', { name: '新建条目' }).click();
+    await sup.getByLabel('条目编号', { exact: true }).fill('bt-water-pipe-burst');
+    await sup.getByLabel('标题', { exact: true }).fill('自来水管爆裂如何报修');
+    await sup.getByLabel('常见问法', { exact: true }).fill('水管爆了找谁修\n自来水管爆裂打什么电话\n楼道水管漏水谁负责');
+    await sup.getByLabel('答复口径', { exact: true }).fill('市政管网爆裂拨打供水服务热线，抢修人员接报后两小时内到场；户内管道由业主自行维修，楼道公共管道由物业负责。');
+    await sup.getByLabel('责任单位', { exact: true }).selectOption('water');
+    await sup.getByLabel('生效日期', { exact: true }).fill('2026-01-01');
+    await sup.getByLabel('失效日期', { exact: true }).fill('2025-01-01');
+    await sup.getByRole('button', { name: '保存条目' }).click();
+    await sup.locator('.field:has(#kb-effective_until) .error-text').waitFor(); // before effective_from: a 400 at its field
+    await t.check.page(sup, 'kb-new-400');
+    await sup.getByLabel('失效日期', { exact: true }).fill('');
+    await sup.getByRole('button', { name: '保存条目' }).click();
+    await sup.locator('.kb-page .ttitle', { hasText: '自来水管爆裂如何报修' }).waitFor();
+    assert.ok(await sup.locator('#kb-edit').isVisible(), 'a supervisor edits any entry');
+
+    await sup.getByRole('link', { name: '考核报表' }).click();
+    const rate = sup.locator('.kb-figure[data-figure="rate"] .kb-figure-value');
+    await rate.waitFor();
+    assert.match(await rate.textContent(), /^\d+\.\d%$/, 'the direct-answer rate');
+    assert.ok(Number(await sup.locator('.kb-figure[data-figure="direct"] .kb-figure-value').textContent()) >= 2, 'the direct answers so far');
+    const top = await chartOf(sup, '.kb-report canvas[role=img]', 0);
+    assert.equal(top.type, 'bar');
+    const i = top.labels.indexOf(KB_WATER.title);
+    assert.ok(i >= 0 && top.data[0][i] === 1, `the cited entry's bar: ${JSON.stringify(top)}`);
+    assert.match(top.aria, /^引用最多的条目：/);
+    await sup.locator(`table.kb-gaps tr[data-row="${gap.id}"]`, { hasText: '自来水管爆裂找谁修' }).waitFor();
+    await t.check.page(sup, 'dashboard-kb');
+    const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
+    await phone.goto(t.base + '/console/#/dashboard');
+    await chartOf(phone, '.kb-report canvas[role=img]', 0, 15000);
+    await chartOf(phone, 'main > .charts canvas[role=img]', 1, 15000);
+    await t.check.page(phone, 'dashboard-kb-phone');
+    await phone.context().close();
+  }],
+];

@@ -47,9 +47,10 @@ function unitLabel(value) {
 }
 
 // bars: [{label, value, max, href, low}] -> a box with a horizontal bar per unit: value in
-// the console's blue (red when low), the rest up to max in grey, stacked.
+// the console's blue (red when low), the rest up to max in grey, stacked. Without restName
+// (a count, no whole: the 政策通 entries cited most) the value alone, and no legend.
 export function barChart(title, bars, { valueName, restName }) {
-  const summary = title + '：' + bars.map((b) => `${b.label} ${b.value}/${b.max}`).join('；');
+  const summary = title + '：' + bars.map((b) => (restName ? `${b.label} ${b.value}/${b.max}` : `${b.label} ${b.value}`)).join('；');
   const rows = Math.max(1, bars.length);
   const { wrap, canvas } = box('bars', summary);
   if (!canvas) return wrap;
@@ -61,11 +62,12 @@ export function barChart(title, bars, { valueName, restName }) {
       labels: bars.map((b) => b.label),
       datasets: [
         { label: valueName, data: bars.map((b) => b.value || 0), backgroundColor: bars.map((b) => (b.low ? COLOURS.low : COLOURS.brand)), borderRadius: 3, barPercentage: 0.7, maxBarThickness: 24 },
-        { label: restName, data: bars.map((b) => Math.max(0, (b.max || 0) - (b.value || 0))), backgroundColor: COLOURS.rest, borderRadius: 3, barPercentage: 0.7, maxBarThickness: 24 },
-      ],
+        restName ? { label: restName, data: bars.map((b) => Math.max(0, (b.max || 0) - (b.value || 0))), backgroundColor: COLOURS.rest, borderRadius: 3, barPercentage: 0.7, maxBarThickness: 24 } : null,
+      ].filter(Boolean),
     },
     options: {
       ...opts,
+      plugins: { ...opts.plugins, legend: { ...opts.plugins.legend, display: !!restName } },
       indexAxis: 'y',
       scales: {
         x: { stacked: true, beginAtZero: true, ticks: { precision: 0, color: COLOURS.ink, font: { family: FONT } }, grid: { color: COLOURS.grid } },

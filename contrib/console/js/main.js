@@ -1,4 +1,4 @@
-// The console's frame: the hash router (#/intake, #/ticket/<id>, ...), the top bar with
+// The console's frame: the hash router (#/intake, #/ticket/<id>, #/kb/<id>, ...), the top bar with
 // the pages the person's role may use, the language switch, and the start: no session,
 // the login page; a temporary password, the password page.
 import { h, clear } from './dom.js';
@@ -21,6 +21,8 @@ import * as caseNew from './pages/case_new.js';
 import * as programmes from './pages/programmes.js';
 import * as accountability from './pages/accountability.js';
 import * as svReport from './pages/sv_report.js';
+import * as kb from './pages/kb.js';
+import * as kbEdit from './pages/kb_edit.js';
 
 // path -> [module, roles allowed (null: anyone logged in)]
 const routes = {
@@ -39,6 +41,9 @@ const routes = {
   programmes: [programmes, ['supervisor', 'admin']],
   accountability: [accountability, ['supervisor', 'admin']],
   'sv-report': [svReport, ['supervisor', 'admin']],
+  kb: [kb, null],
+  'kb-edit': [kbEdit, ['supervisor', 'dept']],
+  'kb-new': [kbEdit, ['supervisor', 'dept']],
 };
 
 const nav = [
@@ -47,6 +52,7 @@ const nav = [
   ['tickets', 'nav.tickets', null],
   ['supervisor', 'nav.supervisor', ['supervisor', 'admin']],
   ['cases', 'nav.cases', ['supervisor', 'admin', 'dept']],
+  ['kb', 'nav.kb', null],
   ['dashboard', 'nav.dashboard', ['supervisor', 'admin']],
   ['admin', 'nav.admin', ['admin']],
 ];
@@ -103,7 +109,7 @@ async function render() {
   if (!route || (name === 'login' && me)) { go(me ? home() : 'login'); return; }
   const [page, roles] = route;
   if (Array.isArray(roles) && !roles.includes(session.kind())) { go(home()); return; }
-  drawTopbar({ ticket: '', case: 'cases', 'case-new': 'cases', programmes: 'cases', accountability: 'cases', 'sv-report': 'cases' }[name] ?? name);
+  drawTopbar({ ticket: '', case: 'cases', 'case-new': 'cases', programmes: 'cases', accountability: 'cases', 'sv-report': 'cases', 'kb-edit': 'kb', 'kb-new': 'kb' }[name] ?? name);
   document.body.classList.toggle('public', !me);
   const notice = expired && name === 'login' ? t('login.expired') : '';
   expired = false;

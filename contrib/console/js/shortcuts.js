@@ -6,8 +6,10 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import * as session from './session.js';
 
+// 1–5 and Alt+↓ belong to the intake form's 政策通 card (kb_suggest.js), listed here.
 const LIST = [['n', 'keys.n'], ['/', 'keys.slash'], ['j / k', 'keys.jk'], ['Enter', 'keys.enter'],
-  ['g w', 'keys.gw'], ['g d', 'keys.gd'], ['Ctrl+Enter', 'keys.ctrlenter'], ['?', 'keys.help']];
+  ['g w', 'keys.gw'], ['g d', 'keys.gd'], ['Ctrl+Enter', 'keys.ctrlenter'], ['1–5', 'keys.digits'],
+  ['Alt+↓', 'keys.altdown'], ['?', 'keys.help']];
 
 function typing(el) {
   return el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));

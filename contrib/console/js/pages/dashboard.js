@@ -2,12 +2,14 @@
 // picker, per unit the rates (响应率 解决率 满意率), signed and answered on time, returns,
 // reopenings and escalations by level, a bar chart of answered on time and an eight-week
 // trend of the three rates; every figure links to its tickets
-// (GET /v1/reports/units/{code}/tickets?metric=), shown below; CSV from the API itself.
+// (GET /v1/reports/units/{code}/tickets?metric=), shown below; CSV from the API itself;
+// then the 政策通 figures of the same period (kb_report.js).
 import { h, field, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, query } from '../api.js';
 import { ticketTable } from '../table.js';
 import { barChart, lineChart } from '../chart.js';
+import { kbReport } from './kb_report.js';
 
 const pad = (x) => String(x).padStart(2, '0');
 // A date in Asia/Shanghai as YYYY-MM-DD.
@@ -100,7 +102,7 @@ export async function render(main, { params, go }) {
       { valueName: t('dash.answered_on_time'), restName: t('chart.late') })),
     h('section', { class: 'card', 'aria-labelledby': 'ch2' }, h('h2', { id: 'ch2' }, t('dash.trend')),
       h('div', { class: 'trend-box' }, t('loading'))));
-  main.append(h('section', { class: 'card' }, unitsTable(period, units)), figureBox, chartsRow);
+  main.append(h('section', { class: 'card' }, unitsTable(period, units)), figureBox, chartsRow, kbReport(period));
 
   const unit = params.get('unit'), metric = params.get('metric');
   let table = null;

@@ -1,12 +1,15 @@
 // 受理: the agent's intake form, keyboard-first. While the agent types, the side panel
-// shows where the ticket would go and why (POST /v1/route/explain) and the caller's open
-// tickets (GET /v1/tickets?caller_phone=); 提交 (or Ctrl+Enter) creates it
-// (POST /v1/tickets, one Idempotency-Key per form) and shows the id and 承诺时限 large.
+// shows where the ticket would go and why (POST /v1/route/explain), the 政策通 entries
+// that may answer it (kb_suggest.js) and the caller's open tickets
+// (GET /v1/tickets?caller_phone=); 提交 (or Ctrl+Enter) creates it (POST /v1/tickets, one
+// Idempotency-Key per form, with the entry a direct answer cites and the last search) and
+// shows the id and 承诺时限 large.
 import { h, field, clear, select, longTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post, query } from '../api.js';
 import { onSubmit, values } from '../form.js';
 import { unitName } from '../units.js';
+import { kbSuggest } from '../kb_suggest.js';
 
 const TYPES = ['complaint', 'request', 'consultation', 'report', 'suggestion', 'praise'];
 const OPEN = (tk) => !['closed', 'merged'].includes(tk.state);
@@ -62,8 +65,10 @@ export function render(main, { go }) {
 
   const routeBox = h('div', { class: 'route', 'aria-live': 'polite' }, h('p', { class: 'muted' }, t('intake.route.none')));
   const historyBox = h('div', { class: 'history', 'aria-live': 'polite' }, h('p', { class: 'muted' }, t('intake.history.wait')));
+  const kb = kbSuggest(form, { answer, direct, answerBox });
   const side = h('aside', { class: 'side' },
     h('section', { class: 'card', 'aria-labelledby': 'route-title' }, h('h2', { id: 'route-title' }, t('intake.route')), routeBox),
+    kb.card,
     h('section', { class: 'card', 'aria-labelledby': 'hist-title' }, h('h2', { id: 'hist-title' }, t('intake.history')), historyBox));
 
   let explained = '';
@@ -112,11 +117,12 @@ export function render(main, { go }) {
   form.addEventListener('input', (e) => {
     if (e.target.name === 'caller_phone') history();
     if (['title', 'content', 'address', 'district', 'type', 'channel', 'caller_phone'].includes(e.target.name)) explain();
+    if (['title', 'content'].includes(e.target.name)) kb.search();
   });
   form.addEventListener('change', explain);
 
   onSubmit(form, async (v) => {
-    const r = await post('/v1/tickets', body(v), { 'Idempotency-Key': idem });
+    const r = await post('/v1/tickets', kb.cite(body(v)), { 'Idempotency-Key': idem });
     const next = h('button', { type: 'button', class: 'primary', onclick: () => go('intake') }, t('intake.new'));
     clear(main).append(h('section', { class: 'card done', 'aria-labelledby': 'done-title' },
       h('h1', { id: 'done-title' }, t('intake.done')),
@@ -131,4 +137,5 @@ export function render(main, { go }) {
 
   main.append(h('div', { class: 'intake-layout' }, form, side));
   form.elements.caller_phone.focus();
+  return kb.stop;
 }

@@ -1,4 +1,5 @@
-// A ticket: its fields (masked as the API gives them), the whole timeline, the steps
+// A ticket: its fields (masked as the API gives them; a direct answer's 政策通 entry as a
+// link to the version cited), the whole timeline, the steps
 // the viewer's role may take in its state (POST /v1/tickets/{id}/{step}), and who else
 // has it open or is typing (POST /v1/tickets/{id}/presence, every 10 s and when typing
 // starts or stops). It reloads when a live event names it.
@@ -10,6 +11,7 @@ import { clockCell } from '../table.js';
 import * as session from '../session.js';
 import { subscribe } from '../live.js';
 import { unitName } from '../units.js';
+import { parseCitation, entryHref } from '../kb.js';
 
 const FIELDS = ['state', 'channel', 'type', 'urgency', 'department', 'co_units', 'address', 'district',
   'caller_phone', 'citizen_name', 'created_at', 'sign_due_at', 'answer_due_at', 'citizen_due_at',
@@ -105,6 +107,9 @@ export async function render(main, { arg }) {
       dl.append(h('dt', {}, t('f.' + f)), h('dd', {}, String(v)));
     }
     if (tk.confidential) dl.append(h('dt', {}, t('f.confidential')), h('dd', {}, '✓'));
+    const cite = parseCitation(tk.kb_entry);
+    if (cite) dl.append(h('dt', {}, t('kb.cite.field')), h('dd', { class: 'kb-cite' }, h('a', { href: entryHref(cite.id, cite.version) }, `${cite.id} v${cite.version}`)));
+    if (tk.kb_query) dl.append(h('dt', {}, t('kb.query.field')), h('dd', {}, tk.kb_query));
     const steps = STEPS.filter((s) => s.roles.includes(who) && (!s.states || s.states.includes(tk.state)) && (!s.when || s.when(tk)));
     const clock = clockCell(tk);
     clear(page).append(
