@@ -15,17 +15,13 @@ const lines = (s) => (s || '').split('\n').map((x) => x.trim()).filter(Boolean);
 const words = (s) => (s || '').split(/[,，、;；\s]+/).filter(Boolean);
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
-// The body the API takes from the form's values; on an edit, blanks are sent as blanks (an
-// emptied effective_until makes the entry open-ended), on a new entry left out.
+// The body the API takes from the form's values, blanks left out: a PUT replaces the whole
+// entry, so a field emptied is cleared (an emptied effective_until: open-ended).
 function body(v, editing) {
-  const b = { title: v.title, questions: lines(v.questions), answer: v.answer, unit: v.unit, tags: words(v.tags),
-    source: v.source, effective_from: v.effective_from, effective_until: v.effective_until, reviewed_at: v.reviewed_at };
-  if (!editing) {
-    b.id = v.id;
-    for (const k of Object.keys(b)) if (b[k] === '' || (Array.isArray(b[k]) && !b[k].length)) delete b[k];
-  } else {
-    b.version = Number(v.version);
-  }
+  const b = { id: editing ? undefined : v.id, title: v.title, questions: lines(v.questions), answer: v.answer, unit: v.unit,
+    tags: words(v.tags), source: v.source, effective_from: v.effective_from, effective_until: v.effective_until, reviewed_at: v.reviewed_at };
+  for (const k of Object.keys(b)) if (b[k] === undefined || b[k] === '' || (Array.isArray(b[k]) && !b[k].length)) delete b[k];
+  if (editing) b.version = Number(v.version);
   return b;
 }
 

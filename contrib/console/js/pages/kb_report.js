@@ -34,8 +34,8 @@ function figures(r) {
 }
 
 function draw(box, r) {
-  const top = (r.top_entries || []).slice(0, 10);
-  const gaps = r.gaps || [];
+  const top = (r.most_cited || []).slice(0, 10);
+  const gaps = (r.gaps || []).slice(0, 20); // of gap_count
   const review = r.review || [];
   clear(box).append(
     h('section', { class: 'card', 'aria-labelledby': 'kb-report-title' }, h('h2', { id: 'kb-report-title' }, t('kb.report')), figures(r)),
@@ -44,16 +44,16 @@ function draw(box, r) {
         top.length ? barChart(t('kb.r.top'), top.map((e) => ({ label: e.title || e.id, value: e.count, max: e.count, href: entryHref(e.id) })),
           { valueName: t('kb.r.uses') }) : null,
         table(t('kb.r.top'), ['kb.f.title', 'kb.f.unit', 'kb.r.uses'], top.map((e) => h('tr', { 'data-row': e.id },
-          h('td', { class: 'title' }, entryLink(e)), h('td', { class: 'unit' }, unitName(e.unit)), h('td', { class: 'num' }, String(e.count)))), 'kb-top')),
-      h('section', { class: 'card', 'aria-labelledby': 'kb-gaps' }, h('h2', { id: 'kb-gaps' }, t('kb.r.gaps')),
+          h('td', { class: 'title' }, entryLink(e)), h('td', { class: 'unit' }, e.unit_name || unitName(e.unit)), h('td', { class: 'num' }, String(e.count)))), 'kb-top')),
+      h('section', { class: 'card', 'aria-labelledby': 'kb-gaps' }, h('h2', { id: 'kb-gaps' }, `${t('kb.r.gaps')}（${r.gap_count ?? gaps.length}）`),
         table(t('kb.r.gaps'), ['kb.r.gap.query', 'kb.r.gap.ticket', 'kb.r.gap.unit'], gaps.map((g) => h('tr', { 'data-row': g.ticket },
-          h('td', { class: 'title' }, g.kb_query || ''), h('td', { class: 'id' }, ticketLink(g.ticket)), h('td', { class: 'unit' }, unitName(g.unit) || '—'))), 'kb-gaps'))),
-    h('section', { class: 'card', 'aria-labelledby': 'kb-review' }, h('h2', { id: 'kb-review' }, t('kb.r.review')),
+          h('td', { class: 'title' }, g.query || ''), h('td', { class: 'id' }, ticketLink(g.ticket)), h('td', { class: 'unit' }, g.unit_name || unitName(g.unit) || '—'))), 'kb-gaps'))),
+    h('section', { class: 'card', 'aria-labelledby': 'kb-review' }, h('h2', { id: 'kb-review' }, `${t('kb.r.review')}（${review.length}）`),
       table(t('kb.r.review'), ['kb.f.title', 'kb.f.unit', 'kb.f.effective_until', 'kb.f.reviewed_at', 'kb.r.review.why'],
         review.map((e) => h('tr', { 'data-row': e.id },
-          h('td', { class: 'title' }, entryLink(e)), h('td', { class: 'unit' }, unitName(e.unit)),
+          h('td', { class: 'title' }, entryLink(e)), h('td', { class: 'unit' }, e.unit_name || unitName(e.unit)),
           h('td', { class: 'time' }, e.effective_until || '—'), h('td', { class: 'time' }, e.reviewed_at || '—'),
-          h('td', {}, [].concat(e.reasons || e.reason || []).map((x) => t('kb.r.review.' + x)).join('、')))), 'kb-review')));
+          h('td', {}, [].concat(e.why || []).map((x) => t('kb.r.review.' + x)).join('、')))), 'kb-review')));
 }
 
 // The section, filled when the report comes.
