@@ -588,7 +588,7 @@ export const scenarios = [
     await water.getByLabel('标签', { exact: true }).waitFor();
     const now = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'GET', '/v1/kb/entries/' + KB_WATER.id);
     await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'PUT', '/v1/kb/entries/' + KB_WATER.id,
-      { ...KB_WATER, answer: now.answer, reviewed_at: today(), version: Number(now.version) });
+      { ...KB_WATER, questions: [...KB_WATER.questions, '过户后原来的水费押金怎么退'], answer: now.answer, reviewed_at: today(), version: Number(now.version) });
     await water.getByLabel('标签', { exact: true }).fill('自来水、过户、户名、二手房');
     await water.getByRole('button', { name: '保存为新版本' }).click();
     await water.locator('.kb-stale', { hasText: 'v3' }).waitFor();

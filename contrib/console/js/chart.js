@@ -54,7 +54,8 @@ export function barChart(title, bars, { valueName, restName }) {
   const rows = Math.max(1, bars.length);
   const { wrap, canvas } = box('bars', summary);
   if (!canvas) return wrap;
-  wrap.style.height = `${Math.max(260, rows * 40 + 70)}px`; // a row per unit (CSSOM: CSP allows it)
+  // a row per bar (CSSOM: CSP allows it); without a legend, less room above
+  wrap.style.height = restName ? `${Math.max(260, rows * 40 + 70)}px` : `${Math.max(140, rows * 40 + 50)}px`;
   const opts = base();
   new window.Chart(canvas, {
     type: 'bar',

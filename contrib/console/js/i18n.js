@@ -2,7 +2,7 @@
 // t('key') gives the word; t('state.dispatched') the domain words of the 12345 workflow.
 const zh = {
   'nav.kb': '政策通', 'kb.title': '政策通', 'kb.search': '搜索政策通', 'kb.q': '关键词或市民原话',
-  'kb.q.hint': '可直接输入市民的说法，如“社保卡丢了怎么补”', 'kb.expired': '含已失效条目', 'kb.go': '搜索',
+  'kb.q.hint': '如：社保卡丢了怎么补办', 'kb.expired': '含已失效条目', 'kb.go': '搜索',
   'kb.all': '全部条目', 'kb.results': '搜索结果', 'kb.none': '没有找到相关条目', 'kb.new': '新建条目',
   'kb.edit': '编辑', 'kb.save': '保存为新版本', 'kb.create': '保存条目', 'kb.saved': '已保存：版本',
   'kb.f.id': '条目编号', 'kb.f.title': '标题', 'kb.f.questions': '常见问法', 'kb.f.questions.hint': '每行一种问法，至少写三种',
@@ -22,6 +22,7 @@ const zh = {
   'kb.r.cited': '引用政策通的直接答复', 'kb.r.top': '引用最多的条目', 'kb.r.uses': '引用次数', 'kb.r.gaps': '缺口：检索后仍派单的问题',
   'kb.r.gap.query': '检索词', 'kb.r.gap.ticket': '工单', 'kb.r.gap.unit': '派往单位', 'kb.r.review': '待复核条目',
   'kb.r.review.why': '原因', 'kb.r.review.expired': '已过失效日期', 'kb.r.review.not_reviewed': '超过180天未复核', 'kb.r.none': '无',
+  'f.direct_answer': '直接答复', 'action.answered_on_call': '直接答复',
   'keys.digits': '受理页：打开第 n 条政策通建议', 'keys.altdown': '受理表单中：跳到政策通建议',
   'nav.cases': '督办件', 'sv.id': '编号',
   'sv.title': '督办件 · 三张清单', 'sv.mine': '本单位督办件', 'sv.tabs': '督办', 'sv.tab.cases': '三张清单', 'sv.tab.new': '立案督办',
@@ -135,7 +136,7 @@ const zh = {
 };
 const en = {
   'nav.kb': 'Policies', 'kb.title': 'Policy knowledge base (政策通)', 'kb.search': 'Search the knowledge base', 'kb.q': 'Words or the caller\'s own question',
-  'kb.q.hint': 'Type it as the caller says it, e.g. “lost my social security card”', 'kb.expired': 'Include expired entries', 'kb.go': 'Search',
+  'kb.q.hint': 'e.g. 社保卡丢了怎么补办', 'kb.expired': 'Include expired entries', 'kb.go': 'Search',
   'kb.all': 'All entries', 'kb.results': 'Results', 'kb.none': 'No entry found', 'kb.new': 'New entry',
   'kb.edit': 'Edit', 'kb.save': 'Save as a new version', 'kb.create': 'Save the entry', 'kb.saved': 'Saved: version',
   'kb.f.id': 'Entry id', 'kb.f.title': 'Title', 'kb.f.questions': 'Ways citizens ask', 'kb.f.questions.hint': 'One a line, at least three',
@@ -155,6 +156,7 @@ const en = {
   'kb.r.cited': 'Direct answers citing an entry', 'kb.r.top': 'Entries cited most', 'kb.r.uses': 'Citations', 'kb.r.gaps': 'Gaps: searched, then dispatched',
   'kb.r.gap.query': 'Search', 'kb.r.gap.ticket': 'Ticket', 'kb.r.gap.unit': 'Sent to', 'kb.r.review': 'Entries to review',
   'kb.r.review.why': 'Why', 'kb.r.review.expired': 'past effective_until', 'kb.r.review.not_reviewed': 'not reviewed in 180 days', 'kb.r.none': 'None',
+  'f.direct_answer': 'Answered on the call', 'action.answered_on_call': 'answered on the call',
   'keys.digits': 'Intake: open the n-th policy suggestion', 'keys.altdown': 'Intake form: go to the policy suggestions',
   'nav.cases': 'Cases', 'sv.id': 'Id',
   'sv.title': 'Supervised cases · the three lists', 'sv.mine': 'Our supervised cases', 'sv.tabs': 'Supervision', 'sv.tab.cases': 'Three lists',

@@ -72,6 +72,7 @@ export function kbSuggest(form, { answer, direct, answerBox }) {
     direct.checked = true;
     answerBox.hidden = false;
     answer.value = e.answer || '';
+    answer.rows = Math.min(12, Math.max(3, answer.value.split('\n').length + 1));
     clear(citeLine).append(`${t('kb.cited')} `, h('a', { href: entryHref(e.id, e.version), target: '_blank', rel: 'noopener' }, `${e.title} v${e.version}`), ' ',
       h('button', { type: 'button', class: 'ghost small', onclick: uncite }, t('kb.uncite')));
     citeLine.hidden = false;

@@ -19,8 +19,7 @@ function searchForm(params, go) {
   const f = { q: params.get('q') || '', unit: params.get('unit') || '', expired: params.get('expired') || '' };
   const form = h('form', { class: 'card filters kb-search', role: 'search', 'aria-label': t('kb.search') },
     h('div', { class: 'field kb-q' }, h('label', { for: 'kb-q' }, t('kb.q')),
-      h('input', { id: 'kb-q', name: 'q', type: 'search', value: f.q, autocomplete: 'off', 'aria-describedby': 'kb-q-hint' }),
-      h('small', { class: 'hint', id: 'kb-q-hint' }, t('kb.q.hint'))),
+      h('input', { id: 'kb-q', name: 'q', type: 'search', value: f.q, autocomplete: 'off', placeholder: t('kb.q.hint') })),
     field(t('kb.f.unit'), Object.assign(select('unit', [['', t('list.any')], ...unitOptions()], f.unit), { id: 'kb-unit' })),
     h('div', { class: 'field check' }, h('label', {}, h('input', { name: 'expired', type: 'checkbox', checked: !!f.expired }), ' ', t('kb.expired'))),
     h('button', { type: 'submit', class: 'primary' }, t('kb.go')));

@@ -11,7 +11,7 @@ import { clockCell } from '../table.js';
 import * as session from '../session.js';
 import { subscribe } from '../live.js';
 import { unitName } from '../units.js';
-import { parseCitation, entryHref } from '../kb.js';
+import { parseCitation, entryHref, entryPath } from '../kb.js';
 
 const FIELDS = ['state', 'channel', 'type', 'urgency', 'department', 'co_units', 'address', 'district',
   'caller_phone', 'citizen_name', 'created_at', 'sign_due_at', 'answer_due_at', 'citizen_due_at',
@@ -108,7 +108,11 @@ export async function render(main, { arg }) {
     }
     if (tk.confidential) dl.append(h('dt', {}, t('f.confidential')), h('dd', {}, '✓'));
     const cite = parseCitation(tk.kb_entry);
-    if (cite) dl.append(h('dt', {}, t('kb.cite.field')), h('dd', { class: 'kb-cite' }, h('a', { href: entryHref(cite.id, cite.version) }, `${cite.id} v${cite.version}`)));
+    if (cite) {
+      const a = h('a', { href: entryHref(cite.id, cite.version) }, `${cite.id} v${cite.version}`);
+      dl.append(h('dt', {}, t('kb.cite.field')), h('dd', { class: 'kb-cite' }, a));
+      get(`${entryPath(cite.id)}/versions/${cite.version}`).then((e) => { a.textContent = `${e.title}（${cite.id} v${cite.version}）`; }).catch(() => {});
+    }
     if (tk.kb_query) dl.append(h('dt', {}, t('kb.query.field')), h('dd', {}, tk.kb_query));
     const steps = STEPS.filter((s) => s.roles.includes(who) && (!s.states || s.states.includes(tk.state)) && (!s.when || s.when(tk)));
     const clock = clockCell(tk);
@@ -125,6 +129,7 @@ export async function render(main, { arg }) {
           tk.personal_data === 'masked' ? h('p', { class: 'notice' }, t('ticket.masked')) : null,
           h('p', { class: 'content' }, tk.content || ''),
           tk.answer ? h('div', {}, h('h3', {}, t('f.answer')), h('p', { class: 'content' }, tk.answer)) : null,
+          tk.direct_answer ? h('div', {}, h('h3', {}, t('f.direct_answer')), h('p', { class: 'content direct-answer' }, tk.direct_answer)) : null,
           dl),
         h('section', { class: 'card actions-card', 'aria-labelledby': 'a-title' },
           h('h2', { id: 'a-title' }, t('ticket.actions')),
