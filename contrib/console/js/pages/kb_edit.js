@@ -55,7 +55,8 @@ async function stale(f, id, go) {
   f.querySelector('.kb-stale')?.remove();
   f.prepend(h('div', { class: 'kb-stale error-text', role: 'alert' },
     h('p', {}, t('kb.stale').replace('{v}', 'v' + now)),
-    h('button', { type: 'button', onclick: () => go('kb-edit/' + encodeURIComponent(id)) }, t('kb.reload'))));
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go('kb-edit/' + encodeURIComponent(id)) }, t('kb.reload')),
+      h('a', { href: entryHref(id), target: '_blank', rel: 'noopener' }, t('kb.to_current')))));
   f.scrollIntoView({ block: 'start' });
 }
 
