@@ -526,6 +526,12 @@ export const scenarios = [
     await item.locator('mark').first().waitFor(); // the matched terms marked in its snippet
     assert.ok((await agent.locator('.kb-suggest li').count()) <= 5, 'at most five suggestions');
     await t.check.page(agent, 'intake-kb-suggestions');
+    // by a click: the entry's answer opens beside the form; Esc closes it
+    await item.locator('button.kb-pick').click();
+    await agent.locator('.kb-panel .kb-answer', { hasText: '不动产权证书' }).waitFor();
+    await agent.keyboard.press('Escape');
+    await agent.locator('.kb-panel').waitFor({ state: 'hidden' });
+    assert.equal(await agent.evaluate(() => document.activeElement.closest('li')?.dataset.kb), KB_WATER.id, 'Esc returns to the suggestion');
     // by keyboard: Alt+↓ from the request to the list, then the suggestion's digit
     await agent.getByLabel('诉求内容', { exact: true }).focus();
     await agent.keyboard.press('Alt+ArrowDown');
@@ -579,6 +585,10 @@ export const scenarios = [
     await water.locator('.kb-history tr[data-version="1"]').waitFor();
     await water.locator('.kb-answer', { hasText: '不再收取工本费' }).waitFor();
     await t.check.page(water, 'kb-entry-v2');
+    await water.getByRole('button', { name: 'English' }).click(); // the English words, same page
+    await water.getByRole('heading', { name: 'Version history' }).waitFor();
+    await water.getByRole('button', { name: '中文' }).click();
+    await water.getByRole('heading', { name: '版本历史' }).waitFor();
     // the old version stays readable
     await water.locator('.kb-history tr[data-version="1"] a').click();
     await water.locator('.notice', { hasText: 'v1' }).waitFor();
