@@ -559,6 +559,16 @@ export const scenarios = [
     await agent.locator('dd.kb-cite a').click();
     await agent.locator('.kb-page .ttitle', { hasText: KB_WATER.title }).waitFor();
     await agent.context().close();
+    // on a phone: the suggestions and an answer under the form, and the search page
+    const phone = await loggedIn(t, 'agent1', { width: 390, height: 844 });
+    await phone.getByLabel('标题', { exact: true }).fill('自来水户名过户要带什么');
+    await phone.locator(`.kb-suggest li[data-kb="${KB_WATER.id}"] button.kb-pick`).click();
+    await phone.locator('.kb-panel .kb-answer').waitFor();
+    await t.check.page(phone, 'intake-kb-phone');
+    await phone.goto(`${t.base}/console/#/kb?q=${encodeURIComponent('电费户名怎么改')}`);
+    await phone.locator(`.kb-results li[data-row="${KB_POWER.id}"] mark`).first().waitFor();
+    await t.check.page(phone, 'kb-search-phone');
+    await phone.context().close();
   }],
 
   ['政策通: a unit edits its own entry (a new version in the history), not another unit\'s', async (t) => {
