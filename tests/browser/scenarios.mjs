@@ -640,6 +640,10 @@ export const scenarios = [
     const gap = await apiAs(t.base, t.tokens.HOTLINE_TOKEN_AGENT, 'POST', '/v1/tickets', {
       channel: 'hotline', title: '小区自来水管爆裂', content: '楼下自来水管爆裂，水流了一地', address: '武汉市江汉区新华路300号',
       caller_phone: '13700000031', type: 'complaint', kb_query: '自来水管爆裂找谁修' });
+    // an entry past its effective_until and not reviewed for long: listed for review
+    await apiAs(t.base, t.tokens.HOTLINE_TOKEN_SUPERVISOR, 'POST', '/v1/kb/entries', {
+      id: 'bt-water-fee-2024', title: '2024年阶梯水价如何计算', unit: 'water', questions: ['水费怎么算', '阶梯水价是多少', '一个月用多少水算第二档'],
+      answer: '按年度用水量分三档计价（2024年标准）。', effective_from: '2024-01-01', effective_until: '2024-12-31', reviewed_at: '2024-01-01' });
     const sup = await loggedIn(t, 'sup1');
     await sup.getByRole('link', { name: '政策通' }).click();
     await sup.locator('table.kb-entries').waitFor();
@@ -671,6 +675,7 @@ export const scenarios = [
     assert.ok(i >= 0 && top.data[0][i] === 1, `the cited entry's bar: ${JSON.stringify(top)}`);
     assert.match(top.aria, /^引用最多的条目：/);
     await sup.locator(`table.kb-gaps tr[data-row="${gap.id}"]`, { hasText: '自来水管爆裂找谁修' }).waitFor();
+    await sup.locator('table.kb-review tr[data-row="bt-water-fee-2024"]', { hasText: '已过失效日期、超过180天未复核' }).waitFor();
     await t.check.page(sup, 'dashboard-kb');
     const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
     await phone.goto(t.base + '/console/#/dashboard');
