@@ -3,7 +3,9 @@
 // matched terms marked); one opens (a click, Enter, or its digit 1–5 outside a text box;
 // Alt+↓ from the form goes to the list, ↑/↓ move in it) to show its answer beside the
 // form, and 用此答复 fills 直接答复 with it and cites the entry: the ticket is then
-// created with kb_entry "<id>@<version>", and with kb_query, the last search made.
+// created with kb_entry "<id>@<version>", and with kb_query, the last search made — for a
+// consultation (咨询), or when the agent opened an entry: a complaint searched only
+// because it was typed is no gap in the knowledge base when it is dispatched.
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { get } from './api.js';
@@ -28,6 +30,7 @@ export function kbSuggest(form, { answer, direct, answerBox }) {
   let results = [];
   let cited = null; // {id, version, title}
   let shown = null;
+  let opened = false; // the agent opened an entry
   let timer = 0;
 
   const picks = () => [...list.querySelectorAll('button.kb-pick')];
@@ -98,6 +101,7 @@ export function kbSuggest(form, { answer, direct, answerBox }) {
       return;
     }
     shown = r.id;
+    opened = true;
     picks().forEach((b) => b.setAttribute('aria-expanded', b.closest('li').dataset.kb === shown ? 'true' : 'false'));
     const body = entryBody(e, { compact: true });
     const useButton = h('button', { type: 'button', class: 'primary', id: 'kb-use', onclick: () => use(e) }, t('kb.use'));
@@ -141,7 +145,7 @@ export function kbSuggest(form, { answer, direct, answerBox }) {
     // The ticket's body with the citation (only with a direct answer) and the last search.
     cite(b) {
       if (cited && b.direct_answer) b.kb_entry = citation(cited);
-      if (lastQuery) b.kb_query = lastQuery;
+      if (lastQuery && (b.type === 'consultation' || opened)) b.kb_query = lastQuery;
       return b;
     },
     stop() { clearTimeout(timer); document.removeEventListener('keydown', onKey); },
