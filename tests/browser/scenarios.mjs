@@ -675,6 +675,7 @@ export const scenarios = [
     assert.ok(i >= 0 && top.data[0][i] === 1, `the cited entry's bar: ${JSON.stringify(top)}`);
     assert.match(top.aria, /^引用最多的条目：/);
     await sup.locator(`table.kb-gaps tr[data-row="${gap.id}"]`, { hasText: '自来水管爆裂找谁修' }).waitFor();
+    assert.equal(await sup.locator(`table.kb-gaps tr[data-row="${t.state.id}"]`).count(), 0, 'a complaint the suggestions searched is no gap');
     await sup.locator('table.kb-review tr[data-row="bt-water-fee-2024"]', { hasText: '已过失效日期、超过180天未复核' }).waitFor();
     await t.check.page(sup, 'dashboard-kb');
     const phone = await loggedIn(t, 'sup1', { width: 390, height: 844 });
