@@ -15,7 +15,6 @@
  *
  * Usage: kb_bench KB_DIR QUESTIONS.jsonl [N] [SECONDS]
  */
-#include <dirent.h>
 #include <json-c/json.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -46,31 +45,6 @@ static double now_us(void)
 static double cpu_us(void)
 {
 	return clock_us(CLOCK_THREAD_CPUTIME_ID);
-}
-
-static int yaml_name(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
-}
-
-static char *joined(struct json_object *e, const char *key, char sep)
-{
-	struct json_object *a = json_object_object_get(e, key);
-	size_t len = 1;
-	char *out;
-
-	for (size_t i = 0; a && i < json_object_array_length(a); i++)
-		len += strlen(json_object_get_string(json_object_array_get_idx(a, i))) + 1;
-	if (!(out = calloc(1, len)))
-		exit(1);
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		if (i)
-			strncat(out, &sep, 1);
-		strcat(out, json_object_get_string(json_object_array_get_idx(a, i)));
-	}
-	return out;
 }
 
 static const char *text(struct json_object *e, const char *key)
@@ -110,41 +84,24 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	struct json_object *all = json_object_new_array();
+	struct json_object *all;
 	struct hl_kb_index *idx;
 	char **questions = NULL;
 	size_t nq = 0, target = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000, put = 0;
 	double seconds = argc > 4 ? atof(argv[4]) : 3, t0, *lat, *cpu, *rank;
 	size_t nlat = 0, caplat = 1 << 20;
 	struct mallinfo2 before, after;
-	struct dirent **names;
-	char line[4096];
+	char line[4096], err[512];
 	FILE *f;
-	int n;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: kb_bench KB_DIR QUESTIONS.jsonl [N] [SECONDS]\n");
 		return 2;
 	}
-	if ((n = scandir(argv[1], &names, yaml_name, alphasort)) < 1) {
-		fprintf(stderr, "kb_bench: no .yaml files in %s\n", argv[1]);
+	if (hl_kb_yaml_read_path(argv[1], &all, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kb_bench: %s\n", err);
 		return 1;
 	}
-	for (int i = 0; i < n; i++) {
-		char path[4096], err[512];
-		struct json_object *entries;
-
-		snprintf(path, sizeof(path), "%s/%s", argv[1], names[i]->d_name);
-		free(names[i]);
-		if (hl_kb_yaml_read(path, &entries, err, sizeof(err)) < 0) {
-			fprintf(stderr, "kb_bench: %s\n", err);
-			return 1;
-		}
-		for (size_t k = 0; k < json_object_array_length(entries); k++)
-			json_object_array_add(all, json_object_get(json_object_array_get_idx(entries, k)));
-		json_object_put(entries);
-	}
-	free(names);
 	if (!(f = fopen(argv[2], "r"))) {
 		fprintf(stderr, "kb_bench: %s: cannot read\n", argv[2]);
 		return 1;
@@ -167,7 +124,8 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < json_object_array_length(all) && put < target; k++, put++) {
 			struct json_object *e = json_object_array_get_idx(all, k);
 			char id[128], title[512];
-			char *qs = joined(e, "questions", '\n'), *tags = joined(e, "tags", ' ');
+			char *qs = hl_kb_yaml_joined(e, "questions", '\n');
+			char *tags = hl_kb_yaml_joined(e, "tags", ' ');
 			char *answer = copy ? vary_answer(text(e, "answer"), copy, copy)
 					    : strdup(text(e, "answer"));
 			struct hl_kb_doc_fields fd = {id, title, text(e, "unit"), qs, tags, answer,

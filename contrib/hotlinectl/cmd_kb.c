@@ -10,7 +10,6 @@
  *   show ID              an entry (--version N: that version)
  * The files are the shipped set's format (routes/kb/, core/tickets/kb_yaml.h).
  */
-#include <dirent.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,54 +72,20 @@ static int import_entry(struct hlc_ctx *c, struct json_object *entry, int counts
 	return HLC_EXIT_OK;
 }
 
-static int import_file(struct hlc_ctx *c, const char *path, int counts[3])
+/* Imports a file, or every .yaml file of a folder. */
+static int import_path(struct hlc_ctx *c, const char *path, int counts[3])
 {
 	struct json_object *entries;
 	char err[512];
 	int rc = HLC_EXIT_OK;
 
-	if (hl_kb_yaml_read(path, &entries, err, sizeof(err)) < 0) {
+	if (hl_kb_yaml_read_path(path, &entries, err, sizeof(err)) < 0) {
 		hlc_error(c, "%s", err);
 		return HLC_EXIT_USAGE;
 	}
 	for (size_t i = 0; rc == HLC_EXIT_OK && i < json_object_array_length(entries); i++)
 		rc = import_entry(c, json_object_array_get_idx(entries, i), counts);
 	json_object_put(entries);
-	return rc;
-}
-
-static int yaml_name(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
-}
-
-/* Imports a file, or every .yaml file of a folder. */
-static int import_path(struct hlc_ctx *c, const char *where, int counts[3])
-{
-	struct dirent **names;
-	int n, rc = HLC_EXIT_OK;
-	DIR *dir = opendir(where);
-
-	if (!dir) {
-		rc = import_file(c, where, counts);
-	} else {
-		closedir(dir);
-		if ((n = scandir(where, &names, yaml_name, alphasort)) < 0) {
-			hlc_error(c, "%s: cannot read the folder", where);
-			return HLC_EXIT_USAGE;
-		}
-		for (int i = 0; i < n; i++) {
-			char path[4096];
-
-			snprintf(path, sizeof(path), "%s/%s", where, names[i]->d_name);
-			if (rc == HLC_EXIT_OK)
-				rc = import_file(c, path, counts);
-			free(names[i]);
-		}
-		free(names);
-	}
 	return rc;
 }
 

@@ -1,7 +1,9 @@
 /* The knowledge base's YAML files, read and written; see kb_yaml.h. */
 #include "tickets/kb_yaml.h"
 
+#include <dirent.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +99,79 @@ int hl_kb_yaml_read(const char *path, struct json_object **entries_r, char *err,
 	}
 	*entries_r = out;
 	return 0;
+}
+
+static int yaml_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
+}
+
+int hl_kb_yaml_read_path(const char *path, struct json_object **entries_r, char *err,
+			 size_t errlen)
+{
+	struct dirent **names;
+	struct json_object *all;
+	DIR *dir = opendir(path);
+	int n, rc = 0;
+
+	if (!dir)
+		return hl_kb_yaml_read(path, entries_r, err, errlen);
+	closedir(dir);
+	*entries_r = NULL;
+	if ((n = scandir(path, &names, yaml_name, alphasort)) < 0) {
+		snprintf(err, errlen, "%s: cannot read the folder", path);
+		return -1;
+	}
+	all = json_object_new_array();
+	for (int i = 0; i < n; i++) {
+		char file[4096];
+		struct json_object *entries;
+
+		snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
+		free(names[i]);
+		if (rc == 0 && (rc = hl_kb_yaml_read(file, &entries, err, errlen)) == 0) {
+			for (size_t k = 0; k < json_object_array_length(entries); k++)
+				json_object_array_add(
+					all, json_object_get(json_object_array_get_idx(entries, k)));
+			json_object_put(entries);
+		}
+	}
+	free(names);
+	if (rc == 0 && n == 0) {
+		snprintf(err, errlen, "%s: no .yaml files", path);
+		rc = -1;
+	}
+	if (rc < 0) {
+		json_object_put(all);
+		return -1;
+	}
+	*entries_r = all;
+	return 0;
+}
+
+char *hl_kb_yaml_joined(struct json_object *entry, const char *key, char sep)
+{
+	struct json_object *a = json_object_object_get(entry, key);
+	size_t len = 1, at = 0;
+	char *out;
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		len += strlen(json_object_get_string(json_object_array_get_idx(a, i))) + 1;
+	if (!(out = calloc(1, len)))
+		return NULL;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(a, i));
+		size_t n = strlen(t);
+
+		if (i > 0)
+			out[at++] = sep;
+		memcpy(out + at, t, n);
+		at += n;
+	}
+	out[at] = '\0';
+	return out;
 }
 
 /* A text as a YAML double-quoted scalar: JSON's string syntax is YAML's. */

@@ -20,6 +20,16 @@ struct json_object;
 int hl_kb_yaml_read(const char *path, struct json_object **entries_r, char *err,
 		    size_t errlen);
 
+/* Reads a file, or every .yaml file of a folder in the order of their names, into
+ * *entries_r: one JSON array, the files' entries one after another. Returns 0, or -1 with
+ * "file:line:column: reason" (or why the folder could not be read) in err. */
+int hl_kb_yaml_read_path(const char *path, struct json_object **entries_r, char *err,
+			 size_t errlen);
+
+/* The texts of an entry's list (questions, tags) joined by sep, as a new string ("" when
+ * the entry has none); NULL when out of memory. */
+char *hl_kb_yaml_joined(struct json_object *entry, const char *key, char sep);
+
 /* Writes entries (a JSON array of entries as GET /v1/kb/entries/{id} gives them; the
  * members the file has no place for, such as version, are left out) as a file that
  * hl_kb_yaml_read reads back the same. Returns 0, or -1 when writing failed. */

@@ -21,31 +21,6 @@
 #define FIXTURE_DIR HL_SOURCE_DIR "/tests/data/kb-fixture"
 #define FIXTURE_QUESTIONS FIXTURE_DIR "/questions.jsonl"
 
-static int yaml_name(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
-}
-
-/* The texts of a JSON array member joined by sep, into a new string. */
-static char *joined(struct json_object *entry, const char *key, char sep)
-{
-	struct json_object *a = json_object_object_get(entry, key);
-	size_t len = 1;
-	char *out;
-
-	for (size_t i = 0; a && i < json_object_array_length(a); i++)
-		len += strlen(json_object_get_string(json_object_array_get_idx(a, i))) + 1;
-	out = calloc(1, len);
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		if (i)
-			strncat(out, &sep, 1);
-		strcat(out, json_object_get_string(json_object_array_get_idx(a, i)));
-	}
-	return out;
-}
-
 static const char *text(struct json_object *entry, const char *key)
 {
 	struct json_object *v = json_object_object_get(entry, key);
@@ -56,34 +31,26 @@ static const char *text(struct json_object *entry, const char *key)
 /* Puts every entry of every file of dir; returns how many. */
 static size_t load_entries(struct hl_kb_index *idx, const char *dir)
 {
-	struct dirent **names;
-	int n = scandir(dir, &names, yaml_name, alphasort);
+	struct json_object *entries;
+	char err[512];
 	size_t count = 0;
 
-	cr_assert_geq(n, 1, "no .yaml files in %s", dir);
-	for (int i = 0; i < n; i++) {
-		char path[1024], err[512];
-		struct json_object *entries;
+	cr_assert_eq(hl_kb_yaml_read_path(dir, &entries, err, sizeof(err)), 0, "%s", err);
+	for (size_t k = 0; k < json_object_array_length(entries); k++) {
+		struct json_object *e = json_object_array_get_idx(entries, k);
+		char *questions = hl_kb_yaml_joined(e, "questions", '\n');
+		char *tags = hl_kb_yaml_joined(e, "tags", ' ');
+		struct hl_kb_doc_fields f = {text(e, "id"),	text(e, "title"),
+					     text(e, "unit"),	questions,
+					     tags,		text(e, "answer"),
+					     text(e, "effective_until"), 1};
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		free(names[i]);
-		cr_assert_eq(hl_kb_yaml_read(path, &entries, err, sizeof(err)), 0, "%s", err);
-		for (size_t k = 0; k < json_object_array_length(entries); k++) {
-			struct json_object *e = json_object_array_get_idx(entries, k);
-			char *questions = joined(e, "questions", '\n'), *tags = joined(e, "tags", ' ');
-			struct hl_kb_doc_fields f = {text(e, "id"),	text(e, "title"),
-						     text(e, "unit"),	questions,
-						     tags,		text(e, "answer"),
-						     text(e, "effective_until"), 1};
-
-			cr_assert_eq(hl_kb_index_put(idx, &f), 1, "%s: %s twice?", path, f.id);
-			free(questions);
-			free(tags);
-			count++;
-		}
-		json_object_put(entries);
+		cr_assert_eq(hl_kb_index_put(idx, &f), 1, "%s: %s twice?", dir, f.id);
+		free(questions);
+		free(tags);
+		count++;
 	}
-	free(names);
+	json_object_put(entries);
 	return count;
 }
 
