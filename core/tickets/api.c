@@ -59,6 +59,14 @@ int hl_eval_as(struct hl_service *svc, int64_t now_ms, const char *actor, const 
 				argc, argv, lens);
 }
 
+int hl_call_reads_reports(const struct hl_call *c, const char *what)
+{
+	if (c->who->kind == HL_ROLE_SUPERVISOR || c->who->kind == HL_ROLE_ADMIN)
+		return 1;
+	hl_http_reply_error(c->req, 403, NULL, "role %s may not read %s", c->who->role, what);
+	return 0;
+}
+
 int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn fn, void *arg,
 		 int argc, const char **argv, const size_t *lens)
 {

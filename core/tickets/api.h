@@ -39,6 +39,10 @@ struct hl_call {
  * their password first). */
 int hl_call_begin(struct hl_call *c, struct evhttp_request *req, struct hl_service *svc);
 
+/* Reports are for supervisors and admins: answers 403 ("role R may not read <what>") and
+ * returns 0 for anyone else, 1 for them. */
+int hl_call_reads_reports(const struct hl_call *c, const char *what);
+
 /* hl_call_begin on a call of its own, for an endpoint whose context is the call alone:
  * the call (free it with free() after hl_call_end), or NULL after answering 401, or 500
  * when out of memory. */

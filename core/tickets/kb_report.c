@@ -191,11 +191,8 @@ static void get_report(struct evhttp_request *req, const char *param, void *arg)
 		free(rc);
 		return;
 	}
-	if (rc->call.who->kind != HL_ROLE_SUPERVISOR && rc->call.who->kind != HL_ROLE_ADMIN) {
-		hl_http_reply_error(req, 403, NULL, "role %s may not read the 政策通 report",
-				    rc->call.who->role);
-	} else if (hl_sv_query(req, names, q) == 0 &&
-		   hl_sv_period(req, q[0], q[1], from, to) == 0) {
+	if (hl_call_reads_reports(&rc->call, "the 政策通 report") &&
+	    hl_sv_query(req, names, q) == 0 && hl_sv_period(req, q[0], q[1], from, to) == 0) {
 		iso_date(rc->call.now_ms, rc->today);
 		iso_date(rc->call.now_ms - (int64_t)REVIEW_DAYS * 86400000, review_before);
 		snprintf(top, sizeof(top), "%d", MOST_CITED);

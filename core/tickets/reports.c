@@ -358,9 +358,7 @@ static struct report_call *begin(struct evhttp_request *req, struct hl_service *
 		free(rc);
 		return NULL;
 	}
-	if (rc->call.who->kind != HL_ROLE_SUPERVISOR && rc->call.who->kind != HL_ROLE_ADMIN) {
-		hl_http_reply_error(req, 403, NULL, "role %s may not read accountability reports",
-				    rc->call.who->role);
+	if (!hl_call_reads_reports(&rc->call, "accountability reports")) {
 		hl_call_end(&rc->call);
 		free(rc);
 		return NULL;

@@ -124,11 +124,8 @@ static void get_report(struct evhttp_request *req, const char *param, void *arg)
 		free(rc);
 		return;
 	}
-	if (rc->call.who->kind != HL_ROLE_SUPERVISOR && rc->call.who->kind != HL_ROLE_ADMIN) {
-		hl_http_reply_error(req, 403, NULL, "role %s may not read the supervision report",
-				    rc->call.who->role);
-	} else if (hl_sv_query(req, names, q) == 0 &&
-		   hl_sv_period(req, q[0], q[1], from, to) == 0) {
+	if (hl_call_reads_reports(&rc->call, "the supervision report") &&
+	    hl_sv_query(req, names, q) == 0 && hl_sv_period(req, q[0], q[1], from, to) == 0) {
 		if (q[2][0] && strcmp(q[2], "csv") != 0 && strcmp(q[2], "json") != 0) {
 			hl_http_reply_error(req, 400, "format", "format: expected csv or json");
 		} else {
