@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void sleep_ms(int ms)
+void hlt_sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
@@ -95,13 +95,12 @@ int hlt_wait_for_text(const char *path, const char *needle, int timeout_ms)
 		free(text);
 		if (found)
 			return 1;
-		sleep_ms(20);
+		hlt_sleep_ms(20);
 	}
 	return 0;
 }
 
-/* fork + exec with stdout/stderr to out_path; the child dies with the test. */
-static pid_t spawn(const char *const *argv, const char *out_path)
+pid_t hlt_spawn(const char *const *argv, const char *out_path)
 {
 	pid_t pid = fork();
 
@@ -141,20 +140,29 @@ static int redis_answers(const char *socket)
 
 void hlt_redis_start(struct hlt_redis *r, const char *dir)
 {
-	char log[320];
-	const char *argv[] = {"/usr/bin/redis-server", "--port", "0", "--unixsocket", r->socket,
-			      "--dir", r->dir, "--save", "", "--daemonize", "no",
-			      "--appendonly", r->appendfsync ? "yes" : "no",
-			      "--appendfsync", r->appendfsync ? r->appendfsync : "everysec", NULL};
+	char log[320], port[16], primary[16];
+	const char *argv[24] = {"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1",
+				"--unixsocket", r->socket, "--dir", r->dir, "--save", "",
+				"--daemonize", "no", "--appendonly", r->appendfsync ? "yes" : "no",
+				"--appendfsync", r->appendfsync ? r->appendfsync : "everysec"};
+	int argc = 17;
 
+	snprintf(port, sizeof(port), "%d", r->port > 0 ? r->port : 0);
+	if (r->replica_of > 0) {
+		snprintf(primary, sizeof(primary), "%d", r->replica_of);
+		argv[argc++] = "--replicaof";
+		argv[argc++] = "127.0.0.1";
+		argv[argc++] = primary;
+	}
+	argv[argc] = NULL;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	snprintf(r->socket, sizeof(r->socket), "%s/redis.sock", dir);
 	snprintf(log, sizeof(log), "%s/redis.log", dir);
-	r->pid = spawn(argv, log);
+	r->pid = hlt_spawn(argv, log);
 	for (int waited = 0; waited < 5000; waited += 20) {
 		if (redis_answers(r->socket))
 			return;
-		sleep_ms(20);
+		hlt_sleep_ms(20);
 	}
 	cr_assert_fail("redis-server did not answer on %s within 5 s", r->socket);
 }
@@ -174,7 +182,7 @@ void hlt_redis_stop(struct hlt_redis *r, int hard)
 			r->pid = 0;
 			return;
 		}
-		sleep_ms(10);
+		hlt_sleep_ms(10);
 	}
 	kill(r->pid, SIGKILL);
 	waitpid(r->pid, NULL, 0); /* SIGKILL cannot be ignored: this returns */
@@ -294,7 +302,7 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "  listen: 127.0.0.1:0\n"
 		 "%s%s%s%s"
 		 "redis:\n"
-		 "  socket: %s\n"
+		 "%s%s%s"
 		 "  reconnect_min: 50ms\n"
 		 "  reconnect_max: 500ms\n"
 		 "log:\n"
@@ -310,7 +318,9 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "%s"
 		 "plugins:\n%s",
 		 d->http_timeout ? "  timeout: " : "", d->http_timeout ? d->http_timeout : "",
-		 d->http_timeout ? "\n" : "", d->http_yaml ? d->http_yaml : "", r->socket,
+		 d->http_timeout ? "\n" : "", d->http_yaml ? d->http_yaml : "",
+		 d->redis_yaml ? d->redis_yaml : "  socket: ", d->redis_yaml ? "" : r->socket,
+		 d->redis_yaml ? "" : "\n",
 		 HL_SOURCE_DIR, d->auth_yaml ? d->auth_yaml : "", HL_BUILD_DIR,
 		 d->extra_yaml ? d->extra_yaml : "",
 		 plugins_yaml ? plugins_yaml : "  - name: log\n");
@@ -327,7 +337,7 @@ int hlt_daemon_start(struct hlt_daemon *d)
 	size_t skip = before ? strlen(before) : 0; /* the log of an earlier start */
 
 	free(before);
-	d->pid = spawn(argv, d->log);
+	d->pid = hlt_spawn(argv, d->log);
 	for (int waited = 0; waited < 5000; waited += 20) {
 		char *text = hlt_read_file(d->log);
 		char *at = text && strlen(text) >= skip ? strstr(text + skip, marker) : NULL;
@@ -341,7 +351,7 @@ int hlt_daemon_start(struct hlt_daemon *d)
 			d->pid = 0;
 			return -1;
 		}
-		sleep_ms(20);
+		hlt_sleep_ms(20);
 	}
 	return -1;
 }
@@ -355,7 +365,7 @@ int hlt_daemon_wait_ready(const struct hlt_daemon *d, int timeout_ms)
 		free(body);
 		if (ok)
 			return 1;
-		sleep_ms(20);
+		hlt_sleep_ms(20);
 	}
 	return 0;
 }
@@ -429,7 +439,7 @@ int hlt_daemon_stop(struct hlt_daemon *d, int sig, int timeout_ms)
 			d->pid = 0;
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		}
-		sleep_ms(10);
+		hlt_sleep_ms(10);
 	}
 	kill(d->pid, SIGKILL);
 	waitpid(d->pid, NULL, 0);
@@ -447,11 +457,11 @@ int hlt_run_hotlined(const char *const *args, const char *out_path)
 	for (; args[n - 1] && n < 15; n++)
 		argv[n] = args[n - 1];
 	argv[n] = NULL;
-	pid = spawn(argv, out_path);
+	pid = hlt_spawn(argv, out_path);
 	for (int waited = 0; waited < 10000; waited += 10) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		sleep_ms(10);
+		hlt_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -492,7 +502,7 @@ int hlt_run(const char *const *argv, const char *const *env, const char *cwd,
 	for (int waited = 0; waited <= timeout_ms; waited += 10) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		sleep_ms(10);
+		hlt_sleep_ms(10);
 	}
 	kill(-pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -534,7 +544,7 @@ int hlt_request_parts(int port, const char *const *parts, size_t nparts, int gap
 		size_t len = strlen(parts[i]);
 
 		if (i > 0 && gap_ms > 0)
-			sleep_ms(gap_ms);
+			hlt_sleep_ms(gap_ms);
 		for (size_t sent = 0; sent < len;) {
 			ssize_t n = send(fd, parts[i] + sent, len - sent, MSG_NOSIGNAL);
 			if (n <= 0)
@@ -720,7 +730,7 @@ int hlt_wait_state(const struct hlt_redis *r, const char *id, const char *state)
 		free(s);
 		if (there)
 			return 1;
-		sleep_ms(20);
+		hlt_sleep_ms(20);
 	}
 	return 0;
 }

@@ -22,6 +22,11 @@ void hlt_write_file(const char *dir, const char *name, const char *content, char
 		    size_t len);
 /* Reads a whole file; the caller frees. NULL when absent. */
 char *hlt_read_file(const char *path);
+/* fork + exec of argv (argv[0] a path) with stdout and stderr appended to out_path
+ * (NULL: /dev/null); the child dies with the test. */
+pid_t hlt_spawn(const char *const *argv, const char *out_path);
+/* Sleeps ms milliseconds. */
+void hlt_sleep_ms(int ms);
 /* Waits up to timeout_ms for `needle` to appear in the file. Returns 1 when it did. */
 int hlt_wait_for_text(const char *path, const char *needle, int timeout_ms);
 /* The monotonic clock in milliseconds, for measuring how long something took. */
@@ -32,9 +37,12 @@ struct hlt_redis {
 	char socket[300];
 	pid_t pid;
 	const char *appendfsync; /* NULL: no AOF; else "always" or "everysec", AOF in dir */
+	int port;                /* also listen on 127.0.0.1:port when above 0 (ha.h) */
+	int replica_of;          /* start as a replica of 127.0.0.1:replica_of when above 0 */
 };
 
-/* Starts redis-server on dir/redis.sock (dir must exist) and waits until it answers. */
+/* Starts redis-server on dir/redis.sock (dir must exist; and on r->port when set) and waits
+ * until it answers. */
 void hlt_redis_start(struct hlt_redis *r, const char *dir);
 /* Stops it: SIGKILL when hard, else SHUTDOWN NOSAVE; waits for the process. */
 void hlt_redis_stop(struct hlt_redis *r, int hard);
@@ -74,6 +82,8 @@ struct hlt_daemon {
 	const char *http_timeout; /* http.timeout ("1s") in the http section; NULL: default */
 	const char *http_yaml;    /* more lines of the http section ("  key: value\n") */
 	const char *auth_yaml;    /* more lines of the auth section ("  key: value\n") */
+	const char *redis_yaml;   /* where the redis section says how to reach Redis
+				     ("  sentinels: ...\n"); NULL: "  socket: <r->socket>\n" */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML
