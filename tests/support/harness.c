@@ -138,14 +138,15 @@ static int redis_answers(const char *socket)
 	return ok;
 }
 
-void hlt_redis_start(struct hlt_redis *r, const char *dir)
+void hlt_redis_spawn(struct hlt_redis *r, const char *dir)
 {
 	char log[320], port[16], primary[16];
 	const char *argv[24] = {"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1",
 				"--unixsocket", r->socket, "--dir", r->dir, "--save", "",
 				"--daemonize", "no", "--appendonly", r->appendfsync ? "yes" : "no",
-				"--appendfsync", r->appendfsync ? r->appendfsync : "everysec"};
-	int argc = 17;
+				"--appendfsync", r->appendfsync ? r->appendfsync : "everysec",
+				"--enable-debug-command", "local"};
+	int argc = 19;
 
 	snprintf(port, sizeof(port), "%d", r->port > 0 ? r->port : 0);
 	if (r->replica_of > 0) {
@@ -159,6 +160,11 @@ void hlt_redis_start(struct hlt_redis *r, const char *dir)
 	snprintf(r->socket, sizeof(r->socket), "%s/redis.sock", dir);
 	snprintf(log, sizeof(log), "%s/redis.log", dir);
 	r->pid = hlt_spawn(argv, log);
+}
+
+void hlt_redis_start(struct hlt_redis *r, const char *dir)
+{
+	hlt_redis_spawn(r, dir);
 	for (int waited = 0; waited < 5000; waited += 20) {
 		if (redis_answers(r->socket))
 			return;

@@ -44,6 +44,9 @@ struct hlt_redis {
 /* Starts redis-server on dir/redis.sock (dir must exist; and on r->port when set) and waits
  * until it answers. */
 void hlt_redis_start(struct hlt_redis *r, const char *dir);
+/* Starts it without waiting (it may still be loading its AOF). DEBUG is allowed from
+ * the unix socket (DEBUG POPULATE, DEBUG SLEEP). */
+void hlt_redis_spawn(struct hlt_redis *r, const char *dir);
 /* Stops it: SIGKILL when hard, else SHUTDOWN NOSAVE; waits for the process. */
 void hlt_redis_stop(struct hlt_redis *r, int hard);
 /* Runs one command over a fresh synchronous connection; returns the reply as text
