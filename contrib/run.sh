@@ -4,7 +4,8 @@
 # one API token per role (run/tokens.env, hashes in run/tokens.yaml), and once hotlined
 # answers, when the store has no person's account yet, one demo account per role (an agent,
 # a supervisor, the water unit and an admin) with random passwords that need no change,
-# written to run/accounts.env (mode 0600) for the console's login. Ctrl-C stops hotlined
+# written to run/accounts.env (mode 0600) for the console's login. It says "ready" only
+# once hotlined's GET /readyz answers 200 (hotlinectl ready). Ctrl-C stops hotlined
 # cleanly, then Redis (which flushes its AOF), and a second run starts fresh from the
 # same data. Usage: contrib/run.sh BUILD_DIR
 set -eu
@@ -45,6 +46,11 @@ make_accounts() {
 	HOTLINE_TOKEN=$(sed -n 's/^HOTLINE_TOKEN_ADMIN=//p' "$run/tokens.env")
 	HOTLINE_URL=http://127.0.0.1:12345
 	export HOTLINE_TOKEN HOTLINE_URL
+	# "ready" only once GET /readyz says so (Redis loaded, scripts, plugins, calendar)
+	if ! "$ctl" ready --wait 300 >/dev/null; then
+		echo "run: hotlined is not ready after 300 s (see above); no demo accounts" >&2
+		return
+	fi
 	i=0
 	until list=$("$ctl" --json user list 2>/dev/null); do
 		i=$((i + 1))

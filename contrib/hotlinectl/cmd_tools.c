@@ -1,11 +1,12 @@
 /*
  * The commands around tickets: route --explain (POST /v1/route/explain), deadline (GET
  * /v1/calendar/deadline), report (GET /v1/reports/units, and the tickets behind one
- * figure; report kb: GET /v1/reports/kb) and config (where the URL and token came from;
- * no request).
+ * figure; report kb: GET /v1/reports/kb), ready (GET /readyz, waiting if asked) and config
+ * (where the URL and token came from; no request).
  */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -499,6 +500,61 @@ static int run_config(struct hlc_ctx *c, const struct hlc_command *cmd,
 	return HLC_EXIT_OK;
 }
 
+/* --- ready ---------------------------------------------------------------------------- */
+
+static const struct hlc_opt ready_opts[] = {
+	{"wait", HLC_VALUE, "SECONDS", "ask again every 0.2 s until ready, for at most this long",
+	 HLC_NOWHERE, NULL},
+	END_OPTS,
+};
+
+/* One GET /readyz: 1 when it answered 200, 0 otherwise; what is missing is in why. */
+static int ready_once(struct hlc_ctx *c, char *why, size_t len)
+{
+	struct hlc_response r;
+	int ready = 0;
+
+	if (hlc_http_request(&c->http, "GET", "/readyz", NULL, NULL, &r) < 0 || r.status == 0) {
+		snprintf(why, len, "no answer: %s", r.error);
+		return 0;
+	}
+	ready = r.status == 200;
+	if (c->json && ready)
+		hlc_print_raw(&r);
+	snprintf(why, len, "%d %s", r.status, r.body ? r.body : "");
+	hlc_response_free(&r);
+	return ready;
+}
+
+static int run_ready(struct hlc_ctx *c, const struct hlc_command *cmd, const struct hlc_args *a)
+{
+	const char *wait = hlc_arg(a, "wait");
+	char why[1024] = "", *end = NULL;
+	double most = wait ? strtod(wait, &end) : 0;
+	struct timespec start, now, pause = {0, 200000000L};
+
+	(void)cmd;
+	if (a->npositional)
+		return hlc_usage_error(c, "unexpected argument '%s'", a->positional[0]);
+	if (wait && (end == wait || *end || most < 0 || most > 3600))
+		return hlc_usage_error(c, "--wait: expected seconds from 0 to 3600, got '%s'", wait);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (ready_once(c, why, sizeof(why))) {
+			if (!c->json)
+				printf("ready\n");
+			return HLC_EXIT_OK;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((double)(now.tv_sec - start.tv_sec) +
+			    (double)(now.tv_nsec - start.tv_nsec) / 1e9 >= most)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	hlc_error(c, "not ready: %s", why);
+	return strncmp(why, "no answer", 9) == 0 ? HLC_EXIT_UNREACHABLE : HLC_EXIT_REFUSED;
+}
+
 const struct hlc_command hlc_tool_commands[] = {
 	{"route", "--explain TEXT [--title TEXT] [--address TEXT]",
 	 "where a ticket would go, and why (nothing is stored)",
@@ -518,6 +574,13 @@ const struct hlc_command hlc_tool_commands[] = {
 	 "/v1/reports/kb, the direct answers and their rate, the entries cited most, the "
 	 "gaps (searched, then dispatched) and the entries to review.",
 	 report_opts, run_report, 0},
+	{"ready", "[--wait SECONDS]", "whether hotlined can take tickets now (GET /readyz)",
+	 "Exits 0 once GET /readyz answers 200: Redis reached with the scripts loaded (through "
+	 "the sentinels, the primary found), plugins and this year's calendar loaded. Otherwise "
+	 "prints what is missing and exits 1 (3 when nothing answers). With --wait, asks again "
+	 "until ready or the time is up: for scripts that start hotlined and must not say "
+	 "\"ready\" before it is.",
+	 ready_opts, run_ready, 0},
 	{"config", "", "where the server URL and token come from",
 	 "Shows the URL and (a little of) the token this command line would use, and where "
 	 "each came from: --url/--token, HOTLINE_URL/HOTLINE_TOKEN, the configuration file.",

@@ -698,3 +698,30 @@ Test(hotlinectl, has_help_for_itself_and_every_command)
 	cr_expect_eq(r.status, 2, "no command");
 	run_free(&r);
 }
+
+/* hotlinectl ready (issue 18): exit 0 and "ready" while GET /readyz is 200; with Redis
+ * gone, exit 1 naming what is missing, and --wait waits for its return. */
+Test(hotlinectl, ready_says_whether_hotlined_can_take_tickets)
+{
+	struct run r = CTL_AS(NULL, "ready");
+	int64_t started;
+
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_str_eq(r.out, "ready\n");
+	run_free(&r);
+	hlt_redis_stop(&fx.redis, 1);
+	r = CTL_AS(NULL, "ready", "--wait", "3");
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "hotlinectl: ready: not ready: 503") && strstr(r.err, "redis"),
+		  "%s", r.err);
+	run_free(&r);
+	hlt_redis_start(&fx.redis, fx.dir);
+	started = hlt_now_ms();
+	r = CTL_AS(NULL, "ready", "--wait", "20");
+	cr_expect_eq(r.status, 0, "exit %d after %lld ms: %s", r.status,
+		     (long long)(hlt_now_ms() - started), r.err);
+	run_free(&r);
+	r = ctl_env("http://127.0.0.1:1", NULL, NULL, NULL, (const char *const[]){"ready", NULL});
+	cr_expect_eq(r.status, 3, "exit %d: %s", r.status, r.err);
+	run_free(&r);
+}
