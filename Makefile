@@ -94,7 +94,7 @@ CTL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard contrib/hotlinectl/*.c)) \
 	$(BUILD)/core/base/utf8.o $(BUILD)/core/tickets/kb_yaml.o $(BUILD)/core/base/yaml_tree.o
 UNIT_OBJ += $(BUILD)/contrib/hotlinectl/width.o $(BUILD)/contrib/hotlinectl/table.o
 
-.PHONY: all run check test deps clean install uninstall
+.PHONY: all run run-ha check test deps clean install uninstall
 all: $(BUILD)/hotlined $(PLUGINS) $(BUILD)/hotlinectl
 
 deps:
@@ -218,6 +218,12 @@ $(BROWSER_STAMP): $(BROWSER_NPM)
 run: deps
 	$(MAKE) all
 	contrib/run.sh $(BUILD)
+
+# A primary, a replica, three sentinels and two hotlined on one machine (issue 18; README
+# "High availability (Sentinel)"), under run-ha/; Ctrl-C stops them all.
+run-ha: deps
+	$(MAKE) all
+	contrib/run-ha.sh $(BUILD)
 
 # --- make install -------------------------------------------------------------------
 # The layout (each directory may be set on its own; DESTDIR stages the whole tree):
