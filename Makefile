@@ -3,6 +3,8 @@
 #   make run             install missing packages, build, start a private Redis and hotlined
 #                        (first start: API tokens in run/tokens.env, people's demo accounts
 #                        in run/accounts.env)
+#   make run-ha          the same with a Redis primary, a replica, three sentinels and two
+#                        hotlined (127.0.0.1:12345 and :12346), under run-ha/ (issue 18)
 #   make check           install missing packages, check that no Lua script spells a key name
 #                        (tests/scripts/check-lua-keys.sh), run every test plain and under
 #                        ASan+UBSan, and the console's browser tests once (check-browser)
@@ -12,6 +14,7 @@
 #                        check (it alone needs node and BullMQ: contrib/deps.sh bench, npm ci)
 #   make bench-kb        the knowledge base's search over 10,000 entries (issue 17), its
 #                        section of BENCHMARKS.md alone
+#   make bench-daemons   one Redis and 1, 2, 4 hotlined sharing a load (issue 18), its section
 #   make fuzz            libFuzzer on the input, configuration and duration parsers (clang)
 #   make install         build, then install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall       remove what make install put there, except the configuration
@@ -394,7 +397,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
-.PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation \
+.PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation bench-daemons \
 	bench-profile bench-floor bench-kb
 bench: bench-ingest
 	$(MAKE) bench-routing
@@ -421,6 +424,12 @@ $(BULLMQ_STAMP): $(BULLMQ_NPM) | bench-deps
 	cp $(BULLMQ_NPM) $(@D)/
 	cd $(@D) && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+# How many hotlined one Redis primary serves (contrib/bench/daemons.sh, about 6 minutes):
+# one Redis and k = 1, 2, 4 daemons sharing the same load, tickets/s and Redis CPU per
+# ticket, and the Redis CPU an idle daemon costs; rewrites its own section of BENCHMARKS.md.
+bench-daemons: all $(BUILD)/bench/loadgen $(BUILD)/bench/dispatch_latency | bench-deps
+	contrib/bench/daemons.sh $(BUILD) BENCHMARKS.md
 
 # hotlined's instructions per ticket, intake to dispatched, under callgrind
 # (contrib/bench/profile.sh, under a minute); prints them, writes nothing.
