@@ -241,7 +241,10 @@ section="$tmp/section.md"
 		"median of $base_us µs that is $(echo "$base_us" | awk '{printf "%.0f", ($1 > 0 ? 1e6 / $1 : 0)}')" \
 		"tickets/s. An idle daemon costs Redis about $idle_all ms of CPU a second" \
 		"(median of every k and run), so idle daemons are not what limits a primary; the" \
-		"tickets are. Answers other than 201 and connection errors: $(awk -F'other=' \
+		"tickets are. Where the machine has fewer CPUs than the daemons, the load" \
+		"generators and Redis together, they take CPU from one another: read the CPU per" \
+		"ticket across the rows, not only tickets/s." \
+		"Answers other than 201 and connection errors: $(awk -F'other=' \
 			'{ split($2, a, " "); s += a[1] } END { print s + 0 }' "$results")."
 	echo
 	echo "Raw figures, one line per measurement:"
