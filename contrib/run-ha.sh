@@ -49,6 +49,7 @@ start_node() {
 		echo "run-ha: something from an earlier run still answers on 127.0.0.1:$1; using it"
 		return 0
 	fi
+	# shellcheck disable=SC2086 # ${3:-}: --sentinel, or no word at all
 	setsid redis-server "$2" ${3:-} </dev/null >/dev/null 2>&1 &
 	i=0
 	until up "$1"; do
@@ -158,6 +159,7 @@ for port in $http_ports; do
 done
 # "ready" only once GET /readyz answers 200 on both (hotlinectl ready): at most 300 s, as
 # make run (a large AOF takes a while to load), and not a moment more once a daemon exited
+# shellcheck disable=SC2086 # one word per pid
 set -- $hotlined_pids
 deadline=$(($(date +%s) + 300))
 for port in $http_ports; do
