@@ -46,6 +46,11 @@ static const struct hl_option redis_schema[] = {
 	{"connect_timeout", HL_OPT_DURATION, 0, "2s", "give up a connection attempt after"},
 	{"reconnect_min", HL_OPT_DURATION, 0, "100ms", "first reconnect delay"},
 	{"reconnect_max", HL_OPT_DURATION, 0, "5s", "longest reconnect delay"},
+	/* issue 18, acknowledged means replicated (store/replica_ack.c) */
+	{"min_replicas_ack", HL_OPT_INT, 0, "0",
+	 "replicas that must confirm a write (WAIT) before it is answered 2xx; 0: none"},
+	{"wait_timeout", HL_OPT_DURATION, 0, "500ms",
+	 "how long a write waits for its replicas before 503; below http.timeout"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -417,6 +422,27 @@ static int read_console(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* redis.min_replicas_ack and redis.wait_timeout (issue 18): a WAIT must end before the
+ * client gives up on its request, so wait_timeout is below http.timeout. */
+static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *root = cfg->doc->root;
+	long long n = hl_opt_int(&cfg->redis, "min_replicas_ack");
+
+	if (n < 0 || n > 1000)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "min_replicas_ack", root),
+				     "key 'min_replicas_ack': expected 0 to 1000 replicas");
+	cfg->redis_min_replicas_ack = (int)n;
+	if (wall_ms(&cfg->redis, "wait_timeout", root, &cfg->redis_wait_timeout_ms, err, errlen))
+		return -1;
+	if (cfg->redis_wait_timeout_ms < 1 || cfg->redis_wait_timeout_ms >= cfg->http_timeout_ms)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "wait_timeout", root),
+				     "key 'wait_timeout': expected at least 1ms and below "
+				     "http.timeout (%lld ms)",
+				     (long long)cfg->http_timeout_ms);
+	return 0;
+}
+
 static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
@@ -509,6 +535,8 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "reconnect_max", root),
 				     "key 'reconnect_max': expected at least reconnect_min, and "
 				     "reconnect_min above 0");
+	if (read_replica_ack(cfg, err, errlen) < 0)
+		return -1;
 	if (!socket == !addr)
 		return hl_yaml_error(err, errlen, cfg->redis.node,
 				     "expected exactly one of 'socket' or 'address' for redis");

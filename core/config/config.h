@@ -36,6 +36,8 @@ struct hl_config {
 	int64_t http_timeout_ms;
 	int64_t redis_connect_timeout_ms, redis_reconnect_min_ms, redis_reconnect_max_ms;
 	char *redis_socket;  /* resolved path, or NULL when redis.address is used */
+	int redis_min_replicas_ack;     /* replicas a write waits for (WAIT), 0: none */
+	int64_t redis_wait_timeout_ms;  /* how long that WAIT waits */
 	char *routes_dir;    /* resolved */
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;

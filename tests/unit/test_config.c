@@ -199,6 +199,30 @@ Test(config, values_that_would_misbehave_are_refused)
 		 "key 'reclaim_idle': expected at least twice 'plugin_timeout'");
 }
 
+Test(config, replicas_ack_defaults_and_refusals)
+{
+	struct hl_config *cfg = load_ok(minimal);
+
+	cr_expect_eq(cfg->redis_min_replicas_ack, 0);
+	cr_expect_eq(cfg->redis_wait_timeout_ms, 500);
+	hl_config_free(cfg);
+	cfg = load_ok("redis:\n  address: 127.0.0.1:6391\n  min_replicas_ack: 2\n"
+		      "  wait_timeout: 2s\nroutes: r\n");
+	cr_expect_eq(cfg->redis_min_replicas_ack, 2);
+	cr_expect_eq(cfg->redis_wait_timeout_ms, 2000);
+	hl_config_free(cfg);
+	load_bad("redis:\n  socket: /a\n  min_replicas_ack: -1\nroutes: r\n", "3:21",
+		 "key 'min_replicas_ack': expected 0 to 1000 replicas");
+	load_bad("redis:\n  socket: /a\n  min_replicas_ack: one\nroutes: r\n", "3:21",
+		 "min_replicas_ack");
+	load_bad("redis:\n  socket: /a\n  wait_timeout: 0ms\nroutes: r\n", "3:17",
+		 "key 'wait_timeout': expected at least 1ms and below http.timeout");
+	load_bad("http:\n  timeout: 1s\nredis:\n  socket: /a\n  wait_timeout: 1s\nroutes: r\n",
+		 "5:17", "below http.timeout (1000 ms)");
+	load_bad("redis:\n  socket: /a\n  wait_timeout: 1wd\nroutes: r\n", "3:17",
+		 "key 'wait_timeout': expected wall-clock time");
+}
+
 Test(config, peoples_logins_defaults_and_refusals)
 {
 	struct hl_config *cfg = load_ok(minimal);
