@@ -23,6 +23,7 @@ struct arena {
 	redisReply reply;     /* first: the top reply's address is the arena's */
 	struct block *blocks; /* the newest first; the last is the first block, which
 			       * follows the arena in the same allocation (first_block) */
+	int kept;             /* hl_reply_arena_keep: the reader's next free is skipped */
 };
 
 #define FIRST_AT \
@@ -40,6 +41,7 @@ static struct arena *arena_new(size_t cap)
 	if (!a)
 		return NULL;
 	memset(&a->reply, 0, sizeof(a->reply));
+	a->kept = 0;
 	a->blocks = first_block(a);
 	*a->blocks = (struct block){NULL, 0, cap};
 	return a;
@@ -69,6 +71,10 @@ static void arena_free(void *obj)
 
 	if (!a)
 		return;
+	if (a->kept) { /* the reader is done with it; its keeper frees it later */
+		a->kept = 0;
+		return;
+	}
 	while (a->blocks != first_block(a)) {
 		struct block *b = a->blocks;
 
@@ -168,3 +174,13 @@ static void *create_nil(const redisReadTask *task)
 redisReplyObjectFunctions hl_reply_arena_functions = {
 	create_string, create_array, create_integer, create_nil, arena_free,
 };
+
+void hl_reply_arena_keep(struct redisReply *top)
+{
+	((struct arena *)top)->kept = 1;
+}
+
+void hl_reply_arena_release(struct redisReply *top)
+{
+	arena_free(top);
+}

@@ -15,4 +15,12 @@
  * for each connection as it is made). Event loop only, like hiredis itself. */
 extern redisReplyObjectFunctions hl_reply_arena_functions;
 
+/* Keeps a reply past its callback (store/replica_ack.c holds a write's reply until its
+ * replicas confirm it): top must be the reply a callback was given (the top of its tree,
+ * built by these functions), and keep is called during that callback; the reader's free
+ * after the callback then leaves it, and hl_reply_arena_release frees it, once. */
+struct redisReply;
+void hl_reply_arena_keep(struct redisReply *top);
+void hl_reply_arena_release(struct redisReply *top);
+
 #endif

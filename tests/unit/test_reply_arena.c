@@ -112,3 +112,23 @@ Test(reply_arena, a_protocol_error_inside_an_array_frees_it)
 	cr_expect_null(got);
 	redisReaderFree(ours);
 }
+
+/* A kept reply outlives the reader's free (as hiredis frees it after its callback) and
+ * is freed once by its release: the sanitizer run sees a use after free or a leak. */
+Test(reply_arena, a_kept_reply_outlives_the_readers_free)
+{
+	redisReader *ours = redisReaderCreate();
+	void *got = NULL;
+	redisReply *r;
+	static const char text[] = "*2\r\n$7\r\ncreated\r\n$14\r\n20261206-00001\r\n";
+
+	ours->fn = &hl_reply_arena_functions;
+	cr_assert_eq(redisReaderFeed(ours, text, sizeof(text) - 1), REDIS_OK);
+	cr_assert_eq(redisReaderGetReply(ours, &got), REDIS_OK);
+	r = got;
+	hl_reply_arena_keep(r);
+	hl_reply_arena_functions.freeObject(r); /* hiredis, after the callback */
+	cr_expect_str_eq(r->element[1]->str, "20261206-00001");
+	hl_reply_arena_release(r);
+	redisReaderFree(ours);
+}
