@@ -13,6 +13,7 @@
 #include "base/decimal.h"
 #include "base/log.h"
 #include "store/layout.h"
+#include "store/replica_ack.h"
 #include "store/reply_arena.h"
 #include "store/resp.h"
 
@@ -49,6 +50,7 @@ struct hl_redis {
 	int stopping;
 	void (*stopped)(void *arg);
 	void *stopped_arg;
+	struct hl_replica_ack *acks; /* redis.min_replicas_ack above 0, else NULL */
 };
 
 /* A command sent and waiting for its reply. It is formatted once (RESP, store/resp.h)
@@ -332,6 +334,8 @@ static void link_connect(struct link *l)
 	event_add(l->timer, &tv);
 }
 
+static int ack_command(void *ctx, hl_ack_reply_fn fn, void *arg, int argc, const char **argv);
+
 struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
 				hl_redis_ready_fn on_ready, void *arg)
 {
@@ -370,6 +374,15 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 		l->backoff_ms = r->backoff_min_ms;
 		l->timer = event_new(base, -1, 0, reconnect_fired, l);
 		if (!l->timer) {
+			hl_redis_free(r);
+			return NULL;
+		}
+	}
+	if (cfg->redis_min_replicas_ack > 0) {
+		struct hl_replica_ack_link ack_link = {ack_command, r};
+
+		if (!(r->acks = hl_replica_ack_new(base, &ack_link, cfg->redis_min_replicas_ack,
+						   cfg->redis_wait_timeout_ms))) {
 			hl_redis_free(r);
 			return NULL;
 		}
@@ -440,6 +453,18 @@ static int to_eval(struct pending *p)
 	return 0;
 }
 
+/* Whether a script's reply waits for its replicas (store/replica_ack.h): a record's, and
+ * the daemon's own work's while the replicas are there; never an error's. */
+static int holds(const struct pending *p, const redisReply *reply)
+{
+	enum hl_script_writes w;
+
+	if (!p->r->acks || p->script < 0 || !reply || reply->type == REDIS_REPLY_ERROR)
+		return 0;
+	w = hl_scripts[p->script].writes;
+	return w == HL_WRITES_RECORDS || (w == HL_WRITES_WORK && hl_replica_ack_ok(p->r->acks));
+}
+
 static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 {
 	struct pending *p = privdata;
@@ -459,7 +484,11 @@ static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 		}
 		reply = NULL;
 	}
-	p->fn(reply, p->arg);
+	if (holds(p, reply))
+		hl_replica_ack_hold(p->r->acks, p->fn, p->arg, reply,
+				    hl_scripts[p->script].writes == HL_WRITES_RECORDS);
+	else
+		p->fn(reply, p->arg);
 	pending_free(p);
 }
 
@@ -479,6 +508,11 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 
 	if (l->state != HL_REDIS_READY || r->stopping)
 		return -1;
+	if (script >= 0 && r->acks && hl_scripts[script].writes == HL_WRITES_RECORDS &&
+	    !hl_replica_ack_ok(r->acks)) {
+		hl_replica_ack_refuse(r->acks, fn, arg); /* fn is told NOTREPLICATED, soon */
+		return 0;
+	}
 	/* the other links read the store only once the commands link has checked it */
 	if (link != HL_REDIS_COMMANDS && r->links[HL_REDIS_COMMANDS].state != HL_REDIS_READY)
 		return -1;
@@ -521,6 +555,12 @@ int hl_redis_command(struct hl_redis *r, enum hl_redis_link_id link, hl_redis_re
 		     void *arg, int argc, const char **argv, const size_t *lens)
 {
 	return submit(r, link, -1, fn, arg, 0, NULL, argc, argv, lens);
+}
+
+/* replica_ack's WAIT and probe, on the commands link behind the writes. */
+static int ack_command(void *ctx, hl_ack_reply_fn fn, void *arg, int argc, const char **argv)
+{
+	return submit(ctx, HL_REDIS_COMMANDS, -1, fn, arg, 0, NULL, argc, argv, NULL);
 }
 
 void hl_redis_require_layout(struct hl_redis *r, const char *prefix, int layout,
@@ -574,6 +614,7 @@ void hl_redis_free(struct hl_redis *r)
 		if (l->timer)
 			event_free(l->timer);
 	}
+	hl_replica_ack_free(r->acks); /* after the links: its WAIT has been called back */
 	free(r->socket);
 	free(r);
 }
@@ -596,6 +637,39 @@ const char *hl_redis_last_error(const struct hl_redis *r, enum hl_redis_link_id 
 const char *hl_redis_target(const struct hl_redis *r)
 {
 	return r->target;
+}
+
+int hl_redis_min_replicas_ack(const struct hl_redis *r)
+{
+	return r->acks ? hl_replica_ack_wanted(r->acks) : 0;
+}
+
+int hl_redis_replicas_ok(const struct hl_redis *r)
+{
+	return !r->acks || hl_replica_ack_ok(r->acks);
+}
+
+int hl_redis_connected_replicas(const struct hl_redis *r)
+{
+	return r->acks ? hl_replica_ack_connected(r->acks) : -1;
+}
+
+uint64_t hl_redis_not_replicated(const struct hl_redis *r)
+{
+	return r->acks ? hl_replica_ack_not_replicated(r->acks) : 0;
+}
+
+const struct redisReply *hl_redis_unconfirmed(const struct hl_redis *r,
+					      const struct redisReply *reply)
+{
+	return hl_replica_ack_unconfirmed(r->acks, reply);
+}
+
+const char *hl_redis_unavailable_cause(const struct hl_redis *r)
+{
+	if (r->links[HL_REDIS_COMMANDS].state == HL_REDIS_READY && !hl_redis_replicas_ok(r))
+		return "not_replicated";
+	return "redis_down";
 }
 
 int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, const char *actor,

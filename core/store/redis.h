@@ -101,4 +101,28 @@ const char *hl_redis_last_error(const struct hl_redis *r, enum hl_redis_link_id 
 /* Where the client connects: the socket path or host:port. Borrowed. */
 const char *hl_redis_target(const struct hl_redis *r);
 
+/* Acknowledged means replicated (redis.min_replicas_ack, store/replica_ack.h): the
+ * replies of the scripts that write records (scripts.h, HL_WRITES_RECORDS) come once N
+ * replicas have confirmed them, or as an error reply beginning "NOTREPLICATED " when
+ * they did not within redis.wait_timeout (the write is on the primary) or are known
+ * missing (the write was refused before it was sent; the callback comes from the event
+ * loop, after hl_redis_eval returned 0). Read-only scripts and plain commands never wait.
+ * N, 0 for none: */
+int hl_redis_min_replicas_ack(const struct hl_redis *r);
+/* 0 while fewer than N replicas are known to be there (writes refused), else 1. */
+int hl_redis_replicas_ok(const struct hl_redis *r);
+/* Replicas online at the last probe of INFO replication (every second); -1 when N is 0
+ * or before the first probe. */
+int hl_redis_connected_replicas(const struct hl_redis *r);
+/* Writes answered NOTREPLICATED since start. */
+uint64_t hl_redis_not_replicated(const struct hl_redis *r);
+/* In a callback given a NOTREPLICATED error for a write that ran on the primary, the
+ * script's own reply (borrowed for the callback); else NULL. */
+const struct redisReply *hl_redis_unconfirmed(const struct hl_redis *r,
+					      const struct redisReply *reply);
+/* Why Redis cannot take a request now, for 503 answers and their count in /metrics:
+ * "not_replicated" while the commands link is up and replicas are missing, else
+ * "redis_down". Borrowed, static. */
+const char *hl_redis_unavailable_cause(const struct hl_redis *r);
+
 #endif

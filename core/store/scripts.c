@@ -8,184 +8,184 @@
 #include <stdio.h>
 
 const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
-	[HL_SCRIPT_DAEMON_REGISTER] = {"daemon_register",
+	[HL_SCRIPT_DAEMON_REGISTER] = {"daemon_register", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/daemon_register.lua.inc"
 	},
-	[HL_SCRIPT_TICKET_CREATE] = {"ticket_create",
+	[HL_SCRIPT_TICKET_CREATE] = {"ticket_create", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/ticket_create.lua.inc"
 	},
-	[HL_SCRIPT_TICKET_GET] = {"ticket_get",
+	[HL_SCRIPT_TICKET_GET] = {"ticket_get", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/ticket_get.lua.inc"
 	},
-	[HL_SCRIPT_TICKET_LIST] = {"ticket_list",
+	[HL_SCRIPT_TICKET_LIST] = {"ticket_list", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/ticket_list.lua.inc"
 	},
-	[HL_SCRIPT_ROUTE_LOAD] = {"route_load",
+	[HL_SCRIPT_ROUTE_LOAD] = {"route_load", HL_WRITES_WORK,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/route_load.lua.inc"
 	},
-	[HL_SCRIPT_ROUTE_COMMIT] = {"route_commit",
+	[HL_SCRIPT_ROUTE_COMMIT] = {"route_commit", HL_WRITES_WORK,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/route_commit.lua.inc"
 	},
-	[HL_SCRIPT_TICKET_STEP] = {"ticket_step",
+	[HL_SCRIPT_TICKET_STEP] = {"ticket_step", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/ticket_step.lua.inc"
 	},
-	[HL_SCRIPT_DUE_CLAIM] = {"due_claim",
+	[HL_SCRIPT_DUE_CLAIM] = {"due_claim", HL_WRITES_WORK,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/due_claim.lua.inc"
 	},
-	[HL_SCRIPT_REPORT_UNITS] = {"report_units",
+	[HL_SCRIPT_REPORT_UNITS] = {"report_units", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/report_units.lua.inc"
 	},
-	[HL_SCRIPT_REPORT_TICKETS] = {"report_tickets",
+	[HL_SCRIPT_REPORT_TICKETS] = {"report_tickets", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/report_tickets.lua.inc"
 	},
-	[HL_SCRIPT_REPORT_KB] = {"report_kb",
+	[HL_SCRIPT_REPORT_KB] = {"report_kb", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/report_kb.lua.inc"
 	},
-	[HL_SCRIPT_METRICS] = {"metrics",
+	[HL_SCRIPT_METRICS] = {"metrics", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/metrics.lua.inc"
 	},
-	[HL_SCRIPT_OUTBOX_LEASE] = {"outbox_lease",
+	[HL_SCRIPT_OUTBOX_LEASE] = {"outbox_lease", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/outbox_lease.lua.inc"
 	},
-	[HL_SCRIPT_OUTBOX_DONE] = {"outbox_done",
+	[HL_SCRIPT_OUTBOX_DONE] = {"outbox_done", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/outbox_done.lua.inc"
 	},
-	[HL_SCRIPT_OUTBOX_DEAD] = {"outbox_dead",
+	[HL_SCRIPT_OUTBOX_DEAD] = {"outbox_dead", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/outbox_dead.lua.inc"
 	},
-	[HL_SCRIPT_LAYOUT_CHECK] = {"layout_check",
+	[HL_SCRIPT_LAYOUT_CHECK] = {"layout_check", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/layout_check.lua.inc"
 	},
-	[HL_SCRIPT_MIGRATE_AUDIT] = {"migrate_audit",
+	[HL_SCRIPT_MIGRATE_AUDIT] = {"migrate_audit", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_audit.lua.inc"
 	},
-	[HL_SCRIPT_MIGRATE_EVENTS] = {"migrate_events",
+	[HL_SCRIPT_MIGRATE_EVENTS] = {"migrate_events", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_events.lua.inc"
 	},
-	[HL_SCRIPT_MIGRATE_DUE] = {"migrate_due",
+	[HL_SCRIPT_MIGRATE_DUE] = {"migrate_due", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_due.lua.inc"
 	},
-	[HL_SCRIPT_MIGRATE_LOG] = {"migrate_log",
+	[HL_SCRIPT_MIGRATE_LOG] = {"migrate_log", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/migrate_log.lua.inc"
 	},
-	[HL_SCRIPT_EVENT_NOTICE] = {"event_notice",
+	[HL_SCRIPT_EVENT_NOTICE] = {"event_notice", HL_WRITES_WORK,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/event_notice.lua.inc"
 	},
-	[HL_SCRIPT_LOGIN_LOAD] = {"login_load",
+	[HL_SCRIPT_LOGIN_LOAD] = {"login_load", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/login_load.lua.inc"
 	},
-	[HL_SCRIPT_LOGIN_OK] = {"login_ok",
+	[HL_SCRIPT_LOGIN_OK] = {"login_ok", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/login_ok.lua.inc"
 	},
-	[HL_SCRIPT_SESSION_CREATE] = {"session_create",
+	[HL_SCRIPT_SESSION_CREATE] = {"session_create", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/session_create.lua.inc"
 	},
-	[HL_SCRIPT_SESSION_GET] = {"session_get",
+	[HL_SCRIPT_SESSION_GET] = {"session_get", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/session_get.lua.inc"
 	},
-	[HL_SCRIPT_SESSION_END] = {"session_end",
+	[HL_SCRIPT_SESSION_END] = {"session_end", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/session_end.lua.inc"
 	},
-	[HL_SCRIPT_USER_WRITE] = {"user_write",
+	[HL_SCRIPT_USER_WRITE] = {"user_write", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/user_write.lua.inc"
 	},
-	[HL_SCRIPT_USER_LIST] = {"user_list",
+	[HL_SCRIPT_USER_LIST] = {"user_list", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/user_list.lua.inc"
 	},
-	[HL_SCRIPT_PRESENCE] = {"presence",
+	[HL_SCRIPT_PRESENCE] = {"presence", HL_WRITES_PASSING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/presence.lua.inc"
 	},
-	[HL_SCRIPT_PROGRAMME_CREATE] = {"programme_create",
+	[HL_SCRIPT_PROGRAMME_CREATE] = {"programme_create", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/programme_create.lua.inc"
 	},
-	[HL_SCRIPT_CASE_CREATE] = {"case_create",
+	[HL_SCRIPT_CASE_CREATE] = {"case_create", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/case_create.lua.inc"
 	},
-	[HL_SCRIPT_CASE_STEP] = {"case_step",
+	[HL_SCRIPT_CASE_STEP] = {"case_step", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/case_step.lua.inc"
 	},
-	[HL_SCRIPT_ACCOUNTABILITY_CREATE] = {"accountability_create",
+	[HL_SCRIPT_ACCOUNTABILITY_CREATE] = {"accountability_create", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/accountability_create.lua.inc"
 	},
-	[HL_SCRIPT_SUPERVISION_GET] = {"supervision_get",
+	[HL_SCRIPT_SUPERVISION_GET] = {"supervision_get", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/supervision_get.lua.inc"
 	},
-	[HL_SCRIPT_SUPERVISION_LIST] = {"supervision_list",
+	[HL_SCRIPT_SUPERVISION_LIST] = {"supervision_list", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/supervision_list.lua.inc"
 	},
-	[HL_SCRIPT_REPORT_SUPERVISION] = {"report_supervision",
+	[HL_SCRIPT_REPORT_SUPERVISION] = {"report_supervision", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/supervision_lib.lua.inc"
 #include "store/lua/report_supervision.lua.inc"
 	},
-	[HL_SCRIPT_KB_WRITE] = {"kb_write",
+	[HL_SCRIPT_KB_WRITE] = {"kb_write", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/kb_write.lua.inc"
 	},
-	[HL_SCRIPT_KB_GET] = {"kb_get",
+	[HL_SCRIPT_KB_GET] = {"kb_get", HL_WRITES_NOTHING,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"
 #include "store/lua/kb_get.lua.inc"

@@ -54,8 +54,27 @@ enum hl_script_id {
 	HL_SCRIPT_COUNT
 };
 
+/* What a script writes, which says whether a write waits for its replicas
+ * (redis.min_replicas_ack, store/replica_ack.h, core/README.md §10). */
+enum hl_script_writes {
+	HL_WRITES_NOTHING,   /* reads only: never waits, never refused */
+	HL_WRITES_PASSING,   /* writes what may be lost in a failover at no one's cost (a
+				session's idle expiry, presence, login counters, the daemons'
+				registry, the outbox's leases, layout migrations, which run
+				again): never waits, never refused */
+	HL_WRITES_WORK,      /* the daemon's own work on the record (routing, stages, a
+				plugin's notice): its reply waits for the replicas' WAIT while
+				they are there, and comes whatever WAIT answers; never refused:
+				a replica down must not stop deadlines or routing */
+	HL_WRITES_RECORDS,   /* writes the record for a client (tickets, steps, cases,
+				entries, accounts, logout): its reply waits for the replicas'
+				WAIT, becomes a NOTREPLICATED error when they do not confirm, and
+				the write is refused while they are known missing */
+};
+
 struct hl_script {
 	const char *name;
+	enum hl_script_writes writes;
 	const char *source;
 };
 
