@@ -190,6 +190,8 @@ static const struct {
 	{"redis", "connect_timeout", offsetof(struct hl_config, redis)},
 	{"redis", "reconnect_min", offsetof(struct hl_config, redis)},
 	{"redis", "reconnect_max", offsetof(struct hl_config, redis)},
+	{"redis", "min_replicas_ack", offsetof(struct hl_config, redis)},
+	{"redis", "wait_timeout", offsetof(struct hl_config, redis)},
 };
 #define NRESTART_KEYS (sizeof(restart_keys) / sizeof(restart_keys[0]))
 
@@ -231,6 +233,14 @@ static void warn_restart_only(const struct hl_daemon *d, const struct hl_config 
 			hl_log(HL_LOG_WARN, "daemon", "restart_needed key=%s.%s reason=\"changed, "
 						      "takes effect at the next start\"",
 			       restart_keys[i].section, restart_keys[i].key);
+}
+
+/* Why a 503 that Redis caused is answered, for its count in /metrics. */
+static const char *unavailable_cause(void *arg)
+{
+	const struct hl_daemon *d = arg;
+
+	return d->svc.redis ? hl_redis_unavailable_cause(d->svc.redis) : "stopping";
 }
 
 int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *config_path,
@@ -279,6 +289,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	if (d->svc.redis)
 		hl_redis_require_layout(d->svc.redis, d->svc.prefix, HL_STORE_LAYOUT,
 					layout_refused, d);
+	hl_http_set_unavailable_cause(d->svc.http, unavailable_cause, d);
 	d->dispatcher = d->svc.redis ? hl_dispatcher_start(&d->svc) : NULL;
 	d->svc.dispatcher = d->dispatcher;
 	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */

@@ -34,6 +34,22 @@ static struct json_object *link_json(const struct hl_redis *r, enum hl_redis_lin
 	return o;
 }
 
+/* Acknowledged means replicated (redis.min_replicas_ack, store/replica_ack.h). */
+static struct json_object *replication_json(const struct hl_redis *r)
+{
+	struct json_object *o = json_object_new_object();
+	int connected = hl_redis_connected_replicas(r);
+
+	json_object_object_add(o, "min_replicas_ack",
+			       json_object_new_int(hl_redis_min_replicas_ack(r)));
+	json_object_object_add(o, "replicas_ok", json_object_new_boolean(hl_redis_replicas_ok(r)));
+	json_object_object_add(o, "connected_replicas",
+			       connected < 0 ? NULL : json_object_new_int(connected));
+	json_object_object_add(o, "not_replicated",
+			       json_object_new_uint64(hl_redis_not_replicated(r)));
+	return o;
+}
+
 static struct json_object *plugins_json(const struct hl_plugin_set *set)
 {
 	struct json_object *list = json_object_new_array();
@@ -109,6 +125,7 @@ static void healthz(struct evhttp_request *req, const char *param, void *arg)
 	json_object_object_add(redis, "commands", link_json(d->svc.redis, HL_REDIS_COMMANDS));
 	json_object_object_add(redis, "blocking", link_json(d->svc.redis, HL_REDIS_BLOCKING));
 	json_object_object_add(redis, "events", link_json(d->svc.redis, HL_REDIS_EVENTS));
+	json_object_object_add(redis, "replication", replication_json(d->svc.redis));
 	json_object_object_add(body, "redis", redis);
 
 	json_object_object_add(config, "file", json_object_new_string(hl_config_file(w->config)));

@@ -3,7 +3,8 @@
  * received by channel, transitions by state, open tickets by department and state,
  * overdue by department, escalations by stage, the ingest request latency and routing
  * time histograms, plugin calls, errors and timeouts, webhook deliveries (dead letters
- * included), Redis reconnects, and whether the
+ * included), Redis reconnects, 503 answers by cause, writes not confirmed by their
+ * replicas, and whether the
  * calendar fell back to weekends only. No token: bind the API where only the scraper
  * and the staff reach it.
  */
@@ -112,6 +113,15 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_COMMANDS),
 			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_BLOCKING),
 			    (unsigned long long)hl_redis_reconnects(d->svc.redis, HL_REDIS_EVENTS));
+	counted(b, "hotline_http_unavailable_total", "cause", hl_http_unavailable_counts(d->svc.http),
+		HL_HTTP_CAUSES,
+		"Requests answered 503, by cause: redis_down, failing_over, not_replicated "
+		"(replicas did not confirm a write, or are missing), stopping, busy.");
+	help(b, "hotline_redis_not_replicated_total", "counter",
+	     "Writes whose replicas did not confirm them (redis.min_replicas_ack), or refused "
+	     "while they were missing.");
+	evbuffer_add_printf(b, "hotline_redis_not_replicated_total %llu\n",
+			    (unsigned long long)hl_redis_not_replicated(d->svc.redis));
 	help(b, "hotline_live_streams", "gauge", "Live event streams open (GET /v1/events/live).");
 	evbuffer_add_printf(b, "hotline_live_streams %zu\n", hl_live_events_clients(d->live));
 	help(b, "hotline_live_streams_dropped_total", "counter",

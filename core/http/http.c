@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "base/clock.h"
+#include "base/counters.h"
 #include "config/config.h"
 #include "http/cookie.h"
 #include "http/http_answers.h"
@@ -49,6 +50,9 @@ struct hl_http {
 	void *gate_arg;
 	struct evhttp_request *attached_req; /* the request whose handler runs now ... */
 	void *attachment;                    /* ... and what the gate gave it */
+	struct hl_counted unavailable[HL_HTTP_CAUSES]; /* 503s by cause */
+	hl_http_cause_fn cause;              /* why Redis cannot answer (the daemon's) */
+	void *cause_arg;
 };
 
 /* A request held by the gate: what runs it when the gate lets it through. */
@@ -58,6 +62,9 @@ struct hl_http_gated {
 	const struct route *rt;
 	char params[HL_HTTP_PARAMS_MAX];
 };
+
+const char *const hl_http_causes[HL_HTTP_CAUSES] = {"redis_down", "failing_over",
+						     "not_replicated", "stopping", "busy"};
 
 /* The server of the one evhttp in this process, whose answers are counted. */
 static struct hl_http *server;
@@ -142,6 +149,38 @@ void hl_http_reply_error(struct evhttp_request *req, int code, const char *field
 	if (field)
 		json_object_object_add(body, "field", json_object_new_string(field));
 	hl_http_reply_json(req, code, body);
+}
+
+void hl_http_reply_unavailable(struct evhttp_request *req, const char *cause, const char *fmt,
+			       ...)
+{
+	char message[512];
+	va_list ap;
+	struct json_object *body = json_object_new_object();
+
+	if (!cause)
+		cause = server && server->cause ? server->cause(server->cause_arg) : "redis_down";
+	if (server)
+		hl_metrics_count(server->unavailable, HL_HTTP_CAUSES, cause);
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	json_object_object_add(body, "error", json_object_new_string(message));
+	json_object_object_add(body, "cause", json_object_new_string(cause));
+	if (!evhttp_find_header(evhttp_request_get_output_headers(req), "Retry-After"))
+		hl_http_set_header(req, "Retry-After", "1");
+	hl_http_reply_json(req, 503, body);
+}
+
+void hl_http_set_unavailable_cause(struct hl_http *h, hl_http_cause_fn fn, void *arg)
+{
+	h->cause = fn;
+	h->cause_arg = arg;
+}
+
+const struct hl_counted *hl_http_unavailable_counts(const struct hl_http *h)
+{
+	return h->unavailable;
 }
 
 static void allowed_methods(int methods, char *buf, size_t len)
@@ -262,8 +301,7 @@ void hl_http_gate_pass(struct hl_http_gated *g, void *attachment)
 	struct hl_http *h = g->h;
 
 	if (h->closing) {
-		hl_http_set_header(g->req, "Retry-After", "1");
-		hl_http_reply_error(g->req, 503, NULL, "hotlined is stopping");
+		hl_http_reply_unavailable(g->req, "stopping", "hotlined is stopping");
 	} else {
 		h->attached_req = g->req;
 		h->attachment = attachment;
@@ -331,8 +369,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
 
 	if (h->closing) {
 		hl_http_set_header(req, "Connection", "close");
-		hl_http_set_header(req, "Retry-After", "1");
-		hl_http_reply_error(req, 503, NULL, "hotlined is stopping");
+		hl_http_reply_unavailable(req, "stopping", "hotlined is stopping");
 		return;
 	}
 	if (verdict != HL_BODY_OK) {
@@ -466,6 +503,10 @@ struct hl_http *hl_http_start(struct event_base *base, const struct hl_config *c
 	if (getsockname(evhttp_bound_socket_get_fd(h->bound), (struct sockaddr *)&ss, &sslen) == 0)
 		h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							 : ((struct sockaddr_in *)&ss)->sin_port);
+	for (size_t i = 0; i < HL_HTTP_CAUSES; i++) /* each cause shown, 0 before its first */
+		hl_metrics_count(h->unavailable, HL_HTTP_CAUSES, hl_http_causes[i]);
+	for (size_t i = 0; i < HL_HTTP_CAUSES; i++)
+		h->unavailable[i].n = 0;
 	server = h;
 	hl_log(HL_LOG_INFO, "http", "listening addr=%s%s%s:%u", strchr(addr.host, ':') ? "[" : "",
 	       addr.host, strchr(addr.host, ':') ? "]" : "", h->port);

@@ -147,4 +147,22 @@ void hl_http_reply_json_text(struct evhttp_request *req, int code, const char *t
 void hl_http_reply_error(struct evhttp_request *req, int code, const char *field,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Every 503 goes out here: {"error": message, "cause": cause} with Retry-After: 1, counted
+ * by cause for hotline_http_unavailable_total (daemon/metrics.c). The causes are
+ * hl_http_causes: Redis cannot be reached ("redis_down"), the primary is changing
+ * ("failing_over"), the replicas did not confirm a write or are missing
+ * ("not_replicated", store/replica_ack.h), hotlined is stopping ("stopping"), a queue is
+ * full ("busy"). cause NULL asks the function the daemon set (Redis's state: one of the
+ * first three), "redis_down" without one. */
+#define HL_HTTP_CAUSES 5
+extern const char *const hl_http_causes[HL_HTTP_CAUSES];
+void hl_http_reply_unavailable(struct evhttp_request *req, const char *cause, const char *fmt,
+			       ...) __attribute__((format(printf, 3, 4)));
+typedef const char *(*hl_http_cause_fn)(void *arg);
+void hl_http_set_unavailable_cause(struct hl_http *h, hl_http_cause_fn fn, void *arg);
+/* The 503s answered, by cause: HL_HTTP_CAUSES entries (struct hl_counted, base/counters.h)
+ * in the order of hl_http_causes. Borrowed. */
+struct hl_counted;
+const struct hl_counted *hl_http_unavailable_counts(const struct hl_http *h);
+
 #endif

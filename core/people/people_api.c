@@ -119,14 +119,13 @@ void hl_people_count(struct hl_people *p, const char *outcome)
 
 void hl_people_unavailable(struct evhttp_request *req)
 {
-	hl_http_set_header(req, "Retry-After", "1");
-	hl_http_reply_error(req, 503, NULL, "the account store (Redis) is unreachable, or "
-					    "hotlined is stopping; try again");
+	hl_http_reply_unavailable(req, NULL, "the account store (Redis) is unreachable or its "
+					     "replicas did not confirm, or hotlined is stopping; "
+					     "try again");
 }
 
 void hl_people_busy(struct evhttp_request *req)
 {
-	hl_http_set_header(req, "Retry-After", "1");
-	hl_http_reply_error(req, 503, NULL, "too many logins and password changes at once; try "
-					    "again");
+	hl_http_reply_unavailable(req, "busy", "too many logins and password changes at once; "
+					       "try again");
 }

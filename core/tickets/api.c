@@ -77,13 +77,36 @@ int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn 
 void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
 			  const struct redisReply *reply, const char *what)
 {
-	static const char *const transient[] = {"READONLY", "OOM",	"BUSY",
-						"MASTERDOWN", "LOADING", "TRYAGAIN"};
+	static const struct {
+		const char *error, *cause;
+	} transient[] = {{"READONLY", "failing_over"}, {"MASTERDOWN", "failing_over"},
+			 {"OOM", "redis_down"},        {"BUSY", "busy"},
+			 {"LOADING", "redis_down"},    {"TRYAGAIN", "redis_down"}};
+	static const char notreplicated[] = "NOTREPLICATED ";
 
+	if (strncmp(reply->str, notreplicated, sizeof(notreplicated) - 1) == 0) {
+		const char *detail = reply->str + sizeof(notreplicated) - 1;
+
+		hl_log(HL_LOG_WARN, sub, "not_replicated what=\"%s\" error=\"%s\"", what, detail);
+		if (strstr(detail, "reached the primary"))
+			hl_http_reply_unavailable(
+				req, "not_replicated",
+				"not confirmed: %s (redis.min_replicas_ack). The write may be "
+				"kept or lost: a retry with the same Idempotency-Key returns the "
+				"same ticket, never a second; read a ticket before repeating a step "
+				"on it",
+				detail);
+		else
+			hl_http_reply_unavailable(req, "not_replicated", "%s: %s; try again later",
+						  what, detail);
+		return;
+	}
 	hl_log(HL_LOG_ERROR, sub, "redis_error what=\"%s\" error=\"%s\"", what, reply->str);
 	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
-		if (strncmp(reply->str, transient[i], strlen(transient[i])) == 0) {
-			hl_reply_unavailable(req, what);
+		if (strncmp(reply->str, transient[i].error, strlen(transient[i].error)) == 0) {
+			hl_http_reply_unavailable(req, transient[i].cause,
+						  "the ticket store (Redis) cannot take it now; %s",
+						  what);
 			return;
 		}
 	}
@@ -93,6 +116,5 @@ void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
 
 void hl_reply_unavailable(struct evhttp_request *req, const char *what)
 {
-	hl_http_set_header(req, "Retry-After", "1");
-	hl_http_reply_error(req, 503, NULL, "the ticket store (Redis) is unreachable; %s", what);
+	hl_http_reply_unavailable(req, NULL, "the ticket store (Redis) is unreachable; %s", what);
 }

@@ -63,12 +63,15 @@ int hl_call_eval(struct hl_call *c, enum hl_script_id script, hl_redis_reply_fn 
 		 int argc, const char **argv, const size_t *lens);
 
 /* Answers a Redis error reply: 503 with Retry-After when it will pass (a replica after a
- * failover, out of memory, busy, loading), else 500; the error text goes to the log
- * under `sub`, never to the client. */
+ * failover, out of memory, busy, loading; a write its replicas did not confirm,
+ * NOTREPLICATED, store/redis.h, whose answer says whether it reached the primary), else
+ * 500; the error text goes to the log under `sub`, never to the client. */
 void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
 			  const struct redisReply *reply, const char *what);
 
-/* Answers 503 with Retry-After, saying what was not done. */
+/* Answers 503 with Retry-After, saying what was not done; its cause (counted in
+ * /metrics) is Redis's state (hl_redis_unavailable_cause, which the daemon sets as the
+ * HTTP server's cause function). */
 void hl_reply_unavailable(struct evhttp_request *req, const char *what);
 
 /* The JSON view of a ticket for `who` (ticket_view.c): fields converted for clients,

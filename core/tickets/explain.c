@@ -49,8 +49,8 @@ void hl_explain_cancel_all(struct hl_service *svc)
 			HL_LIST_ENTRY(hl_list_first(&svc->explains), struct hl_explain_call, node);
 
 		hl_route_cancel(ec->run);
-		hl_http_reply_error(ec->call.req, 503, NULL,
-				    "hotlined is stopping; the explanation was not finished");
+		hl_http_reply_unavailable(ec->call.req, "stopping",
+					  "hotlined is stopping; the explanation was not finished");
 		explain_free(ec);
 	}
 }

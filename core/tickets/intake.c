@@ -172,6 +172,28 @@ static void reply_ticket(struct evhttp_request *req, int code, const struct redi
 	hl_http_reply_json_text(req, code, json, len);
 }
 
+/* A ticket the create stored on the primary whose replicas did not confirm it
+ * (NOTREPLICATED, answered 503): it exists, and may outlive a failover, so it is routed
+ * as after a 201, and its place in the dispatcher is used rather than left to its lease
+ * (the retry with the same Idempotency-Key replays it: it is not routed twice). */
+static void unconfirmed(struct intake *it, const struct redisReply *stored)
+{
+	char b1[32], b2[32], b3[32];
+	const char *status = hl_reply_str(stored, 0, b1, sizeof(b1));
+	const char *id = hl_reply_str(stored, 1, b2, sizeof(b2));
+
+	if (strcmp(status, "created") != 0)
+		return;
+	hl_log(HL_LOG_WARN, "intake", "created_unconfirmed id=%s channel=%s state=%s by=%s", id,
+	       it->channel, hl_reply_str(stored, 2, b3, sizeof(b3)), it->call.who->name);
+	hl_metrics_count(it->call.svc->metrics.received, 4, it->channel);
+	hl_metrics_count(it->call.svc->metrics.transitions, HL_METRIC_NAMES, b3);
+	if (it->handed_off) {
+		hand_off(it, stored, id);
+		it->handed_off = 0;
+	}
+}
+
 static void created(struct redisReply *reply, void *arg)
 {
 	struct intake *it = arg;
@@ -185,7 +207,11 @@ static void created(struct redisReply *reply, void *arg)
 					  "ticket may or may not exist: retry with the same "
 					  "Idempotency-Key");
 	} else if (reply->type == REDIS_REPLY_ERROR) {
+		const struct redisReply *stored = hl_redis_unconfirmed(it->call.svc->redis, reply);
+
 		hl_reply_redis_error(req, "intake", reply, "the ticket was not created");
+		if (stored) /* on the primary, not confirmed by its replicas: 503, and routed */
+			unconfirmed(it, stored);
 	} else if (strcmp(status, "created") == 0) {
 		const char *state = hl_reply_str(reply, 2, b3, sizeof(b3));
 

@@ -303,8 +303,7 @@ static void search(struct evhttp_request *req, const char *param, void *arg)
 		include_expired = !strcmp(expired_text, "true");
 	}
 	if (!kb->loaded) {
-		hl_http_set_header(req, "Retry-After", "1");
-		hl_http_reply_error(req, 503, NULL, "the knowledge base is loading (Redis)");
+		hl_http_reply_unavailable(req, NULL, "the knowledge base is loading (Redis)");
 		goto done;
 	}
 	cut_query(q, cut);

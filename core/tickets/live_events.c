@@ -398,8 +398,7 @@ static void get_live(struct evhttp_request *req, const char *param, void *arg)
 
 	(void)param;
 	if (le->stopping) {
-		hl_http_set_header(req, "Retry-After", "1");
-		hl_http_reply_error(req, 503, NULL, "hotlined is stopping");
+		hl_http_reply_unavailable(req, "stopping", "hotlined is stopping");
 		return;
 	}
 	if (!(c = calloc(1, sizeof(*c)))) {
@@ -420,15 +419,14 @@ static void get_live(struct evhttp_request *req, const char *param, void *arg)
 		goto refuse;
 	if (le->nclients >= (size_t)hl_opt_int(&cfg->live_events, "max_clients")) {
 		hl_http_set_header(req, "Retry-After", "5");
-		hl_http_reply_error(req, 503, NULL,
-				    "%zu live streams are open, the most allowed "
-				    "(live_events.max_clients)",
-				    le->nclients);
+		hl_http_reply_unavailable(req, "busy",
+					  "%zu live streams are open, the most allowed "
+					  "(live_events.max_clients)",
+					  le->nclients);
 		goto refuse;
 	}
 	if (!le->cursor[0]) { /* the tailer does not know where the stream ends yet */
-		hl_http_set_header(req, "Retry-After", "1");
-		hl_http_reply_error(req, 503, NULL, "the live events are starting (Redis)");
+		hl_http_reply_unavailable(req, NULL, "the live events are starting (Redis)");
 		goto refuse;
 	}
 	c->le = le;
