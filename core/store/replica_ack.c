@@ -147,9 +147,19 @@ static void send_wait(struct hl_replica_ack *a)
 void hl_replica_ack_hold(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg,
 			 struct redisReply *reply, int strict)
 {
-	struct held *h = malloc(sizeof(*h));
+	struct held *h;
 
-	if (!h) { /* out of memory: answered unconfirmed rather than not at all */
+	if (a->missing && strict) {
+		/* sent before the replicas were found missing (behind the WAIT that found it):
+		 * answered as the writes refused since, without a WAIT of its own */
+		snprintf(a->error_text, sizeof(a->error_text),
+			 "NOTREPLICATED the write reached the primary; fewer than %d replicas are "
+			 "known to be connected",
+			 a->n);
+		deliver_error(a, fn, arg, reply);
+		return;
+	}
+	if (!(h = malloc(sizeof(*h)))) { /* out of memory: answered unconfirmed rather than not at all */
 		fn(reply, arg);
 		return;
 	}
