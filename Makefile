@@ -398,7 +398,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(LUA_INC) | fuzz-deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(CORE_LIBS)
 
 .PHONY: bench bench-deps bench-ingest bench-bullmq bench-routing bench-escalation bench-daemons \
-	bench-profile bench-floor bench-kb
+	bench-profile bench-floor bench-kb bench-replicas
 bench: bench-ingest
 	$(MAKE) bench-routing
 	$(MAKE) bench-escalation
@@ -411,6 +411,10 @@ bench-deps:
 # section; bench-bullmq measures hotlined (everysec) and BullMQ alone, for that section.
 bench-ingest: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
 	contrib/bench/run.sh $(BUILD) BENCHMARKS.md
+
+# intake with a replica, min_replicas_ack 1 against 0 (issue 18); prints, writes no file
+bench-replicas: all $(BENCH_TOOLS)
+	contrib/bench/replicas.sh $(BUILD)
 
 bench-bullmq: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
 	BENCH_TARGETS="everysec bullmq" contrib/bench/run.sh $(BUILD) BENCHMARKS.md
