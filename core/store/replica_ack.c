@@ -104,10 +104,10 @@ static void finish(struct hl_replica_ack *a, long long confirmed)
 	while (h) {
 		struct held *next = h->next;
 
-		if (confirmed >= a->n || !h->strict)
-			h->fn(h->reply, h->arg);
-		else if (confirmed == -1) /* as for any command whose answer was lost */
+		if (confirmed == -1) /* as for any command whose answer was lost */
 			h->fn(NULL, h->arg);
+		else if (confirmed >= a->n || !h->strict)
+			h->fn(h->reply, h->arg);
 		else
 			deliver_error(a, h->fn, h->arg, h->reply);
 		hl_reply_arena_release(h->reply);

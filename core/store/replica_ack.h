@@ -51,7 +51,8 @@ void hl_replica_ack_free(struct hl_replica_ack *a);
 /* A write's reply came (not NULL, not an error): holds fn(reply, arg) until its WAIT
  * answers, keeping reply alive past the callback it came in (store/reply_arena.h).
  * strict: a NOTREPLICATED error replaces the reply when the replicas do not confirm
- * (HL_WRITES_RECORDS); else the reply comes anyway. A record whose reply comes while the
+ * (HL_WRITES_RECORDS); else the reply comes anyway. When the connection goes before the
+ * WAIT's answer, each gets NULL, as any command whose answer was lost. A record whose reply comes while the
  * replicas are missing (it was sent before they were found so) gets the error at once.
  * Called from that reply callback. */
 void hl_replica_ack_hold(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg,
