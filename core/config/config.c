@@ -83,7 +83,8 @@ static const struct hl_option intake_schema[] = {
 };
 
 static const struct hl_option routing_schema[] = {
-	{"plugin_timeout", HL_OPT_DURATION, 0, "2s", "budget of a routing plugin's answer"},
+	{"plugin_timeout", HL_OPT_DURATION, 0, "1500ms",
+	 "budget of a routing plugin's answer (at most half heartbeat_lapse)"},
 	{"reclaim_idle", HL_OPT_DURATION, 0, "30s",
 	 "take over routing work a stopped daemon left pending this long"},
 	{"max_returns", HL_OPT_INT, 0, "2", "approved returns (退单) before manual dispatch"},
@@ -95,6 +96,11 @@ static const struct hl_option routing_schema[] = {
 	{"hand_off", HL_OPT_BOOL, 0, "true",
 	 "the daemon that takes a ticket in routes it itself, under a lease of reclaim_idle "
 	 "(false: every ticket goes through the routing stream)"},
+	{"heartbeat", HL_OPT_DURATION, 0, "1s",
+	 "how often the daemon says it is alive in the registry (at most half heartbeat_lapse)"},
+	{"heartbeat_lapse", HL_OPT_DURATION, 0, "3s",
+	 "a daemon not heard of this long is dead: its routing work is taken over (at least "
+	 "twice plugin_timeout and twice heartbeat, at most reclaim_idle)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -443,6 +449,50 @@ static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* routing.heartbeat and routing.heartbeat_lapse (core/README.md §10). A daemon beats from
+ * its event loop, so a live one looks dead only when its loop stalls longer than
+ * heartbeat_lapse - heartbeat: the lapse is at least twice heartbeat (a beat may be
+ * missed), at least twice plugin_timeout (the budget a routing plugin is given; a plugin
+ * that overruns it on the loop must not make its daemon look dead), and at most
+ * reclaim_idle (beyond it the takeover after reclaim_idle comes first). Not set, the lapse
+ * is 3s brought within those bounds and the heartbeat at most half of it; set, a value
+ * out of them is an error at its place. */
+static int check_heartbeat(struct hl_config *cfg, const struct hl_yaml_node *root, char *err,
+			   size_t errlen)
+{
+	int lapse_set = hl_yaml_map_get(cfg->routing.node, "heartbeat_lapse") != NULL;
+	int beat_set = hl_yaml_map_get(cfg->routing.node, "heartbeat") != NULL;
+	const struct hl_yaml_node *at = position_of(&cfg->routing, "heartbeat_lapse", root);
+
+	if (!lapse_set) {
+		int64_t lapse = cfg->heartbeat_lapse_ms;
+
+		if (lapse < 2 * cfg->plugin_timeout_ms)
+			lapse = 2 * cfg->plugin_timeout_ms;
+		if (beat_set && lapse < 2 * cfg->heartbeat_ms)
+			lapse = 2 * cfg->heartbeat_ms;
+		cfg->heartbeat_lapse_ms = lapse < cfg->reclaim_idle_ms ? lapse : cfg->reclaim_idle_ms;
+	}
+	if (!beat_set && cfg->heartbeat_ms > cfg->heartbeat_lapse_ms / 2)
+		cfg->heartbeat_ms = cfg->heartbeat_lapse_ms / 2;
+	if (cfg->heartbeat_ms < 10)
+		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "heartbeat", root),
+				     "key 'heartbeat': expected at least 10ms");
+	if (cfg->heartbeat_lapse_ms < 2 * cfg->heartbeat_ms)
+		return hl_yaml_error(err, errlen, at,
+				     "key 'heartbeat_lapse': expected at least twice 'heartbeat', "
+				     "or one late beat makes a live daemon look dead");
+	if (cfg->heartbeat_lapse_ms < 2 * cfg->plugin_timeout_ms)
+		return hl_yaml_error(err, errlen, at,
+				     "key 'heartbeat_lapse': expected at least twice "
+				     "'plugin_timeout', or a daemon held up by a plugin looks dead");
+	if (cfg->heartbeat_lapse_ms > cfg->reclaim_idle_ms)
+		return hl_yaml_error(err, errlen, at,
+				     "key 'heartbeat_lapse': expected at most 'reclaim_idle', the "
+				     "takeover it speeds up");
+	return 0;
+}
+
 static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
@@ -475,6 +525,9 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 	    wall_ms(&cfg->routing, "plugin_timeout", root, &cfg->plugin_timeout_ms, err, errlen) ||
 	    wall_ms(&cfg->routing, "reclaim_idle", root, &cfg->reclaim_idle_ms, err, errlen) ||
 	    wall_ms(&cfg->routing, "related_window", root, &cfg->related_window_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "heartbeat", root, &cfg->heartbeat_ms, err, errlen) ||
+	    wall_ms(&cfg->routing, "heartbeat_lapse", root, &cfg->heartbeat_lapse_ms, err,
+		    errlen) ||
 	    wall_ms(&cfg->auth, "session_idle", root, &cfg->session_idle_ms, err, errlen) ||
 	    wall_ms(&cfg->auth, "session_lifetime", root, &cfg->session_lifetime_ms, err,
 		    errlen) ||
@@ -510,6 +563,8 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 				     "key 'reclaim_idle': expected at least twice "
 				     "'plugin_timeout', or routing still under way is taken over "
 				     "by another daemon");
+	if (check_heartbeat(cfg, root, err, errlen) < 0)
+		return -1;
 	if (hl_opt_int(&cfg->routing, "max_returns") < 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->routing, "max_returns", root),
 				     "key 'max_returns': expected 0 or more");

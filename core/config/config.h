@@ -43,6 +43,9 @@ struct hl_config {
 	int64_t idempotency_ttl_ms, board_rate_window_ms;
 	int64_t plugin_timeout_ms, reclaim_idle_ms, related_window_ms;
 	int hand_off; /* routing.hand_off */
+	/* routing.heartbeat and routing.heartbeat_lapse, as checked (defaults brought within
+	 * their bounds: config.c's check_heartbeat) */
+	int64_t heartbeat_ms, heartbeat_lapse_ms;
 	/* people's sessions and logins (auth:, people/) */
 	int64_t session_idle_ms, session_lifetime_ms, login_floor_ms, login_failure_window_ms;
 	int64_t live_heartbeat_ms;

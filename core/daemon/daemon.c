@@ -23,6 +23,7 @@
 #include "tickets/live_events.h"
 #include "http/static_files.h"
 #include "tickets/escalation.h"
+#include "tickets/heartbeat.h"
 #include "http/http.h"
 #include "store/keys.h"
 #include "store/layout.h"
@@ -43,40 +44,12 @@ static void apply_process_settings(const struct hl_config *cfg)
 	tzset();
 }
 
-static void registered(struct redisReply *reply, void *arg)
+/* The answer of the registry's "stopped" (tickets/heartbeat.h). */
+static void left_registry(struct redisReply *reply)
 {
-	const char *event = arg;
-
 	if (!reply || reply->type == REDIS_REPLY_ERROR)
-		hl_log(HL_LOG_WARN, "daemon", "register_failed event=%s error=\"%s\"", event,
+		hl_log(HL_LOG_WARN, "daemon", "register_failed event=stopped error=\"%s\"",
 		       reply ? reply->str : "connection lost");
-}
-
-/* Records this daemon's event in the shared registry (lua/daemon_register.lua). */
-static int register_event(struct hl_daemon *d, const char *event, hl_redis_reply_fn fn,
-			  void *arg)
-{
-	const struct hl_config *cfg = d->svc.world->config;
-	const char *prefix = d->svc.prefix;
-	char k_daemons[128], k_ops[128], gen[24], pid[16];
-	const char *argv[8];
-	size_t lens[8];
-
-	hl_key(k_daemons, sizeof(k_daemons), prefix, HL_KEY_DAEMONS);
-	hl_key(k_ops, sizeof(k_ops), prefix, HL_KEY_OPS);
-	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->svc.world->generation);
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	argv[0] = k_daemons;
-	argv[1] = k_ops;
-	argv[2] = d->svc.instance;
-	argv[3] = event;
-	argv[4] = gen;
-	argv[5] = pid;
-	argv[6] = hl_config_file(cfg);
-	argv[7] = HL_VERSION;
-	for (int i = 0; i < 8; i++)
-		lens[i] = strlen(argv[i]);
-	return hl_redis_eval(d->svc.redis, HL_SCRIPT_DAEMON_REGISTER, fn, arg, 2, 8, argv, lens);
 }
 
 static void redis_ready(void *arg)
@@ -84,7 +57,7 @@ static void redis_ready(void *arg)
 	struct hl_daemon *d = arg;
 
 	if (!d->stopping)
-		register_event(d, "connected", registered, (void *)"connected");
+		hl_heartbeat_connected(d->heartbeat);
 }
 
 static void stop_refused(evutil_socket_t fd, short what, void *arg)
@@ -292,6 +265,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	hl_http_set_unavailable_cause(d->svc.http, unavailable_cause, d);
 	d->dispatcher = d->svc.redis ? hl_dispatcher_start(&d->svc) : NULL;
 	d->svc.dispatcher = d->dispatcher;
+	d->heartbeat = d->dispatcher ? hl_heartbeat_start(&d->svc, d->dispatcher) : NULL;
 	d->outbox = d->svc.redis ? hl_outbox_start(&d->svc) : NULL; /* none when out of memory: puts fail */
 	link_outbox(d);
 	d->escalation = d->svc.redis ? hl_escalation_start(&d->svc, ESCALATION_SWEEP_MS) : NULL;
@@ -304,7 +278,7 @@ int hl_daemon_start(struct hl_daemon *d, struct event_base *base, const char *co
 	d->sig_hup = evsignal_new(base, SIGHUP, on_signal, d);
 	d->sig_term = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sig_int = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->svc.redis || !d->dispatcher || !d->escalation || !d->live || !d->kb || !d->sig_hup || !d->sig_term || !d->sig_int ||
+	if (!d->svc.redis || !d->dispatcher || !d->heartbeat || !d->escalation || !d->live || !d->kb || !d->sig_hup || !d->sig_term || !d->sig_int ||
 	    event_add(d->sig_hup, NULL) || event_add(d->sig_term, NULL) ||
 	    event_add(d->sig_int, NULL)) {
 		snprintf(err, errlen, "out of memory starting the daemon");
@@ -344,7 +318,7 @@ int hl_daemon_reload(struct hl_daemon *d)
 	hl_world_unref(old);
 	hl_log(HL_LOG_INFO, "daemon", "reloaded generation=%llu plugins=%zu",
 	       (unsigned long long)fresh->generation, fresh->plugins->n);
-	register_event(d, "reloaded", registered, (void *)"reloaded");
+	hl_heartbeat_reloaded(d->heartbeat);
 	return 0;
 }
 
@@ -373,7 +347,7 @@ static void unregistered(struct redisReply *reply, void *arg)
 {
 	struct hl_daemon *d = arg;
 
-	registered(reply, (void *)"stopped");
+	left_registry(reply);
 	hl_redis_stop(d->svc.redis, redis_closed, d);
 }
 
@@ -394,7 +368,7 @@ static void dispatcher_drained(void *arg)
 	struct hl_daemon *d = arg;
 
 	/* Commands already sent are answered before the connections close. */
-	if (register_event(d, "stopped", unregistered, d) < 0)
+	if (hl_heartbeat_leave(d->heartbeat, unregistered, d) < 0)
 		hl_redis_stop(d->svc.redis, redis_closed, d);
 }
 
@@ -440,6 +414,8 @@ void hl_daemon_free(struct hl_daemon *d)
 	hl_redis_free(d->svc.redis);
 	d->svc.redis = NULL;
 	hl_explain_cancel_all(&d->svc);
+	hl_heartbeat_free(d->heartbeat); /* after Redis: its commands have been called back */
+	d->heartbeat = NULL;
 	hl_dispatcher_free(d->dispatcher);
 	d->svc.dispatcher = NULL;
 	hl_outbox_free(d->outbox);

@@ -15,6 +15,7 @@
 struct event;
 struct event_base;
 struct hl_live_events;
+struct hl_heartbeat;
 struct hl_kb;
 struct hl_static_files;
 
@@ -23,6 +24,7 @@ struct hl_daemon {
 	const char *config_path; /* borrowed from argv */
 	struct hl_host_links links; /* where plugins' notices and outbox jobs go */
 	struct hl_dispatcher *dispatcher;
+	struct hl_heartbeat *heartbeat;   /* the registry entry and heartbeat (tickets/heartbeat.h) */
 	struct hl_outbox *outbox;         /* plugins' durable jobs (host/outbox.h) */
 	struct hl_escalation *escalation;
 	struct hl_people *people;         /* people's logins and sessions (people/people.h) */

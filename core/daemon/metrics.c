@@ -4,7 +4,7 @@
  * overdue by department, escalations by stage, the ingest request latency and routing
  * time histograms, plugin calls, errors and timeouts, webhook deliveries (dead letters
  * included), Redis reconnects, 503 answers by cause, writes not confirmed by their
- * replicas, and whether the
+ * replicas, routing work taken over from gone daemons, and whether the
  * calendar fell back to weekends only. No token: bind the API where only the scraper
  * and the staff reach it.
  */
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tickets/api.h"
+#include "tickets/heartbeat.h"
 #include "tickets/live_events.h"
 #include "time/calendar.h"
 #include "base/clock.h"
@@ -67,6 +68,7 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 	const struct hl_metrics *m = &d->svc.metrics;
 	const struct hl_plugin_set *set = d->svc.world->plugins;
 	struct hl_outbox_stats ob;
+	struct hl_takeovers taken;
 	int years[1];
 
 	counted(b, "hotline_tickets_received_total", "channel", m->received, 4,
@@ -122,6 +124,15 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 	     "while they were missing.");
 	evbuffer_add_printf(b, "hotline_redis_not_replicated_total %llu\n",
 			    (unsigned long long)hl_redis_not_replicated(d->svc.redis));
+	hl_heartbeat_takeovers(d->heartbeat, &taken);
+	help(b, "hotline_routing_takeovers_total", "counter",
+	     "A gone daemon's routing work this daemon took over at once (its heartbeat lapsed, "
+	     "or its process was gone at a restart): its handed-off tickets' leases, its "
+	     "entries pending on the routing stream.");
+	evbuffer_add_printf(b, "hotline_routing_takeovers_total{what=\"leases\"} %llu\n"
+			       "hotline_routing_takeovers_total{what=\"stream_entries\"} %llu\n",
+			    (unsigned long long)taken.leases,
+			    (unsigned long long)taken.stream_entries);
 	help(b, "hotline_live_streams", "gauge", "Live event streams open (GET /v1/events/live).");
 	evbuffer_add_printf(b, "hotline_live_streams %zu\n", hl_live_events_clients(d->live));
 	help(b, "hotline_live_streams_dropped_total", "counter",

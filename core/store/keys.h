@@ -16,10 +16,17 @@
 				    what they hold (store/layout.h); set on an empty store by
 				    lua/layout_check.lua, by hotlined --migrate (layout.c) */
 #define HL_KEY_DAEMONS "daemons" /* hash: instance id -> JSON of the running hotlined
-				    (pid, seen_ms, version ...; lua/daemon_register.lua);
+				    (pid, version, node, tag, lapse_ms, lease_ms, seen_ms
+				    and since_ms on Redis's clock ...;
+				    lua/daemon_register.lua, refreshed every
+				    routing.heartbeat by lua/daemon_heartbeat.lua, removed
+				    by lua/daemon_takeover.lua when it is gone);
 				    hotlined --migrate refuses while it has entries
-				    (store/layout.c) */
-#define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, stopped) */
+				    (store/layout.c). HL_KEY_SEQ + this name ("seq:daemons")
+				    counts the lease holder tags it hands out */
+#define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, rejoined,
+				    stopped; taken_over, with who took over and what:
+				    lua/daemon_takeover.lua) */
 #define HL_KEY_TICKET "t:"       /* + id: hash of the ticket's fields and state (layouts 2
 				    and 3 kept its timeline there too, field `log`, which
 				    the migration to 4 moves to HL_KEY_LOG) */

@@ -12,6 +12,15 @@ const struct hl_script hl_scripts[HL_SCRIPT_COUNT] = {
 #include "store/lua/keys.lua.inc"
 #include "store/lua/daemon_register.lua.inc"
 	},
+	/* without the key names: it needs none, and it runs every second per daemon */
+	[HL_SCRIPT_DAEMON_HEARTBEAT] = {"daemon_heartbeat", HL_WRITES_PASSING,
+#include "store/lua/daemon_heartbeat.lua.inc"
+	},
+	[HL_SCRIPT_DAEMON_TAKEOVER] = {"daemon_takeover", HL_WRITES_WORK,
+#include "store/lua/keys.lua.inc"
+#include "store/lua/lib.lua.inc"
+#include "store/lua/daemon_takeover.lua.inc"
+	},
 	[HL_SCRIPT_TICKET_CREATE] = {"ticket_create", HL_WRITES_RECORDS,
 #include "store/lua/keys.lua.inc"
 #include "store/lua/lib.lua.inc"

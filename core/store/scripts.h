@@ -12,6 +12,8 @@
 
 enum hl_script_id {
 	HL_SCRIPT_DAEMON_REGISTER, /* lua/daemon_register.lua */
+	HL_SCRIPT_DAEMON_HEARTBEAT, /* lua/daemon_heartbeat.lua (tickets/heartbeat.c) */
+	HL_SCRIPT_DAEMON_TAKEOVER, /* lua/daemon_takeover.lua (tickets/heartbeat.c) */
 	HL_SCRIPT_TICKET_CREATE,   /* lua/ticket_create.lua */
 	HL_SCRIPT_TICKET_GET,      /* lua/ticket_get.lua */
 	HL_SCRIPT_TICKET_LIST,     /* lua/ticket_list.lua */

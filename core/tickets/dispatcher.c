@@ -3,6 +3,7 @@
 #include "tickets/dispatcher.h"
 
 #include <event2/event.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/list.h"
@@ -32,6 +33,7 @@
  * enough for yet another daemon to take it over too. */
 struct takeover {
 	int running;       /* an XAUTOCLAIM is outstanding or its entry is being routed */
+	int again;         /* scan again once this scan ends (entries were moved here) */
 	size_t taken;      /* entries taken over in this scan, for the log */
 };
 
@@ -43,6 +45,7 @@ struct hl_dispatcher {
 	size_t inflight; /* jobs, and hand-offs reserved (below) */
 	size_t reserved; /* hand-offs reserved by intake whose ticket is not created yet */
 	struct takeover takeover;
+	char holder[16];  /* the lease holder tag (hl_dispatcher_set_holder), "" until set */
 	struct event *retry, *reclaim;
 	struct hl_list jobs; /* struct job in flight, for hl_dispatcher_free */
 	void (*drained)(void *arg); /* after a stop, once nothing is in flight */
@@ -61,6 +64,7 @@ struct job {
 static void pump(struct hl_dispatcher *disp);
 static void takeover_next(struct hl_dispatcher *disp);
 static void check_drained(struct hl_dispatcher *disp);
+static void scan_again(struct hl_dispatcher *disp);
 
 static void retry_later(struct hl_dispatcher *disp)
 {
@@ -97,6 +101,8 @@ static void finish(struct hl_dispatch_job *route, void *arg)
 	job_free(job);
 	if (taken_over)
 		takeover_next(disp);
+	else
+		scan_again(disp); /* there may be room now */
 	pump(disp);
 }
 
@@ -156,9 +162,10 @@ static void group_created(enum hl_stream_result result, const struct hl_stream_b
 	struct hl_dispatcher *disp = arg;
 
 	(void)batch;
-	if (result == HL_STREAM_OK)
+	if (result == HL_STREAM_OK) {
+		scan_again(disp);
 		pump(disp);
-	else
+	} else
 		retry_later(disp);
 	check_drained(disp);
 }
@@ -187,9 +194,19 @@ static void pump(struct hl_dispatcher *disp)
 		retry_later(disp);
 }
 
+void hl_dispatcher_set_holder(struct hl_dispatcher *disp, const char *tag)
+{
+	snprintf(disp->holder, sizeof(disp->holder), "%s", tag);
+}
+
+const char *hl_dispatcher_holder(const struct hl_dispatcher *disp)
+{
+	return disp ? disp->holder : "";
+}
+
 int hl_dispatcher_reserve(struct hl_dispatcher *disp)
 {
-	if (!disp || disp->stopped || disp->inflight >= INFLIGHT_MAX)
+	if (!disp || !disp->holder[0] || disp->stopped || disp->inflight >= INFLIGHT_MAX)
 		return -1;
 	disp->inflight++;
 	disp->reserved++;
@@ -228,8 +245,21 @@ void hl_dispatcher_take(struct hl_dispatcher *disp, const struct hl_ticket *tick
 }
 
 static int claim(struct hl_dispatcher *disp);
+static void reclaim_fired(evutil_socket_t fd, short what, void *arg);
 
-/* Ends the takeover scan until the next tick. */
+/* Entries were moved here (hl_dispatcher_take_over_now): a scan now, if one can start
+ * (none under way, the group ready, room), else at the first of these that can. */
+static void scan_again(struct hl_dispatcher *disp)
+{
+	if (!disp->takeover.again || disp->takeover.running || !hl_stream_ready(&disp->intake))
+		return;
+	reclaim_fired(-1, 0, disp);
+	if (disp->takeover.running)
+		disp->takeover.again = 0;
+}
+
+/* Ends the takeover scan until the next tick, or begins the next one when entries were
+ * moved here meanwhile. */
 static void takeover_end(struct hl_dispatcher *disp)
 {
 	struct takeover *t = &disp->takeover;
@@ -237,6 +267,7 @@ static void takeover_end(struct hl_dispatcher *disp)
 	if (t->taken > 0)
 		hl_log(HL_LOG_INFO, "dispatch", "reclaimed entries=%zu", t->taken);
 	t->running = 0;
+	scan_again(disp);
 	check_drained(disp);
 }
 
@@ -291,6 +322,14 @@ static void reclaim_fired(evutil_socket_t fd, short what, void *arg)
 	t->taken = 0;
 	if (claim(disp) == 0)
 		t->running = 1;
+}
+
+void hl_dispatcher_take_over_now(struct hl_dispatcher *disp)
+{
+	if (!disp || disp->stopped)
+		return;
+	disp->takeover.again = 1;
+	scan_again(disp);
 }
 
 /* (Re)arms the takeover scan every routing.reclaim_idle / 2 of the generation in service. */

@@ -38,6 +38,13 @@ struct hl_dispatcher *hl_dispatcher_start(struct hl_service *svc);
  * unreserve), -1 when not (full, stopping, or disp NULL): create with a stream entry. */
 int hl_dispatcher_reserve(struct hl_dispatcher *disp);
 
+/* The lease holder tag of this daemon (tickets/heartbeat.h; copied, at most 15 bytes),
+ * which its handed-off tickets carry (field lh) so that their leases can be taken over
+ * when it is gone. Until it is set, hl_dispatcher_reserve refuses: no hand-off. */
+void hl_dispatcher_set_holder(struct hl_dispatcher *disp, const char *tag);
+/* The tag, "" when none yet. Borrowed: valid while the dispatcher lives. */
+const char *hl_dispatcher_holder(const struct hl_dispatcher *disp);
+
 /* Gives back a place reserved for a ticket that was not created (an error, a replay). */
 void hl_dispatcher_unreserve(struct hl_dispatcher *disp);
 
@@ -46,6 +53,10 @@ void hl_dispatcher_unreserve(struct hl_dispatcher *disp);
  * of memory) it is left to its lease. */
 void hl_dispatcher_take(struct hl_dispatcher *disp, const struct hl_ticket *ticket,
 			const struct redisReply *reply, size_t related_from);
+
+/* A dead daemon's entries were moved here, marked idle (lua/daemon_takeover.lua): starts
+ * the takeover scan now, or again as soon as the one under way ends. */
+void hl_dispatcher_take_over_now(struct hl_dispatcher *disp);
 
 /* After a reload: the takeover scan follows the new routing.reclaim_idle from now on. */
 void hl_dispatcher_reconfigured(struct hl_dispatcher *disp);

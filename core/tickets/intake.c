@@ -263,8 +263,8 @@ static void created(struct redisReply *reply, void *arg)
 
 /* Arguments of lua/ticket_create.lua after the common four. */
 struct create_args {
-	const char *argv[16 + 2 * HL_INPUT_FIELDS_MAX];
-	size_t lens[16 + 2 * HL_INPUT_FIELDS_MAX];
+	const char *argv[18 + 2 * HL_INPUT_FIELDS_MAX];
+	size_t lens[18 + 2 * HL_INPUT_FIELDS_MAX];
 	int argc;
 	char date[HL_TIME_BUFLEN], idem_key[sizeof(HL_KEY_IDEM) + 64 + 256];
 	char body_hash[HL_SHA256_HEX_LEN + 1], ttl[24], rate_key[sizeof(HL_KEY_RATE) + 128];
@@ -405,6 +405,12 @@ static int fill_create_args(struct evhttp_request *req, const struct hl_call *ca
 	if (!in->answered_on_call && promise(call, in, a->citizen_due) == 0) {
 		push_str(a, "citizen_due_ms");
 		push_str(a, a->citizen_due);
+	}
+	/* who holds the lease (tickets/heartbeat.h), in the create's own HSET: when this
+	 * daemon is gone, another takes its leases over without waiting for them to run out */
+	if (a->lease_until[0]) {
+		push_str(a, "lh");
+		push_str(a, hl_dispatcher_holder(call->svc->dispatcher));
 	}
 	return 0;
 }

@@ -102,7 +102,8 @@ static int internal(const char *name)
 {
 	static const char *const names[] = {"route_seq",     "route_attempts", "sign_next",
 					    "answer_next",   "callback_next",  "sign_plan",
-					    "answer_plan",   "callback_plan",  "log"};
+					    "answer_plan",   "callback_plan",  "log",
+					    "lh"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0)
