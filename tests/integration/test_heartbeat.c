@@ -254,7 +254,7 @@ Test(heartbeat, a_slow_but_live_daemon_keeps_its_work)
 
 	start_in(&fx.daemon, "judge", HB_ROUTING, FAST_ROUTER);
 	start_in(&slow, "slow", HB_ROUTING, SLOW_ROUTER);
-	sleep(3); /* both have beaten for a whole lapse: either may judge the other */
+	sleep(4); /* both have beaten for a whole lapse: either may judge the other */
 	for (int i = 0; i < N; i++)
 		hlt_create_ticket(slow.port, HLT_TOKEN_AGENT, ticket_body, ids[i], sizeof(ids[i]));
 	kill(slow.pid, SIGSTOP);
