@@ -294,9 +294,10 @@ Test(heartbeat, a_slow_but_live_daemon_keeps_its_work)
 	cr_expect_eq(hlt_daemon_stop(&fx.daemon, SIGTERM, 5000), 0);
 }
 
-/* Redis goes away for longer than the lapse and comes back with its data (the AOF): every
- * registry entry is old then, but no daemon judges another before it has beaten again
- * for a whole lapse itself, by when the others have beaten too. */
+/* Redis goes away for longer than the lapse and comes back with its data (the AOF), and
+ * the daemons come back to it at different times (their backoffs differ; here one is
+ * held 1.5 s longer): every registry entry is old then, but no daemon judges another
+ * before it has beaten again for a whole lapse itself, by when the others have too. */
 Test(heartbeat, a_redis_restart_makes_nobody_look_dead)
 {
 	struct hlt_daemon other = {0};
@@ -304,11 +305,14 @@ Test(heartbeat, a_redis_restart_makes_nobody_look_dead)
 
 	start_in(&fx.daemon, "one", HB_ROUTING, FAST_ROUTER);
 	start_in(&other, "two", HB_ROUTING, FAST_ROUTER);
-	sleep(3); /* both may judge */
+	sleep(4); /* both may judge */
 	hlt_redis_stop(&fx.redis, 0);
+	kill(other.pid, SIGSTOP);
 	sleep(4);
 	hlt_redis_start(&fx.redis, fx.dir);
 	cr_assert(hlt_daemon_wait_ready(&fx.daemon, 5000), "%s", hlt_read_file(fx.daemon.log));
+	usleep(1500 * 1000);
+	kill(other.pid, SIGCONT);
 	cr_assert(hlt_daemon_wait_ready(&other, 5000), "%s", hlt_read_file(other.log));
 	sleep(4); /* more than a lapse after both came back */
 	v = hlt_redis_cmd(&fx.redis, "XRANGE hl:ops - +");
