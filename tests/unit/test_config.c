@@ -195,7 +195,7 @@ Test(config, values_that_would_misbehave_are_refused)
 		 "expected a zone name such as Asia/Shanghai");
 	load_bad("redis:\n  socket: /a\nroutes: r\nrouting:\n  max_attempts: 0\n", "5:17",
 		 "key 'max_attempts': expected 1 or more");
-	load_bad("redis:\n  socket: /a\nroutes: r\nrouting:\n  reclaim_idle: 3s\n", "5:17",
+	load_bad("redis:\n  socket: /a\nroutes: r\nrouting:\n  reclaim_idle: 2s\n", "5:17",
 		 "key 'reclaim_idle': expected at least twice 'plugin_timeout'");
 }
 
