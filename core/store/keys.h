@@ -22,8 +22,10 @@
 				    routing.heartbeat by lua/daemon_heartbeat.lua, removed
 				    by lua/daemon_takeover.lua when it is gone);
 				    hotlined --migrate refuses while it has entries
-				    (store/layout.c). HL_KEY_SEQ + this name ("seq:daemons")
-				    counts the lease holder tags it hands out */
+				    (store/layout.c) */
+#define HL_KEY_DAEMON_TAGS "daemon-tags" /* string: the counter of the lease holder tags
+					    lua/daemon_register.lua hands out (a tag is
+					    its value in base 36); purely new in layout 5 */
 #define HL_KEY_OPS "ops"         /* stream: daemon lifecycle (connected, reloaded, rejoined,
 				    stopped; taken_over, with who took over and what:
 				    lua/daemon_takeover.lua) */

@@ -82,7 +82,7 @@ static int register_event(struct hl_heartbeat *hb, const char *event, hl_redis_r
 
 	hl_key(k_daemons, sizeof(k_daemons), svc->prefix, HL_KEY_DAEMONS);
 	hl_key(k_ops, sizeof(k_ops), svc->prefix, HL_KEY_OPS);
-	hl_key(k_seq, sizeof(k_seq), svc->prefix, HL_KEY_SEQ HL_KEY_DAEMONS);
+	hl_key(k_seq, sizeof(k_seq), svc->prefix, HL_KEY_DAEMON_TAGS);
 	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)svc->world->generation);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	snprintf(lapse, sizeof(lapse), "%lld", (long long)cfg->heartbeat_lapse_ms);

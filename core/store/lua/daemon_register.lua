@@ -4,7 +4,7 @@
 -- and so that the daemons can tell when one of them is gone (core/README.md §10: the
 -- entry's seen_ms, refreshed by lua/daemon_heartbeat.lua, and lua/daemon_takeover.lua).
 -- KEYS[1]  the daemons hash           KEYS[2]  the operations stream
--- KEYS[3]  the counter of lease holder tags (seq:daemons)
+-- KEYS[3]  the counter of lease holder tags (daemon-tags)
 -- ARGV[1]  instance id (host:pid:start_ms)
 -- ARGV[2]  event: connected | reloaded | rejoined (its entry was gone) | stopped
 -- ARGV[3]  configuration generation   ARGV[4]  pid
