@@ -428,8 +428,10 @@ static int read_console(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* redis.min_replicas_ack and redis.wait_timeout (issue 18): a WAIT must end before the
- * client gives up on its request, so wait_timeout is below http.timeout. */
+/* redis.min_replicas_ack and redis.wait_timeout (issue 18): a write sent just after a
+ * WAIT waits for it and for its own, so twice wait_timeout is below http.timeout; and a
+ * heartbeat queued behind two WAITs must still come within heartbeat_lapse - heartbeat
+ * (checked after check_heartbeat). */
 static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
@@ -441,11 +443,19 @@ static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
 	cfg->redis_min_replicas_ack = (int)n;
 	if (wall_ms(&cfg->redis, "wait_timeout", root, &cfg->redis_wait_timeout_ms, err, errlen))
 		return -1;
-	if (cfg->redis_wait_timeout_ms < 1 || cfg->redis_wait_timeout_ms >= cfg->http_timeout_ms)
+	if (cfg->redis_wait_timeout_ms < 1 ||
+	    2 * cfg->redis_wait_timeout_ms >= cfg->http_timeout_ms)
 		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "wait_timeout", root),
-				     "key 'wait_timeout': expected at least 1ms and below "
+				     "key 'wait_timeout': expected at least 1ms and below half "
 				     "http.timeout (%lld ms)",
 				     (long long)cfg->http_timeout_ms);
+	if (n > 0 && 2 * cfg->redis_wait_timeout_ms >
+			     cfg->heartbeat_lapse_ms - cfg->heartbeat_ms)
+		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "wait_timeout", root),
+				     "key 'wait_timeout': expected at most half of "
+				     "routing.heartbeat_lapse - routing.heartbeat (%lld ms), or "
+				     "heartbeats held behind WAITs make a live daemon look dead",
+				     (long long)(cfg->heartbeat_lapse_ms - cfg->heartbeat_ms) / 2);
 	return 0;
 }
 

@@ -510,8 +510,8 @@ static int submit(struct hl_redis *r, enum hl_redis_link_id link, int script,
 		return -1;
 	if (script >= 0 && r->acks && hl_scripts[script].writes == HL_WRITES_RECORDS &&
 	    !hl_replica_ack_ok(r->acks)) {
-		hl_replica_ack_refuse(r->acks, fn, arg); /* fn is told NOTREPLICATED, soon */
-		return 0;
+		/* fn is told NOTREPLICATED, soon */
+		return hl_replica_ack_refuse(r->acks, fn, arg);
 	}
 	/* the other links read the store only once the commands link has checked it */
 	if (link != HL_REDIS_COMMANDS && r->links[HL_REDIS_COMMANDS].state != HL_REDIS_READY)

@@ -104,8 +104,9 @@ static void finish(struct hl_replica_ack *a, long long confirmed)
 	while (h) {
 		struct held *next = h->next;
 
-		if (confirmed == -1) /* as for any command whose answer was lost */
-			h->fn(NULL, h->arg);
+		if (confirmed == -1 || (confirmed == -2 && h->strict))
+			h->fn(NULL, h->arg); /* as for any command whose answer was lost: no
+						WAIT answered (the link went, or is closing) */
 		else if (confirmed >= a->n || !h->strict)
 			h->fn(h->reply, h->arg);
 		else
@@ -159,8 +160,16 @@ void hl_replica_ack_hold(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg
 		deliver_error(a, fn, arg, reply);
 		return;
 	}
-	if (!(h = malloc(sizeof(*h)))) { /* out of memory: answered unconfirmed rather than not at all */
-		fn(reply, arg);
+	if (!(h = malloc(sizeof(*h)))) { /* out of memory: never a 2xx unconfirmed */
+		if (strict) {
+			snprintf(a->error_text, sizeof(a->error_text),
+				 "NOTREPLICATED the write reached the primary; out of memory "
+				 "waiting for %d replicas",
+				 a->n);
+			deliver_error(a, fn, arg, reply);
+		} else {
+			fn(reply, arg);
+		}
 		return;
 	}
 	*h = (struct held){NULL, fn, arg, reply, strict};
@@ -198,19 +207,17 @@ static void flush_refused(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-void hl_replica_ack_refuse(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg)
+int hl_replica_ack_refuse(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg)
 {
 	struct refusal *r = malloc(sizeof(*r));
 
-	if (!r) {
-		/* out of memory: the caller is told at once, NULL as for a lost connection */
-		fn(NULL, arg);
-		return;
-	}
+	if (!r)
+		return -1; /* out of memory: the caller answers as for a link not ready */
 	*r = (struct refusal){NULL, fn, arg};
 	*a->refused_tail = r;
 	a->refused_tail = &r->next;
 	event_active(a->flush, EV_TIMEOUT, 1);
+	return 0;
 }
 
 const struct redisReply *hl_replica_ack_unconfirmed(const struct hl_replica_ack *a,
@@ -277,7 +284,10 @@ static void probed(redisReply *reply, void *arg)
 	if (!a->missing) {
 		if (online < a->n)
 			mark_missing(a, "probe", online);
-	} else if (a->target < 0) {
+	} else if (a->target < 0 || master_offset < a->target) {
+		/* the first look after the failure; or the primary's offsets started over
+		 * below the target (Redis restarted, a replica that lagged was promoted),
+		 * which its replicas could never reach */
 		a->target = master_offset;
 	} else if (caught_up >= a->n) {
 		mark_back(a, "probe");

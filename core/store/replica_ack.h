@@ -62,8 +62,9 @@ void hl_replica_ack_hold(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg
 int hl_replica_ack_ok(const struct hl_replica_ack *a);
 
 /* Refuses a record while the replicas are missing: fn gets the NOTREPLICATED error from
- * the event loop, soon, never before this returns. */
-void hl_replica_ack_refuse(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg);
+ * the event loop, soon, never before this returns. Returns 0, or -1 when out of memory
+ * (fn will not be called). */
+int hl_replica_ack_refuse(struct hl_replica_ack *a, hl_ack_reply_fn fn, void *arg);
 
 /* Within a callback given a NOTREPLICATED error for a write that ran on the primary: the
  * write's own reply (borrowed for the callback). NULL for any other reply, and for a

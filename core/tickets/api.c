@@ -81,7 +81,9 @@ void hl_reply_redis_error(struct evhttp_request *req, const char *sub,
 		const char *error, *cause;
 	} transient[] = {{"READONLY", "failing_over"}, {"MASTERDOWN", "failing_over"},
 			 {"OOM", "redis_down"},        {"BUSY", "busy"},
-			 {"LOADING", "redis_down"},    {"TRYAGAIN", "redis_down"}};
+			 {"LOADING", "redis_down"},    {"TRYAGAIN", "redis_down"},
+			 /* Redis's own min-replicas-to-write refusing a write */
+			 {"NOREPLICAS", "not_replicated"}};
 	static const char notreplicated[] = "NOTREPLICATED ";
 
 	if (strncmp(reply->str, notreplicated, sizeof(notreplicated) - 1) == 0) {

@@ -248,8 +248,8 @@ static void tick_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_heartbeat *hb = arg;
 	const struct hl_service *svc = hb->svc;
-	char k_daemons[128], lapse[24];
-	const char *argv[3];
+	char k_daemons[128], lapse[24], judge[24];
+	const char *argv[4];
 
 	(void)fd;
 	(void)what;
@@ -264,7 +264,14 @@ static void tick_fired(evutil_socket_t fd, short what, void *arg)
 	argv[0] = k_daemons;
 	argv[1] = svc->instance;
 	argv[2] = lapse;
-	if (hl_redis_eval(svc->redis, HL_SCRIPT_DAEMON_HEARTBEAT, beaten, hb, 1, 3, argv, NULL) ==
+	/* others are judged only once this daemon has beaten for a lapse and the longest
+	 * reconnect delay: after a Redis restart or failover, a live daemon still waiting
+	 * out its backoff must not look dead */
+	snprintf(judge, sizeof(judge), "%lld",
+		 (long long)(svc->world->config->heartbeat_lapse_ms +
+			     svc->world->config->redis_reconnect_max_ms));
+	argv[3] = judge;
+	if (hl_redis_eval(svc->redis, HL_SCRIPT_DAEMON_HEARTBEAT, beaten, hb, 1, 4, argv, NULL) ==
 	    0)
 		hb->beating = 1;
 }

@@ -194,21 +194,42 @@ static void unconfirmed(struct intake *it, const struct redisReply *stored)
 	}
 }
 
+/* Did ticket_create refuse (write no ticket)? Its answer then stands whether or not the
+ * replicas confirmed: nothing of it needs them. */
+static int refused(const struct redisReply *stored)
+{
+	static const char *const refusals[] = {"conflict", "no_programme", "no_kb_entry",
+					       "rate_limited"};
+	char b[32];
+	const char *status = hl_reply_str(stored, 0, b, sizeof(b));
+
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		if (strcmp(status, refusals[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void created(struct redisReply *reply, void *arg)
 {
 	struct intake *it = arg;
 	struct evhttp_request *req = it->call.req;
 	char b1[32], b2[32], b3[32];
-	const char *status = hl_reply_str(reply, 0, b1, sizeof(b1));
-	const char *id = hl_reply_str(reply, 1, b2, sizeof(b2));
+	const struct redisReply *stored =
+		reply && reply->type == REDIS_REPLY_ERROR
+			? hl_redis_unconfirmed(it->call.svc->redis, reply)
+			: NULL;
+	const char *status, *id;
 
+	if (stored && refused(stored)) /* a 409, 400 or 429 is not a 503 */
+		reply = (struct redisReply *)stored;
+	status = hl_reply_str(reply, 0, b1, sizeof(b1));
+	id = hl_reply_str(reply, 1, b2, sizeof(b2));
 	if (!reply) {
 		hl_reply_unavailable(req, "the connection was lost before Redis confirmed; the "
 					  "ticket may or may not exist: retry with the same "
 					  "Idempotency-Key");
 	} else if (reply->type == REDIS_REPLY_ERROR) {
-		const struct redisReply *stored = hl_redis_unconfirmed(it->call.svc->redis, reply);
-
 		hl_reply_redis_error(req, "intake", reply, "the ticket was not created");
 		if (stored) /* on the primary, not confirmed by its replicas: 503, and routed */
 			unconfirmed(it, stored);

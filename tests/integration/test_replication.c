@@ -122,7 +122,7 @@ Test(replication, a_201_comes_once_the_replica_has_the_ticket)
 	int confirmed;
 	int64_t took;
 
-	start_daemon(1, "2s", NULL, NULL);
+	start_daemon(1, "1s", NULL, NULL);
 	took = post_while_replica_paused(id, sizeof(id), &confirmed);
 	cr_expect_geq(took, 350, "the 201 came in %lld ms, before the replica could confirm",
 		      (long long)took);

@@ -207,18 +207,24 @@ Test(config, replicas_ack_defaults_and_refusals)
 	cr_expect_eq(cfg->redis_wait_timeout_ms, 500);
 	hl_config_free(cfg);
 	cfg = load_ok("redis:\n  address: 127.0.0.1:6391\n  min_replicas_ack: 2\n"
-		      "  wait_timeout: 2s\nroutes: r\n");
+		      "  wait_timeout: 1s\nroutes: r\n");
 	cr_expect_eq(cfg->redis_min_replicas_ack, 2);
-	cr_expect_eq(cfg->redis_wait_timeout_ms, 2000);
+	cr_expect_eq(cfg->redis_wait_timeout_ms, 1000);
 	hl_config_free(cfg);
+	/* a heartbeat held behind two WAITs must not make its daemon look dead */
+	load_bad("redis:\n  address: 127.0.0.1:6391\n  min_replicas_ack: 1\n"
+		 "  wait_timeout: 1001ms\nroutes: r\n",
+		 "4:17", "expected at most half of routing.heartbeat_lapse - routing.heartbeat");
+	cfg = load_ok("redis:\n  address: 127.0.0.1:6391\n  wait_timeout: 2s\nroutes: r\n");
+	hl_config_free(cfg); /* without replicas to wait for, no WAIT holds a beat */
 	load_bad("redis:\n  socket: /a\n  min_replicas_ack: -1\nroutes: r\n", "3:21",
 		 "key 'min_replicas_ack': expected 0 to 1000 replicas");
 	load_bad("redis:\n  socket: /a\n  min_replicas_ack: one\nroutes: r\n", "3:21",
 		 "min_replicas_ack");
 	load_bad("redis:\n  socket: /a\n  wait_timeout: 0ms\nroutes: r\n", "3:17",
-		 "key 'wait_timeout': expected at least 1ms and below http.timeout");
-	load_bad("http:\n  timeout: 1s\nredis:\n  socket: /a\n  wait_timeout: 1s\nroutes: r\n",
-		 "5:17", "below http.timeout (1000 ms)");
+		 "key 'wait_timeout': expected at least 1ms and below half http.timeout");
+	load_bad("http:\n  timeout: 1s\nredis:\n  socket: /a\n  wait_timeout: 500ms\nroutes: r\n",
+		 "5:17", "below half http.timeout (1000 ms)");
 	load_bad("redis:\n  socket: /a\n  wait_timeout: 1wd\nroutes: r\n", "3:17",
 		 "key 'wait_timeout': expected wall-clock time");
 }

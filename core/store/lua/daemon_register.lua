@@ -43,7 +43,10 @@ local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   local ok, o = pcall(cjson.decode, old)
   if ok and type(o) == 'table' then
-    if o.since_ms and o.seen_ms and now_ms - o.seen_ms <= lapse then since = o.since_ms end
+    -- a (re)connect is a gap: its beating starts again (daemon_heartbeat.lua)
+    if event ~= 'connected' and o.since_ms and o.seen_ms and now_ms - o.seen_ms <= lapse then
+      since = o.since_ms
+    end
     if tag == '' and type(o.tag) == 'string' then tag = o.tag end
   end
 end
