@@ -42,6 +42,9 @@ static const struct hl_option http_schema[] = {
 static const struct hl_option redis_schema[] = {
 	{"socket", HL_OPT_STRING, 0, NULL, "unix socket path (or use address)"},
 	{"address", HL_OPT_ADDRESS, 0, NULL, "IP literal and port (or use socket)"},
+	{"sentinels", HL_OPT_STRING_LIST, 0, NULL,
+	 "Redis Sentinels (IP:port each) that name the primary (or use socket or address)"},
+	{"master_name", HL_OPT_STRING, 0, NULL, "the master's name the sentinels know"},
 	{"prefix", HL_OPT_STRING, 0, "hl:", "prefix of every key"},
 	{"connect_timeout", HL_OPT_DURATION, 0, "2s", "give up a connection attempt after"},
 	{"reconnect_min", HL_OPT_DURATION, 0, "100ms", "first reconnect delay"},
@@ -503,16 +506,68 @@ static int check_heartbeat(struct hl_config *cfg, const struct hl_yaml_node *roo
 	return 0;
 }
 
+/* redis.sentinels (each an IP literal and a port, none twice) and redis.master_name,
+ * which goes with them and only with them. */
+static int read_sentinels(struct hl_config *cfg, char *err, size_t errlen)
+{
+	const struct hl_yaml_node *list = hl_yaml_map_get(cfg->redis.node, "sentinels");
+	const struct hl_yaml_node *name = hl_yaml_map_get(cfg->redis.node, "master_name");
+	char why[160];
+
+	if (list && hl_yaml_is_null(list))
+		list = NULL;
+	if (name && hl_yaml_is_null(name))
+		name = NULL;
+	if (!list) {
+		if (name)
+			return hl_yaml_error(err, errlen, name,
+					     "key 'master_name': only with 'sentinels'");
+		return 0;
+	}
+	if (list->count == 0)
+		return hl_yaml_error(err, errlen, list,
+				     "key 'sentinels': the list must not be empty");
+	if (!name || !name->text[0] || strchr(name->text, ' '))
+		return hl_yaml_error(err, errlen, name ? name : list,
+				     "key 'master_name': required with 'sentinels', a name "
+				     "without spaces");
+	if (!(cfg->redis_sentinels = calloc(list->count, sizeof(*cfg->redis_sentinels))))
+		return hl_yaml_error(err, errlen, cfg->doc->root, "out of memory");
+	for (size_t i = 0; i < list->count; i++) {
+		struct hl_address *a = &cfg->redis_sentinels[i];
+
+		if (hl_parse_address(list->items[i]->text, a, why, sizeof(why)) < 0 ||
+		    a->port == 0)
+			return hl_yaml_error(err, errlen, list->items[i],
+					     "key 'sentinels': expected IP:port with a port above "
+					     "0, got '%s'",
+					     list->items[i]->text);
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(cfg->redis_sentinels[j].host, a->host) == 0 &&
+			    cfg->redis_sentinels[j].port == a->port)
+				return hl_yaml_error(err, errlen, list->items[i],
+						     "key 'sentinels': '%s' is listed twice",
+						     list->items[i]->text);
+		}
+	}
+	cfg->redis_nsentinels = list->count;
+	cfg->redis_master_name = name->text;
+	return 0;
+}
+
 static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 {
 	const struct hl_yaml_node *root = cfg->doc->root;
 	const char *level = hl_opt_string(&cfg->log, "level");
 	const char *socket = hl_opt_string(&cfg->redis, "socket");
 	const struct hl_yaml_node *addr = hl_yaml_map_get(cfg->redis.node, "address");
+	const struct hl_yaml_node *sentinels = hl_yaml_map_get(cfg->redis.node, "sentinels");
 	struct hl_address a;
 
 	if (addr && hl_yaml_is_null(addr))
 		addr = NULL;
+	if (sentinels && hl_yaml_is_null(sentinels))
+		sentinels = NULL;
 
 	if (hl_log_parse_level(level, &cfg->log_level) < 0)
 		return hl_yaml_error(err, errlen, position_of(&cfg->log, "level", root),
@@ -602,9 +657,12 @@ static int resolve_values(struct hl_config *cfg, char *err, size_t errlen)
 				     "reconnect_min above 0");
 	if (read_replica_ack(cfg, err, errlen) < 0)
 		return -1;
-	if (!socket == !addr)
+	if ((socket != NULL) + (addr != NULL) + (sentinels != NULL) != 1)
 		return hl_yaml_error(err, errlen, cfg->redis.node,
-				     "expected exactly one of 'socket' or 'address' for redis");
+				     "expected exactly one of 'socket', 'address' or 'sentinels' "
+				     "for redis");
+	if (read_sentinels(cfg, err, errlen) < 0)
+		return -1;
 	if (addr && (hl_opt_address(&cfg->redis, "address", &a) < 0 || a.port == 0))
 		return hl_yaml_error(err, errlen, addr, "key 'address': expected a port above 0");
 	if (socket && !(cfg->redis_socket = hl_config_resolve(cfg, socket)))
@@ -688,6 +746,7 @@ void hl_config_free(struct hl_config *cfg)
 	free(cfg->plugins);
 	free(cfg->accountability_forms);
 	free(cfg->redis_socket);
+	free(cfg->redis_sentinels);
 	free(cfg->routes_dir);
 	free(cfg->tokens_file);
 	free(cfg->calendar_dir);

@@ -38,6 +38,10 @@ struct hl_config {
 	char *redis_socket;  /* resolved path, or NULL when redis.address is used */
 	int redis_min_replicas_ack;     /* replicas a write waits for (WAIT), 0: none */
 	int64_t redis_wait_timeout_ms;  /* how long that WAIT waits */
+	/* redis.sentinels (owned) and redis.master_name (borrowed), when they are used */
+	struct hl_address *redis_sentinels;
+	size_t redis_nsentinels;
+	const char *redis_master_name;
 	char *routes_dir;    /* resolved */
 	char *tokens_file;   /* resolved */
 	int64_t idempotency_ttl_ms, board_rate_window_ms;

@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "host/plugin_host.h"
 #include "store/redis.h"
+#include "store/sentinel.h"
 #include "config/routes.h"
 #include "base/version.h"
 #include "host/world.h"
@@ -48,6 +49,41 @@ static struct json_object *replication_json(const struct hl_redis *r)
 	json_object_object_add(o, "not_replicated",
 			       json_object_new_uint64(hl_redis_not_replicated(r)));
 	return o;
+}
+
+/* Which node is primary, whether it is failing over, and in sentinel mode how each
+ * sentinel answered the last time it was asked. */
+static void primary_json(struct json_object *redis, const struct hl_redis *r)
+{
+	const struct hl_sentinel *s = hl_redis_sentinel(r);
+
+	json_object_object_add(redis, "mode", json_object_new_string(s ? "sentinel" : "single"));
+	json_object_object_add(redis, "primary", json_object_new_string(hl_redis_primary(r)));
+	json_object_object_add(redis, "failing_over",
+			       json_object_new_boolean(hl_redis_failing_over(r)));
+	json_object_object_add(redis, "failovers", json_object_new_uint64(hl_redis_failovers(r)));
+	if (s) {
+		struct json_object *list = json_object_new_array();
+
+		for (size_t i = 0; i < hl_sentinel_count(s); i++) {
+			struct json_object *o = json_object_new_object();
+			int answered = hl_sentinel_answered(s, i);
+
+			json_object_object_add(o, "address",
+					       json_object_new_string(hl_sentinel_addr(s, i)));
+			json_object_object_add(o, "answered",
+					       answered < 0 ? NULL
+							    : json_object_new_boolean(answered));
+			if (*hl_sentinel_error(s, i))
+				json_object_object_add(
+					o, "last_error",
+					json_object_new_string(hl_sentinel_error(s, i)));
+			json_object_array_add(list, o);
+		}
+		json_object_object_add(redis, "sentinels", list);
+		json_object_object_add(redis, "subscribed",
+				       json_object_new_string(hl_sentinel_subscribed(s)));
+	}
 }
 
 static struct json_object *plugins_json(const struct hl_plugin_set *set)
@@ -122,6 +158,7 @@ static void healthz(struct evhttp_request *req, const char *param, void *arg)
 
 	json_object_object_add(redis, "target",
 			       json_object_new_string(hl_redis_target(d->svc.redis)));
+	primary_json(redis, d->svc.redis);
 	json_object_object_add(redis, "commands", link_json(d->svc.redis, HL_REDIS_COMMANDS));
 	json_object_object_add(redis, "blocking", link_json(d->svc.redis, HL_REDIS_BLOCKING));
 	json_object_object_add(redis, "events", link_json(d->svc.redis, HL_REDIS_EVENTS));
@@ -158,6 +195,9 @@ static void readyz(struct evhttp_request *req, const char *param, void *arg)
 	    hl_redis_state(d->svc.redis, HL_REDIS_BLOCKING) != HL_REDIS_READY)
 		json_object_array_add(missing,
 				      json_object_new_string("redis (connected, scripts loaded)"));
+	if (!*hl_redis_primary(d->svc.redis))
+		json_object_array_add(missing, json_object_new_string(
+						       "a primary (the sentinels are asked)"));
 	if (!d->svc.world->plugins || d->stopping)
 		json_object_array_add(missing, json_object_new_string(
 						       d->stopping ? "not stopping" : "plugins"));

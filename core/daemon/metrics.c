@@ -108,6 +108,10 @@ static void own_metrics(struct evbuffer *b, const struct hl_daemon *d)
 			       "hotline_outbox_jobs_total{outcome=\"lost\"} %llu\n",
 			    (unsigned long long)ob.put, (unsigned long long)ob.done,
 			    (unsigned long long)ob.dead, (unsigned long long)ob.lost);
+	help(b, "hotline_redis_failovers_total", "counter",
+	     "Times the Redis primary changed (sentinel mode).");
+	evbuffer_add_printf(b, "hotline_redis_failovers_total %llu\n",
+			    (unsigned long long)hl_redis_failovers(d->svc.redis));
 	help(b, "hotline_redis_reconnects_total", "counter", "Redis connections re-established.");
 	evbuffer_add_printf(b, "hotline_redis_reconnects_total{link=\"commands\"} %llu\n"
 			       "hotline_redis_reconnects_total{link=\"blocking\"} %llu\n"

@@ -2,7 +2,6 @@
 #include "store/redis.h"
 
 #include <event2/event.h>
-#include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
@@ -12,10 +11,12 @@
 #include "config/config.h"
 #include "base/decimal.h"
 #include "base/log.h"
+#include "store/attach.h"
 #include "store/layout.h"
 #include "store/replica_ack.h"
 #include "store/reply_arena.h"
 #include "store/resp.h"
+#include "store/sentinel.h"
 
 struct link {
 	struct hl_redis *owner;
@@ -28,6 +29,7 @@ struct link {
 	uint64_t reconnects;
 	int pending_loads;
 	int connected_now; /* set by a connect, cleared when ready: tells reconnects apart */
+	int at_once;       /* the next reconnect comes without delay (a new primary) */
 	char last_error[160];
 };
 
@@ -51,6 +53,19 @@ struct hl_redis {
 	void (*stopped)(void *arg);
 	void *stopped_arg;
 	struct hl_replica_ack *acks; /* redis.min_replicas_ack above 0, else NULL */
+	/* Sentinel mode (redis.sentinels): the commands link connects where a sentinel named
+	 * the primary and checks it with ROLE; the other links wait for that check. */
+	struct hl_sentinel *sentinel; /* NULL for one Redis, and once stopping */
+	int sentinel_mode;
+	int primary_known;  /* host and port hold the node a sentinel named */
+	int confirmed;      /* ... and the commands link found it master */
+	int failing_over;   /* from losing the primary until a confirmed one is ready */
+	uint64_t failovers; /* times the confirmed primary changed */
+	char primary[300];  /* the confirmed primary, "" while unknown */
+	char last_primary[300];
+	char switch_host[64]; /* the primary +switch-master named, "" when none pending */
+	int switch_port;
+	struct event *refind; /* drops the links to find the primary again, from the loop */
 };
 
 /* A command sent and waiting for its reply. It is formatted once (RESP, store/resp.h)
@@ -103,6 +118,56 @@ static void reconnect_fired(evutil_socket_t fd, short what, void *arg)
 	link_connect(arg);
 }
 
+static void schedule_reconnect(struct link *l);
+
+static void set_target(struct hl_redis *r, const char *host, int port)
+{
+	snprintf(r->host, sizeof(r->host), "%s", host);
+	r->port = port;
+	snprintf(r->target, sizeof(r->target), strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
+		 port);
+}
+
+/* Closes a link now (its pending commands get a NULL reply) and schedules its reconnect.
+ * Not for a link inside one of its own hiredis callbacks. */
+static void link_drop_now(struct link *l)
+{
+	redisAsyncContext *ac = l->ac;
+
+	event_del(l->timer);
+	l->state = HL_REDIS_DOWN; /* nothing is sent on it while its callbacks run */
+	if (ac && (ac->c.flags & REDIS_CONNECTED)) {
+		redisAsyncFree(ac); /* on_disconnect schedules the reconnect */
+		return;
+	}
+	if (ac) {
+		l->ac = NULL;
+		redisAsyncFree(ac);
+	}
+	schedule_reconnect(l);
+}
+
+/* Sentinel mode: the commands link lost its node, or was never on the primary. The
+ * primary is unknown until a sentinel names one again (or +switch-master named it), and
+ * the other links leave the old node at once. */
+static void primary_lost(struct hl_redis *r)
+{
+	if (r->links[HL_REDIS_COMMANDS].ever_connected)
+		r->failing_over = 1;
+	r->primary_known = r->confirmed = 0;
+	r->primary[0] = '\0';
+	if (r->switch_host[0]) {
+		set_target(r, r->switch_host, r->switch_port);
+		r->switch_host[0] = '\0';
+		r->primary_known = 1;
+	}
+	for (int i = HL_REDIS_COMMANDS + 1; i < HL_REDIS_LINKS; i++) {
+		struct link *l = &r->links[i];
+		if (l->ac || l->state == HL_REDIS_DOWN)
+			link_drop_now(l);
+	}
+}
+
 /* Waits backoff (with jitter: between half and all of it), then connects again. */
 static void schedule_reconnect(struct link *l)
 {
@@ -116,7 +181,16 @@ static void schedule_reconnect(struct link *l)
 		return;
 	}
 	l->state = HL_REDIS_DOWN;
+	if (r->sentinel_mode && l == &r->links[HL_REDIS_COMMANDS])
+		primary_lost(r);
+	else if (r->sentinel_mode && !r->confirmed) {
+		event_del(l->timer); /* waits for the commands link's next primary */
+		return;
+	}
 	delay = l->backoff_ms / 2 + (int64_t)(random() % (l->backoff_ms / 2 + 1));
+	if (l->at_once)
+		delay = 0;
+	l->at_once = 0;
 	l->backoff_ms = l->backoff_ms * 2 > r->backoff_max_ms ? r->backoff_max_ms : l->backoff_ms * 2;
 	tv = ms_to_tv(delay);
 	event_del(l->timer);
@@ -146,6 +220,11 @@ static void became_ready(struct link *l)
 	l->ever_connected = 1;
 	hl_log(HL_LOG_INFO, "redis", "ready link=%s target=%s reconnects=%llu", l->role,
 	       r->target, (unsigned long long)l->reconnects);
+	if (l == &r->links[HL_REDIS_COMMANDS] && r->failing_over) {
+		r->failing_over = 0;
+		hl_log(HL_LOG_INFO, "redis", "failover_done primary=%s failovers=%llu", r->target,
+		       (unsigned long long)r->failovers);
+	}
 	if (l == &r->links[HL_REDIS_COMMANDS] && r->on_ready)
 		r->on_ready(r->ready_arg);
 }
@@ -255,6 +334,55 @@ static void load_scripts(struct link *l)
 	}
 }
 
+/* Sentinel mode: the commands link found the named node master. The other links follow
+ * it there. */
+static void primary_confirmed(struct hl_redis *r)
+{
+	r->confirmed = 1;
+	snprintf(r->primary, sizeof(r->primary), "%s", r->target);
+	if (r->last_primary[0] && strcmp(r->last_primary, r->primary) != 0)
+		r->failovers++;
+	snprintf(r->last_primary, sizeof(r->last_primary), "%s", r->primary);
+	for (int i = HL_REDIS_COMMANDS + 1; i < HL_REDIS_LINKS; i++) {
+		struct link *l = &r->links[i];
+		if (l->state == HL_REDIS_DOWN && !l->ac) {
+			event_del(l->timer);
+			l->backoff_ms = r->backoff_min_ms;
+			l->at_once = 0;
+			link_connect(l);
+		}
+	}
+}
+
+/* The answer to ROLE, sent first on the commands link in sentinel mode: only a master
+ * is used; a sentinel that named another node is passed over. */
+static void role_checked(redisAsyncContext *ac, void *reply_p, void *privdata)
+{
+	struct link *l = ac->data;
+	struct hl_redis *r = l->owner;
+	redisReply *reply = reply_p;
+	const char *role = "?";
+
+	(void)privdata;
+	if (!reply) /* the connection went away; the disconnect callback handles it */
+		return;
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 &&
+	    reply->element[0]->type == REDIS_REPLY_STRING)
+		role = reply->element[0]->str;
+	else if (reply->type == REDIS_REPLY_ERROR)
+		role = reply->str;
+	if (strcmp(role, "master") == 0) {
+		primary_confirmed(r);
+		load_scripts(l);
+		return;
+	}
+	hl_sentinel_wrong_node(r->sentinel, r->target, role);
+	snprintf(l->last_error, sizeof(l->last_error), "%.80s, named by a sentinel, is a %.40s",
+		 r->target, role);
+	r->primary_known = 0;
+	redisAsyncDisconnect(ac);
+}
+
 static void on_connect(const redisAsyncContext *ac, int status)
 {
 	struct link *l = ac->data;
@@ -270,7 +398,14 @@ static void on_connect(const redisAsyncContext *ac, int status)
 		schedule_reconnect(l);
 		return;
 	}
-	if (l == &l->owner->links[HL_REDIS_COMMANDS])
+	if (l == &l->owner->links[HL_REDIS_COMMANDS] && l->owner->sentinel_mode) {
+		if (redisAsyncCommand(l->ac, role_checked, NULL, "ROLE") != REDIS_OK) {
+			struct timeval now = {0, 0};
+			set_error(l, "out of memory queueing ROLE");
+			event_assign(l->timer, l->owner->base, -1, 0, drop_link, l);
+			event_add(l->timer, &now);
+		}
+	} else if (l == &l->owner->links[HL_REDIS_COMMANDS])
 		load_scripts(l);
 	else
 		became_ready(l);
@@ -306,12 +441,36 @@ static void connect_timed_out(evutil_socket_t fd, short what, void *arg)
 	schedule_reconnect(l);
 }
 
+/* Sentinel mode: the commands link asks the sentinels before it connects, unless a
+ * primary is named; the other links wait until the commands link confirmed it (they are
+ * connected then, by primary_confirmed). Returns 1 when l must wait. */
+static int wait_for_primary(struct link *l)
+{
+	struct hl_redis *r = l->owner;
+
+	if (!r->sentinel_mode)
+		return 0;
+	if (l == &r->links[HL_REDIS_COMMANDS]) {
+		if (r->primary_known)
+			return 0;
+		l->state = HL_REDIS_CONNECTING;
+		hl_sentinel_ask(r->sentinel);
+		return 1;
+	}
+	if (r->confirmed)
+		return 0;
+	l->state = HL_REDIS_DOWN;
+	return 1;
+}
+
 static void link_connect(struct link *l)
 {
 	struct hl_redis *r = l->owner;
 	redisAsyncContext *ac;
 	struct timeval tv = ms_to_tv(r->connect_timeout_ms);
 
+	if (wait_for_primary(l))
+		return;
 	l->state = HL_REDIS_CONNECTING;
 	ac = r->socket ? redisAsyncConnectUnix(r->socket) : redisAsyncConnect(r->host, r->port);
 	if (!ac || ac->err) {
@@ -326,7 +485,7 @@ static void link_connect(struct link *l)
 	ac->data = l;
 	l->ac = ac;
 	ac->c.reader->fn = &hl_reply_arena_functions; /* before anything is read */
-	redisLibeventAttach(ac, r->base);
+	hl_store_attach(ac, r->base);
 	redisAsyncSetConnectCallback(ac, on_connect);
 	redisAsyncSetDisconnectCallback(ac, on_disconnect);
 	event_del(l->timer);
@@ -335,6 +494,73 @@ static void link_connect(struct link *l)
 }
 
 static int ack_command(void *ctx, hl_ack_reply_fn fn, void *arg, int argc, const char **argv);
+
+static void refind_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_redis *r = arg;
+	struct link *c = &r->links[HL_REDIS_COMMANDS];
+
+	(void)fd;
+	(void)what;
+	if (r->stopping)
+		return;
+	if (r->switch_host[0] && r->confirmed && strcmp(r->switch_host, r->host) == 0 &&
+	    r->switch_port == r->port) { /* already there */
+		r->switch_host[0] = '\0';
+		return;
+	}
+	if (r->switch_host[0]) { /* at once, on the new primary, on every link */
+		hl_sentinel_cancel(r->sentinel);
+		for (int i = 0; i < HL_REDIS_LINKS; i++) {
+			r->links[i].backoff_ms = r->backoff_min_ms;
+			r->links[i].at_once = 1;
+		}
+	}
+	link_drop_now(c); /* primary_lost takes the other links along */
+}
+
+/* Sentinel mode: drops the links and finds the primary again, from the event loop (not
+ * inside a hiredis callback). host is the new primary +switch-master named, or NULL
+ * (a READONLY answer: ask the sentinels). */
+static void find_primary_again(struct hl_redis *r, const char *host, int port)
+{
+	struct timeval now = {0, 0};
+
+	if (host) {
+		snprintf(r->switch_host, sizeof(r->switch_host), "%s", host);
+		r->switch_port = port;
+	}
+	if (r->refind)
+		event_add(r->refind, &now);
+}
+
+static void sentinel_found(void *arg, const char *host, int port)
+{
+	struct hl_redis *r = arg;
+	struct link *c = &r->links[HL_REDIS_COMMANDS];
+
+	if (r->stopping || c->state != HL_REDIS_CONNECTING || c->ac)
+		return;
+	set_target(r, host, port);
+	r->primary_known = 1;
+	link_connect(c);
+}
+
+static void sentinel_none(void *arg)
+{
+	struct hl_redis *r = arg;
+	struct link *c = &r->links[HL_REDIS_COMMANDS];
+
+	if (r->stopping || c->state != HL_REDIS_CONNECTING || c->ac)
+		return;
+	set_error(c, "no sentinel named the primary");
+	schedule_reconnect(c);
+}
+
+static void sentinel_switched(void *arg, const char *host, int port)
+{
+	find_primary_again(arg, host, port);
+}
 
 struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config *cfg,
 				hl_redis_ready_fn on_ready, void *arg)
@@ -350,7 +576,24 @@ struct hl_redis *hl_redis_start(struct event_base *base, const struct hl_config 
 	r->connect_timeout_ms = cfg->redis_connect_timeout_ms;
 	r->backoff_min_ms = cfg->redis_reconnect_min_ms;
 	r->backoff_max_ms = cfg->redis_reconnect_max_ms;
-	if (cfg->redis_socket) {
+	if (cfg->redis_nsentinels) {
+		struct hl_sentinel_hooks hooks = {sentinel_found, sentinel_none, sentinel_switched,
+						  r};
+		r->sentinel_mode = 1;
+		r->sentinel = hl_sentinel_start(base, cfg->redis_sentinels, cfg->redis_nsentinels,
+						cfg->redis_master_name,
+						cfg->redis_connect_timeout_ms,
+						cfg->redis_reconnect_min_ms,
+						cfg->redis_reconnect_max_ms, &hooks);
+		r->refind = event_new(base, -1, 0, refind_fired, r);
+		if (!r->sentinel || !r->refind) {
+			hl_sentinel_free(r->sentinel);
+			if (r->refind)
+				event_free(r->refind);
+			free(r);
+			return NULL;
+		}
+	} else if (cfg->redis_socket) {
 		r->socket = strdup(cfg->redis_socket);
 		if (!r->socket) {
 			free(r);
@@ -484,6 +727,9 @@ static void reply_arrived(redisAsyncContext *ac, void *reply_p, void *privdata)
 		}
 		reply = NULL;
 	}
+	if (reply && reply->type == REDIS_REPLY_ERROR && l->owner->sentinel_mode &&
+	    strncmp(reply->str, "READONLY", 8) == 0)
+		find_primary_again(l->owner, NULL, 0); /* the node was demoted */
 	if (holds(p, reply))
 		hl_replica_ack_hold(p->r->acks, p->fn, p->arg, reply,
 				    hl_scripts[p->script].writes == HL_WRITES_RECORDS);
@@ -580,6 +826,10 @@ void hl_redis_stop(struct hl_redis *r, void (*done)(void *arg), void *arg)
 	r->stopping = 1;
 	r->stopped = done;
 	r->stopped_arg = arg;
+	hl_sentinel_free(r->sentinel);
+	r->sentinel = NULL;
+	if (r->refind)
+		event_del(r->refind);
 	for (int i = 0; i < HL_REDIS_LINKS; i++) {
 		struct link *l = &r->links[i];
 		event_del(l->timer);
@@ -614,6 +864,9 @@ void hl_redis_free(struct hl_redis *r)
 		if (l->timer)
 			event_free(l->timer);
 	}
+	hl_sentinel_free(r->sentinel);
+	if (r->refind)
+		event_free(r->refind);
 	hl_replica_ack_free(r->acks); /* after the links: its WAIT has been called back */
 	free(r->socket);
 	free(r);
@@ -665,11 +918,33 @@ const struct redisReply *hl_redis_unconfirmed(const struct hl_redis *r,
 	return hl_replica_ack_unconfirmed(r->acks, reply);
 }
 
+const char *hl_redis_primary(const struct hl_redis *r)
+{
+	return r->sentinel_mode ? r->primary : r->target;
+}
+
+int hl_redis_failing_over(const struct hl_redis *r)
+{
+	return r->failing_over;
+}
+
+uint64_t hl_redis_failovers(const struct hl_redis *r)
+{
+	return r->failovers;
+}
+
 const char *hl_redis_unavailable_cause(const struct hl_redis *r)
 {
+	if (r->failing_over)
+		return "failing_over";
 	if (r->links[HL_REDIS_COMMANDS].state == HL_REDIS_READY && !hl_redis_replicas_ok(r))
 		return "not_replicated";
 	return "redis_down";
+}
+
+const struct hl_sentinel *hl_redis_sentinel(const struct hl_redis *r)
+{
+	return r->sentinel;
 }
 
 int hl_redis_eval_as(struct hl_redis *r, const char *prefix, int64_t now_ms, const char *actor,

@@ -98,9 +98,20 @@ const char *hl_redis_state_name(enum hl_redis_state state);
 uint64_t hl_redis_reconnects(const struct hl_redis *r, enum hl_redis_link_id link);
 /* The last connection error, "" when none. Borrowed. */
 const char *hl_redis_last_error(const struct hl_redis *r, enum hl_redis_link_id link);
-/* Where the client connects: the socket path or host:port. Borrowed. */
+/* Where the client connects: the socket path or host:port (in sentinel mode the node
+ * last named, "" before any). Borrowed. */
 const char *hl_redis_target(const struct hl_redis *r);
 
+/* Sentinel mode (redis.sentinels, store/sentinel.h): the primary the commands link
+ * confirmed with ROLE, "" while unknown; whether it is failing over (from losing the
+ * primary until a confirmed one is ready again: commands answer 503 meanwhile); how many
+ * times the confirmed primary changed; the sentinels' state (NULL in the single-Redis
+ * modes, and once stopping). For one Redis: the target, 0, 0. Borrowed. */
+const char *hl_redis_primary(const struct hl_redis *r);
+int hl_redis_failing_over(const struct hl_redis *r);
+uint64_t hl_redis_failovers(const struct hl_redis *r);
+struct hl_sentinel;
+const struct hl_sentinel *hl_redis_sentinel(const struct hl_redis *r);
 /* Acknowledged means replicated (redis.min_replicas_ack, store/replica_ack.h): the
  * replies of the scripts that write records (scripts.h, HL_WRITES_RECORDS) come once N
  * replicas have confirmed them, or as an error reply beginning "NOTREPLICATED " when
@@ -121,7 +132,8 @@ uint64_t hl_redis_not_replicated(const struct hl_redis *r);
 const struct redisReply *hl_redis_unconfirmed(const struct hl_redis *r,
 					      const struct redisReply *reply);
 /* Why Redis cannot take a request now, for 503 answers and their count in /metrics:
- * "not_replicated" while the commands link is up and replicas are missing, else
+ * "failing_over" from losing the primary until a confirmed one is ready (sentinel
+ * mode), "not_replicated" while the commands link is up and replicas are missing, else
  * "redis_down". Borrowed, static. */
 const char *hl_redis_unavailable_cause(const struct hl_redis *r);
 

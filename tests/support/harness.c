@@ -308,9 +308,7 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 "  listen: 127.0.0.1:0\n"
 		 "%s%s%s%s"
 		 "redis:\n"
-		 "%s%s%s"
-		 "  reconnect_min: 50ms\n"
-		 "  reconnect_max: 500ms\n"
+		 "%s%s%s%s"
 		 "log:\n"
 		 "  level: debug\n"
 		 "shutdown_timeout: 5s\n"
@@ -327,6 +325,8 @@ void hlt_daemon_configure(struct hlt_daemon *d, const char *dir, const struct hl
 		 d->http_timeout ? "\n" : "", d->http_yaml ? d->http_yaml : "",
 		 d->redis_yaml ? d->redis_yaml : "  socket: ", d->redis_yaml ? "" : r->socket,
 		 d->redis_yaml ? "" : "\n",
+		 d->redis_reconnect_yaml ? d->redis_reconnect_yaml
+					 : "  reconnect_min: 50ms\n  reconnect_max: 500ms\n",
 		 HL_SOURCE_DIR, d->auth_yaml ? d->auth_yaml : "", HL_BUILD_DIR,
 		 d->extra_yaml ? d->extra_yaml : "",
 		 plugins_yaml ? plugins_yaml : "  - name: log\n");

@@ -87,6 +87,8 @@ struct hlt_daemon {
 	const char *auth_yaml;    /* more lines of the auth section ("  key: value\n") */
 	const char *redis_yaml;   /* where the redis section says how to reach Redis
 				     ("  sentinels: ...\n"); NULL: "  socket: <r->socket>\n" */
+	const char *redis_reconnect_yaml; /* the redis section's backoff lines; NULL:
+					     "  reconnect_min: 50ms\n  reconnect_max: 500ms\n" */
 };
 
 /* Writes dir/hotlined.yaml for this Redis with `plugins_yaml` as the plugins list (YAML

@@ -166,9 +166,42 @@ Test(config, missing_required_key)
 Test(config, redis_needs_exactly_one_target)
 {
 	load_bad("redis:\n  prefix: x\nroutes: r\n", "2:3",
-		 "expected exactly one of 'socket' or 'address'");
+		 "expected exactly one of 'socket', 'address' or 'sentinels'");
 	load_bad("redis:\n  socket: /a\n  address: 127.0.0.1:1\nroutes: r\n", "2:3",
-		 "expected exactly one of 'socket' or 'address'");
+		 "expected exactly one of 'socket', 'address' or 'sentinels'");
+}
+
+Test(config, redis_sentinels)
+{
+	struct hl_config *cfg =
+		load_ok("redis:\n  sentinels: [127.0.0.1:26391, '[::1]:26392']\n"
+			"  master_name: hotline\nroutes: r\n");
+
+	cr_assert_eq(cfg->redis_nsentinels, 2);
+	cr_assert_str_eq(cfg->redis_sentinels[0].host, "127.0.0.1");
+	cr_assert_eq(cfg->redis_sentinels[0].port, 26391);
+	cr_assert_str_eq(cfg->redis_sentinels[1].host, "::1");
+	cr_assert_str_eq(cfg->redis_master_name, "hotline");
+	cr_assert_null(cfg->redis_socket);
+	hl_config_free(cfg);
+
+	load_bad("redis:\n  socket: /a\n  sentinels: [127.0.0.1:1]\n  master_name: m\nroutes: r\n",
+		 "2:3", "expected exactly one of 'socket', 'address' or 'sentinels'");
+	load_bad("redis:\n  sentinels: [127.0.0.1:1]\nroutes: r\n", "2:14",
+		 "key 'master_name': required with 'sentinels'");
+	load_bad("redis:\n  socket: /a\n  master_name: m\nroutes: r\n", "3:16",
+		 "key 'master_name': only with 'sentinels'");
+	load_bad("redis:\n  sentinels: []\n  master_name: m\nroutes: r\n", "2:14",
+		 "key 'sentinels': the list must not be empty");
+	load_bad("redis:\n  sentinels:\n    - 127.0.0.1:1\n    - localhost:2\n"
+		 "  master_name: m\nroutes: r\n",
+		 "4:7", "key 'sentinels': expected IP:port with a port above 0, got 'localhost:2'");
+	load_bad("redis:\n  sentinels: [127.0.0.1:1, 127.0.0.1:0]\n  master_name: m\nroutes: r\n",
+		 "2:28", "expected IP:port with a port above 0, got '127.0.0.1:0'");
+	load_bad("redis:\n  sentinels: [127.0.0.1:1, 127.0.0.1:1]\n  master_name: m\nroutes: r\n",
+		 "2:28", "key 'sentinels': '127.0.0.1:1' is listed twice");
+	load_bad("redis:\n  sentinels: 127.0.0.1:1\n  master_name: m\nroutes: r\n", "2:14",
+		 "key 'sentinels': expected a list of strings");
 }
 
 Test(config, bad_log_level_and_timezone)
@@ -188,7 +221,7 @@ Test(config, values_that_would_misbehave_are_refused)
 	load_bad("redis:\n  address: 127.0.0.1:0\nroutes: r\n", "2:12",
 		 "key 'address': expected a port above 0");
 	load_bad("redis:\n  address: ~\nroutes: r\n", "2:3",
-		 "expected exactly one of 'socket' or 'address'");
+		 "expected exactly one of 'socket', 'address' or 'sentinels'");
 	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: Asia\n", "4:11",
 		 "expected a zone name such as Asia/Shanghai");
 	load_bad("redis:\n  socket: /a\nroutes: r\ntimezone: zone.tab\n", "4:11",
