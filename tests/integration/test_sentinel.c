@@ -437,7 +437,11 @@ Test(sentinel, two_daemons_follow_a_failover_under_load_and_the_old_primary_retu
 	hlt_redis_stop(&ha.node[0], 1); /* SIGKILL */
 	reads_during_the_failover(l.ids[0]);
 	cr_assert(hlt_ha_wait_primary(&ha, 1, 15000), "the replica was not promoted in 15 s");
-	for (int waited = 0; waited < 15000; waited += 10) {
+	/* with min_replicas_ack: 1 the new primary takes writes once it has a replica again:
+	 * the old primary comes back as one at once */
+	if (waits)
+		hlt_ha_node_restart(&ha, 0);
+	for (int waited = 0; waited < 40000; waited += 10) {
 		pthread_mutex_lock(&l.lock);
 		int enough = l.first_after_kill_ms && l.created >= before_kill + 200;
 		pthread_mutex_unlock(&l.lock);
@@ -462,8 +466,11 @@ Test(sentinel, two_daemons_follow_a_failover_under_load_and_the_old_primary_retu
 	cr_expect_eq(l.other, 0, "%d answers other than 201 and 503 (last %d)", l.other,
 		     l.other_status);
 	cr_expect_eq(l.no_retry_after, 0, "%d answers 503 without Retry-After", l.no_retry_after);
-	cr_expect_lt(l.first_after_kill_ms - l.killed_ms, 6000,
-		     "intake stopped for more than 6 s after the kill");
+	/* with min_replicas_ack: 1 and two nodes, intake waits for the old primary to come
+	 * back as the new one's replica: Sentinel turns a returning master into a replica
+	 * after some seconds (about 15 s seen); a second replica would spare that */
+	cr_expect_lt(l.first_after_kill_ms - l.killed_ms, waits ? 30000 : 6000,
+		     "intake stopped for too long after the kill");
 	for (int i = 0; i < 2; i++)
 		cr_expect(hlt_wait_for_text(daemons[i].log, "sentinel_switch_master sentinel=", 1000),
 			  "daemon %d did not hear +switch-master:\n%s", i,
@@ -516,7 +523,8 @@ Test(sentinel, two_daemons_follow_a_failover_under_load_and_the_old_primary_retu
 		waits ? "1" : "not available (0)", lost);
 
 	/* the old primary comes back as a replica of the new one, and nothing diverges */
-	hlt_ha_node_restart(&ha, 0);
+	if (!waits)
+		hlt_ha_node_restart(&ha, 0);
 	cr_assert(hlt_ha_wait_replica_synced(&ha, 0, 20000),
 		  "the old primary did not come back as a synced replica in 20 s");
 	before = ticket_keys(1);
