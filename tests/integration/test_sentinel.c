@@ -404,8 +404,8 @@ Test(sentinel, two_daemons_follow_a_failover_under_load_and_the_old_primary_retu
 	 * lenient branch can go. */
 	hlt_ha_redis_yaml(&ha, yaml, sizeof(yaml));
 	waits = takes_min_replicas_ack(yaml);
-	if (waits)
-		strcat(yaml, "  min_replicas_ack: 1\n");
+	if (waits) /* a WAIT below half of what HLT_FAST_ROUTING's heartbeat allows */
+		strcat(yaml, "  min_replicas_ack: 1\n  wait_timeout: 200ms\n");
 	/* a reconnect backoff (2.5 to 5 s with its jitter) longer than Sentinel takes to
 	 * fail over (about 2.3 s), so that a daemon that waited for it instead of following
 	 * +switch-master would be seen late */
