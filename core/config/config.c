@@ -431,8 +431,9 @@ static int read_console(struct hl_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* redis.min_replicas_ack and redis.wait_timeout (issue 18): a write sent just after a
- * WAIT waits for it and for its own, so twice wait_timeout is below http.timeout; and a
+/* redis.min_replicas_ack and redis.wait_timeout (issue 18): with replicas to wait for, a
+ * write sent just after a WAIT waits for it and for its own, so twice wait_timeout is
+ * below http.timeout; and a
  * heartbeat queued behind two WAITs must still come within heartbeat_lapse - heartbeat
  * (checked after check_heartbeat). */
 static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
@@ -447,7 +448,7 @@ static int read_replica_ack(struct hl_config *cfg, char *err, size_t errlen)
 	if (wall_ms(&cfg->redis, "wait_timeout", root, &cfg->redis_wait_timeout_ms, err, errlen))
 		return -1;
 	if (cfg->redis_wait_timeout_ms < 1 ||
-	    2 * cfg->redis_wait_timeout_ms >= cfg->http_timeout_ms)
+	    (n > 0 && 2 * cfg->redis_wait_timeout_ms >= cfg->http_timeout_ms))
 		return hl_yaml_error(err, errlen, position_of(&cfg->redis, "wait_timeout", root),
 				     "key 'wait_timeout': expected at least 1ms and below half "
 				     "http.timeout (%lld ms)",

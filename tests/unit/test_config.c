@@ -256,8 +256,11 @@ Test(config, replicas_ack_defaults_and_refusals)
 		 "min_replicas_ack");
 	load_bad("redis:\n  socket: /a\n  wait_timeout: 0ms\nroutes: r\n", "3:17",
 		 "key 'wait_timeout': expected at least 1ms and below half http.timeout");
-	load_bad("http:\n  timeout: 1s\nredis:\n  socket: /a\n  wait_timeout: 500ms\nroutes: r\n",
-		 "5:17", "below half http.timeout (1000 ms)");
+	load_bad("http:\n  timeout: 1s\nredis:\n  socket: /a\n  min_replicas_ack: 1\n"
+		 "  wait_timeout: 500ms\nroutes: r\n",
+		 "6:17", "below half http.timeout (1000 ms)");
+	cfg = load_ok("http:\n  timeout: 1s\nredis:\n  socket: /a\nroutes: r\n");
+	hl_config_free(cfg); /* the default wait_timeout waits for nothing without replicas */
 	load_bad("redis:\n  socket: /a\n  wait_timeout: 1wd\nroutes: r\n", "3:17",
 		 "key 'wait_timeout': expected wall-clock time");
 }
