@@ -3,7 +3,7 @@
 #   make run             install missing packages, build, start a private Redis and hotlined
 #                        (first start: API tokens in run/tokens.env, people's demo accounts
 #                        in run/accounts.env)
-#   make run-ha          the same with a Redis primary, a replica, three sentinels and two
+#   make run-ha          the same with a Redis primary, two replicas, three sentinels and two
 #                        hotlined (127.0.0.1:12345 and :12346), under run-ha/ (issue 18)
 #   make check           install missing packages, check that no Lua script spells a key name
 #                        (tests/scripts/check-lua-keys.sh), run every test plain and under

@@ -1,7 +1,10 @@
 #!/bin/sh
 # `make run-ha`: high availability on one machine (issue 18), everything under run-ha/:
 #   Redis primary   127.0.0.1:6391 (etc/redis.conf: AOF on)   run-ha/redis-6391/
-#   Redis replica   127.0.0.1:6392, a replica of the primary  run-ha/redis-6392/
+#   Redis replicas  127.0.0.1:6392 and 6393, of the primary   run-ha/redis-PORT/
+#                   (two: with min_replicas_ack 1, the one left after a failover confirms
+#                   the new primary's writes; with one replica, intake would stop until
+#                   the old primary came back)
 #   3 sentinels     127.0.0.1:26391-26393, master name "hotline", quorum 2; a primary
 #                   silent for 1 s is failed over in about 2 s   run-ha/sentinel-PORT/
 #   2 hotlined      127.0.0.1:12345 and 127.0.0.1:12346, both on the sentinels
@@ -19,7 +22,7 @@ set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir="$top/run-ha"
-redis_ports="6391 6392"
+redis_ports="6391 6392 6393"
 sentinel_ports="26391 26392 26393"
 http_ports="12345 12346"
 mkdir -p "$dir"
@@ -62,7 +65,8 @@ start_node() {
 	done
 }
 
-# The nodes: etc/redis.conf with a port, a directory and, for 6392, the primary to follow.
+# The nodes: etc/redis.conf with a port, a directory and, for 6392 and 6393, the primary
+# to follow (at once: no wait for more replicas before a full sync).
 # Written once; CONFIG REWRITE (Sentinel's, at a failover) keeps the roles in them.
 for port in $redis_ports; do
 	node="$dir/redis-$port"
@@ -73,7 +77,7 @@ for port in $redis_ports; do
 		printf '\n# make run-ha (contrib/run-ha.sh)\nbind 127.0.0.1\nport %s\n' "$port"
 		printf 'dir %s\nlogfile %s/redis.log\npidfile %s/redis.pid\n' "$node" "$node" "$node"
 		# so that the README's `redis-cli -p 6391 DEBUG SLEEP 30` can freeze the primary
-		printf 'enable-debug-command local\n'
+		printf 'enable-debug-command local\nrepl-diskless-sync-delay 0\n'
 		[ "$port" = 6391 ] || printf 'replicaof 127.0.0.1 6391\n'
 	} >"$node/redis.conf"
 done
@@ -175,7 +179,17 @@ for port in $http_ports; do
 done
 
 primary=$(redis-cli -p 26391 sentinel get-master-addr-by-name hotline | tr '\n' ':' | sed 's/:$//')
-echo "run-ha: Redis primary $primary, its replica and 3 sentinels (127.0.0.1:26391-26393)"
+# and the replicas in sync: until then, writes wait for a replica that cannot confirm
+i=0
+until [ "$(redis-cli -p "${primary#*:}" info replication | grep -c 'state=online')" -ge 2 ]; do
+	i=$((i + 1))
+	if [ "$i" -gt 300 ]; then
+		echo "run-ha: the replicas of $primary are not in sync after 60 s; see run-ha/redis-*/redis.log" >&2
+		exit 1
+	fi
+	sleep 0.2
+done
+echo "run-ha: Redis primary $primary, its 2 replicas and 3 sentinels (127.0.0.1:26391-26393)"
 echo "run-ha: ready -- hotlined on http://127.0.0.1:12345 and http://127.0.0.1:12346" \
 	"(logs: run-ha/hotlined-PORT.log)"
 echo "run-ha: API tokens, one per role: run-ha/tokens.env; try:"
