@@ -50,21 +50,7 @@ start_daemon() {
 	tries=0
 	while :; do
 		port=$("$bench/loadgen" -F)
-		cat >"$1/hotlined-$2.yaml" <<EOF
-http:
-  listen: 127.0.0.1:$port
-redis:
-  socket: $1/redis.sock
-log:
-  level: warn
-routes: $top/routes
-calendar:
-  dir: $top/etc/calendar
-auth:
-  tokens_file: $tmp/tokens.yaml
-plugin_dir: $build/plugins
-EOF
-		cat "$tmp/plugins.yaml" >>"$1/hotlined-$2.yaml"
+		bench_hotlined_yaml "$1/hotlined-$2.yaml" "$port" "$1/redis.sock"
 		"$build/hotlined" -c "$1/hotlined-$2.yaml" </dev/null >"$1/hotlined-$2.log" 2>&1 &
 		pid=$!
 		started_pids="$started_pids $pid"

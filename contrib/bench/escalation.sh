@@ -188,22 +188,7 @@ echo "bench: sweeps done ($(($(date +%s) - began)) s so far)"
 
 # --- hotlined with the test clock on the big Redis
 port=$("$bench/loadgen" -F)
-cat >"$tmp/main/hotlined.yaml" <<EOF
-http:
-  listen: 127.0.0.1:$port
-redis:
-  socket: $sock
-log:
-  level: warn
-routes: $top/routes
-calendar:
-  dir: $top/etc/calendar
-auth:
-  tokens_file: $tmp/tokens.yaml
-plugin_dir: $build/plugins
-test_clock: true
-EOF
-cat "$tmp/plugins.yaml" >>"$tmp/main/hotlined.yaml"
+bench_hotlined_yaml "$tmp/main/hotlined.yaml" "$port" "$sock" "" "test_clock: true"
 start_ms=$(ms_now)
 "$daemon" -c "$tmp/main/hotlined.yaml" </dev/null >"$tmp/main/hotlined.log" 2>&1 &
 hotlined_pid=$!

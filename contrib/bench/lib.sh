@@ -138,3 +138,20 @@ bench_tokens_and_plugins() {
 	' "$top/etc/hotlined.yaml" | sed "s|\.\./routes/|$top/routes/|g" >"$tmp/plugins.yaml"
 	chain=$(sed -n 's/^  - name: //p' "$tmp/plugins.yaml" | tr '\n' ' ' | sed 's/ $//')
 }
+
+# bench_hotlined_yaml FILE PORT SOCKET [REDIS_LINES [TOP_LINES]]: the benchmarks' hotlined
+# configuration: listening on 127.0.0.1:PORT, Redis on the unix socket SOCKET (and
+# REDIS_LINES, more "  key: value" lines of the redis section), log level warn, the routes
+# and calendar of the tree, the tokens and plugin chain of bench_tokens_and_plugins, and
+# TOP_LINES (top-level YAML) before the plugins. Needs top, tmp and build.
+bench_hotlined_yaml() {
+	{
+		printf 'http:\n  listen: 127.0.0.1:%s\nredis:\n  socket: %s\n' "$2" "$3"
+		[ -z "${4:-}" ] || printf '%s\n' "$4"
+		printf 'log:\n  level: warn\nroutes: %s/routes\ncalendar:\n  dir: %s/etc/calendar\n' \
+			"$top" "$top"
+		printf 'auth:\n  tokens_file: %s/tokens.yaml\nplugin_dir: %s/plugins\n' "$tmp" "$build"
+		[ -z "${5:-}" ] || printf '%s\n' "$5"
+		cat "$tmp/plugins.yaml"
+	} >"$1"
+}

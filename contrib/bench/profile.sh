@@ -43,12 +43,7 @@ profile_run() { # dir n
 	mkdir -p "$dir"
 	start_redis "$dir" --appendfsync everysec
 	port=$("$bench/loadgen" -F)
-	{
-		printf 'http:\n  listen: 127.0.0.1:%s\nredis:\n  socket: %s/redis.sock\n' "$port" "$dir"
-		printf 'log:\n  level: warn\nroutes: %s/routes\ncalendar:\n  dir: %s/etc/calendar\n' "$top" "$top"
-		printf 'auth:\n  tokens_file: %s/tokens.yaml\nplugin_dir: %s/plugins\n' "$tmp" "$build"
-		cat "$tmp/plugins.yaml"
-	} >"$dir/hotlined.yaml"
+	bench_hotlined_yaml "$dir/hotlined.yaml" "$port" "$dir/redis.sock"
 	valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
 		"$build/hotlined" -c "$dir/hotlined.yaml" </dev/null >"$dir/hotlined.log" 2>&1 &
 	hl_pid=$!

@@ -35,22 +35,8 @@ round() { # acks run
 		sleep 0.05
 	done
 	port=$("$bench/loadgen" -F)
-	cat >"$dir/hotlined.yaml" <<YAML
-http:
-  listen: 127.0.0.1:$port
-redis:
-  socket: $dir/primary/redis.sock
-  min_replicas_ack: $1
-log:
-  level: warn
-routes: $top/routes
-calendar:
-  dir: $top/etc/calendar
-auth:
-  tokens_file: $tmp/tokens.yaml
-plugin_dir: $build/plugins
-YAML
-	cat "$tmp/plugins.yaml" >>"$dir/hotlined.yaml"
+	bench_hotlined_yaml "$dir/hotlined.yaml" "$port" "$dir/primary/redis.sock" \
+		"  min_replicas_ack: $1"
 	"$build/hotlined" -c "$dir/hotlined.yaml" </dev/null >"$dir/hotlined.log" 2>&1 &
 	hotlined_pid=$!
 	started_pids="$started_pids $hotlined_pid"

@@ -73,22 +73,9 @@ start_hotlined() { # dir; sets port and hotlined_pid
 	tries=0
 	while :; do
 		port=$("$bench/loadgen" -F)
-		cat >"$1/hotlined.yaml" <<EOF
-http:
-  listen: 127.0.0.1:$port
-redis:
-  socket: $1/redis.sock
-log:
-  level: warn
-routes: $top/routes
-calendar:
-  dir: $top/etc/calendar
-auth:
-  tokens_file: $tmp/tokens.yaml
-plugin_dir: $build/plugins
-EOF
-		[ "$target" != stream ] || printf 'routing:\n  hand_off: false\n' >>"$1/hotlined.yaml"
-		cat "$tmp/plugins.yaml" >>"$1/hotlined.yaml"
+		routing=""
+		[ "$target" != stream ] || routing=$(printf 'routing:\n  hand_off: false')
+		bench_hotlined_yaml "$1/hotlined.yaml" "$port" "$1/redis.sock" "" "$routing"
 		"$build/hotlined" -c "$1/hotlined.yaml" </dev/null >"$1/hotlined.log" 2>&1 &
 		hotlined_pid=$!
 		started_pids="$started_pids $hotlined_pid"
