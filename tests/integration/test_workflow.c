@@ -730,3 +730,39 @@ Test(workflow, the_unit_directory_names_every_unit)
 				HLT_TOKEN_WATER, NULL),
 		     200);
 }
+
+/* Issue 18: a client whose create got no answer (the connection to Redis went during the
+ * WAIT: 503, "may or may not exist") retries with the same Idempotency-Key. When the
+ * replay finds the ticket still under its routing lease a second after intake, its
+ * routing was lost: the lease is made due, and a sweep has it routed now, not when the
+ * lease runs out (90 s here). Here the holder is only slow (its router waits 30 s), and
+ * the commit's sequence check keeps the ticket dispatched once. */
+Test(workflow, a_retry_that_finds_a_stalled_hand_off_has_it_routed_now)
+{
+	struct hlt_daemon holder = {0};
+	const char *key = "Idempotency-Key: stalled-hand-off-1\r\n";
+	struct hlt_response r;
+	char id[32], again[32];
+	int dispatches;
+
+	start_in(&holder, "holder", "routing:\n  plugin_timeout: 40s\n  reclaim_idle: 90s\n",
+		 HOLDER_PLUGINS);
+	start_with(&fx.daemon, NULL, HLT_PLUGIN("route_async"));
+	cr_assert_eq(hlt_request(holder.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, key,
+				 ticket_body, &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", id, sizeof(id));
+	hlt_response_free(&r);
+	usleep(1100000);
+	cr_assert_eq(hlt_request(fx.daemon.port, "POST", "/v1/tickets", HLT_TOKEN_AGENT, key,
+				 ticket_body, &r),
+		     201, "%s", r.body);
+	hlt_json_member(r.body, "id", again, sizeof(again));
+	hlt_response_free(&r);
+	cr_expect_str_eq(again, id, "the replay is the same ticket");
+	cr_expect(hlt_wait_state(&fx.redis, id, "dispatched"),
+		  "not routed within 5 s of the retry:\n%s", hlt_read_file(fx.daemon.log));
+	dispatches = hlt_audit_count(&fx.redis, id, "action\ndispatch\n");
+	cr_expect_eq(dispatches, 1, "%s dispatched %d times", id, dispatches);
+	hlt_daemon_stop(&holder, SIGKILL, 1000);
+}

@@ -35,7 +35,20 @@ if idem ~= '' then
     local sep = string.find(prior, ' ', 1, true)
     local id = string.sub(prior, 1, sep - 1)
     if string.sub(prior, sep + 1) ~= body_hash then return {'conflict', id} end
-    local t = redis.call('HMGET', k_ticket(id), 'state', 'created_ms', 'citizen_due_ms')
+    local t = redis.call('HMGET', k_ticket(id), 'state', 'created_ms', 'citizen_due_ms',
+      'route_seq')
+    -- A ticket still waiting under its routing lease a second after it was taken in lost
+    -- its routing (its create's answer never came, so its daemon did not route it): the
+    -- retry that finds it makes the lease due, and the next sweep puts it on the routing
+    -- stream (due_claim), instead of when the lease runs out. The commit's routing
+    -- sequence check keeps it dispatched once should its holder still be at it.
+    if t[1] == 'received' and t[4] == '1' and tonumber(t[2] or NOW) <= tonumber(NOW) - 1000
+    then
+      local lease = redis.call('ZSCORE', P .. KEY.due, id)
+      if lease and tonumber(lease) > tonumber(NOW) then
+        redis.call('ZADD', P .. KEY.due, 'XX', NOW, id)
+      end
+    end
     return {'replayed', id, t[1] or '', t[2] or '', t[3] or ''}
   end
 end
