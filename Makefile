@@ -414,7 +414,7 @@ bench-ingest: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
 
 # intake with a replica, min_replicas_ack 1 against 0 (issue 18); prints, writes no file
 bench-replicas: all $(BENCH_TOOLS)
-	contrib/bench/replicas.sh $(BUILD)
+	contrib/bench/replicas.sh $(BUILD) BENCHMARKS.md
 
 bench-bullmq: all $(BENCH_TOOLS) $(BULLMQ_STAMP) | bench-deps
 	BENCH_TARGETS="everysec bullmq" contrib/bench/run.sh $(BUILD) BENCHMARKS.md
