@@ -192,9 +192,9 @@ section="$tmp/section.md"
 	echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on commit $commit, in $took s."
 	echo
 	echo "- Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); Redis $redis_version." \
-		"Load average before: $load_before; after: $load_after. The machine was shared" \
-		"with other work (builds and tests of other sessions): the absolute figures are" \
-		"those of a busy machine, the ratios between the rows are what this measures."
+		"Load average before: $load_before; after: $load_after. On a machine shared with" \
+		"other work the absolute figures drop; the ratios between the rows are what this" \
+		"measures."
 	echo "- Command: \`make bench-daemons\` (\`contrib/bench/daemons.sh $(basename "$build")" \
 		"BENCHMARKS.md\` with BENCH_RUNS=$runs BENCH_SECS=$secs BENCH_WARMUP=$warmup" \
 		"BENCH_CONNS=$conns BENCH_DAEMONS=\"$daemons_list\" BENCH_IDLE_SECS=$idle_secs)."
