@@ -152,26 +152,39 @@ static void q_timed_out(evutil_socket_t fd, short what, void *arg)
 	question_done(s);
 }
 
+/* Starts connecting to sentinel o, on the loop, with these callbacks. NULL, with why in
+ * err, when it failed at once. */
+static redisAsyncContext *connect_to(struct hl_sentinel *s, const struct one *o,
+				     redisConnectCallback *on_connect,
+				     redisDisconnectCallback *on_disconnect, char *err, size_t len)
+{
+	redisAsyncContext *ac = redisAsyncConnect(o->host, o->port);
+
+	if (!ac || ac->err) {
+		snprintf(err, len, "%s", ac ? ac->errstr : "out of memory");
+		if (ac)
+			redisAsyncFree(ac);
+		return NULL;
+	}
+	ac->data = s;
+	hl_store_attach(ac, s->base);
+	redisAsyncSetConnectCallback(ac, on_connect);
+	redisAsyncSetDisconnectCallback(ac, on_disconnect);
+	return ac;
+}
+
 static void ask_one(struct hl_sentinel *s, size_t i)
 {
-	struct one *o = &s->list[i];
 	struct timeval tv = ms_tv(s->timeout_ms);
-	redisAsyncContext *ac = redisAsyncConnect(o->host, o->port);
 
 	s->qdone = s->qok = 0;
 	s->qerror[0] = '\0';
-	if (!ac || ac->err) {
-		snprintf(s->qerror, sizeof(s->qerror), "%s", ac ? ac->errstr : "out of memory");
-		if (ac)
-			redisAsyncFree(ac);
+	s->qac = connect_to(s, &s->list[i], q_connected, q_disconnected, s->qerror,
+			    sizeof(s->qerror));
+	if (!s->qac) {
 		question_done(s);
 		return;
 	}
-	ac->data = s;
-	s->qac = ac;
-	hl_store_attach(ac, s->base);
-	redisAsyncSetConnectCallback(ac, q_connected);
-	redisAsyncSetDisconnectCallback(ac, q_disconnected);
 	event_add(s->qtimer, &tv);
 }
 
@@ -343,23 +356,16 @@ static void s_timed_out(evutil_socket_t fd, short what, void *arg)
 static void subscribe_next(evutil_socket_t fd, short what, void *arg)
 {
 	struct hl_sentinel *s = arg;
-	struct one *o = &s->list[s->snext];
 	struct timeval tv = ms_tv(s->timeout_ms);
-	redisAsyncContext *ac = redisAsyncConnect(o->host, o->port);
+	char why[128];
 
 	(void)fd;
 	(void)what;
-	if (!ac || ac->err) {
-		if (ac)
-			redisAsyncFree(ac);
-		subscription_lost(s, "connect failed");
+	s->sac = connect_to(s, &s->list[s->snext], s_connected, s_disconnected, why, sizeof(why));
+	if (!s->sac) {
+		subscription_lost(s, why);
 		return;
 	}
-	ac->data = s;
-	s->sac = ac;
-	hl_store_attach(ac, s->base);
-	redisAsyncSetConnectCallback(ac, s_connected);
-	redisAsyncSetDisconnectCallback(ac, s_disconnected);
 	event_del(s->stimer);
 	event_assign(s->stimer, s->base, -1, 0, s_timed_out, s);
 	event_add(s->stimer, &tv);

@@ -485,8 +485,25 @@ Test(sentinel, two_daemons_follow_a_failover_under_load_and_the_old_primary_retu
 	free(before);
 	free(after);
 	{
-		char id[32];
-		hlt_create_ticket(daemons[0].port, HLT_TOKEN_AGENT, ticket_body, id, sizeof(id));
+		/* the new primary takes writes again once the daemon's replication probe (every
+		 * second) has seen the returned replica caught up: until then a 503 */
+		char id[32] = "";
+		int status = 0;
+
+		for (int waited = 0; status != 201 && waited < 5000; waited += 100) {
+			struct hlt_response r;
+
+			status = hlt_request(daemons[0].port, "POST", "/v1/tickets", HLT_TOKEN_AGENT,
+					     NULL, ticket_body, &r);
+			if (status == 201)
+				hlt_json_member(r.body, "id", id, sizeof(id));
+			else
+				cr_expect_eq(status, 503, "%s", r.body);
+			hlt_response_free(&r);
+			if (status != 201)
+				hlt_sleep_ms(100);
+		}
+		cr_assert_eq(status, 201, "no ticket taken 5 s after the old primary returned");
 		cr_expect(hlt_wait_state(&ha.node[1], id, "dispatched"));
 	}
 	cr_expect(wait_follows(&daemons[1], 1, 1, 1000));
